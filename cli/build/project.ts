@@ -1,0 +1,140 @@
+// Loads what `introspect build` compiles: takes the positional input (a
+// program directory or a tsconfig.json), the optional `-p tsconfig.json` and
+// the output directory; gives a TypeScript ParsedCommandLine whose outDir is
+// ours, plus the root directory the output mirrors.
+//
+//   <dir> without tsconfig.json  ->  <dir>/main.ts (or main.js/.mts/.mjs) and
+//                                    what it imports, with DEFAULT_OPTIONS
+//   <dir> with tsconfig.json, <file.json>, -p <file.json>  ->  that config,
+//                                    honoured, with the overrides in FORCED
+//
+// Throws InputError for missing paths, BuildError for unreadable configs.
+
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import ts from 'typescript';
+import { BuildError, InputError } from '../errors.js';
+import { formatDiagnostics } from './diagnostics.js';
+
+export interface Project {
+  commandLine: ts.ParsedCommandLine;
+  /** The directory the output mirrors (file ids are relative to it). */
+  rootDir: string;
+  /** The directory holding the sources: main.ts's directory or the tsconfig's. */
+  baseDir: string;
+  configPath: string | undefined;
+}
+
+const ENTRY_CANDIDATES = ['main.ts', 'main.mts', 'main.tsx', 'main.js', 'main.mjs'];
+
+/** Without a tsconfig.json: what SPEC §3 promises for a bare program directory. */
+const DEFAULT_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  allowJs: true,
+  checkJs: false,
+  sourceMap: true,
+  strict: false,
+  skipLibCheck: true,
+  noEmitOnError: false,
+  esModuleInterop: true,
+  resolveJsonModule: true,
+  allowImportingTsExtensions: false,
+  lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+};
+
+/** Applied over any tsconfig: we always emit JS with source maps, even with type errors. */
+const FORCED: ts.CompilerOptions = {
+  noEmit: false,
+  noEmitOnError: false,
+  emitDeclarationOnly: false,
+  declaration: false,
+  declarationMap: false,
+  composite: false,
+  incremental: false,
+};
+
+export function loadProject(input: string | undefined, tsconfig: string | undefined, outDir: string): Project {
+  const configPath = findConfig(input, tsconfig);
+  if (configPath !== undefined) return fromConfig(configPath, outDir);
+  return fromDirectory(resolve(input!), outDir);
+}
+
+function findConfig(input: string | undefined, tsconfig: string | undefined): string | undefined {
+  if (tsconfig !== undefined) {
+    const path = resolve(tsconfig);
+    if (!existsSync(path)) throw new InputError(`no such tsconfig: ${path}`);
+    return statSync(path).isDirectory() ? requireFile(join(path, 'tsconfig.json')) : path;
+  }
+  const path = resolve(input!);
+  if (!existsSync(path)) throw new InputError(`no such program directory or tsconfig: ${path}`);
+  if (!statSync(path).isDirectory()) return path;
+  const inDir = join(path, 'tsconfig.json');
+  return existsSync(inDir) ? inDir : undefined;
+}
+
+function requireFile(path: string): string {
+  if (!existsSync(path)) throw new InputError(`no such tsconfig: ${path}`);
+  return path;
+}
+
+function fromDirectory(dir: string, outDir: string): Project {
+  const entry = ENTRY_CANDIDATES.map((name) => join(dir, name)).find((path) => existsSync(path));
+  if (entry === undefined) {
+    throw new InputError(`${dir} has no main.ts (nor tsconfig.json): nothing to build`, [
+      `looked for ${ENTRY_CANDIDATES.join(', ')}`,
+    ]);
+  }
+  const options: ts.CompilerOptions = { ...DEFAULT_OPTIONS, ...nodeTypes(), rootDir: dir, outDir };
+  return {
+    commandLine: { options, fileNames: [entry], errors: [] },
+    rootDir: dir,
+    baseDir: dir,
+    configPath: undefined,
+  };
+}
+
+function fromConfig(configPath: string, outDir: string): Project {
+  let unrecoverable: ts.Diagnostic | undefined;
+  const host: ts.ParseConfigFileHost = {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => (unrecoverable = diagnostic),
+  };
+  const commandLine = ts.getParsedCommandLineOfConfigFile(configPath, { ...FORCED, outDir }, host);
+  if (commandLine === undefined || unrecoverable !== undefined) {
+    throw new BuildError(`cannot read ${configPath}`, unrecoverable ? formatDiagnostics([unrecoverable]) : []);
+  }
+  const fatal = commandLine.errors.filter((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003);
+  if (commandLine.fileNames.length === 0) {
+    throw new BuildError(`${configPath} selects no source files`, formatDiagnostics(commandLine.errors));
+  }
+  if (commandLine.options.outFile !== undefined) {
+    throw new BuildError(`${configPath}: "outFile" is not supported (each module must keep its own file)`);
+  }
+  if (fatal.length > 0 && fatal.some((d) => d.file !== undefined)) {
+    throw new BuildError(`${configPath} has errors`, formatDiagnostics(fatal));
+  }
+  if (commandLine.options.inlineSourceMap !== true) commandLine.options.sourceMap = true;
+  const baseDir = dirname(configPath);
+  return {
+    commandLine,
+    rootDir: commandLine.options.rootDir ?? baseDir,
+    baseDir,
+    configPath,
+  };
+}
+
+/**
+ * TypeScript 6 no longer picks up @types by itself: give a bare program the
+ * Node typings shipped with this package, so `process` etc. type-check.
+ */
+function nodeTypes(): ts.CompilerOptions {
+  try {
+    const typesNode = createRequire(import.meta.url).resolve('@types/node/package.json');
+    return { types: ['node'], typeRoots: [dirname(dirname(typesNode))] };
+  } catch {
+    return { types: [] };
+  }
+}

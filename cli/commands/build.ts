@@ -1,0 +1,175 @@
+// `introspect build`: compiles a program with this package's TypeScript and
+// the introspect transformer into a runnable, checkpointable directory.
+// Takes BuildOptions; guarantees on success that <outDir> holds the emitted
+// JS (+ source maps) mirroring the program's root directory, a package.json
+// with the matching module type, and the runtime in <outDir>/__introspect/
+// (see cli/build/output.ts). Type errors are printed as warnings; syntax
+// errors throw BuildError listing file:line:col.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { BuildError } from '../errors.js';
+import { formatDiagnostics, isError } from '../build/diagnostics.js';
+import { createProgress, type Progress } from '../build/progress.js';
+import { loadProject, type Project } from '../build/project.js';
+import { loadTransformer } from '../build/transformer.js';
+import {
+  copyDataFiles,
+  copyRuntime,
+  linkNodeModules,
+  moduleFormatOf,
+  runtimeSpecifier,
+  writePackageJson,
+  type ModuleFormat,
+} from '../build/output.js';
+
+export interface BuildOptions {
+  /** A program directory or a tsconfig.json; optional when `project` is given. */
+  input?: string;
+  /** `-p tsconfig.json`. */
+  project?: string;
+  outDir: string;
+  /** Where warnings and the summary go (stderr by default; never stdout). */
+  log?: (line: string) => void;
+}
+
+export interface BuildResult {
+  outDir: string;
+  /** <outDir>/main.js for a program directory; undefined for a tsconfig build. */
+  entry: string | undefined;
+  emittedFiles: number;
+  warnings: number;
+  moduleFormat: ModuleFormat;
+  standInTransformer: boolean;
+}
+
+const WARNING_LIMIT = 30;
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const outDir = resolve(options.outDir);
+  const project = loadProject(options.input, options.project, outDir);
+  const { createTransformer, standIn } = await loadTransformer();
+
+  const program = ts.createProgram({
+    rootNames: project.commandLine.fileNames,
+    options: project.commandLine.options,
+    projectReferences: project.commandLine.projectReferences,
+    configFileParsingDiagnostics: project.commandLine.errors,
+  });
+  const sources = program
+    .getSourceFiles()
+    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file));
+  const progress = createProgress(sources.length);
+  try {
+    failOnSyntaxErrors(program);
+    const warnings = typeCheck(program, sources, progress);
+    if (warnings.length > 0) {
+      log(`introspect: warning: ${warnings.length} type/option diagnostics (the build continues):`);
+      for (const line of formatDiagnostics(warnings, WARNING_LIMIT)) log(`  ${line}`);
+    }
+    if (standIn) log('introspect: warning: transformer/index.js is not in this build: emitting plain JS (not checkpointable)');
+
+    const formats = new Map(sources.map((file) => [file.fileName, moduleFormatOf(file, program.getCompilerOptions())]));
+    const written = emit(program, project, outDir, formats, createTransformer, progress, sources.length);
+    const moduleFormat = packageFormat(project, sources, formats);
+    mkdirSync(outDir, { recursive: true });
+    writePackageJson(outDir, moduleFormat);
+    copyRuntime(outDir);
+    linkNodeModules(project.baseDir, outDir);
+    if (project.configPath === undefined) copyDataFiles(project.baseDir, outDir, written);
+
+    const entry = project.configPath === undefined ? outputOf(project, project.commandLine.fileNames[0]!) : undefined;
+    progress.clear();
+    log(`introspect: built ${sources.length} file(s) into ${relative(process.cwd(), outDir) || '.'}${entry ? ` (run ${relative(process.cwd(), entry)})` : ''}`);
+    return { outDir, entry, emittedFiles: written.size, warnings: warnings.length, moduleFormat, standInTransformer: standIn };
+  } finally {
+    progress.clear();
+  }
+}
+
+function failOnSyntaxErrors(program: ts.Program): void {
+  const errors = program.getSyntacticDiagnostics().filter(isError);
+  if (errors.length === 0) return;
+  const files = new Set(errors.map((d) => d.file?.fileName));
+  throw new BuildError(`syntax errors in ${files.size} file(s); nothing was emitted`, formatDiagnostics(errors, WARNING_LIMIT));
+}
+
+function typeCheck(program: ts.Program, sources: readonly ts.SourceFile[], progress: Progress): ts.Diagnostic[] {
+  const diagnostics: ts.Diagnostic[] = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  sources.forEach((file, index) => {
+    progress.step(index + 1, sources.length, `checking ${relative(process.cwd(), file.fileName)}`);
+    diagnostics.push(...program.getSemanticDiagnostics(file));
+  });
+  return diagnostics;
+}
+
+function emit(
+  program: ts.Program,
+  project: Project,
+  outDir: string,
+  formats: ReadonlyMap<string, ModuleFormat>,
+  createTransformer: Awaited<ReturnType<typeof loadTransformer>>['createTransformer'],
+  progress: Progress,
+  total: number,
+): Set<string> {
+  const written = new Set<string>();
+  const transformer = createTransformer({
+    rootDir: project.rootDir,
+    runtimeImport(sourceFileName) {
+      const format = formats.get(sourceFileName);
+      if (format === undefined) throw new BuildError(`runtimeImport: ${sourceFileName} is not a source of this program`);
+      return runtimeSpecifier(outputOf(project, sourceFileName), outDir, format);
+    },
+  });
+  const writeFile: ts.WriteFileCallback = (fileName, text) => {
+    mkdirSync(dirname(fileName), { recursive: true });
+    writeFileSync(fileName, text);
+    written.add(resolve(fileName));
+    if (/\.[cm]?js$/.test(fileName)) progress.step(Math.min(written.size, total), total, `emitting ${relative(process.cwd(), fileName)}`);
+  };
+  let result: ts.EmitResult;
+  try {
+    result = program.emit(undefined, writeFile, undefined, false, { after: [transformer] });
+  } catch (error) {
+    if (error instanceof BuildError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new BuildError(`the introspect transformer failed: ${message}`, [], { cause: error });
+  }
+  if (result.emitSkipped) {
+    const errors = [...program.getOptionsDiagnostics(), ...result.diagnostics].filter(isError);
+    throw new BuildError('TypeScript emitted nothing', formatDiagnostics(errors, WARNING_LIMIT));
+  }
+  const emitErrors = result.diagnostics.filter(isError);
+  if (emitErrors.length > 0) throw new BuildError('emit failed', formatDiagnostics(emitErrors, WARNING_LIMIT));
+  return written;
+}
+
+/** The emitted JS file of a source file. */
+function outputOf(project: Project, sourceFileName: string): string {
+  // getOutputFileNames wants a config path; a bare directory's explicit rootDir makes a virtual one harmless.
+  const { commandLine } = project;
+  const withConfigPath = commandLine.options.configFilePath !== undefined
+    ? commandLine
+    : { ...commandLine, options: { ...commandLine.options, configFilePath: join(project.rootDir, 'tsconfig.json') } };
+  const outputs = ts.getOutputFileNames(withConfigPath, sourceFileName, !ts.sys.useCaseSensitiveFileNames);
+  const js = outputs.find((file) => /\.[cm]?jsx?$/.test(file));
+  if (js === undefined) throw new BuildError(`TypeScript gives no JS output for ${sourceFileName}`);
+  return resolve(js);
+}
+
+/** The module type for <outDir>/package.json: the entry's, else that of most .js outputs. */
+function packageFormat(project: Project, sources: readonly ts.SourceFile[], formats: ReadonlyMap<string, ModuleFormat>): ModuleFormat {
+  const entry = project.configPath === undefined ? project.commandLine.fileNames[0] : undefined;
+  const entryFormat = entry === undefined ? undefined : formats.get(entry.split('\\').join('/'));
+  if (entryFormat !== undefined) return entryFormat;
+  let esm = 0;
+  let cjs = 0;
+  for (const file of sources) {
+    if (!/\.(ts|tsx|js|jsx)$/.test(file.fileName)) continue; // .mts/.cts/.mjs/.cjs carry their own type
+    if (formats.get(file.fileName) === 'cjs') cjs++;
+    else esm++;
+  }
+  return cjs > esm ? 'cjs' : 'esm';
+}

@@ -1,0 +1,53 @@
+// `introspect restart <file.ckpt> [--program DIR]`: resumes a checkpoint in
+// this process. Reads the header without loading the program, finds the
+// built program (DIR, or the directory recorded in the header), checks that
+// it is an introspect build and that the entry stays inside it (the path
+// comes from the file: never import something else), then boots the runtime
+// with { restore: bytes } and imports the entry. Throws CheckpointError /
+// RestoreError (exit 3) when the file or the program is not usable, and
+// UsageError for --platform, which is not supported yet.
+
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readCheckpointFile } from '../checkpoint-file.js';
+import { RestoreError, UsageError } from '../errors.js';
+import { launchProgram } from '../launch.js';
+import { RUNTIME_DIR } from '../build/layout.js';
+
+export interface RestartOptions {
+  file: string;
+  /** The built program's directory, when it is not where the checkpoint says. */
+  program?: string;
+  platform?: string;
+  platformsDir?: string;
+}
+
+export async function restart(options: RestartOptions): Promise<void> {
+  if (options.platform !== undefined || options.platformsDir !== undefined) {
+    throw new UsageError('--platform/--platforms-dir are not yet supported: restart on this machine\'s Node for now', 'restart');
+  }
+  const checkpoint = await readCheckpointFile(options.file);
+  const entry = locateEntry(checkpoint.path, checkpoint.header.program, options.program);
+  await launchProgram({ entry, config: { restore: checkpoint.bytes }, args: [], reportUnsettledTopLevelAwait: false });
+}
+
+export function locateEntry(file: string, program: { entry: string; dir: string }, override: string | undefined): string {
+  const dir = resolve(override ?? program.dir);
+  const source = override !== undefined ? '--program' : 'recorded in the checkpoint';
+  const entry = resolve(dir, program.entry);
+  const rel = relative(dir, entry);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new RestoreError(`${file}: its program entry ${JSON.stringify(program.entry)} is not inside the program directory; refusing to load it`);
+  }
+  const hint = `if the built program moved, name its output directory: introspect restart ${file} --program <outDir>`;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new RestoreError(`the program directory for ${file} does not exist: ${dir} (${source})`, [hint]);
+  }
+  if (!existsSync(entry)) {
+    throw new RestoreError(`the program entry for ${file} does not exist: ${entry} (directory ${source})`, [hint]);
+  }
+  if (!existsSync(join(dir, RUNTIME_DIR))) {
+    throw new RestoreError(`${dir} is not a program built by \`introspect build\` (no ${RUNTIME_DIR}/ in it)`, [hint]);
+  }
+  return entry;
+}

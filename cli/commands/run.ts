@@ -1,0 +1,84 @@
+// `introspect run <main.js>`: runs a built program in this process under the
+// runtime, exactly as `node main.js` would run it (same argv as seen by the
+// program, same stdout/stderr, same exit code, an uncaught error prints its
+// stack and exits 1), with the checkpoint settings of RunOptions handed to
+// the runtime through globalThis[BOOT_KEY]. Throws UsageError for flag
+// combinations that cannot work, InputError for missing paths.
+
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { CliRunConfig } from '../config.js';
+import { InputError, UsageError } from '../errors.js';
+import { launchProgram } from '../launch.js';
+
+export interface RunOptions {
+  entry: string;
+  /** The program's own arguments. */
+  args: readonly string[];
+  countPoints: boolean;
+  checkpointAt?: number;
+  checkpointFile?: string;
+  exitAfterCheckpoint: boolean;
+  checkpointDir?: string;
+  /** Milliseconds between periodic checkpoints. */
+  every?: number;
+  onSignal?: string;
+  keep?: number;
+}
+
+export async function run(options: RunOptions): Promise<void> {
+  const entry = resolve(options.entry);
+  if (!existsSync(entry) || !statSync(entry).isFile()) {
+    throw new InputError(`no such program: ${entry}`, ['build it first: introspect build <programDir> --out-dir <outDir>, then run <outDir>/main.js']);
+  }
+  await launchProgram({ entry, config: runConfig(options), args: options.args, reportUnsettledTopLevelAwait: true });
+}
+
+/** The RunConfig for the runtime; rejects combinations that would silently do nothing. */
+export function runConfig(options: RunOptions): CliRunConfig {
+  const triggers = options.checkpointAt !== undefined || options.every !== undefined || options.onSignal !== undefined;
+  if (options.checkpointAt !== undefined && options.checkpointFile === undefined && options.checkpointDir === undefined) {
+    throw new UsageError('--checkpoint-at needs --checkpoint-file F (or --checkpoint-dir D)', 'run');
+  }
+  if (options.checkpointFile !== undefined && !triggers) {
+    throw new UsageError('--checkpoint-file needs something that takes the checkpoint: --checkpoint-at K, --every or --on-signal', 'run');
+  }
+  if (options.exitAfterCheckpoint && options.checkpointAt === undefined) {
+    throw new UsageError('--exit-after-checkpoint needs --checkpoint-at K', 'run');
+  }
+  if (options.keep !== undefined && options.checkpointDir === undefined) {
+    throw new UsageError('--keep needs --checkpoint-dir D (the directory whose checkpoints are rotated)', 'run');
+  }
+  if ((options.every !== undefined || options.onSignal !== undefined) && options.checkpointFile === undefined && options.checkpointDir === undefined) {
+    throw new UsageError('--every and --on-signal need --checkpoint-dir D (or --checkpoint-file F)', 'run');
+  }
+
+  const config: CliRunConfig = {};
+  if (options.countPoints) config.countPoints = true;
+  if (options.checkpointAt !== undefined) config.checkpointAt = options.checkpointAt;
+  if (options.checkpointFile !== undefined) config.checkpointFile = checkpointFilePath(options.checkpointFile);
+  if (options.exitAfterCheckpoint) config.exitAfterCheckpoint = true;
+  if (options.checkpointDir !== undefined) config.checkpointDir = checkpointDirPath(options.checkpointDir);
+  if (options.every !== undefined) config.every = options.every;
+  if (options.onSignal !== undefined) config.onSignal = options.onSignal;
+  if (options.keep !== undefined) config.keep = options.keep;
+  return config;
+}
+
+/** Absolute (the program may chdir), in a directory that exists now rather than failing mid-run. */
+function checkpointFilePath(file: string): string {
+  const path = resolve(file);
+  if (!existsSync(dirname(path))) throw new InputError(`the directory for --checkpoint-file does not exist: ${dirname(path)}`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`--checkpoint-file is a directory: ${path}`);
+  return path;
+}
+
+function checkpointDirPath(dir: string): string {
+  const path = resolve(dir);
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw new InputError(`cannot create --checkpoint-dir ${path}: ${(error as Error).message}`);
+  }
+  return path;
+}

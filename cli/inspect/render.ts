@@ -1,0 +1,60 @@
+// Renders a Description for people (aligned "label  value" lines) or tools
+// (JSON, stable field names, bigints as strings, bytes as their length).
+
+import type { Description } from './describe.js';
+
+export function renderText(d: Description, now: Date = new Date()): string {
+  const rows: [string, string][] = [
+    ['checkpoint', `${d.file}`],
+    ['format', `version ${String(d.formatVersion)}`],
+    ['size', bytes(d.fileBytes)],
+    ['program', d.program.entry],
+    ['  directory', d.program.dir],
+    ['  fingerprint', String(d.program.fingerprint ?? '(none)')],
+    ['created', `${d.createdAt}${ago(d.createdAt, now)}`],
+    ['platform', platformLine(d)],
+    ['plugins', d.plugins.length > 0 ? d.plugins.join(', ') : '(none)'],
+  ];
+  for (const [key, value] of Object.entries(d.sizes)) rows.push([`  ${key}`, bytes(value)]);
+  for (const [key, value] of Object.entries(d.otherHeaderFields)) rows.push([key, typeof value === 'string' ? value : JSON.stringify(value)]);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  const lines = rows.map(([label, value]) => `${label.padEnd(width)}${value}`);
+  if (d.body === undefined) {
+    lines.push('', 'frames, tasks and heap: not summarised by this build of introspect');
+  } else {
+    for (const section of d.body.sections) lines.push('', section.title, ...section.lines.map((line) => `  ${line}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderJson(d: Description): string {
+  const { body, ...rest } = d;
+  return `${JSON.stringify({ ...rest, body: body?.data ?? null }, replacer, 2)}\n`;
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return { bytes: value.byteLength };
+  return value;
+}
+
+function platformLine(d: Description): string {
+  const p = d.platform;
+  const order = p.endianness === 'LE' ? 'little-endian' : p.endianness === 'BE' ? 'big-endian' : 'byte order unknown';
+  return [`engine ${p.engine ?? '?'}`, p.runtime ?? '?', `${p.os ?? '?'} ${p.cpu ?? '?'}`, order].join(' · ');
+}
+
+function bytes(n: number): string {
+  return `${n.toLocaleString('en-US')} bytes`;
+}
+
+function ago(iso: string, now: Date): string {
+  const ms = now.getTime() - new Date(iso).getTime();
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const units: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  for (const [size, name] of units) {
+    const count = Math.floor(ms / size);
+    if (count >= 1) return ` (${count} ${name}${count === 1 ? '' : 's'} ago)`;
+  }
+  return ' (just now)';
+}

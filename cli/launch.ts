@@ -1,0 +1,52 @@
+// Starts a built program inside this process, the way `node main.js` would:
+// takes the entry file, the RunConfig for the runtime and the program's own
+// arguments; sets globalThis[BOOT_KEY] = { host, config }, gives the program
+// the argv it would see under plain node, and imports the entry. The program's
+// stdout/stderr are never touched. A failure of the program is thrown as
+// ProgramFailure (main.ts lets Node report it as uncaught); a checkpoint
+// format/restore/capture error raised by the runtime while loading is thrown
+// as the matching CLI error.
+
+import { pathToFileURL } from 'node:url';
+import { BOOT_KEY, type Boot } from '../runtime/host.js';
+import { createNodeHost } from '../runtime/plugins/node/host.js';
+import type { CliRunConfig } from './config.js';
+import { fromRuntimeError, ProgramFailure } from './errors.js';
+import { reportPointsOnExit } from './points.js';
+
+export interface LaunchOptions {
+  /** Absolute path of the program's entry module. */
+  entry: string;
+  config: CliRunConfig;
+  /** The program's own arguments (process.argv[2...]). */
+  args: readonly string[];
+  /** As plain node: a top-level await that never settles exits with code 13. */
+  reportUnsettledTopLevelAwait: boolean;
+}
+
+export async function launchProgram(options: LaunchOptions): Promise<void> {
+  const boot: Boot = { host: createNodeHost(), config: options.config };
+  (globalThis as Record<string, unknown>)[BOOT_KEY] = boot;
+  process.argv = [process.argv[0]!, options.entry, ...options.args];
+  if (options.config.countPoints) reportPointsOnExit();
+
+  const url = pathToFileURL(options.entry).href;
+  const stopWatching = options.reportUnsettledTopLevelAwait ? watchUnsettled(url) : () => {};
+  try {
+    await import(url);
+  } catch (error) {
+    throw fromRuntimeError(error) ?? new ProgramFailure(error);
+  } finally {
+    stopWatching();
+  }
+}
+
+/** Node exits with 13 when the entry's top-level await can never settle. */
+function watchUnsettled(url: string): () => void {
+  const onBeforeExit = () => {
+    process.stderr.write(`Warning: Detected unsettled top-level await in ${url}\n`);
+    process.exitCode = 13;
+  };
+  process.on('beforeExit', onBeforeExit);
+  return () => process.removeListener('beforeExit', onBeforeExit);
+}

@@ -1,0 +1,66 @@
+// `run --count-points`: when the process exits, prints exactly
+// "introspect: N suspension points" as the LAST line on stderr, N read from
+// the runtime the program loaded (globalThis[Symbol.for('introspect.runtime')]).
+// Guarantees it stays last: the exit listener moves itself behind any exit
+// listener the program adds later, and an uncaught error (which Node would
+// report after the exit listeners ran) is reported here first, as Node would,
+// before exiting with code 1.
+
+import { writeSync } from 'node:fs';
+import { inspect } from 'node:util';
+
+const RUNTIME_KEY = Symbol.for('introspect.runtime');
+
+interface RuntimeHandle {
+  pointsReached(): number;
+}
+
+export function pointsLine(): string {
+  const runtime = (globalThis as Record<symbol, unknown>)[RUNTIME_KEY] as Partial<RuntimeHandle> | undefined;
+  if (typeof runtime?.pointsReached !== 'function') {
+    return 'introspect: cannot count suspension points: this program was not built by `introspect build` (no introspect runtime loaded)';
+  }
+  return `introspect: ${runtime.pointsReached()} suspension points`;
+}
+
+export function reportPointsOnExit(): void {
+  const report = () => writeStderr(`${pointsLine()}\n`);
+  process.on('exit', report);
+  process.on('newListener', (event: string | symbol, listener: unknown) => {
+    if (event !== 'exit' || listener === report) return;
+    // 'newListener' fires before the listener is added: move ours behind it afterwards.
+    queueMicrotask(() => {
+      process.removeListener('exit', report);
+      process.on('exit', report);
+    });
+  });
+  process.on('uncaughtException', function reportFatal(error: unknown, origin: string) {
+    if (process.listenerCount('uncaughtException') > 1) return; // the program handles its own
+    writeStderr(describeUncaught(error, origin));
+    process.exit(1);
+  });
+}
+
+/** Close to what Node prints for an uncaught error. */
+function describeUncaught(error: unknown, origin: string): string {
+  let body: string;
+  if (error instanceof Error) {
+    body = inspect(error);
+  } else if (origin === 'unhandledRejection') {
+    body =
+      '[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, ' +
+      `or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${inspect(error)}".] ` +
+      "{\n  code: 'ERR_UNHANDLED_REJECTION'\n}";
+  } else {
+    body = `Uncaught ${inspect(error)}`;
+  }
+  return `${body}\n\nNode.js ${process.version}\n`;
+}
+
+function writeStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    process.stderr.write(text);
+  }
+}

@@ -1,0 +1,94 @@
+// Durable, atomic replacement of a file (SPEC §7): takes a target path and
+// bytes; writes them to `<path>.tmp-<pid>-<random>` in the same directory,
+// fsyncs that file, renames it over the target, then fsyncs the directory so
+// the rename itself survives a crash. Guarantees: at every instant the target
+// holds either its previous content or the complete new content; on any
+// error the temporary file is removed and an Error naming the target is
+// thrown (with the system error as `cause` and its `code` kept).
+//
+// The file-system calls come through `FsOps` so tests can make any step fail.
+
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+export interface FsOps {
+  openSync(path: string, flags: string, mode?: number): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+  renameSync(from: string, to: string): void;
+  unlinkSync(path: string): void;
+}
+
+export const nodeFs: FsOps = fs;
+
+export function writeFileAtomic(path: string, bytes: Uint8Array, ops: FsOps = nodeFs): void {
+  const dir = dirname(path);
+  const temp = join(dir, `${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  let fd: number | undefined;
+  let renamed = false;
+  try {
+    fd = ops.openSync(temp, 'wx', 0o644);
+    let written = 0;
+    while (written < bytes.length) {
+      written += ops.writeSync(fd, bytes, written, bytes.length - written);
+    }
+    ops.fsyncSync(fd);
+    ops.closeSync(fd);
+    fd = undefined;
+    ops.renameSync(temp, path);
+    renamed = true;
+    syncDirectory(dir, ops);
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        ops.closeSync(fd);
+      } catch {
+        /* already failing; the original error is the one to report */
+      }
+    }
+    if (!renamed) {
+      try {
+        ops.unlinkSync(temp);
+      } catch {
+        /* the temporary file may never have been created */
+      }
+    }
+    throw describeFailure(path, renamed, error);
+  }
+}
+
+/** fsync a directory; some systems (Windows) cannot, which is not an error there. */
+function syncDirectory(dir: string, ops: FsOps): void {
+  let fd: number;
+  try {
+    fd = ops.openSync(dir, 'r');
+  } catch (error) {
+    if (isUnsupported(error)) return;
+    throw error;
+  }
+  try {
+    ops.fsyncSync(fd);
+  } catch (error) {
+    if (!isUnsupported(error)) throw error;
+  } finally {
+    ops.closeSync(fd);
+  }
+}
+
+function isUnsupported(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EISDIR' || code === 'EINVAL' || code === 'EPERM' || code === 'ENOTSUP';
+}
+
+function describeFailure(path: string, renamed: boolean, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  const what = renamed
+    ? `wrote ${path} but could not make the rename durable (fsync of its directory failed)`
+    : `could not write ${path} atomically; the previous file, if any, is intact`;
+  const wrapped = new Error(`${what}: ${reason}`, { cause: error }) as NodeJS.ErrnoException;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined) wrapped.code = code;
+  return wrapped;
+}

@@ -1,0 +1,50 @@
+// The Host (runtime/host.ts) for Node-compatible runtimes: Node, Bun, Deno
+// (through its node: compatibility). Takes nothing; gives the platform
+// description written into checkpoint headers, atomic durable writes,
+// file reads, diagnostics on stderr prefixed "introspect: " (never stdout),
+// and process exit.
+
+import { readFileSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
+import type { Host, PlatformInfo } from '../../host.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export { writeFileAtomic } from './atomic-write.js';
+export { nextCheckpointPath, rotateCheckpoints } from './rotate.js';
+
+export function createNodeHost(): Host {
+  return {
+    platform: detectPlatform,
+    writeFileAtomic: (path, bytes) => writeFileAtomic(path, bytes),
+    readFile(path) {
+      const buffer = readFileSync(path);
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    },
+    log(message) {
+      const text = `introspect: ${message}\n`;
+      try {
+        writeSync(2, text);
+      } catch {
+        process.stderr.write(text);
+      }
+    },
+    exit(code): never {
+      process.exit(code);
+    },
+  };
+}
+
+export function detectPlatform(): PlatformInfo {
+  const versions = process.versions as NodeJS.ProcessVersions & { bun?: string; deno?: string };
+  let engine = 'v8';
+  let runtime = `node ${versions.node}`;
+  if (versions.bun !== undefined) {
+    engine = 'javascriptcore';
+    runtime = `bun ${versions.bun}`;
+  } else if (versions.deno !== undefined) {
+    runtime = `deno ${versions.deno}`;
+  } else if (versions.v8 === undefined) {
+    engine = 'unknown';
+  }
+  return { engine, runtime, os: process.platform, cpu: process.arch, endianness: endianness() };
+}
