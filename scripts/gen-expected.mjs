@@ -7,7 +7,8 @@
 //   node scripts/gen-expected.mjs --check         # compare, write nothing; exit 1 on a difference
 //
 // Each fixture is compiled into a temporary directory (target and module
-// ES2022, strict, lib ES2023 + DOM for `console`, no @types) unless it brings
+// ES2022, strict, lib ES2023, @types/node for `console`, every file a module)
+// unless it brings
 // its own tsconfig.json, then run twice: the two runs must agree (the program
 // is deterministic), exit 0 and write nothing to stderr unless its
 // fixture.json says `"allowStderr": true`. Anything else fails loudly.
@@ -69,8 +70,10 @@ function compilerOptions(dir, outDir) {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ES2022,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
-      types: [],
+      lib: ['lib.es2023.d.ts'],
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')],
+      moduleDetection: ts.ModuleDetectionKind.Force,
       strict: true,
       skipLibCheck: true,
     },
