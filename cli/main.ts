@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import { CliError, ProgramFailure, UsageError } from './errors.js';
 import { commandPage, overview, type CommandHelp } from './help.js';
+import { failLikeNode } from './uncaught.js';
 
 interface Command extends CommandHelp {
   /** How many positionals the command takes (more go to the program for `run`). */
@@ -195,10 +196,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 function report(error: unknown): void {
   if (error instanceof ProgramFailure) {
-    // Let Node report the program's own uncaught error exactly as `node main.js` would.
-    process.nextTick(() => {
-      throw error.failure;
-    });
+    failLikeNode(error.failure);
     return;
   }
   const lines: string[] = [];

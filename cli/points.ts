@@ -6,8 +6,7 @@
 // report after the exit listeners ran) is reported here first, as Node would,
 // before exiting with code 1.
 
-import { writeSync } from 'node:fs';
-import { inspect } from 'node:util';
+import { describeUncaught, ownListeners, programHandlesUncaught, writeStderr } from './uncaught.js';
 
 const RUNTIME_KEY = Symbol.for('introspect.runtime');
 
@@ -34,33 +33,11 @@ export function reportPointsOnExit(): void {
       process.on('exit', report);
     });
   });
-  process.on('uncaughtException', function reportFatal(error: unknown, origin: string) {
-    if (process.listenerCount('uncaughtException') > 1) return; // the program handles its own
+  const reportFatal = (error: unknown, origin: string) => {
+    if (programHandlesUncaught()) return; // the program handles its own
     writeStderr(describeUncaught(error, origin));
     process.exit(1);
-  });
-}
-
-/** Close to what Node prints for an uncaught error. */
-function describeUncaught(error: unknown, origin: string): string {
-  let body: string;
-  if (error instanceof Error) {
-    body = inspect(error);
-  } else if (origin === 'unhandledRejection') {
-    body =
-      '[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, ' +
-      `or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${inspect(error)}".] ` +
-      "{\n  code: 'ERR_UNHANDLED_REJECTION'\n}";
-  } else {
-    body = `Uncaught ${inspect(error)}`;
-  }
-  return `${body}\n\nNode.js ${process.version}\n`;
-}
-
-function writeStderr(text: string): void {
-  try {
-    writeSync(2, text);
-  } catch {
-    process.stderr.write(text);
-  }
+  };
+  ownListeners.add(reportFatal);
+  process.on('uncaughtException', reportFatal);
 }

@@ -41,7 +41,11 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
   noEmitOnError: false,
   esModuleInterop: true,
   resolveJsonModule: true,
-  allowImportingTsExtensions: false,
+  // `./x.ts` imports are accepted and emitted as `./x.js`.
+  allowImportingTsExtensions: true,
+  rewriteRelativeImportExtensions: true,
+  // Every file is an ES module (Node loads them so): no script-scope clashes with globals.
+  moduleDetection: ts.ModuleDetectionKind.Force,
   lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
 };
 

@@ -7,12 +7,13 @@
 // errors throw BuildError listing file:line:col.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { BuildError } from '../errors.js';
 import { formatDiagnostics, isError } from '../build/diagnostics.js';
 import { createProgress, type Progress } from '../build/progress.js';
 import { loadProject, type Project } from '../build/project.js';
+import { createSpecifierRewriter } from '../build/specifiers.js';
 import { loadTransformer } from '../build/transformer.js';
 import {
   copyDataFiles,
@@ -115,13 +116,21 @@ function emit(
   total: number,
 ): Set<string> {
   const written = new Set<string>();
+  const output = memoize((sourceFileName: string) => outputOf(project, sourceFileName));
   const transformer = createTransformer({
     rootDir: project.rootDir,
     runtimeImport(sourceFileName) {
       const format = formats.get(sourceFileName);
       if (format === undefined) throw new BuildError(`runtimeImport: ${sourceFileName} is not a source of this program`);
-      return runtimeSpecifier(outputOf(project, sourceFileName), outDir, format);
+      return runtimeSpecifier(output(sourceFileName), outDir, format);
     },
+  });
+  const options = program.getCompilerOptions();
+  const specifiers = createSpecifierRewriter((specifier, from) => {
+    if (formats.get(from) !== 'esm') return undefined; // require() of './x' resolves under Node as it is
+    const target = ts.resolveModuleName(specifier, from, options, ts.sys).resolvedModule?.resolvedFileName;
+    if (target === undefined || !formats.has(target)) return undefined;
+    return relativeSpecifier(output(from), output(target));
   });
   const writeFile: ts.WriteFileCallback = (fileName, text) => {
     mkdirSync(dirname(fileName), { recursive: true });
@@ -131,7 +140,7 @@ function emit(
   };
   let result: ts.EmitResult;
   try {
-    result = program.emit(undefined, writeFile, undefined, false, { after: [transformer] });
+    result = program.emit(undefined, writeFile, undefined, false, { after: [specifiers, transformer] });
   } catch (error) {
     if (error instanceof BuildError) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -146,17 +155,29 @@ function emit(
   return written;
 }
 
-/** The emitted JS file of a source file. */
+function memoize<T>(compute: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, compute(key));
+    return cache.get(key)!;
+  };
+}
+
+function relativeSpecifier(fromFile: string, toFile: string): string {
+  const rel = relative(dirname(fromFile), toFile).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/**
+ * The emitted JS file of a source file: its path under rootDir, moved to
+ * outDir, with TypeScript's extension mapping (TypeScript 6 takes rootDir
+ * from the tsconfig's directory when it is not set).
+ */
 function outputOf(project: Project, sourceFileName: string): string {
-  // getOutputFileNames wants a config path; a bare directory's explicit rootDir makes a virtual one harmless.
-  const { commandLine } = project;
-  const withConfigPath = commandLine.options.configFilePath !== undefined
-    ? commandLine
-    : { ...commandLine, options: { ...commandLine.options, configFilePath: join(project.rootDir, 'tsconfig.json') } };
-  const outputs = ts.getOutputFileNames(withConfigPath, sourceFileName, !ts.sys.useCaseSensitiveFileNames);
-  const js = outputs.find((file) => /\.[cm]?jsx?$/.test(file));
-  if (js === undefined) throw new BuildError(`TypeScript gives no JS output for ${sourceFileName}`);
-  return resolve(js);
+  const { outDir } = project.commandLine.options;
+  const rel = relative(project.rootDir, resolve(sourceFileName));
+  const mapped = rel.replace(/\.([cm]?)tsx?$/i, (_all, m: string) => `.${m.toLowerCase()}js`).replace(/\.jsx$/i, '.js');
+  return resolve(outDir ?? project.rootDir, mapped);
 }
 
 /** The module type for <outDir>/package.json: the entry's, else that of most .js outputs. */
