@@ -1,0 +1,76 @@
+// The checkpoint container: header + heap image ↔ bytes. Takes a header and
+// a HeapImage (or a file's bytes); guarantees files are written in the
+// current FORMAT_VERSION and that every version ever written can be read:
+// the first 20 bytes (magic, version) are the same in all versions, and each
+// version has its own decoder in the table below (add v2 beside v1, never
+// change v1).
+
+import type { HeapImage } from '../heap/image.js';
+import { readU32 } from './bytes.js';
+import { portableHash, type CheckpointHash } from './digest.js';
+import { FormatError } from './errors.js';
+import { FORMAT_VERSION, type CheckpointHeader } from './header.js';
+import { MAGIC, VERSION_OFFSET } from './magic.js';
+import { decodeV1, encodeV1, readHeaderV1, type CodecOptions } from './v1.js';
+
+export interface CheckpointOptions {
+  /** Sign with (encode) or require and verify (decode) an HMAC-SHA256 with this key. */
+  hmacKey?: Uint8Array;
+  /** A faster SHA-256/HMAC implementation (e.g. node:crypto); default @noble/hashes. */
+  hash?: CheckpointHash;
+}
+
+interface VersionCodec {
+  decode(bytes: Uint8Array, opts: CodecOptions): { header: CheckpointHeader; heap: HeapImage };
+  readHeader(bytes: Uint8Array): CheckpointHeader;
+}
+
+/** Every format version this build reads. */
+const VERSIONS: Record<number, VersionCodec> = {
+  1: { decode: decodeV1, readHeader: readHeaderV1 },
+};
+
+function codecOptions(opts: CheckpointOptions | undefined): CodecOptions {
+  if (opts?.hmacKey !== undefined && !(opts.hmacKey instanceof Uint8Array)) {
+    throw new FormatError('invalid-argument', 'hmacKey must be a Uint8Array');
+  }
+  return { hmacKey: opts?.hmacKey, hash: opts?.hash ?? portableHash };
+}
+
+export function encodeCheckpoint(header: CheckpointHeader, heap: HeapImage, opts?: CheckpointOptions): Uint8Array {
+  return encodeV1({ ...header, formatVersion: FORMAT_VERSION }, heap, codecOptions(opts));
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, opts?: CheckpointOptions): { header: CheckpointHeader; heap: HeapImage } {
+  return codecFor(bytes).decode(bytes, codecOptions(opts));
+}
+
+/** The header only: checks magic, version and size, not the hash (cheap for `inspect`/`ls`). */
+export function readHeader(bytes: Uint8Array): CheckpointHeader {
+  return codecFor(bytes).readHeader(bytes);
+}
+
+/** The format version of a checkpoint, after checking its magic. */
+export function formatVersionOf(bytes: Uint8Array): number {
+  if (!(bytes instanceof Uint8Array)) throw new FormatError('invalid-argument', 'a checkpoint must be given as a Uint8Array');
+  const head = Math.min(bytes.length, MAGIC.length);
+  for (let i = 0; i < head; i++) {
+    if (bytes[i] !== MAGIC[i]) {
+      throw new FormatError('not-a-checkpoint', `not an Introspect checkpoint: byte ${i} should be 0x${MAGIC[i]!.toString(16).padStart(2, '0')} (the magic "\\x89INTROSPECT\\r\\n\\x1a\\n\\0"), found 0x${bytes[i]!.toString(16).padStart(2, '0')} — check the file name`, i);
+    }
+  }
+  if (bytes.length < VERSION_OFFSET + 4) {
+    throw new FormatError('truncated', `checkpoint is truncated: ${bytes.length} bytes, too short to hold the magic and format version (${VERSION_OFFSET + 4} bytes) — use an earlier checkpoint`, bytes.length);
+  }
+  return readU32(bytes, VERSION_OFFSET);
+}
+
+function codecFor(bytes: Uint8Array): VersionCodec {
+  const version = formatVersionOf(bytes);
+  const codec = VERSIONS[version];
+  if (codec === undefined || !Object.prototype.hasOwnProperty.call(VERSIONS, version)) {
+    const known = Object.keys(VERSIONS).join(', ');
+    throw new FormatError('unsupported-version', `checkpoint was written by format version ${version}; this Introspect reads ${known} — ${version > FORMAT_VERSION ? 'upgrade Introspect to load it' : 'the file is damaged'}`, VERSION_OFFSET);
+  }
+  return codec;
+}

@@ -1,0 +1,147 @@
+// Format version 1 of the container: the byte layout (docs/FORMAT.md §1).
+// Takes a header and a heap image (encode) or the file's bytes after the
+// version was read (decode); guarantees a decoded file is complete, its
+// SHA-256 matches, its HMAC matches when a key is given, and its sections
+// parse — or a FormatError saying which check failed and at which byte.
+//
+//   0   16  magic  89 'INTROSPECT' 0D 0A 1A 0A 00
+//   16   4  u32 format version (1)
+//   20   4  u32 flags (bit 0: an HMAC follows the hash)
+//   24  32  u64 × 4: byte lengths of header, strings, nodes, blob
+//   56   …  the four sections, each zero-padded to a multiple of 8
+//   …   32  SHA-256 of every byte before it
+//   …   32  HMAC-SHA256(key, every byte before it) — only with flag bit 0
+
+import type { HeapImage } from '../heap/image.js';
+import { pad8, readU32, readU64, sameBytes, utf8Decode, utf8Encode, writeU32, writeU64 } from './bytes.js';
+import { DIGEST_LENGTH, type CheckpointHash } from './digest.js';
+import { FormatError } from './errors.js';
+import { checkHeader, type CheckpointHeader } from './header.js';
+import { MAGIC } from './magic.js';
+
+const FLAG_HMAC = 1;
+const FIXED = 56;
+const SECTIONS = ['header', 'strings', 'nodes', 'blob'] as const;
+
+export interface CodecOptions {
+  hmacKey?: Uint8Array | undefined;
+  hash: CheckpointHash;
+}
+
+export function encodeV1(header: CheckpointHeader, heap: HeapImage, opts: CodecOptions): Uint8Array {
+  const sections = [utf8Encode(JSON.stringify(header)), utf8Encode(JSON.stringify(heap.strings)), heap.nodes, heap.blob];
+  const signed = opts.hmacKey !== undefined;
+  let size = FIXED;
+  for (const section of sections) size += pad8(section.length);
+  const hashAt = size;
+  size += DIGEST_LENGTH * (signed ? 2 : 1);
+  const out = new Uint8Array(size);
+  out.set(MAGIC, 0);
+  writeU32(out, 16, 1);
+  writeU32(out, 20, signed ? FLAG_HMAC : 0);
+  let at = FIXED;
+  sections.forEach((section, s) => {
+    writeU64(out, 24 + 8 * s, section.length);
+    out.set(section, at);
+    at += pad8(section.length);
+  });
+  out.set(opts.hash.sha256(out.subarray(0, hashAt)), hashAt);
+  if (signed) out.set(opts.hash.hmacSha256(opts.hmacKey!, out.subarray(0, hashAt + DIGEST_LENGTH)), hashAt + DIGEST_LENGTH);
+  return out;
+}
+
+interface Layout {
+  signed: boolean;
+  /** [start, length] of each section */
+  sections: [number, number][];
+  hashAt: number;
+}
+
+/** Checks the fixed part and the total size; cheap (reads 56 bytes). */
+function layout(bytes: Uint8Array): Layout {
+  if (bytes.length < FIXED) {
+    throw new FormatError('truncated', `checkpoint is truncated: ${bytes.length} bytes, but its fixed header alone is ${FIXED} bytes — the file was cut short while being copied or written; use an earlier checkpoint`, bytes.length);
+  }
+  const flags = readU32(bytes, 20);
+  if ((flags & ~FLAG_HMAC) !== 0) {
+    throw new FormatError('corrupted', `checkpoint is corrupted: unknown flags 0x${flags.toString(16)} at byte 20 — the file is damaged; use an earlier checkpoint`, 20);
+  }
+  const signed = (flags & FLAG_HMAC) !== 0;
+  const sections: [number, number][] = [];
+  let at = FIXED;
+  for (let s = 0; s < SECTIONS.length; s++) {
+    const length = readU64(bytes, 24 + 8 * s);
+    if (!Number.isFinite(length)) {
+      throw new FormatError('corrupted', `checkpoint is corrupted: the ${SECTIONS[s]} section length at byte ${24 + 8 * s} is impossible — the file is damaged; use an earlier checkpoint`, 24 + 8 * s);
+    }
+    sections.push([at, length]);
+    at += pad8(length);
+  }
+  const hashAt = at;
+  const expected = hashAt + DIGEST_LENGTH * (signed ? 2 : 1);
+  if (bytes.length < expected) {
+    let where = signed ? 'HMAC' : 'hash';
+    for (let s = SECTIONS.length - 1; s >= 0; s--) if (bytes.length < sections[s]![0] + sections[s]![1]) where = `${SECTIONS[s]} section`;
+    if (bytes.length < hashAt + DIGEST_LENGTH && bytes.length >= sections[3]![0] + sections[3]![1]) where = 'hash';
+    throw new FormatError('truncated', `checkpoint is truncated: ${bytes.length} bytes, expected ${expected} (it ends inside the ${where}) — the file was cut short while being copied or written; use an earlier checkpoint`, bytes.length);
+  }
+  if (bytes.length > expected) {
+    throw new FormatError('corrupted', `checkpoint is corrupted: ${bytes.length} bytes, expected ${expected} (extra bytes after byte ${expected}, or damaged section lengths at bytes 24–55) — use an earlier checkpoint`, expected);
+  }
+  return { signed, sections, hashAt };
+}
+
+function section(bytes: Uint8Array, l: Layout, s: number): Uint8Array {
+  const [start, length] = l.sections[s]!;
+  return bytes.subarray(start, start + length);
+}
+
+function parseJson(bytes: Uint8Array, l: Layout, s: number): unknown {
+  try {
+    return JSON.parse(utf8Decode(section(bytes, l, s)));
+  } catch (error) {
+    throw new FormatError('corrupted', `checkpoint is corrupted: the ${SECTIONS[s]} section (bytes ${l.sections[s]![0]}–${l.sections[s]![0] + l.sections[s]![1]}) is not valid UTF-8 JSON (${(error as Error).message}) — use an earlier checkpoint`, l.sections[s]![0]);
+  }
+}
+
+export function readHeaderV1(bytes: Uint8Array): CheckpointHeader {
+  const l = layout(bytes);
+  return checkHeader(parseJson(bytes, l, 0), `bytes ${l.sections[0]![0]}–${l.sections[0]![0] + l.sections[0]![1]}`);
+}
+
+export function decodeV1(bytes: Uint8Array, opts: CodecOptions): { header: CheckpointHeader; heap: HeapImage } {
+  const l = layout(bytes);
+  const hash = opts.hash.sha256(bytes.subarray(0, l.hashAt));
+  if (!sameBytes(hash, bytes.subarray(l.hashAt, l.hashAt + DIGEST_LENGTH))) {
+    throw new FormatError('corrupted', `checkpoint is corrupted: its SHA-256 (bytes ${l.hashAt}–${l.hashAt + DIGEST_LENGTH}) does not match its contents — the file was damaged or changed after it was written; use an earlier checkpoint`, l.hashAt);
+  }
+  if (opts.hmacKey !== undefined) {
+    if (!l.signed) {
+      throw new FormatError('signature', 'checkpoint is not signed, but a signing key was given — refusing an unsigned file; sign checkpoints with the same key when writing them, or load without a key', 20);
+    }
+    const at = l.hashAt + DIGEST_LENGTH;
+    const mac = opts.hash.hmacSha256(opts.hmacKey, bytes.subarray(0, at));
+    if (!sameBytes(mac, bytes.subarray(at, at + DIGEST_LENGTH))) {
+      throw new FormatError('signature', `checkpoint signature is invalid: the HMAC-SHA256 at bytes ${at}–${at + DIGEST_LENGTH} does not match this key — the file was tampered with or signed with another key; do not load it`, at);
+    }
+  }
+  const header = checkHeader(parseJson(bytes, l, 0), `bytes ${l.sections[0]![0]}–${l.sections[0]![0] + l.sections[0]![1]}`);
+  const strings = parseJson(bytes, l, 1);
+  if (!Array.isArray(strings) || !strings.every((s) => typeof s === 'string')) {
+    throw new FormatError('corrupted', `checkpoint is corrupted: the strings section (byte ${l.sections[1]![0]}) is not an array of strings — use an earlier checkpoint`, l.sections[1]![0]);
+  }
+  const nodes = section(bytes, l, 2);
+  return { header, heap: { nodeCount: leadingVarint(nodes), strings: strings as string[], nodes, blob: section(bytes, l, 3) } };
+}
+
+/** The node count at the start of the nodes section (validated again by the heap reader). */
+function leadingVarint(bytes: Uint8Array): number {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < bytes.length && i < 8; i++) {
+    result += (bytes[i]! & 0x7f) * scale;
+    if (bytes[i]! < 0x80) return result;
+    scale *= 0x80;
+  }
+  return 0;
+}

@@ -1,0 +1,175 @@
+// Well-known built-in objects and functions, named by a path from a standard
+// global: `Math.max`, `Array.prototype`, `%TypedArray%.prototype`. Takes the
+// global environment as the engine made it; guarantees a path names the same
+// object on every engine that has it. The table is built once, lazily, by a
+// breadth-first walk (so each object gets its shortest path) over a fixed list
+// of standard globals and intrinsics, a few levels deep, reading data
+// properties only (no getter is ever called below the roots). Call
+// `prepareBuiltins()` early at boot, before the program can add its own
+// values to built-ins (those would otherwise be taken for built-ins).
+
+const ROOT_NAMES = [
+  'globalThis', 'Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'BigInt',
+  'Math', 'JSON', 'Reflect', 'Date', 'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef',
+  'FinalizationRegistry', 'Promise', 'Proxy', 'Error', 'AggregateError', 'EvalError', 'RangeError',
+  'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'ArrayBuffer', 'SharedArrayBuffer',
+  'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array',
+  'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array',
+  'BigInt64Array', 'BigUint64Array', 'Iterator', 'Intl', 'parseInt', 'parseFloat', 'isNaN',
+  'isFinite', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape',
+  'unescape', 'eval', 'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval',
+  'queueMicrotask', 'structuredClone', 'TextEncoder', 'TextDecoder', 'URL', 'URLSearchParams',
+  'AbortController', 'AbortSignal', 'Event', 'EventTarget', 'atob', 'btoa', 'performance',
+];
+
+/** Intrinsics with no global name, reachable only through [[Prototype]] links. */
+function intrinsics(): [string, unknown][] {
+  const proto = Object.getPrototypeOf;
+  const found: [string, unknown][] = [];
+  const add = (name: string, make: () => unknown) => {
+    try {
+      const value = make();
+      if (value !== null && value !== undefined) found.push([name, value]);
+    } catch {
+      // absent on this engine: its paths simply do not exist here
+    }
+  };
+  add('%TypedArray%', () => proto(Int8Array));
+  add('%IteratorPrototype%', () => proto(proto([][Symbol.iterator]())));
+  add('%ArrayIteratorPrototype%', () => proto([][Symbol.iterator]()));
+  add('%MapIteratorPrototype%', () => proto(new Map()[Symbol.iterator]()));
+  add('%SetIteratorPrototype%', () => proto(new Set()[Symbol.iterator]()));
+  add('%StringIteratorPrototype%', () => proto(''[Symbol.iterator]()));
+  add('%RegExpStringIteratorPrototype%', () => proto(/x/[Symbol.matchAll]('')));
+  add('%GeneratorFunction%', () => proto(function* () {}).constructor);
+  add('%AsyncFunction%', () => proto(async function () {}).constructor);
+  add('%AsyncGeneratorFunction%', () => proto(async function* () {}).constructor);
+  add('%AsyncIteratorPrototype%', () => proto(proto((async function* () {}).prototype)));
+  return found;
+}
+
+const WELL_KNOWN_SYMBOLS = wellKnownSymbols();
+const MAX_DEPTH = 3;
+
+export interface BuiltinTable {
+  pathOf: Map<object, string>;
+  byPath: Map<string, object>;
+}
+
+let table: BuiltinTable | undefined;
+
+/** Build the table now (idempotent). */
+export function prepareBuiltins(): BuiltinTable {
+  if (table === undefined) table = buildTable();
+  return table;
+}
+
+export function builtinPath(value: object): string | undefined {
+  return (table ?? prepareBuiltins()).pathOf.get(value);
+}
+
+/**
+ * The object a path names on this engine: from the table, else by walking
+ * the path's own data properties from its root (never calling a getter).
+ */
+export function builtinByPath(path: string): object | undefined {
+  const t = table ?? prepareBuiltins();
+  return t.byPath.get(path) ?? walkPath(t, path);
+}
+
+const PATH = /^(%?[A-Za-z_$][\w$]*%?)((?:\.[A-Za-z_$][\w$]*|\[Symbol\.[A-Za-z]+\])*)$/;
+const SEGMENT = /\.([A-Za-z_$][\w$]*)|\[Symbol\.([A-Za-z]+)\]/g;
+
+function walkPath(t: BuiltinTable, path: string): object | undefined {
+  const match = PATH.exec(path);
+  if (match === null || match[1] === 'globalThis') return undefined;
+  let at: unknown = t.byPath.get(match[1]!);
+  for (const segment of match[2]!.matchAll(SEGMENT)) {
+    if (!isObjectLike(at)) return undefined;
+    const key = segment[1] ?? wellKnownSymbol(segment[2]!);
+    if (key === undefined) return undefined;
+    const descriptor = Object.getOwnPropertyDescriptor(at, key);
+    if (descriptor === undefined || !('value' in descriptor)) return undefined;
+    at = descriptor.value;
+  }
+  return isObjectLike(at) ? at : undefined;
+}
+
+function isObjectLike(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+function buildTable(): BuiltinTable {
+  const pathOf = new Map<object, string>();
+  const byPath = new Map<string, object>();
+  const queue: object[] = [];
+  const paths: string[] = [];
+  const depths: number[] = [];
+  const visit = (value: unknown, path: string, depth: number) => {
+    if (!isObjectLike(value)) return;
+    if (!byPath.has(path)) byPath.set(path, value);
+    if (pathOf.has(value)) return;
+    pathOf.set(value, path);
+    queue.push(value);
+    paths.push(path);
+    depths.push(depth);
+  };
+  const global = globalThis as Record<string, unknown>;
+  for (const name of ROOT_NAMES) {
+    if (!Object.prototype.hasOwnProperty.call(global, name)) continue;
+    let value: unknown;
+    try {
+      value = name === 'globalThis' ? globalThis : global[name];
+    } catch {
+      continue;
+    }
+    visit(value, name, name === 'globalThis' ? MAX_DEPTH : 0);
+  }
+  for (const [name, value] of intrinsics()) visit(value, name, 0);
+
+  for (let i = 0; i < queue.length; i++) {
+    if (depths[i]! >= MAX_DEPTH) continue;
+    const holder = queue[i]!;
+    const base = paths[i]!;
+    const depth = depths[i]! + 1;
+    let keys: (string | symbol)[];
+    try {
+      keys = Reflect.ownKeys(holder);
+    } catch {
+      continue;
+    }
+    for (const key of keys) {
+      let segment: string;
+      if (typeof key === 'string') segment = `.${key}`;
+      else {
+        const name = WELL_KNOWN_SYMBOLS.get(key);
+        if (name === undefined) continue;
+        segment = `[Symbol.${name}]`;
+      }
+      const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+      if (descriptor === undefined || !('value' in descriptor)) continue;
+      visit(descriptor.value, base + segment, depth);
+    }
+  }
+  return { pathOf, byPath };
+}
+
+/** Symbol.iterator → "iterator", for every well-known symbol of this engine. */
+function wellKnownSymbols(): Map<symbol, string> {
+  const names = new Map<symbol, string>();
+  for (const name of Object.getOwnPropertyNames(Symbol)) {
+    const value = (Symbol as unknown as Record<string, unknown>)[name];
+    if (typeof value === 'symbol' && Symbol.keyFor(value) === undefined) names.set(value, name);
+  }
+  return names;
+}
+
+export function wellKnownSymbolName(symbol: symbol): string | undefined {
+  return WELL_KNOWN_SYMBOLS.get(symbol);
+}
+
+export function wellKnownSymbol(name: string): symbol | undefined {
+  if (!Object.prototype.hasOwnProperty.call(Symbol, name)) return undefined;
+  const value = (Symbol as unknown as Record<string, unknown>)[name];
+  return typeof value === 'symbol' && WELL_KNOWN_SYMBOLS.has(value) ? value : undefined;
+}

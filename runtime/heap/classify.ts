@@ -1,0 +1,109 @@
+// Which node kind an object (not a function, not a built-in) is saved as.
+// Takes an object; guarantees a kind whose engine brand has been checked
+// (an `Object.create(Map.prototype)` is a plain object, not a Map), or the
+// reason it cannot be saved. The kind is found from the first well-known
+// prototype on the object's chain, cached per prototype for the capture.
+
+import { Kind } from './layout.js';
+import { hasBrand, intrinsic } from './intrinsics.js';
+
+/** A node kind, or (string) why objects with this prototype chain cannot be saved. */
+export type Classification = number | string;
+
+const proto = Object.getPrototypeOf as (value: object) => object | null;
+
+function tryProto(make: () => object): object | undefined {
+  try {
+    return proto(make()) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Well-known prototype → what an object inheriting from it is. */
+const KNOWN = new Map<object, Classification>();
+const known = (p: object | undefined, what: Classification) => {
+  if (p !== undefined && !KNOWN.has(p)) KNOWN.set(p, what);
+};
+known(Object.prototype, Kind.object);
+known(Array.prototype, Kind.array);
+known(Map.prototype, Kind.map);
+known(Set.prototype, Kind.set);
+known(WeakMap.prototype, Kind.weakmap);
+known(WeakSet.prototype, Kind.weakset);
+known(Date.prototype, Kind.date);
+known(RegExp.prototype, Kind.regexp);
+known(Error.prototype, Kind.error);
+known(Number.prototype, Kind.boxed);
+known(String.prototype, Kind.boxed);
+known(Boolean.prototype, Kind.boxed);
+known(BigInt.prototype, Kind.boxed);
+known(Symbol.prototype, Kind.boxed);
+known(ArrayBuffer.prototype, Kind.arraybuffer);
+if (intrinsic.SharedArrayBuffer) known(intrinsic.SharedArrayBuffer.prototype, Kind.sharedarraybuffer);
+known(Promise.prototype, 'a Promise (promises are not supported by the heap writer yet)');
+if (typeof WeakRef === 'function') known(WeakRef.prototype, 'a WeakRef');
+if (typeof FinalizationRegistry === 'function') known(FinalizationRegistry.prototype, 'a FinalizationRegistry');
+known(tryProto(() => (function* () {})()), 'a generator object (not supported by the heap writer yet)');
+known(tryProto(() => (async function* () {})()), 'an async generator object (not supported by the heap writer yet)');
+known(tryProto(() => [][Symbol.iterator]()), 'a native array iterator');
+known(tryProto(() => new Map()[Symbol.iterator]()), 'a native Map iterator');
+known(tryProto(() => new Set()[Symbol.iterator]()), 'a native Set iterator');
+known(tryProto(() => ''[Symbol.iterator]()), 'a native string iterator');
+known(tryProto(() => /x/[Symbol.matchAll]('')), 'a native RegExp string iterator');
+
+/** Does `value` really carry the internal slots of `kind`? */
+function branded(kind: number, value: object): boolean {
+  switch (kind) {
+    case Kind.array: return Array.isArray(value);
+    case Kind.map: return hasBrand(intrinsic.mapSize, value);
+    case Kind.set: return hasBrand(intrinsic.setSize, value);
+    case Kind.weakmap: return hasBrand(intrinsic.weakMapHas, value, {});
+    case Kind.weakset: return hasBrand(intrinsic.weakSetHas, value, {});
+    case Kind.date: return hasBrand(intrinsic.dateGetTime, value);
+    case Kind.regexp: return hasBrand(intrinsic.regExpSource, value);
+    case Kind.error: return intrinsic.objectToString.call(value) === '[object Error]';
+    case Kind.boxed: return boxedPrimitive(value) !== NOT_BOXED;
+    case Kind.arraybuffer: return hasBrand(intrinsic.arrayBufferByteLength, value);
+    case Kind.sharedarraybuffer: return hasBrand(intrinsic.sharedByteLength, value);
+    default: return true;
+  }
+}
+
+export const NOT_BOXED = Symbol('not boxed');
+
+/** The primitive inside a Number/String/Boolean/BigInt/Symbol object. */
+export function boxedPrimitive(value: object): unknown {
+  for (const valueOf of [intrinsic.numberValueOf, intrinsic.stringValueOf, intrinsic.booleanValueOf,
+    intrinsic.bigintValueOf, intrinsic.symbolValueOf] as Function[]) {
+    try {
+      return Reflect.apply(valueOf, value, []);
+    } catch {
+      // not this box type
+    }
+  }
+  return NOT_BOXED;
+}
+
+export class Classifier {
+  private readonly byProto = new Map<object | null, Classification>();
+
+  classify(value: object): Classification {
+    const p = proto(value);
+    let kind = this.byProto.get(p);
+    if (kind === undefined) {
+      kind = chainKind(p);
+      this.byProto.set(p, kind);
+    }
+    if (typeof kind === 'number' && kind !== Kind.object && !branded(kind, value)) return Kind.object;
+    return kind;
+  }
+}
+
+function chainKind(start: object | null): Classification {
+  for (let p = start, depth = 0; p !== null && depth < 10000; p = proto(p), depth++) {
+    const kind = KNOWN.get(p);
+    if (kind !== undefined) return kind;
+  }
+  return Kind.object;
+}

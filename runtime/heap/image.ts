@@ -1,0 +1,28 @@
+// The heap image: what the writer produces and the reader consumes. Plain
+// data, no functions, no live objects: a string table, one byte stream of
+// nodes (layout in layout.ts and docs/FORMAT.md) and one blob holding every
+// ArrayBuffer's bytes (each 8-byte aligned, little-endian element order).
+
+import type { FunctionTable } from '../functions.js';
+
+export interface HeapImage {
+  /** Number of nodes in `nodes`. */
+  nodeCount: number;
+  /** Every string value and key, each once; values refer to it by index. */
+  strings: string[];
+  /** varint nodeCount, the root value, then the nodes in index order. */
+  nodes: Uint8Array;
+  /** The bytes of every ArrayBuffer/SharedArrayBuffer. */
+  blob: Uint8Array;
+  /** Things saved with a loss the program may notice (not part of the file). */
+  warnings?: string[];
+}
+
+export interface HeapContext {
+  functions: FunctionTable;
+  /**
+   * Optional names for containers (e.g. a frame's locals object → "frame main"):
+   * a capture path starts at the nearest labelled object instead of the root.
+   */
+  labels?: { get(container: object): string | undefined };
+}

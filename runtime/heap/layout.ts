@@ -1,0 +1,78 @@
+// The numbers of the heap stream: value tags, node kinds, property flags and
+// integrity levels. Takes nothing; guarantees every number the writer emits
+// and the reader accepts is named here once (docs/FORMAT.md mirrors this
+// table). Numbers are part of the file format: never renumber, only append.
+
+/** First byte of every value in the stream. */
+export const Tag = {
+  undefined: 0,
+  null: 1,
+  false: 2,
+  true: 3,
+  /** int32, zigzag varint */
+  int: 4,
+  /** any other number (incl. -0, NaN, ±Infinity): 8 bytes IEEE-754 little-endian */
+  float: 5,
+  /** varint index into the string table */
+  string: 6,
+  /** varint node index */
+  ref: 7,
+  /** varint index into the string table of the decimal text */
+  bigint: 8,
+  /** an array hole (only inside an array's dense elements) */
+  hole: 9,
+} as const;
+export const TAG_COUNT = 10;
+
+/** First byte of every node. */
+export const Kind = {
+  object: 1,
+  array: 2,
+  map: 3,
+  set: 4,
+  weakmap: 5,
+  weakset: 6,
+  date: 7,
+  regexp: 8,
+  error: 9,
+  boxed: 10,
+  arraybuffer: 11,
+  sharedarraybuffer: 12,
+  typedarray: 13,
+  dataview: 14,
+  staticFunction: 15,
+  closure: 16,
+  builtin: 17,
+  prototypeOf: 18,
+  symbol: 19,
+  registeredSymbol: 20,
+  wellKnownSymbol: 21,
+} as const;
+export type KindName = keyof typeof Kind;
+export const KIND_NAMES: readonly (KindName | undefined)[] = (() => {
+  const names: (KindName | undefined)[] = [];
+  for (const name of Object.keys(Kind) as KindName[]) names[Kind[name]] = name;
+  return names;
+})();
+
+/** Property flag bits (one byte before each property). */
+export const Flag = { writable: 1, enumerable: 2, configurable: 4, accessor: 8 } as const;
+/** An ordinary `obj.key = value` property. */
+export const PLAIN_PROPERTY = 7;
+
+/** Object integrity, applied after the properties are defined. */
+export const Integrity = { extensible: 0, preventExtensions: 1, sealed: 2, frozen: 3 } as const;
+export const INTEGRITY_NAMES = ['extensible', 'non-extensible', 'sealed', 'frozen'] as const;
+
+/** Element types of typed arrays, in their stream number order. */
+export const TYPED_ARRAY_NAMES = [
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
+  'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array',
+  'BigUint64Array', 'Float16Array',
+] as const;
+export const TYPED_ARRAY_WIDTH = [1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8, 2] as const;
+
+/** Arrays up to this length are saved with full property descriptors. */
+export const SMALL_ARRAY = 256;
+/** Typed arrays up to this length are checked for extra named properties. */
+export const SMALL_TYPED_ARRAY = 4096;

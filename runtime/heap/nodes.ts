@@ -1,0 +1,194 @@
+// The node representation, readable: one tagged union with named fields,
+// decoded from a HeapImage without building any live value (no program, no
+// function table needed). Takes an untrusted image (validated by scan.ts
+// first); guarantees one HeapNode per node index. The writer and reader work
+// on the byte stream directly for speed; this view is for `inspect`, tests
+// and anyone reading docs/FORMAT.md — it mirrors the stream field for field.
+//
+//   { kind: 'object', proto: { ref: 3 }, integrity: 'extensible',
+//     props: [{ key: 'x', value: 1, writable: true, enumerable: true, configurable: true }] }
+
+import type { HeapImage } from './image.js';
+import { Flag, INTEGRITY_NAMES, Kind, KIND_NAMES, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { scanHeap } from './scan.js';
+import { ByteReader, unzigzag } from './stream.js';
+
+export interface Ref {
+  ref: number;
+}
+export interface Hole {
+  hole: true;
+}
+/** A value as written: primitives as themselves, objects/functions/symbols as references. */
+export type NodeValue = undefined | null | boolean | number | string | bigint | Ref | Hole;
+
+export interface NodeProperty {
+  key: string | Ref;
+  enumerable: boolean;
+  configurable: boolean;
+  /** data properties */
+  writable?: boolean;
+  value?: NodeValue;
+  /** accessor properties */
+  get?: NodeValue;
+  set?: NodeValue;
+}
+
+export type Integrity = (typeof INTEGRITY_NAMES)[number];
+
+interface WithProps {
+  integrity: Integrity;
+  props: NodeProperty[];
+}
+interface Ordinary extends WithProps {
+  proto: NodeValue;
+}
+
+export type HeapNode =
+  | ({ kind: 'object' | 'weakmap' | 'weakset' | 'error' } & Ordinary)
+  | ({ kind: 'array'; length: number; elements: NodeValue[] } & Ordinary)
+  | ({ kind: 'map'; entries: [NodeValue, NodeValue][] } & Ordinary)
+  | ({ kind: 'set'; members: NodeValue[] } & Ordinary)
+  | ({ kind: 'date'; time: number } & Ordinary)
+  | ({ kind: 'regexp'; source: string; flags: string } & Ordinary)
+  | ({ kind: 'boxed'; primitive: NodeValue } & Ordinary)
+  | ({ kind: 'arraybuffer' | 'sharedarraybuffer'; blobOffset: number; byteLength: number; maxByteLength: number | undefined } & Ordinary)
+  | ({ kind: 'typedarray'; type: string; buffer: NodeValue; byteOffset: number; length: number } & Ordinary)
+  | ({ kind: 'dataview'; buffer: NodeValue; byteOffset: number; byteLength: number } & Ordinary)
+  | ({ kind: 'staticFunction'; id: string } & WithProps)
+  | ({ kind: 'closure'; factory: string; envs: NodeValue[] } & WithProps)
+  | ({ kind: 'prototypeOf'; fn: NodeValue } & WithProps)
+  | { kind: 'builtin'; path: string }
+  | { kind: 'symbol'; description: string | undefined }
+  | { kind: 'registeredSymbol'; key: string }
+  | { kind: 'wellKnownSymbol'; name: string };
+
+export interface DecodedHeap {
+  root: NodeValue;
+  nodes: HeapNode[];
+  /** bytes each node takes in the node stream */
+  sizes: number[];
+}
+
+export function isRef(value: NodeValue): value is Ref {
+  return typeof value === 'object' && value !== null && 'ref' in value;
+}
+
+export function decodeNodes(image: HeapImage): DecodedHeap {
+  const scan = scanHeap(image);
+  const r = new ByteReader(image.nodes, scan.root);
+  const strings = image.strings;
+  const value = (): NodeValue => {
+    const tag = r.u8();
+    switch (tag) {
+      case Tag.undefined: return undefined;
+      case Tag.null: return null;
+      case Tag.false: return false;
+      case Tag.true: return true;
+      case Tag.int: return unzigzag(r.varint());
+      case Tag.float: return r.f64();
+      case Tag.string: return strings[r.varint()]!;
+      case Tag.ref: return { ref: r.varint() };
+      case Tag.bigint: return BigInt(strings[r.varint()]!);
+      default: return { hole: true };
+    }
+  };
+  const string = () => strings[r.varint()]!;
+  const list = (n: number): NodeValue[] => {
+    const out: NodeValue[] = [];
+    for (let e = 0; e < n; e++) out.push(value());
+    return out;
+  };
+  const withProps = (): WithProps => {
+    const integrity = INTEGRITY_NAMES[r.u8()]!;
+    const props: NodeProperty[] = [];
+    for (let n = r.varint(); n > 0; n--) {
+      const flags = r.u8();
+      const key = value() as string | Ref;
+      const enumerable = (flags & Flag.enumerable) !== 0;
+      const configurable = (flags & Flag.configurable) !== 0;
+      if (flags & Flag.accessor) props.push({ key, enumerable, configurable, get: value(), set: value() });
+      else props.push({ key, enumerable, configurable, writable: (flags & Flag.writable) !== 0, value: value() });
+    }
+    return { integrity, props };
+  };
+
+  const root = value();
+  const nodes: HeapNode[] = [];
+  const sizes: number[] = [];
+  for (let i = 0; i < scan.nodeCount; i++) {
+    const start = scan.headers[i]! - 1;
+    r.pos = scan.headers[i]!;
+    const kind = scan.kinds[i]!;
+    const name = KIND_NAMES[kind]!;
+    let node: HeapNode;
+    switch (kind) {
+      case Kind.builtin: node = { kind: 'builtin', path: string() }; break;
+      case Kind.symbol: node = { kind: 'symbol', description: value() as string | undefined }; break;
+      case Kind.registeredSymbol: node = { kind: 'registeredSymbol', key: string() }; break;
+      case Kind.wellKnownSymbol: node = { kind: 'wellKnownSymbol', name: string() }; break;
+      case Kind.staticFunction: { const id = string(); node = { kind: 'staticFunction', id, ...withProps() }; break; }
+      case Kind.closure: {
+        const factory = string();
+        const envs = list(r.varint());
+        node = { kind: 'closure', factory, envs, ...withProps() };
+        break;
+      }
+      case Kind.prototypeOf: { const fn = value(); node = { kind: 'prototypeOf', fn, ...withProps() }; break; }
+      default: {
+        const proto = value();
+        switch (kind) {
+          case Kind.array: {
+            const length = r.varint();
+            const elements = list(r.varint());
+            node = { kind: 'array', proto, length, elements, ...withProps() };
+            break;
+          }
+          case Kind.map: {
+            const entries: [NodeValue, NodeValue][] = [];
+            for (let n = r.varint(); n > 0; n--) entries.push([value(), value()]);
+            node = { kind: 'map', proto, entries, ...withProps() };
+            break;
+          }
+          case Kind.set: { const members = list(r.varint()); node = { kind: 'set', proto, members, ...withProps() }; break; }
+          case Kind.date: { const time = r.f64(); node = { kind: 'date', proto, time, ...withProps() }; break; }
+          case Kind.regexp: {
+            const source = string();
+            const flags = string();
+            node = { kind: 'regexp', proto, source, flags, ...withProps() };
+            break;
+          }
+          case Kind.boxed: { const primitive = value(); node = { kind: 'boxed', proto, primitive, ...withProps() }; break; }
+          case Kind.arraybuffer:
+          case Kind.sharedarraybuffer: {
+            const blobOffset = r.varint();
+            const byteLength = r.varint();
+            const max = r.varint();
+            node = { kind: name as 'arraybuffer', proto, blobOffset, byteLength, maxByteLength: max === 0 ? undefined : max - 1, ...withProps() };
+            break;
+          }
+          case Kind.typedarray: {
+            const type = TYPED_ARRAY_NAMES[r.u8()]!;
+            const buffer = value();
+            const byteOffset = r.varint();
+            const length = r.varint();
+            node = { kind: 'typedarray', proto, type, buffer, byteOffset, length, ...withProps() };
+            break;
+          }
+          case Kind.dataview: {
+            const buffer = value();
+            const byteOffset = r.varint();
+            const byteLength = r.varint();
+            node = { kind: 'dataview', proto, buffer, byteOffset, byteLength, ...withProps() };
+            break;
+          }
+          default:
+            node = { kind: name as 'object', proto, ...withProps() };
+        }
+      }
+    }
+    nodes.push(node);
+    sizes.push(r.pos - start);
+  }
+  return { root, nodes, sizes };
+}

@@ -1,0 +1,119 @@
+// Paths from the root to a value, for capture errors and warnings:
+// `frame main › local server › ._handle`. Takes the writer's parent trail
+// (for each node: the node that first reached it and the edge it came by);
+// guarantees strings are only built when a path is actually asked for.
+
+/** Edges that are not property keys or array indexes (those are stored as themselves). */
+export const Edge = {
+  prototype: -1,
+  mapKey: -2,
+  mapValue: -3,
+  setMember: -4,
+  buffer: -5,
+  boxedValue: -6,
+  constructor: -7,
+  /** closure environment n is `Edge.env - n` */
+  env: -100,
+} as const;
+
+/** An accessor's getter or setter: the only edge that needs an object. */
+export class AccessorEdge {
+  constructor(readonly key: string | symbol, readonly which: 'get' | 'set') {}
+}
+
+export type Via = string | symbol | number | AccessorEdge;
+
+export interface Trail {
+  rootLabel: string;
+  parents: number[];
+  vias: Via[];
+  values: unknown[];
+  labels?: { get(container: object): string | undefined } | undefined;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function keyText(key: string | symbol): string {
+  if (typeof key === 'symbol') return `[${String(key)}]`;
+  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** A short description of a map key in a path. */
+function shortValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string': return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    case 'bigint': return `${value}n`;
+    case 'symbol': return String(value);
+    case 'function': return `function ${value.name || '(anonymous)'}`;
+    case 'object': {
+      if (value === null) return 'null';
+      const ctor = Object.getPrototypeOf(value)?.constructor;
+      return typeof ctor === 'function' && ctor.name ? `${ctor.name} {…}` : '{…}';
+    }
+    default: return String(value);
+  }
+}
+
+/** Position of `child` as a key (or value) of a map or member of a set, for the path. */
+function findEntry(container: unknown, child: unknown, via: number): string {
+  let position = 0;
+  let found = '';
+  try {
+    if (via === Edge.setMember) {
+      Set.prototype.forEach.call(container, (member: unknown) => {
+        if (found === '' && member === child) found = `[member ${position}]`;
+        position++;
+      });
+    } else {
+      Map.prototype.forEach.call(container, (value: unknown, key: unknown) => {
+        if (found === '') {
+          if (via === Edge.mapValue && value === child) found = `.get(${shortValue(key)})`;
+          if (via === Edge.mapKey && key === child) found = `[key ${position}]`;
+        }
+        position++;
+      });
+    }
+  } catch {
+    // not a map/set after all: fall through to the generic text
+  }
+  return found || (via === Edge.setMember ? '[member]' : via === Edge.mapKey ? '[key]' : '.get(…)');
+}
+
+function edgeText(via: Via, container: unknown, child: unknown): string {
+  if (typeof via === 'string' || typeof via === 'symbol') return keyText(via);
+  if (via instanceof AccessorEdge) return `${keyText(via.key)} (${via.which}ter)`;
+  if (via >= 0) return `[${via}]`;
+  switch (via) {
+    case Edge.prototype: return '[[Prototype]]';
+    case Edge.mapKey:
+    case Edge.mapValue:
+    case Edge.setMember: return findEntry(container, child, via);
+    case Edge.buffer: return '.buffer';
+    case Edge.boxedValue: return '.valueOf()';
+    case Edge.constructor: return '.constructor';
+    default: return `(closure environment ${Edge.env - via})`;
+  }
+}
+
+/**
+ * The path to node `node`, or to a value not yet in the table reached from
+ * `node` by `via` (pass `child` for map/set lookups).
+ */
+export function pathTo(trail: Trail, node: number, via?: Via, child?: unknown): string {
+  const segments: string[] = [];
+  if (via !== undefined) segments.push(edgeText(via, trail.values[node], child));
+  let label = trail.rootLabel;
+  for (let at = node; at >= 0; at = trail.parents[at]!) {
+    const value = trail.values[at];
+    const named = trail.labels && typeof value === 'object' && value !== null ? trail.labels.get(value) : undefined;
+    if (named !== undefined) {
+      label = named;
+      break;
+    }
+    const parent = trail.parents[at]!;
+    if (parent < 0) break;
+    segments.push(edgeText(trail.vias[at]!, trail.values[parent], value));
+  }
+  segments.push(label);
+  return segments.reverse().join(' › ');
+}

@@ -1,0 +1,473 @@
+// The heap reader: HeapImage → live values. Takes an untrusted image and the
+// program's function table; guarantees that it never runs code from the image
+// (no eval, no Function; the only code called is the program's own closure
+// factories and built-in constructors), never assigns `__proto__` or through
+// an inherited setter, and rejects anything malformed with a RestoreError
+// naming the node. Three passes, none recursive:
+//   1. scan      (scan.ts)  validate every byte, note where each node starts
+//   2. allocate  create every object, each after the nodes it cannot exist
+//                without (its prototype, a closure's environments, a view's
+//                buffer, a prototype's function), by an explicit work stack
+//   3. fill      define properties, elements and entries, then integrity
+
+import { builtinByPath, prepareBuiltins, wellKnownSymbol } from './builtins.js';
+import { swapViews, type BufferViews } from './byteorder.js';
+import { RestoreError } from './errors.js';
+import type { HeapContext, HeapImage } from './image.js';
+import { HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
+import { Flag, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { scanHeap, type Scan } from './scan.js';
+import { ByteReader, unzigzag } from './stream.js';
+
+export function readHeap(image: HeapImage, ctx: HeapContext): unknown {
+  const scan = scanHeap(image);
+  prepareBuiltins();
+  return new HeapReader(image, scan, ctx).read();
+}
+
+type TypedArrayConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
+const TYPED_ARRAYS: (TypedArrayConstructor | undefined)[] = TYPED_ARRAY_NAMES.map((name) => {
+  const ctor = (globalThis as Record<string, unknown>)[name];
+  return typeof ctor === 'function' ? (ctor as TypedArrayConstructor) : undefined;
+});
+
+const NEW = 0;
+const PENDING = 1;
+const DONE = 2;
+const HOLE = Symbol('hole');
+const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+
+/** Keys that plain assignment would not simply define on an object with this prototype. */
+interface AssignRule {
+  unsafe: Set<string>;
+  indexesUnsafe: boolean;
+}
+
+class HeapReader {
+  private readonly r: ByteReader;
+  private readonly strings: string[];
+  private readonly values: unknown[];
+  private readonly state: Uint8Array;
+  /** 1 when a node's prototype was part of an allocation cycle: set during fill */
+  private readonly lateProto: Uint8Array;
+  private readonly stack: number[] = [];
+  private readonly rules = new Map<object | null, AssignRule>();
+
+  constructor(private readonly image: HeapImage, private readonly scan: Scan, private readonly ctx: HeapContext) {
+    this.r = new ByteReader(image.nodes);
+    this.strings = image.strings;
+    this.values = new Array(scan.nodeCount);
+    this.state = new Uint8Array(scan.nodeCount);
+    this.lateProto = new Uint8Array(scan.nodeCount);
+  }
+
+  read(): unknown {
+    const count = this.scan.nodeCount;
+    for (let i = 0; i < count; i++) if (this.state[i] === NEW) this.allocate(i);
+    if (HOST_BIG_ENDIAN) this.swapBuffers();
+    for (let i = 0; i < count; i++) this.fillNode(i);
+    this.r.pos = this.scan.root;
+    return this.value();
+  }
+
+  private fail(message: string, node?: number): never {
+    throw new RestoreError(message, node);
+  }
+
+  // ── values ────────────────────────────────────────────────────────────
+
+  private value(): unknown {
+    const r = this.r;
+    const tag = r.u8();
+    switch (tag) {
+      case Tag.undefined: return undefined;
+      case Tag.null: return null;
+      case Tag.false: return false;
+      case Tag.true: return true;
+      case Tag.int: return unzigzag(r.varint());
+      case Tag.float: return r.f64();
+      case Tag.string: return this.strings[r.varint()];
+      case Tag.ref: return this.values[r.varint()];
+      case Tag.bigint: return BigInt(this.strings[r.varint()]!);
+      case Tag.hole: return HOLE;
+      default: return this.fail(`unknown value tag ${tag} at heap stream byte ${r.pos - 1}`);
+    }
+  }
+
+  /** The node index of a reference value, or -1 for any other value (skipped). */
+  private refIndex(): number {
+    const r = this.r;
+    if (r.bytes[r.pos] === Tag.ref) {
+      r.pos++;
+      return r.varint();
+    }
+    this.value();
+    return -1;
+  }
+
+  /** The node index referenced by the (reference) value at `pos`, without moving. */
+  private refIndexAt(pos: number): number {
+    const r = this.r;
+    const saved = r.pos;
+    r.pos = pos;
+    const index = this.refIndex();
+    r.pos = saved;
+    return index;
+  }
+
+  // ── pass 2: allocation ────────────────────────────────────────────────
+
+  private allocate(first: number): void {
+    const stack = this.stack;
+    const state = this.state;
+    stack.push(first);
+    state[first] = PENDING;
+    while (stack.length > 0) {
+      const i = stack[stack.length - 1]!;
+      const dep = this.missingDependency(i);
+      if (dep >= 0) {
+        state[dep] = PENDING;
+        stack.push(dep);
+        continue;
+      }
+      this.values[i] = this.create(i);
+      state[i] = DONE;
+      stack.pop();
+    }
+  }
+
+  /** A node that must exist before node i can be created, or -1. */
+  private missingDependency(i: number): number {
+    const r = this.r;
+    r.pos = this.scan.headers[i]!;
+    const kind = this.scan.kinds[i]!;
+    switch (kind) {
+      case Kind.staticFunction:
+      case Kind.builtin:
+      case Kind.symbol:
+      case Kind.registeredSymbol:
+      case Kind.wellKnownSymbol:
+        return -1;
+      case Kind.closure: {
+        r.varint();
+        const envs = r.varint();
+        for (let e = 0; e < envs; e++) {
+          const dep = this.hard(this.refIndex(), i, 'a closure environment');
+          if (dep >= 0) return dep;
+        }
+        return -1;
+      }
+      case Kind.prototypeOf:
+        return this.hard(this.refIndex(), i, 'the function of a prototype');
+    }
+    const proto = this.refIndex();
+    if (proto >= 0 && this.state[proto] !== DONE && this.lateProto[i] === 0) {
+      if (this.state[proto] === NEW) return proto;
+      this.lateProto[i] = 1; // a prototype cycle through allocation: set it during fill
+    }
+    if (kind === Kind.typedarray) {
+      r.u8();
+      return this.hard(this.refIndex(), i, 'the buffer of a typed array');
+    }
+    if (kind === Kind.dataview) return this.hard(this.refIndex(), i, 'the buffer of a DataView');
+    if (kind === Kind.boxed) return this.hard(this.refIndex(), i, 'a boxed symbol');
+    return -1;
+  }
+
+  private hard(dep: number, i: number, what: string): number {
+    if (dep < 0 || this.state[dep] === DONE) return -1;
+    if (this.state[dep] === PENDING) this.fail(`${what} (node ${dep}) depends back on this node: an allocation cycle`, i);
+    return dep;
+  }
+
+  private proto(i: number): object | null {
+    const r = this.r;
+    if (this.lateProto[i] === 1) {
+      this.value();
+      return null;
+    }
+    const proto = this.value();
+    if (proto === null || typeof proto === 'object' || typeof proto === 'function') return proto as object | null;
+    return this.fail(`prototype is a ${typeof proto}, not an object or null (byte ${r.pos})`, i);
+  }
+
+  private create(i: number): unknown {
+    const r = this.r;
+    const kind = this.scan.kinds[i]!;
+    r.pos = this.scan.headers[i]!;
+    switch (kind) {
+      case Kind.staticFunction: {
+        const id = this.strings[r.varint()]!;
+        const fn = this.ctx.functions.staticFunction(id);
+        if (fn === undefined) this.fail(`function ${id} is not in this program (was the program changed since the checkpoint?)`, i);
+        return fn;
+      }
+      case Kind.closure: {
+        const factory = this.strings[r.varint()]!;
+        const envs: unknown[] = [];
+        for (let e = r.varint(); e > 0; e--) envs.push(this.value());
+        try {
+          return this.ctx.functions.makeClosure(factory, envs);
+        } catch (error) {
+          return this.fail(`closure factory ${factory} failed: ${(error as Error)?.message ?? String(error)}`, i);
+        }
+      }
+      case Kind.builtin: {
+        const path = this.strings[r.varint()]!;
+        const value = builtinByPath(path);
+        if (value === undefined) this.fail(`built-in ${path} does not exist on this platform`, i);
+        return value;
+      }
+      case Kind.prototypeOf: {
+        const owner = this.scan.kinds[this.refIndexAt(r.pos)]!;
+        if (owner !== Kind.staticFunction && owner !== Kind.closure) {
+          return this.fail('only a program function\'s prototype can be restored (never a built-in one)', i);
+        }
+        const fn = this.value();
+        if (typeof fn !== 'function') return this.fail('the owner of a prototype is not a function', i);
+        const proto = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;
+        if (typeof proto !== 'object' || proto === null) return this.fail(`function ${fn.name} has no prototype object`, i);
+        return proto;
+      }
+      case Kind.symbol: {
+        const description = this.value() as string | undefined;
+        return Symbol(description);
+      }
+      case Kind.registeredSymbol:
+        return Symbol.for(this.strings[r.varint()]!);
+      case Kind.wellKnownSymbol: {
+        const name = this.strings[r.varint()]!;
+        const symbol = wellKnownSymbol(name);
+        if (symbol === undefined) this.fail(`well-known symbol Symbol.${name} does not exist on this platform`, i);
+        return symbol;
+      }
+    }
+    const proto = this.proto(i);
+    if (kind === Kind.object) return Object.create(proto) as object;
+    const made = this.createExotic(kind, i);
+    if (this.lateProto[i] === 0 && Object.getPrototypeOf(made) !== proto) Object.setPrototypeOf(made, proto);
+    return made;
+  }
+
+  private createExotic(kind: number, i: number): object {
+    const r = this.r;
+    switch (kind) {
+      case Kind.array: return [];
+      case Kind.map: return new Map();
+      case Kind.set: return new Set();
+      case Kind.weakmap: return new WeakMap();
+      case Kind.weakset: return new WeakSet();
+      case Kind.date: return new Date(r.f64());
+      case Kind.regexp: {
+        const source = this.strings[r.varint()]!;
+        const flags = this.strings[r.varint()]!;
+        try {
+          return new RegExp(source, flags);
+        } catch (error) {
+          return this.fail(`invalid regular expression /${source}/${flags}: ${(error as Error).message}`, i);
+        }
+      }
+      case Kind.error: {
+        const error = new Error();
+        for (const key of Reflect.ownKeys(error)) Reflect.deleteProperty(error, key);
+        return error;
+      }
+      case Kind.boxed: {
+        const primitive = this.value();
+        const type = typeof primitive;
+        if (type === 'object' || type === 'function' || primitive === undefined) this.fail('a boxed value is not a primitive', i);
+        return Object(primitive) as object;
+      }
+      case Kind.arraybuffer:
+      case Kind.sharedarraybuffer: {
+        const offset = r.varint();
+        const length = r.varint();
+        const max = r.varint();
+        const options = max > 0 ? { maxByteLength: max - 1 } : undefined;
+        let buffer: ArrayBufferLike;
+        try {
+          if (kind === Kind.arraybuffer) buffer = new (ArrayBuffer as any)(length, options);
+          else {
+            const Shared = intrinsic.SharedArrayBuffer;
+            if (Shared === undefined) return this.fail('SharedArrayBuffer is not available on this platform', i);
+            buffer = new (Shared as any)(length, options);
+          }
+        } catch (error) {
+          return this.fail(`cannot allocate a ${length}-byte buffer: ${(error as Error).message}`, i);
+        }
+        new Uint8Array(buffer).set(this.image.blob.subarray(offset, offset + length));
+        return buffer;
+      }
+      case Kind.typedarray: {
+        const type = r.u8();
+        const buffer = this.buffer(i);
+        const byteOffset = r.varint();
+        const length = r.varint();
+        const Ctor = TYPED_ARRAYS[type];
+        if (Ctor === undefined) return this.fail(`${TYPED_ARRAY_NAMES[type]} does not exist on this platform`, i);
+        try {
+          return new Ctor(buffer, byteOffset, length);
+        } catch (error) {
+          return this.fail(`${TYPED_ARRAY_NAMES[type]}(${byteOffset}, ${length}) does not fit its buffer: ${(error as Error).message}`, i);
+        }
+      }
+      case Kind.dataview: {
+        const buffer = this.buffer(i);
+        const byteOffset = r.varint();
+        const byteLength = r.varint();
+        try {
+          return new DataView(buffer, byteOffset, byteLength);
+        } catch (error) {
+          return this.fail(`DataView(${byteOffset}, ${byteLength}) does not fit its buffer: ${(error as Error).message}`, i);
+        }
+      }
+      default:
+        return this.fail(`unknown node kind ${kind}`, i);
+    }
+  }
+
+  private buffer(i: number): ArrayBufferLike {
+    const at = this.refIndex();
+    const kind = this.scan.kinds[at]!;
+    if (kind !== Kind.arraybuffer && kind !== Kind.sharedarraybuffer) {
+      this.fail(`a view's buffer is node ${at}, a ${KIND_NAMES[kind] ?? kind}`, i);
+    }
+    return this.values[at] as ArrayBufferLike;
+  }
+
+  /** Big-endian hosts: file order (little-endian) → host order, by the rule in byteorder.ts. */
+  private swapBuffers(): void {
+    const views = new Map<number, BufferViews>();
+    const r = this.r;
+    for (let i = 0; i < this.scan.nodeCount; i++) {
+      if (this.scan.kinds[i] !== Kind.typedarray) continue;
+      r.pos = this.scan.headers[i]!;
+      this.value();
+      const type = r.u8();
+      const buffer = this.refIndex();
+      const byteOffset = r.varint();
+      const length = r.varint();
+      let list = views.get(buffer);
+      if (list === undefined) views.set(buffer, (list = []));
+      list.push({ type, byteOffset, length });
+    }
+    for (const [buffer, list] of views) swapViews(new Uint8Array(this.values[buffer] as ArrayBuffer), list);
+  }
+
+  // ── pass 3: fill ──────────────────────────────────────────────────────
+
+  private fillNode(i: number): void {
+    const kind = this.scan.kinds[i]!;
+    if (kind === Kind.builtin || kind === Kind.symbol || kind === Kind.registeredSymbol || kind === Kind.wellKnownSymbol) return;
+    const target = this.values[i] as object;
+    try {
+      if (this.lateProto[i] === 1) {
+        this.r.pos = this.scan.headers[i]!;
+        this.lateProto[i] = 0;
+        Object.setPrototypeOf(target, this.proto(i));
+      }
+      this.r.pos = this.scan.bodies[i]!;
+      switch (kind) {
+        case Kind.object:
+          return this.props(target, i, true);
+        case Kind.array:
+          return this.array(target as unknown[], i);
+        case Kind.map: {
+          const r = this.r;
+          for (let n = r.varint(); n > 0; n--) intrinsic.mapSet.call(target as Map<unknown, unknown>, this.value(), this.value());
+          return this.props(target, i, false);
+        }
+        case Kind.set: {
+          for (let n = this.r.varint(); n > 0; n--) intrinsic.setAdd.call(target as Set<unknown>, this.value());
+          return this.props(target, i, false);
+        }
+        default:
+          return this.props(target, i, false);
+      }
+    } catch (error) {
+      if (error instanceof RestoreError) throw error;
+      this.fail(`cannot rebuild this ${KIND_NAMES[kind]}: ${(error as Error)?.message ?? String(error)}`, i);
+    }
+  }
+
+  private array(array: unknown[], i: number): void {
+    const r = this.r;
+    const length = r.varint();
+    const dense = r.varint();
+    const assign = !this.rule(Object.getPrototypeOf(array)).indexesUnsafe;
+    for (let e = 0; e < dense; e++) {
+      const element = this.value();
+      if (element === HOLE) continue;
+      if (assign) array[e] = element;
+      else Object.defineProperty(array, e, { value: element, writable: true, enumerable: true, configurable: true });
+    }
+    if (array.length !== length) array.length = length;
+    this.props(array, i, false);
+  }
+
+  /**
+   * integrity, count, then properties. With `assign`, plain properties whose
+   * key no prototype intercepts are assigned (fast); everything else goes
+   * through Object.defineProperty.
+   */
+  private props(target: object, i: number, assign: boolean): void {
+    const r = this.r;
+    const integrity = r.u8();
+    const count = r.varint();
+    const unsafe = assign ? this.rule(Object.getPrototypeOf(target)).unsafe : undefined;
+    for (let p = 0; p < count; p++) {
+      const flags = r.u8();
+      const key = this.value();
+      if (typeof key !== 'string' && typeof key !== 'symbol') this.fail(`property key is a ${typeof key}`, i);
+      if (flags & Flag.accessor) {
+        const get = this.value();
+        const set = this.value();
+        if ((get !== undefined && typeof get !== 'function') || (set !== undefined && typeof set !== 'function')) {
+          this.fail(`accessor ${String(key)} has a getter or setter that is not a function`, i);
+        }
+        Object.defineProperty(target, key, {
+          get: get as (() => unknown) | undefined,
+          set: set as ((v: unknown) => void) | undefined,
+          enumerable: (flags & Flag.enumerable) !== 0,
+          configurable: (flags & Flag.configurable) !== 0,
+        });
+        continue;
+      }
+      const value = this.value();
+      if (value === HOLE) this.fail(`property ${String(key)} holds an array hole`, i);
+      if (flags === PLAIN_PROPERTY && unsafe !== undefined && typeof key === 'string' && !unsafe.has(key)) {
+        (target as Record<string, unknown>)[key] = value;
+      } else {
+        Object.defineProperty(target, key, {
+          value,
+          writable: (flags & Flag.writable) !== 0,
+          enumerable: (flags & Flag.enumerable) !== 0,
+          configurable: (flags & Flag.configurable) !== 0,
+        });
+      }
+    }
+    if (integrity === Integrity.preventExtensions) Object.preventExtensions(target);
+    else if (integrity === Integrity.sealed) Object.seal(target);
+    else if (integrity === Integrity.frozen) Object.freeze(target);
+  }
+
+  /** Which keys an inherited setter or read-only property would intercept. */
+  private rule(proto: object | null): AssignRule {
+    let rule = this.rules.get(proto);
+    if (rule !== undefined) return rule;
+    const unsafe = new Set<string>(['__proto__']);
+    let indexesUnsafe = false;
+    for (let p = proto, depth = 0; p !== null && depth < 10000; p = Object.getPrototypeOf(p), depth++) {
+      for (const key of Object.getOwnPropertyNames(p)) {
+        const d = Object.getOwnPropertyDescriptor(p, key)!;
+        if (!('value' in d) || !d.writable) {
+          unsafe.add(key);
+          if (INDEX_KEY.test(key)) indexesUnsafe = true;
+        }
+      }
+    }
+    rule = { unsafe, indexesUnsafe };
+    this.rules.set(proto, rule);
+    return rule;
+  }
+}

@@ -1,0 +1,444 @@
+// The heap writer: live values → HeapImage. Takes a root value and the
+// program's function table; guarantees either a complete image or a
+// CaptureError naming the path to the first value that cannot be saved
+// (nothing partial escapes). Identity and cycles survive: every object,
+// function and symbol is one node, numbered in the order it is first reached,
+// and written breadth-first from a flat work list (no recursion, so a
+// million-long linked list is fine). Primitives are written inline.
+//
+//   root = { p: point, q: point }   →   nodes[0] = object {p: @1, q: @1}
+//                                       nodes[1] = object {x: 1, y: 2}
+
+import { CLOSURE } from '../functions.js';
+import { builtinPath, prepareBuiltins, wellKnownSymbolName } from './builtins.js';
+import { boxedPrimitive, Classifier } from './classify.js';
+import { CaptureError } from './errors.js';
+import type { HeapContext, HeapImage } from './image.js';
+import { call, HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
+import { Flag, Integrity, Kind, PLAIN_PROPERTY, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { AccessorEdge, Edge, pathTo, type Trail, type Via } from './path.js';
+import { ByteWriter, zigzag } from './stream.js';
+import { swapViews, type BufferViews } from './byteorder.js';
+
+export function writeHeap(root: unknown, ctx: HeapContext, rootLabel = 'root'): HeapImage {
+  prepareBuiltins();
+  return new HeapWriter(ctx, rootLabel).write(root);
+}
+
+const TYPED_ARRAY_INDEX = new Map<string, number>(TYPED_ARRAY_NAMES.map((name, i) => [name, i]));
+const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+
+class HeapWriter implements Trail {
+  private readonly out = new ByteWriter();
+  /** node index → the value it stands for */
+  readonly values: unknown[] = [];
+  private readonly kinds: number[] = [];
+  private readonly ids = new Map<unknown, number>();
+  /** node index → the node that first reached it (-1 for the root) and by which edge */
+  readonly parents: number[] = [];
+  readonly vias: Via[] = [];
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly classifier = new Classifier();
+  private readonly buffers: { node: number; buffer: ArrayBufferLike; offset: number; length: number }[] = [];
+  private readonly views = new Map<number, BufferViews>();
+  private blobSize = 0;
+  private readonly warnings: string[] = [];
+  /** F.prototype objects met through F (generator functions' have no `constructor`). */
+  private readonly protoOwners = new Map<object, Function>();
+  readonly labels: HeapContext['labels'];
+
+  constructor(private readonly ctx: HeapContext, readonly rootLabel: string) {
+    this.labels = ctx.labels;
+  }
+
+  write(root: unknown): HeapImage {
+    const out = this.out;
+    // nodeCount is only known at the end: the stream is assembled from a
+    // prefix (count + root) and the node bytes.
+    this.value(root, -1, 0);
+    for (let i = 0; i < this.values.length; i++) this.node(i);
+    const body = out.bytes;
+    const prefix = new ByteWriter(16);
+    prefix.varint(this.values.length);
+    const nodes = new Uint8Array(prefix.pos + out.pos);
+    nodes.set(prefix.bytes.subarray(0, prefix.pos), 0);
+    nodes.set(body.subarray(0, out.pos), prefix.pos);
+    return {
+      nodeCount: this.values.length,
+      strings: this.strings,
+      nodes,
+      blob: this.blob(),
+      warnings: this.warnings,
+    };
+  }
+
+  // ── values ────────────────────────────────────────────────────────────
+
+  private stringId(text: string): number {
+    let id = this.stringIds.get(text);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(text);
+      this.stringIds.set(text, id);
+    }
+    return id;
+  }
+
+  /** Writes one value inline; objects, functions and symbols become references. */
+  private value(value: unknown, parent: number, via: Via): void {
+    const out = this.out;
+    switch (typeof value) {
+      case 'number':
+        if ((value | 0) === value && (value !== 0 || 1 / value > 0)) out.tagged(Tag.int, zigzag(value));
+        else {
+          out.u8(Tag.float);
+          out.f64(value);
+        }
+        return;
+      case 'string':
+        out.tagged(Tag.string, this.stringId(value));
+        return;
+      case 'boolean':
+        out.u8(value ? Tag.true : Tag.false);
+        return;
+      case 'undefined':
+        out.u8(Tag.undefined);
+        return;
+      case 'bigint':
+        out.tagged(Tag.bigint, this.stringId(value.toString()));
+        return;
+      default: {
+        // objects, functions and symbols are nodes
+        if (value === null) {
+          out.u8(Tag.null);
+          return;
+        }
+        let id = this.ids.get(value);
+        if (id === undefined) id = this.discover(value as object | symbol, parent, via);
+        out.tagged(Tag.ref, id);
+      }
+    }
+  }
+
+  private fail(what: string, parent: number, via: Via | undefined, child: unknown, remedy?: string): never {
+    throw new CaptureError(what, pathTo(this, parent, via, child), remedy);
+  }
+
+  /** Gives a new node index to `value` after checking it can be saved. */
+  private discover(value: object | symbol, parent: number, via: Via | undefined, forced?: number): number {
+    const kind = forced ?? this.kindOf(value, parent, via);
+    const id = this.values.length;
+    this.ids.set(value, id);
+    this.values.push(value);
+    this.kinds.push(kind);
+    this.parents.push(parent);
+    this.vias.push(via ?? 0);
+    return id;
+  }
+
+  private kindOf(value: object | symbol, parent: number, via: Via | undefined): number {
+    if (typeof value === 'symbol') {
+      if (Symbol.keyFor(value) !== undefined) return Kind.registeredSymbol;
+      return wellKnownSymbolName(value) !== undefined ? Kind.wellKnownSymbol : Kind.symbol;
+    }
+    if (typeof value === 'function') {
+      const fns = this.ctx.functions;
+      if (fns.staticId(value) !== undefined) return Kind.staticFunction;
+      if (fns.closureOf(value) !== undefined) return Kind.closure;
+      if (builtinPath(value) !== undefined) return Kind.builtin;
+      const name = value.name ? `function ${value.name}` : 'an anonymous function';
+      return this.fail(`${name} (not in the program's function table: defined in uninstrumented code, bound, or native)`, parent, via, value);
+    }
+    if (builtinPath(value) !== undefined) return Kind.builtin;
+    if (Array.isArray(value)) return Kind.array;
+    if (ArrayBuffer.isView(value)) {
+      return call<string | undefined>(intrinsic.typedArrayTag, value) === undefined ? Kind.dataview : Kind.typedarray;
+    }
+    if (this.protoOwners.has(value)) return Kind.prototypeOf;
+    const kind = this.classifier.classify(value);
+    if (typeof kind === 'string') return this.fail(kind, parent, via, value);
+    const ctor = kind === Kind.object ? this.constructorOf(value) : undefined;
+    if (ctor !== undefined) {
+      if (this.ctx.functions.staticId(ctor) === undefined && this.ctx.functions.closureOf(ctor) === undefined) {
+        return this.fail(`the prototype of class ${ctor.name || '(anonymous)'} (the class is not in the program's function table, so its objects cannot be saved)`, parent, via, value);
+      }
+      return Kind.prototypeOf;
+    }
+    return kind;
+  }
+
+  /** F when `value` is F.prototype (linked both ways through data properties). */
+  private constructorOf(value: object): Function | undefined {
+    if (!Object.prototype.hasOwnProperty.call(value, 'constructor')) return undefined;
+    const ctor = Object.getOwnPropertyDescriptor(value, 'constructor')?.value;
+    if (typeof ctor !== 'function') return undefined;
+    const proto = Object.getOwnPropertyDescriptor(ctor, 'prototype');
+    return proto !== undefined && proto.value === value ? ctor : undefined;
+  }
+
+  // ── nodes ─────────────────────────────────────────────────────────────
+
+  private node(i: number): void {
+    const out = this.out;
+    const value = this.values[i] as object;
+    const kind = this.kinds[i]!;
+    out.u8(kind);
+    switch (kind) {
+      case Kind.object:
+      case Kind.error:
+      case Kind.weakmap:
+      case Kind.weakset:
+        this.proto(value, i);
+        if (kind === Kind.weakmap || kind === Kind.weakset) {
+          this.warnings.push(`${pathTo(this, i)}: a ${kind === Kind.weakmap ? 'WeakMap' : 'WeakSet'} is saved empty (native weak collections cannot be enumerated)`);
+        }
+        this.props(value, i, Reflect.ownKeys(value));
+        return;
+      case Kind.array:
+        return this.array(value as unknown[], i);
+      case Kind.map:
+        return this.map(value as Map<unknown, unknown>, i);
+      case Kind.set:
+        return this.set(value as Set<unknown>, i);
+      case Kind.date:
+        this.proto(value, i);
+        out.f64(call<number>(intrinsic.dateGetTime, value));
+        this.props(value, i, Reflect.ownKeys(value));
+        return;
+      case Kind.regexp:
+        this.proto(value, i);
+        out.varint(this.stringId(call<string>(intrinsic.regExpSource, value)));
+        out.varint(this.stringId(call<string>(intrinsic.regExpFlags, value)));
+        this.props(value, i, Reflect.ownKeys(value));
+        return;
+      case Kind.boxed:
+        return this.boxed(value, i);
+      case Kind.arraybuffer:
+      case Kind.sharedarraybuffer:
+        return this.arrayBuffer(value as ArrayBufferLike, i, kind);
+      case Kind.typedarray:
+        return this.typedArray(value as Uint8Array, i);
+      case Kind.dataview:
+        this.proto(value, i);
+        this.value(call(intrinsic.dataViewBuffer, value), i, Edge.buffer);
+        out.varint(call<number>(intrinsic.dataViewByteOffset, value));
+        out.varint(call<number>(intrinsic.dataViewByteLength, value));
+        this.props(value, i, Reflect.ownKeys(value));
+        return;
+      case Kind.staticFunction:
+        out.varint(this.stringId(this.ctx.functions.staticId(value as Function)!));
+        this.functionProps(value as Function, i);
+        return;
+      case Kind.closure: {
+        const closure = this.ctx.functions.closureOf(value as Function)!;
+        out.varint(this.stringId(closure.factory));
+        out.varint(closure.envs.length);
+        for (let e = 0; e < closure.envs.length; e++) this.value(closure.envs[e], i, Edge.env - e);
+        this.functionProps(value as Function, i);
+        return;
+      }
+      case Kind.builtin:
+        out.varint(this.stringId(builtinPath(value)!));
+        return;
+      case Kind.prototypeOf:
+        this.value(this.protoOwners.get(value) ?? this.constructorOf(value), i, Edge.constructor);
+        this.props(value, i, Reflect.ownKeys(value));
+        return;
+      case Kind.symbol: {
+        const description = (value as unknown as symbol).description;
+        this.value(description, i, 0);
+        return;
+      }
+      case Kind.registeredSymbol:
+        out.varint(this.stringId(Symbol.keyFor(value as unknown as symbol)!));
+        return;
+      case Kind.wellKnownSymbol:
+        out.varint(this.stringId(wellKnownSymbolName(value as unknown as symbol)!));
+        return;
+      default:
+        throw new Error(`heap writer: no case for node kind ${kind}`);
+    }
+  }
+
+  private proto(value: object, i: number): void {
+    this.value(Object.getPrototypeOf(value), i, Edge.prototype);
+  }
+
+  private integrity(value: object): number {
+    if (Object.isExtensible(value)) return Integrity.extensible;
+    if (Object.isFrozen(value)) return Integrity.frozen;
+    return Object.isSealed(value) ? Integrity.sealed : Integrity.preventExtensions;
+  }
+
+  /** integrity, count, then each own property: flags, key, value (or getter, setter). */
+  private props(value: object, i: number, keys: (string | symbol)[]): void {
+    const out = this.out;
+    out.u8(this.integrity(value));
+    out.varint(keys.length);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+      if (descriptor.get !== undefined || descriptor.set !== undefined || !('value' in descriptor)) {
+        out.u8(Flag.accessor | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0));
+        this.key(key, i);
+        this.value(descriptor.get, i, new AccessorEdge(key, 'get'));
+        this.value(descriptor.set, i, new AccessorEdge(key, 'set'));
+      } else {
+        out.u8((descriptor.writable ? Flag.writable : 0) | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0));
+        this.key(key, i);
+        this.value(descriptor.value, i, key);
+      }
+    }
+  }
+
+  private key(key: string | symbol, i: number): void {
+    if (typeof key === 'string') this.out.tagged(Tag.string, this.stringId(key));
+    else this.value(key, i, key);
+  }
+
+  private functionProps(fn: Function, i: number): void {
+    const own = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;
+    if (typeof own === 'object' && own !== null && !this.ids.has(own) && builtinPath(own) === undefined) {
+      this.protoOwners.set(own, fn);
+    }
+    const keys: (string | symbol)[] = [];
+    for (const key of Reflect.ownKeys(fn)) {
+      if (key === CLOSURE || key === 'arguments' || key === 'caller') continue;
+      if (key === 'name' || key === 'length') {
+        const d = Object.getOwnPropertyDescriptor(fn, key)!;
+        if ('value' in d && !d.writable && !d.enumerable && d.configurable) continue;
+      }
+      keys.push(key);
+    }
+    this.props(fn, i, keys);
+  }
+
+  /**
+   * proto, length, the dense elements (holes allowed), then other own
+   * properties. Short or non-extensible arrays are read through descriptors;
+   * long extensible ones element by element (their named string properties
+   * are not enumerated, see docs/FORMAT.md).
+   */
+  private array(array: unknown[], i: number): void {
+    const out = this.out;
+    this.proto(array, i);
+    const length = array.length;
+    out.varint(length);
+    if (length <= SMALL_ARRAY || !Object.isExtensible(array)) {
+      let dense = 0;
+      while (dense < length) {
+        const d = Object.getOwnPropertyDescriptor(array, dense);
+        if (d !== undefined && !(d.writable && d.enumerable && d.configurable && 'value' in d)) break;
+        dense++;
+      }
+      out.varint(dense);
+      for (let e = 0; e < dense; e++) {
+        if (!Object.prototype.hasOwnProperty.call(array, e)) out.u8(Tag.hole);
+        else this.value(array[e], i, e);
+      }
+      const rest: (string | symbol)[] = [];
+      for (const key of Reflect.ownKeys(array)) {
+        if (typeof key === 'string') {
+          if (key === 'length') {
+            if (Object.getOwnPropertyDescriptor(array, 'length')!.writable) continue;
+          } else if (INDEX_KEY.test(key) && Number(key) < dense) continue;
+        }
+        rest.push(key);
+      }
+      this.props(array, i, rest);
+      return;
+    }
+    out.varint(length);
+    for (let e = 0; e < length; e++) {
+      const element = array[e];
+      if (element === undefined && !Object.prototype.hasOwnProperty.call(array, e)) out.u8(Tag.hole);
+      else this.value(element, i, e);
+    }
+    this.props(array, i, Object.getOwnPropertySymbols(array));
+  }
+
+  private map(map: Map<unknown, unknown>, i: number): void {
+    const out = this.out;
+    this.proto(map, i);
+    out.varint(call<number>(intrinsic.mapSize, map));
+    call(intrinsic.mapForEach, map, (value: unknown, key: unknown) => {
+      this.value(key, i, Edge.mapKey);
+      this.value(value, i, Edge.mapValue);
+    });
+    this.props(map, i, Reflect.ownKeys(map));
+  }
+
+  private set(set: Set<unknown>, i: number): void {
+    this.proto(set, i);
+    this.out.varint(call<number>(intrinsic.setSize, set));
+    call(intrinsic.setForEach, set, (member: unknown) => this.value(member, i, Edge.setMember));
+    this.props(set, i, Reflect.ownKeys(set));
+  }
+
+  private boxed(box: object, i: number): void {
+    this.proto(box, i);
+    const primitive = boxedPrimitive(box);
+    this.value(primitive, i, Edge.boxedValue);
+    let keys = Reflect.ownKeys(box);
+    if (typeof primitive === 'string') {
+      const length = primitive.length;
+      keys = keys.filter((key) => typeof key !== 'string' || !(key === 'length' || (INDEX_KEY.test(key) && Number(key) < length)));
+    }
+    this.props(box, i, keys);
+  }
+
+  private arrayBuffer(buffer: ArrayBufferLike, i: number, kind: number): void {
+    const out = this.out;
+    const shared = kind === Kind.sharedarraybuffer;
+    this.proto(buffer, i);
+    const length = call<number>(shared ? intrinsic.sharedByteLength : intrinsic.arrayBufferByteLength, buffer);
+    const growable = shared
+      ? intrinsic.sharedGrowable !== undefined && call<boolean>(intrinsic.sharedGrowable, buffer)
+      : intrinsic.arrayBufferResizable !== undefined && call<boolean>(intrinsic.arrayBufferResizable, buffer);
+    const max = growable ? call<number>(shared ? intrinsic.sharedMaxByteLength : intrinsic.arrayBufferMaxByteLength, buffer) : 0;
+    const offset = this.blobSize;
+    this.blobSize = offset + Math.ceil(length / 8) * 8;
+    this.buffers.push({ node: i, buffer, offset, length });
+    out.varint(offset);
+    out.varint(length);
+    out.varint(growable ? max + 1 : 0);
+    this.props(buffer, i, Reflect.ownKeys(buffer));
+  }
+
+  private typedArray(view: Uint8Array, i: number): void {
+    const out = this.out;
+    this.proto(view, i);
+    const type = TYPED_ARRAY_INDEX.get(call<string>(intrinsic.typedArrayTag, view))!;
+    out.u8(type);
+    const buffer = call<ArrayBufferLike>(intrinsic.typedArrayBuffer, view);
+    this.value(buffer, i, Edge.buffer);
+    const byteOffset = call<number>(intrinsic.typedArrayByteOffset, view);
+    const length = call<number>(intrinsic.typedArrayLength, view);
+    out.varint(byteOffset);
+    out.varint(length);
+    if (HOST_BIG_ENDIAN) this.noteView(buffer, type, byteOffset, length);
+    let keys: (string | symbol)[];
+    if (length <= SMALL_TYPED_ARRAY) {
+      keys = Reflect.ownKeys(view).filter((key) => typeof key !== 'string' || !INDEX_KEY.test(key));
+    } else keys = Object.getOwnPropertySymbols(view);
+    this.props(view, i, keys);
+  }
+
+  private noteView(buffer: ArrayBufferLike, type: number, byteOffset: number, length: number): void {
+    const node = this.ids.get(buffer)!;
+    let views = this.views.get(node);
+    if (views === undefined) this.views.set(node, (views = []));
+    views.push({ type, byteOffset, length });
+  }
+
+  /** Every buffer's bytes, each at its 8-aligned offset, in little-endian element order. */
+  private blob(): Uint8Array {
+    const blob = new Uint8Array(this.blobSize);
+    for (const { node, buffer, offset, length } of this.buffers) {
+      blob.set(new Uint8Array(buffer, 0, length), offset);
+      if (HOST_BIG_ENDIAN) swapViews(blob.subarray(offset, offset + length), this.views.get(node) ?? []);
+    }
+    return blob;
+  }
+}
