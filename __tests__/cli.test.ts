@@ -1,0 +1,404 @@
+// Tests of the command line: the argument parser and its validation as
+// tables, the Node host's atomic write and rotation, and the CLI end to end
+// (help, exit codes, build output, run's pass-through of stdout/argv/exit
+// code/uncaught errors, restart/inspect/checkpoint error paths), by spawning
+// bin/introspect.mjs as users do.
+
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { endianness, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, parseDuration, parseSignal, type FlagSpec } from '../cli/args.js';
+import { RestoreError, UsageError } from '../cli/errors.js';
+import { runConfig, type RunOptions } from '../cli/commands/run.js';
+import { locateEntry } from '../cli/commands/restart.js';
+import { writeFileAtomic, nodeFs, type FsOps } from '../runtime/plugins/node/atomic-write.js';
+import { nextCheckpointPath, rotateCheckpoints } from '../runtime/plugins/node/rotate.js';
+import { detectPlatform } from '../runtime/plugins/node/host.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'introspect.mjs');
+const scratch = mkdtempSync(join(tmpdir(), 'introspect-cli-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// ---------------------------------------------------------------- parsing
+
+const SPECS: FlagSpec[] = [
+  { name: 'out-dir', short: 'o', type: 'string', description: '' },
+  { name: 'json', type: 'boolean', description: '' },
+  { name: 'keep', type: 'integer', description: '' },
+  { name: 'from', type: 'integer', min: 0, description: '' },
+  { name: 'every', type: 'duration', description: '' },
+  { name: 'on-signal', type: 'signal', description: '' },
+];
+
+const parseRows: { name: string; words: string[]; flags?: Record<string, unknown>; positionals?: string[]; rest?: string[]; help?: boolean; error?: RegExp }[] = [
+  { name: 'nothing', words: [], flags: {}, positionals: [] },
+  { name: 'positionals kept in order', words: ['a', 'b'], positionals: ['a', 'b'] },
+  { name: 'long flag with separate value', words: ['--out-dir', 'x'], flags: { 'out-dir': 'x' } },
+  { name: 'long flag with =value', words: ['--out-dir=x=y'], flags: { 'out-dir': 'x=y' } },
+  { name: 'short flag', words: ['-o', 'x', 'dir'], flags: { 'out-dir': 'x' }, positionals: ['dir'] },
+  { name: 'boolean', words: ['--json', 'f'], flags: { json: true }, positionals: ['f'] },
+  { name: 'integer', words: ['--keep', '3'], flags: { keep: 3 } },
+  { name: 'integer with min 0', words: ['--from=0'], flags: { from: 0 } },
+  { name: 'duration in seconds', words: ['--every', '30s'], flags: { every: 30_000 } },
+  { name: 'duration bare number is seconds', words: ['--every', '2'], flags: { every: 2000 } },
+  { name: 'duration in ms', words: ['--every', '250ms'], flags: { every: 250 } },
+  { name: 'signal without SIG', words: ['--on-signal', 'term'], flags: { 'on-signal': 'SIGTERM' } },
+  { name: '-- ends options', words: ['main.js', '--', '--json', '-x'], positionals: ['main.js'], rest: ['--json', '-x'], flags: {} },
+  { name: '--help anywhere', words: ['x', '--help'], help: true, positionals: ['x'] },
+  { name: '-h', words: ['-h'], help: true },
+  { name: '--help after -- is the program\'s', words: ['--', '--help'], help: false, rest: ['--help'] },
+  { name: 'a lone - is a positional', words: ['-'], positionals: ['-'] },
+  { name: 'last value wins', words: ['--keep', '1', '--keep', '2'], flags: { keep: 2 } },
+  { name: 'unknown long', words: ['--nope'], error: /unknown option --nope for 'test'/ },
+  { name: 'unknown short', words: ['-z'], error: /unknown option -z/ },
+  { name: 'missing value', words: ['--out-dir'], error: /--out-dir needs a value/ },
+  { name: 'value looks like a flag', words: ['--out-dir', '--json'], error: /--out-dir needs a value/ },
+  { name: 'empty string', words: ['--out-dir='], error: /must not be empty/ },
+  { name: 'boolean with value', words: ['--json=yes'], error: /--json takes no value/ },
+  { name: 'integer zero below min 1', words: ['--keep', '0'], error: /whole number >= 1/ },
+  { name: 'integer negative', words: ['--keep=-2'], error: /whole number >= 1/ },
+  { name: 'integer fraction', words: ['--keep', '1.5'], error: /whole number/ },
+  { name: 'bad duration', words: ['--every', 'soon'], error: /duration/ },
+  { name: 'zero duration', words: ['--every', '0s'], error: /duration/ },
+  { name: 'unknown signal', words: ['--on-signal', 'SIGNOPE'], error: /signal name/ },
+  { name: 'uncatchable signal', words: ['--on-signal', 'KILL'], error: /cannot be caught/ },
+];
+
+describe('parseArgs', () => {
+  test.each(parseRows)('$name', (row) => {
+    if (row.error) {
+      expect(() => parseArgs(row.words, SPECS, 'test')).toThrow(UsageError);
+      expect(() => parseArgs(row.words, SPECS, 'test')).toThrow(row.error);
+      return;
+    }
+    const parsed = parseArgs(row.words, SPECS, 'test');
+    if (row.flags) expect(parsed.flags).toEqual(row.flags);
+    if (row.positionals) expect(parsed.positionals).toEqual(row.positionals);
+    if (row.rest) expect(parsed.rest).toEqual(row.rest);
+    if (row.help !== undefined) expect(parsed.help).toBe(row.help);
+  });
+
+  test.each([
+    ['1h', 3_600_000],
+    ['5m', 300_000],
+    ['1.5s', 1500],
+    [' 10ms ', 10],
+    ['-1s', undefined],
+    ['1d', undefined],
+  ])('parseDuration(%j) = %j', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  test.each([
+    ['SIGTERM', 'SIGTERM'],
+    ['sigint', 'SIGINT'],
+    ['usr2', 'SIGUSR2'],
+    ['SIGFOO', undefined],
+  ])('parseSignal(%j) = %j', (text, name) => expect(parseSignal(text)).toBe(name));
+});
+
+describe('run option validation', () => {
+  const base: RunOptions = { entry: 'main.js', args: [], countPoints: false, exitAfterCheckpoint: false };
+  const file = join(scratch, 'x.ckpt');
+  const rows: { name: string; options: Partial<RunOptions>; config?: object; error?: RegExp }[] = [
+    { name: 'plain run', options: {}, config: {} },
+    { name: 'count points', options: { countPoints: true }, config: { countPoints: true } },
+    {
+      name: 'checkpoint at K to a file, then exit',
+      options: { checkpointAt: 3, checkpointFile: file, exitAfterCheckpoint: true },
+      config: { checkpointAt: 3, checkpointFile: file, exitAfterCheckpoint: true },
+    },
+    {
+      name: 'periodic with rotation',
+      options: { checkpointDir: join(scratch, 'ckpts'), every: 30_000, keep: 2, onSignal: 'SIGTERM' },
+      config: { checkpointDir: join(scratch, 'ckpts'), every: 30_000, keep: 2, onSignal: 'SIGTERM' },
+    },
+    { name: 'checkpoint-at without a destination', options: { checkpointAt: 1 }, error: /--checkpoint-at needs --checkpoint-file/ },
+    { name: 'file without a trigger', options: { checkpointFile: file }, error: /--checkpoint-file needs/ },
+    { name: 'exit without checkpoint-at', options: { exitAfterCheckpoint: true }, error: /--exit-after-checkpoint needs --checkpoint-at/ },
+    { name: 'keep without dir', options: { keep: 2 }, error: /--keep needs --checkpoint-dir/ },
+    { name: 'every without destination', options: { every: 1000 }, error: /--every and --on-signal need/ },
+    { name: 'file in a missing directory', options: { checkpointAt: 1, checkpointFile: join(scratch, 'no', 'x.ckpt') }, error: /does not exist/ },
+  ];
+  test.each(rows)('$name', (row) => {
+    const options = { ...base, ...row.options };
+    if (row.error) expect(() => runConfig(options)).toThrow(row.error);
+    else expect(runConfig(options)).toEqual(row.config);
+  });
+});
+
+// ---------------------------------------------------------------- node host
+
+describe('writeFileAtomic', () => {
+  const dir = join(scratch, 'atomic');
+  beforeAll(() => mkdirSync(dir, { recursive: true }));
+  const leftovers = () => readdirSync(dir).filter((name) => name.includes('.tmp-'));
+
+  test('writes, then replaces, the whole file', () => {
+    const path = join(dir, 'a.ckpt');
+    writeFileAtomic(path, new TextEncoder().encode('first'));
+    writeFileAtomic(path, new TextEncoder().encode('second version'));
+    expect(readFileSync(path, 'utf8')).toBe('second version');
+    expect(leftovers()).toEqual([]);
+  });
+
+  test.each(['writeSync', 'fsyncSync', 'closeSync', 'renameSync'] as const)(
+    'the previous file is intact and no temp is left when %s throws',
+    (failing) => {
+      const path = join(dir, `b-${failing}.ckpt`);
+      writeFileAtomic(path, new TextEncoder().encode('previous'));
+      let failed = false;
+      const ops: FsOps = {
+        ...nodeFs,
+        [failing]: (...args: never[]) => {
+          if (!failed) {
+            failed = true;
+            throw Object.assign(new Error(`${failing} exploded`), { code: 'EIO' });
+          }
+          return (nodeFs[failing] as (...a: never[]) => unknown)(...args);
+        },
+      };
+      let caught: (Error & { code?: string }) | undefined;
+      try {
+        writeFileAtomic(path, new TextEncoder().encode('next, never seen'), ops);
+      } catch (error) {
+        caught = error as Error & { code?: string };
+      }
+      expect(caught?.message).toContain(path);
+      expect(caught?.message).toContain(`${failing} exploded`);
+      expect(caught?.code).toBe('EIO');
+      expect(readFileSync(path, 'utf8')).toBe('previous');
+      expect(leftovers()).toEqual([]);
+    },
+  );
+
+  test('a missing directory fails with a message naming the target', () => {
+    const path = join(dir, 'missing', 'c.ckpt');
+    expect(() => writeFileAtomic(path, new Uint8Array([1]))).toThrow(/could not write .*missing.*c\.ckpt atomically/);
+  });
+
+  test('renaming over a directory fails and leaves nothing behind', () => {
+    const path = join(dir, 'is-a-dir');
+    mkdirSync(join(path, 'child'), { recursive: true });
+    expect(() => writeFileAtomic(path, new Uint8Array([1, 2]))).toThrow(/is-a-dir/);
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+describe('rotateCheckpoints', () => {
+  test('keeps the newest N rotated checkpoints and nothing else is touched', () => {
+    const dir = join(scratch, 'rotate');
+    mkdirSync(dir, { recursive: true });
+    const t0 = Date.UTC(2030, 0, 1);
+    const paths = [0, 1, 2, 3].map((i) => nextCheckpointPath(dir, new Date(t0 + i * 1000)));
+    for (const path of paths) writeFileSync(path, 'x');
+    writeFileSync(join(dir, 'mine.ckpt'), 'not rotated');
+    const deleted = rotateCheckpoints(dir, 2);
+    expect(deleted).toEqual(paths.slice(0, 2));
+    expect(readdirSync(dir).sort()).toEqual([...paths.slice(2).map((p) => p.slice(dir.length + 1)), 'mine.ckpt'].sort());
+    expect(() => rotateCheckpoints(dir, 0)).toThrow(RangeError);
+  });
+
+  test('names sort in creation order even within one millisecond', () => {
+    const now = new Date();
+    const a = nextCheckpointPath('/d', now);
+    const b = nextCheckpointPath('/d', now);
+    expect(a < b).toBe(true);
+  });
+});
+
+test('detectPlatform describes this Node', () => {
+  expect(detectPlatform()).toEqual({
+    engine: 'v8',
+    runtime: `node ${process.versions.node}`,
+    os: process.platform,
+    cpu: process.arch,
+    endianness: endianness(),
+  });
+});
+
+describe('restart: locating the program', () => {
+  test('an entry escaping the program directory is refused', () => {
+    expect(() => locateEntry('f.ckpt', { entry: '../../etc/evil.js', dir: scratch }, undefined)).toThrow(/not inside the program directory/);
+  });
+  test('a missing directory names both paths and suggests --program', () => {
+    const dir = join(scratch, 'moved-away');
+    let error: RestoreError | undefined;
+    try {
+      locateEntry('/ck/f.ckpt', { entry: 'main.js', dir }, undefined);
+    } catch (e) {
+      error = e as RestoreError;
+    }
+    expect(error).toBeInstanceOf(RestoreError);
+    expect(error!.message).toContain(dir);
+    expect(error!.message).toContain('/ck/f.ckpt');
+    expect(error!.details.join('\n')).toContain('--program');
+  });
+});
+
+// ---------------------------------------------------------------- end to end
+
+function cli(args: string[], options: { cwd?: string } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: options.cwd ?? ROOT });
+}
+
+const lastLine = (text: string) => text.trimEnd().split('\n').pop();
+
+describe('introspect (end to end)', () => {
+  test('no arguments: the overview on stdout, exit 0', () => {
+    const r = cli([]);
+    expect(r.status).toBe(0);
+    for (const name of ['build', 'run', 'restart', 'inspect', 'checkpoint']) expect(r.stdout).toContain(`  ${name} `);
+    expect(r.stderr).toBe('');
+  });
+
+  test.each(['build', 'run', 'restart', 'inspect', 'checkpoint'])('%s --help: usage and examples on stdout', (name) => {
+    const r = cli([name, '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: introspect ${name}`));
+    expect(r.stdout).toContain('Examples:');
+  });
+
+  test.each([
+    [['frobnicate'], 2, /unknown command "frobnicate"/],
+    [['build', 'x'], 2, /--out-dir <dir> is required/],
+    [['run'], 2, /missing argument/],
+    [['run', 'main.js', '--bogus'], 2, /unknown option --bogus for 'run'/],
+    [['run', 'main.js', '--checkpoint-at', 'two'], 2, /whole number/],
+    [['run', join(scratch, 'absent.js')], 1, /no such program/],
+    [['build', join(scratch, 'absent-dir'), '--out-dir', join(scratch, 'o')], 1, /no such program directory/],
+    [['restart', join(scratch, 'absent.ckpt')], 3, /no such checkpoint file/],
+    [['restart', 'x.ckpt', '--platform', 'bun'], 2, /not yet supported/],
+    [['inspect', join(scratch, 'absent.ckpt')], 3, /no such checkpoint file/],
+    [['checkpoint', 'abc'], 2, /not a process id/],
+  ] as const)('%j exits %i', (args, code, message) => {
+    const r = cli([...args]);
+    expect(r.status).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  test('checkpoint of a pid that does not exist exits 5', () => {
+    let pid = 4_000_000;
+    while (existsSync(`/proc/${pid}`)) pid++;
+    const r = cli(['checkpoint', String(pid)]);
+    expect(r.status).toBe(5);
+    expect(r.stderr).toContain(`no process with pid ${pid}`);
+  });
+});
+
+describe('build and run a program', () => {
+  const program = join(scratch, 'program');
+  const out = join(scratch, 'program-out');
+  let built: SpawnSyncReturns<string>;
+
+  beforeAll(() => {
+    mkdirSync(join(program, 'util'), { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        "import { double } from './util';",
+        "import { greet } from './greet.js';",
+        "import { readFileSync } from 'node:fs';",
+        'const wrong: number = "a type error, only a warning";',
+        'console.log(greet("world"), double(21), process.argv.slice(2).join(","));',
+        "console.log(readFileSync(new URL('./data.txt', import.meta.url), 'utf8').trim());",
+        "console.error('to stderr');",
+        "if (process.argv.includes('--throw')) throw new Error('thrown by the program');",
+        "process.exitCode = process.argv.includes('--code') ? 7 : 0;",
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(program, 'util', 'index.ts'), 'export const double = (n: number): number => n * 2;\n');
+    writeFileSync(join(program, 'greet.js'), 'export function greet(who) { return `hello ${who}`; }\n');
+    writeFileSync(join(program, 'data.txt'), 'data file\n');
+    built = cli(['build', program, '--out-dir', out]);
+  });
+
+  test('type errors are warnings: the build succeeds and lays out the output', () => {
+    expect(built.stderr).toMatch(/main\.ts:4:7: error TS2322/);
+    expect(built.status).toBe(0);
+    expect(built.stdout).toBe('');
+    expect(JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+    for (const file of ['main.js', 'main.js.map', 'util/index.js', 'greet.js', 'data.txt', '__introspect/runtime.mjs', '__introspect/runtime.cjs']) {
+      expect(existsSync(join(out, file))).toBe(true);
+    }
+  });
+
+  test('stdout, stderr, argv and the exit code pass through', () => {
+    const r = cli(['run', join(out, 'main.js'), 'a', '--', '--code']);
+    expect(r.stdout).toBe('hello world 42 a,--code\ndata file\n');
+    expect(r.stderr).toBe('to stderr\n');
+    expect(r.status).toBe(7);
+  });
+
+  test('an uncaught error prints its stack and exits 1, as under node', () => {
+    const r = cli(['run', join(out, 'main.js'), '--', '--throw']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('hello world 42 --throw\ndata file\n');
+    expect(r.stderr).toContain('Error: thrown by the program');
+    expect(r.stderr).toMatch(/main\.js:\d+/);
+  });
+
+  test('a syntax error fails the build with file:line:col', () => {
+    const broken = join(scratch, 'broken');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'main.ts'), 'const ok = 1;\nfunction (x {\n');
+    const r = cli(['build', broken, '--out-dir', join(scratch, 'broken-out')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/main\.ts:2:\d+: error TS\d+/);
+  });
+
+  test('a tsconfig with CommonJS output gets a commonjs package.json and runs', () => {
+    const dir = join(scratch, 'cjs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', types: [] }, files: ['main.ts'] }));
+    writeFileSync(join(dir, 'main.ts'), "import { x } from './x';\ndeclare const console: { log(...a: unknown[]): void };\nconsole.log('cjs', x);\n");
+    writeFileSync(join(dir, 'x.ts'), 'export const x = 1;\n');
+    const r = cli(['build', join(dir, 'tsconfig.json'), '--out-dir', join(dir, 'out')]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    const run = cli(['run', join(dir, 'out', 'main.js')]);
+    expect(run.stdout).toBe('cjs 1\n');
+    expect(run.status).toBe(0);
+  });
+
+  const pipelineReady = existsSync(join(ROOT, 'dist', 'transformer', 'index.js'));
+  (pipelineReady ? test : test.skip)('--count-points: the last stderr line counts suspension points', () => {
+    const r = cli(['run', join(out, 'main.js'), '--count-points']);
+    expect(r.status).toBe(0);
+    expect(lastLine(r.stderr)).toMatch(/^introspect: \d+ suspension points$/);
+  });
+
+  test('checkpoint <pid> signals a program run by introspect (sender side)', async () => {
+    const waiting = join(scratch, 'waiting.mjs');
+    writeFileSync(
+      waiting,
+      "process.on('SIGUSR2', () => { console.log('asked to checkpoint'); process.exit(0); });\nconsole.log('ready');\nsetTimeout(() => {}, 20000);\n",
+    );
+    const child = spawn(process.execPath, [BIN, 'run', waiting], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('ready') && resolve())));
+    const r = cli(['checkpoint', String(child.pid)]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('SIGUSR2');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toContain('asked to checkpoint');
+  });
+
+  test('checkpoint <pid> refuses a process that does not run under introspect', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const r = cli(['checkpoint', String(child.pid)]);
+      if (process.platform === 'linux') {
+        expect(r.status).toBe(5);
+        expect(r.stderr).toMatch(/does not look like a program run by introspect/);
+      }
+    } finally {
+      child.kill();
+    }
+  });
+});
