@@ -14,7 +14,7 @@ import { formatDiagnostics, isError } from '../build/diagnostics.js';
 import { createProgress, type Progress } from '../build/progress.js';
 import { loadProject, type Project } from '../build/project.js';
 import { createSpecifierRewriter } from '../build/specifiers.js';
-import { loadTransformer } from '../build/transformer.js';
+import { createTransformer } from '../../transformer/index.js';
 import {
   copyDataFiles,
   copyRuntime,
@@ -42,7 +42,6 @@ export interface BuildResult {
   emittedFiles: number;
   warnings: number;
   moduleFormat: ModuleFormat;
-  standInTransformer: boolean;
 }
 
 const WARNING_LIMIT = 30;
@@ -51,7 +50,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const outDir = resolve(options.outDir);
   const project = loadProject(options.input, options.project, outDir);
-  const { createTransformer, standIn } = await loadTransformer();
 
   const program = ts.createProgram({
     rootNames: project.commandLine.fileNames,
@@ -70,10 +68,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       log(`introspect: warning: ${warnings.length} type/option diagnostics (the build continues):`);
       for (const line of formatDiagnostics(warnings, WARNING_LIMIT)) log(`  ${line}`);
     }
-    if (standIn) log('introspect: warning: transformer/index.js is not in this build: emitting plain JS (not checkpointable)');
 
     const formats = new Map(sources.map((file) => [file.fileName, moduleFormatOf(file, program.getCompilerOptions())]));
-    const written = emit(program, project, outDir, formats, createTransformer, progress, sources.length);
+    const written = emit(program, project, outDir, formats, progress, sources.length);
     const moduleFormat = packageFormat(project, sources, formats);
     mkdirSync(outDir, { recursive: true });
     writePackageJson(outDir, moduleFormat);
@@ -84,7 +81,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const entry = project.configPath === undefined ? outputOf(project, project.commandLine.fileNames[0]!) : undefined;
     progress.clear();
     log(`introspect: built ${sources.length} file(s) into ${relative(process.cwd(), outDir) || '.'}${entry ? ` (run ${relative(process.cwd(), entry)})` : ''}`);
-    return { outDir, entry, emittedFiles: written.size, warnings: warnings.length, moduleFormat, standInTransformer: standIn };
+    return { outDir, entry, emittedFiles: written.size, warnings: warnings.length, moduleFormat };
   } finally {
     progress.clear();
   }
@@ -111,20 +108,19 @@ function emit(
   project: Project,
   outDir: string,
   formats: ReadonlyMap<string, ModuleFormat>,
-  createTransformer: Awaited<ReturnType<typeof loadTransformer>>['createTransformer'],
   progress: Progress,
   total: number,
 ): Set<string> {
   const written = new Set<string>();
   const output = memoize((sourceFileName: string) => outputOf(project, sourceFileName));
-  const transformer = createTransformer({
+  const transformer = reportingFile(createTransformer({
     rootDir: project.rootDir,
     runtimeImport(sourceFileName) {
       const format = formats.get(sourceFileName);
       if (format === undefined) throw new BuildError(`runtimeImport: ${sourceFileName} is not a source of this program`);
       return runtimeSpecifier(output(sourceFileName), outDir, format);
     },
-  });
+  }));
   const options = program.getCompilerOptions();
   const specifiers = createSpecifierRewriter((specifier, from) => {
     if (formats.get(from) !== 'esm') return undefined; // require() of './x' resolves under Node as it is
@@ -144,7 +140,7 @@ function emit(
   } catch (error) {
     if (error instanceof BuildError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new BuildError(`the introspect transformer failed: ${message}`, [], { cause: error });
+    throw new BuildError(`emitting the instrumented program failed: ${message}`, bugReport(error), { cause: error });
   }
   if (result.emitSkipped) {
     const errors = [...program.getOptionsDiagnostics(), ...result.diagnostics].filter(isError);
@@ -153,6 +149,28 @@ function emit(
   const emitErrors = result.diagnostics.filter(isError);
   if (emitErrors.length > 0) throw new BuildError('emit failed', formatDiagnostics(emitErrors, WARNING_LIMIT));
   return written;
+}
+
+/** Failures inside the transformer name the file being transformed (they are bugs of introspect). */
+function reportingFile(factory: ts.TransformerFactory<ts.SourceFile>): ts.TransformerFactory<ts.SourceFile> {
+  return (context) => {
+    const transform = factory(context);
+    return (file) => {
+      try {
+        return transform(file);
+      } catch (error) {
+        if (error instanceof BuildError) throw error;
+        const where = relative(process.cwd(), file.fileName) || file.fileName;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new BuildError(`the introspect transformer failed on ${where}: ${message}`, bugReport(error), { cause: error });
+      }
+    };
+  };
+}
+
+function bugReport(error: unknown): string[] {
+  const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 6).map((line) => line.trim()) : [];
+  return ['this is a bug in introspect, not in your program; please report it with the program', ...stack];
 }
 
 function memoize<T>(compute: (key: string) => T): (key: string) => T {
