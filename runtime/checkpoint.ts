@@ -1,0 +1,93 @@
+// What a checkpoint holds and how it is written and read back: the captured
+// stack and every module's state, as one heap graph, inside the container of
+// format/. Loading checks that the file belongs to this very program.
+
+import { decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, portableHash, type CheckpointHeader } from './format/index.js';
+import type { Frame } from './frames.js';
+import { functions } from './functions.js';
+import { readHeap, writeHeap } from './heap/index.js';
+import type { ModuleRecord } from './modules.js';
+import type { CheckpointSink, Runtime } from './runtime.js';
+
+/** The root value of the heap graph. */
+interface CheckpointRoot {
+  modules: { id: string; state: unknown[] }[];
+  stack: Frame[];
+  body: number;
+  points: number;
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function programFingerprint(modules: readonly ModuleRecord[]): string {
+  const text = modules.map((m) => `${m.id}:${m.hash}`).sort().join('\n');
+  return hex(portableHash.sha256(new TextEncoder().encode(text))).slice(0, 32);
+}
+
+function splitEntry(url: string): { dir: string; entry: string } {
+  const path = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return { dir: path.slice(0, cut), entry: path.slice(cut + 1) };
+}
+
+export const checkpointSink: CheckpointSink = {
+  captured(rt: Runtime, frames: Frame[], bodyIndex: number): void {
+    const host = rt.host;
+    const file = rt.config.checkpointFile;
+    if (!host || !file) throw new Error('no checkpoint file was given (run the program with `introspect run … --checkpoint-file F`)');
+    const mods = rt.modules.list;
+    const root: CheckpointRoot = {
+      modules: mods.map((m) => ({ id: m.id, state: m.get() })),
+      stack: frames,
+      body: bodyIndex,
+      points: rt.pointsReached(),
+    };
+    const labels = new Map<object, string>();
+    for (const fr of frames) labels.set(fr.values, `frame ${describeFn(rt, fr.fn)}`);
+    for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
+    const image = writeHeap(root, { functions, labels }, 'checkpoint');
+    const entry = rt.modules.entry!;
+    const header: CheckpointHeader = {
+      formatVersion: FORMAT_VERSION,
+      program: { fingerprint: programFingerprint(mods), ...splitEntry(entry.url) },
+      createdAt: new Date().toISOString(),
+      platform: host.platform(),
+      plugins: [],
+      functions: mods.flatMap((m) => m.functions),
+      modules: mods.map((m) => ({ id: m.id, hash: m.hash })),
+      stack: frames.map((fr) => ({ fn: describeFn(rt, fr.fn), pc: fr.pc })),
+      points: root.points,
+    };
+    host.writeFileAtomic(file, encodeCheckpoint(header, image));
+    if (rt.config.exitAfterCheckpoint) host.exit(0);
+  },
+
+  restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number } {
+    const { header, heap } = decodeCheckpoint(bytes);
+    const mods = rt.modules.list;
+    const fingerprint = programFingerprint(mods);
+    if (header.program.fingerprint !== fingerprint) {
+      const saved = new Map(((header.modules as { id: string; hash: string }[] | undefined) ?? []).map((m) => [m.id, m.hash]));
+      const changed = mods.filter((m) => saved.get(m.id) !== m.hash).map((m) => m.id);
+      const gone = [...saved.keys()].filter((id) => !rt.modules.byId(id));
+      const what = [...changed.map((id) => `${id} (${saved.has(id) ? 'changed' : 'new'})`), ...gone.map((id) => `${id} (missing)`)].join(', ');
+      throw new Error(`this checkpoint was taken from a different build of the program: ${what || 'modules differ'}. Restart it with the build that wrote it.`);
+    }
+    const root = readHeap(heap, { functions }) as CheckpointRoot;
+    for (const saved of root.modules) {
+      const m = rt.modules.byId(saved.id);
+      if (m) m.set(saved.state);
+    }
+    return { frames: root.stack, bodyIndex: root.body };
+  },
+};
+
+function describeFn(rt: Runtime, fn: Function): string {
+  const id = functions.staticId(fn) ?? functions.closureOf(fn)?.factory;
+  void rt;
+  return id ?? (fn.name || '<function>');
+}

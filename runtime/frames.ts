@@ -1,0 +1,20 @@
+// Frames as data. A capture throws UNWIND; every instrumented function's
+// handler appends one Frame (top of the stack first) and rethrows. A Frame
+// holds no closure of its own: `fn` is the program's function value, saved
+// like any other value (static id or factory + environments).
+
+/** The private unwind signal. Never an Error: no stack trace is taken. */
+export const UNWIND: object = Object.freeze({ introspect: 'unwind' });
+
+export interface Frame {
+  /** The function this frame runs (re-entered on restore). */
+  fn: Function;
+  /** Its `this` (constructors: the object under construction). */
+  self: unknown;
+  /** `new.target` of a constructor frame, else undefined. */
+  nt: Function | undefined;
+  /** The resume point: 1 = entry, then the function's sites in source order. */
+  pc: number;
+  /** Parameters then locals, in the order of the function table. */
+  values: unknown[];
+}

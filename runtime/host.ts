@@ -1,0 +1,44 @@
+// The platform services the runtime core needs, and nothing more. The core
+// never imports a platform API: a host is handed to it at boot by whoever
+// starts the program (the CLI on Node, a bundle loader elsewhere), so the same
+// core runs in Node, Deno, Bun, QuickJS, a browser.
+
+export interface PlatformInfo {
+  /** "v8", "javascriptcore", "spidermonkey", "quickjs", or "unknown". */
+  engine: string;
+  /** The runtime and its version: "node 20.20.2", "bun 1.2.3", "browser". */
+  runtime: string;
+  os: string;
+  cpu: string;
+  endianness: 'LE' | 'BE';
+}
+
+export interface Host {
+  platform(): PlatformInfo;
+  /** Durable, atomic replacement of `path`: temp file, fsync, rename. */
+  writeFileAtomic(path: string, bytes: Uint8Array): void;
+  readFile(path: string): Uint8Array;
+  /** Diagnostics of the runtime itself; never mixed into the program's stdout. */
+  log(message: string): void;
+  exit(code: number): never;
+}
+
+/** What the starter asks of this run (SPEC §3). */
+export interface RunConfig {
+  /** Count every suspension point and report the total when the program ends. */
+  countPoints?: boolean;
+  /** Take a checkpoint at the K-th suspension point reached (from 1). */
+  checkpointAt?: number;
+  checkpointFile?: string;
+  exitAfterCheckpoint?: boolean;
+  /** A checkpoint to resume instead of starting the program afresh. */
+  restore?: Uint8Array;
+}
+
+/** Put on globalThis by the starter before the program's first module loads. */
+export interface Boot {
+  host: Host;
+  config: RunConfig;
+}
+
+export const BOOT_KEY = '__introspect_boot';

@@ -1,0 +1,27 @@
+// The runtime as instrumented code and programs see it. One instance per
+// process, kept on globalThis, so every module (ESM or CommonJS copy of this
+// bundle) talks to the same one.
+
+import { checkpointSink } from './checkpoint.js';
+import { Runtime } from './runtime.js';
+
+const KEY = Symbol.for('introspect.runtime');
+const existing = (globalThis as Record<symbol, unknown>)[KEY] as Runtime | undefined;
+
+export const runtime: Runtime = existing ?? new Runtime();
+if (!existing) {
+  runtime.sink = checkpointSink;
+  Object.defineProperty(globalThis, KEY, { value: runtime, configurable: true });
+}
+
+/** Take a checkpoint at the next point where one can be taken. */
+export function checkpoint(): void {
+  runtime.request();
+}
+
+/** Run `fn` once, after the program has been restored from a checkpoint. */
+export function onRestore(fn: () => void): void {
+  runtime.onRestore(fn);
+}
+
+export type { Runtime };

@@ -1,0 +1,72 @@
+// Iteration state that survives a checkpoint. `for…of` loops of instrumented
+// code iterate through these instead of a native iterator (whose position
+// cannot be read): arrays by a live index, so elements pushed during the loop
+// are visited as natively; other built-in iterables (Map, Set, strings, native
+// iterators) through a live native iterator plus a count of steps taken, so a
+// restored loop re-creates the iterator and skips what it had consumed.
+
+import { functions } from './functions.js';
+
+interface Step {
+  value: unknown;
+  done: boolean;
+}
+
+export class ArrayIter {
+  constructor(
+    public a: ArrayLike<unknown>,
+    public i = 0,
+  ) {}
+  next(): Step {
+    const a = this.a;
+    if (this.i < a.length) return { value: a[this.i++], done: false };
+    this.i = Infinity;
+    return { value: undefined, done: true };
+  }
+}
+
+const live = new WeakMap<LiveIter, Iterator<unknown>>();
+
+export class LiveIter {
+  constructor(
+    public source: Iterable<unknown>,
+    public n = 0,
+  ) {}
+  next(): Step {
+    let it = live.get(this);
+    if (it === undefined) {
+      // Re-created after a restore: skip what was consumed before.
+      it = this.source[Symbol.iterator]();
+      for (let k = 0; k < this.n; k++) it.next();
+      live.set(this, it);
+    }
+    const r = it.next();
+    if (!r.done) this.n++;
+    return { value: r.value, done: !!r.done };
+  }
+}
+
+const nativeIteratorTags = new Set(['[object Array Iterator]', '[object Map Iterator]', '[object Set Iterator]', '[object String Iterator]', '[object RegExp String Iterator]']);
+const arrayValues = Array.prototype[Symbol.iterator];
+
+export function iterate(x: any): { next(): Step } {
+  if (x == null) throw new TypeError(`${x} is not iterable`);
+  if (Array.isArray(x) && x[Symbol.iterator] === arrayValues) return new ArrayIter(x);
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return new ArrayIter(x as unknown as ArrayLike<unknown>);
+  if (typeof x === 'string') return new ArrayIter(Array.from(x));
+  if (x instanceof Map || x instanceof Set) return new LiveIter(x);
+  if (nativeIteratorTags.has(Object.prototype.toString.call(x))) return new ArrayIter(Array.from(x));
+  const it = x[Symbol.iterator]();
+  if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.iterator method is not an object');
+  return it;
+}
+
+/** The keys a `for…in` loop visits, taken when the loop starts. */
+export function forInKeys(o: unknown): string[] {
+  const out: string[] = [];
+  for (const k in o as object) out.push(k);
+  return out;
+}
+
+functions.registerStatic('introspect:ArrayIter', ArrayIter);
+functions.registerStatic('introspect:LiveIter', LiveIter);

@@ -1,0 +1,51 @@
+// The program's modules as they register at load time, in evaluation order
+// (ESM and CommonJS both evaluate dependencies first, so this is also the
+// order their bodies run in).
+
+import { functions, type Factory } from './functions.js';
+
+/** [id, name, line, local names, line of every resume point] */
+export type FunctionRow = [string, string, number, string[], number[]];
+
+export interface ModuleRecord {
+  id: string;
+  /** Hash of the module's source and transform version. */
+  hash: string;
+  /** import.meta.url (ESM) or __filename (CommonJS). */
+  url: string;
+  body: () => void;
+  get: () => unknown[];
+  set: (values: unknown[]) => void;
+  statics: Record<string, Function>;
+  factories: Record<string, Factory>;
+  exports?: object;
+  functions: FunctionRow[];
+  done?: boolean;
+}
+
+export class ModuleRegistry {
+  readonly list: ModuleRecord[] = [];
+  private readonly files = new Set<string>();
+
+  add(record: ModuleRecord): void {
+    this.list.push(record);
+    this.files.add(record.url);
+    if (record.url.startsWith('file://')) this.files.add(decodeURIComponent(record.url.slice('file://'.length)));
+    functions.registerStatic(`${record.id}#<body>`, record.body);
+    for (const [id, fn] of Object.entries(record.statics)) functions.registerStatic(id, fn);
+    for (const [id, make] of Object.entries(record.factories)) functions.registerFactory(id, make);
+  }
+
+  hasFile(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  byId(id: string): ModuleRecord | undefined {
+    return this.list.find((m) => m.id === id);
+  }
+
+  /** The entry module: the last one to register. */
+  get entry(): ModuleRecord | undefined {
+    return this.list[this.list.length - 1];
+  }
+}

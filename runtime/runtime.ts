@@ -1,0 +1,314 @@
+// The runtime that instrumented code talks to ($R). It owns:
+//   - the point counter `c` every suspension point decrements (one decrement
+//     and compare on the normal path; the slow path runs only when it goes
+//     negative: a count window ends, a checkpoint is due, or a restore is on);
+//   - capture: UNWIND thrown at a point, frames collected by the handlers,
+//     handed to the checkpoint writer at the driver;
+//   - rewind: the bottom frame called again; each prologue takes its frame
+//     (`enter`), each router resumes its callee (`resume`), the top frame
+//     lands at its point (`poll`);
+//   - the driver that runs module bodies in load order.
+// It imports no platform API; the host comes from the boot record.
+
+import { functions } from './functions.js';
+import type { Frame } from './frames.js';
+import { UNWIND } from './frames.js';
+import { CLOSURE } from './functions.js';
+import type { Boot, Host, RunConfig } from './host.js';
+import { BOOT_KEY } from './host.js';
+import { forInKeys, iterate } from './iterators.js';
+import { ModuleRegistry, type ModuleRecord } from './modules.js';
+
+const WINDOW = 1 << 30;
+
+export interface CheckpointSink {
+  /** Called with the captured stack (bottom first); may throw to refuse. */
+  captured(rt: Runtime, frames: Frame[], bodyIndex: number): void;
+  /** Restores a checkpoint image: module state set, returns the stack to rewind. */
+  restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number };
+}
+
+export class Runtime {
+  // ---- read by instrumented code (short names: they are on every hot path) ----
+  /** Countdown to the next slow-path event. */
+  c = WINDOW;
+  /** No-save depth: >0 while code we cannot capture is running. */
+  ns = 0;
+  /** True while an unwind is in flight (native finally blocks skip their body). */
+  u = false;
+  /** True while frames are being restored (field initializers skip side effects). */
+  rs = false;
+  readonly U = UNWIND;
+  readonly CL = CLOSURE;
+
+  // ---- state ----
+  readonly modules = new ModuleRegistry();
+  host: Host | undefined;
+  config: RunConfig = {};
+  sink: CheckpointSink | undefined;
+  private started = false;
+  private armed = WINDOW;
+  /** Points reached before the current window. */
+  private base = 0;
+  /** The absolute point at which a checkpoint is due (Infinity: none). */
+  private target = Infinity;
+  private requested = false;
+  private captured: Frame[] = [];
+  private rframes: Frame[] = [];
+  private fi = 0;
+  private landing = false;
+  private bodyIndex = 0;
+  private readonly restoreHooks: (() => void)[] = [];
+
+  // ---- counting ----------------------------------------------------------------------
+
+  pointsReached(): number {
+    return this.base + (this.armed - this.c);
+  }
+
+  private rearm(): void {
+    const left = this.requested ? 1 : Math.min(this.target - this.base, WINDOW);
+    this.c = this.armed = Math.max(left, 1) - 1;
+  }
+
+  /** A point's slow path outside restore: count, and maybe checkpoint. */
+  private event(): void {
+    if (!this.started) {
+      this.c = this.armed = WINDOW;
+      return;
+    }
+    this.base += this.armed - this.c;
+    const due = this.requested || this.base >= this.target;
+    this.rearm();
+    if (!due) return;
+    if (this.ns > 0 || this.u || !this.stackIsClean()) {
+      // Not here: the next point where nothing foreign is on the stack.
+      this.c = this.armed = 0;
+      return;
+    }
+    this.requested = false;
+    this.target = Infinity;
+    this.rearm();
+    this.captured = [];
+    this.u = true;
+    throw UNWIND;
+  }
+
+  /** Function entry, slow path: a restore takes its frame here, else a point. */
+  enter(): unknown[] | undefined {
+    if (this.rs) return this.popFrame();
+    this.event();
+    return undefined;
+  }
+
+  /** A point inside a function, slow path. Returns the new `$r` (always 0). */
+  poll(): number {
+    if (this.landing) {
+      this.finishRestore();
+      return 0;
+    }
+    this.event();
+    return 0;
+  }
+
+  // ---- capture ------------------------------------------------------------------------
+
+  /** Called by every instrumented handler while UNWIND passes. */
+  f(fn: Function, self: unknown, nt: Function | undefined, pc: number, values: unknown[]): void {
+    this.captured.push({ fn, self, nt, pc, values });
+  }
+
+  /** Is every frame between here and the driver instrumented code? */
+  private stackIsClean(): boolean {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Infinity;
+    const stack = new Error().stack;
+    Error.stackTraceLimit = limit;
+    if (typeof stack !== 'string') return true;
+    const lines = stack.split('\n').filter((l) => /\S/.test(l) && !/^Error\b/.test(l));
+    const ownFile = fileOfFrame(lines[0] ?? '');
+    for (const line of lines) {
+      if (line.includes('__introspect_drive__')) return true;
+      const file = fileOfFrame(line);
+      if (file === undefined) return false;
+      if (file === ownFile || this.modules.hasFile(file)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  // ---- rewind -------------------------------------------------------------------------
+
+  private popFrame(): unknown[] {
+    const fr = this.rframes[this.fi++];
+    if (fr === undefined) throw new Error('introspect: restore ran past the saved stack (the program differs from the checkpoint)');
+    const r = fr.pc === 1 ? 0 : fr.pc;
+    if (this.fi === this.rframes.length) {
+      this.rs = false;
+      if (r === 0) this.finishRestore();
+      else {
+        this.landing = true;
+        this.c = 0;
+      }
+    } else this.c = -1;
+    return [r, ...fr.values];
+  }
+
+  /** The router of a caller being restored: re-enter the saved callee. */
+  resume(): unknown {
+    const fr = this.rframes[this.fi];
+    if (fr === undefined) throw new Error('introspect: restore found no callee frame to resume');
+    this.c = -1;
+    if (fr.nt !== undefined) return Reflect.construct(fr.fn, [], fr.nt);
+    return Reflect.apply(fr.fn, fr.self, []);
+  }
+
+  private finishRestore(): void {
+    this.landing = false;
+    this.rs = false;
+    this.rframes = [];
+    this.fi = 0;
+    this.rearm();
+    for (const hook of this.restoreHooks.splice(0)) hook();
+  }
+
+  private rewind(frames: Frame[]): void {
+    if (frames.length === 0) return;
+    this.rframes = frames;
+    this.fi = 0;
+    this.rs = true;
+    this.c = -1;
+    const bottom = frames[0];
+    Reflect.apply(bottom.fn, bottom.self, []);
+  }
+
+  // ---- the driver ---------------------------------------------------------------------
+
+  /** Runs module bodies from `index` on; a capture is written, then rewound or ended. */
+  private __introspect_drive__(index: number, resumeFrames?: Frame[]): void {
+    const list = this.modules.list;
+    for (let i = index; i < list.length; i++) {
+      this.bodyIndex = i;
+      let next: () => void = resumeFrames && i === index ? () => this.rewind(resumeFrames) : () => list[i].body();
+      for (;;) {
+        try {
+          next();
+          break;
+        } catch (e) {
+          if (e !== UNWIND) throw e;
+          this.u = false;
+          const frames = this.captured.reverse();
+          this.captured = [];
+          this.onCaptured(frames);
+          next = () => this.rewind(frames);
+        }
+      }
+      list[i].done = true;
+    }
+  }
+
+  private onCaptured(frames: Frame[]): void {
+    if (!this.sink) return;
+    try {
+      this.sink.captured(this, frames, this.bodyIndex);
+    } catch (e) {
+      // A checkpoint that cannot be written never stops the program.
+      const message = e instanceof Error ? e.message : String(e);
+      if (this.host) this.host.log(`checkpoint failed, nothing written: ${message}`);
+      else console.error(`introspect: checkpoint failed, nothing written: ${message}`);
+    }
+  }
+
+  // ---- boot ------------------------------------------------------------------------------
+
+  register(record: ModuleRecord): void {
+    this.modules.add(record);
+    if (this.modules.list.length === 1) queueMicrotask(() => this.start());
+  }
+
+  private start(): void {
+    const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
+    this.host = boot?.host;
+    this.config = boot?.config ?? {};
+    if (this.config.checkpointAt !== undefined) this.target = this.config.checkpointAt;
+    this.started = true;
+    this.base = 0;
+    this.rearm();
+    if (this.config.restore) {
+      if (!this.sink) throw new Error('introspect: this runtime has no checkpoint reader');
+      let restored: { frames: Frame[]; bodyIndex: number };
+      try {
+        restored = this.sink.restore(this, this.config.restore);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        if (this.host) {
+          this.host.log(`cannot restart: ${message}`);
+          this.host.exit(3);
+        }
+        throw e;
+      }
+      for (let i = 0; i < restored.bodyIndex; i++) this.modules.list[i].done = true;
+      this.__introspect_drive__(restored.bodyIndex, restored.frames);
+      return;
+    }
+    this.__introspect_drive__(0);
+  }
+
+  // ---- helpers called by instrumented code --------------------------------------------
+
+  /** A static function by id (a frame's `self` for methods and top-level functions). */
+  sf(id: string): Function {
+    const fn = functions.staticFunction(id);
+    if (!fn) throw new Error(`introspect: unknown function ${id}`);
+    return fn;
+  }
+
+  /** Registers a top-level class and its instrumented methods as static functions. */
+  cls(C: Function, id: string, members: [string, number, string][]): void {
+    functions.registerStatic(id, C);
+    for (const [key, isStatic, mid] of members) {
+      const holder = isStatic ? C : C.prototype;
+      const d = Object.getOwnPropertyDescriptor(holder, key);
+      if (d && typeof d.value === 'function') functions.registerStatic(mid, d.value);
+    }
+  }
+
+  /** End of a no-save region around one call in generator/async code. */
+  nx(_depth: number, value: unknown): unknown {
+    this.ns--;
+    return value;
+  }
+
+  ctorResult(value: unknown, self: unknown): unknown {
+    return value !== null && (typeof value === 'object' || typeof value === 'function') ? value : self;
+  }
+
+  iter = iterate;
+  keys = forInKeys;
+
+  module(record: ModuleRecord): void {
+    this.register(record);
+  }
+
+  // ---- public API ---------------------------------------------------------------------------
+
+  /** Asks for a checkpoint at the next point where one can be taken. */
+  request(): void {
+    this.requested = true;
+    this.c = this.armed = 0;
+  }
+
+  onRestore(fn: () => void): void {
+    this.restoreHooks.push(fn);
+  }
+
+  get currentBody(): number {
+    return this.bodyIndex;
+  }
+}
+
+/** The file (URL or path) of one stack-trace line, or undefined for a native frame. */
+export function fileOfFrame(line: string): string | undefined {
+  const m = /(?:\(|@|at )((?:file|https?|node|blob):[^\s()]*?|\/[^\s()]*?|[A-Za-z]:\\[^\s()]*?):\d+:\d+\)?\s*$/.exec(line);
+  return m ? m[1] : undefined;
+}

@@ -1,0 +1,303 @@
+// Pass 1 — scope analysis. Takes a JavaScript source file (TypeScript's
+// output, types already erased) and builds side tables, never touching the
+// AST: every scope, every binding in it, which identifier refers to which
+// binding, and which bindings are captured by a function other than the one
+// that declares them. Later passes only read these tables.
+//
+//   function f(a) { let x = 1; return () => a + x; }
+//   → scope f: a (param, captured), x (let, captured); scope arrow: —
+//
+// The pseudo-bindings `this`, `arguments` and `new.target` are declared in
+// every non-arrow function, so an arrow that uses them captures them like any
+// other variable.
+
+import ts from 'typescript';
+import { isAssignmentOperator } from './plan.js';
+
+export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'catch' | 'import' | 'self' | 'this' | 'arguments' | 'newtarget';
+
+export class Binding {
+  captured = false;
+  assigned = false;
+  constructor(
+    readonly name: string,
+    readonly kind: BindingKind,
+    readonly scope: Scope,
+  ) {}
+}
+
+export type ScopeKind = 'module' | 'function' | 'block' | 'catch' | 'class';
+
+export class Scope {
+  readonly bindings = new Map<string, Binding>();
+  /** The nearest function (or module) scope: where `var` goes, and whose frame holds these locals. */
+  readonly fn: Scope;
+  /** Inside a loop of its own function (so its environment is made afresh per iteration). */
+  readonly inLoop: boolean;
+  constructor(
+    readonly kind: ScopeKind,
+    readonly parent: Scope | undefined,
+    readonly node: ts.Node,
+    readonly index: number,
+    inLoop: boolean,
+  ) {
+    this.fn = kind === 'function' || kind === 'module' || parent === undefined ? this : parent.fn;
+    this.inLoop = inLoop;
+  }
+
+  lookup(name: string): Binding | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const b = s.bindings.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  declare(name: string, kind: BindingKind): Binding {
+    let b = this.bindings.get(name);
+    if (!b) {
+      b = new Binding(name, kind, this);
+      this.bindings.set(name, b);
+    }
+    return b;
+  }
+
+  get capturedBindings(): Binding[] {
+    return [...this.bindings.values()].filter((b) => b.captured);
+  }
+}
+
+export interface Analysis {
+  scopes: Scope[];
+  module: Scope;
+  /** Scope created by a node (function-like, block, for, catch clause, class). */
+  scopeOf: Map<ts.Node, Scope>;
+  /** Every identifier that refers to a binding (declarations included). */
+  refs: Map<ts.Identifier, Binding>;
+  /** `this` keywords / `arguments` identifiers / `new.target` inside arrows resolve here too. */
+  pseudoRefs: Map<ts.Node, Binding>;
+}
+
+export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+const isLoop = (node: ts.Node) => ts.isIterationStatement(node, false);
+
+export function analyze(sf: ts.SourceFile): Analysis {
+  const scopes: Scope[] = [];
+  const scopeOf = new Map<ts.Node, Scope>();
+  const refs = new Map<ts.Identifier, Binding>();
+  const pseudoRefs = new Map<ts.Node, Binding>();
+  const newScope = (kind: ScopeKind, parent: Scope | undefined, node: ts.Node, inLoop: boolean) => {
+    const s = new Scope(kind, parent, node, scopes.length, inLoop);
+    scopes.push(s);
+    scopeOf.set(node, s);
+    return s;
+  };
+  const module = newScope('module', undefined, sf, false);
+
+  // ---- declarations -------------------------------------------------------
+  const declarePattern = (name: ts.BindingName, scope: Scope, kind: BindingKind) => {
+    if (ts.isIdentifier(name)) {
+      refs.set(name, scope.declare(ts.idText(name), kind));
+      return;
+    }
+    for (const el of name.elements) if (!ts.isOmittedExpression(el)) declarePattern(el.name, scope, kind);
+  };
+
+  // `var` declarations and (in function bodies) nothing else hoist to the function scope.
+  const hoistVars = (node: ts.Node, fnScope: Scope) => {
+    const visit = (n: ts.Node): void => {
+      if (isFunctionLike(n) || ts.isClassLike(n)) return;
+      if (ts.isVariableDeclarationList(n) && !(n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using))) {
+        for (const d of n.declarations) declarePattern(d.name, fnScope, 'var');
+      }
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(node, visit);
+  };
+
+  const declareLexical = (statements: readonly ts.Statement[], scope: Scope) => {
+    for (const st of statements) {
+      if (ts.isVariableStatement(st) && st.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+        const kind = st.declarationList.flags & ts.NodeFlags.Const ? 'const' : 'let';
+        for (const d of st.declarationList.declarations) declarePattern(d.name, scope, kind);
+      } else if (ts.isFunctionDeclaration(st) && st.name) {
+        refs.set(st.name, scope.declare(ts.idText(st.name), 'function'));
+      } else if (ts.isClassDeclaration(st) && st.name) {
+        refs.set(st.name, scope.declare(ts.idText(st.name), 'class'));
+      } else if (ts.isImportDeclaration(st) && st.importClause) {
+        const c = st.importClause;
+        if (c.name) refs.set(c.name, scope.declare(ts.idText(c.name), 'import'));
+        const nb = c.namedBindings;
+        if (nb && ts.isNamespaceImport(nb)) refs.set(nb.name, scope.declare(ts.idText(nb.name), 'import'));
+        if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) refs.set(el.name, scope.declare(ts.idText(el.name), 'import'));
+      } else if (ts.isImportEqualsDeclaration(st)) {
+        refs.set(st.name, scope.declare(ts.idText(st.name), 'import'));
+      }
+    }
+  };
+
+  // ---- references ---------------------------------------------------------
+  const reference = (id: ts.Identifier, scope: Scope, write: boolean) => {
+    const b = scope.lookup(ts.idText(id));
+    if (!b) return; // a global
+    refs.set(id, b);
+    if (write) b.assigned = true;
+    // Module-level bindings are module state, read in place by every function.
+    if (b.scope.kind !== 'module' && b.scope.fn !== scope.fn) b.captured = true;
+  };
+
+  // The function whose `this`/`arguments`/`new.target` an arrow sees.
+  const thisScope = (scope: Scope): Scope => {
+    let s: Scope = scope.fn;
+    while (s.kind === 'function' && ts.isArrowFunction(s.node)) s = s.parent!.fn;
+    return s;
+  };
+  const pseudo = (node: ts.Node, scope: Scope, kind: 'this' | 'arguments' | 'newtarget') => {
+    const owner = thisScope(scope);
+    if (owner.kind === 'module') return;
+    const b = owner.declare(kind === 'newtarget' ? 'new.target' : kind, kind);
+    pseudoRefs.set(node, b);
+    if (owner !== scope.fn) b.captured = true;
+  };
+
+  const isWriteTarget = (node: ts.Node, parent: ts.Node | undefined): boolean => {
+    if (!parent) return false;
+    if (ts.isBinaryExpression(parent) && parent.left === node && isAssignmentOperator(parent.operatorToken.kind)) return true;
+    if ((ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) && (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken)) return true;
+    if ((ts.isForInStatement(parent) || ts.isForOfStatement(parent)) && parent.initializer === node) return true;
+    return false;
+  };
+
+  const visit = (node: ts.Node, parent: ts.Node | undefined, scope: Scope, inLoop: boolean): void => {
+    if (ts.isIdentifier(node)) {
+      if (parent && !isReferencePosition(node, parent)) return;
+      if (ts.idText(node) === 'arguments' && !scope.lookup('arguments')) {
+        pseudo(node, scope, 'arguments');
+        return;
+      }
+      if (!refs.has(node)) reference(node, scope, isWriteTarget(node, parent));
+      else if (isWriteTarget(node, parent)) refs.get(node)!.assigned = true;
+      return;
+    }
+    if (node.kind === ts.SyntaxKind.ThisKeyword) {
+      pseudo(node, scope, 'this');
+      return;
+    }
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) {
+      pseudo(node, scope, 'newtarget');
+      return;
+    }
+    if (isFunctionLike(node)) {
+      // Computed names and decorators belong to the enclosing scope.
+      if (node.name && ts.isComputedPropertyName(node.name)) visit(node.name.expression, node.name, scope, inLoop);
+      const fs = newScope('function', scope, node, false);
+      if (ts.isFunctionExpression(node) && node.name) refs.set(node.name, fs.declare(ts.idText(node.name), 'self'));
+      for (const p of node.parameters) declarePattern(p.name, fs, 'param');
+      for (const p of node.parameters) {
+        if (!ts.isIdentifier(p.name)) visitPattern(p.name, fs);
+        if (p.initializer) visit(p.initializer, p, fs, false);
+      }
+      if (node.body) {
+        if (ts.isBlock(node.body)) {
+          hoistVars(node.body, fs);
+          declareLexical(node.body.statements, fs);
+          for (const st of node.body.statements) visit(st, node.body, fs, false);
+        } else visit(node.body, node, fs, false);
+      }
+      return;
+    }
+    if (ts.isClassLike(node)) {
+      if (node.heritageClauses) for (const h of node.heritageClauses) for (const t of h.types) visit(t.expression, t, scope, inLoop);
+      const cs = newScope('class', scope, node, inLoop);
+      if (node.name && ts.isClassExpression(node)) refs.set(node.name, cs.declare(ts.idText(node.name), 'self'));
+      for (const m of node.members) visit(m, node, cs, inLoop);
+      return;
+    }
+    if (ts.isPropertyDeclaration(node) || ts.isClassStaticBlockDeclaration(node)) {
+      // Initializers and static blocks behave like methods: own `this`.
+      if (ts.isPropertyDeclaration(node) && ts.isComputedPropertyName(node.name)) visit(node.name.expression, node.name, scope, inLoop);
+      const fs = newScope('function', scope, node, false);
+      if (ts.isPropertyDeclaration(node) && node.initializer) visit(node.initializer, node, fs, false);
+      if (ts.isClassStaticBlockDeclaration(node)) {
+        hoistVars(node.body, fs);
+        declareLexical(node.body.statements, fs);
+        for (const st of node.body.statements) visit(st, node.body, fs, false);
+      }
+      return;
+    }
+    if (ts.isSourceFile(node)) {
+      hoistVars(node, module);
+      declareLexical(node.statements, module);
+      for (const st of node.statements) visit(st, node, module, false);
+      return;
+    }
+    if (ts.isBlock(node) || ts.isCaseBlock(node)) {
+      const bs = newScope('block', scope, node, inLoop);
+      const statements = ts.isBlock(node) ? node.statements : node.clauses.flatMap((c) => [...c.statements]);
+      declareLexical(statements, bs);
+      ts.forEachChild(node, (c) => visit(c, node, bs, inLoop));
+      return;
+    }
+    if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
+      const ls = newScope('block', scope, node, true);
+      const init = node.initializer;
+      if (init && ts.isVariableDeclarationList(init) && init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+        for (const d of init.declarations) declarePattern(d.name, ls, init.flags & ts.NodeFlags.Const ? 'const' : 'let');
+      }
+      ts.forEachChild(node, (c) => visit(c, node, ls, true));
+      return;
+    }
+    if (ts.isCatchClause(node)) {
+      const cs = newScope('catch', scope, node, inLoop);
+      if (node.variableDeclaration) declarePattern(node.variableDeclaration.name, cs, 'catch');
+      if (node.variableDeclaration && !ts.isIdentifier(node.variableDeclaration.name)) visitPattern(node.variableDeclaration.name, cs);
+      visit(node.block, node, cs, inLoop);
+      return;
+    }
+    if (ts.isVariableDeclaration(node)) {
+      if (!ts.isIdentifier(node.name)) visitPattern(node.name, scope);
+      if (node.initializer) visit(node.initializer, node, scope, inLoop);
+      return;
+    }
+    const loop = inLoop || isLoop(node);
+    ts.forEachChild(node, (c) => visit(c, node, scope, loop && (c !== (node as any).expression || !ts.isForOfStatement(node))));
+  };
+
+  // Default values and computed keys inside a binding pattern are expressions.
+  const visitPattern = (pattern: ts.BindingPattern, scope: Scope) => {
+    for (const el of pattern.elements) {
+      if (ts.isOmittedExpression(el)) continue;
+      if (el.propertyName && ts.isComputedPropertyName(el.propertyName)) visit(el.propertyName.expression, el.propertyName, scope, false);
+      if (el.initializer) visit(el.initializer, el, scope, false);
+      if (!ts.isIdentifier(el.name)) visitPattern(el.name, scope);
+    }
+  };
+
+  visit(sf, undefined, module, false);
+  return { scopes, module, scopeOf, refs, pseudoRefs };
+}
+
+/** Is this identifier a variable reference (not a property name, label, or key)? */
+export function isReferencePosition(id: ts.Identifier, parent: ts.Node): boolean {
+  if (ts.isPropertyAccessExpression(parent) && parent.name === id) return false;
+  if (ts.isQualifiedName(parent) && parent.right === id) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isGetAccessorDeclaration(parent) || ts.isSetAccessorDeclaration(parent) || ts.isPropertySignature(parent) || ts.isMethodSignature(parent) || ts.isEnumMember(parent)) && parent.name === id) return false;
+  if (ts.isBindingElement(parent) && parent.propertyName === id) return false;
+  if ((ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) && parent.label === id) return false;
+  if ((ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) && parent.propertyName === id) return false;
+  if (ts.isExportSpecifier(parent) && parent.name === id && parent.propertyName) return false;
+  if (ts.isMetaProperty(parent)) return false;
+  if (ts.isJsxAttribute(parent)) return false;
+  return true;
+}

@@ -1,0 +1,109 @@
+// The Introspect transform: a TypeScript `after` transformer (it sees plain
+// JavaScript, types already erased) that makes every function of a module
+// capturable and restorable. No type checker is needed.
+//
+// The pipeline, in order:
+//   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
+//   2. scopes      (scopes.ts)    hoisting, closure conversion, factories; module body split out
+//   3. linearize   (linearize.ts) calls that may suspend become call statements (per function)
+//   4. reenter     (reenter.ts)   resume points, routers, frame handler and prologue (per function)
+//   5. module      (this file)    the module's registration with the runtime
+
+import ts from 'typescript';
+import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
+import { analyze } from './analyze.js';
+import { Linearizer } from './linearize.js';
+import { collectIdentifiers, NameGen } from './names.js';
+import type { FileContext, FunctionPlan } from './plan.js';
+import { Reenter } from './reenter.js';
+import { ScopeLowering } from './scopes.js';
+
+export interface TransformOptions {
+  /** The module specifier a given emitted file imports the runtime from. */
+  runtimeImport(sourceFileName: string): string;
+  /** Directory that module ids are made relative to (stable ids). */
+  rootDir: string;
+}
+
+/** Passes 3 and 4 over one function, as pass 2 hands it over. */
+function instrumentFunction(ctx: FileContext, plan: FunctionPlan, body: ts.Statement[]): ts.Statement[] {
+  const linearized = new Linearizer(ctx, plan).run(body);
+  return new Reenter(ctx, plan, linearized).run();
+}
+
+export function createTransformer(options: TransformOptions): (tctx: ts.TransformationContext) => (sf: ts.SourceFile) => ts.SourceFile {
+  return (tctx) => (sf) => {
+    if (sf.isDeclarationFile) return sf;
+    const original = (ts.getParseTreeNode(sf) as ts.SourceFile | undefined) ?? sf;
+    return transformModule(sf, original, options, tctx.getCompilerOptions());
+  };
+}
+
+export function transformModule(sf: ts.SourceFile, original: ts.SourceFile, options: TransformOptions, compilerOptions: ts.CompilerOptions): ts.SourceFile {
+  const f = ts.factory;
+  const moduleId = relative(options.rootDir, original.fileName).split('\\').join('/');
+  const names = new NameGen(collectIdentifiers(sf));
+  const ctx: FileContext = {
+    f,
+    names,
+    sf: original,
+    moduleId,
+    rt: f.createIdentifier(names.fixed('R')),
+    unwind: f.createIdentifier(names.fixed('U')),
+    plans: [],
+  };
+  const isCommonJs = isCommonJsOutput(sf, compilerOptions);
+  const analysis = analyze(sf);
+  const lowering = new ScopeLowering(ctx, analysis, (plan, body) => instrumentFunction(ctx, plan, body));
+  const lowered = lowering.lowerModule(sf, isCommonJs);
+
+  const rt = ctx.rt;
+  const spec = options.runtimeImport(original.fileName);
+  const runtimeImport: ts.Statement = isCommonJs
+    ? f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(rt, undefined, undefined, f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(spec)]), 'runtime'))], ts.NodeFlags.Const))
+    : f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamedImports([f.createImportSpecifier(false, f.createIdentifier('runtime'), rt)])), f.createStringLiteral(spec));
+  const aliases = f.createVariableStatement(undefined, f.createVariableDeclarationList([
+    f.createVariableDeclaration(ctx.unwind, undefined, undefined, f.createPropertyAccessExpression(rt, 'U')),
+    f.createVariableDeclaration(names.fixed('CL'), undefined, undefined, f.createPropertyAccessExpression(rt, 'CL')),
+  ], ts.NodeFlags.Const));
+
+  const bodyFn = f.createFunctionDeclaration(undefined, undefined, names.fixed('body'), undefined, [], undefined, f.createBlock(lowered.body, true));
+  const state = lowered.state;
+  const v = f.createIdentifier(names.fixed('v'));
+  const getter = f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createArrayLiteralExpression(state.map((n) => f.createIdentifier(n))));
+  const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined, f.createBlock(state.map((n, i) => f.createExpressionStatement(f.createAssignment(f.createIdentifier(n), f.createElementAccessExpression(v, i)))), true));
+  const fingerprint = createHash('sha256').update(original.text).update('\0introspect-transform-1').digest('hex').slice(0, 16);
+  const prop = (k: string, e: ts.Expression) => f.createPropertyAssignment(k, e);
+  const table = ctx.plans.map((p) => [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines]);
+  const registration = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'module'), undefined, [
+    f.createObjectLiteralExpression([
+      prop('id', f.createStringLiteral(moduleId)),
+      prop('hash', f.createStringLiteral(fingerprint)),
+      prop('url', isCommonJs ? f.createIdentifier('__filename') : f.createPropertyAccessExpression(f.createMetaProperty(ts.SyntaxKind.ImportKeyword, f.createIdentifier('meta')), 'url')),
+      prop('body', f.createIdentifier(names.fixed('body'))),
+      prop('get', getter),
+      prop('set', setter),
+      prop('statics', f.createObjectLiteralExpression(lowered.statics.map((s) => prop(JSON.stringify(s.id), s.expr)), true)),
+      prop('factories', f.createObjectLiteralExpression(lowered.factories.map((x) => prop(JSON.stringify(x.id), f.createIdentifier(x.name))), true)),
+      prop('exports', isCommonJs ? f.createIdentifier('exports') : f.createVoidZero()),
+      prop('functions', f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('JSON'), 'parse'), undefined, [f.createStringLiteral(JSON.stringify(table))])),
+    ], true),
+  ]));
+
+  const prologue: ts.Statement[] = [];
+  const rest: ts.Statement[] = [];
+  for (const s of lowered.hoisted) (ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression) ? prologue : rest).push(s);
+  const statements = [...prologue, runtimeImport, aliases, ...rest, ...lowered.factories.map((x) => x.decl), bodyFn, registration];
+  return f.updateSourceFile(sf, statements);
+}
+
+function isCommonJsOutput(sf: ts.SourceFile, options: ts.CompilerOptions): boolean {
+  const kind = options.module;
+  if (kind === ts.ModuleKind.CommonJS || kind === ts.ModuleKind.UMD || kind === ts.ModuleKind.AMD) return true;
+  if (kind === ts.ModuleKind.Node16 || kind === ts.ModuleKind.NodeNext || kind === ts.ModuleKind.Node18 || (ts.ModuleKind as any).Node20 === kind) {
+    // Decided per file by TypeScript; its output tells: `exports`/`require` plumbing present, no import/export statements.
+    return !sf.statements.some((s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) || (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)));
+  }
+  return false;
+}

@@ -1,0 +1,600 @@
+// Pass 3 — linearization (A-normal form, only around suspension points).
+// Takes a lowered function body (pass 2: no declarations) and rewrites every
+// statement so that each call that may suspend stands alone as a *call
+// statement*, whose operands are already evaluated:
+//
+//   x = a + f(b(), c) * g();
+//   →
+//   $t1 = a;  $t2 = b();  $t3 = f($t2, c);  $t4 = g();  x = $t1 + $t3 * $t4;
+//
+// Left-to-right order is kept: whatever was evaluated before a call and is
+// used after it is held in a temporary. `a && f()`, `c ? f() : g()`,
+// `o?.m()` become `if`s; loops whose test or update call something become
+// `for (;;)` loops with the test inside; `for-of`/`for-in` become index or
+// iterator loops whose state is plain locals. A statement this pass cannot
+// linearize is marked opaque: pass 4 makes it a no-save region.
+//
+// Guarantees (checked by tests): a call statement is `call;` or `T = call;`
+// with T an identifier or an env property, and its callee and arguments
+// contain no call; no other statement of the body contains a call.
+
+import ts from 'typescript';
+import { isFunctionLike } from './analyze.js';
+import { isAssignmentOperator } from './plan.js';
+import type { FileContext, FunctionPlan } from './plan.js';
+
+export interface Linearized {
+  body: ts.Statement[];
+  /** Call statements: the resume points of callers. */
+  calls: Set<ts.Statement>;
+  /** Statements that still contain calls pass 3 could not separate. */
+  opaque: Set<ts.Statement>;
+}
+
+export class Linearizer {
+  private readonly f: ts.NodeFactory;
+  private readonly calls = new Set<ts.Statement>();
+  private readonly opaque = new Set<ts.Statement>();
+  private readonly siteMemo = new WeakMap<ts.Node, boolean>();
+  private stableLocals: Set<string>;
+
+  constructor(
+    private readonly ctx: FileContext,
+    private readonly plan: FunctionPlan,
+  ) {
+    this.f = ctx.f;
+    this.stableLocals = new Set([...plan.params, ...plan.locals]);
+  }
+
+  run(body: ts.Statement[]): Linearized {
+    const out = this.statements(body);
+    return { body: out, calls: this.calls, opaque: this.opaque };
+  }
+
+  // ---- predicates ---------------------------------------------------------------
+
+  /** A call into the program (or anything that may call back into it). */
+  isSiteCall(node: ts.Node): boolean {
+    if (ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) return true;
+    if (!ts.isCallExpression(node)) return false;
+    const callee = node.expression;
+    if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(this.ctx.names.fixed('mk'))) return false;
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression === this.ctx.rt) return false;
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(this.ctx.rt)) return false;
+    return true;
+  }
+
+  containsSite(node: ts.Node): boolean {
+    const memo = this.siteMemo.get(node);
+    if (memo !== undefined) return memo;
+    let found = false;
+    if (isFunctionLike(node) || ts.isClassLike(node)) found = false;
+    else if (this.isSiteCall(node)) found = true;
+    else ts.forEachChild(node, (c) => {
+      if (!found && this.containsSite(c)) found = true;
+    });
+    this.siteMemo.set(node, found);
+    return found;
+  }
+
+  private isStable(e: ts.Expression, assigned: Set<string>): boolean {
+    if (ts.isLiteralExpression(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.ThisKeyword) return true;
+    if (ts.isVoidExpression(e) && ts.isLiteralExpression(e.expression)) return true;
+    if (ts.isIdentifier(e)) {
+      const n = ts.idText(e);
+      if (n === 'undefined') return true;
+      if (n.startsWith(this.ctx.names.prefix + 'e') && /^\d+$/.test(n.slice(this.ctx.names.prefix.length + 1))) return true;
+      return this.stableLocals.has(n) && !assigned.has(n);
+    }
+    if (ts.isCallExpression(e) && !this.isSiteCall(e)) return e.arguments.every((a) => ts.isIdentifier(a));
+    return false;
+  }
+
+  // ---- temporaries ----------------------------------------------------------------
+
+  private temp(): ts.Identifier {
+    const name = this.ctx.names.fresh('t');
+    this.plan.locals.push(name);
+    this.stableLocals.add(name);
+    return this.f.createIdentifier(name);
+  }
+
+  private spill(e: ts.Expression, out: ts.Statement[]): ts.Identifier {
+    const t = this.temp();
+    out.push(this.f.createExpressionStatement(this.f.createAssignment(t, e)));
+    return t;
+  }
+
+  private emitCall(call: ts.Expression, out: ts.Statement[], target?: ts.Expression): ts.Expression {
+    const f = this.f;
+    const t = target ?? this.temp();
+    const st = f.createExpressionStatement(f.createAssignment(t, call));
+    this.calls.add(st);
+    out.push(st);
+    return t;
+  }
+
+  // ---- statements -------------------------------------------------------------------
+
+  statements(list: readonly ts.Statement[]): ts.Statement[] {
+    const out: ts.Statement[] = [];
+    for (const s of list) this.statement(s, out);
+    return out;
+  }
+
+  private block(s: ts.Statement): ts.Block {
+    const out: ts.Statement[] = [];
+    if (ts.isBlock(s)) for (const x of s.statements) this.statement(x, out);
+    else this.statement(s, out);
+    return this.f.createBlock(out, true);
+  }
+
+  private statement(s: ts.Statement, out: ts.Statement[]): void {
+    const f = this.f;
+    const assigned = assignedNames(s);
+    const lin = (e: ts.Expression) => this.expr(e, out, assigned);
+    if (ts.isExpressionStatement(s)) {
+      const e = skipParens(s.expression);
+      if (!this.containsSite(e)) return void out.push(s);
+      if (this.isSiteCall(e)) {
+        const call = this.linCall(e as ts.CallExpression, out, assigned);
+        const st = f.createExpressionStatement(call);
+        this.calls.add(st);
+        return void out.push(st);
+      }
+      if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && this.isDirectTarget(e.left) && this.isSiteCall(skipParens(e.right))) {
+        const call = this.linCall(skipParens(e.right) as ts.CallExpression, out, assigned);
+        this.emitCall(call, out, e.left);
+        return;
+      }
+      const r = this.expr(e, out, assigned, true);
+      if (r && !isTrivial(r)) out.push(f.createExpressionStatement(r));
+      return;
+    }
+    if (ts.isReturnStatement(s)) return void out.push(s.expression && this.containsSite(s.expression) ? f.updateReturnStatement(s, lin(s.expression)) : s);
+    if (ts.isThrowStatement(s)) return void out.push(this.containsSite(s.expression) ? f.updateThrowStatement(s, lin(s.expression)) : s);
+    if (ts.isIfStatement(s)) {
+      const cond = this.containsSite(s.expression) ? lin(s.expression) : s.expression;
+      return void out.push(f.updateIfStatement(s, cond, this.block(s.thenStatement), s.elseStatement && (ts.isIfStatement(s.elseStatement) ? this.elseIf(s.elseStatement) : this.block(s.elseStatement))));
+    }
+    if (ts.isBlock(s)) return void out.push(this.block(s));
+    if (ts.isLabeledStatement(s)) {
+      const inner: ts.Statement[] = [];
+      this.statement(s.statement, inner);
+      const last = inner.pop()!;
+      out.push(...inner, f.updateLabeledStatement(s, s.label, last));
+      return;
+    }
+    if (ts.isWhileStatement(s)) {
+      if (!this.containsSite(s.expression)) return void out.push(f.updateWhileStatement(s, s.expression, this.block(s.statement)));
+      return void out.push(this.testedLoop(s.expression, undefined, s.statement, false));
+    }
+    if (ts.isDoStatement(s)) {
+      if (!this.containsSite(s.expression)) return void out.push(f.updateDoStatement(s, this.block(s.statement), s.expression));
+      return void out.push(this.testedLoop(s.expression, undefined, s.statement, true));
+    }
+    if (ts.isForStatement(s)) {
+      if (s.initializer) {
+        const init = s.initializer as ts.Expression;
+        if (this.containsSite(init)) this.statement(f.createExpressionStatement(init), out);
+        else out.push(f.createExpressionStatement(init));
+      }
+      const testSites = !!s.condition && this.containsSite(s.condition);
+      const updSites = !!s.incrementor && this.containsSite(s.incrementor);
+      if (!testSites && !updSites) return void out.push(f.updateForStatement(s, undefined, s.condition, s.incrementor, this.block(s.statement)));
+      return void out.push(this.testedLoop(s.condition, s.incrementor, s.statement, false));
+    }
+    if (ts.isForOfStatement(s) && !s.awaitModifier) return void out.push(...this.forOf(s, out));
+    if (ts.isForInStatement(s)) return void out.push(...this.forIn(s, out));
+    if (ts.isSwitchStatement(s)) {
+      const disc = this.containsSite(s.expression) ? lin(s.expression) : s.expression;
+      if (s.caseBlock.clauses.some((c) => ts.isCaseClause(c) && this.containsSite(c.expression))) {
+        this.opaque.add(s);
+        return void out.push(s);
+      }
+      const clauses = s.caseBlock.clauses.map((c) => (ts.isCaseClause(c) ? f.updateCaseClause(c, c.expression, this.statements(c.statements)) : f.updateDefaultClause(c, this.statements(c.statements))));
+      return void out.push(f.updateSwitchStatement(s, disc, f.updateCaseBlock(s.caseBlock, clauses)));
+    }
+    if (ts.isTryStatement(s)) {
+      const cc = s.catchClause;
+      return void out.push(f.updateTryStatement(s, this.block(s.tryBlock), cc && f.updateCatchClause(cc, cc.variableDeclaration, this.block(cc.block)), s.finallyBlock && this.block(s.finallyBlock)));
+    }
+    if (this.containsSite(s)) this.opaque.add(s);
+    out.push(s);
+  }
+
+  private elseIf(s: ts.IfStatement): ts.Statement {
+    const out: ts.Statement[] = [];
+    this.statement(s, out);
+    return out.length === 1 ? out[0] : this.f.createBlock(out, true);
+  }
+
+  private isDirectTarget(e: ts.Expression): boolean {
+    if (ts.isIdentifier(e)) return true;
+    return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && /^\$+e\d+$/.test(ts.idText(e.expression));
+  }
+
+  /**
+   *   while (f(x)) body        →  for (;;) { $t = f(x); if (!$t) break; body }
+   *   for (; t(); u()) body    →  for (;;) { …t…; if (!…) break; $c: { body } u(); }
+   */
+  private testedLoop(test: ts.Expression | undefined, update: ts.Expression | undefined, body: ts.Statement, testAfterBody: boolean): ts.Statement {
+    const f = this.f;
+    const inner: ts.Statement[] = [];
+    const testStmts: ts.Statement[] = [];
+    if (test) {
+      const v = this.expr(test, testStmts, assignedNames(test));
+      testStmts.push(f.createIfStatement(f.createLogicalNot(v), f.createBreakStatement()));
+    }
+    const label = f.createIdentifier(this.ctx.names.fresh('c'));
+    const lowered = this.block(body);
+    const bodyBlock = f.createLabeledStatement(label, f.createBlock(rewriteContinues(f, lowered.statements, label), true));
+    if (!testAfterBody) inner.push(...testStmts);
+    inner.push(bodyBlock);
+    if (update) this.statement(f.createExpressionStatement(update), inner);
+    if (testAfterBody) inner.push(...testStmts);
+    return f.createForStatement(undefined, undefined, undefined, f.createBlock(inner, true));
+  }
+
+  /**
+   *   for (x of xs) body  →  $i = $R.iter(xs); for (;;) { $s = $i.next(); if ($s.done) break; x = $s.value; body }
+   */
+  private forOf(s: ts.ForOfStatement, out: ts.Statement[]): ts.Statement[] {
+    const f = this.f;
+    const rt = this.ctx.rt;
+    const iterable = this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression;
+    const it = this.temp();
+    out.push(f.createExpressionStatement(f.createAssignment(it, f.createCallExpression(f.createPropertyAccessExpression(rt, 'iter'), undefined, [iterable]))));
+    const step = this.temp();
+    const inner: ts.Statement[] = [];
+    this.emitCall(f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []), inner, step);
+    inner.push(f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBreakStatement()));
+    this.statement(f.createExpressionStatement(f.createAssignment(s.initializer as ts.Expression, f.createPropertyAccessExpression(step, 'value'))), inner);
+    const label = f.createIdentifier(this.ctx.names.fresh('c'));
+    const lowered = this.block(s.statement);
+    inner.push(f.createLabeledStatement(label, f.createBlock(rewriteContinues(f, lowered.statements, label), true)));
+    return [f.createForStatement(undefined, undefined, undefined, f.createBlock(inner, true))];
+  }
+
+  /**   for (k in o) body  →  $k = $R.keys(o); for ($i = 0; $i < $k.length; $i++) { k = $k[$i]; body } */
+  private forIn(s: ts.ForInStatement, out: ts.Statement[]): ts.Statement[] {
+    const f = this.f;
+    const obj = this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression;
+    const keys = this.temp();
+    const i = this.temp();
+    out.push(f.createExpressionStatement(f.createAssignment(keys, f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'keys'), undefined, [obj]))));
+    out.push(f.createExpressionStatement(f.createAssignment(i, f.createNumericLiteral(0))));
+    const inner: ts.Statement[] = [];
+    this.statement(f.createExpressionStatement(f.createAssignment(s.initializer as ts.Expression, f.createElementAccessExpression(keys, i))), inner);
+    const lowered = this.block(s.statement);
+    inner.push(...lowered.statements);
+    return [f.createForStatement(undefined, f.createLessThan(i, f.createPropertyAccessExpression(keys, 'length')), f.createPostfixIncrement(i), f.createBlock(inner, true))];
+  }
+
+  // ---- expressions --------------------------------------------------------------------
+
+  /** Returns a call-free expression equal to `e`, pushing what it needs onto `out`. */
+  expr(e: ts.Expression, out: ts.Statement[], assigned: Set<string>, discard = false): ts.Expression {
+    const f = this.f;
+    if (!this.containsSite(e)) return e;
+    if (ts.isParenthesizedExpression(e)) {
+      // `(0, o.m)(…)`: keep the this-less shape around the callee.
+      return f.createParenthesizedExpression(this.expr(e.expression, out, assigned, discard));
+    }
+    if (this.isSiteCall(e)) return this.emitCall(this.linCall(e as ts.CallExpression, out, assigned), out);
+    if (ts.isBinaryExpression(e)) return this.binary(e, out, assigned, discard);
+    if (ts.isConditionalExpression(e)) {
+      const cond = this.expr(e.condition, out, assigned);
+      const t = discard ? undefined : this.temp();
+      const branch = (x: ts.Expression) => {
+        const b: ts.Statement[] = [];
+        const v = this.expr(x, b, assigned, discard);
+        if (t) b.push(f.createExpressionStatement(f.createAssignment(t, v)));
+        else if (!isTrivial(v)) b.push(f.createExpressionStatement(v));
+        return f.createBlock(b, true);
+      };
+      out.push(f.createIfStatement(cond, branch(e.whenTrue), branch(e.whenFalse)));
+      return t ?? f.createVoidZero();
+    }
+    if (ts.isCommaListExpression(e)) {
+      const parts = e.elements;
+      for (let i = 0; i < parts.length - 1; i++) {
+        const v = this.expr(parts[i], out, assigned, true);
+        if (!isTrivial(v)) out.push(f.createExpressionStatement(v));
+      }
+      return this.expr(parts[parts.length - 1], out, assigned, discard);
+    }
+    if (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) {
+      if (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken) {
+        const target = this.lvalue(e.operand, out, assigned);
+        return ts.isPrefixUnaryExpression(e) ? f.updatePrefixUnaryExpression(e, target) : f.updatePostfixUnaryExpression(e, target);
+      }
+      return ts.isPrefixUnaryExpression(e) ? f.updatePrefixUnaryExpression(e, this.expr(e.operand, out, assigned)) : f.updatePostfixUnaryExpression(e, this.expr(e.operand, out, assigned));
+    }
+    if (ts.isTypeOfExpression(e)) return f.updateTypeOfExpression(e, this.expr(e.expression, out, assigned));
+    if (ts.isVoidExpression(e)) return f.updateVoidExpression(e, this.expr(e.expression, out, assigned));
+    if (ts.isDeleteExpression(e)) return f.updateDeleteExpression(e, this.lvalue(e.expression, out, assigned));
+    if (ts.isPropertyAccessExpression(e) && !ts.isOptionalChain(e)) return f.updatePropertyAccessExpression(e, this.expr(e.expression, out, assigned), e.name);
+    if (ts.isElementAccessExpression(e) && !ts.isOptionalChain(e)) {
+      const [o, k] = this.children([e.expression, e.argumentExpression], out, assigned);
+      return f.updateElementAccessExpression(e, o, k);
+    }
+    if (ts.isOptionalChain(e)) return this.optionalChain(e, out, assigned);
+    if (ts.isTemplateExpression(e)) {
+      const vals = this.children(e.templateSpans.map((s) => s.expression), out, assigned);
+      return f.updateTemplateExpression(e, e.head, e.templateSpans.map((s, i) => f.updateTemplateSpan(s, vals[i], s.literal)));
+    }
+    if (ts.isArrayLiteralExpression(e)) {
+      const vals = this.children(e.elements as readonly ts.Expression[], out, assigned, true);
+      return f.updateArrayLiteralExpression(e, vals);
+    }
+    if (ts.isObjectLiteralExpression(e)) return this.objectLiteral(e, out, assigned);
+    if (ts.isSpreadElement(e)) return f.updateSpreadElement(e, this.expr(e.expression, out, assigned));
+    if (ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) return this.expr(e.expression, out, assigned, discard);
+    // Anything else: leave it, and let pass 4 make it a no-save region.
+    return e;
+  }
+
+  /** Evaluates `list` left to right; what precedes the last call-bearing element is held in temps. */
+  private children(list: readonly ts.Expression[], out: ts.Statement[], assigned: Set<string>, spreads = false): ts.Expression[] {
+    const f = this.f;
+    let last = -1;
+    list.forEach((x, i) => {
+      if (this.containsSite(x)) last = i;
+    });
+    return list.map((x, i) => {
+      if (ts.isOmittedExpression(x)) return x;
+      if (ts.isSpreadElement(x)) {
+        const v = this.expr(x.expression, out, assigned);
+        // A spread before a later call is taken now, as the original would.
+        return f.createSpreadElement(i < last ? this.spill(f.createArrayLiteralExpression([f.createSpreadElement(v)]), out) : v);
+      }
+      const v = this.expr(x, out, assigned);
+      return i < last && !this.isStable(v, assigned) ? this.spill(v, out) : v;
+    });
+  }
+
+  private linCall(e: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
+    const f = this.f;
+    if (ts.isTaggedTemplateExpression(e)) {
+      const tpl = e.template;
+      if (ts.isNoSubstitutionTemplateLiteral(tpl)) return f.updateTaggedTemplateExpression(e, this.expr(e.tag, out, assigned), undefined, tpl);
+      const [tag, ...vals] = this.children([e.tag, ...tpl.templateSpans.map((s) => s.expression)], out, assigned);
+      return f.updateTaggedTemplateExpression(e, tag, undefined, f.updateTemplateExpression(tpl, tpl.head, tpl.templateSpans.map((s, i) => f.updateTemplateSpan(s, vals[i], s.literal))));
+    }
+    const args = e.arguments ?? [];
+    const argsHaveSites = args.some((a) => this.containsSite(a));
+    let callee: ts.Expression = e.expression;
+    if (ts.isCallExpression(e) && ts.isOptionalChain(e)) return this.optionalChain(e, out, assigned);
+    if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind !== ts.SyntaxKind.SuperKeyword) {
+      // Keep `o.m(…)` a member call; evaluate `o` (and the key) first.
+      let obj = this.expr(callee.expression, out, assigned);
+      if (argsHaveSites && !this.isStable(obj, assigned)) obj = this.spill(obj, out);
+      if (ts.isPropertyAccessExpression(callee)) callee = f.updatePropertyAccessExpression(callee, obj, callee.name);
+      else {
+        let key = this.expr(callee.argumentExpression, out, assigned);
+        if (argsHaveSites && !this.isStable(key, assigned)) key = this.spill(key, out);
+        callee = f.updateElementAccessExpression(callee, obj, key);
+      }
+    } else if (callee.kind !== ts.SyntaxKind.SuperKeyword) {
+      callee = this.expr(callee, out, assigned);
+      if (argsHaveSites && !this.isStable(skipParens(callee), assigned) && !ts.isParenthesizedExpression(callee)) callee = this.spill(callee, out);
+      else if (argsHaveSites && ts.isParenthesizedExpression(callee)) {
+        const inner = skipParens(callee);
+        if (!this.isStable(inner, assigned)) callee = f.createParenthesizedExpression(f.createComma(f.createNumericLiteral(0), this.spill(ts.isCommaListExpression(inner) || ts.isBinaryExpression(inner) ? lastOfComma(inner) : inner, out)));
+      }
+    } else if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+      /* super.m(…): keep */
+    }
+    const newArgs = this.children(args, out, assigned, true);
+    return ts.isNewExpression(e) ? f.updateNewExpression(e, callee, undefined, newArgs) : f.updateCallExpression(e, callee, undefined, newArgs);
+  }
+
+  private binary(e: ts.BinaryExpression, out: ts.Statement[], assigned: Set<string>, discard: boolean): ts.Expression {
+    const f = this.f;
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.CommaToken) {
+      const l = this.expr(e.left, out, assigned, true);
+      if (!isTrivial(l)) out.push(f.createExpressionStatement(l));
+      return this.expr(e.right, out, assigned, discard);
+    }
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+      if (!this.containsSite(e.right)) return f.updateBinaryExpression(e, this.expr(e.left, out, assigned), e.operatorToken, e.right);
+      const t = this.temp();
+      out.push(f.createExpressionStatement(f.createAssignment(t, this.expr(e.left, out, assigned))));
+      const body: ts.Statement[] = [];
+      body.push(f.createExpressionStatement(f.createAssignment(t, this.expr(e.right, body, assigned))));
+      out.push(f.createIfStatement(shortCircuitTest(f, op, t), f.createBlock(body, true)));
+      return t;
+    }
+    if (op === ts.SyntaxKind.EqualsToken) {
+      if (ts.isObjectLiteralExpression(e.left) || ts.isArrayLiteralExpression(e.left)) {
+        if (this.containsSite(e.left)) {
+          this.opaque.add(f.createExpressionStatement(e));
+          return e;
+        }
+        return f.updateBinaryExpression(e, e.left, e.operatorToken, this.expr(e.right, out, assigned));
+      }
+      const target = this.lvalue(e.left, out, assigned, this.containsSite(e.right));
+      if (this.isDirectTarget(target) && this.isSiteCall(skipParens(e.right))) {
+        this.emitCall(this.linCall(skipParens(e.right) as ts.CallExpression, out, assigned), out, target);
+        return target;
+      }
+      return f.updateBinaryExpression(e, target, e.operatorToken, this.expr(e.right, out, assigned));
+    }
+    if (isAssignmentOperator(op)) {
+      // x op= f()  →  $old = x; $v = f(); x = $old op $v   (logical ones: if)
+      const target = this.lvalue(e.left, out, assigned, true);
+      if (op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken) {
+        const body: ts.Statement[] = [];
+        body.push(f.createExpressionStatement(f.createAssignment(target, this.expr(e.right, body, assigned))));
+        const logical = op === ts.SyntaxKind.AmpersandAmpersandEqualsToken ? ts.SyntaxKind.AmpersandAmpersandToken : op === ts.SyntaxKind.BarBarEqualsToken ? ts.SyntaxKind.BarBarToken : ts.SyntaxKind.QuestionQuestionToken;
+        out.push(f.createIfStatement(shortCircuitTest(f, logical, target), f.createBlock(body, true)));
+        return target;
+      }
+      const old = this.isStable(target, assigned) ? target : this.spill(target, out);
+      const v = this.expr(e.right, out, assigned);
+      return f.createAssignment(target, f.createBinaryExpression(old, compoundToBinary(op), v));
+    }
+    const [l, r] = this.children([e.left, e.right], out, assigned);
+    return f.updateBinaryExpression(e, l, e.operatorToken, r);
+  }
+
+  /** An assignment target whose object and key are evaluated now (held if `hold`). */
+  private lvalue(e: ts.Expression, out: ts.Statement[], assigned: Set<string>, hold = true): ts.Expression {
+    const f = this.f;
+    e = skipParens(e);
+    if (ts.isPropertyAccessExpression(e) && e.expression.kind !== ts.SyntaxKind.SuperKeyword) {
+      let o = this.expr(e.expression, out, assigned);
+      if (hold && !this.isStable(o, assigned)) o = this.spill(o, out);
+      return f.updatePropertyAccessExpression(e, o, e.name);
+    }
+    if (ts.isElementAccessExpression(e) && e.expression.kind !== ts.SyntaxKind.SuperKeyword) {
+      let o = this.expr(e.expression, out, assigned);
+      if (!this.isStable(o, assigned)) o = this.spill(o, out);
+      let k = this.expr(e.argumentExpression, out, assigned);
+      if (hold && !this.isStable(k, assigned)) k = this.spill(k, out);
+      return f.updateElementAccessExpression(e, o, k);
+    }
+    return e;
+  }
+
+  private objectLiteral(e: ts.ObjectLiteralExpression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
+    const f = this.f;
+    let last = -1;
+    e.properties.forEach((p, i) => {
+      if (this.containsSite(p)) last = i;
+    });
+    const props = e.properties.map((p, i) => {
+      const hold = (v: ts.Expression) => (i < last && !this.isStable(v, assigned) ? this.spill(v, out) : v);
+      if (ts.isPropertyAssignment(p)) {
+        const name = ts.isComputedPropertyName(p.name) ? f.updateComputedPropertyName(p.name, hold(this.expr(p.name.expression, out, assigned))) : p.name;
+        return f.updatePropertyAssignment(p, name, hold(this.expr(p.initializer, out, assigned)));
+      }
+      if (ts.isSpreadAssignment(p)) {
+        const v = this.expr(p.expression, out, assigned);
+        return f.updateSpreadAssignment(p, i < last ? this.spill(f.createObjectLiteralExpression([f.createSpreadAssignment(v)]), out) : v);
+      }
+      if (ts.isShorthandPropertyAssignment(p)) return i < last ? f.createPropertyAssignment(p.name, hold(f.createIdentifier(ts.idText(p.name)))) : p;
+      return p;
+    });
+    return f.updateObjectLiteralExpression(e, props);
+  }
+
+  /**
+   *   a?.b.m(f())  →  $t = a; if ($t != null) { $t2 = f(); $t = $t.b.m($t2) } else $t = undefined
+   */
+  private optionalChain(e: ts.Expression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
+    const f = this.f;
+    // Split the chain into its base and links, outermost last.
+    const links: ts.Expression[] = [];
+    let base: ts.Expression = e;
+    while (ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base) || ts.isCallExpression(base) || ts.isNonNullExpression(base)) {
+      links.unshift(base);
+      base = base.expression;
+      if (!ts.isOptionalChain(links[0]) && !(links[0] as ts.PropertyAccessExpression).questionDotToken) {
+        /* part of a chain still */
+      }
+    }
+    const result = this.temp();
+    out.push(f.createExpressionStatement(f.createAssignment(result, this.expr(base, out, assigned))));
+    let sink = out;
+    let thisValue: ts.Expression | undefined;
+    for (const link of links) {
+      const q = (link as ts.PropertyAccessExpression).questionDotToken;
+      if (q) {
+        const inner: ts.Statement[] = [];
+        sink.push(f.createIfStatement(f.createEquality(result, f.createNull()), f.createExpressionStatement(f.createAssignment(result, f.createVoidZero())), f.createBlock(inner, true)));
+        sink = inner;
+      }
+      if (ts.isPropertyAccessExpression(link)) {
+        thisValue = this.spill(result, sink);
+        sink.push(f.createExpressionStatement(f.createAssignment(result, f.createPropertyAccessExpression(thisValue, link.name))));
+      } else if (ts.isElementAccessExpression(link)) {
+        thisValue = this.spill(result, sink);
+        const k = this.expr(link.argumentExpression, sink, assigned);
+        sink.push(f.createExpressionStatement(f.createAssignment(result, f.createElementAccessExpression(thisValue, k))));
+      } else if (ts.isCallExpression(link)) {
+        const args = this.children(link.arguments, sink, assigned, true);
+        const fn = result;
+        const call = thisValue
+          ? f.createCallExpression(f.createPropertyAccessExpression(fn, 'call'), undefined, [thisValue, ...args])
+          : f.createCallExpression(fn, undefined, args);
+        this.emitCall(call, sink, result);
+        thisValue = undefined;
+      }
+    }
+    return result;
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------------
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
+}
+
+function lastOfComma(e: ts.Expression): ts.Expression {
+  while (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) e = e.right;
+  return e;
+}
+
+function isTrivial(e: ts.Expression): boolean {
+  return ts.isIdentifier(e) || ts.isLiteralExpression(e) || (ts.isVoidExpression(e) && ts.isLiteralExpression(e.expression));
+}
+
+function shortCircuitTest(f: ts.NodeFactory, op: ts.SyntaxKind, t: ts.Expression): ts.Expression {
+  if (op === ts.SyntaxKind.AmpersandAmpersandToken) return t;
+  if (op === ts.SyntaxKind.BarBarToken) return f.createLogicalNot(t);
+  return f.createEquality(t, f.createNull());
+}
+
+function compoundToBinary(op: ts.SyntaxKind): ts.BinaryOperator {
+  const map: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
+    [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
+    [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
+    [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
+    [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
+    [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
+    [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
+    [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
+    [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
+    [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+    [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
+    [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
+    [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
+  };
+  return map[op]!;
+}
+
+/** Names assigned anywhere in `node` (outside nested functions): not stable within it. */
+export function assignedNames(node: ts.Node): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (isFunctionLike(n)) return;
+    if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) collectTargets(n.left, out);
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) collectTargets(n.operand, out);
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return out;
+}
+
+function collectTargets(e: ts.Node, out: Set<string>): void {
+  if (ts.isIdentifier(e)) out.add(ts.idText(e));
+  else if (ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e) || ts.isSpreadElement(e) || ts.isSpreadAssignment(e) || ts.isPropertyAssignment(e) || ts.isShorthandPropertyAssignment(e) || ts.isParenthesizedExpression(e) || (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken)) {
+    ts.forEachChild(e, (c) => collectTargets(c, out));
+  }
+}
+
+/** `continue` (unlabeled, or to `loopLabel`) of this loop → `break <label>` of the body block. */
+function rewriteContinues(f: ts.NodeFactory, statements: readonly ts.Statement[], label: ts.Identifier): ts.Statement[] {
+  const visit = (n: ts.Node, inNestedLoop: boolean): ts.Node => {
+    if (isFunctionLike(n) || ts.isClassLike(n)) return n;
+    if (ts.isContinueStatement(n) && !n.label && !inNestedLoop) return f.createBreakStatement(label);
+    const nested = inNestedLoop || ts.isIterationStatement(n, false);
+    return ts.visitEachChild(n, (c) => visit(c, nested), undefined as unknown as ts.TransformationContext);
+  };
+  return statements.map((s) => visit(s, false) as ts.Statement);
+}

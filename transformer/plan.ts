@@ -1,0 +1,69 @@
+// What the passes know about one function they instrument. Pass 2 (scopes)
+// creates it; pass 3 (linearize) adds its temporaries; pass 4 (reenter)
+// reads it to build the prologue, the frame record and the resume points.
+
+import ts from 'typescript';
+import type { NameGen } from './names.js';
+
+export type FunctionKind =
+  /** function declarations/expressions, object-literal methods */
+  | 'plain'
+  | 'arrow'
+  | 'method'
+  /** a base-class constructor: `this` lives in a local ($this) */
+  | 'ctor'
+  /** a derived-class constructor: `this` comes from super() */
+  | 'derived-ctor'
+  /** a module's top-level statements */
+  | 'body';
+
+export interface FunctionPlan {
+  id: string;
+  kind: FunctionKind;
+  /** Source position of the function, for the function table (1-based line). */
+  line: number;
+  name: string;
+  /** Everything the frame saves, in a fixed order: parameters first. */
+  /** Parameter names (after lowering: plain identifiers). */
+  params: string[];
+  /** Hoisted locals (not parameters); the frame saves params then locals. */
+  locals: string[];
+  /** An expression that evaluates to this very function object (for the frame record). */
+  self: ts.Expression;
+  /** The local holding `this` in constructors ($this), else undefined. */
+  thisLocal?: string;
+  /** The local holding `new.target`, for constructors. */
+  newTargetLocal?: string;
+  /** Original (1-based) line of every resume point, filled by pass 4. */
+  siteLines: number[];
+}
+
+export interface FileContext {
+  f: ts.NodeFactory;
+  names: NameGen;
+  sf: ts.SourceFile;
+  moduleId: string;
+  /** `$R`, the runtime object. */
+  rt: ts.Identifier;
+  /** `$U`, the module's alias of the unwind signal. */
+  unwind: ts.Identifier;
+  /** Every instrumented function, in source order, for the module's function table. */
+  plans: FunctionPlan[];
+}
+
+export function lineOf(ctx: FileContext, node: ts.Node): number {
+  const pos = ts.getOriginalNode(node).pos;
+  if (pos < 0 || pos > ctx.sf.text.length) return 0;
+  return ctx.sf.getLineAndCharacterOfPosition(skipTrivia(ctx.sf.text, pos)).line + 1;
+}
+
+function skipTrivia(text: string, pos: number): number {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  scanner.resetTokenState(pos);
+  scanner.scan();
+  return scanner.getTokenStart();
+}
+
+export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}

@@ -1,0 +1,423 @@
+// Pass 4 — re-entry. Takes a linearized body (pass 3) and makes the function
+// capturable and restorable, keeping its native control flow:
+//
+//   - resume points ("sites"), numbered in source order: 1 = function entry,
+//     then each loop's back-edge poll and each call statement;
+//   - `$l` holds the site the function is at; a private unwind signal passing
+//     through the function's handler records a frame (self, this, $l, locals);
+//   - on restore the prologue reloads the locals and `$r` (the site to reach);
+//     every block that contains sites starts with a router that jumps, with
+//     labeled blocks, straight to the statement holding `$r`; loops test
+//     `$r ||` before their condition; a call statement is resumed by the
+//     router itself (`$t = $R.resume()`), then execution goes on after it.
+//
+//   [source]                       [after]
+//   while (i < n) {                 while ($r || i < n) {
+//     s += f(i);                      $b2: { $b1: { if ($r) { if ($r <= 2) break $b1; $r = 0; $t1 = $R.resume(); break $b2; }
+//     i++;                              if (--$R.c < 0) { $l = 2; $r = $R.poll(); } }
+//   }                                 $l = 3; $t1 = f(i); }
+//                                     s += $t1; i++; }
+//
+// try/finally whose finally block has sites becomes a completion record
+// ($fk/$fv) so a finally block can be entered on restore; catch blocks with
+// sites run after the native try, guarded by a flag. Statements pass 3 could
+// not linearize run as no-save regions.
+
+import ts from 'typescript';
+import { isFunctionLike } from './analyze.js';
+import type { Linearized } from './linearize.js';
+import type { FileContext, FunctionPlan } from './plan.js';
+import { lineOf } from './plan.js';
+
+interface Unit {
+  out: ts.Statement[];
+  lo: number;
+  hi: number;
+  /** Landing action for a call statement: resume the callee, then continue after the unit. */
+  resume?: ts.Statement[];
+}
+
+const NONE = 0;
+
+export class Reenter {
+  private readonly f: ts.NodeFactory;
+  private site = 1; // 1 is the entry
+  private readonly l: ts.Identifier;
+  private readonly r: ts.Identifier;
+
+  constructor(
+    private readonly ctx: FileContext,
+    private readonly plan: FunctionPlan,
+    private readonly lin: Linearized,
+  ) {
+    this.f = ctx.f;
+    this.l = this.f.createIdentifier(ctx.names.fixed('l'));
+    this.r = this.f.createIdentifier(ctx.names.fixed('r'));
+    plan.siteLines = [plan.line];
+  }
+
+  run(): ts.Statement[] {
+    const f = this.f;
+    const plan = this.plan;
+    let stmts = this.lin.body;
+    if (plan.kind === 'ctor' || plan.kind === 'derived-ctor') stmts = [...this.ctorReturns(stmts), f.createReturnStatement(f.createIdentifier(plan.thisLocal!))];
+    const body = this.block(stmts);
+    return this.wrap(body);
+  }
+
+  private local(base: string): ts.Identifier {
+    const name = this.ctx.names.fresh(base);
+    this.plan.locals.push(name);
+    return this.f.createIdentifier(name);
+  }
+
+  private nextSite(node: ts.Node | undefined): number {
+    const n = ++this.site;
+    this.plan.siteLines[n - 1] = node ? lineOf(this.ctx, node) || this.plan.line : this.plan.line;
+    return n;
+  }
+
+  // ---- prologue, handler ------------------------------------------------------------
+
+  private wrap(body: ts.Statement[]): ts.Statement[] {
+    const f = this.f;
+    const plan = this.plan;
+    const rt = this.ctx.rt;
+    const values = [...plan.params, ...plan.locals];
+    const s = f.createIdentifier(this.ctx.names.fixed('s'));
+    const restore: ts.Statement[] = [f.createExpressionStatement(f.createAssignment(this.r, f.createElementAccessExpression(s, 0)))];
+    values.forEach((v, i) => restore.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(v), f.createElementAccessExpression(s, i + 1)))));
+    const entry = f.createIfStatement(
+      f.createLessThan(f.createPrefixDecrement(f.createPropertyAccessExpression(rt, 'c')), f.createNumericLiteral(0)),
+      f.createBlock([
+        f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(1))),
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(s, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, 'enter'), undefined, []))], ts.NodeFlags.Const)),
+        f.createIfStatement(f.createStrictInequality(s, f.createVoidZero()), f.createBlock(restore, true)),
+      ], true),
+    );
+    const pre: ts.Statement[] = [];
+    if (plan.kind === 'ctor') pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(plan.thisLocal!), f.createThis())));
+    const x = f.createIdentifier(this.ctx.names.fixed('x'));
+    const thisValue = plan.kind === 'ctor' || plan.kind === 'derived-ctor' ? f.createIdentifier(plan.thisLocal!) : plan.kind === 'arrow' || plan.kind === 'body' ? f.createVoidZero() : f.createThis();
+    const nt = plan.kind === 'ctor' || plan.kind === 'derived-ctor' ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')) : f.createVoidZero();
+    const record = f.createIfStatement(
+      f.createStrictEquality(x, this.ctx.unwind),
+      f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'f'), undefined, [plan.self, thisValue, nt, this.l, f.createArrayLiteralExpression(values.map((v) => f.createIdentifier(v)))])),
+    );
+    const decls = [
+      f.createVariableDeclaration(this.l, undefined, undefined, f.createNumericLiteral(0)),
+      f.createVariableDeclaration(this.r, undefined, undefined, f.createNumericLiteral(0)),
+      ...plan.locals.map((n) => f.createVariableDeclaration(n)),
+    ];
+    return [
+      f.createVariableStatement(undefined, f.createVariableDeclarationList(decls, ts.NodeFlags.Let)),
+      f.createTryStatement(f.createBlock([...pre, entry, ...body], true), f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([record, f.createThrowStatement(x)], true)), undefined),
+    ];
+  }
+
+  // ---- blocks and the router ----------------------------------------------------------
+
+  private block(list: readonly ts.Statement[]): ts.Statement[] {
+    const units = list.map((s) => this.unit(s));
+    return this.dispatch(units);
+  }
+
+  private dispatch(units: Unit[]): ts.Statement[] {
+    const f = this.f;
+    const entries: { unit: Unit; land: number }[] = [];
+    units.forEach((u, j) => {
+      if (u.lo !== NONE) entries.push({ unit: u, land: u.resume ? j + 1 : j });
+    });
+    const flat = () => units.flatMap((u) => u.out);
+    if (entries.length === 0 || entries.every((e) => e.land === 0 && !e.unit.resume)) return flat();
+    const lands = [...new Set(entries.map((e) => e.land))].sort((a, b) => a - b);
+    const labels = new Map(lands.map((p) => [p, f.createIdentifier(this.ctx.names.fresh('b'))]));
+    // The router: one test of $r on the normal path.
+    let chain: ts.Statement | undefined;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i];
+      const action: ts.Statement[] = [];
+      if (e.unit.resume) action.push(f.createExpressionStatement(f.createAssignment(this.r, f.createNumericLiteral(0))), ...e.unit.resume);
+      action.push(f.createBreakStatement(labels.get(e.land)!));
+      const thenBlock = f.createBlock(action, true);
+      chain = i === entries.length - 1 ? thenBlock : f.createIfStatement(f.createLessThanEquals(this.r, f.createNumericLiteral(e.unit.hi)), thenBlock, chain);
+    }
+    const router = f.createIfStatement(this.r, chain!);
+    let inner: ts.Statement[] = [router];
+    let next = 0;
+    for (const p of lands) {
+      for (; next < p; next++) inner.push(...units[next].out);
+      inner = [f.createLabeledStatement(labels.get(p)!, f.createBlock(inner, true))];
+    }
+    for (; next < units.length; next++) inner.push(...units[next].out);
+    return inner;
+  }
+
+  private range(units: Unit[]): [number, number] {
+    let lo = NONE;
+    let hi = NONE;
+    for (const u of units) {
+      if (u.lo === NONE) continue;
+      if (lo === NONE) lo = u.lo;
+      hi = u.hi;
+    }
+    return [lo, hi];
+  }
+
+  private poll(node: ts.Node | undefined): Unit {
+    const f = this.f;
+    const n = this.nextSite(node);
+    const rt = this.ctx.rt;
+    const st = f.createIfStatement(
+      f.createLessThan(f.createPrefixDecrement(f.createPropertyAccessExpression(rt, 'c')), f.createNumericLiteral(0)),
+      f.createBlock([f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n))), f.createExpressionStatement(f.createAssignment(this.r, f.createCallExpression(f.createPropertyAccessExpression(rt, 'poll'), undefined, [])))], true),
+    );
+    return { out: [st], lo: n, hi: n };
+  }
+
+  private loopBody(body: ts.Statement, node: ts.Node): { block: ts.Block; lo: number; hi: number } {
+    const poll = this.poll(node);
+    const units = [poll, ...(ts.isBlock(body) ? body.statements : [body]).map((s) => this.unit(s))];
+    const [lo, hi] = this.range(units);
+    return { block: this.f.createBlock(this.dispatch(units), true), lo, hi };
+  }
+
+  // ---- statements ----------------------------------------------------------------------
+
+  private unit(s: ts.Statement): Unit {
+    const f = this.f;
+    if (this.lin.calls.has(s)) {
+      const n = this.nextSite(callOf(s));
+      const setL = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
+      return { out: [setL, s], lo: n, hi: n, resume: [this.resumeOf(s)] };
+    }
+    if (this.lin.opaque.has(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
+    if (ts.isBlock(s)) {
+      const units = s.statements.map((x) => this.unit(x));
+      const [lo, hi] = this.range(units);
+      return { out: [f.createBlock(this.dispatch(units), true)], lo, hi };
+    }
+    if (ts.isLabeledStatement(s)) {
+      const u = this.unit(s.statement);
+      const last = u.out.pop()!;
+      return { out: [...u.out, f.updateLabeledStatement(s, s.label, last)], lo: u.lo, hi: u.hi };
+    }
+    if (ts.isIfStatement(s)) {
+      const thenU = this.blockUnit(s.thenStatement);
+      const elseU = s.elseStatement ? this.blockUnit(s.elseStatement) : undefined;
+      const [lo, hi] = this.range([thenU, ...(elseU ? [elseU] : [])]);
+      let cond = s.expression;
+      if (thenU.lo !== NONE && elseU && elseU.lo !== NONE) cond = f.createConditionalExpression(this.r, undefined, f.createLessThanEquals(this.r, f.createNumericLiteral(thenU.hi)), undefined, cond);
+      else if (thenU.lo !== NONE) cond = f.createLogicalOr(this.r, cond);
+      else if (elseU && elseU.lo !== NONE) cond = f.createLogicalAnd(f.createLogicalNot(this.r), cond);
+      return { out: [f.updateIfStatement(s, cond, thenU.out[0], elseU?.out[0])], lo, hi };
+    }
+    if (ts.isWhileStatement(s)) {
+      const b = this.loopBody(s.statement, s);
+      return { out: [f.updateWhileStatement(s, f.createLogicalOr(this.r, s.expression), b.block)], lo: b.lo, hi: b.hi };
+    }
+    if (ts.isDoStatement(s)) {
+      const b = this.loopBody(s.statement, s);
+      return { out: [f.updateDoStatement(s, b.block, s.expression)], lo: b.lo, hi: b.hi };
+    }
+    if (ts.isForStatement(s)) {
+      const b = this.loopBody(s.statement, s);
+      const test = s.condition ? f.createLogicalOr(this.r, s.condition) : undefined;
+      const out: ts.Statement[] = [];
+      if (s.initializer) out.push(f.createExpressionStatement(s.initializer as ts.Expression));
+      out.push(f.updateForStatement(s, undefined, test, s.incrementor, b.block));
+      return { out, lo: b.lo, hi: b.hi };
+    }
+    if (ts.isTryStatement(s)) return this.tryUnit(s);
+    if (ts.isSwitchStatement(s)) return this.switchUnit(s);
+    if (ts.isForInStatement(s) || ts.isForOfStatement(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
+    if (containsCall(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
+    return { out: [s], lo: NONE, hi: NONE };
+  }
+
+  private blockUnit(s: ts.Statement): Unit {
+    const units = (ts.isBlock(s) ? s.statements : [s]).map((x) => this.unit(x));
+    const [lo, hi] = this.range(units);
+    return { out: [this.f.createBlock(this.dispatch(units), true)], lo, hi };
+  }
+
+  /** How the router resumes call statement `s`: same target, the callee frame resumed. */
+  private resumeOf(s: ts.Statement): ts.Statement {
+    const f = this.f;
+    const e = (s as ts.ExpressionStatement).expression;
+    const call = callOf(s);
+    const resumed = call && ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.SuperKeyword
+      ? f.createCallExpression(f.createSuper(), undefined, [])
+      : f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'resume'), undefined, []);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) return f.createExpressionStatement(f.createAssignment(e.left, resumed));
+    return f.createExpressionStatement(resumed);
+  }
+
+  /** No checkpoint while `s` runs: it is deferred to the next point after it. */
+  private noSave(s: ts.Statement): ts.Statement {
+    const f = this.f;
+    const rt = this.ctx.rt;
+    return f.createTryStatement(
+      f.createBlock([f.createExpressionStatement(f.createPostfixIncrement(f.createPropertyAccessExpression(rt, 'ns'))), s], true),
+      undefined,
+      f.createBlock([f.createExpressionStatement(f.createPostfixDecrement(f.createPropertyAccessExpression(rt, 'ns')))], true),
+    );
+  }
+
+  // ---- try ---------------------------------------------------------------------------
+
+  private tryUnit(s: ts.TryStatement): Unit {
+    const f = this.f;
+    const a = this.blockUnit(s.tryBlock);
+    const cc = s.catchClause;
+    const b = cc ? this.blockUnit(cc.block) : undefined;
+    const c = s.finallyBlock ? this.blockUnit(s.finallyBlock) : undefined;
+    const [lo, hi] = this.range([a, ...(b ? [b] : []), ...(c ? [c] : [])]);
+    const x = f.createIdentifier(this.ctx.names.fixed('x'));
+    const rethrowUnwind = f.createIfStatement(f.createStrictEquality(x, this.ctx.unwind), f.createThrowStatement(x));
+    const caughtVar = cc?.variableDeclaration ? f.createIdentifier(ts.idText(cc.variableDeclaration.name as ts.Identifier)) : undefined;
+    const bind = caughtVar ? [f.createExpressionStatement(f.createAssignment(caughtVar, x))] : [];
+
+    // try { A } catch { B }: B is lifted out of the native catch when it has sites.
+    let core: ts.Statement[];
+    if (!cc) core = a.out;
+    else if (b!.lo === NONE) core = [f.createTryStatement(a.out[0] as ts.Block, f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([rethrowUnwind, ...bind, ...(b!.out[0] as ts.Block).statements], true)), undefined)];
+    else {
+      const k = this.local('k');
+      const nativeTry = f.createTryStatement(a.out[0] as ts.Block, f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([rethrowUnwind, ...bind, f.createExpressionStatement(f.createAssignment(k, f.createNumericLiteral(1)))], true)), undefined);
+      core = [
+        f.createExpressionStatement(f.createAssignment(k, f.createNumericLiteral(0))),
+        a.lo !== NONE ? f.createIfStatement(f.createLogicalOr(f.createLogicalNot(this.r), f.createLessThanEquals(this.r, f.createNumericLiteral(a.hi))), nativeTry) : f.createIfStatement(f.createLogicalNot(this.r), nativeTry),
+        f.createIfStatement(f.createConditionalExpression(this.r, undefined, f.createGreaterThan(this.r, f.createNumericLiteral(a.lo === NONE ? 0 : a.hi)), undefined, k), b!.out[0]),
+      ];
+    }
+    if (!c) return { out: [f.createBlock(core, true)], lo, hi };
+    if (c.lo === NONE) {
+      // Finally without sites stays native; it must not run while unwinding.
+      const guarded = f.createBlock([f.createIfStatement(f.createLogicalNot(f.createPropertyAccessExpression(this.ctx.rt, 'u')), c.out[0])], true);
+      return { out: [f.createTryStatement(f.createBlock(core, true), undefined, guarded)], lo, hi };
+    }
+    // Finally with sites: a completion record, so the finally block is plain code.
+    const fk = this.local('fk');
+    const fv = this.local('fv');
+    const T = f.createIdentifier(this.ctx.names.fresh('T'));
+    const jumps: ts.Statement[] = [];
+    const escaped = rewriteEscapes(f, core, T, fk, fv, jumps, this.plan);
+    const guardedBody = f.createLabeledStatement(T, f.createBlock([
+      f.createIfStatement(f.createLogicalAnd(this.r, f.createGreaterThanEquals(this.r, f.createNumericLiteral(c.lo))), f.createBreakStatement(T)),
+      f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(0))),
+      f.createTryStatement(f.createBlock(escaped, true), f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([rethrowUnwind, f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(1))), f.createExpressionStatement(f.createAssignment(fv, x))], true)), undefined),
+    ], true));
+    const after: ts.Statement[] = [
+      f.createIfStatement(f.createStrictEquality(fk, f.createNumericLiteral(1)), f.createThrowStatement(fv)),
+      f.createIfStatement(f.createStrictEquality(fk, f.createNumericLiteral(2)), f.createReturnStatement(fv)),
+      ...jumps.map((j, i) => f.createIfStatement(f.createStrictEquality(fk, f.createNumericLiteral(3 + i)), j)),
+    ];
+    // The finally block is entered on restore by the router of the enclosing block.
+    const units: Unit[] = [{ out: [guardedBody], lo: a.lo !== NONE ? a.lo : b?.lo ?? NONE, hi: b && b.lo !== NONE ? b.hi : a.hi }, c, { out: after, lo: NONE, hi: NONE }];
+    if (units[0].lo === NONE) units[0].hi = NONE;
+    return { out: [f.createBlock(this.dispatch(units), true)], lo, hi };
+  }
+
+  // ---- switch -------------------------------------------------------------------------
+
+  private switchUnit(s: ts.SwitchStatement): Unit {
+    const f = this.f;
+    const clauses = s.caseBlock.clauses.map((c) => {
+      const units = c.statements.map((x) => this.unit(x));
+      const [lo, hi] = this.range(units);
+      return { c, stmts: this.dispatch(units), lo, hi };
+    });
+    const [lo, hi] = this.range(clauses.map((c) => ({ out: [], lo: c.lo, hi: c.hi })));
+    if (lo === NONE) {
+      return { out: [f.updateSwitchStatement(s, s.expression, f.updateCaseBlock(s.caseBlock, clauses.map(({ c, stmts }) => (ts.isCaseClause(c) ? f.updateCaseClause(c, c.expression, stmts) : f.updateDefaultClause(c, stmts)))))], lo, hi };
+    }
+    // Route by clause index: the discriminant is matched once, into $ci.
+    const sw = this.local('sw');
+    const ci = this.local('ci');
+    const defaultIndex = clauses.findIndex(({ c }) => ts.isDefaultClause(c));
+    let match: ts.Expression = f.createNumericLiteral(defaultIndex);
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      const c = clauses[i].c;
+      if (ts.isCaseClause(c)) match = f.createConditionalExpression(f.createStrictEquality(sw, c.expression), undefined, f.createNumericLiteral(i), undefined, match);
+    }
+    let route: ts.Expression = f.createNumericLiteral(-1);
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      if (clauses[i].lo === NONE) continue;
+      route = f.createConditionalExpression(f.createLessThanEquals(this.r, f.createNumericLiteral(clauses[i].hi)), undefined, f.createNumericLiteral(i), undefined, route);
+    }
+    const pick = f.createIfStatement(f.createLogicalNot(this.r), f.createBlock([f.createExpressionStatement(f.createAssignment(sw, s.expression)), f.createExpressionStatement(f.createAssignment(ci, match))], true));
+    const cases = clauses.map(({ stmts }, i) => f.createCaseClause(f.createNumericLiteral(i), stmts));
+    const newSwitch = f.createSwitchStatement(f.createConditionalExpression(this.r, undefined, route, undefined, ci), f.createCaseBlock(cases));
+    const labeled = s; // labels are applied by the enclosing LabeledStatement
+    void labeled;
+    return { out: [f.createBlock([pick, newSwitch], true)], lo, hi };
+  }
+
+  // ---- constructors ----------------------------------------------------------------------
+
+  /** In constructors `return;` → `return $this;`, `return e` → `return $R.ctorResult(e, $this)`. */
+  private ctorReturns(stmts: readonly ts.Statement[]): ts.Statement[] {
+    const f = this.f;
+    const self = f.createIdentifier(this.plan.thisLocal!);
+    const visit = (n: ts.Node): ts.Node => {
+      if (isFunctionLike(n) || ts.isClassLike(n)) return n;
+      if (ts.isReturnStatement(n)) {
+        return f.createReturnStatement(n.expression ? f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'ctorResult'), undefined, [n.expression, self]) : self);
+      }
+      return ts.visitEachChild(n, visit, undefined as unknown as ts.TransformationContext);
+    };
+    return stmts.map((s) => visit(s) as ts.Statement);
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+function callOf(s: ts.Statement): ts.Expression | undefined {
+  let e = (s as ts.ExpressionStatement).expression;
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) e = e.right;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
+}
+
+function containsCall(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
+      const callee = (n as ts.CallExpression).expression;
+      const isRuntime = ts.isCallExpression(n) && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && /^\$+R$/.test(ts.idText(callee.expression));
+      const isFactory = ts.isCallExpression(n) && ts.isIdentifier(callee) && /^\$+mk\d+$/.test(ts.idText(callee));
+      if (!isRuntime && !isFactory) found = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/**
+ * Inside a try whose finally became plain code: `return e`, and `break`/
+ * `continue` that leave the try, record the completion and leave via `break T`.
+ */
+function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifier, fk: ts.Identifier, fv: ts.Identifier, jumps: ts.Statement[], plan: FunctionPlan): ts.Statement[] {
+  void plan;
+  const innerLabels = new Set<string>();
+  const visit = (n: ts.Node, loops: number, switches: number): ts.Node => {
+    if (isFunctionLike(n) || ts.isClassLike(n)) return n;
+    if (ts.isReturnStatement(n)) {
+      return f.createBlock([f.createExpressionStatement(f.createAssignment(fv, n.expression ?? f.createVoidZero())), f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(2))), f.createBreakStatement(T)], true);
+    }
+    if (ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
+      const label = n.label ? ts.idText(n.label) : undefined;
+      const internal = label ? innerLabels.has(label) || label === ts.idText(T) : ts.isBreakStatement(n) ? loops + switches > 0 : loops > 0;
+      if (internal) return n;
+      jumps.push(n);
+      return f.createBlock([f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(2 + jumps.length))), f.createBreakStatement(T)], true);
+    }
+    if (ts.isLabeledStatement(n)) innerLabels.add(ts.idText(n.label));
+    const isLoop = ts.isIterationStatement(n, false);
+    return ts.visitEachChild(n, (c) => visit(c, loops + (isLoop ? 1 : 0), switches + (ts.isSwitchStatement(n) ? 1 : 0)), undefined as unknown as ts.TransformationContext);
+  };
+  return stmts.map((s) => visit(s, 0, 0) as ts.Statement);
+}

@@ -1,0 +1,860 @@
+// Pass 2 — scope lowering. Takes the analysed file and rewrites where every
+// variable lives, so that a function's whole state is reachable as data:
+//
+//   - a function's own non-captured variables (all blocks) become plain
+//     `let`s hoisted to its top, renamed where blocks shadowed each other;
+//   - captured variables live in environment objects, one per scope that
+//     declares some (`$e3 = { x: undefined }`), made afresh on each entry of
+//     that scope (so per-iteration `let` bindings keep their meaning);
+//   - nested functions move into module-level factories that take the
+//     environments they need and tag the closure with (factory id, envs);
+//   - declarations become assignments, so later passes see no declarations.
+//
+//   function f(n) { let acc = []; for (let i = 0; i < n; i++) acc.push(() => i); return acc; }
+//   →
+//   function f(n) { let acc, $e2; acc = []; $e2 = { i: undefined }; $e2.i = 0;
+//     for (; $e2.i < n; $e2 = { i: $e2.i }, $e2.i++) acc.push($mk1($e2)); return acc; }
+//   function $mk1($e2) { const $self = { "": () => $e2.i }[""]; $self[$CL] = ["m#f/<arrow>", $e2]; return $self; }
+//
+// It guarantees: inside an instrumented function no variable declaration,
+// function declaration or nested instrumented function remains; every
+// identifier that named a captured variable is an env property access.
+
+import ts from 'typescript';
+import type { Analysis, Binding, Scope } from './analyze.js';
+import { isFunctionLike } from './analyze.js';
+import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
+import { lineOf } from './plan.js';
+
+/** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
+export type Instrument = (plan: FunctionPlan, body: ts.Statement[], node: ts.Node) => ts.Statement[];
+
+interface FnState {
+  scope: Scope;
+  parent: FnState | undefined;
+  plan: FunctionPlan | undefined;
+  locals: string[];
+  localNames: Set<string>;
+  local: Map<Binding, string>;
+  /** Env variables of outer functions this function (or a nested one) reads. */
+  envUses: Set<string>;
+  kind: FunctionKind | 'uninstrumented';
+  params: Set<string>;
+}
+
+export interface LoweredModule {
+  /** Statements that stay at module level, in order. */
+  hoisted: ts.Statement[];
+  /** The module body's statements (to become `$body`). */
+  body: ts.Statement[];
+  bodyPlan: FunctionPlan;
+  /** Module-level bindings saved as module state. */
+  state: string[];
+  /** Factory declarations to place at module level, with their ids. */
+  factories: { id: string; name: string; decl: ts.FunctionDeclaration }[];
+  /** Static functions of this module: id → expression naming them. */
+  statics: { id: string; expr: ts.Expression }[];
+  classes: { name: string; id: string; members: [string, number, string][] }[];
+}
+
+const PURE_CONST = (e: ts.Expression): boolean =>
+  ts.isNumericLiteral(e) || ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isBigIntLiteral(e) ||
+  e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword ||
+  (ts.isPrefixUnaryExpression(e) && (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken) && ts.isNumericLiteral(e.operand));
+
+export class ScopeLowering {
+  private readonly f: ts.NodeFactory;
+  private readonly scopesByFn = new Map<Scope, Scope[]>();
+  private readonly idCounts = new Map<string, number>();
+  private readonly out: LoweredModule;
+  private fn!: FnState;
+  private path: string[] = [];
+
+  constructor(
+    private readonly ctx: FileContext,
+    private readonly a: Analysis,
+    private readonly instrument: Instrument,
+  ) {
+    this.f = ctx.f;
+    for (const s of a.scopes) {
+      if (s === s.fn) continue;
+      const list = this.scopesByFn.get(s.fn) ?? [];
+      list.push(s);
+      this.scopesByFn.set(s.fn, list);
+    }
+    this.out = { hoisted: [], body: [], bodyPlan: undefined as unknown as FunctionPlan, state: [], factories: [], statics: [], classes: [] };
+  }
+
+  // ---- ids ------------------------------------------------------------------
+
+  private uniqueId(name: string): string {
+    const base = `${this.ctx.moduleId}#${[...this.path, name].join('/')}`;
+    const n = (this.idCounts.get(base) ?? 0) + 1;
+    this.idCounts.set(base, n);
+    return n === 1 ? base : `${base}~${n}`;
+  }
+
+  // ---- storage of bindings --------------------------------------------------
+
+  private envName(scope: Scope): string {
+    return this.ctx.names.fixed(`e${scope.index}`);
+  }
+
+  private envKey(b: Binding): string {
+    return b.kind === 'newtarget' ? 'newTarget' : b.name;
+  }
+
+  /** The expression that reads/writes binding `b` from the current function. */
+  private access(b: Binding, original?: ts.Node): ts.Expression {
+    const f = this.f;
+    if (b.scope.kind === 'module' || (b.kind === 'self' && !b.captured) || b.scope.kind === 'class') {
+      return original && ts.isIdentifier(original) ? f.createIdentifier(ts.idText(original)) : f.createIdentifier(b.name);
+    }
+    if (b.captured) {
+      const env = this.envName(b.scope);
+      for (let s: FnState | undefined = this.fn; s && s.scope !== b.scope.fn; s = s.parent) s.envUses.add(env);
+      return f.createPropertyAccessExpression(f.createIdentifier(env), this.envKey(b));
+    }
+    if (b.kind === 'this' && this.fn.kind !== 'ctor' && this.fn.kind !== 'derived-ctor') return f.createThis();
+    const name = this.fn.local.get(b);
+    if (name === undefined) {
+      // A binding of an enclosing function that was not marked captured cannot happen.
+      throw new Error(`internal: no storage for ${b.name} in ${this.fn.plan?.id ?? 'function'}`);
+    }
+    return f.createIdentifier(name);
+  }
+
+  // ---- function states --------------------------------------------------------
+
+  private enter(scope: Scope, kind: FnState['kind'], plan: FunctionPlan | undefined): FnState {
+    const st: FnState = { scope, parent: this.fn, plan, locals: [], localNames: new Set(), local: new Map(), envUses: new Set(), kind, params: new Set() };
+    this.fn = st;
+    // Hoist every binding of this function (its own scope and its blocks).
+    const scopes = [scope, ...(this.scopesByFn.get(scope) ?? [])];
+    for (const s of scopes) {
+      if (s.kind === 'module' || s.kind === 'class') continue;
+      if (s.capturedBindings.length > 0) this.addLocal(this.envName(s));
+      for (const b of s.bindings.values()) {
+        if (b.captured || b.kind === 'self') continue;
+        if (b.kind === 'this') {
+          if (kind === 'ctor' || kind === 'derived-ctor') st.local.set(b, this.addLocal(this.ctx.names.fresh('this')));
+          continue;
+        }
+        const wanted = b.kind === 'arguments' ? this.ctx.names.fresh('args') : b.kind === 'newtarget' ? this.ctx.names.fresh('nt') : b.name;
+        st.local.set(b, this.addLocal(st.localNames.has(wanted) ? this.ctx.names.fresh(`${wanted}_`) : wanted));
+      }
+    }
+    return st;
+  }
+
+  private addLocal(name: string): string {
+    if (!this.fn.localNames.has(name)) {
+      this.fn.localNames.add(name);
+      this.fn.locals.push(name);
+    }
+    return name;
+  }
+
+  private leave(st: FnState): void {
+    this.fn = st.parent!;
+  }
+
+  // ---- module ---------------------------------------------------------------
+
+  lowerModule(sf: ts.SourceFile, isCommonJs: boolean): LoweredModule {
+    const f = this.f;
+    const moduleScope = this.a.module;
+    const bodyPlan: FunctionPlan = { id: `${this.ctx.moduleId}#<body>`, kind: 'body', line: 1, name: '<module body>', params: [], locals: [], self: f.createIdentifier(this.ctx.names.fixed('body')), siteLines: [] };
+    this.fn = undefined as unknown as FnState;
+    const st = this.enter(moduleScope, 'body', bodyPlan);
+    // Module-level declarations stay module-level; their bindings are module state.
+    const body: ts.Statement[] = [];
+    const declared = new Set<string>();
+    const declareState = (name: string, isVar: boolean) => {
+      if (declared.has(name)) return;
+      declared.add(name);
+      this.out.state.push(name);
+      this.out.hoisted.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name)], isVar ? ts.NodeFlags.None : ts.NodeFlags.Let)));
+    };
+    for (const stmt of sf.statements) {
+      if (ts.isImportDeclaration(stmt) || ts.isImportEqualsDeclaration(stmt) || (ts.isExportDeclaration(stmt)) || ts.isExportAssignment(stmt) && !stmt.isExportEquals && this.isPureExport(stmt)) {
+        this.out.hoisted.push(stmt);
+        continue;
+      }
+      if (ts.isExpressionStatement(stmt) && ts.isStringLiteral(stmt.expression)) {
+        this.out.hoisted.push(stmt); // "use strict"
+        continue;
+      }
+      if (isCommonJs && this.isCommonJsPlumbing(stmt)) {
+        this.out.hoisted.push(stmt);
+        continue;
+      }
+      if (ts.isFunctionDeclaration(stmt)) {
+        this.out.hoisted.push(this.lowerTopLevelFunction(stmt));
+        continue;
+      }
+      if (ts.isClassDeclaration(stmt) && stmt.name) {
+        this.out.hoisted.push(...this.lowerTopLevelClass(stmt));
+        continue;
+      }
+      if (ts.isVariableStatement(stmt)) {
+        const exported = stmt.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+        const isConst = !!(stmt.declarationList.flags & ts.NodeFlags.Const);
+        const isVar = !(stmt.declarationList.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let));
+        const allPure = isConst && stmt.declarationList.declarations.every((d) => ts.isIdentifier(d.name) && d.initializer && PURE_CONST(d.initializer));
+        if (allPure || (isCommonJs && this.isRequireDeclaration(stmt))) {
+          this.out.hoisted.push(stmt);
+          continue;
+        }
+        const names: string[] = [];
+        for (const d of stmt.declarationList.declarations) collectNames(d.name, names);
+        if (exported) {
+          this.out.hoisted.push(f.createVariableStatement([f.createModifier(ts.SyntaxKind.ExportKeyword)], f.createVariableDeclarationList(names.filter((n) => !declared.has(n)).map((n) => f.createVariableDeclaration(n)), isVar ? ts.NodeFlags.None : ts.NodeFlags.Let)));
+          for (const n of names) {
+            declared.add(n);
+            this.out.state.push(n);
+          }
+        } else for (const n of names) declareState(n, isVar);
+        body.push(...this.lowerVariableStatement(stmt, false));
+        continue;
+      }
+      if (ts.isExportAssignment(stmt) && !stmt.isExportEquals) {
+        const name = this.ctx.names.fixed('default');
+        declareState(name, false);
+        this.out.hoisted.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, name, 'default')])));
+        body.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(name), this.expr(stmt.expression))));
+        continue;
+      }
+      body.push(...this.stmt(stmt));
+    }
+    // `var`s of the module nested in blocks are module state too.
+    for (const b of moduleScope.bindings.values()) if (b.kind === 'var' && !declared.has(b.name)) declareState(b.name, true);
+    bodyPlan.locals = st.locals;
+    this.leave(st);
+    this.out.bodyPlan = bodyPlan;
+    this.out.body = this.instrument(bodyPlan, [...this.envInits(moduleScope, true), ...body], sf);
+    this.ctx.plans.unshift(bodyPlan);
+    return this.out;
+  }
+
+  private isPureExport(stmt: ts.ExportAssignment): boolean {
+    return ts.isIdentifier(stmt.expression) || PURE_CONST(stmt.expression);
+  }
+
+  private isRequireDeclaration(stmt: ts.VariableStatement): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && ts.idText(n.expression) === 'require') found = true;
+      else ts.forEachChild(n, visit);
+    };
+    for (const d of stmt.declarationList.declarations) if (d.initializer) visit(d.initializer);
+    return found;
+  }
+
+  // `Object.defineProperty(exports, "__esModule", …)`, `exports.x = void 0`, `exports.f = f`.
+  private isCommonJsPlumbing(stmt: ts.Statement): boolean {
+    if (!ts.isExpressionStatement(stmt)) return false;
+    const e = stmt.expression;
+    if (ts.isCallExpression(e) && e.arguments.some((x) => ts.isStringLiteral(x) && x.text === '__esModule')) return true;
+    const isExportsTarget = (x: ts.Expression): boolean => ts.isPropertyAccessExpression(x) && ts.isIdentifier(x.expression) && ts.idText(x.expression) === 'exports';
+    let x: ts.Expression = e;
+    while (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && isExportsTarget(x.left)) x = x.right;
+    if (x === e) return false;
+    if (ts.isVoidExpression(x)) return true;
+    if (ts.isIdentifier(x)) {
+      const b = this.a.module.bindings.get(ts.idText(x));
+      return !!b && (b.kind === 'function' || b.kind === 'class' || b.kind === 'import');
+    }
+    return false;
+  }
+
+  private lowerTopLevelFunction(node: ts.FunctionDeclaration): ts.Statement {
+    if (!node.name) return this.lowerUninstrumented(node) as ts.Statement;
+    const name = ts.idText(node.name);
+    const id = this.uniqueId(name);
+    if (node.asteriskToken || hasModifier(node, ts.SyntaxKind.AsyncKeyword)) return this.lowerUninstrumented(node) as ts.Statement;
+    const self = this.staticRef(id);
+    this.out.statics.push({ id, expr: this.f.createIdentifier(name) });
+    return this.lowerFunction(node, 'plain', id, name, self) as ts.Statement;
+  }
+
+  private staticRef(id: string): ts.Expression {
+    const f = this.f;
+    return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'sf'), undefined, [f.createStringLiteral(id)]);
+  }
+
+  // ---- classes ---------------------------------------------------------------
+
+  private lowerTopLevelClass(node: ts.ClassDeclaration): ts.Statement[] {
+    const f = this.f;
+    const name = ts.idText(node.name!);
+    const classId = this.uniqueId(name);
+    const derived = node.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) ?? false;
+    const members: [string, number, string][] = [];
+    this.path.push(name);
+    let hasCtor = false;
+    const newMembers: ts.ClassElement[] = [];
+    for (const m of node.members) {
+      if (ts.isConstructorDeclaration(m)) {
+        hasCtor = true;
+        newMembers.push(this.lowerFunction(m, derived ? 'derived-ctor' : 'ctor', classId, name, f.createIdentifier(name)) as ts.ClassElement);
+        continue;
+      }
+      const isStatic = hasModifier(m, ts.SyntaxKind.StaticKeyword);
+      const key = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isNumericLiteral(m.name)) ? m.name.text : undefined;
+      if (ts.isMethodDeclaration(m) && key !== undefined && !m.asteriskToken && !hasModifier(m, ts.SyntaxKind.AsyncKeyword) && m.body) {
+        const id = this.uniqueId((isStatic ? 'static ' : '') + key);
+        members.push([key, isStatic ? 1 : 0, id]);
+        newMembers.push(this.lowerFunction(m, 'method', id, key, this.staticRef(id)) as ts.ClassElement);
+        continue;
+      }
+      newMembers.push(this.lowerClassElement(m));
+    }
+    if (!hasCtor && derived) {
+      // A native default constructor would be a frame we cannot capture: spell it out.
+      const args = f.createIdentifier('args');
+      const ctor = f.createConstructorDeclaration(undefined, [f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), args)], f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createSuper(), undefined, [f.createSpreadElement(args)]))], true));
+      const scope = this.syntheticCtorScope(ctor);
+      newMembers.unshift(this.lowerFunction(ctor, 'derived-ctor', classId, name, f.createIdentifier(name), scope) as ts.ClassElement);
+    }
+    this.path.pop();
+    this.out.classes.push({ name, id: classId, members });
+    const heritage = node.heritageClauses?.map((h) => f.updateHeritageClause(h, h.types.map((t) => f.updateExpressionWithTypeArguments(t, this.expr(t.expression), t.typeArguments))));
+    const cls = f.updateClassDeclaration(node, node.modifiers, node.name, node.typeParameters, heritage, newMembers);
+    const register = f.createExpressionStatement(
+      f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'cls'), undefined, [
+        f.createIdentifier(name),
+        f.createStringLiteral(classId),
+        f.createArrayLiteralExpression(members.map(([k, s, id]) => f.createArrayLiteralExpression([f.createStringLiteral(k), f.createNumericLiteral(s), f.createStringLiteral(id)]))),
+      ]),
+    );
+    return [cls, register];
+  }
+
+  private syntheticCtorScope(ctor: ts.ConstructorDeclaration): Scope {
+    // The synthesized constructor has no analysed scope: give it an empty one
+    // whose only binding is the rest parameter.
+    const { Scope: ScopeClass } = scopeModule;
+    const s = new ScopeClass('function', this.a.module, ctor, this.a.scopes.length, false);
+    this.a.scopes.push(s);
+    this.a.scopeOf.set(ctor, s);
+    const b = s.declare('args', 'param');
+    this.a.refs.set(ctor.parameters[0].name as ts.Identifier, b);
+    const spread = ((ctor.body!.statements[0] as ts.ExpressionStatement).expression as ts.CallExpression).arguments[0] as ts.SpreadElement;
+    this.a.refs.set(spread.expression as ts.Identifier, b);
+    return s;
+  }
+
+  /** Class members we do not instrument: lowered for scopes, run as no-save regions. */
+  private lowerClassElement(m: ts.ClassElement): ts.ClassElement {
+    if (isFunctionLike(m)) return this.lowerUninstrumented(m) as ts.ClassElement;
+    if (ts.isPropertyDeclaration(m) || ts.isClassStaticBlockDeclaration(m)) return this.lowerInitializerLike(m);
+    return m;
+  }
+
+  private lowerInitializerLike(m: ts.PropertyDeclaration | ts.ClassStaticBlockDeclaration): ts.ClassElement {
+    const f = this.f;
+    const scope = this.a.scopeOf.get(m)!;
+    const st = this.enter(scope, 'uninstrumented', undefined);
+    let result: ts.ClassElement;
+    if (ts.isPropertyDeclaration(m)) {
+      const name = ts.isComputedPropertyName(m.name) ? f.updateComputedPropertyName(m.name, this.expr(m.name.expression)) : m.name;
+      let init = m.initializer ? this.expr(m.initializer) : undefined;
+      if (init && st.locals.length > 0) init = this.wrapInArrow(st, init);
+      // Field initializers re-run on the fresh object `new` makes while a
+      // constructor frame is being restored; that object is thrown away, so
+      // skip their side effects then.
+      if (init && !PURE_CONST(init) && !hasModifier(m, ts.SyntaxKind.StaticKeyword)) init = f.createConditionalExpression(f.createPropertyAccessExpression(this.ctx.rt, 'rs'), undefined, f.createVoidZero(), undefined, init);
+      result = f.updatePropertyDeclaration(m, m.modifiers, name, m.questionToken ?? m.exclamationToken, m.type, init);
+    } else {
+      const body = this.block(m.body.statements, scope);
+      result = f.updateClassStaticBlockDeclaration(m, f.createBlock([...this.localDecls(st), ...body], true));
+    }
+    this.leave(st);
+    return result;
+  }
+
+  /** An initializer that needed locals (env objects) runs inside an arrow that declares them. */
+  private wrapInArrow(st: FnState, init: ts.Expression): ts.Expression {
+    const f = this.f;
+    return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([...this.localDecls(st), ...this.envInits(st.scope, false), f.createReturnStatement(init)], true))), undefined, []);
+  }
+
+  // ---- functions ----------------------------------------------------------------
+
+  /**
+   * Lowers an instrumented function in place (top-level functions, class
+   * members) and runs the instrumenting passes on its body.
+   */
+  private lowerFunction(node: ts.FunctionLikeDeclaration, kind: FunctionKind, id: string, name: string, self: ts.Expression, scopeOverride?: Scope): ts.Node {
+    const f = this.f;
+    const scope = scopeOverride ?? this.a.scopeOf.get(node)!;
+    const plan: FunctionPlan = { id, kind, line: lineOf(this.ctx, node), name, params: [], locals: [], self, siteLines: [] };
+    this.ctx.plans.push(plan);
+    this.path.push(name);
+    const st = this.enter(scope, kind, plan);
+    const { params, prologue } = this.lowerParams(node, scope);
+    const statements = node.body && ts.isBlock(node.body) ? this.block(node.body.statements, scope, true) : node.body ? [f.createReturnStatement(this.expr(node.body as ts.Expression))] : [];
+    const thisBinding = scope.bindings.get('this');
+    if ((kind === 'ctor' || kind === 'derived-ctor') && thisBinding && !thisBinding.captured) plan.thisLocal = st.local.get(thisBinding);
+    if ((kind === 'ctor' || kind === 'derived-ctor') && !plan.thisLocal) plan.thisLocal = this.addLocal(this.ctx.names.fresh('this'));
+    const ntBinding = scope.bindings.get('new.target');
+    if (kind === 'ctor' || kind === 'derived-ctor') plan.newTargetLocal = ntBinding && !ntBinding.captured ? st.local.get(ntBinding) : undefined;
+    const inits = this.envInits(scope, false);
+    plan.params = params.map((p) => ts.idText(p.name as ts.Identifier));
+    plan.locals = st.locals.filter((n) => !plan.params.includes(n));
+    const body = this.instrument(plan, [...inits, ...prologue, ...statements], node);
+    this.lastLowered = st;
+    this.leave(st);
+    this.path.pop();
+    const block = f.createBlock(body, true);
+    return updateFunctionLike(f, node, params, block);
+  }
+
+  /** Functions we leave uninstrumented: lowered for scopes, made no-save regions. */
+  private lowerUninstrumented(node: ts.FunctionLikeDeclaration): ts.Node {
+    const f = this.f;
+    const scope = this.a.scopeOf.get(node)!;
+    const st = this.enter(scope, 'uninstrumented', undefined);
+    this.path.push(node.name && ts.isIdentifier(node.name) ? ts.idText(node.name) : '<fn>');
+    const { params, prologue } = this.lowerParams(node, scope);
+    let statements = node.body && ts.isBlock(node.body) ? this.block(node.body.statements, scope, true) : node.body ? [f.createReturnStatement(this.expr(node.body as ts.Expression))] : [];
+    st.params = new Set(params.map((p) => ts.idText(p.name as ts.Identifier)));
+    statements = [...this.localDecls(st), ...this.envInits(scope, false), ...prologue, ...statements];
+    this.path.pop();
+    this.leave(st);
+    const isGen = !!(node as ts.FunctionDeclaration).asteriskToken;
+    const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
+    if (!isGen && !isAsync) {
+      // A synchronous function we cannot capture: no checkpoint while it runs.
+      const rt = this.ctx.rt;
+      const ns = f.createPropertyAccessExpression(rt, 'ns');
+      statements = [
+        f.createExpressionStatement(f.createPostfixIncrement(ns)),
+        f.createTryStatement(f.createBlock(statements, true), undefined, f.createBlock([f.createExpressionStatement(f.createPostfixDecrement(f.createPropertyAccessExpression(rt, 'ns')))], true)),
+      ];
+    } else {
+      // Generators and async functions (instrumented in a later version):
+      // any call they make runs as a no-save region.
+      statements = statements.map((s) => markCallsNoSave(f, this.ctx.rt, s));
+    }
+    return updateFunctionLike(f, node, params, f.createBlock(statements, true));
+  }
+
+  private localDecls(st: FnState): ts.Statement[] {
+    if (st.locals.length === 0) return [];
+    const f = this.f;
+    const names = st.locals.filter((n) => !st.params.has(n));
+    if (names.length === 0) return [];
+    return [f.createVariableStatement(undefined, f.createVariableDeclarationList(names.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let))];
+  }
+
+  private lowerParams(node: ts.FunctionLikeDeclaration, scope: Scope): { params: ts.ParameterDeclaration[]; prologue: ts.Statement[] } {
+    const f = this.f;
+    const params: ts.ParameterDeclaration[] = [];
+    const prologue: ts.Statement[] = [];
+    for (const p of node.parameters) {
+      let name: ts.Identifier;
+      if (ts.isIdentifier(p.name)) {
+        const b = this.a.refs.get(p.name)!;
+        name = b && !b.captured ? f.createIdentifier(this.fn.local.get(b) ?? ts.idText(p.name)) : f.createIdentifier(this.ctx.names.fresh('p'));
+        if (b && b.captured) prologue.push(f.createExpressionStatement(f.createAssignment(this.access(b), name)));
+      } else {
+        name = f.createIdentifier(this.ctx.names.fresh('p'));
+        if (!this.fn.localNames.has(ts.idText(name))) {
+          /* a parameter, not a local */
+        }
+      }
+      let init: ts.Expression | undefined;
+      if (p.initializer) {
+        // Defaults run in the body (they may call); keep `= undefined` so `length` is unchanged.
+        const target = ts.isIdentifier(p.name) ? this.identifierTarget(p.name) : name;
+        prologue.push(f.createIfStatement(f.createStrictEquality(target, f.createVoidZero()), f.createExpressionStatement(f.createAssignment(target, this.expr(p.initializer)))));
+        init = f.createVoidZero();
+      }
+      if (!ts.isIdentifier(p.name)) {
+        prologue.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(p.name), name)));
+      }
+      params.push(f.createParameterDeclaration(undefined, p.dotDotDotToken, name, undefined, undefined, init));
+    }
+    // `arguments` and `new.target`, when used, are copied into their storage at entry.
+    const args = scope.bindings.get('arguments');
+    if (args && args.kind === 'arguments') {
+      prologue.unshift(f.createExpressionStatement(f.createAssignment(this.access(args), f.createCallExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createIdentifier('Array'), 'prototype'), 'slice'), 'call'), undefined, [f.createIdentifier('arguments')]))));
+    }
+    const nt = scope.bindings.get('new.target');
+    if (nt && (nt.captured || this.fn.local.has(nt))) prologue.unshift(f.createExpressionStatement(f.createAssignment(this.access(nt), f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')))));
+    const th = scope.bindings.get('this');
+    if (th && th.captured && this.fn.kind !== 'derived-ctor') prologue.unshift(f.createExpressionStatement(f.createAssignment(this.access(th), f.createThis())));
+    return { params, prologue };
+  }
+
+  private identifierTarget(id: ts.Identifier): ts.Expression {
+    const b = this.a.refs.get(id);
+    return b ? this.access(b, id) : this.f.createIdentifier(ts.idText(id));
+  }
+
+  /** Creates the environment objects of `scope` (function-level ones: at entry). */
+  private envInits(scope: Scope, moduleBody: boolean): ts.Statement[] {
+    const f = this.f;
+    const out: ts.Statement[] = [];
+    const scopes = moduleBody ? (this.scopesByFn.get(scope) ?? []).filter((s) => s.parent === scope && false) : [scope];
+    for (const s of scopes) {
+      const captured = s.capturedBindings;
+      if (s.kind === 'module' || captured.length === 0) continue;
+      out.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.envName(s)), this.envLiteral(captured, s === scope && !moduleBody))));
+    }
+    return out;
+  }
+
+  private envLiteral(bindings: Binding[], entry: boolean, copyFrom?: string): ts.Expression {
+    const f = this.f;
+    return f.createObjectLiteralExpression(
+      bindings.map((b) => {
+        let value: ts.Expression = f.createVoidZero();
+        if (copyFrom) value = f.createPropertyAccessExpression(f.createIdentifier(copyFrom), this.envKey(b));
+        else if (entry && b.kind === 'self') value = f.createIdentifier(b.name);
+        return f.createPropertyAssignment(f.createStringLiteral(this.envKey(b)), value);
+      }),
+      false,
+    );
+  }
+
+  /**
+   * A nested function: lowered, instrumented, moved into a module-level
+   * factory; returns the expression that makes the closure here.
+   */
+  private nestedFunction(node: ts.FunctionLikeDeclaration, inferredName: string): ts.Expression {
+    const f = this.f;
+    const isGen = !!(node as ts.FunctionExpression).asteriskToken;
+    const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
+    if (isGen || isAsync || usesSuper(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) {
+      return this.lowerUninstrumented(node) as ts.Expression;
+    }
+    const name = node.name && ts.isIdentifier(node.name) ? ts.idText(node.name) : inferredName || (ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>');
+    const id = this.uniqueId(name);
+    const self = f.createIdentifier(this.ctx.names.fixed('self'));
+    const kind: FunctionKind = ts.isArrowFunction(node) ? 'arrow' : 'plain';
+    const lowered = this.lowerFunction(node, kind, id, name, self);
+    const st = this.lastLowered!;
+    const envs = [...st.envUses].sort();
+    // Propagate to the enclosing function: it must have these envs in reach too.
+    for (const e of envs) if (!this.fn.localNames.has(e)) this.fn.envUses.add(e);
+    const factoryName = this.ctx.names.fresh('mk');
+    const key = inferredName;
+    const holder = ts.isMethodDeclaration(node)
+      ? f.createObjectLiteralExpression([lowered as ts.MethodDeclaration])
+      : f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(key), lowered as ts.Expression)]);
+    const made = f.createElementAccessExpression(f.createParenthesizedExpression(holder), f.createStringLiteral(ts.isMethodDeclaration(node) ? (node.name as ts.Identifier).text : key));
+    const tag = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(self, f.createIdentifier(this.ctx.names.fixed('CL'))), f.createArrayLiteralExpression([f.createStringLiteral(id), ...envs.map((e) => f.createIdentifier(e))])));
+    const decl = f.createFunctionDeclaration(undefined, undefined, factoryName, undefined, envs.map((e) => f.createParameterDeclaration(undefined, undefined, e)), undefined, f.createBlock([
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(self, undefined, undefined, made)], ts.NodeFlags.Const)),
+      tag,
+      f.createReturnStatement(self),
+    ], true));
+    this.out.factories.push({ id, name: factoryName, decl });
+    return f.createCallExpression(f.createIdentifier(factoryName), undefined, envs.map((e) => f.createIdentifier(e)));
+  }
+
+  private lastLowered: FnState | undefined;
+
+  // ---- statements ---------------------------------------------------------------
+
+  /** Lowers a block's statements: its env first, then hoisted functions, then the rest. */
+  private block(statements: readonly ts.Statement[], scope: Scope | undefined, isFunctionBody = false): ts.Statement[] {
+    const f = this.f;
+    const out: ts.Statement[] = [];
+    if (scope && !isFunctionBody && scope.kind !== 'function') {
+      const captured = scope.capturedBindings;
+      if (captured.length > 0) out.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.envName(scope)), this.envLiteral(captured, false))));
+    }
+    // Function declarations are initialized on entry to their block.
+    for (const s of statements) {
+      if (ts.isFunctionDeclaration(s) && s.name && s.body) {
+        const b = this.a.refs.get(s.name)!;
+        out.push(f.createExpressionStatement(f.createAssignment(this.access(b, s.name), this.nestedFunction(s, ts.idText(s.name)))));
+      }
+    }
+    for (const s of statements) if (!ts.isFunctionDeclaration(s)) out.push(...this.stmt(s));
+    return out;
+  }
+
+  private stmt(node: ts.Statement): ts.Statement[] {
+    const f = this.f;
+    if (ts.isVariableStatement(node)) return this.lowerVariableStatement(node, true);
+    if (ts.isFunctionDeclaration(node)) return []; // hoisted by block()
+    if (ts.isClassDeclaration(node)) {
+      const b = node.name ? this.a.refs.get(node.name) : undefined;
+      const cls = this.nestedClass(node);
+      return b ? [f.createExpressionStatement(f.createAssignment(this.access(b, node.name), cls))] : [f.createExpressionStatement(cls)];
+    }
+    if (ts.isBlock(node)) return [f.createBlock(this.block(node.statements, this.a.scopeOf.get(node)), true)];
+    if (ts.isForStatement(node)) return this.lowerFor(node);
+    if (ts.isForInStatement(node) || ts.isForOfStatement(node)) return [this.lowerForInOf(node)];
+    if (ts.isLabeledStatement(node)) {
+      const inner = this.stmt(node.statement);
+      const last = inner.pop()!;
+      return [...inner, f.updateLabeledStatement(node, node.label, last)];
+    }
+    if (ts.isTryStatement(node)) {
+      const tryBlock = f.createBlock(this.block(node.tryBlock.statements, this.a.scopeOf.get(node.tryBlock)), true);
+      let catchClause: ts.CatchClause | undefined;
+      if (node.catchClause) {
+        const cc = node.catchClause;
+        const cs = this.a.scopeOf.get(cc)!;
+        const caught = f.createIdentifier(this.addLocal(this.ctx.names.fresh('c')));
+        const pre: ts.Statement[] = [];
+        const captured = cs.capturedBindings;
+        if (captured.length > 0) pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.envName(cs)), this.envLiteral(captured, false))));
+        if (cc.variableDeclaration) pre.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(cc.variableDeclaration.name), caught)));
+        const inner = this.block(cc.block.statements, this.a.scopeOf.get(cc.block));
+        catchClause = f.createCatchClause(f.createVariableDeclaration(caught), f.createBlock([...pre, ...inner], true));
+      }
+      const fin = node.finallyBlock ? f.createBlock(this.block(node.finallyBlock.statements, this.a.scopeOf.get(node.finallyBlock)), true) : undefined;
+      return [f.createTryStatement(tryBlock, catchClause, fin)];
+    }
+    if (ts.isSwitchStatement(node)) {
+      const cb = node.caseBlock;
+      const scope = this.a.scopeOf.get(cb);
+      const pre: ts.Statement[] = [];
+      if (scope && scope.capturedBindings.length > 0) pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.envName(scope)), this.envLiteral(scope.capturedBindings, false))));
+      const funcs: ts.Statement[] = [];
+      const clauses = cb.clauses.map((c) => {
+        for (const s of c.statements) if (ts.isFunctionDeclaration(s) && s.name) {
+          const b = this.a.refs.get(s.name)!;
+          funcs.push(f.createExpressionStatement(f.createAssignment(this.access(b, s.name), this.nestedFunction(s, ts.idText(s.name)))));
+        }
+        const stmts = c.statements.filter((s) => !ts.isFunctionDeclaration(s)).flatMap((s) => this.stmt(s));
+        return ts.isCaseClause(c) ? f.updateCaseClause(c, this.expr(c.expression), stmts) : f.updateDefaultClause(c, stmts);
+      });
+      const sw = f.updateSwitchStatement(node, this.expr(node.expression), f.updateCaseBlock(cb, clauses));
+      return pre.length + funcs.length ? [f.createBlock([...pre, ...funcs, sw], true)] : [sw];
+    }
+    return [ts.visitEachChild(node, this.visitor, undefined as unknown as ts.TransformationContext) as ts.Statement];
+  }
+
+  private lowerVariableStatement(node: ts.VariableStatement, inFunction: boolean): ts.Statement[] {
+    const f = this.f;
+    const out: ts.Statement[] = [];
+    const isLexical = !!(node.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
+    for (const d of node.declarationList.declarations) {
+      if (d.initializer) {
+        const init = this.expr(d.initializer, ts.isIdentifier(d.name) ? ts.idText(d.name) : '');
+        out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), init)));
+      } else if (isLexical && inFunction) {
+        // `let x;` in a loop body starts every iteration as undefined.
+        out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), f.createVoidZero())));
+      } else if (isLexical && !inFunction) {
+        out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), f.createVoidZero())));
+      }
+    }
+    return out;
+  }
+
+  private lowerFor(node: ts.ForStatement): ts.Statement[] {
+    const f = this.f;
+    const scope = this.a.scopeOf.get(node)!;
+    const pre: ts.Statement[] = [];
+    const captured = scope.capturedBindings;
+    const env = captured.length > 0 ? this.envName(scope) : undefined;
+    if (env) pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(env), this.envLiteral(captured, false))));
+    let init: ts.ForInitializer | undefined = node.initializer;
+    if (init && ts.isVariableDeclarationList(init)) {
+      const stmts = this.lowerVariableStatement(f.createVariableStatement(undefined, init), true);
+      pre.push(...stmts);
+      init = undefined;
+    } else if (init) init = this.expr(init as ts.Expression);
+    let incr = node.incrementor ? this.expr(node.incrementor) : undefined;
+    if (env) {
+      // Per-iteration bindings: copy the environment before the update.
+      const copy = f.createAssignment(f.createIdentifier(env), this.envLiteral(captured, false, env));
+      incr = incr ? f.createComma(copy, incr) : copy;
+    }
+    const loop = f.updateForStatement(node, init, node.condition ? this.expr(node.condition) : undefined, incr, this.loopBody(node.statement));
+    return [...pre, loop];
+  }
+
+  private loopBody(s: ts.Statement): ts.Statement {
+    const out = this.stmt(s);
+    return out.length === 1 ? out[0] : this.f.createBlock(out, true);
+  }
+
+  private lowerForInOf(node: ts.ForInStatement | ts.ForOfStatement): ts.Statement {
+    const f = this.f;
+    const scope = this.a.scopeOf.get(node)!;
+    const init = node.initializer;
+    let head: ts.Expression;
+    const bodyPre: ts.Statement[] = [];
+    if (ts.isVariableDeclarationList(init)) {
+      const pattern = init.declarations[0].name;
+      const captured = scope.capturedBindings;
+      if (captured.length > 0) {
+        const tmp = f.createIdentifier(this.ctx.names.fresh('v'));
+        this.addLocal(ts.idText(tmp));
+        head = tmp;
+        bodyPre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.envName(scope)), this.envLiteral(captured, false))));
+        bodyPre.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(pattern), tmp)));
+      } else head = this.patternToTarget(pattern);
+    } else head = this.expr(init);
+    const body = this.stmt(node.statement);
+    const block = f.createBlock([...bodyPre, ...(body.length === 1 && ts.isBlock(body[0]) ? body[0].statements : body)], true);
+    return ts.isForInStatement(node)
+      ? f.updateForInStatement(node, head as ts.ForInitializer, this.expr(node.expression), block)
+      : f.updateForOfStatement(node, node.awaitModifier, head as ts.ForInitializer, this.expr(node.expression), block);
+  }
+
+  /** Classes nested in functions: evaluated natively, members uninstrumented. */
+  private nestedClass(node: ts.ClassLikeDeclaration): ts.ClassExpression {
+    const f = this.f;
+    const heritage = node.heritageClauses?.map((h) => f.updateHeritageClause(h, h.types.map((t) => f.updateExpressionWithTypeArguments(t, this.expr(t.expression), t.typeArguments))));
+    const members = node.members.map((m) => this.lowerClassElement(m));
+    return f.createClassExpression(undefined, node.name ? f.createIdentifier(ts.idText(node.name)) : undefined, undefined, heritage, members);
+  }
+
+  // ---- expressions ----------------------------------------------------------------
+
+  private expr(node: ts.Expression, inferredName = ''): ts.Expression {
+    if (isFunctionLike(node)) return this.nestedFunction(node, inferredName);
+    if (ts.isClassExpression(node)) return this.nestedClass(node);
+    return ts.visitNode(node, this.visitor) as ts.Expression;
+  }
+
+  private readonly visitor = (node: ts.Node): ts.Node => {
+    const f = this.f;
+    if (ts.isIdentifier(node)) {
+      const b = this.a.refs.get(node);
+      if (b) return this.access(b, node);
+      const p = this.a.pseudoRefs.get(node);
+      if (p) return this.access(p, node);
+      return node;
+    }
+    if (node.kind === ts.SyntaxKind.ThisKeyword) {
+      const p = this.a.pseudoRefs.get(node);
+      return p ? this.access(p, node) : node;
+    }
+    if (ts.isMetaProperty(node)) {
+      const p = this.a.pseudoRefs.get(node);
+      return p ? this.access(p, node) : node;
+    }
+    if (ts.isShorthandPropertyAssignment(node)) {
+      const b = this.a.refs.get(node.name);
+      const value = b ? this.access(b, node.name) : node.name;
+      if (ts.isIdentifier(value) && ts.idText(value) === ts.idText(node.name) && !node.objectAssignmentInitializer) return node;
+      const init = node.objectAssignmentInitializer ? f.createAssignment(value, this.expr(node.objectAssignmentInitializer)) : value;
+      return f.createPropertyAssignment(ts.idText(node.name), init);
+    }
+    if (ts.isVariableDeclaration(node)) throw new Error('internal: declaration in expression');
+    if (ts.isMethodDeclaration(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) {
+      // An object-literal method: made by a factory, kept a method (no [[Construct]]).
+      return f.createPropertyAssignment(f.createStringLiteral(node.name.text), this.nestedFunction(node, node.name.text));
+    }
+    if (ts.isMethodDeclaration(node)) return this.lowerUninstrumented(node);
+    if (isFunctionLike(node)) return this.nestedFunction(node, inferName(node));
+    if (ts.isClassExpression(node)) return this.nestedClass(node);
+    if (ts.isPropertyAssignment(node) && (isFunctionLike(node.initializer) || ts.isClassExpression(node.initializer))) {
+      const key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) || ts.isNumericLiteral(node.name) ? node.name.text : '';
+      const name = ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.expr(node.name.expression)) : node.name;
+      return f.updatePropertyAssignment(node, name, this.expr(node.initializer, key));
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && (isFunctionLike(node.right) || ts.isClassExpression(node.right))) {
+      return f.updateBinaryExpression(node, this.expr(node.left), node.operatorToken, this.expr(node.right, ts.idText(node.left)));
+    }
+    if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node) || ts.isTryStatement(node) || ts.isSwitchStatement(node) || ts.isLabeledStatement(node) || ts.isVariableStatement(node) || ts.isClassDeclaration(node)) {
+      const out = this.stmt(node as ts.Statement);
+      return out.length === 1 ? out[0] : f.createBlock(out, true);
+    }
+    if (ts.isIfStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node)) {
+      return ts.visitEachChild(node, (c) => (ts.isStatement(c) ? this.loopBody(c as ts.Statement) : this.visitor(c)), undefined as unknown as ts.TransformationContext);
+    }
+    return ts.visitEachChild(node, this.visitor, undefined as unknown as ts.TransformationContext);
+  };
+
+  /** A binding pattern (of a declaration) as an assignment target for the same bindings. */
+  private patternToTarget(name: ts.BindingName): ts.Expression {
+    const f = this.f;
+    if (ts.isIdentifier(name)) return this.identifierTarget(name);
+    if (ts.isObjectBindingPattern(name)) {
+      return f.createObjectLiteralExpression(
+        name.elements.map((el) => {
+          const target = this.patternToTarget(el.name);
+          const value = el.initializer ? f.createAssignment(target, this.expr(el.initializer)) : target;
+          if (el.dotDotDotToken) return f.createSpreadAssignment(target);
+          const key = el.propertyName ?? (el.name as ts.Identifier);
+          const keyNode = ts.isComputedPropertyName(key) ? f.createComputedPropertyName(this.expr(key.expression)) : ts.isIdentifier(key) ? f.createIdentifier(ts.idText(key)) : key;
+          return f.createPropertyAssignment(keyNode as ts.PropertyName, value);
+        }),
+      );
+    }
+    return f.createArrayLiteralExpression(
+      name.elements.map((el) => {
+        if (ts.isOmittedExpression(el)) return f.createOmittedExpression();
+        const target = this.patternToTarget(el.name);
+        if (el.dotDotDotToken) return f.createSpreadElement(target);
+        return el.initializer ? f.createAssignment(target, this.expr(el.initializer)) : target;
+      }),
+    );
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------
+
+import * as scopeModule from './analyze.js';
+
+function collectNames(name: ts.BindingName, out: string[]): void {
+  if (ts.isIdentifier(name)) out.push(ts.idText(name));
+  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) collectNames(el.name, out);
+}
+
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === kind)) ?? false;
+}
+
+function usesSuper(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (n.kind === ts.SyntaxKind.SuperKeyword) found = true;
+    else if (!(isFunctionLike(n) && !ts.isArrowFunction(n)) || n === node) ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+function inferName(node: ts.Node): string {
+  return (node as ts.FunctionExpression).name ? ts.idText((node as ts.FunctionExpression).name!) : '';
+}
+
+function updateFunctionLike(f: ts.NodeFactory, node: ts.FunctionLikeDeclaration, params: ts.ParameterDeclaration[], body: ts.Block): ts.Node {
+  const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+      return f.updateFunctionDeclaration(node, mods, node.asteriskToken, node.name, undefined, params, undefined, body);
+    case ts.SyntaxKind.FunctionExpression:
+      return f.updateFunctionExpression(node, mods, node.asteriskToken, node.name, undefined, params, undefined, body);
+    case ts.SyntaxKind.ArrowFunction:
+      return f.updateArrowFunction(node, mods, undefined, params, undefined, node.equalsGreaterThanToken, body);
+    case ts.SyntaxKind.MethodDeclaration:
+      return f.updateMethodDeclaration(node, mods, node.asteriskToken, node.name, node.questionToken, undefined, params, undefined, body);
+    case ts.SyntaxKind.Constructor:
+      return f.updateConstructorDeclaration(node, mods, params, body);
+    case ts.SyntaxKind.GetAccessor:
+      return f.updateGetAccessorDeclaration(node, mods, node.name, params, undefined, body);
+    case ts.SyntaxKind.SetAccessor:
+      return f.updateSetAccessorDeclaration(node, mods, node.name, params, body);
+    default:
+      throw new Error(`internal: unexpected function kind ${ts.SyntaxKind[(node as ts.Node).kind]}`);
+  }
+}
+
+/** In generators/async functions: `f(x)` → `$R.nx(++$R.ns, f(x))`, a no-save region per call. */
+function markCallsNoSave(f: ts.NodeFactory, rt: ts.Identifier, s: ts.Statement): ts.Statement {
+  const visit = (n: ts.Node): ts.Node => {
+    if (isFunctionLike(n) || ts.isClassLike(n)) return n;
+    const v = ts.visitEachChild(n, visit, undefined as unknown as ts.TransformationContext);
+    if ((ts.isCallExpression(v) && v.expression.kind !== ts.SyntaxKind.SuperKeyword) || ts.isNewExpression(v)) {
+      return f.createCallExpression(f.createPropertyAccessExpression(rt, 'nx'), undefined, [f.createPrefixIncrement(f.createPropertyAccessExpression(rt, 'ns')), v as ts.Expression]);
+    }
+    return v;
+  };
+  return visit(s) as ts.Statement;
+}
