@@ -1,0 +1,68 @@
+// The fixture programs under fixtures/: a directory with main.ts, the
+// expected.txt written by scripts/gen-expected.mjs, and an optional
+// fixture.json with per-fixture oracle settings.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixturesDir } from './paths.js';
+
+export interface FixtureSettings {
+  /** Default run: checkpoint at every k when N is at most this, else sample this many ks (plus 1, N/2, N). */
+  samples?: number;
+  /** INTROSPECT_FULL run: the same for the exhaustive sweep. */
+  fullSamples?: number;
+  /** Node's --stack-size (in KB) for the CLI and plain runs of the built program, for very deep recursion. */
+  stackSizeKb?: number;
+  /** Time limit of every subprocess, in ms. */
+  timeoutMs?: number;
+  /** gen-expected: the program writes to stderr on purpose. */
+  allowStderr?: boolean;
+}
+
+export interface Fixture {
+  name: string;
+  dir: string;
+  expected: Buffer;
+  settings: FixtureSettings;
+}
+
+const KNOWN: Record<keyof FixtureSettings, 'number' | 'boolean'> = {
+  samples: 'number',
+  fullSamples: 'number',
+  stackSizeKb: 'number',
+  timeoutMs: 'number',
+  allowStderr: 'boolean',
+};
+
+export function parseSettings(text: string, where: string): FixtureSettings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${where}: expected an object`);
+  for (const [key, value] of Object.entries(raw)) {
+    const type = KNOWN[key as keyof FixtureSettings];
+    if (type === undefined) throw new Error(`${where}: unknown setting ${JSON.stringify(key)} (known: ${Object.keys(KNOWN).join(', ')})`);
+    if (typeof value !== type || (type === 'number' && !(Number.isInteger(value) && (value as number) > 0))) {
+      throw new Error(`${where}: ${key} must be ${type === 'number' ? 'a positive integer' : 'a boolean'}`);
+    }
+  }
+  return raw as FixtureSettings;
+}
+
+export function fixtureNames(): string[] {
+  return readdirSync(fixturesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(fixturesDir, d.name, 'main.ts')))
+    .map((d) => d.name)
+    .sort();
+}
+
+export function loadFixture(name: string): Fixture {
+  const dir = join(fixturesDir, name);
+  const expectedPath = join(dir, 'expected.txt');
+  if (!existsSync(expectedPath)) throw new Error(`fixture ${name} has no expected.txt (run node scripts/gen-expected.mjs ${name})`);
+  const settingsPath = join(dir, 'fixture.json');
+  const settings = existsSync(settingsPath) ? parseSettings(readFileSync(settingsPath, 'utf8'), settingsPath) : {};
+  return { name, dir, expected: readFileSync(expectedPath), settings };
+}
