@@ -1,8 +1,7 @@
 // What `introspect inspect` shows, as data: takes a checkpoint file (bytes +
 // decoded header) and gives a Description that both the text view and
 // --json render. Known header fields get names; any other header fields are
-// kept (large arrays summarised by their length) so nothing the format adds
-// is hidden.
+// kept as they are, so nothing the format adds is hidden.
 
 import type { PlatformInfo } from '../../runtime/host.js';
 import type { CheckpointFile } from '../checkpoint-file.js';
@@ -23,7 +22,6 @@ export interface Description {
 }
 
 const KNOWN = new Set(['formatVersion', 'program', 'createdAt', 'platform', 'plugins', 'sizes']);
-const ARRAY_INLINE_LIMIT = 8;
 
 export function describeCheckpoint(checkpoint: CheckpointFile): Description {
   const { header } = checkpoint;
@@ -35,7 +33,7 @@ export function describeCheckpoint(checkpoint: CheckpointFile): Description {
   for (const [key, value] of Object.entries(header)) {
     if (KNOWN.has(key)) continue;
     if (typeof value === 'number' && /(Bytes|Size)$/.test(key)) sizes[key] = value;
-    else other[key] = summarise(value);
+    else other[key] = value;
   }
   return {
     file: checkpoint.path,
@@ -65,14 +63,6 @@ function pluginNames(plugins: unknown): string[] {
     }
     return JSON.stringify(plugin);
   });
-}
-
-function summarise(value: unknown): unknown {
-  if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
-  if (Array.isArray(value)) return value.length > ARRAY_INLINE_LIMIT ? `<${value.length} entries>` : value.map(summarise);
-  if (typeof value === 'bigint') return value.toString();
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, summarise(v)]));
-  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -16,7 +16,7 @@ export function renderText(d: Description, now: Date = new Date()): string {
     ['plugins', d.plugins.length > 0 ? d.plugins.join(', ') : '(none)'],
   ];
   for (const [key, value] of Object.entries(d.sizes)) rows.push([`  ${key}`, bytes(value)]);
-  for (const [key, value] of Object.entries(d.otherHeaderFields)) rows.push([key, typeof value === 'string' ? value : JSON.stringify(value)]);
+  for (const [key, value] of Object.entries(d.otherHeaderFields)) rows.push([key, brief(value)]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const lines = rows.map(([label, value]) => `${label.padEnd(width)}${value}`);
   if (d.body === undefined) {
@@ -36,6 +36,19 @@ function replacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return { bytes: value.byteLength };
   return value;
+}
+
+const BRIEF_LIMIT = 100;
+
+/** One short line for a header field of unknown meaning. */
+function brief(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.some((item) => typeof item === 'object' && item !== null)) {
+    return `${value.length} ${value.length === 1 ? 'entry' : 'entries'}`;
+  }
+  const text = JSON.stringify(value, replacer) ?? String(value);
+  if (text.length <= BRIEF_LIMIT) return text;
+  return typeof value === 'object' && value !== null ? `{${Object.keys(value).length} fields}` : `${text.slice(0, BRIEF_LIMIT - 1)}…`;
 }
 
 function platformLine(d: Description): string {
