@@ -55,7 +55,10 @@ export function describeHeap(image: HeapImage): HeapDescription {
     const p = nodes[proto.ref];
     if (p === undefined) return undefined;
     if (p.kind === 'prototypeOf') return isRef(p.fn) ? nameOfFunction(nodes[p.fn.ref]) : undefined;
-    if (p.kind === 'builtin') return p.path.endsWith('.prototype') ? p.path.slice(0, -'.prototype'.length) : p.path;
+    if (p.kind === 'builtin') {
+      if (p.path === 'Object.prototype') return undefined;
+      return p.path.endsWith('.prototype') ? p.path.slice(0, -'.prototype'.length) : p.path;
+    }
     return undefined;
   };
   const typeOf = (node: HeapNode): string => {

@@ -35,6 +35,9 @@ function intrinsics(): [string, unknown][] {
     }
   };
   add('%TypedArray%', () => proto(Int8Array));
+  // the realm's own ArrayBuffer.prototype, even where the global was replaced
+  // by another realm's (as test runners do)
+  add('%ArrayBufferPrototype%', () => proto(new Float64Array(0).buffer));
   add('%IteratorPrototype%', () => proto(proto([][Symbol.iterator]())));
   add('%ArrayIteratorPrototype%', () => proto([][Symbol.iterator]()));
   add('%MapIteratorPrototype%', () => proto(new Map()[Symbol.iterator]()));
@@ -125,9 +128,15 @@ function buildTable(): BuiltinTable {
     }
     visit(value, name, name === 'globalThis' ? MAX_DEPTH : 0);
   }
-  for (const [name, value] of intrinsics()) visit(value, name, 0);
-
-  for (let i = 0; i < queue.length; i++) {
+  // Intrinsics come after every object reachable from a global has its
+  // global path, so they only name what has no other name.
+  let intrinsicsAdded = false;
+  for (let i = 0; i < queue.length || !intrinsicsAdded; i++) {
+    if (i === queue.length) {
+      intrinsicsAdded = true;
+      for (const [name, value] of intrinsics()) visit(value, name, 0);
+      if (i === queue.length) break;
+    }
     if (depths[i]! >= MAX_DEPTH) continue;
     const holder = queue[i]!;
     const base = paths[i]!;

@@ -40,12 +40,22 @@ known(Boolean.prototype, Kind.boxed);
 known(BigInt.prototype, Kind.boxed);
 known(Symbol.prototype, Kind.boxed);
 known(ArrayBuffer.prototype, Kind.arraybuffer);
+known(tryProto(() => new Float64Array(0).buffer), Kind.arraybuffer);
 if (intrinsic.SharedArrayBuffer) known(intrinsic.SharedArrayBuffer.prototype, Kind.sharedarraybuffer);
 known(Promise.prototype, 'a Promise (promises are not supported by the heap writer yet)');
 if (typeof WeakRef === 'function') known(WeakRef.prototype, 'a WeakRef');
 if (typeof FinalizationRegistry === 'function') known(FinalizationRegistry.prototype, 'a FinalizationRegistry');
-known(tryProto(() => (function* () {})()), 'a generator object (not supported by the heap writer yet)');
-known(tryProto(() => (async function* () {})()), 'an async generator object (not supported by the heap writer yet)');
+/** Prototypes only generator objects inherit from, two levels up (a generator function's own prototype sits between). */
+const GENERATOR_PROTOS = new Set<object>();
+for (const make of [() => proto(proto((function* () {})())!), () => proto(proto((async function* () {})())!)]) {
+  try {
+    const p = make();
+    if (p !== null) GENERATOR_PROTOS.add(p);
+  } catch {
+    // no generators on this engine
+  }
+}
+for (const p of GENERATOR_PROTOS) known(p, 'a generator object (not supported by the heap writer yet)');
 known(tryProto(() => [][Symbol.iterator]()), 'a native array iterator');
 known(tryProto(() => new Map()[Symbol.iterator]()), 'a native Map iterator');
 known(tryProto(() => new Set()[Symbol.iterator]()), 'a native Set iterator');
@@ -101,6 +111,9 @@ export class Classifier {
 }
 
 function chainKind(start: object | null): Classification {
+  // An object whose own prototype is %GeneratorPrototype% is some generator
+  // function's `.prototype`, not a generator object: a plain object.
+  if (start !== null && GENERATOR_PROTOS.has(start)) return Kind.object;
   for (let p = start, depth = 0; p !== null && depth < 10000; p = proto(p), depth++) {
     const kind = KNOWN.get(p);
     if (kind !== undefined) return kind;

@@ -144,8 +144,8 @@ class HeapWriter implements Trail {
     }
     if (typeof value === 'function') {
       const fns = this.ctx.functions;
-      if (fns.staticId(value) !== undefined) return Kind.staticFunction;
-      if (fns.closureOf(value) !== undefined) return Kind.closure;
+      if (fns.staticId(value) !== undefined) return this.ownPrototype(value, Kind.staticFunction);
+      if (fns.closureOf(value) !== undefined) return this.ownPrototype(value, Kind.closure);
       if (builtinPath(value) !== undefined) return Kind.builtin;
       const name = value.name ? `function ${value.name}` : 'an anonymous function';
       return this.fail(`${name} (not in the program's function table: defined in uninstrumented code, bound, or native)`, parent, via, value);
@@ -164,6 +164,15 @@ class HeapWriter implements Trail {
         return this.fail(`the prototype of class ${ctor.name || '(anonymous)'} (the class is not in the program's function table, so its objects cannot be saved)`, parent, via, value);
       }
       return Kind.prototypeOf;
+    }
+    return kind;
+  }
+
+  /** Notes F.prototype as F's (generator functions' have no `constructor` link back). */
+  private ownPrototype(fn: Function, kind: number): number {
+    const own = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;
+    if (typeof own === 'object' && own !== null && !this.ids.has(own) && builtinPath(own) === undefined) {
+      this.protoOwners.set(own, fn);
     }
     return kind;
   }
@@ -298,10 +307,6 @@ class HeapWriter implements Trail {
   }
 
   private functionProps(fn: Function, i: number): void {
-    const own = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;
-    if (typeof own === 'object' && own !== null && !this.ids.has(own) && builtinPath(own) === undefined) {
-      this.protoOwners.set(own, fn);
-    }
     const keys: (string | symbol)[] = [];
     for (const key of Reflect.ownKeys(fn)) {
       if (key === CLOSURE || key === 'arguments' || key === 'caller') continue;
