@@ -14,7 +14,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/introspect-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 introspect() { node bin/introspect.mjs "$@"; }
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }; else step() { printf '\n== %s\n' "$*"; }; fi
 
 step "1. build $program"
 introspect build "$program" --out-dir "$work/build"
@@ -32,6 +32,10 @@ echo "$(wc -l <"$work/full.out") lines of output, $points suspension points"
 step "3. run again: checkpoint at point $at of $points, then exit"
 introspect run "$work/build/main.js" --checkpoint-at "$at" --checkpoint-file "$work/demo.ckpt" \
   --exit-after-checkpoint >"$work/first.out"
+if [ ! -f "$work/demo.ckpt" ]; then
+  echo "no checkpoint was written (see the runtime's message above); stopping here" >&2
+  exit 1
+fi
 echo "first half: $(wc -l <"$work/first.out") lines, then the process exited; last lines:"
 tail -n 3 "$work/first.out" | sed 's/^/  | /'
 
