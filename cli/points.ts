@@ -17,7 +17,7 @@ interface RuntimeHandle {
 export function pointsLine(): string {
   const runtime = (globalThis as Record<symbol, unknown>)[RUNTIME_KEY] as Partial<RuntimeHandle> | undefined;
   if (typeof runtime?.pointsReached !== 'function') {
-    return 'introspect: cannot count suspension points: this program was not built by `introspect build` (no introspect runtime loaded)';
+    return 'introspect: cannot count suspension points: no introspect runtime was loaded (the program did not start, or was not built by `introspect build`)';
   }
   return `introspect: ${runtime.pointsReached()} suspension points`;
 }

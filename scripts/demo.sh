@@ -20,7 +20,11 @@ step "1. build $program"
 introspect build "$program" --out-dir "$work/build"
 
 step "2. run it uninterrupted, counting suspension points"
-introspect run "$work/build/main.js" --count-points >"$work/full.out" 2>"$work/full.err"
+if ! introspect run "$work/build/main.js" --count-points >"$work/full.out" 2>"$work/full.err"; then
+  echo "the program failed:" >&2
+  cat "$work/full.err" >&2
+  exit 1
+fi
 points=$(tail -n 1 "$work/full.err" | sed -n 's/^introspect: \([0-9][0-9]*\) suspension points$/\1/p')
 if [ -z "$points" ]; then
   echo "could not count suspension points; last stderr line: $(tail -n 1 "$work/full.err")" >&2

@@ -34,4 +34,7 @@ async function main(): Promise<void> {
   console.log(`done: the first 30 primes add up to ${sum}`);
 }
 
-await main();
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
