@@ -22,7 +22,7 @@ export function createProgress(fileCount: number, stream: NodeJS.WriteStream = p
     const now = Date.now();
     if (!force && now - last < REDRAW_MS) return;
     last = now;
-    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    const width = Math.max(20, (stream.columns || 80) - 1);
     stream.write(`\r\x1b[K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
     shown = true;
   };

@@ -128,11 +128,12 @@ function emit(
     if (target === undefined || !formats.has(target)) return undefined;
     return relativeSpecifier(output(from), output(target));
   });
+  let emitted = 0;
   const writeFile: ts.WriteFileCallback = (fileName, text) => {
     mkdirSync(dirname(fileName), { recursive: true });
     writeFileSync(fileName, text);
     written.add(resolve(fileName));
-    if (/\.[cm]?js$/.test(fileName)) progress.step(Math.min(written.size, total), total, `emitting ${relative(process.cwd(), fileName)}`);
+    if (/\.[cm]?js$/.test(fileName)) progress.step(Math.min(++emitted, total), total, `emitting ${relative(process.cwd(), fileName)}`);
   };
   let result: ts.EmitResult;
   try {
