@@ -137,7 +137,7 @@ describe('formatReport', () => {
     expect(text).toContain('expected: "five"');
     expect(text).toContain('actual:   "FIVE"');
     expect(text).toContain('boom');
-    expect(text).toContain('INTROSPECT_KS=20');
+    expect(text).toContain('INTROSPECT_FIXTURES=demo INTROSPECT_KS=20 npm test');
   });
 });
 

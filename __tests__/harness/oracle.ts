@@ -189,7 +189,7 @@ export async function checkFixture(fixture: Fixture, config: OracleConfig): Prom
       }
       if (!existsSync(file) || statSync(file).size === 0) {
         const whole = first.stdout.equals(expected);
-        fail({ ...base, stage: 'checkpoint-run', what: whole ? 'no checkpoint file, and the run printed the whole output: point k was never reached' : 'exited 0 but wrote no checkpoint file', stderrTail: firstStderr });
+        fail({ ...base, stage: 'checkpoint-run', what: `exited 0 without writing the checkpoint file${whole ? ' (the program ran to completion: the checkpoint failed or point k was never reached)' : ''}`, stderrTail: firstStderr });
         return;
       }
       const second = await cli('restart', file);
@@ -255,6 +255,6 @@ export function formatReport(r: FixtureReport, config: OracleConfig): string {
     r.points === null
       ? `${r.name}: failed before any checkpoint`
       : `${r.name}: ${failedKs.length} of ${r.ks.length} ks failed (N=${r.points}; ks ${r.ks.join(',')}; ${r.checks} checks run${config.maxFailures > 0 && r.failures.length >= config.maxFailures ? `, stopped after ${config.maxFailures} failures` : ''})`;
-  const rerun = failedKs.length > 0 ? `\nrerun: INTROSPECT_KS=${failedKs.join(',')} npx jest dist/__tests__/oracle -t '${r.name}'` : '';
+  const rerun = failedKs.length > 0 ? `\nrerun: INTROSPECT_FIXTURES=${r.name} INTROSPECT_KS=${failedKs.join(',')} npm test -- dist/__tests__/oracle` : '';
   return [summary, ...r.failures.map((f) => formatFailure(r.name, f)), rerun].join('\n\n');
 }
