@@ -5,7 +5,7 @@
 // bin/introspect.mjs as users do.
 
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -341,6 +341,13 @@ describe('build and run a program', () => {
     expect(r.stderr).toMatch(/main\.js:\d+/);
   });
 
+  test('building into the program directory itself is refused', () => {
+    const r = cli(['build', program, '--out-dir', program]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/must not be the program's own directory/);
+    expect(existsSync(join(program, 'package.json'))).toBe(false);
+  });
+
   test('a syntax error fails the build with file:line:col', () => {
     const broken = join(scratch, 'broken');
     mkdirSync(broken, { recursive: true });
@@ -364,8 +371,7 @@ describe('build and run a program', () => {
     expect(run.status).toBe(0);
   });
 
-  const pipelineReady = existsSync(join(ROOT, 'dist', 'transformer', 'index.js'));
-  (pipelineReady ? test : test.skip)('--count-points: the last stderr line counts suspension points', () => {
+  test('--count-points: the last stderr line counts suspension points', () => {
     const r = cli(['run', join(out, 'main.js'), '--count-points']);
     expect(r.status).toBe(0);
     expect(lastLine(r.stderr)).toMatch(/^introspect: \d+ suspension points$/);
@@ -399,6 +405,94 @@ describe('build and run a program', () => {
       }
     } finally {
       child.kill();
+    }
+  });
+});
+
+describe('checkpoint, inspect and restart through the CLI', () => {
+  const program = join(scratch, 'steps');
+  const out = join(scratch, 'steps-out');
+  const file = join(scratch, 'steps.ckpt');
+  let full: SpawnSyncReturns<string>;
+  let first: SpawnSyncReturns<string>;
+
+  beforeAll(() => {
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        'function line(i: number): string {',
+        '  return `line ${i}: ${i * i}`;',
+        '}',
+        'let total = 0;',
+        'for (let i = 1; i <= 5; i++) {',
+        '  total += i;',
+        '  console.log(line(i));',
+        '}',
+        'console.log(`total ${total}`);',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    full = cli(['run', join(out, 'main.js')]);
+    first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '4', '--checkpoint-file', file, '--exit-after-checkpoint']);
+  });
+
+  test('the two halves join into the uninterrupted output', () => {
+    expect(full.status).toBe(0);
+    expect(first.status).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    expect(first.stdout.length).toBeGreaterThan(0);
+    expect(first.stdout.length).toBeLessThan(full.stdout.length);
+    const second = cli(['restart', file]);
+    expect(second.status).toBe(0);
+    expect(first.stdout + second.stdout).toBe(full.stdout);
+  });
+
+  test('inspect prints the header without loading the program', () => {
+    const text = cli(['inspect', file]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^checkpoint\s+\S*steps\.ckpt$/m);
+    expect(text.stdout).toMatch(/^program\s+main\.js$/m);
+    expect(text.stdout).toContain(`node ${process.versions.node}`);
+    expect(text.stdout).not.toContain('line 1');
+    const json = cli(['inspect', file, '--json']);
+    expect(json.status).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { program: { dir: string; entry: string }; platform: { engine: string }; fileBytes: number };
+    expect(parsed.program).toMatchObject({ dir: out, entry: 'main.js' });
+    expect(parsed.platform.engine).toBe('v8');
+    expect(parsed.fileBytes).toBe(readFileSync(file).length);
+  });
+
+  test('a moved program is found with --program, and named when it is not', () => {
+    const moved = join(scratch, 'steps-moved');
+    cpSync(out, moved, { recursive: true });
+    rmSync(out, { recursive: true });
+    try {
+      const lost = cli(['restart', file]);
+      expect(lost.status).toBe(3);
+      expect(lost.stderr).toContain(out);
+      expect(lost.stderr).toContain(file);
+      expect(lost.stderr).toContain('--program');
+      const found = cli(['restart', file, '--program', moved]);
+      expect(found.status).toBe(0);
+      expect(first.stdout + found.stdout).toBe(full.stdout);
+    } finally {
+      cpSync(moved, out, { recursive: true });
+    }
+  });
+
+  test.each([
+    ['truncated', (bytes: Buffer) => bytes.subarray(0, Math.floor(bytes.length / 2))],
+    ['not a checkpoint', () => Buffer.from('#!/bin/sh\necho hello\n')],
+  ])('a %s file is refused with exit 3 and nothing on stdout', (_name, damage) => {
+    const bad = join(scratch, 'bad.ckpt');
+    writeFileSync(bad, damage(readFileSync(file)));
+    for (const command of ['restart', 'inspect']) {
+      const r = cli([command, bad]);
+      expect(r.status).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^introspect: error: .*bad\.ckpt is not a usable checkpoint/);
     }
   });
 });

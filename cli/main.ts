@@ -183,7 +183,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (command === undefined) {
     throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
   }
-  const args = parseArgs(words, command.flags, command.name);
+  const args = parseCommandLine(command, words);
   if (args.help) {
     process.stdout.write(commandPage(command));
     return;
@@ -192,6 +192,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (args.positionals.length < min) throw new UsageError(`missing argument: ${command.usage}`, command.name);
   if (args.positionals.length > max) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[max])}`, command.name);
   await command.start(args);
+}
+
+function parseCommandLine(command: Command, words: readonly string[]): ParsedArgs {
+  try {
+    return parseArgs(words, command.flags, command.name);
+  } catch (error) {
+    if (error instanceof UsageError && command.name === 'run' && error.message.startsWith('unknown option')) {
+      throw new UsageError(error.message, 'run', ['options of the program itself go after --: introspect run main.js -- --its-option']);
+    }
+    throw error;
+  }
 }
 
 function report(error: unknown): void {

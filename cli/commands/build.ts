@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
-import { BuildError } from '../errors.js';
+import { BuildError, UsageError } from '../errors.js';
 import { formatDiagnostics, isError } from '../build/diagnostics.js';
 import { createProgress, type Progress } from '../build/progress.js';
 import { loadProject, type Project } from '../build/project.js';
@@ -50,6 +50,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const outDir = resolve(options.outDir);
   const project = loadProject(options.input, options.project, outDir);
+  if (outDir === resolve(project.baseDir) || outDir === resolve(project.rootDir)) {
+    throw new UsageError(`--out-dir must not be the program's own directory (${outDir}): the build would overwrite its files`, 'build');
+  }
 
   const program = ts.createProgram({
     rootNames: project.commandLine.fileNames,
