@@ -25,16 +25,21 @@ export type Via = string | symbol | number | AccessorEdge;
 
 export interface Trail {
   rootLabel: string;
-  parents: number[];
-  vias: Via[];
+  /** the node that first reached node n (-1 for the root) */
+  parentOf(node: number): number;
   values: unknown[];
   labels?: { get(container: object): string | undefined } | undefined;
+  /** a closure's environments, for naming `(closure environment n)` edges */
+  closureEnvs(fn: Function): readonly unknown[] | undefined;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
 function keyText(key: string | symbol): string {
   if (typeof key === 'symbol') return `[${String(key)}]`;
+  if (INDEX.test(key)) return `[${key}]`;
   return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
@@ -95,24 +100,75 @@ function edgeText(via: Via, container: unknown, child: unknown): string {
   }
 }
 
+/** Edge.mapValue / mapKey / setMember when `container` is a Map or Set holding `child`. */
+function entryEdge(container: object, child: unknown): Via | undefined {
+  let edge: Via | undefined;
+  try {
+    Map.prototype.forEach.call(container, (value: unknown, key: unknown) => {
+      if (edge === undefined && value === child) edge = Edge.mapValue;
+      if (edge === undefined && key === child) edge = Edge.mapKey;
+    });
+    return edge;
+  } catch {
+    // not a Map
+  }
+  try {
+    Set.prototype.forEach.call(container, (member: unknown) => {
+      if (member === child) edge = Edge.setMember;
+    });
+  } catch {
+    // not a Set
+  }
+  return edge;
+}
+
+/**
+ * How `container` holds `child`, found again when a path is asked for (the
+ * writer keeps only parent indexes, so the hot path stores no edges).
+ */
+function findEdge(trail: Trail, container: unknown, child: unknown): Via | undefined {
+  if (typeof container !== 'object' && typeof container !== 'function') return undefined;
+  if (container === null) return undefined;
+  if (typeof container === 'function') {
+    const envs = trail.closureEnvs(container);
+    const at = envs === undefined ? -1 : envs.indexOf(child);
+    if (at >= 0) return Edge.env - at;
+  }
+  if (Object.getPrototypeOf(container) === child) return Edge.prototype;
+  for (const key of Reflect.ownKeys(container)) {
+    const d = Object.getOwnPropertyDescriptor(container, key);
+    if (d === undefined) continue;
+    if ('value' in d && d.value === child) return key;
+    if (d.get === child) return new AccessorEdge(key, 'get');
+    if (d.set === child) return new AccessorEdge(key, 'set');
+    if (key === child) return key;
+  }
+  const entry = entryEdge(container, child);
+  if (entry !== undefined) return entry;
+  if (ArrayBuffer.isView(container) && container.buffer === child) return Edge.buffer;
+  return undefined;
+}
+
 /**
  * The path to node `node`, or to a value not yet in the table reached from
  * `node` by `via` (pass `child` for map/set lookups).
  */
 export function pathTo(trail: Trail, node: number, via?: Via, child?: unknown): string {
   const segments: string[] = [];
-  if (via !== undefined) segments.push(edgeText(via, trail.values[node], child));
+  if (via !== undefined && node >= 0) segments.push(edgeText(via, trail.values[node], child));
   let label = trail.rootLabel;
-  for (let at = node; at >= 0; at = trail.parents[at]!) {
+  for (let at = node; at >= 0; at = trail.parentOf(at)) {
     const value = trail.values[at];
     const named = trail.labels && typeof value === 'object' && value !== null ? trail.labels.get(value) : undefined;
     if (named !== undefined) {
       label = named;
       break;
     }
-    const parent = trail.parents[at]!;
+    const parent = trail.parentOf(at);
     if (parent < 0) break;
-    segments.push(edgeText(trail.vias[at]!, trail.values[parent], value));
+    const container = trail.values[parent];
+    const edge = findEdge(trail, container, value);
+    segments.push(edge === undefined ? '(…)' : edgeText(edge, container, value));
   }
   segments.push(label);
   return segments.reverse().join(' › ');

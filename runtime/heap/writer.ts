@@ -32,11 +32,10 @@ class HeapWriter implements Trail {
   private readonly out = new ByteWriter();
   /** node index → the value it stands for */
   readonly values: unknown[] = [];
-  private readonly kinds: number[] = [];
+  private kinds = new Uint8Array(1024);
   private readonly ids = new Map<unknown, number>();
-  /** node index → the node that first reached it (-1 for the root) and by which edge */
-  readonly parents: number[] = [];
-  readonly vias: Via[] = [];
+  /** node index → the node that first reached it (-1 for the root); edges are found again on error */
+  private parents = new Int32Array(1024);
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   private readonly classifier = new Classifier();
@@ -121,19 +120,34 @@ class HeapWriter implements Trail {
     }
   }
 
+  parentOf(node: number): number {
+    return this.parents[node]!;
+  }
+
+  closureEnvs(fn: Function): readonly unknown[] | undefined {
+    return this.ctx.functions.closureOf(fn)?.envs;
+  }
+
   private fail(what: string, parent: number, via: Via | undefined, child: unknown, remedy?: string): never {
     throw new CaptureError(what, pathTo(this, parent, via, child), remedy);
   }
 
   /** Gives a new node index to `value` after checking it can be saved. */
-  private discover(value: object | symbol, parent: number, via: Via | undefined, forced?: number): number {
-    const kind = forced ?? this.kindOf(value, parent, via);
+  private discover(value: object | symbol, parent: number, via: Via | undefined): number {
+    const kind = this.kindOf(value, parent, via);
     const id = this.values.length;
     this.ids.set(value, id);
     this.values.push(value);
-    this.kinds.push(kind);
-    this.parents.push(parent);
-    this.vias.push(via ?? 0);
+    if (id === this.kinds.length) {
+      const kinds = new Uint8Array(id * 2);
+      kinds.set(this.kinds);
+      this.kinds = kinds;
+      const parents = new Int32Array(id * 2);
+      parents.set(this.parents);
+      this.parents = parents;
+    }
+    this.kinds[id] = kind;
+    this.parents[id] = parent;
     return id;
   }
 
@@ -270,8 +284,21 @@ class HeapWriter implements Trail {
     }
   }
 
+  private lastProto: unknown = undefined;
+  private lastProtoId = -1;
+
+  /** The prototype, usually the same as the previous object's: skip the identity lookup then. */
   private proto(value: object, i: number): void {
-    this.value(Object.getPrototypeOf(value), i, Edge.prototype);
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto === this.lastProto && proto !== null) {
+      this.out.tagged(Tag.ref, this.lastProtoId);
+      return;
+    }
+    this.value(proto, i, Edge.prototype);
+    if (proto !== null) {
+      this.lastProto = proto;
+      this.lastProtoId = this.ids.get(proto)!;
+    }
   }
 
   private integrity(value: object): number {
@@ -281,28 +308,51 @@ class HeapWriter implements Trail {
   }
 
   /** integrity, count, then each own property: flags, key, value (or getter, setter). */
+  private lastKeys: (string | symbol)[] = [];
+  private lastKeyIds: number[] = [];
+
+  /** String-table ids of property keys (-1 for symbols); consecutive objects of one shape hit the cache. */
+  private keyIds(keys: (string | symbol)[]): number[] {
+    const last = this.lastKeys;
+    if (last.length === keys.length) {
+      let k = 0;
+      while (k < keys.length && last[k] === keys[k]) k++;
+      if (k === keys.length) return this.lastKeyIds;
+    }
+    const ids: number[] = new Array(keys.length);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      ids[k] = typeof key === 'string' ? this.stringId(key) : -1;
+    }
+    this.lastKeys = keys;
+    this.lastKeyIds = ids;
+    return ids;
+  }
+
   private props(value: object, i: number, keys: (string | symbol)[]): void {
     const out = this.out;
     out.u8(this.integrity(value));
     out.varint(keys.length);
+    if (keys.length === 0) return;
+    const ids = this.keyIds(keys);
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k]!;
       const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
       if (descriptor.get !== undefined || descriptor.set !== undefined || !('value' in descriptor)) {
         out.u8(Flag.accessor | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0));
-        this.key(key, i);
+        this.key(key, ids[k]!, i);
         this.value(descriptor.get, i, new AccessorEdge(key, 'get'));
         this.value(descriptor.set, i, new AccessorEdge(key, 'set'));
       } else {
         out.u8((descriptor.writable ? Flag.writable : 0) | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0));
-        this.key(key, i);
+        this.key(key, ids[k]!, i);
         this.value(descriptor.value, i, key);
       }
     }
   }
 
-  private key(key: string | symbol, i: number): void {
-    if (typeof key === 'string') this.out.tagged(Tag.string, this.stringId(key));
+  private key(key: string | symbol, id: number, i: number): void {
+    if (id >= 0) this.out.tagged(Tag.string, id);
     else this.value(key, i, key);
   }
 
