@@ -338,6 +338,13 @@ class HeapWriter implements Trail {
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k]!;
       const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+      if (key === 'stack' && descriptor.get !== undefined && this.kinds[i] === Kind.error) {
+        // engines that make `stack` an own accessor (newer V8): save the text it shows
+        descriptor.value = errorStack(value);
+        descriptor.writable = true;
+        delete descriptor.get;
+        delete descriptor.set;
+      }
       if (descriptor.get !== undefined || descriptor.set !== undefined || !('value' in descriptor)) {
         out.u8(Flag.accessor | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0));
         this.key(key, ids[k]!, i);
@@ -495,5 +502,14 @@ class HeapWriter implements Trail {
       if (HOST_BIG_ENDIAN) swapViews(blob.subarray(offset, offset + length), this.views.get(node) ?? []);
     }
     return blob;
+  }
+}
+
+/** The stack text of an error whose `stack` is an engine accessor. */
+function errorStack(error: object): unknown {
+  try {
+    return Reflect.get(error, 'stack');
+  } catch {
+    return undefined;
   }
 }
