@@ -249,6 +249,7 @@ const roundtrips: Row[] = [
       sealed: Object.seal({ a: 1 }),
       closed: Object.preventExtensions({ a: 1 }),
       frozenArray: Object.freeze([1, 2, 3]),
+      frozenLong: Object.freeze(Array.from({ length: 1000 }, (_, i) => i)),
     }),
     check: (r) => {
       expect(Object.isFrozen(r.frozen)).toBe(true);
@@ -258,6 +259,8 @@ const roundtrips: Row[] = [
       expect(Object.isSealed(r.closed)).toBe(false);
       expect(Object.isFrozen(r.frozenArray)).toBe(true);
       expect(r.frozenArray).toEqual([1, 2, 3]);
+      expect(Object.isFrozen(r.frozenLong)).toBe(true);
+      expect(r.frozenLong[999]).toBe(999);
     },
   },
   {
@@ -307,6 +310,20 @@ const roundtrips: Row[] = [
       expect(r[9999]).toEqual(o[9999]);
       expect(r[3]).toEqual({ i: 3 });
       expect(r[Symbol.for('meta')]).toBe('m');
+    },
+  },
+  {
+    name: 'a huge sparse array is saved by its elements, not its length',
+    value: () => {
+      const a: unknown[] = [];
+      a[5] = 'five';
+      a[4_000_000_000] = 'far';
+      return a;
+    },
+    check: (r) => {
+      expect(r.length).toBe(4_000_000_001);
+      expect(Object.keys(r)).toEqual(['5', '4000000000']);
+      expect(r[4_000_000_000]).toBe('far');
     },
   },
   {

@@ -415,6 +415,8 @@ class HeapReader {
     const integrity = r.u8();
     const count = r.varint();
     const unsafe = assign ? this.rule(Object.getPrototypeOf(target)).unsafe : undefined;
+    // usually only `__proto__` is intercepted: compare instead of a Set lookup
+    const onlyProto = unsafe !== undefined && unsafe.size === 1;
     for (let p = 0; p < count; p++) {
       const flags = r.u8();
       const key = this.value();
@@ -435,7 +437,7 @@ class HeapReader {
       }
       const value = this.value();
       if (value === HOLE) this.fail(`property ${String(key)} holds an array hole`, i);
-      if (flags === PLAIN_PROPERTY && unsafe !== undefined && typeof key === 'string' && !unsafe.has(key)) {
+      if (flags === PLAIN_PROPERTY && unsafe !== undefined && typeof key === 'string' && (onlyProto ? key !== '__proto__' : !unsafe.has(key))) {
         (target as Record<string, unknown>)[key] = value;
       } else {
         Object.defineProperty(target, key, {
@@ -452,9 +454,22 @@ class HeapReader {
   }
 
   /** Which keys an inherited setter or read-only property would intercept. */
+  private lastRuleProto: object | null | undefined = undefined;
+  private lastRule: AssignRule | undefined;
+
   private rule(proto: object | null): AssignRule {
+    if (proto === this.lastRuleProto && this.lastRule !== undefined) return this.lastRule;
     let rule = this.rules.get(proto);
-    if (rule !== undefined) return rule;
+    if (rule === undefined) {
+      rule = this.computeRule(proto);
+      this.rules.set(proto, rule);
+    }
+    this.lastRuleProto = proto;
+    this.lastRule = rule;
+    return rule;
+  }
+
+  private computeRule(proto: object | null): AssignRule {
     const unsafe = new Set<string>(['__proto__']);
     let indexesUnsafe = false;
     for (let p = proto, depth = 0; p !== null && depth < 10000; p = Object.getPrototypeOf(p), depth++) {
@@ -466,8 +481,6 @@ class HeapReader {
         }
       }
     }
-    rule = { unsafe, indexesUnsafe };
-    this.rules.set(proto, rule);
-    return rule;
+    return { unsafe, indexesUnsafe };
   }
 }

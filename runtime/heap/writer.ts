@@ -27,6 +27,7 @@ export function writeHeap(root: unknown, ctx: HeapContext, rootLabel = 'root'): 
 
 const TYPED_ARRAY_INDEX = new Map<string, number>(TYPED_ARRAY_NAMES.map((name, i) => [name, i]));
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+const HOLE = Symbol('hole');
 
 class HeapWriter implements Trail {
   private readonly out = new ByteWriter();
@@ -43,6 +44,8 @@ class HeapWriter implements Trail {
   private readonly views = new Map<number, BufferViews>();
   private blobSize = 0;
   private readonly warnings: string[] = [];
+  /** reused buffer for a short array's elements */
+  private readonly scratch: unknown[] = [];
   /** F.prototype objects met through F (generator functions' have no `constructor`). */
   private readonly protoOwners = new Map<object, Function>();
   readonly labels: HeapContext['labels'];
@@ -378,37 +381,55 @@ class HeapWriter implements Trail {
 
   /**
    * proto, length, the dense elements (holes allowed), then other own
-   * properties. Short or non-extensible arrays are read through descriptors;
-   * long extensible ones element by element (their named string properties
-   * are not enumerated, see docs/FORMAT.md).
+   * properties. Short arrays are read through descriptors (exact); long
+   * extensible dense ones element by element (their named string properties
+   * are not enumerated, see docs/FORMAT.md); long sparse or non-extensible
+   * ones as properties only.
    */
   private array(array: unknown[], i: number): void {
     const out = this.out;
     this.proto(array, i);
     const length = array.length;
     out.varint(length);
-    if (length <= SMALL_ARRAY || !Object.isExtensible(array)) {
+    if (length <= SMALL_ARRAY) {
+      // dense part: leading elements that are plain data properties or holes
+      const scratch = this.scratch;
       let dense = 0;
+      let present = 0;
       while (dense < length) {
         const d = Object.getOwnPropertyDescriptor(array, dense);
-        if (d !== undefined && !(d.writable && d.enumerable && d.configurable && 'value' in d)) break;
+        if (d === undefined) scratch[dense] = HOLE;
+        else if (d.writable && d.enumerable && d.configurable && 'value' in d) {
+          scratch[dense] = d.value;
+          present++;
+        } else break;
         dense++;
       }
       out.varint(dense);
       for (let e = 0; e < dense; e++) {
-        if (!Object.prototype.hasOwnProperty.call(array, e)) out.u8(Tag.hole);
-        else this.value(array[e], i, e);
+        const element = scratch[e];
+        scratch[e] = undefined;
+        if (element === HOLE) out.u8(Tag.hole);
+        else this.value(element, i, e);
       }
+      // own keys list the indices ascending first: skip the `present` ones
+      // already written, then `length` unless it is read-only
+      const keys = Reflect.ownKeys(array);
       const rest: (string | symbol)[] = [];
-      for (const key of Reflect.ownKeys(array)) {
-        if (typeof key === 'string') {
-          if (key === 'length') {
-            if (Object.getOwnPropertyDescriptor(array, 'length')!.writable) continue;
-          } else if (INDEX_KEY.test(key) && Number(key) < dense) continue;
-        }
+      for (let k = present; k < keys.length; k++) {
+        const key = keys[k]!;
+        if (key === 'length' && Object.getOwnPropertyDescriptor(array, 'length')!.writable) continue;
         rest.push(key);
       }
       this.props(array, i, rest);
+      return;
+    }
+    if (!Object.isExtensible(array) || (probablySparse(array, length) && Object.keys(array).length < length / 2)) {
+      // mostly holes (`a = []; a[1e9] = x`), or long and frozen/sealed:
+      // every element as a property with its attributes
+      out.varint(0);
+      const keys = Reflect.ownKeys(array).filter((key) => key !== 'length' || !Object.getOwnPropertyDescriptor(array, 'length')!.writable);
+      this.props(array, i, keys);
       return;
     }
     out.varint(length);
@@ -512,4 +533,10 @@ function errorStack(error: object): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A few probes for holes in a long array: only then is it worth counting its keys. */
+function probablySparse(array: unknown[], length: number): boolean {
+  const has = (e: number) => Object.prototype.hasOwnProperty.call(array, e);
+  return !has(0) || !has(length - 1) || !has(length >>> 1) || !has(length >>> 2) || !has(length - (length >>> 2));
 }
