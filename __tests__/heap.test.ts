@@ -659,6 +659,12 @@ const captureFailures: CaptureRow[] = [
     path: 'frame main › .next › (closure environment 0) › .it',
     what: /array iterator/,
   },
+  {
+    name: 'eval or the Function constructor (a checkpoint never carries code evaluators)',
+    value: () => ({ tools: { run: eval } }),
+    path: 'frame main › .tools › .run',
+    what: /eval .*never saved/,
+  },
 ];
 
 describe('capture failures name the path and the remedy', () => {
@@ -674,7 +680,7 @@ describe('capture failures name the path and the remedy', () => {
     expect(capture.path).toBe(row.path);
     expect(capture.message).toMatch(row.what);
     expect(capture.message).toContain(row.path);
-    expect(capture.remedy).toMatch(/plugin|transient/);
+    expect(capture.remedy).toMatch(/transient/);
   });
 
   test('labels start a path at the nearest labelled container', () => {
@@ -803,6 +809,11 @@ const refusals: RefusalRow[] = [
       w.u8(Kind.builtin); w.varint(0);
     }, ['Object', 'polluted']),
     error: RestoreError, message: /only a program function's prototype/,
+  },
+  {
+    name: 'a built-in path to eval (a checkpoint never hands out code evaluators)',
+    input: () => stream(1, (w) => { root0(w); w.u8(Kind.builtin); w.varint(0); }, ['eval']),
+    error: RestoreError, message: /built-in eval does not exist/,
   },
   {
     name: 'a function the program does not have',

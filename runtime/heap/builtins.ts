@@ -52,6 +52,20 @@ function intrinsics(): [string, unknown][] {
 }
 
 const WELL_KNOWN_SYMBOLS = wellKnownSymbols();
+
+/**
+ * Built-ins that turn strings into code. They get no path: a checkpoint can
+ * then never hand the program `eval` or `Function` where it expects data or
+ * one of its own functions (a tampered file could otherwise do so).
+ */
+export const CODE_EVALUATORS: ReadonlySet<object> = (() => {
+  const set = new Set<object>([eval, Function]);
+  for (const sample of [function* () {}, async function () {}, async function* () {}]) {
+    const ctor = Object.getPrototypeOf(sample)?.constructor as unknown;
+    if (typeof ctor === 'function') set.add(ctor);
+  }
+  return set;
+})();
 const MAX_DEPTH = 3;
 
 export interface BuiltinTable {
@@ -95,7 +109,7 @@ function walkPath(t: BuiltinTable, path: string): object | undefined {
     if (descriptor === undefined || !('value' in descriptor)) return undefined;
     at = descriptor.value;
   }
-  return isObjectLike(at) ? at : undefined;
+  return isObjectLike(at) && !CODE_EVALUATORS.has(at) ? at : undefined;
 }
 
 function isObjectLike(value: unknown): value is object {
@@ -108,11 +122,14 @@ function buildTable(): BuiltinTable {
   const queue: object[] = [];
   const paths: string[] = [];
   const depths: number[] = [];
+  const seen = new Set<object>();
   const visit = (value: unknown, path: string, depth: number) => {
     if (!isObjectLike(value)) return;
-    if (!byPath.has(path)) byPath.set(path, value);
-    if (pathOf.has(value)) return;
-    pathOf.set(value, path);
+    const evaluator = CODE_EVALUATORS.has(value);
+    if (!evaluator && !byPath.has(path)) byPath.set(path, value);
+    if (seen.has(value)) return;
+    seen.add(value);
+    if (!evaluator) pathOf.set(value, path);
     queue.push(value);
     paths.push(path);
     depths.push(depth);

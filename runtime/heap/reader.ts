@@ -215,7 +215,7 @@ class HeapReader {
       case Kind.builtin: {
         const path = this.strings[r.varint()]!;
         const value = builtinByPath(path);
-        if (value === undefined) this.fail(`built-in ${path} does not exist on this platform`, i);
+        if (value === undefined) this.fail(`built-in ${path} does not exist on this platform (or is a code evaluator such as eval, which is never restored)`, i);
         return value;
       }
       case Kind.prototypeOf: {

@@ -10,7 +10,7 @@
 //                                       nodes[1] = object {x: 1, y: 2}
 
 import { CLOSURE } from '../functions.js';
-import { builtinPath, prepareBuiltins, wellKnownSymbolName } from './builtins.js';
+import { builtinPath, CODE_EVALUATORS, prepareBuiltins, wellKnownSymbolName } from './builtins.js';
 import { boxedPrimitive, Classifier } from './classify.js';
 import { CaptureError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
@@ -164,6 +164,9 @@ class HeapWriter implements Trail {
       if (fns.staticId(value) !== undefined) return this.ownPrototype(value, Kind.staticFunction);
       if (fns.closureOf(value) !== undefined) return this.ownPrototype(value, Kind.closure);
       if (builtinPath(value) !== undefined) return Kind.builtin;
+      if (CODE_EVALUATORS.has(value)) {
+        return this.fail(`${value.name || 'a code evaluator'} (eval and the Function constructors are never saved in a checkpoint)`, parent, via, value, 'do not keep a reference to it in program state, or wrap it with transient()');
+      }
       const name = value.name ? `function ${value.name}` : 'an anonymous function';
       return this.fail(`${name} (not in the program's function table: defined in uninstrumented code, bound, or native)`, parent, via, value);
     }
