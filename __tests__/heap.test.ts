@@ -475,6 +475,7 @@ const roundtrips: Row[] = [
       f64.set([1.5, -0, NaN]);
       i16.set([-1, 2, -3, 4]);
       view.setUint32(0, 0xdeadbeef, true);
+      (f64 as any).label = 'weights';
       const big = new BigInt64Array([-(2n ** 63n), 2n ** 63n - 1n]);
       const all = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigUint64Array]
         .map((C: any) => new C(C === BigUint64Array ? [1n, 2n] : [1, 2, 255]));
@@ -487,6 +488,7 @@ const roundtrips: Row[] = [
       expect(r.f64.byteOffset).toBe(8);
       expect(r.f64.length).toBe(3);
       expect(Object.is(r.f64[1], -0)).toBe(true);
+      expect(r.f64.label).toBe('weights');
       expect(r.f64[2]).toBeNaN();
       expect([...r.i16]).toEqual([-1, 2, -3, 4]);
       expect(r.view.byteOffset).toBe(48);

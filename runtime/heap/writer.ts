@@ -505,9 +505,9 @@ class HeapWriter implements Trail {
     out.varint(length);
     if (HOST_BIG_ENDIAN) this.noteView(buffer, type, byteOffset, length);
     let keys: (string | symbol)[];
-    if (length <= SMALL_TYPED_ARRAY) {
-      keys = Reflect.ownKeys(view).filter((key) => typeof key !== 'string' || !INDEX_KEY.test(key));
-    } else keys = Object.getOwnPropertySymbols(view);
+    // own keys list the `length` element indices first
+    if (length <= SMALL_TYPED_ARRAY) keys = Reflect.ownKeys(view).slice(length);
+    else keys = Object.getOwnPropertySymbols(view);
     this.props(view, i, keys);
   }
 
