@@ -691,6 +691,16 @@ describe('capture failures name the path and the remedy', () => {
     expect(() => writeHeap({ frames: [locals] }, { functions: programTable(), labels })).toThrow(/frame main › local › \.server › \.cb/);
   });
 
+  test('edge labels name slots: frame main › local server › ._handle', () => {
+    const values = [1, { _handle: { poll: () => 0 } }];
+    const ctx: HeapContext = {
+      functions: programTable(),
+      labels: new Map([[values, 'frame main']]),
+      edgeLabel: (container, key) => (container === values && typeof key === 'number' ? `local ${['count', 'server'][key]}` : undefined),
+    };
+    expect(() => writeHeap({ stack: [{ values }] }, ctx)).toThrow(/at frame main › local server › \._handle › \.poll:/);
+  });
+
   test('warnings name the path of what was saved with a loss', () => {
     const image = writeHeap({ seen: new WeakSet() }, { functions: programTable() }, 'state');
     expect(image.warnings).toEqual([expect.stringContaining('state › .seen')]);

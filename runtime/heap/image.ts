@@ -25,4 +25,10 @@ export interface HeapContext {
    * a capture path starts at the nearest labelled object instead of the root.
    */
   labels?: { get(container: object): string | undefined };
+  /**
+   * Optional names for edges in capture paths: given a container and the key
+   * (or array index) a value is held under, return e.g. "local server" to
+   * show instead of `[3]`. Only called when an error path is built.
+   */
+  edgeLabel?(container: object, key: string | symbol | number): string | undefined;
 }

@@ -29,6 +29,7 @@ export interface Trail {
   parentOf(node: number): number;
   values: unknown[];
   labels?: { get(container: object): string | undefined } | undefined;
+  edgeLabel?: ((container: object, key: string | symbol | number) => string | undefined) | undefined;
   /** a closure's environments, for naming `(closure environment n)` edges */
   closureEnvs(fn: Function): readonly unknown[] | undefined;
 }
@@ -84,7 +85,13 @@ function findEntry(container: unknown, child: unknown, via: number): string {
   return found || (via === Edge.setMember ? '[member]' : via === Edge.mapKey ? '[key]' : '.get(…)');
 }
 
-function edgeText(via: Via, container: unknown, child: unknown): string {
+function edgeText(via: Via, container: unknown, child: unknown, trail?: Trail): string {
+  if (trail?.edgeLabel !== undefined && typeof container === 'object' && container !== null
+    && (typeof via === 'string' || typeof via === 'symbol' || (typeof via === 'number' && via >= 0))) {
+    const key = typeof via === 'string' && INDEX.test(via) ? Number(via) : via as string | symbol | number;
+    const label = trail.edgeLabel(container, key);
+    if (label !== undefined) return label;
+  }
   if (typeof via === 'string' || typeof via === 'symbol') return keyText(via);
   if (via instanceof AccessorEdge) return `${keyText(via.key)} (${via.which}ter)`;
   if (via >= 0) return `[${via}]`;
@@ -155,7 +162,7 @@ function findEdge(trail: Trail, container: unknown, child: unknown): Via | undef
  */
 export function pathTo(trail: Trail, node: number, via?: Via, child?: unknown): string {
   const segments: string[] = [];
-  if (via !== undefined && node >= 0) segments.push(edgeText(via, trail.values[node], child));
+  if (via !== undefined && node >= 0) segments.push(edgeText(via, trail.values[node], child, trail));
   let label = trail.rootLabel;
   for (let at = node; at >= 0; at = trail.parentOf(at)) {
     const value = trail.values[at];
@@ -168,7 +175,7 @@ export function pathTo(trail: Trail, node: number, via?: Via, child?: unknown): 
     if (parent < 0) break;
     const container = trail.values[parent];
     const edge = findEdge(trail, container, value);
-    segments.push(edge === undefined ? '(…)' : edgeText(edge, container, value));
+    segments.push(edge === undefined ? '(…)' : edgeText(edge, container, value, trail));
   }
   segments.push(label);
   return segments.reverse().join(' › ');

@@ -49,9 +49,11 @@ class HeapWriter implements Trail {
   /** F.prototype objects met through F (generator functions' have no `constructor`). */
   private readonly protoOwners = new Map<object, Function>();
   readonly labels: HeapContext['labels'];
+  readonly edgeLabel: HeapContext['edgeLabel'];
 
   constructor(private readonly ctx: HeapContext, readonly rootLabel: string) {
     this.labels = ctx.labels;
+    this.edgeLabel = ctx.edgeLabel?.bind(ctx);
   }
 
   write(root: unknown): HeapImage {
