@@ -521,6 +521,14 @@ const roundtrips: Row[] = [
     },
   },
   {
+    name: 'a Node Buffer is a Uint8Array with the Buffer prototype',
+    value: () => ({ buf: Buffer.from('hi') }),
+    check: (r) => {
+      expect(Buffer.isBuffer(r.buf)).toBe(true);
+      expect(r.buf.toString()).toBe('hi');
+    },
+  },
+  {
     name: 'built-in functions and objects by their well-known path',
     value: () => ({
       max: Math.max, stringify: JSON.stringify, log: console.log, push: Array.prototype.push,
@@ -660,6 +668,12 @@ const captureFailures: CaptureRow[] = [
     value: () => ({ next: makeCounter({ it: [1][Symbol.iterator]() } as any) }),
     path: 'frame main › .next › (closure environment 0) › .it',
     what: /array iterator/,
+  },
+  {
+    name: 'an instance of a platform class (URL keeps its state in internal slots)',
+    value: () => ({ link: new URL('https://example.com/') }),
+    path: 'frame main › .link',
+    what: /platform class URL/,
   },
   {
     name: 'eval or the Function constructor (a checkpoint never carries code evaluators)',

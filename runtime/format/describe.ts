@@ -81,8 +81,12 @@ export function describeHeap(image: HeapImage): HeapDescription {
     add(typeOf(node), sizes[i]! + blob);
   });
   let chars = 0;
-  for (const s of image.strings) chars += s.length;
-  byType.string = { count: image.strings.length, bytes: chars };
+  let utf8 = 0;
+  for (const s of image.strings) {
+    chars += s.length;
+    utf8 += utf8Length(s);
+  }
+  byType.string = { count: image.strings.length, bytes: utf8 };
 
   const renderValue = (value: NodeValue): string => {
     if (isRef(value)) return brief(value.ref);
@@ -176,4 +180,19 @@ function literal(value: Exclude<NodeValue, object> | null): string {
     case 'number': return Object.is(value, -0) ? '-0' : String(value);
     default: return String(value);
   }
+}
+
+/** UTF-8 bytes of a string (lone surrogates count as the 3 bytes of U+FFFD). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }

@@ -20,7 +20,14 @@ const ROOT_NAMES = [
   'unescape', 'eval', 'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval',
   'queueMicrotask', 'structuredClone', 'TextEncoder', 'TextDecoder', 'URL', 'URLSearchParams',
   'AbortController', 'AbortSignal', 'Event', 'EventTarget', 'atob', 'btoa', 'performance',
+  // platform globals: present on some hosts only (see FALLBACKS)
+  'Buffer',
 ];
+
+/** What a platform-only built-in becomes on a host that lacks it. */
+const FALLBACKS: Record<string, string> = {
+  'Buffer.prototype': 'Uint8Array.prototype',
+};
 
 /** Intrinsics with no global name, reachable only through [[Prototype]] links. */
 function intrinsics(): [string, unknown][] {
@@ -91,7 +98,9 @@ export function builtinPath(value: object): string | undefined {
  */
 export function builtinByPath(path: string): object | undefined {
   const t = table ?? prepareBuiltins();
-  return t.byPath.get(path) ?? walkPath(t, path);
+  const found = t.byPath.get(path) ?? walkPath(t, path);
+  if (found !== undefined || !Object.prototype.hasOwnProperty.call(FALLBACKS, path)) return found;
+  return builtinByPath(FALLBACKS[path]!);
 }
 
 const PATH = /^(%?[A-Za-z_$][\w$]*%?)((?:\.[A-Za-z_$][\w$]*|\[Symbol\.[A-Za-z]+\])*)$/;

@@ -5,6 +5,7 @@
 // prototype on the object's chain, cached per prototype for the capture.
 
 import { Kind } from './layout.js';
+import { builtinPath } from './builtins.js';
 import { hasBrand, intrinsic } from './intrinsics.js';
 
 /** A node kind, or (string) why objects with this prototype chain cannot be saved. */
@@ -110,13 +111,29 @@ export class Classifier {
   }
 }
 
+/** Built-in prototypes that plain objects may inherit from: they carry no hidden state. */
+const PLAIN_BUILTIN_PROTOS = new Set<object>([Function.prototype]);
+for (const p of [tryProto(() => proto([][Symbol.iterator]())!), tryProto(() => proto((async function* () {})())!)]) {
+  if (p !== undefined) PLAIN_BUILTIN_PROTOS.add(p);
+}
+
 function chainKind(start: object | null): Classification {
   // An object whose own prototype is %GeneratorPrototype% is some generator
   // function's `.prototype`, not a generator object: a plain object.
   if (start !== null && GENERATOR_PROTOS.has(start)) return Kind.object;
+  // the first built-in class met on the way up (URL, TextEncoder, EventTarget, ...)
+  let platformClass: string | undefined;
   for (let p = start, depth = 0; p !== null && depth < 10000; p = proto(p), depth++) {
     const kind = KNOWN.get(p);
-    if (kind !== undefined) return kind;
+    if (kind !== undefined) return kind === Kind.object && platformClass !== undefined ? platformInstance(platformClass) : kind;
+    if (platformClass === undefined && !PLAIN_BUILTIN_PROTOS.has(p)) {
+      const path = builtinPath(p);
+      if (path !== undefined && path.endsWith('.prototype')) platformClass = path.slice(0, -'.prototype'.length);
+    }
   }
-  return Kind.object;
+  return platformClass !== undefined ? platformInstance(platformClass) : Kind.object;
+}
+
+function platformInstance(name: string): string {
+  return `an instance of the platform class ${name} (its state lives in internal slots that JavaScript cannot read)`;
 }
