@@ -592,6 +592,19 @@ const roundtrips: Row[] = [
     },
   },
   {
+    name: 'an environment whose prototype is its own closure class\'s prototype (a cycle broken at the prototype)',
+    value: () => {
+      const env: any = { label: 'env' };
+      const Local = makeLocalClass(env) as any;
+      Object.setPrototypeOf(env, Local.prototype);
+      return { env, Local };
+    },
+    check: (r) => {
+      expect(Object.getPrototypeOf(r.env)).toBe(r.Local.prototype);
+      expect(r.env.describe()).toBe('env');
+    },
+  },
+  {
     name: 'a 1,000,000-long linked list (no recursion in writer or reader)',
     value: () => {
       let head: { value: number; next: unknown } | null = null;

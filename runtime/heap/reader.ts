@@ -35,6 +35,8 @@ const NEW = 0;
 const PENDING = 1;
 const DONE = 2;
 const HOLE = Symbol('hole');
+/** missingDependency's answer when a hard dependency is already on the stack */
+const CYCLE = -2;
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 
 /** Keys that plain assignment would not simply define on an object with this prototype. */
@@ -125,6 +127,10 @@ class HeapReader {
     while (stack.length > 0) {
       const i = stack[stack.length - 1]!;
       const dep = this.missingDependency(i);
+      if (dep === CYCLE) {
+        this.breakCycle(i);
+        continue;
+      }
       if (dep >= 0) {
         state[dep] = PENDING;
         stack.push(dep);
@@ -153,7 +159,7 @@ class HeapReader {
         const envs = r.varint();
         for (let e = 0; e < envs; e++) {
           const dep = this.hard(this.refIndex(), i, 'a closure environment');
-          if (dep >= 0) return dep;
+          if (dep !== -1) return dep;
         }
         return -1;
       }
@@ -174,10 +180,50 @@ class HeapReader {
     return -1;
   }
 
+  private cycle = { at: -1, what: '' };
+
+  /** A dependency that cannot be set later: NEW → its index, DONE → -1, PENDING → CYCLE. */
   private hard(dep: number, i: number, what: string): number {
     if (dep < 0 || this.state[dep] === DONE) return -1;
-    if (this.state[dep] === PENDING) this.fail(`${what} (node ${dep}) depends back on this node: an allocation cycle`, i);
+    if (this.state[dep] === PENDING) {
+      this.cycle = { at: dep, what };
+      void i;
+      return CYCLE;
+    }
     return dep;
+  }
+
+  /**
+   * Node i waits, through hard dependencies, on a node already on the stack.
+   * The loop is only breakable at a prototype edge (an object can get its
+   * prototype after it exists): the frame nearest the top that waits on its
+   * prototype gives it up (set during fill), and the frames above it start over.
+   */
+  private breakCycle(i: number): void {
+    const stack = this.stack;
+    const from = stack.lastIndexOf(this.cycle.at);
+    for (let k = stack.length - 2; k >= from; k--) {
+      const frame = stack[k]!;
+      if (this.lateProto[frame] === 0 && this.protoIndex(frame) === stack[k + 1]) {
+        this.lateProto[frame] = 1;
+        for (let above = k + 1; above < stack.length; above++) this.state[stack[above]!] = NEW;
+        stack.length = k + 1;
+        return;
+      }
+    }
+    this.fail(`${this.cycle.what} (node ${this.cycle.at}) depends back on this node: an allocation cycle`, i);
+  }
+
+  /** The node index of node i's prototype, or -1 (kinds without one, or a null prototype). */
+  private protoIndex(i: number): number {
+    const kind = this.scan.kinds[i]!;
+    if (kind < Kind.object || kind > Kind.dataview) return -1;
+    const r = this.r;
+    const saved = r.pos;
+    r.pos = this.scan.headers[i]!;
+    const index = this.refIndex();
+    r.pos = saved;
+    return index;
   }
 
   private proto(i: number): object | null {
