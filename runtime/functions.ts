@@ -36,6 +36,26 @@ class Table implements FunctionTable {
     this.fnsById.set(id, fn);
   }
 
+  /**
+   * Every function a class definition made (methods, accessors, statics) by
+   * key, so a class's prototype can be saved by reference to its own members.
+   */
+  registerClassMembers(id: string, C: Function): void {
+    this.registerStatic(id, C);
+    const walk = (holder: object, where: string) => {
+      for (const key of Reflect.ownKeys(holder)) {
+        if (where === 'static' && (key === 'prototype' || key === 'length' || key === 'name')) continue;
+        const d = Object.getOwnPropertyDescriptor(holder, key)!;
+        const name = typeof key === 'symbol' ? `[${key.description ?? ''}]` : key;
+        if (typeof d.value === 'function' && key !== 'constructor') this.registerStatic(`${id}#${where}.${name}`, d.value);
+        if (d.get) this.registerStatic(`${id}#${where}.get ${name}`, d.get);
+        if (d.set) this.registerStatic(`${id}#${where}.set ${name}`, d.set);
+      }
+    };
+    walk(C.prototype, 'proto');
+    walk(C, 'static');
+  }
+
   registerFactory(id: string, factory: Factory): void {
     this.factories.set(id, factory);
   }

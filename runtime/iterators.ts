@@ -68,5 +68,5 @@ export function forInKeys(o: unknown): string[] {
   return out;
 }
 
-functions.registerStatic('introspect:ArrayIter', ArrayIter);
-functions.registerStatic('introspect:LiveIter', LiveIter);
+functions.registerClassMembers('introspect:ArrayIter', ArrayIter);
+functions.registerClassMembers('introspect:LiveIter', LiveIter);

@@ -205,6 +205,14 @@ export class Runtime {
       }
       list[i].done = true;
     }
+    // A checkpoint still due (deferred with no safe point after it): take it
+    // at the end, with an empty stack; restarting it finishes at once.
+    if (this.started && (this.requested || this.pointsReached() >= this.target)) {
+      this.requested = false;
+      this.target = Infinity;
+      this.bodyIndex = list.length;
+      this.onCaptured([]);
+    }
   }
 
   private onCaptured(frames: Frame[]): void {
@@ -271,6 +279,7 @@ export class Runtime {
       const d = Object.getOwnPropertyDescriptor(holder, key);
       if (d && typeof d.value === 'function') functions.registerStatic(mid, d.value);
     }
+    functions.registerClassMembers(id, C);
   }
 
   /** End of a no-save region around one call in generator/async code. */

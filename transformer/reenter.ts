@@ -336,12 +336,12 @@ export class Reenter {
     const sw = this.local('sw');
     const ci = this.local('ci');
     const defaultIndex = clauses.findIndex(({ c }) => ts.isDefaultClause(c));
-    let match: ts.Expression = f.createNumericLiteral(defaultIndex);
+    let match: ts.Expression = num(f, defaultIndex);
     for (let i = clauses.length - 1; i >= 0; i--) {
       const c = clauses[i].c;
       if (ts.isCaseClause(c)) match = f.createConditionalExpression(f.createStrictEquality(sw, c.expression), undefined, f.createNumericLiteral(i), undefined, match);
     }
-    let route: ts.Expression = f.createNumericLiteral(-1);
+    let route: ts.Expression = num(f, -1);
     for (let i = clauses.length - 1; i >= 0; i--) {
       if (clauses[i].lo === NONE) continue;
       route = f.createConditionalExpression(f.createLessThanEquals(this.r, f.createNumericLiteral(clauses[i].hi)), undefined, f.createNumericLiteral(i), undefined, route);
@@ -372,6 +372,10 @@ export class Reenter {
 }
 
 // ---- helpers ------------------------------------------------------------------------------
+
+function num(f: ts.NodeFactory, n: number): ts.Expression {
+  return n < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-n)) : f.createNumericLiteral(n);
+}
 
 function callOf(s: ts.Statement): ts.Expression | undefined {
   let e = (s as ts.ExpressionStatement).expression;

@@ -40,6 +40,8 @@ interface FnState {
   envUses: Set<string>;
   kind: FunctionKind | 'uninstrumented';
   params: Set<string>;
+  /** In constructors: the local holding `this`. */
+  thisLocal?: string;
 }
 
 export interface LoweredModule {
@@ -393,11 +395,13 @@ export class ScopeLowering {
     this.ctx.plans.push(plan);
     this.path.push(name);
     const st = this.enter(scope, kind, plan);
+    if (kind === 'ctor' || kind === 'derived-ctor') {
+      const tb = scope.bindings.get('this');
+      plan.thisLocal = tb && !tb.captured ? st.local.get(tb)! : this.addLocal(this.ctx.names.fresh('this'));
+      st.thisLocal = plan.thisLocal;
+    }
     const { params, prologue } = this.lowerParams(node, scope);
     const statements = node.body && ts.isBlock(node.body) ? this.block(node.body.statements, scope, true) : node.body ? [f.createReturnStatement(this.expr(node.body as ts.Expression))] : [];
-    const thisBinding = scope.bindings.get('this');
-    if ((kind === 'ctor' || kind === 'derived-ctor') && thisBinding && !thisBinding.captured) plan.thisLocal = st.local.get(thisBinding);
-    if ((kind === 'ctor' || kind === 'derived-ctor') && !plan.thisLocal) plan.thisLocal = this.addLocal(this.ctx.names.fresh('this'));
     const ntBinding = scope.bindings.get('new.target');
     if (kind === 'ctor' || kind === 'derived-ctor') plan.newTargetLocal = ntBinding && !ntBinding.captured ? st.local.get(ntBinding) : undefined;
     const inits = this.envInits(scope, false);
@@ -529,13 +533,13 @@ export class ScopeLowering {
     const isGen = !!(node as ts.FunctionExpression).asteriskToken;
     const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
     if (isGen || isAsync || usesSuper(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) {
-      return this.lowerUninstrumented(node) as ts.Expression;
+      return asExpression(f, this.lowerUninstrumented(node));
     }
     const name = node.name && ts.isIdentifier(node.name) ? ts.idText(node.name) : inferredName || (ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>');
     const id = this.uniqueId(name);
     const self = f.createIdentifier(this.ctx.names.fixed('self'));
     const kind: FunctionKind = ts.isArrowFunction(node) ? 'arrow' : 'plain';
-    const lowered = this.lowerFunction(node, kind, id, name, self);
+    const lowered = asExpression(f, this.lowerFunction(node, kind, id, name, self));
     const st = this.lastLowered!;
     const envs = [...st.envUses].sort();
     // Propagate to the enclosing function: it must have these envs in reach too.
@@ -543,7 +547,7 @@ export class ScopeLowering {
     const factoryName = this.ctx.names.fresh('mk');
     const key = inferredName;
     const holder = ts.isMethodDeclaration(node)
-      ? f.createObjectLiteralExpression([lowered as ts.MethodDeclaration])
+      ? f.createObjectLiteralExpression([lowered as unknown as ts.MethodDeclaration])
       : f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(key), lowered as ts.Expression)]);
     const made = f.createElementAccessExpression(f.createParenthesizedExpression(holder), f.createStringLiteral(ts.isMethodDeclaration(node) ? (node.name as ts.Identifier).text : key));
     const tag = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(self, f.createIdentifier(this.ctx.names.fixed('CL'))), f.createArrayLiteralExpression([f.createStringLiteral(id), ...envs.map((e) => f.createIdentifier(e))])));
@@ -744,6 +748,14 @@ export class ScopeLowering {
       return f.createPropertyAssignment(ts.idText(node.name), init);
     }
     if (ts.isVariableDeclaration(node)) throw new Error('internal: declaration in expression');
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.SuperKeyword && this.fn.kind === 'derived-ctor' && this.fn.thisLocal) {
+      // `super(…)` in a derived constructor also sets our `this` local (and its env copy).
+      const call = ts.visitEachChild(node, this.visitor, undefined as unknown as ts.TransformationContext);
+      let e: ts.Expression = f.createAssignment(f.createIdentifier(this.fn.thisLocal), call);
+      const tb = this.fn.scope.bindings.get('this');
+      if (tb?.captured) e = f.createAssignment(this.access(tb), e);
+      return f.createParenthesizedExpression(e);
+    }
     if (ts.isMethodDeclaration(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) {
       // An object-literal method: made by a factory, kept a method (no [[Construct]]).
       return f.createPropertyAssignment(f.createStringLiteral(node.name.text), this.nestedFunction(node, node.name.text));
@@ -818,6 +830,12 @@ function usesSuper(node: ts.Node): boolean {
   };
   visit(node);
   return found;
+}
+
+/** A function declaration moved into an expression position becomes a function expression. */
+function asExpression(f: ts.NodeFactory, node: ts.Node): ts.Expression {
+  if (!ts.isFunctionDeclaration(node)) return node as ts.Expression;
+  return f.createFunctionExpression(ts.getModifiers(node)?.filter((m) => m.kind === ts.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined, node.asteriskToken, node.name, undefined, node.parameters, undefined, node.body!);
 }
 
 function inferName(node: ts.Node): string {
