@@ -2,7 +2,7 @@
 // program's function table; guarantees that it never runs code from the image
 // (no eval, no Function; the only code called is the program's own closure
 // factories and built-in constructors), never assigns `__proto__` or through
-// an inherited setter, and rejects anything malformed with a RestoreError
+// an inherited setter (assign.ts), and rejects anything malformed with a RestoreError
 // naming the node. Three passes, none recursive:
 //   1. scan      (scan.ts)  validate every byte, note where each node starts
 //   2. allocate  create every object, each after the nodes it cannot exist
@@ -16,6 +16,7 @@ import { RestoreError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
 import { HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
 import { Flag, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { AssignRules } from './assign.js';
 import { scanHeap, type Scan } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
 
@@ -37,13 +38,7 @@ const DONE = 2;
 const HOLE = Symbol('hole');
 /** missingDependency's answer when a hard dependency is already on the stack */
 const CYCLE = -2;
-const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 
-/** Keys that plain assignment would not simply define on an object with this prototype. */
-interface AssignRule {
-  unsafe: Set<string>;
-  indexesUnsafe: boolean;
-}
 
 class HeapReader {
   private readonly r: ByteReader;
@@ -53,7 +48,7 @@ class HeapReader {
   /** 1 when a node's prototype was part of an allocation cycle: set during fill */
   private readonly lateProto: Uint8Array;
   private readonly stack: number[] = [];
-  private readonly rules = new Map<object | null, AssignRule>();
+  private readonly rules = new AssignRules();
 
   constructor(private readonly image: HeapImage, private readonly scan: Scan, private readonly ctx: HeapContext) {
     this.r = new ByteReader(image.nodes);
@@ -158,13 +153,13 @@ class HeapReader {
         r.varint();
         const envs = r.varint();
         for (let e = 0; e < envs; e++) {
-          const dep = this.hard(this.refIndex(), i, 'a closure environment');
+          const dep = this.hard(this.refIndex(), 'a closure environment');
           if (dep !== -1) return dep;
         }
         return -1;
       }
       case Kind.prototypeOf:
-        return this.hard(this.refIndex(), i, 'the function of a prototype');
+        return this.hard(this.refIndex(), 'the function of a prototype');
     }
     const proto = this.refIndex();
     if (proto >= 0 && this.state[proto] !== DONE && this.lateProto[i] === 0) {
@@ -173,21 +168,20 @@ class HeapReader {
     }
     if (kind === Kind.typedarray) {
       r.u8();
-      return this.hard(this.refIndex(), i, 'the buffer of a typed array');
+      return this.hard(this.refIndex(), 'the buffer of a typed array');
     }
-    if (kind === Kind.dataview) return this.hard(this.refIndex(), i, 'the buffer of a DataView');
-    if (kind === Kind.boxed) return this.hard(this.refIndex(), i, 'a boxed symbol');
+    if (kind === Kind.dataview) return this.hard(this.refIndex(), 'the buffer of a DataView');
+    if (kind === Kind.boxed) return this.hard(this.refIndex(), 'a boxed symbol');
     return -1;
   }
 
   private cycle = { at: -1, what: '' };
 
   /** A dependency that cannot be set later: NEW → its index, DONE → -1, PENDING → CYCLE. */
-  private hard(dep: number, i: number, what: string): number {
+  private hard(dep: number, what: string): number {
     if (dep < 0 || this.state[dep] === DONE) return -1;
     if (this.state[dep] === PENDING) {
       this.cycle = { at: dep, what };
-      void i;
       return CYCLE;
     }
     return dep;
@@ -440,7 +434,7 @@ class HeapReader {
     const r = this.r;
     const length = r.varint();
     const dense = r.varint();
-    const assign = !this.rule(Object.getPrototypeOf(array)).indexesUnsafe;
+    const assign = !this.rules.of(Object.getPrototypeOf(array)).indexesUnsafe;
     for (let e = 0; e < dense; e++) {
       const element = this.value();
       if (element === HOLE) continue;
@@ -460,7 +454,7 @@ class HeapReader {
     const r = this.r;
     const integrity = r.u8();
     const count = r.varint();
-    const unsafe = assign ? this.rule(Object.getPrototypeOf(target)).unsafe : undefined;
+    const unsafe = assign ? this.rules.of(Object.getPrototypeOf(target)).unsafe : undefined;
     // usually only `__proto__` is intercepted: compare instead of a Set lookup
     const onlyProto = unsafe !== undefined && unsafe.size === 1;
     for (let p = 0; p < count; p++) {
@@ -497,36 +491,5 @@ class HeapReader {
     if (integrity === Integrity.preventExtensions) Object.preventExtensions(target);
     else if (integrity === Integrity.sealed) Object.seal(target);
     else if (integrity === Integrity.frozen) Object.freeze(target);
-  }
-
-  /** Which keys an inherited setter or read-only property would intercept. */
-  private lastRuleProto: object | null | undefined = undefined;
-  private lastRule: AssignRule | undefined;
-
-  private rule(proto: object | null): AssignRule {
-    if (proto === this.lastRuleProto && this.lastRule !== undefined) return this.lastRule;
-    let rule = this.rules.get(proto);
-    if (rule === undefined) {
-      rule = this.computeRule(proto);
-      this.rules.set(proto, rule);
-    }
-    this.lastRuleProto = proto;
-    this.lastRule = rule;
-    return rule;
-  }
-
-  private computeRule(proto: object | null): AssignRule {
-    const unsafe = new Set<string>(['__proto__']);
-    let indexesUnsafe = false;
-    for (let p = proto, depth = 0; p !== null && depth < 10000; p = Object.getPrototypeOf(p), depth++) {
-      for (const key of Object.getOwnPropertyNames(p)) {
-        const d = Object.getOwnPropertyDescriptor(p, key)!;
-        if (!('value' in d) || !d.writable) {
-          unsafe.add(key);
-          if (INDEX_KEY.test(key)) indexesUnsafe = true;
-        }
-      }
-    }
-    return { unsafe, indexesUnsafe };
   }
 }

@@ -15,7 +15,7 @@ import { boxedPrimitive, Classifier } from './classify.js';
 import { CaptureError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
 import { call, HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
-import { Flag, Integrity, Kind, PLAIN_PROPERTY, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { Flag, Integrity, Kind, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AccessorEdge, Edge, pathTo, type Trail, type Via } from './path.js';
 import { ByteWriter, zigzag } from './stream.js';
 import { swapViews, type BufferViews } from './byteorder.js';
