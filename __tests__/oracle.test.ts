@@ -7,9 +7,17 @@ import { fixtureNames, loadFixture } from './harness/fixtures.js';
 import { checkFixture, configFor, formatReport } from './harness/oracle.js';
 import { killAll } from './harness/process.js';
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './harness/paths.js';
+
 const only = (process.env.INTROSPECT_FIXTURES ?? '').split(',').filter(Boolean);
-const names = fixtureNames().filter((n) => only.length === 0 || only.includes(n));
 const full = process.env.INTROSPECT_FULL === '1' || process.env.INTROSPECT_FULL === 'true';
+// Fixtures that do not pass yet are listed with their reason; the default run skips them.
+const knownFailing = JSON.parse(readFileSync(join(repoRoot, 'fixtures/known-failing.json'), 'utf8')) as Record<string, string>;
+const runAll = full || process.env.INTROSPECT_ALL === '1' || only.length > 0;
+const names = fixtureNames().filter((n) => (only.length === 0 || only.includes(n)) && (runAll || !(n in knownFailing)));
+const skipped = runAll ? [] : fixtureNames().filter((n) => n in knownFailing);
 const TIMEOUT_MS = (full ? 90 : 15) * 60_000;
 
 afterAll(killAll);
@@ -20,6 +28,8 @@ describe('checkpoint-anywhere oracle', () => {
       expect(only.filter((n) => !names.includes(n))).toEqual([]);
     });
   }
+
+  for (const name of skipped) test.skip(`${name} (known failing: ${knownFailing[name]})`, () => {});
 
   test.each(names)(
     '%s',
