@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countLines, firstDifference, formatDiff, lastLine, parsePointCount, tail } from './harness/compare.js';
-import { fixtureNames, loadFixture, parseSettings } from './harness/fixtures.js';
+import { fixtureNames, loadFixture, loadKnownFailing, parseSettings } from './harness/fixtures.js';
 import { configFor, formatReport, type FixtureReport } from './harness/oracle.js';
 import { cliEntry, fixturesDir, repoRoot } from './harness/paths.js';
 import { pool, runProcess } from './harness/process.js';
@@ -111,6 +111,14 @@ describe('fixture settings', () => {
       expect(existsSync(join(fixturesDir, name, 'main.ts'))).toBe(true);
       expect(f.expected.length).toBeGreaterThan(0);
       expect(f.expected.toString('utf8').endsWith('\n')).toBe(true);
+    }
+  });
+
+  test('known-failing.json names real fixtures, each with a reason', () => {
+    const known = loadKnownFailing();
+    for (const [name, reason] of known) {
+      expect(fixtureNames()).toContain(name);
+      expect(reason.length).toBeGreaterThan(10);
     }
   });
 

@@ -48,7 +48,7 @@ export function clip(s: string, max = 200): string {
 }
 
 /** The last `lines` lines of a text, at most `chars` characters. */
-export function tail(text: string, lines = 15, chars = 2500): string {
+export function tail(text: string, lines = 25, chars = 3000): string {
   const kept = text.replace(/\s+$/, '').split('\n').slice(-lines).join('\n');
   return kept.length > chars ? `…${kept.slice(-chars)}` : kept;
 }

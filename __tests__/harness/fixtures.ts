@@ -66,3 +66,22 @@ export function loadFixture(name: string): Fixture {
   const settings = existsSync(settingsPath) ? parseSettings(readFileSync(settingsPath, 'utf8'), settingsPath) : {};
   return { name, dir, expected: readFileSync(expectedPath), settings };
 }
+
+/**
+ * fixtures/known-failing.json: fixture name -> why the oracle does not pass
+ * it yet. Keys starting with "_" are comments. The default run skips these.
+ */
+export function loadKnownFailing(): Map<string, string> {
+  const path = join(fixturesDir, 'known-failing.json');
+  if (!existsSync(path)) return new Map();
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const known = new Map<string, string>();
+  const names = new Set(fixtureNames());
+  for (const [name, reason] of Object.entries(raw)) {
+    if (name.startsWith('_')) continue;
+    if (!names.has(name)) throw new Error(`${path}: no fixture named ${JSON.stringify(name)}`);
+    if (typeof reason !== 'string' || reason.trim() === '') throw new Error(`${path}: ${name} needs a reason`);
+    known.set(name, reason);
+  }
+  return known;
+}

@@ -238,13 +238,18 @@ function indent(text: string, by = '      '): string {
   return text.replace(/^/gm, by);
 }
 
+/** Quoted output of a subprocess; the bar keeps jest from taking its "at …" lines for our stack. */
+function quoted(text: string): string {
+  return indent(text, '      | ');
+}
+
 export function formatFailure(fixture: string, f: Failure): string {
   const head = `${fixture}${f.k !== undefined ? ` k=${f.k}` : ''}${f.mode ? ` ${f.mode} mode` : ''} [${f.stage}]: ${f.what}`;
   const lines = [head];
   if (f.diff) lines.push(indent(formatDiff(f.diff), '  '));
   if (f.command) lines.push(`  command: ${f.command}`);
-  if (f.checkpointStderrTail) lines.push('  stderr of the checkpointing run:', indent(f.checkpointStderrTail));
-  if (f.stderrTail) lines.push('  stderr tail:', indent(f.stderrTail));
+  if (f.checkpointStderrTail) lines.push('  stderr of the checkpointing run:', quoted(f.checkpointStderrTail));
+  if (f.stderrTail) lines.push('  stderr tail:', quoted(f.stderrTail));
   return lines.join('\n');
 }
 
