@@ -47,7 +47,7 @@ export const checkpointSink: CheckpointSink = {
       points: rt.pointsReached(),
     };
     const labels = new Map<object, string>();
-    for (const fr of frames) labels.set(fr.values, `frame ${describeFn(rt, fr.fn)}`);
+    for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
     for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
     const image = writeHeap(root, { functions, labels }, 'checkpoint');
     const entry = rt.modules.entry!;
@@ -59,7 +59,7 @@ export const checkpointSink: CheckpointSink = {
       plugins: [],
       functions: mods.flatMap((m) => m.functions),
       modules: mods.map((m) => ({ id: m.id, hash: m.hash })),
-      stack: frames.map((fr) => ({ fn: describeFn(rt, fr.fn), pc: fr.pc })),
+      stack: frames.map((fr) => ({ fn: describeFn(fr.fn), pc: fr.pc })),
       points: root.points,
     };
     host.writeFileAtomic(file, encodeCheckpoint(header, image));
@@ -86,8 +86,6 @@ export const checkpointSink: CheckpointSink = {
   },
 };
 
-function describeFn(rt: Runtime, fn: Function): string {
-  const id = functions.staticId(fn) ?? functions.closureOf(fn)?.factory;
-  void rt;
-  return id ?? (fn.name || '<function>');
+function describeFn(fn: Function): string {
+  return functions.staticId(fn) ?? functions.closureOf(fn)?.factory ?? (fn.name || '<function>');
 }

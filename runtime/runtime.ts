@@ -229,7 +229,8 @@ export class Runtime {
 
   // ---- boot ------------------------------------------------------------------------------
 
-  register(record: ModuleRecord): void {
+  /** Each instrumented module registers once as it loads; the first schedules the start. */
+  module(record: ModuleRecord): void {
     this.modules.add(record);
     if (this.modules.list.length === 1) queueMicrotask(() => this.start());
   }
@@ -294,10 +295,6 @@ export class Runtime {
 
   iter = iterate;
   keys = forInKeys;
-
-  module(record: ModuleRecord): void {
-    this.register(record);
-  }
 
   // ---- public API ---------------------------------------------------------------------------
 

@@ -32,17 +32,13 @@ export class Scope {
   readonly bindings = new Map<string, Binding>();
   /** The nearest function (or module) scope: where `var` goes, and whose frame holds these locals. */
   readonly fn: Scope;
-  /** Inside a loop of its own function (so its environment is made afresh per iteration). */
-  readonly inLoop: boolean;
   constructor(
     readonly kind: ScopeKind,
     readonly parent: Scope | undefined,
     readonly node: ts.Node,
     readonly index: number,
-    inLoop: boolean,
   ) {
     this.fn = kind === 'function' || kind === 'module' || parent === undefined ? this : parent.fn;
-    this.inLoop = inLoop;
   }
 
   lookup(name: string): Binding | undefined {
@@ -90,20 +86,18 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
   );
 }
 
-const isLoop = (node: ts.Node) => ts.isIterationStatement(node, false);
-
 export function analyze(sf: ts.SourceFile): Analysis {
   const scopes: Scope[] = [];
   const scopeOf = new Map<ts.Node, Scope>();
   const refs = new Map<ts.Identifier, Binding>();
   const pseudoRefs = new Map<ts.Node, Binding>();
-  const newScope = (kind: ScopeKind, parent: Scope | undefined, node: ts.Node, inLoop: boolean) => {
-    const s = new Scope(kind, parent, node, scopes.length, inLoop);
+  const newScope = (kind: ScopeKind, parent: Scope | undefined, node: ts.Node) => {
+    const s = new Scope(kind, parent, node, scopes.length);
     scopes.push(s);
     scopeOf.set(node, s);
     return s;
   };
-  const module = newScope('module', undefined, sf, false);
+  const module = newScope('module', undefined, sf);
 
   // ---- declarations -------------------------------------------------------
   const declarePattern = (name: ts.BindingName, scope: Scope, kind: BindingKind) => {
@@ -179,7 +173,7 @@ export function analyze(sf: ts.SourceFile): Analysis {
     return false;
   };
 
-  const visit = (node: ts.Node, parent: ts.Node | undefined, scope: Scope, inLoop: boolean): void => {
+  const visit = (node: ts.Node, parent: ts.Node | undefined, scope: Scope): void => {
     if (ts.isIdentifier(node)) {
       if (parent && !isReferencePosition(node, parent)) return;
       if (ts.idText(node) === 'arguments' && !scope.lookup('arguments')) {
@@ -200,91 +194,90 @@ export function analyze(sf: ts.SourceFile): Analysis {
     }
     if (isFunctionLike(node)) {
       // Computed names and decorators belong to the enclosing scope.
-      if (node.name && ts.isComputedPropertyName(node.name)) visit(node.name.expression, node.name, scope, inLoop);
-      const fs = newScope('function', scope, node, false);
+      if (node.name && ts.isComputedPropertyName(node.name)) visit(node.name.expression, node.name, scope);
+      const fs = newScope('function', scope, node);
       if (ts.isFunctionExpression(node) && node.name) refs.set(node.name, fs.declare(ts.idText(node.name), 'self'));
       for (const p of node.parameters) declarePattern(p.name, fs, 'param');
       for (const p of node.parameters) {
         if (!ts.isIdentifier(p.name)) visitPattern(p.name, fs);
-        if (p.initializer) visit(p.initializer, p, fs, false);
+        if (p.initializer) visit(p.initializer, p, fs);
       }
       if (node.body) {
         if (ts.isBlock(node.body)) {
           hoistVars(node.body, fs);
           declareLexical(node.body.statements, fs);
-          for (const st of node.body.statements) visit(st, node.body, fs, false);
-        } else visit(node.body, node, fs, false);
+          for (const st of node.body.statements) visit(st, node.body, fs);
+        } else visit(node.body, node, fs);
       }
       return;
     }
     if (ts.isClassLike(node)) {
-      if (node.heritageClauses) for (const h of node.heritageClauses) for (const t of h.types) visit(t.expression, t, scope, inLoop);
-      const cs = newScope('class', scope, node, inLoop);
+      if (node.heritageClauses) for (const h of node.heritageClauses) for (const t of h.types) visit(t.expression, t, scope);
+      const cs = newScope('class', scope, node);
       if (node.name && ts.isClassExpression(node)) refs.set(node.name, cs.declare(ts.idText(node.name), 'self'));
-      for (const m of node.members) visit(m, node, cs, inLoop);
+      for (const m of node.members) visit(m, node, cs);
       return;
     }
     if (ts.isPropertyDeclaration(node) || ts.isClassStaticBlockDeclaration(node)) {
       // Initializers and static blocks behave like methods: own `this`.
-      if (ts.isPropertyDeclaration(node) && ts.isComputedPropertyName(node.name)) visit(node.name.expression, node.name, scope, inLoop);
-      const fs = newScope('function', scope, node, false);
-      if (ts.isPropertyDeclaration(node) && node.initializer) visit(node.initializer, node, fs, false);
+      if (ts.isPropertyDeclaration(node) && ts.isComputedPropertyName(node.name)) visit(node.name.expression, node.name, scope);
+      const fs = newScope('function', scope, node);
+      if (ts.isPropertyDeclaration(node) && node.initializer) visit(node.initializer, node, fs);
       if (ts.isClassStaticBlockDeclaration(node)) {
         hoistVars(node.body, fs);
         declareLexical(node.body.statements, fs);
-        for (const st of node.body.statements) visit(st, node.body, fs, false);
+        for (const st of node.body.statements) visit(st, node.body, fs);
       }
       return;
     }
     if (ts.isSourceFile(node)) {
       hoistVars(node, module);
       declareLexical(node.statements, module);
-      for (const st of node.statements) visit(st, node, module, false);
+      for (const st of node.statements) visit(st, node, module);
       return;
     }
     if (ts.isBlock(node) || ts.isCaseBlock(node)) {
-      const bs = newScope('block', scope, node, inLoop);
+      const bs = newScope('block', scope, node);
       const statements = ts.isBlock(node) ? node.statements : node.clauses.flatMap((c) => [...c.statements]);
       declareLexical(statements, bs);
-      ts.forEachChild(node, (c) => visit(c, node, bs, inLoop));
+      ts.forEachChild(node, (c) => visit(c, node, bs));
       return;
     }
     if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
-      const ls = newScope('block', scope, node, true);
+      const ls = newScope('block', scope, node);
       const init = node.initializer;
       if (init && ts.isVariableDeclarationList(init) && init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
         for (const d of init.declarations) declarePattern(d.name, ls, init.flags & ts.NodeFlags.Const ? 'const' : 'let');
       }
-      ts.forEachChild(node, (c) => visit(c, node, ls, true));
+      ts.forEachChild(node, (c) => visit(c, node, ls));
       return;
     }
     if (ts.isCatchClause(node)) {
-      const cs = newScope('catch', scope, node, inLoop);
+      const cs = newScope('catch', scope, node);
       if (node.variableDeclaration) declarePattern(node.variableDeclaration.name, cs, 'catch');
       if (node.variableDeclaration && !ts.isIdentifier(node.variableDeclaration.name)) visitPattern(node.variableDeclaration.name, cs);
-      visit(node.block, node, cs, inLoop);
+      visit(node.block, node, cs);
       return;
     }
     if (ts.isVariableDeclaration(node)) {
       if (!ts.isIdentifier(node.name)) visitPattern(node.name, scope);
-      if (node.initializer) visit(node.initializer, node, scope, inLoop);
+      if (node.initializer) visit(node.initializer, node, scope);
       return;
     }
-    const loop = inLoop || isLoop(node);
-    ts.forEachChild(node, (c) => visit(c, node, scope, loop && (c !== (node as any).expression || !ts.isForOfStatement(node))));
+    ts.forEachChild(node, (c) => visit(c, node, scope));
   };
 
   // Default values and computed keys inside a binding pattern are expressions.
   const visitPattern = (pattern: ts.BindingPattern, scope: Scope) => {
     for (const el of pattern.elements) {
       if (ts.isOmittedExpression(el)) continue;
-      if (el.propertyName && ts.isComputedPropertyName(el.propertyName)) visit(el.propertyName.expression, el.propertyName, scope, false);
-      if (el.initializer) visit(el.initializer, el, scope, false);
+      if (el.propertyName && ts.isComputedPropertyName(el.propertyName)) visit(el.propertyName.expression, el.propertyName, scope);
+      if (el.initializer) visit(el.initializer, el, scope);
       if (!ts.isIdentifier(el.name)) visitPattern(el.name, scope);
     }
   };
 
-  visit(sf, undefined, module, false);
+  visit(sf, undefined, module);
   return { scopes, module, scopeOf, refs, pseudoRefs };
 }
 

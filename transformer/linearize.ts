@@ -25,6 +25,8 @@ import type { FileContext, FunctionPlan } from './plan.js';
 
 export interface Linearized {
   body: ts.Statement[];
+  /** Does this node contain a call that may suspend (the same test pass 3 used)? */
+  containsSite(node: ts.Node): boolean;
   /** Call statements: the resume points of callers. */
   calls: Set<ts.Statement>;
   /** Statements that still contain calls pass 3 could not separate. */
@@ -48,7 +50,7 @@ export class Linearizer {
 
   run(body: ts.Statement[]): Linearized {
     const out = this.statements(body);
-    return { body: out, calls: this.calls, opaque: this.opaque };
+    return { body: out, calls: this.calls, opaque: this.opaque, containsSite: (n) => this.containsSite(n) };
   }
 
   // ---- predicates ---------------------------------------------------------------
@@ -59,7 +61,6 @@ export class Linearizer {
     if (!ts.isCallExpression(node)) return false;
     const callee = node.expression;
     if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(this.ctx.names.fixed('mk'))) return false;
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression === this.ctx.rt) return false;
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(this.ctx.rt)) return false;
     return true;
   }
@@ -383,8 +384,6 @@ export class Linearizer {
         const inner = skipParens(callee);
         if (!this.isStable(inner, assigned)) callee = f.createParenthesizedExpression(f.createComma(f.createNumericLiteral(0), this.spill(ts.isCommaListExpression(inner) || ts.isBinaryExpression(inner) ? lastOfComma(inner) : inner, out)));
       }
-    } else if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
-      /* super.m(…): keep */
     }
     const newArgs = this.children(args, out, assigned, true);
     return ts.isNewExpression(e) ? f.updateNewExpression(e, callee, undefined, newArgs) : f.updateCallExpression(e, callee, undefined, newArgs);
@@ -492,9 +491,6 @@ export class Linearizer {
     while (ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base) || ts.isCallExpression(base) || ts.isNonNullExpression(base)) {
       links.unshift(base);
       base = base.expression;
-      if (!ts.isOptionalChain(links[0]) && !(links[0] as ts.PropertyAccessExpression).questionDotToken) {
-        /* part of a chain still */
-      }
     }
     const result = this.temp();
     out.push(f.createExpressionStatement(f.createAssignment(result, this.expr(base, out, assigned))));

@@ -231,7 +231,7 @@ export class Reenter {
     if (ts.isTryStatement(s)) return this.tryUnit(s);
     if (ts.isSwitchStatement(s)) return this.switchUnit(s);
     if (ts.isForInStatement(s) || ts.isForOfStatement(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
-    if (containsCall(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
+    if (this.lin.containsSite(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
     return { out: [s], lo: NONE, hi: NONE };
   }
 
@@ -302,7 +302,7 @@ export class Reenter {
     const fv = this.local('fv');
     const T = f.createIdentifier(this.ctx.names.fresh('T'));
     const jumps: ts.Statement[] = [];
-    const escaped = rewriteEscapes(f, core, T, fk, fv, jumps, this.plan);
+    const escaped = rewriteEscapes(f, core, T, fk, fv, jumps);
     const guardedBody = f.createLabeledStatement(T, f.createBlock([
       f.createIfStatement(f.createLogicalAnd(this.r, f.createGreaterThanEquals(this.r, f.createNumericLiteral(c.lo))), f.createBreakStatement(T)),
       f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(0))),
@@ -349,8 +349,6 @@ export class Reenter {
     const pick = f.createIfStatement(f.createLogicalNot(this.r), f.createBlock([f.createExpressionStatement(f.createAssignment(sw, s.expression)), f.createExpressionStatement(f.createAssignment(ci, match))], true));
     const cases = clauses.map(({ stmts }, i) => f.createCaseClause(f.createNumericLiteral(i), stmts));
     const newSwitch = f.createSwitchStatement(f.createConditionalExpression(this.r, undefined, route, undefined, ci), f.createCaseBlock(cases));
-    const labeled = s; // labels are applied by the enclosing LabeledStatement
-    void labeled;
     return { out: [f.createBlock([pick, newSwitch], true)], lo, hi };
   }
 
@@ -384,28 +382,11 @@ function callOf(s: ts.Statement): ts.Expression | undefined {
   return e;
 }
 
-function containsCall(node: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
-      const callee = (n as ts.CallExpression).expression;
-      const isRuntime = ts.isCallExpression(n) && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && /^\$+R$/.test(ts.idText(callee.expression));
-      const isFactory = ts.isCallExpression(n) && ts.isIdentifier(callee) && /^\$+mk\d+$/.test(ts.idText(callee));
-      if (!isRuntime && !isFactory) found = true;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return found;
-}
-
 /**
  * Inside a try whose finally became plain code: `return e`, and `break`/
  * `continue` that leave the try, record the completion and leave via `break T`.
  */
-function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifier, fk: ts.Identifier, fv: ts.Identifier, jumps: ts.Statement[], plan: FunctionPlan): ts.Statement[] {
-  void plan;
+function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifier, fk: ts.Identifier, fv: ts.Identifier, jumps: ts.Statement[]): ts.Statement[] {
   const innerLabels = new Set<string>();
   const visit = (n: ts.Node, loops: number, switches: number): ts.Node => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return n;

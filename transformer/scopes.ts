@@ -21,8 +21,8 @@
 // identifier that named a captured variable is an env property access.
 
 import ts from 'typescript';
-import type { Analysis, Binding, Scope } from './analyze.js';
-import { isFunctionLike } from './analyze.js';
+import type { Analysis, Binding } from './analyze.js';
+import { isFunctionLike, Scope } from './analyze.js';
 import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
 import { lineOf } from './plan.js';
 
@@ -217,7 +217,7 @@ export class ScopeLowering {
             this.out.state.push(n);
           }
         } else for (const n of names) declareState(n, isVar);
-        body.push(...this.lowerVariableStatement(stmt, false));
+        body.push(...this.lowerVariableStatement(stmt));
         continue;
       }
       if (ts.isExportAssignment(stmt) && !stmt.isExportEquals) {
@@ -234,7 +234,7 @@ export class ScopeLowering {
     bodyPlan.locals = st.locals;
     this.leave(st);
     this.out.bodyPlan = bodyPlan;
-    this.out.body = this.instrument(bodyPlan, [...this.envInits(moduleScope, true), ...body], sf);
+    this.out.body = this.instrument(bodyPlan, body, sf);
     this.ctx.plans.unshift(bodyPlan);
     return this.out;
   }
@@ -336,8 +336,7 @@ export class ScopeLowering {
   private syntheticCtorScope(ctor: ts.ConstructorDeclaration): Scope {
     // The synthesized constructor has no analysed scope: give it an empty one
     // whose only binding is the rest parameter.
-    const { Scope: ScopeClass } = scopeModule;
-    const s = new ScopeClass('function', this.a.module, ctor, this.a.scopes.length, false);
+    const s = new Scope('function', this.a.module, ctor, this.a.scopes.length);
     this.a.scopes.push(s);
     this.a.scopeOf.set(ctor, s);
     const b = s.declare('args', 'param');
@@ -379,7 +378,7 @@ export class ScopeLowering {
   /** An initializer that needed locals (env objects) runs inside an arrow that declares them. */
   private wrapInArrow(st: FnState, init: ts.Expression): ts.Expression {
     const f = this.f;
-    return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([...this.localDecls(st), ...this.envInits(st.scope, false), f.createReturnStatement(init)], true))), undefined, []);
+    return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([...this.localDecls(st), ...this.envInits(st.scope), f.createReturnStatement(init)], true))), undefined, []);
   }
 
   // ---- functions ----------------------------------------------------------------
@@ -404,7 +403,7 @@ export class ScopeLowering {
     const statements = node.body && ts.isBlock(node.body) ? this.block(node.body.statements, scope, true) : node.body ? [f.createReturnStatement(this.expr(node.body as ts.Expression))] : [];
     const ntBinding = scope.bindings.get('new.target');
     if (kind === 'ctor' || kind === 'derived-ctor') plan.newTargetLocal = ntBinding && !ntBinding.captured ? st.local.get(ntBinding) : undefined;
-    const inits = this.envInits(scope, false);
+    const inits = this.envInits(scope);
     plan.params = params.map((p) => ts.idText(p.name as ts.Identifier));
     plan.locals = st.locals.filter((n) => !plan.params.includes(n));
     const body = this.instrument(plan, [...inits, ...prologue, ...statements], node);
@@ -424,7 +423,7 @@ export class ScopeLowering {
     const { params, prologue } = this.lowerParams(node, scope);
     let statements = node.body && ts.isBlock(node.body) ? this.block(node.body.statements, scope, true) : node.body ? [f.createReturnStatement(this.expr(node.body as ts.Expression))] : [];
     st.params = new Set(params.map((p) => ts.idText(p.name as ts.Identifier)));
-    statements = [...this.localDecls(st), ...this.envInits(scope, false), ...prologue, ...statements];
+    statements = [...this.localDecls(st), ...this.envInits(scope), ...prologue, ...statements];
     this.path.pop();
     this.leave(st);
     const isGen = !!(node as ts.FunctionDeclaration).asteriskToken;
@@ -463,12 +462,7 @@ export class ScopeLowering {
         const b = this.a.refs.get(p.name)!;
         name = b && !b.captured ? f.createIdentifier(this.fn.local.get(b) ?? ts.idText(p.name)) : f.createIdentifier(this.ctx.names.fresh('p'));
         if (b && b.captured) prologue.push(f.createExpressionStatement(f.createAssignment(this.access(b), name)));
-      } else {
-        name = f.createIdentifier(this.ctx.names.fresh('p'));
-        if (!this.fn.localNames.has(ts.idText(name))) {
-          /* a parameter, not a local */
-        }
-      }
+      } else name = f.createIdentifier(this.ctx.names.fresh('p'));
       let init: ts.Expression | undefined;
       if (p.initializer) {
         // Defaults run in the body (they may call); keep `= undefined` so `length` is unchanged.
@@ -499,16 +493,11 @@ export class ScopeLowering {
   }
 
   /** Creates the environment objects of `scope` (function-level ones: at entry). */
-  private envInits(scope: Scope, moduleBody: boolean): ts.Statement[] {
+  private envInits(scope: Scope): ts.Statement[] {
+    const captured = scope.capturedBindings;
+    if (scope.kind === 'module' || captured.length === 0) return [];
     const f = this.f;
-    const out: ts.Statement[] = [];
-    const scopes = moduleBody ? (this.scopesByFn.get(scope) ?? []).filter((s) => s.parent === scope && false) : [scope];
-    for (const s of scopes) {
-      const captured = s.capturedBindings;
-      if (s.kind === 'module' || captured.length === 0) continue;
-      out.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.envName(s)), this.envLiteral(captured, s === scope && !moduleBody))));
-    }
-    return out;
+    return [f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.envName(scope)), this.envLiteral(captured, true)))];
   }
 
   private envLiteral(bindings: Binding[], entry: boolean, copyFrom?: string): ts.Expression {
@@ -542,8 +531,6 @@ export class ScopeLowering {
     const lowered = asExpression(f, this.lowerFunction(node, kind, id, name, self));
     const st = this.lastLowered!;
     const envs = [...st.envUses].sort();
-    // Propagate to the enclosing function: it must have these envs in reach too.
-    for (const e of envs) if (!this.fn.localNames.has(e)) this.fn.envUses.add(e);
     const factoryName = this.ctx.names.fresh('mk');
     const key = inferredName;
     const holder = ts.isMethodDeclaration(node)
@@ -585,7 +572,7 @@ export class ScopeLowering {
 
   private stmt(node: ts.Statement): ts.Statement[] {
     const f = this.f;
-    if (ts.isVariableStatement(node)) return this.lowerVariableStatement(node, true);
+    if (ts.isVariableStatement(node)) return this.lowerVariableStatement(node);
     if (ts.isFunctionDeclaration(node)) return []; // hoisted by block()
     if (ts.isClassDeclaration(node)) {
       const b = node.name ? this.a.refs.get(node.name) : undefined;
@@ -637,7 +624,7 @@ export class ScopeLowering {
     return [ts.visitEachChild(node, this.visitor, undefined as unknown as ts.TransformationContext) as ts.Statement];
   }
 
-  private lowerVariableStatement(node: ts.VariableStatement, inFunction: boolean): ts.Statement[] {
+  private lowerVariableStatement(node: ts.VariableStatement): ts.Statement[] {
     const f = this.f;
     const out: ts.Statement[] = [];
     const isLexical = !!(node.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
@@ -645,10 +632,8 @@ export class ScopeLowering {
       if (d.initializer) {
         const init = this.expr(d.initializer, ts.isIdentifier(d.name) ? ts.idText(d.name) : '');
         out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), init)));
-      } else if (isLexical && inFunction) {
+      } else if (isLexical) {
         // `let x;` in a loop body starts every iteration as undefined.
-        out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), f.createVoidZero())));
-      } else if (isLexical && !inFunction) {
         out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), f.createVoidZero())));
       }
     }
@@ -664,7 +649,7 @@ export class ScopeLowering {
     if (env) pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(env), this.envLiteral(captured, false))));
     let init: ts.ForInitializer | undefined = node.initializer;
     if (init && ts.isVariableDeclarationList(init)) {
-      const stmts = this.lowerVariableStatement(f.createVariableStatement(undefined, init), true);
+      const stmts = this.lowerVariableStatement(f.createVariableStatement(undefined, init));
       pre.push(...stmts);
       init = undefined;
     } else if (init) init = this.expr(init as ts.Expression);
@@ -809,8 +794,6 @@ export class ScopeLowering {
 }
 
 // ---- helpers ------------------------------------------------------------------------
-
-import * as scopeModule from './analyze.js';
 
 function collectNames(name: ts.BindingName, out: string[]): void {
   if (ts.isIdentifier(name)) out.push(ts.idText(name));
