@@ -6,7 +6,7 @@ import { decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, portableHash, type 
 import type { Frame } from './frames.js';
 import { functions } from './functions.js';
 import { readHeap, writeHeap } from './heap/index.js';
-import type { ModuleRecord } from './modules.js';
+import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { CheckpointSink, Runtime } from './runtime.js';
 
 /** The root value of the heap graph. */
@@ -34,12 +34,29 @@ function splitEntry(url: string): { dir: string; entry: string } {
   return { dir: path.slice(0, cut), entry: path.slice(cut + 1) };
 }
 
+/**
+ * Frames save every local, but the transform knows which temporaries are dead
+ * at each resume point (transformer/liveness.ts): clear those, so a value the
+ * program no longer holds is neither saved nor able to fail the checkpoint.
+ */
+function clearDeadValues(frames: Frame[], mods: readonly { functions: FunctionRow[] }[]): void {
+  const rows = new Map<string, FunctionRow>();
+  for (const m of mods) for (const row of m.functions) if (row[5] !== undefined) rows.set(row[0], row);
+  if (rows.size === 0) return;
+  for (const fr of frames) {
+    const id = functions.staticId(fr.fn) ?? functions.closureOf(fr.fn)?.factory;
+    const dead = id === undefined ? undefined : rows.get(id)?.[5]?.[fr.pc - 1];
+    if (dead) for (const i of dead) fr.values[i] = undefined;
+  }
+}
+
 export const checkpointSink: CheckpointSink = {
   captured(rt: Runtime, frames: Frame[], bodyIndex: number): void {
     const host = rt.host;
     const file = rt.config.checkpointFile;
     if (!host || !file) throw new Error('no checkpoint file was given (run the program with `introspect run … --checkpoint-file F`)');
     const mods = rt.modules.list;
+    clearDeadValues(frames, mods);
     const root: CheckpointRoot = {
       modules: mods.map((m) => ({ id: m.id, state: m.get() })),
       stack: frames,

@@ -4,8 +4,11 @@
 
 import { functions, type Factory } from './functions.js';
 
-/** [id, name, line, local names, line of every resume point] */
-export type FunctionRow = [string, string, number, string[], number[]];
+/**
+ * [id, name, line, local names, line of every resume point, and optionally
+ * per resume point the indices of locals that are dead there (null: none)]
+ */
+export type FunctionRow = [string, string, number, string[], number[], (number[] | null)[]?];
 
 export interface ModuleRecord {
   id: string;

@@ -3,6 +3,7 @@
 // capturable and restorable. No type checker is needed.
 //
 // The pipeline, in order:
+//   0. names       (generated-names.ts) TypeScript's generated identifiers get plain names
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
 //   2. scopes      (scopes.ts)    hoisting, closure conversion, factories; module body split out
 //   3. linearize   (linearize.ts) calls that may suspend become call statements (per function)
@@ -13,6 +14,7 @@ import ts from 'typescript';
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { analyze } from './analyze.js';
+import { nameGeneratedIdentifiers } from './generated-names.js';
 import { Linearizer } from './linearize.js';
 import { collectIdentifiers, NameGen } from './names.js';
 import type { FileContext, FunctionPlan } from './plan.js';
@@ -36,14 +38,16 @@ export function createTransformer(options: TransformOptions): (tctx: ts.Transfor
   return (tctx) => (sf) => {
     if (sf.isDeclarationFile) return sf;
     const original = (ts.getParseTreeNode(sf) as ts.SourceFile | undefined) ?? sf;
-    return transformModule(sf, original, options, tctx.getCompilerOptions());
+    return transformModule(sf, original, options, tctx);
   };
 }
 
-export function transformModule(sf: ts.SourceFile, original: ts.SourceFile, options: TransformOptions, compilerOptions: ts.CompilerOptions): ts.SourceFile {
+export function transformModule(input: ts.SourceFile, original: ts.SourceFile, options: TransformOptions, tctx: ts.TransformationContext): ts.SourceFile {
   const f = ts.factory;
   const moduleId = relative(options.rootDir, original.fileName).split('\\').join('/');
-  const names = new NameGen(collectIdentifiers(sf));
+  const names = new NameGen(collectIdentifiers(input));
+  const sf = nameGeneratedIdentifiers(input, names, tctx);
+  const compilerOptions = tctx.getCompilerOptions();
   const ctx: FileContext = {
     f,
     names,
@@ -75,7 +79,7 @@ export function transformModule(sf: ts.SourceFile, original: ts.SourceFile, opti
   const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined, f.createBlock(state.map((n, i) => f.createExpressionStatement(f.createAssignment(f.createIdentifier(n), f.createElementAccessExpression(v, i)))), true));
   const fingerprint = createHash('sha256').update(original.text).update('\0introspect-transform-1').digest('hex').slice(0, 16);
   const prop = (k: string, e: ts.Expression) => f.createPropertyAssignment(k, e);
-  const table = ctx.plans.map((p) => [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines]);
+  const table = ctx.plans.map((p) => (p.deadAt?.length ? [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines, p.deadAt] : [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines]));
   const registration = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'module'), undefined, [
     f.createObjectLiteralExpression([
       prop('id', f.createStringLiteral(moduleId)),

@@ -31,6 +31,8 @@ export interface Linearized {
   calls: Set<ts.Statement>;
   /** Statements that still contain calls pass 3 could not separate. */
   opaque: Set<ts.Statement>;
+  /** Expression temporaries: each lives inside one statement's expansion. */
+  temps: Set<string>;
 }
 
 export class Linearizer {
@@ -39,6 +41,7 @@ export class Linearizer {
   private readonly opaque = new Set<ts.Statement>();
   private readonly siteMemo = new WeakMap<ts.Node, boolean>();
   private stableLocals: Set<string>;
+  private readonly temps = new Set<string>();
 
   constructor(
     private readonly ctx: FileContext,
@@ -50,7 +53,7 @@ export class Linearizer {
 
   run(body: ts.Statement[]): Linearized {
     const out = this.statements(body);
-    return { body: out, calls: this.calls, opaque: this.opaque, containsSite: (n) => this.containsSite(n) };
+    return { body: out, calls: this.calls, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
   }
 
   // ---- predicates ---------------------------------------------------------------
@@ -93,7 +96,15 @@ export class Linearizer {
 
   // ---- temporaries ----------------------------------------------------------------
 
+  /** A temporary that lives inside one statement's expansion (see liveness.ts). */
   private temp(): ts.Identifier {
+    const t = this.loopTemp();
+    this.temps.add(t.text);
+    return t;
+  }
+
+  /** A temporary a loop keeps across its iterations (iterator, key list, index). */
+  private loopTemp(): ts.Identifier {
     const name = this.ctx.names.fresh('t');
     this.plan.locals.push(name);
     this.stableLocals.add(name);
@@ -244,7 +255,7 @@ export class Linearizer {
     const f = this.f;
     const rt = this.ctx.rt;
     const iterable = this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression;
-    const it = this.temp();
+    const it = this.loopTemp();
     out.push(f.createExpressionStatement(f.createAssignment(it, f.createCallExpression(f.createPropertyAccessExpression(rt, 'iter'), undefined, [iterable]))));
     const step = this.temp();
     const inner: ts.Statement[] = [];
@@ -261,8 +272,8 @@ export class Linearizer {
   private forIn(s: ts.ForInStatement, out: ts.Statement[]): ts.Statement[] {
     const f = this.f;
     const obj = this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression;
-    const keys = this.temp();
-    const i = this.temp();
+    const keys = this.loopTemp();
+    const i = this.loopTemp();
     out.push(f.createExpressionStatement(f.createAssignment(keys, f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'keys'), undefined, [obj]))));
     out.push(f.createExpressionStatement(f.createAssignment(i, f.createNumericLiteral(0))));
     const inner: ts.Statement[] = [];
@@ -376,6 +387,15 @@ export class Linearizer {
         let key = this.expr(callee.argumentExpression, out, assigned);
         if (argsHaveSites && !this.isStable(key, assigned)) key = this.spill(key, out);
         callee = f.updateElementAccessExpression(callee, obj, key);
+      }
+    } else if (isSuperProperty(callee)) {
+      // `super.m(…)` must stay a member call on `this`; only a computed key is
+      // evaluated first. The method is looked up after the arguments, which
+      // only a program that swaps prototype methods inside its arguments sees.
+      if (ts.isElementAccessExpression(callee)) {
+        let key = this.expr(callee.argumentExpression, out, assigned);
+        if (argsHaveSites && !this.isStable(key, assigned)) key = this.spill(key, out);
+        callee = f.updateElementAccessExpression(callee, callee.expression, key);
       }
     } else if (callee.kind !== ts.SyntaxKind.SuperKeyword) {
       callee = this.expr(callee, out, assigned);
@@ -593,4 +613,8 @@ function rewriteContinues(f: ts.NodeFactory, statements: readonly ts.Statement[]
     return ts.visitEachChild(n, (c) => visit(c, nested), undefined as unknown as ts.TransformationContext);
   };
   return statements.map((s) => visit(s, false) as ts.Statement);
+}
+
+function isSuperProperty(e: ts.Expression): e is ts.PropertyAccessExpression | ts.ElementAccessExpression {
+  return (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === ts.SyntaxKind.SuperKeyword;
 }

@@ -36,6 +36,8 @@ export interface FunctionPlan {
   newTargetLocal?: string;
   /** Original (1-based) line of every resume point, filled by pass 4. */
   siteLines: number[];
+  /** Per resume point, indices of frame values that are dead there (liveness.ts). */
+  deadAt?: number[][];
 }
 
 export interface FileContext {

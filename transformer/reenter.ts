@@ -24,6 +24,7 @@
 // not linearize run as no-save regions.
 
 import ts from 'typescript';
+import { deadTemporaries } from './liveness.js';
 import { isFunctionLike } from './analyze.js';
 import type { Linearized } from './linearize.js';
 import type { FileContext, FunctionPlan } from './plan.js';
@@ -62,6 +63,7 @@ export class Reenter {
     let stmts = this.lin.body;
     if (plan.kind === 'ctor' || plan.kind === 'derived-ctor') stmts = [...this.ctorReturns(stmts), f.createReturnStatement(f.createIdentifier(plan.thisLocal!))];
     const body = this.block(stmts);
+    plan.deadAt = deadTemporaries(body, this.l.text, this.ctx.rt.text, [...plan.params, ...plan.locals], this.lin.temps);
     return this.wrap(body);
   }
 

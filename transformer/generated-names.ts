@@ -1,0 +1,49 @@
+// Pass 0: names for the identifiers TypeScript's own transforms generated.
+// Takes a source file after TypeScript's transforms (an `enum` or `namespace`
+// becomes an IIFE whose parameter is a generated name, helpers use `_a`-style
+// temporaries); gives the same file with every generated identifier replaced
+// by a plain identifier. The later passes copy bindings by their text into
+// new places (env objects, frame arrays, factories), and a generated name's
+// text ("generated@736") is not its printed name, so they must never see one.
+// Names come from NameGen (`$Op1`, `$a1`): deterministic and collision-free.
+
+import ts from 'typescript';
+import type { NameGen } from './names.js';
+
+interface AutoGenerate {
+  flags: number;
+  id: number;
+}
+
+const KIND_MASK = 7;
+const KIND_NODE = 4;
+
+function autoGenerateOf(node: ts.Node): AutoGenerate | undefined {
+  return (node as { emitNode?: { autoGenerate?: AutoGenerate } }).emitNode?.autoGenerate;
+}
+
+export function nameGeneratedIdentifiers(sf: ts.SourceFile, names: NameGen, tctx: ts.TransformationContext): ts.SourceFile {
+  const f = ts.factory;
+  const assigned = new Map<unknown, string>();
+  const nameFor = (id: ts.Identifier, auto: AutoGenerate): string => {
+    // Names generated "for a node" are one name per node however often they
+    // are asked for; the other kinds are one name per generation id.
+    const original = (id as { original?: ts.Node }).original;
+    const key = (auto.flags & KIND_MASK) === KIND_NODE && original !== undefined ? original : auto.id;
+    let name = assigned.get(key);
+    if (name === undefined) {
+      const base = original !== undefined && ts.isIdentifier(original) && autoGenerateOf(original) === undefined ? ts.idText(original) : ts.idText(id).replace(/[^A-Za-z0-9_]/g, '') || 'g';
+      name = names.fresh(/^[A-Za-z_]/.test(base) ? base : `g${base}`);
+      assigned.set(key, name);
+    }
+    return name;
+  };
+  const visit = (node: ts.Node): ts.Node => {
+    if (ts.isIdentifier(node)) {
+      const auto = autoGenerateOf(node);
+      return auto === undefined ? node : ts.setTextRange(f.createIdentifier(nameFor(node, auto)), node);
+    }
+    return ts.visitEachChild(node, visit, tctx);
+  };
+  return ts.visitEachChild(sf, visit, tctx);
+}

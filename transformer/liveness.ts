@@ -1,0 +1,67 @@
+// After pass 4: which expression temporaries are dead at each resume point.
+// Takes a function's final statements, the `$l` identifier that marks resume
+// points (`$l = n`), the runtime's name (`$R`), and the frame's value names (params then locals) with the
+// subset that pass 3 created as expression temporaries; gives, per resume
+// point, the indices of temporaries the resumed code never reads.
+//
+// Why: a temporary keeps a value only between two steps of one statement
+// (`$t1 = m.keys(); $t2 = [...$t1]`), but the frame record saves every local,
+// so a checkpoint at a later point of the same function would try to save a
+// value the program no longer holds (a native iterator, say) and fail. The
+// runtime clears the dead ones before writing.
+//
+// Soundness rests on how pass 3 makes expression temporaries: every one is
+// defined and read inside the expansion of one original statement, reads after
+// definitions, never across a loop back-edge. So textual order is flow order
+// for them: a temporary is live at point s iff it is defined somewhere before s
+// and read somewhere after s. Other locals are always treated as live.
+
+import ts from 'typescript';
+
+export function deadTemporaries(body: readonly ts.Statement[], siteMarker: string, runtime: string, values: readonly string[], temps: ReadonlySet<string>): number[][] {
+  const index = new Map<string, number>();
+  values.forEach((v, i) => {
+    if (temps.has(v)) index.set(v, i);
+  });
+  if (index.size === 0) return [];
+  const firstDef = new Map<string, number>();
+  const lastUse = new Map<string, number>();
+  const sites: { n: number; at: number }[] = [];
+  let at = 0;
+  const visit = (node: ts.Node): void => {
+    at++;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
+      const name = node.left.text;
+      if (name === siteMarker && ts.isNumericLiteral(node.right)) {
+        sites.push({ n: Number(node.right.text), at });
+        return;
+      }
+      if (index.has(name)) {
+        // A router's `t = $R.resume()` runs only when resuming the point that
+        // the call itself follows; its textual place (the block's head) is not
+        // where the value flows from.
+        if (!firstDef.has(name) && !isResume(node.right, runtime)) firstDef.set(name, at);
+        visit(node.right);
+        return;
+      }
+    }
+    if (ts.isIdentifier(node) && index.has(node.text)) lastUse.set(node.text, at);
+    ts.forEachChild(node, visit);
+  };
+  for (const s of body) visit(s);
+  const dead: number[][] = [];
+  for (const { n, at: s } of sites) {
+    const list: number[] = [];
+    for (const [name, i] of index) {
+      const def = firstDef.get(name);
+      const use = lastUse.get(name);
+      if (def === undefined || def > s || use === undefined || use < s) list.push(i);
+    }
+    if (list.length > 0) dead[n - 1] = list.sort((a, b) => a - b);
+  }
+  return dead;
+}
+
+function isResume(e: ts.Expression, runtime: string): boolean {
+  return ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression) && e.expression.expression.text === runtime && e.expression.name.text === 'resume';
+}
