@@ -8,6 +8,7 @@ import { functions } from './functions.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { CheckpointSink, Runtime } from './runtime.js';
+import { captureStatics, restoreStatics, type StaticState } from './statics.js';
 
 /** The root value of the heap graph. */
 interface CheckpointRoot {
@@ -15,6 +16,7 @@ interface CheckpointRoot {
   stack: Frame[];
   body: number;
   points: number;
+  statics?: StaticState;
 }
 
 function hex(bytes: Uint8Array): string {
@@ -62,6 +64,7 @@ export const checkpointSink: CheckpointSink = {
       stack: frames,
       body: bodyIndex,
       points: rt.pointsReached(),
+      statics: captureStatics(),
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
@@ -99,6 +102,7 @@ export const checkpointSink: CheckpointSink = {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
     }
+    restoreStatics(root.statics);
     return { frames: root.stack, bodyIndex: root.body };
   },
 };

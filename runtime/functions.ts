@@ -30,6 +30,8 @@ class Table implements FunctionTable {
   private readonly idsByFn = new Map<Function, string>();
   private readonly fnsById = new Map<string, Function>();
   private readonly factories = new Map<string, Factory>();
+  /** Top-level functions and classes: the ones that can carry static state. */
+  private readonly holderSet = new Set<Function>();
 
   registerStatic(id: string, fn: Function): void {
     if (!this.idsByFn.has(fn)) this.idsByFn.set(fn, id);
@@ -42,6 +44,7 @@ class Table implements FunctionTable {
    */
   registerClassMembers(id: string, C: Function): void {
     this.registerStatic(id, C);
+    if (!id.startsWith('introspect:')) this.holderSet.add(C);
     const walk = (holder: object, where: string) => {
       for (const key of Reflect.ownKeys(holder)) {
         if (where === 'static' && (key === 'prototype' || key === 'length' || key === 'name')) continue;
@@ -54,6 +57,15 @@ class Table implements FunctionTable {
     };
     walk(C.prototype, 'proto');
     walk(C, 'static');
+  }
+
+  /** A top-level function of the program, whose own properties are program state. */
+  registerHolder(fn: Function): void {
+    this.holderSet.add(fn);
+  }
+
+  holders(): Iterable<Function> {
+    return this.holderSet;
   }
 
   registerFactory(id: string, factory: Factory): void {

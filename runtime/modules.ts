@@ -35,7 +35,10 @@ export class ModuleRegistry {
     this.files.add(record.url);
     if (record.url.startsWith('file://')) this.files.add(decodeURIComponent(record.url.slice('file://'.length)));
     functions.registerStatic(`${record.id}#<body>`, record.body);
-    for (const [id, fn] of Object.entries(record.statics)) functions.registerStatic(id, fn);
+    for (const [id, fn] of Object.entries(record.statics)) {
+      functions.registerStatic(id, fn);
+      functions.registerHolder(fn);
+    }
     for (const [id, make] of Object.entries(record.factories)) functions.registerFactory(id, make);
   }
 

@@ -222,8 +222,13 @@ export class Runtime {
     } catch (e) {
       // A checkpoint that cannot be written never stops the program.
       const message = e instanceof Error ? e.message : String(e);
-      if (this.host) this.host.log(`checkpoint failed, nothing written: ${message}`);
-      else console.error(`introspect: checkpoint failed, nothing written: ${message}`);
+      // Asked to stop after the checkpoint, the program stops all the same,
+      // with a non-zero exit code, since what it should have left is missing.
+      const stop = this.config.exitAfterCheckpoint === true && this.host !== undefined;
+      const text = `checkpoint failed, nothing written: ${message}${stop ? ' (exiting with code 4: --exit-after-checkpoint was asked)' : ''}`;
+      if (this.host) this.host.log(text);
+      else console.error(`introspect: ${text}`);
+      if (stop) this.host!.exit(4);
     }
   }
 
@@ -281,6 +286,25 @@ export class Runtime {
       if (d && typeof d.value === 'function') functions.registerStatic(mid, d.value);
     }
     functions.registerClassMembers(id, C);
+  }
+
+  /** Where an object literal's accessor goes until `acc` defines it. */
+  readonly PH: unknown = Object.freeze({ placeholder: 'introspect accessor' });
+
+  /** Defines an object literal's accessors (made by factories) over their placeholders. */
+  acc<T extends object>(o: T, defs: [string, Function | undefined, Function | undefined][]): T {
+    for (const [key, get, set] of defs) {
+      // A later property of the literal (spread, computed key) replaced it.
+      if (Object.getOwnPropertyDescriptor(o, key)?.value !== this.PH) continue;
+      Object.defineProperty(o, key, { get, set, enumerable: true, configurable: true } as PropertyDescriptor);
+    }
+    return o;
+  }
+
+  /** The getter or setter a one-member object literal holds (used by factories). */
+  accessorOf(holder: object, key: string, getter: boolean): Function {
+    const d = Object.getOwnPropertyDescriptor(holder, key)!;
+    return (getter ? d.get : d.set)!;
   }
 
   /** End of a no-save region around one call in generator/async code. */

@@ -425,6 +425,7 @@ export class ScopeLowering {
     st.params = new Set(params.map((p) => ts.idText(p.name as ts.Identifier)));
     statements = [...this.localDecls(st), ...this.envInits(scope), ...prologue, ...statements];
     this.path.pop();
+    this.lastLowered = st;
     this.leave(st);
     const isGen = !!(node as ts.FunctionDeclaration).asteriskToken;
     const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
@@ -521,22 +522,29 @@ export class ScopeLowering {
     const f = this.f;
     const isGen = !!(node as ts.FunctionExpression).asteriskToken;
     const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
-    if (isGen || isAsync || usesSuper(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) {
-      return asExpression(f, this.lowerUninstrumented(node));
-    }
-    const name = node.name && ts.isIdentifier(node.name) ? ts.idText(node.name) : inferredName || (ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>');
-    const id = this.uniqueId(name);
+    // A function that uses `super` needs the home object it was written in.
+    if (usesSuper(node)) return asExpression(f, this.lowerUninstrumented(node));
+    const accessor = ts.isGetAccessor(node) || ts.isSetAccessor(node);
+    const name = node.name && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) ? node.name.text : inferredName || (ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>');
+    const id = this.uniqueId(accessor ? `${ts.isGetAccessor(node) ? 'get' : 'set'} ${name}` : name);
     const self = f.createIdentifier(this.ctx.names.fixed('self'));
     const kind: FunctionKind = ts.isArrowFunction(node) ? 'arrow' : 'plain';
-    const lowered = asExpression(f, this.lowerFunction(node, kind, id, name, self));
+    // Generators, async functions and accessors run uninstrumented (no-save
+    // regions) but are still made by a factory: as values in the heap they
+    // are saved and re-made like any closure.
+    const lowered = asExpression(f, isGen || isAsync || accessor ? this.lowerUninstrumented(node) : this.lowerFunction(node, kind, id, name, self));
     const st = this.lastLowered!;
     const envs = [...st.envUses].sort();
     const factoryName = this.ctx.names.fresh('mk');
     const key = inferredName;
-    const holder = ts.isMethodDeclaration(node)
-      ? f.createObjectLiteralExpression([lowered as unknown as ts.MethodDeclaration])
+    const member = ts.isMethodDeclaration(node) || accessor;
+    const memberKey = member ? (node.name as ts.Identifier | ts.StringLiteral).text : key;
+    const holder = member
+      ? f.createObjectLiteralExpression([lowered as unknown as ts.ObjectLiteralElementLike])
       : f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(key), lowered as ts.Expression)]);
-    const made = f.createElementAccessExpression(f.createParenthesizedExpression(holder), f.createStringLiteral(ts.isMethodDeclaration(node) ? (node.name as ts.Identifier).text : key));
+    const made = accessor
+      ? f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'accessorOf'), undefined, [holder, f.createStringLiteral(memberKey), ts.isGetAccessor(node) ? f.createTrue() : f.createFalse()])
+      : f.createElementAccessExpression(f.createParenthesizedExpression(holder), f.createStringLiteral(memberKey));
     const tag = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(self, f.createIdentifier(this.ctx.names.fixed('CL'))), f.createArrayLiteralExpression([f.createStringLiteral(id), ...envs.map((e) => f.createIdentifier(e))])));
     const decl = f.createFunctionDeclaration(undefined, undefined, factoryName, undefined, envs.map((e) => f.createParameterDeclaration(undefined, undefined, e)), undefined, f.createBlock([
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(self, undefined, undefined, made)], ts.NodeFlags.Const)),
@@ -741,11 +749,15 @@ export class ScopeLowering {
       if (tb?.captured) e = f.createAssignment(this.access(tb), e);
       return f.createParenthesizedExpression(e);
     }
+    if (ts.isObjectLiteralExpression(node)) {
+      const accessors = savableAccessors(node);
+      if (accessors.size > 0) return this.literalWithAccessors(node, accessors);
+    }
     if (ts.isMethodDeclaration(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) {
       // An object-literal method: made by a factory, kept a method (no [[Construct]]).
       return f.createPropertyAssignment(f.createStringLiteral(node.name.text), this.nestedFunction(node, node.name.text));
     }
-    if (ts.isMethodDeclaration(node)) return this.lowerUninstrumented(node);
+    if (ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) return this.lowerUninstrumented(node);
     if (isFunctionLike(node)) return this.nestedFunction(node, inferName(node));
     if (ts.isClassExpression(node)) return this.nestedClass(node);
     if (ts.isPropertyAssignment(node) && (isFunctionLike(node.initializer) || ts.isClassExpression(node.initializer))) {
@@ -765,6 +777,34 @@ export class ScopeLowering {
     }
     return ts.visitEachChild(node, this.visitor, undefined as unknown as ts.TransformationContext);
   };
+
+  /**
+   * `{ a, get v() {…}, b }` → `$R.acc({ a, v: $R.PH, b }, [["v", get, set]])`:
+   * the accessors come from factories (so they can be saved), and defining
+   * them over a placeholder keeps the property order of the literal.
+   */
+  private literalWithAccessors(node: ts.ObjectLiteralExpression, accessors: Map<string, ts.AccessorDeclaration[]>): ts.Expression {
+    const f = this.f;
+    const placed = new Set<string>();
+    const props: ts.ObjectLiteralElementLike[] = [];
+    for (const p of node.properties) {
+      const key = (ts.isGetAccessor(p) || ts.isSetAccessor(p)) ? accessorKey(p) : undefined;
+      if (key === undefined || !accessors.has(key)) {
+        props.push(this.visitor(p) as ts.ObjectLiteralElementLike);
+      } else if (!placed.has(key)) {
+        placed.add(key);
+        props.push(f.createPropertyAssignment(f.createStringLiteral(key), f.createPropertyAccessExpression(this.ctx.rt, 'PH')));
+      }
+    }
+    const defs = [...accessors].map(([key, list]) => {
+      const fn = (get: boolean) => {
+        const a = list.find((x) => ts.isGetAccessor(x) === get);
+        return a ? this.nestedFunction(a, key) : f.createVoidZero();
+      };
+      return f.createArrayLiteralExpression([f.createStringLiteral(key), fn(true), fn(false)]);
+    });
+    return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'acc'), undefined, [f.createObjectLiteralExpression(props, node.properties.hasTrailingComma || props.length > 1), f.createArrayLiteralExpression(defs)]);
+  }
 
   /** A binding pattern (of a declaration) as an assignment target for the same bindings. */
   private patternToTarget(name: ts.BindingName): ts.Expression {
@@ -813,6 +853,33 @@ function usesSuper(node: ts.Node): boolean {
   };
   visit(node);
   return found;
+}
+
+function accessorKey(p: ts.AccessorDeclaration): string | undefined {
+  return ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : undefined;
+}
+
+/**
+ * The accessors of an object literal we can make savable, by key: plain keys
+ * and no `super`. Whatever follows them in the literal (a spread, a computed
+ * key) may still replace them: `$R.acc` defines an accessor only where its
+ * placeholder survived, as the literal itself would have.
+ */
+function savableAccessors(node: ts.ObjectLiteralExpression): Map<string, ts.AccessorDeclaration[]> {
+  const byKey = new Map<string, ts.AccessorDeclaration[]>();
+  for (const p of node.properties) {
+    if (!ts.isGetAccessor(p) && !ts.isSetAccessor(p)) continue;
+    const key = accessorKey(p);
+    if (key === undefined || usesSuper(p)) continue;
+    const list = byKey.get(key) ?? [];
+    list.push(p);
+    byKey.set(key, list);
+  }
+  return byKey;
+}
+
+function propertyKeyText(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : undefined;
 }
 
 /** A function declaration moved into an expression position becomes a function expression. */
