@@ -1,11 +1,20 @@
-// The plug-in point for `introspect inspect`'s body summary: every stack and
-// task with original file:line, locals, heap summary by type and size.
-// Takes the checkpoint (bytes + decoded header); gives sections of text lines
-// plus JSON data for --json, or undefined when this build cannot decode the
-// body. Replace the implementation here when the body reader exists; the
-// rest of inspect does not change.
+// `introspect inspect`'s body summary: every frame of the captured stack
+// (innermost first) with its function, original TypeScript file:line and
+// locals, each module's saved state, and the heap summarised by type.
+// Takes the checkpoint (bytes + decoded header); verifies the integrity hash
+// and decodes the heap image into inert nodes (runtime/heap/nodes.ts) —
+// never the program, never a live value, never code from the file. A file
+// whose body is damaged is refused with CheckpointError (exit 3).
 
+import { decodeCheckpoint, describeHeap, FormatError, type HeapDescription } from '../../runtime/format/index.js';
+import { RestoreError } from '../../runtime/heap/index.js';
+import { isRef } from '../../runtime/heap/nodes.js';
 import type { CheckpointFile } from '../checkpoint-file.js';
+import { CheckpointError } from '../errors.js';
+import { readFunctionTable } from './function-table.js';
+import { asNumber, Graph, type NodeValue } from './graph.js';
+import { heapLines, summarizeHeap, type HeapSummary } from './heap-summary.js';
+import { readStack, type FrameView } from './stack.js';
 
 export interface BodySection {
   title: string;
@@ -15,9 +24,88 @@ export interface BodySection {
 export interface BodySummary {
   sections: BodySection[];
   /** What --json prints under "body". */
-  data: unknown;
+  data: BodyData;
 }
 
-export function describeBody(_checkpoint: CheckpointFile): BodySummary | undefined {
-  return undefined;
+export interface BodyData {
+  /** Suspension points the program had reached when the checkpoint was taken. */
+  points: number | undefined;
+  /** Frames, innermost first (`order` says so for tools). */
+  order: 'innermost-first';
+  frames: FrameView[] | null;
+  modules: { id: string; state: string[] }[];
+  heap: HeapSummary;
+}
+
+/** The text view shows this many innermost and outermost frames of a deeper stack. */
+const SHOW_INNER = 30;
+const SHOW_OUTER = 5;
+
+export function describeBody(checkpoint: CheckpointFile): BodySummary {
+  const heap = decodeHeap(checkpoint);
+  const root = rootOf(heap);
+  const frames = readStack(root, heap, readFunctionTable(checkpoint.header.functions)) ?? null;
+  const modules = readModules(root, heap);
+  const summary = summarizeHeap(heap);
+  const points = asNumber(new Graph(heap.nodes).prop(root, 'points'));
+  const data: BodyData = { points, order: 'innermost-first', frames, modules, heap: summary };
+  return {
+    sections: [
+      { title: frames === null ? 'stack: not found in this checkpoint' : `stack (${frames.length} frame${frames.length === 1 ? '' : 's'}, innermost first)`, lines: frames === null ? [] : stackLines(frames) },
+      { title: 'module state (top-level variables in declaration order; their names are not recorded)', lines: modules.map((m) => `${m.id}: ${m.state.length === 0 ? '(none)' : m.state.join(', ')}`) },
+      { title: 'heap by type', lines: heapLines(summary) },
+    ],
+    data,
+  };
+}
+
+function decodeHeap(checkpoint: CheckpointFile): HeapDescription {
+  try {
+    return describeHeap(decodeCheckpoint(checkpoint.bytes).heap);
+  } catch (error) {
+    if (error instanceof FormatError) throw new CheckpointError(`${checkpoint.path} is not a usable checkpoint: ${error.message}`, error.code, [], { cause: error });
+    if (error instanceof RestoreError) throw new CheckpointError(`${checkpoint.path} is not a usable checkpoint: its heap is malformed: ${error.message}`, 'corrupted', [], { cause: error });
+    throw error;
+  }
+}
+
+/** The root object: nodes are numbered breadth-first from the root, so it is node 0 (docs/FORMAT.md). */
+function rootOf(description: HeapDescription): NodeValue {
+  const first = description.nodes[0];
+  return first !== undefined && first.kind === 'object' ? { ref: 0 } : undefined;
+}
+
+function readModules(root: NodeValue, description: HeapDescription): { id: string; state: string[] }[] {
+  const graph = new Graph(description.nodes);
+  const render = (value: NodeValue) => clip(isRef(value) ? description.render(value.ref) : description.renderValue(value));
+  return (graph.elements(graph.prop(root, 'modules')) ?? []).map((record) => {
+    const id = graph.prop(record, 'id');
+    return { id: typeof id === 'string' ? id : '?', state: (graph.elements(graph.prop(record, 'state')) ?? []).map(render) };
+  });
+}
+
+function stackLines(frames: FrameView[]): string[] {
+  const lines: string[] = [];
+  const show = (frame: FrameView) => {
+    const where = `${frame.file}:${frame.line ?? '?'}`;
+    const path = frame.name === '<module body>' || !frame.id.includes('#') ? frame.name : frame.id.slice(frame.id.indexOf('#') + 1);
+    lines.push(`at ${path} (${where})${frame.pc === 1 ? ' on entry' : ''}`);
+    if (frame.self !== undefined) lines.push(`    this = ${frame.self}`);
+    for (const local of frame.locals) {
+      if (local.generated) continue;
+      const note = local.captured ? '  (captured)' : local.outer ? '  (from the enclosing function)' : '';
+      lines.push(`    ${local.name} = ${local.value}${note}`);
+    }
+  };
+  if (frames.length <= SHOW_INNER + SHOW_OUTER) frames.forEach(show);
+  else {
+    frames.slice(0, SHOW_INNER).forEach(show);
+    lines.push(`… ${frames.length - SHOW_INNER - SHOW_OUTER} more frames (all of them with --json) …`);
+    frames.slice(-SHOW_OUTER).forEach(show);
+  }
+  return lines;
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
