@@ -1,8 +1,9 @@
 // `introspect inspect <file.ckpt> [--json]`: prints what a checkpoint holds
 // to stdout without loading its program: the header (program, creation
-// time, source platform, plugins), sizes, and the body summary that
-// cli/inspect/body.ts provides. Throws CheckpointError (exit 3) when the file
-// is missing or the format reader refuses it.
+// time, source platform, plugins), sizes, and the body that
+// cli/inspect/body.ts decodes (frames innermost first with file:line and
+// locals, module state, heap by type). Throws CheckpointError (exit 3) when
+// the file is missing or the format reader refuses its header or body.
 
 import { readCheckpointFile } from '../checkpoint-file.js';
 import { describeCheckpoint } from '../inspect/describe.js';

@@ -93,7 +93,7 @@ function stackLines(frames: FrameView[]): string[] {
     if (frame.self !== undefined) lines.push(`    this = ${frame.self}`);
     for (const local of frame.locals) {
       if (local.generated) continue;
-      const note = local.captured ? '  (captured)' : local.outer ? '  (from the enclosing function)' : '';
+      const note = local.captured ? '  (captured)' : local.outer ? '  (from the enclosing function)' : local.slot !== undefined ? `  (another binding named ${local.name})` : '';
       lines.push(`    ${local.name} = ${local.value}${note}`);
     }
   };

@@ -4,6 +4,8 @@
 // (runtime/checkpoint.ts). Takes the untrusted header field; gives a map by
 // id, skipping rows that are not of that shape.
 
+import { generatedPrefix } from './local-names.js';
+
 export interface FunctionInfo {
   /** `<module>#<qualified path>`, e.g. `main.ts#Shelf/restock`. */
   id: string;
@@ -18,6 +20,8 @@ export interface FunctionInfo {
   locals: string[];
   /** Original line of each resume point: index pc-1 (pc 1 is the entry). */
   siteLines: number[];
+  /** The module's generated-name prefix (`$`, `$$`, …; '' if none is used), see local-names.ts. */
+  prefix: string;
 }
 
 export function readFunctionTable(rows: unknown): Map<string, FunctionInfo> {
@@ -37,7 +41,14 @@ export function readFunctionTable(rows: unknown): Map<string, FunctionInfo> {
       line,
       locals,
       siteLines,
+      prefix: '',
     });
+  }
+  const byModule = new Map<string, FunctionInfo[]>();
+  for (const info of table.values()) byModule.set(info.module, [...(byModule.get(info.module) ?? []), info]);
+  for (const infos of byModule.values()) {
+    const prefix = generatedPrefix(infos.flatMap((info) => info.locals));
+    for (const info of infos) info.prefix = prefix;
   }
   return table;
 }

@@ -8,16 +8,17 @@
 // their stored node.
 //
 // Names: the frame's values are named by the function table (parameters,
-// then locals). Generated locals (`$t1`, `$p1`: the transformer's own,
-// prefix `$`, `$$`, … and a number) are marked `generated`; an environment
-// object (`$e3`, holding the variables that inner functions capture) is
-// opened, its variables listed as `captured`. A closure's own environments
-// (variables of enclosing functions) are listed the same way.
+// then locals; local-names.ts says what each generated name stands for).
+// The transformer's temporaries are marked `generated`; an environment
+// object (holding the variables that inner functions capture) is opened,
+// its variables listed as `captured`; a closure's own environments
+// (variables of enclosing functions) are listed as `outer`.
 
 import type { HeapDescription } from '../../runtime/format/index.js';
 import type { FunctionInfo } from './function-table.js';
 import { isRef } from '../../runtime/heap/nodes.js';
 import { asNumber, Graph, type NodeValue } from './graph.js';
+import { slotRole } from './local-names.js';
 
 export interface LocalView {
   name: string;
@@ -27,8 +28,10 @@ export interface LocalView {
   captured?: true;
   /** A variable of an enclosing function, reached through the closure. */
   outer?: true;
-  /** A temporary or renamed slot the transformer made. */
+  /** A temporary the transformer made. */
   generated?: true;
+  /** The frame slot's own name, when it differs from `name` (a renamed binding). */
+  slot?: string;
 }
 
 export interface FrameView {
@@ -47,8 +50,6 @@ export interface FrameView {
   locals: LocalView[];
 }
 
-const GENERATED = /^\$+[A-Za-z]+\d+$/;
-const ENVIRONMENT = /^\$+e\d+$/;
 const PREVIEW_LIMIT = 80;
 
 export function readStack(root: NodeValue, heap: HeapDescription, table: ReadonlyMap<string, FunctionInfo>): FrameView[] | undefined {
@@ -76,11 +77,13 @@ export function readStack(root: NodeValue, heap: HeapDescription, table: Readonl
       }
     };
     values.forEach((value, i) => {
-      const name = info?.locals[i] ?? `[${i}]`;
-      if (ENVIRONMENT.test(name) && graph.isPlainObject(value)) return addEnvironment(value, 'captured');
-      if (seen.has(name)) return;
-      seen.add(name);
-      locals.push(GENERATED.test(name) ? { name, value: preview(value), generated: true } : { name, value: preview(value) });
+      const slot = info?.locals[i] ?? `[${i}]`;
+      const role = slotRole(slot, info?.prefix ?? '');
+      if (role.kind === 'environment' && graph.isPlainObject(value)) return addEnvironment(value, 'captured');
+      if (role.kind === 'variable' || role.kind === 'renamed') {
+        locals.push(role.kind === 'renamed' ? { name: role.name, value: preview(value), slot } : { name: role.name, value: preview(value) });
+        seen.add(role.name);
+      } else locals.push({ name: slot, value: preview(value), generated: true });
     });
     const fnNode = graph.node(fn);
     if (fnNode?.kind === 'closure') for (const env of fnNode.envs) if (graph.isPlainObject(env)) addEnvironment(env, 'outer');
