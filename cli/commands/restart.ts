@@ -7,7 +7,7 @@
 // RestoreError (exit 3) when the file or the program is not usable, and
 // UsageError for --platform, which is not supported yet.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readCheckpointFile } from '../checkpoint-file.js';
 import { RestoreError, UsageError } from '../errors.js';
@@ -46,8 +46,26 @@ export function locateEntry(file: string, program: { entry: string; dir: string 
   if (!existsSync(entry)) {
     throw new RestoreError(`the program entry for ${file} does not exist: ${entry} (directory ${source})`, [hint]);
   }
-  if (!existsSync(join(dir, RUNTIME_DIR))) {
-    throw new RestoreError(`${dir} is not a program built by \`introspect build\` (no ${RUNTIME_DIR}/ in it)`, [hint]);
+  if (!existsSync(join(dir, RUNTIME_DIR)) && !isInstrumentedModule(entry)) {
+    throw new RestoreError(`${dir} is not a program built by \`introspect build\` or the tsc plugin (no ${RUNTIME_DIR}/ in it, and its entry does not import the introspect runtime)`, [hint]);
   }
   return entry;
+}
+
+/**
+ * Does this file open the way every module the transformer emits does?
+ * (`import { runtime as $R } from "…"` or `const $R = require("…").runtime`,
+ * after any comments and prologue directives; `$$R`… when the module uses
+ * `$` names.)
+ * Programs built with the tsc plugin have no __introspect/ directory: their
+ * modules import the runtime from the installed package.
+ */
+function isInstrumentedModule(file: string): boolean {
+  let head: string;
+  try {
+    head = readFileSync(file, 'utf8').slice(0, 4096);
+  } catch {
+    return false;
+  }
+  return /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/|"[^"]*";?|'[^']*';?)*(?:import \{ runtime as \$+R \} from |const \$+R = require\()/.test(head);
 }
