@@ -16,7 +16,10 @@ export function renderText(d: Description, now: Date = new Date()): string {
     ['plugins', d.plugins.length > 0 ? d.plugins.join(', ') : '(none)'],
   ];
   for (const [key, value] of Object.entries(d.sizes)) rows.push([`  ${key}`, bytes(value)]);
-  for (const [key, value] of Object.entries(d.otherHeaderFields)) rows.push([key, brief(value)]);
+  for (const [key, value] of Object.entries(d.otherHeaderFields)) {
+    if (d.body !== undefined && SHOWN_BY_BODY.has(key)) continue;
+    rows.push([key, brief(value)]);
+  }
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const lines = rows.map(([label, value]) => `${label.padEnd(width)}${value}`);
   if (d.body === undefined) {
@@ -39,6 +42,9 @@ function replacer(_key: string, value: unknown): unknown {
 }
 
 const BRIEF_LIMIT = 100;
+
+/** Header fields the body sections show in full (the text view skips their one-line form). */
+const SHOWN_BY_BODY = new Set(['functions', 'modules', 'stack']);
 
 /** One short line for a header field of unknown meaning. */
 function brief(value: unknown): string {
