@@ -126,7 +126,11 @@ export const COMMANDS: readonly Command[] = [
     name: 'inspect',
     summary: 'show what a checkpoint file holds',
     usage: 'introspect inspect <file.ckpt> [--json]',
-    description: 'Prints, without loading the program: where and when it was taken, the program, plugins, sizes.',
+    description: [
+      'Prints, without loading the program or running anything from the file: where and when it was taken,',
+      'the program, plugins, sizes; every frame, innermost first, with its function, original file:line and',
+      'locals; each module\'s top-level variables; the heap by type (count, bytes). --json: all of it, every frame.',
+    ].join('\n'),
     flags: [{ name: 'json', type: 'boolean', description: 'print JSON for tools instead of text' }],
     examples: ['introspect inspect /tmp/p.ckpt', 'introspect inspect /tmp/p.ckpt --json'],
     positionals: { min: 1, max: 1 },
