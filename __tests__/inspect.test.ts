@@ -165,10 +165,9 @@ test('--json: the same frames, names, lines and locals for tools', () => {
   expect(body.heap.nodes).toBeGreaterThan(0);
 });
 
-// Known transformer bug (transformer/plan.ts lineOf scans with skipTrivia
-// off, so a node's line is that of the token before it): a function's entry
-// and a call statement report the previous line. Remove `.failing` when fixed.
-test.failing('--json: entry points and call statements are on their own lines', () => {
+// Lines are those of the node itself, not of the token before it (lineOf
+// once scanned with trivia and reported the previous line).
+test('--json: entry points and call statements are on their own lines', () => {
   const body = (JSON.parse(cli(['inspect', file, '--json']).stdout) as { body: JsonBody }).body;
   expect(body.frames.map((f) => f.line)).toEqual([3, 12, 16, 24]);
 });

@@ -67,6 +67,11 @@ beforeAll(async () => {
   expect(reference.split('\n').length).toBeGreaterThan(20);
 }, TIMEOUT_MS);
 
+function same(actual: string, what: string): void {
+  const diff = firstDifference(reference, actual);
+  if (diff) throw new Error(`${what}: output differs from the uninstrumented build\n${formatDiff(diff)}`);
+}
+
 interface Compiler {
   node: string;
   tspc: string;
@@ -120,10 +125,6 @@ describe.each(variants)('%s', (name, compiler, available) => {
 
   maybe('oracle: uninterrupted, checkpoint + kill + restart at a spread of points, checkpoint-and-continue', async () => {
     ok(built!, 'tspc');
-    const same = (actual: string, what: string) => {
-      const diff = firstDifference(reference, actual);
-      if (diff) throw new Error(`${what}: output differs from the uninstrumented build\n${formatDiff(diff)}`);
-    };
     same(ok(await run([process.execPath, mainJs], dir), 'node out/main.js').stdout.toString('utf8'), 'plain node run of the tspc output');
     const counted = ok(await cli('run', mainJs, '--count-points'), 'run --count-points');
     same(counted.stdout.toString('utf8'), 'introspect run');
@@ -148,14 +149,17 @@ describe.each(variants)('%s', (name, compiler, available) => {
   }, 10 * TIMEOUT_MS);
 });
 
-// Known bug (transformer/plugin.ts): ts-patch puts a plugin entry without
-// `"after": true` in the `before` slot and takes the `before` property of
-// what the plugin returns; ours returns only `after`, so the entry exactly as
-// SPEC §2 writes it fails with "Invalid plugin result: expected a function or
-// an object with a 'before' property". The project above therefore says
-// `"after": true`. Remove `.failing` when the plugin handles it.
-test.failing('the plugin entry exactly as SPEC §2 writes it (no "after": true) builds', async () => {
+// SPEC §2's form, without `"after": true`: ts-patch puts the plugin in the
+// `before` slot, from where it transforms each file as TypeScript prints it.
+test('the plugin entry exactly as SPEC §2 writes it (no "after": true) builds the same checkpointable program', async () => {
   const c = tsPatch3();
   const dir = userProject('spec-entry', { transform: 'introspect/transformer' });
   ok(await run([c.node, c.tspc, '-p', join(dir, 'tsconfig.json')], dir, c.env), 'tspc');
-}, TIMEOUT_MS);
+  const mainJs = join(dir, 'out', 'main.js');
+  expect(readFileSync(mainJs, 'utf8')).toContain('introspect/runtime');
+  same(ok(await cli('run', mainJs), 'run').stdout.toString('utf8'), 'SPEC-form build, uninterrupted');
+  const file = join(dir, 'mid.ckpt');
+  const before = ok(await cli('run', mainJs, '--checkpoint-at', '20', '--checkpoint-file', file, '--exit-after-checkpoint'), 'checkpoint').stdout.toString('utf8');
+  const after = ok(await cli('restart', file), 'restart').stdout.toString('utf8');
+  same(before + after, 'SPEC-form build, checkpoint at 20 + restart');
+}, 2 * TIMEOUT_MS);

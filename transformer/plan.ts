@@ -60,7 +60,7 @@ export function lineOf(ctx: FileContext, node: ts.Node): number {
 }
 
 function skipTrivia(text: string, pos: number): number {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
   scanner.resetTokenState(pos);
   scanner.scan();
   return scanner.getTokenStart();
