@@ -21,6 +21,12 @@ export interface Host {
   /** Diagnostics of the runtime itself; never mixed into the program's stdout. */
   log(message: string): void;
   exit(code: number): never;
+  /**
+   * Calls `fn` whenever the program has nothing left to run (its event loop
+   * is empty: Node's 'beforeExit'). Without it the runtime treats the end of
+   * the module bodies as the end of the program.
+   */
+  whenIdle?(fn: () => void): void;
 }
 
 /** What the starter asks of this run (SPEC §3). */

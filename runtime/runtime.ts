@@ -205,12 +205,20 @@ export class Runtime {
       }
       list[i].done = true;
     }
-    // A checkpoint still due (deferred with no safe point after it): take it
-    // at the end, with an empty stack; restarting it finishes at once.
+    // A checkpoint due with no safe point after it (deferred inside callbacks,
+    // timers or async code, which run after the bodies): take it once the
+    // program has ended, with an empty stack; restarting it finishes at once.
+    // Not at the end of the bodies while work is still queued: that state
+    // would restart without the work.
+    this.bodyIndex = list.length;
+    if (this.host?.whenIdle) this.host.whenIdle(() => this.takeFinalCheckpoint());
+    else this.takeFinalCheckpoint();
+  }
+
+  private takeFinalCheckpoint(): void {
     if (this.started && (this.requested || this.pointsReached() >= this.target)) {
       this.requested = false;
       this.target = Infinity;
-      this.bodyIndex = list.length;
       this.onCaptured([]);
     }
   }

@@ -31,6 +31,9 @@ export function createNodeHost(): Host {
     exit(code): never {
       process.exit(code);
     },
+    whenIdle(fn) {
+      process.on('beforeExit', fn);
+    },
   };
 }
 
