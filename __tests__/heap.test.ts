@@ -896,6 +896,9 @@ function objectNode(w: ByteWriter, props: ((w: ByteWriter) => void)[]): void {
   for (const p of props) p(w);
 }
 const root0 = (w: ByteWriter) => w.tagged(Tag.ref, 0);
+/** v2 object node: proto null, extensible, no properties */
+const emptyObject2 = (w: ByteWriter) => { w.u8(Kind.object); w.u8(Tag.null); w.u8(0); w.varint(Shape.empty); };
+const noEphemerons = (w: ByteWriter) => w.varint(0);
 
 const goodFile = () => encodeCheckpoint(header, writeHeap({ a: [1, 2, 3], s: 'text' }, { functions: programTable() }));
 const key = new Uint8Array([1, 2, 3, 4]);
@@ -1024,6 +1027,46 @@ const refusals: RefusalRow[] = [
     error: RestoreError, message: /heap stream ends inside/,
   },
   {
+    name: 'v2: a property list naming a shape before it is defined',
+    input: () => stream2(1, (w) => { root0(w); w.u8(Kind.object); w.u8(Tag.null); w.u8(0); w.varint(5); noEphemerons(w); }),
+    error: RestoreError, message: /node 0: shape 5 is not defined before its first use/,
+  },
+  {
+    name: 'v2: an ephemeron entry for a node that is not a weak collection',
+    input: () => stream2(1, (w) => { root0(w); emptyObject2(w); w.varint(1); w.varint(0); w.tagged(Tag.ref, 0); }),
+    error: RestoreError, message: /ephemeron entry 0 names node 0, which is not a WeakMap or WeakSet/,
+  },
+  {
+    name: 'v2: a registered symbol as a WeakSet member (never a valid weak key)',
+    input: () => stream2(2, (w) => {
+      root0(w);
+      w.u8(Kind.weakset); w.u8(Tag.null); w.u8(0); w.varint(Shape.empty);
+      w.u8(Kind.registeredSymbol); w.varint(0);
+      w.varint(1); w.varint(0); w.tagged(Tag.ref, 1);
+    }),
+    error: RestoreError, message: /node 0: cannot add an entry to this weak collection/,
+  },
+  {
+    name: 'v2: a stream without its ephemeron trailer',
+    input: () => stream2(1, (w) => { root0(w); emptyObject2(w); }),
+    error: RestoreError, message: /heap stream ends inside a varint/,
+  },
+  {
+    name: 'v2: a bound function whose target is not a function',
+    input: () => stream2(2, (w) => {
+      root0(w);
+      w.u8(Kind.bound); w.tagged(Tag.ref, 1); w.u8(Tag.undefined); w.varint(0); w.u8(0); w.varint(Shape.empty);
+      emptyObject2(w);
+      noEphemerons(w);
+    }),
+    error: RestoreError, message: /node 0: the target of a bound function is not a function/,
+  },
+  {
+    name: 'a v2 node kind inside a version 1 stream',
+    input: () => stream(1, (w) => { root0(w); w.u8(Kind.weakref); w.u8(Tag.null); w.u8(Tag.undefined); w.u8(0); w.varint(0); }),
+    error: RestoreError, message: /node kind 22 does not exist in stream version 1/,
+  },
+  {
     name: 'a heap image that is not one',
     input: () => ({ nodeCount: 0, strings: [1], nodes: new Uint8Array(1), blob: new Uint8Array(0) }) as unknown as HeapImage,
     error: RestoreError, message: /string table entry 0 is not a string/,
@@ -1070,6 +1113,47 @@ describe('container', () => {
     const f = new Float64Array([1]);
     const image = writeHeap(f, { functions: programTable() });
     expect(Array.from(image.blob)).toEqual([0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
+  });
+});
+
+describe('weak entries, the construct hook', () => {
+  test('a WeakMap entry whose key is unreachable is not written', () => {
+    const kept = { k: 1 };
+    const wm = new WeakMap<object, string>([[kept, 'kept'], [{ k: 2 }, 'dropped']]);
+    const image = writeHeap({ wm, kept }, { functions: programTable() });
+    const nodes = decodeNodes(image).nodes;
+    const at = nodes.findIndex((n) => n.kind === 'weakmap');
+    const weak = nodes[at]!;
+    expect(weak.kind === 'weakmap' && weak.entries.length).toBe(1);
+    expect(image.strings).not.toContain('dropped');
+    expect(describeHeap(image).render(at)).toBe('WeakMap(1) {{…} => "kept"}');
+  });
+
+  test('construct(prototype) makes instances of program classes; other objects are untouched', () => {
+    const made: object[] = [];
+    const ctx: HeapContext = {
+      functions: programTable(),
+      construct: (proto) => {
+        if (proto !== Point.prototype) return undefined;
+        const p = Reflect.construct(Point, [0, 0]) as object;
+        made.push(p);
+        return p;
+      },
+    };
+    const r = roundtrip({ p: new Point(3, 4), q: new Point3(1, 1), plain: { a: 1 } }, ctx) as any;
+    expect(made).toEqual([r.p]);
+    expect(r.p.x).toBe(3);
+    expect(r.p.norm()).toBe(5);
+    expect(r.q).toBeInstanceOf(Point3);
+    expect(Object.getPrototypeOf(r.plain)).toBe(Object.prototype);
+  });
+
+  test('objects of one shape write their keys once', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ id: i, label: 'x' }));
+    const image = writeHeap(many, { functions: programTable() });
+    // per object: kind, proto ref (2), integrity, shape number, id (≤ 3), label (2); its reference in the array (≤ 3)
+    expect(image.nodes.length).toBeLessThan(1000 * 14 + 100);
+    expect(image.strings.filter((s) => s === 'label')).toHaveLength(1);
   });
 });
 
