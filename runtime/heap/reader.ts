@@ -93,18 +93,37 @@ class HeapReader {
 
   // ── values ────────────────────────────────────────────────────────────
 
+  /**
+   * One value. The scan has validated the whole stream, so the common
+   * one-byte varints are read without bounds checks (still inside `bytes`).
+   */
   private value(): unknown {
     const r = this.r;
-    const tag = r.u8();
+    const bytes = r.bytes;
+    const tag = r.pos < r.end ? bytes[r.pos++]! : r.u8();
     switch (tag) {
+      case Tag.ref: {
+        const n = bytes[r.pos]!;
+        if (n < 0x80) {
+          r.pos++;
+          return this.values[n];
+        }
+        return this.values[r.varint()];
+      }
+      case Tag.string: {
+        const n = bytes[r.pos]!;
+        if (n < 0x80) {
+          r.pos++;
+          return this.strings[n];
+        }
+        return this.strings[r.varint()];
+      }
+      case Tag.int: return unzigzag(r.varint());
+      case Tag.float: return r.f64();
       case Tag.undefined: return undefined;
       case Tag.null: return null;
       case Tag.false: return false;
       case Tag.true: return true;
-      case Tag.int: return unzigzag(r.varint());
-      case Tag.float: return r.f64();
-      case Tag.string: return this.strings[r.varint()];
-      case Tag.ref: return this.values[r.varint()];
       case Tag.bigint: return BigInt(this.strings[r.varint()]!);
       case Tag.hole: return HOLE;
       default: return this.fail(`unknown value tag ${tag} at heap stream byte ${r.pos - 1}`);

@@ -65,7 +65,7 @@ interface WrittenShape {
 
 class HeapWriter implements Trail {
   /** where values go: the node stream, or (during the ephemeron pass) the trailer */
-  private out = new ByteWriter();
+  private out = new ByteWriter(1 << 20);
   private readonly nodeStream = this.out;
   private readonly trailer = new ByteWriter(64);
   private trailerEntries = 0;
@@ -588,6 +588,13 @@ class HeapWriter implements Trail {
       // own keys list the indices ascending first: skip the `present` ones
       // already written, then `length` unless it is read-only
       const keys = Reflect.ownKeys(array);
+      if (keys.length === present + 1 && keys[present] === 'length' && Object.isExtensible(array)) {
+        // the common case: no other property, `length` writable (an extensible array's is unless made read-only)
+        if (getOwnPropertyDescriptor(array, 'length')!.writable) {
+          this.props(array, i, []);
+          return;
+        }
+      }
       const rest: (string | symbol)[] = [];
       for (let k = present; k < keys.length; k++) {
         const key = keys[k]!;
