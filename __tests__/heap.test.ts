@@ -8,7 +8,8 @@ import {
   CaptureError, decodeNodes, readHeap, RestoreError, writeHeap, type HeapContext, type HeapImage,
 } from '../runtime/heap/index.js';
 import { swapViews } from '../runtime/heap/byteorder.js';
-import { Kind, Tag } from '../runtime/heap/layout.js';
+import { nativeBind } from '../runtime/heap/bound.js';
+import { Kind, Shape, Tag } from '../runtime/heap/layout.js';
 import { ByteWriter, zigzag } from '../runtime/heap/stream.js';
 import {
   decodeCheckpoint, describeHeap, encodeCheckpoint, FormatError, readHeader, type CheckpointHeader,
@@ -398,11 +399,41 @@ const roundtrips: Row[] = [
     },
   },
   {
-    name: 'WeakMap and WeakSet are saved empty with a warning',
-    value: () => ({ wm: new WeakMap([[{}, 1]]), ws: new WeakSet([{}]) }),
+    name: 'WeakMap/WeakSet keep the entries whose keys are reachable (ephemerons), drop the others',
+    value: () => {
+      const a = { name: 'a' };
+      const b = { name: 'b' };
+      const onlyViaValue = { name: 'reached through a weak value' };
+      const sym = Symbol('weak key');
+      const wm = new WeakMap<object | symbol, unknown>([[a, 'A'], [{ gone: true }, 'unreachable'], [sym, 'by symbol']]);
+      const chain = new WeakMap<object, unknown>([[a, onlyViaValue], [onlyViaValue, 'second hop']]);
+      const ws = new WeakSet([a, b, {}]);
+      const fnKey = new WeakMap<Function, unknown>([[helper, 'fn key'], [Math.max, 'builtin key']]);
+      return { wm, chain, ws, a, b, sym, fnKey, fns: [helper, Math.max], frozen: Object.freeze(new WeakMap([[b, 1]])) };
+    },
     check: (r) => {
       expect(r.wm).toBeInstanceOf(WeakMap);
-      expect(r.ws).toBeInstanceOf(WeakSet);
+      expect(r.wm.get(r.a)).toBe('A');
+      expect(r.wm.get(r.sym)).toBe('by symbol');
+      const hop = r.chain.get(r.a);
+      expect(hop).toEqual({ name: 'reached through a weak value' });
+      expect(r.chain.get(hop)).toBe('second hop');
+      expect(r.ws.has(r.a) && r.ws.has(r.b)).toBe(true);
+      expect(r.fnKey.get(helper)).toBe('fn key');
+      expect(r.fnKey.get(Math.max)).toBe('builtin key');
+      expect(Object.isFrozen(r.frozen) && r.frozen.get(r.b) === 1).toBe(true);
+    },
+  },
+  {
+    name: 'WeakRef: the target keeps its identity; a target only the WeakRef holds is kept too',
+    value: () => {
+      const target = { big: 'data' };
+      return { target, ref: new WeakRef(target), lonely: new WeakRef({ only: 'here' }), again: null as unknown };
+    },
+    check: (r) => {
+      expect(r.ref).toBeInstanceOf(WeakRef);
+      expect(r.ref.deref()).toBe(r.target);
+      expect(r.lonely.deref()).toEqual({ only: 'here' });
     },
   },
   {
@@ -549,6 +580,94 @@ const roundtrips: Row[] = [
     },
   },
   {
+    name: 'bound functions: target, this and arguments (program and built-in targets, bound twice)',
+    value: () => {
+      const self = { _x: 7 };
+      const readX = getX.bind(self);
+      const add = (helper as Function).bind(null, 1, { arg: true });
+      const atLeast10 = Math.max.bind(null, 10);
+      const twice = (add as Function).bind(undefined, 2);
+      (readX as any).memo = { hits: 1 };
+      const counter = makeCounter({ count: 0 }).bind(null);
+      return { self, readX, add, atLeast10, twice, counter };
+    },
+    check: (r, o) => {
+      expect(r.readX()).toBe(7);
+      r.self._x = 8;
+      expect(r.readX()).toBe(8); // `this` is the restored object, not a copy
+      expect(r.readX.name).toBe('bound getX');
+      expect(r.readX.length).toBe(o.readX.length);
+      expect(r.readX.memo).toEqual({ hits: 1 });
+      expect(r.add()).toBe(1);
+      expect(r.atLeast10(3, 4)).toBe(10);
+      expect(r.atLeast10(30)).toBe(30);
+      expect(r.twice.name).toBe('bound bound helper');
+      expect(r.counter()).toBe(1);
+      expect(r.counter()).toBe(2);
+    },
+  },
+  {
+    name: 'built-in functions by path re-link to this platform; methods taken off prototypes',
+    value: () => ({
+      keys: Object.keys, resolve: Promise.resolve, log: console.log, push: Array.prototype.push,
+      slice: String.prototype.slice, norm: Point.prototype.norm, sumGetter: Object.getOwnPropertyDescriptor(Point.prototype, 'sum')!.get,
+      parse: JSON.parse, now: Date.now, bind: Function.prototype.bind,
+    }),
+    check: (r) => {
+      expect(r.keys).toBe(Object.keys);
+      expect(r.resolve).toBe(Promise.resolve);
+      expect(r.log).toBe(console.log);
+      expect(r.push).toBe(Array.prototype.push);
+      expect(r.slice).toBe(String.prototype.slice);
+      expect(r.norm).toBe(Point.prototype.norm);
+      expect(r.norm.call({ x: 3, y: 4 })).toBe(5);
+      expect(r.sumGetter.call({ x: 1, y: 2 })).toBe(3);
+      expect(r.parse).toBe(JSON.parse);
+      expect(r.now).toBe(Date.now);
+      expect(r.bind).toBe(Function.prototype.bind);
+    },
+  },
+  {
+    name: 'property descriptors on functions, objects and arrays in one shape table',
+    value: () => {
+      const mk = (i: number) => ({ id: i, name: `n${i}`, tags: ['t'] });
+      const list: any[] = Array.from({ length: 50 }, (_, i) => mk(i));
+      Object.defineProperty(list[10], 'id', { value: 10, writable: false, enumerable: true, configurable: true });
+      Object.defineProperty(list[11], 'id', { value: 11, writable: true, enumerable: false, configurable: true });
+      list[12] = Object.freeze(mk(12));
+      list[13][Symbol.for('k')] = 'symbol-keyed';
+      list[14] = { name: 'n14', id: 14, tags: ['t'] }; // same keys, other order
+      return list;
+    },
+    check: (r, o) => {
+      for (let i = 0; i < o.length; i++) {
+        expect(Reflect.ownKeys(r[i])).toEqual(Reflect.ownKeys(o[i]));
+        expect(descriptorsOf(r[i])).toEqual(descriptorsOf(o[i]));
+        expect(Object.isFrozen(r[i])).toBe(Object.isFrozen(o[i]));
+      }
+    },
+  },
+  {
+    name: 'arbitrary prototypes: another heap object, a chain of them, a null-prototype parent',
+    value: () => {
+      const base = Object.create(null);
+      base.greet = 'hello';
+      const mid = Object.create(base, { level: { value: 'mid', enumerable: true } });
+      const leaf = Object.create(mid);
+      leaf.own = 1;
+      const arrayLike = Object.setPrototypeOf([1, 2], mid);
+      return { leaf, mid, base, arrayLike };
+    },
+    check: (r) => {
+      expect(Object.getPrototypeOf(r.leaf)).toBe(r.mid);
+      expect(Object.getPrototypeOf(r.mid)).toBe(r.base);
+      expect(Object.getPrototypeOf(r.base)).toBeNull();
+      expect(r.leaf.greet).toBe('hello');
+      expect(r.leaf.level).toBe('mid');
+      expect(Array.isArray(r.arrayLike) && Object.getPrototypeOf(r.arrayLike) === r.mid).toBe(true);
+    },
+  },
+  {
     name: 'static functions keep their identity and own properties',
     value: () => {
       (helper as any).cache = { hits: 3 };
@@ -665,10 +784,31 @@ const captureFailures: CaptureRow[] = [
     what: /generator/,
   },
   {
-    name: 'a WeakRef inside a Map value',
-    value: () => ({ cache: new Map([['k', new WeakRef({})]]) }),
+    name: 'a FinalizationRegistry inside a Map value',
+    value: () => ({ cache: new Map([['k', new FinalizationRegistry(() => {})]]) }),
     path: 'frame main › .cache › .get("k")',
-    what: /WeakRef/,
+    what: /FinalizationRegistry/,
+  },
+  {
+    name: 'an unsaveable value held by a WeakMap entry (reached in the ephemeron pass)',
+    value: () => {
+      const key = new Point(1, 2);
+      return { key, meta: new WeakMap([[key, { socket: () => 0 }]]) };
+    },
+    path: 'frame main › .meta › .get(Point {…}) › .socket',
+    what: /function socket/,
+  },
+  {
+    name: 'an unsaveable value bound as `this`',
+    value: () => ({ handler: helper.bind({ native: new NativeLike() }) }),
+    path: 'frame main › .handler › (bound this) › .native › [[Prototype]]',
+    what: /class NativeLike/,
+  },
+  {
+    name: 'a function bound before the runtime loaded (its parts were never recorded)',
+    value: () => ({ early: Reflect.apply(nativeBind, helper, [null]) }),
+    path: 'frame main › .early',
+    what: /bound helper.*bound before Introspect's runtime was loaded/,
   },
   {
     name: 'an object of a class outside the program',
@@ -728,22 +868,26 @@ describe('capture failures name the path and the remedy', () => {
     expect(() => writeHeap({ stack: [{ values }] }, ctx)).toThrow(/at frame main › local server › \._handle › \.poll:/);
   });
 
-  test('warnings name the path of what was saved with a loss', () => {
+  test('weak collections are saved without loss, so without a warning', () => {
     const image = writeHeap({ seen: new WeakSet() }, { functions: programTable() }, 'state');
-    expect(image.warnings).toEqual([expect.stringContaining('state › .seen')]);
+    expect(image.warnings).toEqual([]);
   });
 });
 
 // ── malformed input ─────────────────────────────────────────────────────
 
-/** A hand-made node stream: node count, root value, then raw node bytes. */
+/** A hand-made version 1 node stream: node count, root value, then raw node bytes. */
 function stream(nodeCount: number, write: (w: ByteWriter) => void, strings = ['a', 'x']): HeapImage {
   const w = new ByteWriter();
   w.varint(nodeCount);
   write(w);
-  return { nodeCount, strings, nodes: w.finish(), blob: new Uint8Array(8) };
+  return { version: 1, nodeCount, strings, nodes: w.finish(), blob: new Uint8Array(8) };
 }
-/** object node: proto null, extensible, the given property writers */
+/** A hand-made version 2 node stream (the caller writes the ephemeron trailer too). */
+function stream2(nodeCount: number, write: (w: ByteWriter) => void, strings = ['a', 'x']): HeapImage {
+  return { ...stream(nodeCount, write, strings), version: 2 };
+}
+/** v1 object node: proto null, extensible, the given property writers */
 function objectNode(w: ByteWriter, props: ((w: ByteWriter) => void)[]): void {
   w.u8(Kind.object);
   w.u8(Tag.null);
@@ -752,6 +896,9 @@ function objectNode(w: ByteWriter, props: ((w: ByteWriter) => void)[]): void {
   for (const p of props) p(w);
 }
 const root0 = (w: ByteWriter) => w.tagged(Tag.ref, 0);
+/** v2 object node: proto null, extensible, no properties */
+const emptyObject2 = (w: ByteWriter) => { w.u8(Kind.object); w.u8(Tag.null); w.u8(0); w.varint(Shape.empty); };
+const noEphemerons = (w: ByteWriter) => w.varint(0);
 
 const goodFile = () => encodeCheckpoint(header, writeHeap({ a: [1, 2, 3], s: 'text' }, { functions: programTable() }));
 const key = new Uint8Array([1, 2, 3, 4]);
@@ -880,6 +1027,46 @@ const refusals: RefusalRow[] = [
     error: RestoreError, message: /heap stream ends inside/,
   },
   {
+    name: 'v2: a property list naming a shape before it is defined',
+    input: () => stream2(1, (w) => { root0(w); w.u8(Kind.object); w.u8(Tag.null); w.u8(0); w.varint(5); noEphemerons(w); }),
+    error: RestoreError, message: /node 0: shape 5 is not defined before its first use/,
+  },
+  {
+    name: 'v2: an ephemeron entry for a node that is not a weak collection',
+    input: () => stream2(1, (w) => { root0(w); emptyObject2(w); w.varint(1); w.varint(0); w.tagged(Tag.ref, 0); }),
+    error: RestoreError, message: /ephemeron entry 0 names node 0, which is not a WeakMap or WeakSet/,
+  },
+  {
+    name: 'v2: a registered symbol as a WeakSet member (never a valid weak key)',
+    input: () => stream2(2, (w) => {
+      root0(w);
+      w.u8(Kind.weakset); w.u8(Tag.null); w.u8(0); w.varint(Shape.empty);
+      w.u8(Kind.registeredSymbol); w.varint(0);
+      w.varint(1); w.varint(0); w.tagged(Tag.ref, 1);
+    }),
+    error: RestoreError, message: /node 0: cannot add an entry to this weak collection/,
+  },
+  {
+    name: 'v2: a stream without its ephemeron trailer',
+    input: () => stream2(1, (w) => { root0(w); emptyObject2(w); }),
+    error: RestoreError, message: /heap stream ends inside a varint/,
+  },
+  {
+    name: 'v2: a bound function whose target is not a function',
+    input: () => stream2(2, (w) => {
+      root0(w);
+      w.u8(Kind.bound); w.tagged(Tag.ref, 1); w.u8(Tag.undefined); w.varint(0); w.u8(0); w.varint(Shape.empty);
+      emptyObject2(w);
+      noEphemerons(w);
+    }),
+    error: RestoreError, message: /node 0: the target of a bound function is not a function/,
+  },
+  {
+    name: 'a v2 node kind inside a version 1 stream',
+    input: () => stream(1, (w) => { root0(w); w.u8(Kind.weakref); w.u8(Tag.null); w.u8(Tag.undefined); w.u8(0); w.varint(0); }),
+    error: RestoreError, message: /node kind 22 does not exist in stream version 1/,
+  },
+  {
     name: 'a heap image that is not one',
     input: () => ({ nodeCount: 0, strings: [1], nodes: new Uint8Array(1), blob: new Uint8Array(0) }) as unknown as HeapImage,
     error: RestoreError, message: /string table entry 0 is not a string/,
@@ -926,6 +1113,47 @@ describe('container', () => {
     const f = new Float64Array([1]);
     const image = writeHeap(f, { functions: programTable() });
     expect(Array.from(image.blob)).toEqual([0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
+  });
+});
+
+describe('weak entries, the construct hook', () => {
+  test('a WeakMap entry whose key is unreachable is not written', () => {
+    const kept = { k: 1 };
+    const wm = new WeakMap<object, string>([[kept, 'kept'], [{ k: 2 }, 'dropped']]);
+    const image = writeHeap({ wm, kept }, { functions: programTable() });
+    const nodes = decodeNodes(image).nodes;
+    const at = nodes.findIndex((n) => n.kind === 'weakmap');
+    const weak = nodes[at]!;
+    expect(weak.kind === 'weakmap' && weak.entries.length).toBe(1);
+    expect(image.strings).not.toContain('dropped');
+    expect(describeHeap(image).render(at)).toBe('WeakMap(1) {{…} => "kept"}');
+  });
+
+  test('construct(prototype) makes instances of program classes; other objects are untouched', () => {
+    const made: object[] = [];
+    const ctx: HeapContext = {
+      functions: programTable(),
+      construct: (proto) => {
+        if (proto !== Point.prototype) return undefined;
+        const p = Reflect.construct(Point, [0, 0]) as object;
+        made.push(p);
+        return p;
+      },
+    };
+    const r = roundtrip({ p: new Point(3, 4), q: new Point3(1, 1), plain: { a: 1 } }, ctx) as any;
+    expect(made).toEqual([r.p]);
+    expect(r.p.x).toBe(3);
+    expect(r.p.norm()).toBe(5);
+    expect(r.q).toBeInstanceOf(Point3);
+    expect(Object.getPrototypeOf(r.plain)).toBe(Object.prototype);
+  });
+
+  test('objects of one shape write their keys once', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ id: i, label: 'x' }));
+    const image = writeHeap(many, { functions: programTable() });
+    // per object: kind, proto ref (2), integrity, shape number, id (≤ 3), label (2); its reference in the array (≤ 3)
+    expect(image.nodes.length).toBeLessThan(1000 * 14 + 100);
+    expect(image.strings.filter((s) => s === 'label')).toHaveLength(1);
   });
 });
 

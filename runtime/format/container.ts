@@ -11,7 +11,9 @@ import { portableHash, type CheckpointHash } from './digest.js';
 import { FormatError } from './errors.js';
 import { FORMAT_VERSION, type CheckpointHeader } from './header.js';
 import { MAGIC, VERSION_OFFSET } from './magic.js';
-import { decodeV1, encodeV1, readHeaderV1, type CodecOptions } from './v1.js';
+import { decodeV1, readHeaderV1, type CodecOptions } from './v1.js';
+import { decodeV2, encodeV2, readHeaderV2 } from './v2.js';
+import { HEAP_VERSION } from '../heap/layout.js';
 
 export interface CheckpointOptions {
   /** Sign with (encode) or require and verify (decode) an HMAC-SHA256 with this key. */
@@ -28,6 +30,7 @@ interface VersionCodec {
 /** Every format version this build reads. */
 const VERSIONS: Record<number, VersionCodec> = {
   1: { decode: decodeV1, readHeader: readHeaderV1 },
+  2: { decode: decodeV2, readHeader: readHeaderV2 },
 };
 
 function codecOptions(opts: CheckpointOptions | undefined): CodecOptions {
@@ -38,7 +41,11 @@ function codecOptions(opts: CheckpointOptions | undefined): CodecOptions {
 }
 
 export function encodeCheckpoint(header: CheckpointHeader, heap: HeapImage, opts?: CheckpointOptions): Uint8Array {
-  return encodeV1({ ...header, formatVersion: FORMAT_VERSION }, heap, codecOptions(opts));
+  const version = heap.version ?? HEAP_VERSION;
+  if (version !== FORMAT_VERSION) {
+    throw new FormatError('invalid-argument', `this heap image holds node stream version ${version}; only the current version ${FORMAT_VERSION} is written`);
+  }
+  return encodeV2({ ...header, formatVersion: FORMAT_VERSION }, heap, codecOptions(opts));
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, opts?: CheckpointOptions): { header: CheckpointHeader; heap: HeapImage } {

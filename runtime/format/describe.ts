@@ -68,6 +68,7 @@ export function describeHeap(image: HeapImage): HeapDescription {
       case 'typedarray': return node.type;
       case 'staticFunction':
       case 'closure':
+      case 'bound':
       case 'builtin': return node.kind === 'builtin' ? 'built-in' : 'function';
       case 'prototypeOf': return 'prototype';
       case 'registeredSymbol':
@@ -118,8 +119,10 @@ export function describeHeap(image: HeapImage): HeapDescription {
       case 'array': return `Array(${node.length}) [${items(node.elements.map(renderValue))}]`;
       case 'map': return `Map(${node.entries.length}) {${items(node.entries.map(([k, v]) => `${renderValue(k)} => ${renderValue(v)}`))}}`;
       case 'set': return `Set(${node.members.length}) {${items(node.members.map(renderValue))}}`;
-      case 'weakmap': return 'WeakMap (saved empty)';
-      case 'weakset': return 'WeakSet (saved empty)';
+      case 'weakmap': return `WeakMap(${node.entries.length}) {${items(node.entries.map(([k, v]) => `${renderValue(k)} => ${renderValue(v)}`))}}`;
+      case 'weakset': return `WeakSet(${node.members.length}) {${items(node.members.map(renderValue))}}`;
+      case 'weakref': return `WeakRef → ${node.target === undefined ? '(cleared)' : renderValue(node.target)}`;
+      case 'bound': return `bound ${renderValue(node.target)}`;
       case 'date': return Number.isNaN(node.time) ? 'Date Invalid' : `Date ${new Date(node.time).toISOString()}`;
       case 'regexp': return `/${clip(node.source)}/${node.flags}`;
       case 'error': {
@@ -155,7 +158,7 @@ export function describeHeap(image: HeapImage): HeapDescription {
 }
 
 const DISPLAY: Partial<Record<HeapNode['kind'], string>> = {
-  map: 'Map', set: 'Set', weakmap: 'WeakMap', weakset: 'WeakSet', date: 'Date', regexp: 'RegExp',
+  map: 'Map', set: 'Set', weakmap: 'WeakMap', weakset: 'WeakSet', weakref: 'WeakRef', date: 'Date', regexp: 'RegExp',
   error: 'Error', boxed: 'boxed primitive', arraybuffer: 'ArrayBuffer', sharedarraybuffer: 'SharedArrayBuffer',
   dataview: 'DataView', symbol: 'symbol',
 };

@@ -6,7 +6,7 @@
 import type { PlatformInfo } from '../host.js';
 import { FormatError } from './errors.js';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export interface CheckpointHeader {
   formatVersion: number;

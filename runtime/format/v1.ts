@@ -28,7 +28,8 @@ export interface CodecOptions {
   hash: CheckpointHash;
 }
 
-export function encodeV1(header: CheckpointHeader, heap: HeapImage, opts: CodecOptions): Uint8Array {
+/** `version` lets v2.ts write this same layout under its own number. */
+export function encodeV1(header: CheckpointHeader, heap: HeapImage, opts: CodecOptions, version = 1): Uint8Array {
   const sections = [utf8Encode(JSON.stringify(header)), utf8Encode(JSON.stringify(heap.strings)), heap.nodes, heap.blob];
   const signed = opts.hmacKey !== undefined;
   let size = FIXED;
@@ -37,7 +38,7 @@ export function encodeV1(header: CheckpointHeader, heap: HeapImage, opts: CodecO
   size += DIGEST_LENGTH * (signed ? 2 : 1);
   const out = new Uint8Array(size);
   out.set(MAGIC, 0);
-  writeU32(out, 16, 1);
+  writeU32(out, 16, version);
   writeU32(out, 20, signed ? FLAG_HMAC : 0);
   let at = FIXED;
   sections.forEach((section, s) => {
@@ -131,7 +132,7 @@ export function decodeV1(bytes: Uint8Array, opts: CodecOptions): { header: Check
     throw new FormatError('corrupted', `checkpoint is corrupted: the strings section (byte ${l.sections[1]![0]}) is not an array of strings — use an earlier checkpoint`, l.sections[1]![0]);
   }
   const nodes = section(bytes, l, 2);
-  return { header, heap: { nodeCount: leadingVarint(nodes), strings: strings as string[], nodes, blob: section(bytes, l, 3) } };
+  return { header, heap: { version: 1, nodeCount: leadingVarint(nodes), strings: strings as string[], nodes, blob: section(bytes, l, 3) } };
 }
 
 /** The node count at the start of the nodes section (validated again by the heap reader). */

@@ -44,8 +44,10 @@ known(ArrayBuffer.prototype, Kind.arraybuffer);
 known(tryProto(() => new Float64Array(0).buffer), Kind.arraybuffer);
 if (intrinsic.SharedArrayBuffer) known(intrinsic.SharedArrayBuffer.prototype, Kind.sharedarraybuffer);
 known(Promise.prototype, 'a Promise (promises are not supported by the heap writer yet)');
-if (typeof WeakRef === 'function') known(WeakRef.prototype, 'a WeakRef');
-if (typeof FinalizationRegistry === 'function') known(FinalizationRegistry.prototype, 'a FinalizationRegistry');
+if (typeof WeakRef === 'function') known(WeakRef.prototype, Kind.weakref);
+if (typeof FinalizationRegistry === 'function') {
+  known(FinalizationRegistry.prototype, 'a FinalizationRegistry (its registrations cannot be read; re-register on restore with onRestore())');
+}
 /** Prototypes only generator objects inherit from, two levels up (a generator function's own prototype sits between). */
 const GENERATOR_PROTOS = new Set<object>();
 for (const make of [() => proto(proto((function* () {})())!), () => proto(proto((async function* () {})())!)]) {
@@ -77,6 +79,7 @@ function branded(kind: number, value: object): boolean {
     case Kind.boxed: return boxedPrimitive(value) !== NOT_BOXED;
     case Kind.arraybuffer: return hasBrand(intrinsic.arrayBufferByteLength, value);
     case Kind.sharedarraybuffer: return hasBrand(intrinsic.sharedByteLength, value);
+    case Kind.weakref: return hasBrand(intrinsic.weakRefDeref, value);
     default: return true;
   }
 }

@@ -6,6 +6,11 @@
 import type { FunctionTable } from '../functions.js';
 
 export interface HeapImage {
+  /**
+   * Version of the node stream (layout.ts HEAP_VERSIONS): the container's
+   * format version that carried it. Absent: the current HEAP_VERSION.
+   */
+  version?: number;
   /** Number of nodes in `nodes`. */
   nodeCount: number;
   /** Every string value and key, each once; values refer to it by index. */
@@ -31,4 +36,12 @@ export interface HeapContext {
    * show instead of `[3]`. Only called when an error path is built.
    */
   edgeLabel?(container: object, key: string | symbol | number): string | undefined;
+  /**
+   * Reading only: makes the object for a node of kind `object` whose
+   * prototype is a program function's prototype (an instance of a program
+   * class), instead of `Object.create(prototype)`; return undefined to fall
+   * back to that. The reader then defines the saved own properties on it
+   * (and sets its prototype if the hook chose another one).
+   */
+  construct?(prototype: object): object | undefined;
 }

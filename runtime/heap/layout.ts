@@ -47,6 +47,11 @@ export const Kind = {
   symbol: 19,
   registeredSymbol: 20,
   wellKnownSymbol: 21,
+  // ── format version 2 ──
+  /** a WeakRef: proto, then the target (saved as if strongly held, see docs/FORMAT.md §6) */
+  weakref: 22,
+  /** a bound function: target, this, bound arguments (docs/FORMAT.md §3) */
+  bound: 23,
 } as const;
 export type KindName = keyof typeof Kind;
 export const KIND_NAMES: readonly (KindName | undefined)[] = (() => {
@@ -54,6 +59,21 @@ export const KIND_NAMES: readonly (KindName | undefined)[] = (() => {
   for (const name of Object.keys(Kind) as KindName[]) names[Kind[name]] = name;
   return names;
 })();
+
+/** The heap stream versions this build reads (= the container's format version that carries them). */
+export const HEAP_VERSION = 2;
+export const HEAP_VERSIONS: readonly number[] = [1, 2];
+/** Node kinds that exist from this stream version on. */
+export const KIND_SINCE: Readonly<Record<number, number>> = { [22]: 2, [23]: 2 };
+
+/**
+ * v2 property lists name a shape (the flags and key of every property, in
+ * order) instead of repeating them: 0 = a new shape is defined inline here,
+ * 1 = no properties, n ≥ 2 = an earlier shape (shapes are numbered from
+ * FIRST_SHAPE in the order they are defined). docs/FORMAT.md "Shapes".
+ */
+export const Shape = { inline: 0, empty: 1 } as const;
+export const FIRST_SHAPE = 2;
 
 /** Property flag bits (one byte before each property). */
 export const Flag = { writable: 1, enumerable: 2, configurable: 4, accessor: 8 } as const;

@@ -9,7 +9,7 @@
 //     props: [{ key: 'x', value: 1, writable: true, enumerable: true, configurable: true }] }
 
 import type { HeapImage } from './image.js';
-import { Flag, INTEGRITY_NAMES, Kind, KIND_NAMES, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { Flag, INTEGRITY_NAMES, Kind, KIND_NAMES, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { scanHeap } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
 
@@ -45,7 +45,11 @@ interface Ordinary extends WithProps {
 }
 
 export type HeapNode =
-  | ({ kind: 'object' | 'weakmap' | 'weakset' | 'error' } & Ordinary)
+  | ({ kind: 'object' | 'error' } & Ordinary)
+  | ({ kind: 'weakmap'; entries: [NodeValue, NodeValue][] } & Ordinary)
+  | ({ kind: 'weakset'; members: NodeValue[] } & Ordinary)
+  | ({ kind: 'weakref'; target: NodeValue } & Ordinary)
+  | ({ kind: 'bound'; target: NodeValue; thisArg: NodeValue; args: NodeValue[] } & WithProps)
   | ({ kind: 'array'; length: number; elements: NodeValue[] } & Ordinary)
   | ({ kind: 'map'; entries: [NodeValue, NodeValue][] } & Ordinary)
   | ({ kind: 'set'; members: NodeValue[] } & Ordinary)
@@ -99,7 +103,32 @@ export function decodeNodes(image: HeapImage): DecodedHeap {
     for (let e = 0; e < n; e++) out.push(value());
     return out;
   };
+  /** v2 shapes: [flags, key] of each property */
+  const shapes: [number, string | Ref][][] = [[], []];
+  const shapedProps = (): WithProps => {
+    const integrity = INTEGRITY_NAMES[r.u8()]!;
+    const n = r.varint();
+    let shape: [number, string | Ref][];
+    if (n === Shape.inline) {
+      shape = [];
+      for (let count = r.varint(); count > 0; count--) {
+        const flags = r.u8();
+        shape.push([flags, value() as string | Ref]);
+      }
+      shapes.push(shape);
+    } else {
+      shape = shapes[n]!;
+    }
+    const props: NodeProperty[] = shape.map(([flags, key]) => {
+      const enumerable = (flags & Flag.enumerable) !== 0;
+      const configurable = (flags & Flag.configurable) !== 0;
+      if (flags & Flag.accessor) return { key, enumerable, configurable, get: value(), set: value() };
+      return { key, enumerable, configurable, writable: (flags & Flag.writable) !== 0, value: value() };
+    });
+    return { integrity, props };
+  };
   const withProps = (): WithProps => {
+    if (scan.version >= 2) return shapedProps();
     const integrity = INTEGRITY_NAMES[r.u8()]!;
     const props: NodeProperty[] = [];
     for (let n = r.varint(); n > 0; n--) {
@@ -135,6 +164,13 @@ export function decodeNodes(image: HeapImage): DecodedHeap {
         break;
       }
       case Kind.prototypeOf: { const fn = value(); node = { kind: 'prototypeOf', fn, ...withProps() }; break; }
+      case Kind.bound: {
+        const target = value();
+        const thisArg = value();
+        const args = list(r.varint());
+        node = { kind: 'bound', target, thisArg, args, ...withProps() };
+        break;
+      }
       default: {
         const proto = value();
         switch (kind) {
@@ -182,6 +218,9 @@ export function decodeNodes(image: HeapImage): DecodedHeap {
             node = { kind: 'dataview', proto, buffer, byteOffset, byteLength, ...withProps() };
             break;
           }
+          case Kind.weakref: { const target = value(); node = { kind: 'weakref', proto, target, ...withProps() }; break; }
+          case Kind.weakmap: node = { kind: 'weakmap', proto, entries: [], ...withProps() }; break;
+          case Kind.weakset: node = { kind: 'weakset', proto, members: [], ...withProps() }; break;
           default:
             node = { kind: name as 'object', proto, ...withProps() };
         }
@@ -189,6 +228,15 @@ export function decodeNodes(image: HeapImage): DecodedHeap {
     }
     nodes.push(node);
     sizes.push(r.pos - start);
+  }
+  if (scan.trailer >= 0) {
+    r.pos = scan.trailer;
+    for (let n = r.varint(); n > 0; n--) {
+      const node = nodes[r.varint()]!;
+      const key = value();
+      if (node.kind === 'weakmap') node.entries.push([key, value()]);
+      else if (node.kind === 'weakset') node.members.push(key);
+    }
   }
   return { root, nodes, sizes };
 }

@@ -12,8 +12,15 @@ export const Edge = {
   buffer: -5,
   boxedValue: -6,
   constructor: -7,
+  /** the value of a WeakMap entry (its key is found through Trail.weakKey) */
+  weakValue: -8,
+  weakRefTarget: -9,
+  boundTarget: -10,
+  boundThis: -11,
   /** closure environment n is `Edge.env - n` */
   env: -100,
+  /** bound argument n is `Edge.boundArg - n` (below every environment edge) */
+  boundArg: -1_000_000_000,
 } as const;
 
 /** An accessor's getter or setter: the only edge that needs an object. */
@@ -32,6 +39,10 @@ export interface Trail {
   edgeLabel?: ((container: object, key: string | symbol | number) => string | undefined) | undefined;
   /** a closure's environments, for naming `(closure environment n)` edges */
   closureEnvs(fn: Function): readonly unknown[] | undefined;
+  /** a bound function's parts, for naming `(bound this)` edges */
+  boundParts(fn: Function): { target: Function; thisArg: unknown; args: readonly unknown[] } | undefined;
+  /** the key under which node `node` was first reached as a WeakMap value, if it was */
+  weakKey(node: number): { key: unknown } | undefined;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -103,7 +114,13 @@ function edgeText(via: Via, container: unknown, child: unknown, trail?: Trail): 
     case Edge.buffer: return '.buffer';
     case Edge.boxedValue: return '.valueOf()';
     case Edge.constructor: return '.constructor';
-    default: return `(closure environment ${Edge.env - via})`;
+    case Edge.weakValue: return '.get(…)';
+    case Edge.weakRefTarget: return '.deref()';
+    case Edge.boundTarget: return '(bound target)';
+    case Edge.boundThis: return '(bound this)';
+    default:
+      if (via <= Edge.boundArg) return `(bound argument ${Edge.boundArg - via})`;
+      return `(closure environment ${Edge.env - via})`;
   }
 }
 
@@ -140,6 +157,20 @@ function findEdge(trail: Trail, container: unknown, child: unknown): Via | undef
     const envs = trail.closureEnvs(container);
     const at = envs === undefined ? -1 : envs.indexOf(child);
     if (at >= 0) return Edge.env - at;
+    const bound = trail.boundParts(container);
+    if (bound !== undefined) {
+      if (bound.target === child) return Edge.boundTarget;
+      if (bound.thisArg === child) return Edge.boundThis;
+      const arg = bound.args.indexOf(child);
+      if (arg >= 0) return Edge.boundArg - arg;
+    }
+  }
+  if (typeof WeakRef === 'function') {
+    try {
+      if (WeakRef.prototype.deref.call(container as WeakRef<object>) === child) return Edge.weakRefTarget;
+    } catch {
+      // not a WeakRef
+    }
   }
   if (Object.getPrototypeOf(container) === child) return Edge.prototype;
   for (const key of Reflect.ownKeys(container)) {
@@ -160,9 +191,10 @@ function findEdge(trail: Trail, container: unknown, child: unknown): Via | undef
  * The path to node `node`, or to a value not yet in the table reached from
  * `node` by `via` (pass `child` for map/set lookups).
  */
-export function pathTo(trail: Trail, node: number, via?: Via, child?: unknown): string {
+export function pathTo(trail: Trail, node: number, via?: Via, child?: unknown, weakKey?: unknown): string {
   const segments: string[] = [];
-  if (via !== undefined && node >= 0) segments.push(edgeText(via, trail.values[node], child, trail));
+  if (via === Edge.weakValue && node >= 0) segments.push(`.get(${shortValue(weakKey)})`);
+  else if (via !== undefined && node >= 0) segments.push(edgeText(via, trail.values[node], child, trail));
   let label = trail.rootLabel;
   for (let at = node; at >= 0; at = trail.parentOf(at)) {
     const value = trail.values[at];
@@ -174,6 +206,11 @@ export function pathTo(trail: Trail, node: number, via?: Via, child?: unknown): 
     const parent = trail.parentOf(at);
     if (parent < 0) break;
     const container = trail.values[parent];
+    const weak = trail.weakKey(at);
+    if (weak !== undefined) {
+      segments.push(`.get(${shortValue(weak.key)})`);
+      continue;
+    }
     const edge = findEdge(trail, container, value);
     segments.push(edge === undefined ? '(…)' : edgeText(edge, container, value, trail));
   }

@@ -8,14 +8,16 @@
 //   2. allocate  create every object, each after the nodes it cannot exist
 //                without (its prototype, a closure's environments, a view's
 //                buffer, a prototype's function), by an explicit work stack
-//   3. fill      define properties, elements and entries, then integrity
+//   3. fill      define properties, elements and entries, then integrity;
+//                then the WeakMap/WeakSet entries of the ephemeron trailer
 
+import { bindAgain } from './bound.js';
 import { builtinByPath, prepareBuiltins, wellKnownSymbol } from './builtins.js';
 import { swapViews, type BufferViews } from './byteorder.js';
 import { RestoreError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
 import { HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
-import { Flag, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { Flag, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AssignRules } from './assign.js';
 import { scanHeap, type Scan } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
@@ -38,6 +40,21 @@ const DONE = 2;
 const HOLE = Symbol('hole');
 /** missingDependency's answer when a hard dependency is already on the stack */
 const CYCLE = -2;
+const ObjectPrototype = Object.prototype;
+const getPrototypeOf = Object.getPrototypeOf;
+const defineProperty = Object.defineProperty;
+
+/** A v2 shape as the reader uses it: keys and flags, and whether plain assignment is safe for a prototype. */
+interface ReadShape {
+  keys: (string | symbol)[];
+  flags: number[];
+  /** every property is `obj.k = v`-like (flags 7) with a string key */
+  plain: boolean;
+  /** the last prototype checked against, and whether assigning every key is safe for it */
+  checkedProto: object | null | undefined;
+  assignable: boolean;
+}
+const EMPTY_SHAPE: ReadShape = { keys: [], flags: [], plain: true, checkedProto: undefined, assignable: true };
 
 
 class HeapReader {
@@ -49,6 +66,8 @@ class HeapReader {
   private readonly lateProto: Uint8Array;
   private readonly stack: number[] = [];
   private readonly rules = new AssignRules();
+  /** v2 shapes in definition order (index = shape number) */
+  private readonly shapes: (ReadShape | undefined)[] = [undefined, EMPTY_SHAPE];
 
   constructor(private readonly image: HeapImage, private readonly scan: Scan, private readonly ctx: HeapContext) {
     this.r = new ByteReader(image.nodes);
@@ -63,6 +82,7 @@ class HeapReader {
     for (let i = 0; i < count; i++) if (this.state[i] === NEW) this.allocate(i);
     if (HOST_BIG_ENDIAN) this.swapBuffers();
     for (let i = 0; i < count; i++) this.fillNode(i);
+    if (this.scan.trailer >= 0) this.ephemerons();
     this.r.pos = this.scan.root;
     return this.value();
   }
@@ -73,18 +93,37 @@ class HeapReader {
 
   // ── values ────────────────────────────────────────────────────────────
 
+  /**
+   * One value. The scan has validated the whole stream, so the common
+   * one-byte varints are read without bounds checks (still inside `bytes`).
+   */
   private value(): unknown {
     const r = this.r;
-    const tag = r.u8();
+    const bytes = r.bytes;
+    const tag = r.pos < r.end ? bytes[r.pos++]! : r.u8();
     switch (tag) {
+      case Tag.ref: {
+        const n = bytes[r.pos]!;
+        if (n < 0x80) {
+          r.pos++;
+          return this.values[n];
+        }
+        return this.values[r.varint()];
+      }
+      case Tag.string: {
+        const n = bytes[r.pos]!;
+        if (n < 0x80) {
+          r.pos++;
+          return this.strings[n];
+        }
+        return this.strings[r.varint()];
+      }
+      case Tag.int: return unzigzag(r.varint());
+      case Tag.float: return r.f64();
       case Tag.undefined: return undefined;
       case Tag.null: return null;
       case Tag.false: return false;
       case Tag.true: return true;
-      case Tag.int: return unzigzag(r.varint());
-      case Tag.float: return r.f64();
-      case Tag.string: return this.strings[r.varint()];
-      case Tag.ref: return this.values[r.varint()];
       case Tag.bigint: return BigInt(this.strings[r.varint()]!);
       case Tag.hole: return HOLE;
       default: return this.fail(`unknown value tag ${tag} at heap stream byte ${r.pos - 1}`);
@@ -160,6 +199,17 @@ class HeapReader {
       }
       case Kind.prototypeOf:
         return this.hard(this.refIndex(), 'the function of a prototype');
+      case Kind.bound: {
+        let dep = this.hard(this.refIndex(), 'the target of a bound function');
+        if (dep !== -1) return dep;
+        dep = this.hard(this.refIndex(), 'the this of a bound function');
+        if (dep !== -1) return dep;
+        for (let a = r.varint(); a > 0; a--) {
+          dep = this.hard(this.refIndex(), 'an argument of a bound function');
+          if (dep !== -1) return dep;
+        }
+        return -1;
+      }
     }
     const proto = this.refIndex();
     if (proto >= 0 && this.state[proto] !== DONE && this.lateProto[i] === 0) {
@@ -172,6 +222,7 @@ class HeapReader {
     }
     if (kind === Kind.dataview) return this.hard(this.refIndex(), 'the buffer of a DataView');
     if (kind === Kind.boxed) return this.hard(this.refIndex(), 'a boxed symbol');
+    if (kind === Kind.weakref) return this.hard(this.refIndex(), 'the target of a WeakRef');
     return -1;
   }
 
@@ -211,7 +262,7 @@ class HeapReader {
   /** The node index of node i's prototype, or -1 (kinds without one, or a null prototype). */
   private protoIndex(i: number): number {
     const kind = this.scan.kinds[i]!;
-    if (kind < Kind.object || kind > Kind.dataview) return -1;
+    if ((kind < Kind.object || kind > Kind.dataview) && kind !== Kind.weakref) return -1;
     const r = this.r;
     const saved = r.pos;
     r.pos = this.scan.headers[i]!;
@@ -273,6 +324,14 @@ class HeapReader {
         const description = this.value() as string | undefined;
         return Symbol(description);
       }
+      case Kind.bound: {
+        const target = this.value();
+        const thisArg = this.value();
+        const args: unknown[] = [];
+        for (let a = r.varint(); a > 0; a--) args.push(this.value());
+        if (typeof target !== 'function') return this.fail('the target of a bound function is not a function', i);
+        return bindAgain(target, thisArg, args);
+      }
       case Kind.registeredSymbol:
         return Symbol.for(this.strings[r.varint()]!);
       case Kind.wellKnownSymbol: {
@@ -282,8 +341,25 @@ class HeapReader {
         return symbol;
       }
     }
+    if (kind === Kind.object) {
+      const construct = this.ctx.construct;
+      if (construct !== undefined && this.lateProto[i] === 0) {
+        const at = this.refIndexAt(r.pos);
+        const proto = this.proto(i);
+        if (at >= 0 && this.scan.kinds[at] === Kind.prototypeOf) {
+          const made = construct.call(this.ctx, proto as object);
+          if (made !== undefined) {
+            if ((typeof made !== 'object' && typeof made !== 'function') || made === null) return this.fail('the construct hook returned a non-object', i);
+            if (getPrototypeOf(made) !== proto) Object.setPrototypeOf(made, proto);
+            return made;
+          }
+        }
+        return Object.create(proto) as object;
+      }
+      const proto = this.proto(i);
+      return proto === ObjectPrototype ? {} : Object.create(proto) as object;
+    }
     const proto = this.proto(i);
-    if (kind === Kind.object) return Object.create(proto) as object;
     const made = this.createExotic(kind, i);
     if (this.lateProto[i] === 0 && Object.getPrototypeOf(made) !== proto) Object.setPrototypeOf(made, proto);
     return made;
@@ -297,6 +373,17 @@ class HeapReader {
       case Kind.set: return new Set();
       case Kind.weakmap: return new WeakMap();
       case Kind.weakset: return new WeakSet();
+      case Kind.weakref: {
+        // a target already collected at capture: a fresh object the next collection clears
+        const target = this.value();
+        const WeakRefCtor = intrinsic.WeakRef;
+        if (WeakRefCtor === undefined) return this.fail('WeakRef is not available on this platform', i);
+        try {
+          return new WeakRefCtor(target === undefined ? {} : target as object);
+        } catch (error) {
+          return this.fail(`cannot make a WeakRef to this target: ${(error as Error).message}`, i);
+        }
+      }
       case Kind.date: return new Date(r.f64());
       case Kind.regexp: {
         const source = this.strings[r.varint()]!;
@@ -445,12 +532,137 @@ class HeapReader {
     this.props(array, i, false);
   }
 
+  private props(target: object, i: number, assign: boolean): void {
+    if (this.scan.version >= 2) this.shapedProps(target, i, assign);
+    else this.propsV1(target, i, assign);
+  }
+
+  /** v2: the shape with this number, or the one defined here. */
+  private shape(i: number): ReadShape {
+    const r = this.r;
+    const n = r.varint();
+    if (n !== Shape.inline) return this.shapes[n]!;
+    const count = r.varint();
+    const keys: (string | symbol)[] = [];
+    const flags: number[] = [];
+    let plain = true;
+    for (let p = 0; p < count; p++) {
+      const flag = r.u8();
+      const key = this.value();
+      if (typeof key !== 'string' && typeof key !== 'symbol') this.fail(`property key is a ${typeof key}`, i);
+      keys.push(key);
+      flags.push(flag);
+      if (flag !== PLAIN_PROPERTY || typeof key !== 'string') plain = false;
+    }
+    const shape: ReadShape = { keys, flags, plain, checkedProto: undefined, assignable: false };
+    this.shapes.push(shape);
+    return shape;
+  }
+
   /**
-   * integrity, count, then properties. With `assign`, plain properties whose
+   * v2: integrity, shape, the values. A plain shape whose keys no prototype
+   * intercepts is filled by assignment (fast, V8 shares the hidden class);
+   * everything else goes through Object.defineProperty.
+   */
+  private shapedProps(target: object, i: number, assign: boolean): void {
+    const r = this.r;
+    const integrity = r.u8();
+    const shape = this.shape(i);
+    const keys = shape.keys;
+    const count = keys.length;
+    if (count > 0) {
+      let fast = false;
+      if (assign && shape.plain) {
+        const proto = getPrototypeOf(target) as object | null;
+        if (shape.checkedProto !== proto) {
+          const unsafe = this.rules.of(proto).unsafe;
+          shape.assignable = keys.every((key) => !unsafe.has(key as string));
+          shape.checkedProto = proto;
+        }
+        fast = shape.assignable;
+      }
+      if (fast) {
+        for (let p = 0; p < count; p++) {
+          const value = this.value();
+          if (value === HOLE) this.fail(`property ${String(keys[p])} holds an array hole`, i);
+          (target as Record<string, unknown>)[keys[p] as string] = value;
+        }
+      } else {
+        this.defineAll(target, i, shape, assign);
+      }
+    }
+    this.integrity(target, integrity);
+  }
+
+  private defineAll(target: object, i: number, shape: ReadShape, assign: boolean): void {
+    const { keys, flags } = shape;
+    const unsafe = assign ? this.rules.of(getPrototypeOf(target) as object | null).unsafe : undefined;
+    for (let p = 0; p < keys.length; p++) {
+      const key = keys[p]!;
+      const flag = flags[p]!;
+      if (flag & Flag.accessor) {
+        this.accessor(target, i, key, flag);
+        continue;
+      }
+      const value = this.value();
+      if (value === HOLE) this.fail(`property ${String(key)} holds an array hole`, i);
+      if (flag === PLAIN_PROPERTY && unsafe !== undefined && typeof key === 'string' && !unsafe.has(key)) {
+        (target as Record<string, unknown>)[key] = value;
+      } else {
+        defineProperty(target, key, {
+          value,
+          writable: (flag & Flag.writable) !== 0,
+          enumerable: (flag & Flag.enumerable) !== 0,
+          configurable: (flag & Flag.configurable) !== 0,
+        });
+      }
+    }
+  }
+
+  /** Reads a getter and a setter and defines the accessor. */
+  private accessor(target: object, i: number, key: string | symbol, flags: number): void {
+    const get = this.value();
+    const set = this.value();
+    if ((get !== undefined && typeof get !== 'function') || (set !== undefined && typeof set !== 'function')) {
+      this.fail(`accessor ${String(key)} has a getter or setter that is not a function`, i);
+    }
+    defineProperty(target, key, {
+      get: get as (() => unknown) | undefined,
+      set: set as ((v: unknown) => void) | undefined,
+      enumerable: (flags & Flag.enumerable) !== 0,
+      configurable: (flags & Flag.configurable) !== 0,
+    });
+  }
+
+  private integrity(target: object, integrity: number): void {
+    if (integrity === Integrity.preventExtensions) Object.preventExtensions(target);
+    else if (integrity === Integrity.sealed) Object.seal(target);
+    else if (integrity === Integrity.frozen) Object.freeze(target);
+  }
+
+  /** v2: the WeakMap/WeakSet entries after the last node. */
+  private ephemerons(): void {
+    const r = this.r;
+    r.pos = this.scan.trailer;
+    for (let n = r.varint(); n > 0; n--) {
+      const node = r.varint();
+      const collection = this.values[node];
+      const key = this.value();
+      try {
+        if (this.scan.kinds[node] === Kind.weakmap) Reflect.apply(intrinsic.weakMapSet, collection, [key, this.value()]);
+        else Reflect.apply(intrinsic.weakSetAdd, collection, [key]);
+      } catch (error) {
+        this.fail(`cannot add an entry to this weak collection: ${(error as Error).message}`, node);
+      }
+    }
+  }
+
+  /**
+   * v1: integrity, count, then properties. With `assign`, plain properties whose
    * key no prototype intercepts are assigned (fast); everything else goes
    * through Object.defineProperty.
    */
-  private props(target: object, i: number, assign: boolean): void {
+  private propsV1(target: object, i: number, assign: boolean): void {
     const r = this.r;
     const integrity = r.u8();
     const count = r.varint();

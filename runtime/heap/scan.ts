@@ -3,14 +3,18 @@
 // value a known tag, every string index and node index is in range, every
 // count fits in the bytes that remain, every blob range is inside the blob —
 // or a RestoreError naming the node and byte offset. Records where each
-// node's header (what allocation needs) and body (what filling needs) start.
+// node's header (what allocation needs) and body (what filling needs) start,
+// where the ephemeron trailer starts (v2), and checks that property lists
+// only name shapes defined before them.
 
 import { RestoreError } from './errors.js';
 import type { HeapImage } from './image.js';
-import { Flag, Kind, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { FIRST_SHAPE, Flag, HEAP_VERSION, HEAP_VERSIONS, Kind, KIND_SINCE, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { ByteReader } from './stream.js';
 
 export interface Scan {
+  /** the stream version (1 or 2) */
+  version: number;
   nodeCount: number;
   /** byte offset of the root value */
   root: number;
@@ -19,6 +23,8 @@ export interface Scan {
   headers: Float64Array;
   /** byte offset of each node's body */
   bodies: Float64Array;
+  /** v2: byte offset of the ephemeron trailer (entry count); -1 in v1 */
+  trailer: number;
 }
 
 const BIGINT_TEXT = /^-?(?:0|[1-9]\d*)$/;
@@ -36,6 +42,10 @@ export function checkImageShape(image: unknown): asserts image is HeapImage {
   if (nodeCount !== undefined && (typeof nodeCount !== 'number' || !Number.isSafeInteger(nodeCount) || nodeCount < 0)) {
     throw new RestoreError('heap image: `nodeCount` is not a non-negative integer');
   }
+  const { version } = image as Partial<HeapImage>;
+  if (version !== undefined && !HEAP_VERSIONS.includes(version)) {
+    throw new RestoreError(`heap image: stream version ${String(version)} is not one this Introspect reads (${HEAP_VERSIONS.join(', ')})`);
+  }
 }
 
 export function scanHeap(image: HeapImage): Scan {
@@ -48,10 +58,14 @@ class Scanner {
   private readonly stringCount: number;
   private nodeCount = 0;
   private node = -1;
+  private readonly version: number;
+  /** v2: number of shapes defined so far; each one's slot count (values per object) */
+  private readonly shapeSlots: number[] = [0, 0];
 
   constructor(private readonly image: HeapImage) {
     this.r = new ByteReader(image.nodes);
     this.stringCount = image.strings.length;
+    this.version = image.version ?? HEAP_VERSION;
   }
 
   private fail(message: string, at = this.r.pos): never {
@@ -80,8 +94,21 @@ class Scanner {
       this.body(kind);
     }
     this.node = -1;
-    if (r.pos !== r.end) this.fail(`${r.end - r.pos} unexpected bytes after the last node`);
-    return { nodeCount: count, root, kinds, headers, bodies };
+    let trailer = -1;
+    if (this.version >= 2) {
+      trailer = r.pos;
+      const entries = this.count('ephemeron entry', 3);
+      for (let e = 0; e < entries; e++) {
+        const at = r.pos;
+        const collection = r.varint();
+        const kind = collection < count ? kinds[collection] : undefined;
+        if (kind !== Kind.weakmap && kind !== Kind.weakset) this.fail(`ephemeron entry ${e} names node ${collection}, which is not a WeakMap or WeakSet`, at);
+        this.refValue('an ephemeron key');
+        if (kind === Kind.weakmap) this.value();
+      }
+    }
+    if (r.pos !== r.end) this.fail(`${r.end - r.pos} unexpected bytes after the ${this.version >= 2 ? 'ephemeron trailer' : 'last node'}`);
+    return { version: this.version, nodeCount: count, root, kinds, headers, bodies, trailer };
   }
 
   // ── values ────────────────────────────────────────────────────────────
@@ -155,6 +182,8 @@ class Scanner {
   /** Validates the allocation fields of a node; returns where its body starts. */
   private header(kind: number): number {
     const r = this.r;
+    const since = KIND_SINCE[kind];
+    if (since !== undefined && this.version < since) this.fail(`node kind ${kind} does not exist in stream version ${this.version}`, r.pos - 1);
     switch (kind) {
       case Kind.staticFunction:
       case Kind.builtin:
@@ -171,6 +200,13 @@ class Scanner {
       case Kind.prototypeOf:
         this.refValue('the function of a prototype');
         return r.pos;
+      case Kind.bound: {
+        this.refValue('the target of a bound function');
+        this.value();
+        const args = this.count('bound argument');
+        for (let a = 0; a < args; a++) this.value();
+        return r.pos;
+      }
       case Kind.symbol: {
         const at = r.pos;
         const tag = this.value();
@@ -191,6 +227,7 @@ class Scanner {
       case Kind.sharedarraybuffer:
       case Kind.typedarray:
       case Kind.dataview:
+      case Kind.weakref:
         this.refValue('a prototype', [Tag.null]);
         break;
       default:
@@ -236,6 +273,9 @@ class Scanner {
         r.varint();
         r.varint();
         break;
+      case Kind.weakref:
+        this.refValue('the target of a WeakRef', [Tag.undefined]);
+        break;
     }
     return r.pos;
   }
@@ -271,7 +311,48 @@ class Scanner {
         break;
       }
     }
-    this.props();
+    if (this.version >= 2) this.shapedProps();
+    else this.props();
+  }
+
+  /** v2: integrity, shape (an earlier one, or defined here), the values. */
+  private shapedProps(): void {
+    const r = this.r;
+    const at = r.pos;
+    const integrity = r.u8();
+    if (integrity > 3) this.fail(`unknown integrity level ${integrity}`, at);
+    const shapeAt = r.pos;
+    const shape = r.varint();
+    let slots: number;
+    if (shape === Shape.inline) {
+      const count = this.count('property', 3);
+      slots = 0;
+      for (let p = 0; p < count; p++) {
+        const flags = this.flags();
+        this.key();
+        slots += flags & Flag.accessor ? 2 : 1;
+      }
+      this.shapeSlots.push(slots);
+    } else {
+      if (shape >= this.shapeSlots.length) this.fail(`shape ${shape} is not defined before its first use (${this.shapeSlots.length - FIRST_SHAPE} shapes so far)`, shapeAt);
+      slots = this.shapeSlots[shape]!;
+    }
+    if (slots > r.end - r.pos) this.fail(`${slots} property values exceed the remaining ${r.end - r.pos} bytes`, r.pos);
+    for (let v = 0; v < slots; v++) this.value();
+  }
+
+  private flags(): number {
+    const r = this.r;
+    const at = r.pos;
+    const flags = r.u8();
+    if (flags > 15 || (flags & Flag.accessor && flags & Flag.writable)) this.fail(`invalid property flags ${flags}`, at);
+    return flags;
+  }
+
+  private key(): void {
+    const at = this.r.pos;
+    const tag = this.value();
+    if (tag !== Tag.string && tag !== Tag.ref) this.fail('a property key must be a string or a symbol reference', at);
   }
 
   private props(): void {
@@ -281,12 +362,8 @@ class Scanner {
     if (integrity > 3) this.fail(`unknown integrity level ${integrity}`, at);
     const count = this.count('property', 3);
     for (let p = 0; p < count; p++) {
-      const flagsAt = r.pos;
-      const flags = r.u8();
-      if (flags > 15 || (flags & Flag.accessor && flags & Flag.writable)) this.fail(`invalid property flags ${flags}`, flagsAt);
-      const keyAt = r.pos;
-      const keyTag = this.value();
-      if (keyTag !== Tag.string && keyTag !== Tag.ref) this.fail('a property key must be a string or a symbol reference', keyAt);
+      const flags = this.flags();
+      this.key();
       this.value();
       if (flags & Flag.accessor) this.value();
     }

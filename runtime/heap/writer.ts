@@ -8,14 +8,22 @@
 //
 //   root = { p: point, q: point }   →   nodes[0] = object {p: @1, q: @1}
 //                                       nodes[1] = object {x: 1, y: 2}
+//
+// WeakMap/WeakSet entries cannot be enumerated, so they are found after the
+// rest of the graph (an ephemeron pass): each weak collection is asked about
+// every node (`has`); an entry found is written to the ephemeron trailer, and
+// its value may reach new nodes, which are written and asked about in turn,
+// until nothing new turns up. Entries whose key is not otherwise reachable
+// are left out (the program could never observe them).
 
 import { CLOSURE } from '../functions.js';
+import { boundParts } from './bound.js';
 import { builtinPath, CODE_EVALUATORS, prepareBuiltins, wellKnownSymbolName } from './builtins.js';
 import { boxedPrimitive, Classifier } from './classify.js';
 import { CaptureError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
 import { call, HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
-import { Flag, Integrity, Kind, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { FIRST_SHAPE, Flag, HEAP_VERSION, Integrity, Kind, Shape, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AccessorEdge, Edge, pathTo, type Trail, type Via } from './path.js';
 import { ByteWriter, zigzag } from './stream.js';
 import { swapViews, type BufferViews } from './byteorder.js';
@@ -28,9 +36,52 @@ export function writeHeap(root: unknown, ctx: HeapContext, rootLabel = 'root'): 
 const TYPED_ARRAY_INDEX = new Map<string, number>(TYPED_ARRAY_NAMES.map((name, i) => [name, i]));
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 const HOLE = Symbol('hole');
+const getOwnPropertyNames = Object.getOwnPropertyNames;
+const getOwnPropertySymbols = Object.getOwnPropertySymbols;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+
+/**
+ * Reflect.ownKeys order (indexes, strings, symbols), but several times
+ * faster on V8 for ordinary objects: names come from the enum cache.
+ */
+function ownKeys(value: object): (string | symbol)[] {
+  const names: (string | symbol)[] = getOwnPropertyNames(value);
+  const symbols = getOwnPropertySymbols(value);
+  if (symbols.length === 0) return names;
+  for (let k = 0; k < symbols.length; k++) names.push(symbols[k]!);
+  return names;
+}
+
+/** Value strings are deduplicated by a direct-mapped cache (cheap, approximate: a repeat may get a second entry). */
+const STRING_CACHE_BITS = 16;
+const STRING_CACHE_MASK = (1 << STRING_CACHE_BITS) - 1;
+
+/** The keys and flags of a property list, numbered in the order shapes are defined. */
+interface WrittenShape {
+  id: number;
+  keys: (string | symbol)[];
+  flags: number[];
+}
 
 class HeapWriter implements Trail {
-  private readonly out = new ByteWriter();
+  /** where values go: the node stream, or (during the ephemeron pass) the trailer */
+  private out = new ByteWriter(1 << 20);
+  private readonly nodeStream = this.out;
+  private readonly trailer = new ByteWriter(64);
+  private trailerEntries = 0;
+  /** weak collections met so far, and for each how many nodes it was asked about */
+  private readonly weak: number[] = [];
+  private readonly weakChecked: number[] = [];
+  /** nodes first reached as a WeakMap value → the entry's key (for paths) */
+  private readonly weakKeys = new Map<number, unknown>();
+  private readonly cachedStrings: (string | undefined)[] = new Array(1 << STRING_CACHE_BITS);
+  private readonly cachedIds = new Int32Array(1 << STRING_CACHE_BITS);
+  private readonly shapes = new Map<string, WrittenShape>();
+  private nextShape = FIRST_SHAPE;
+  private lastShape: WrittenShape | undefined;
+  /** one property list's flags and descriptors, reused (props never nests) */
+  private readonly flagsScratch: number[] = [];
+  private readonly descriptorScratch: PropertyDescriptor[] = [];
   /** node index → the value it stands for */
   readonly values: unknown[] = [];
   private kinds = new Uint8Array(1024);
@@ -61,14 +112,24 @@ class HeapWriter implements Trail {
     // nodeCount is only known at the end: the stream is assembled from a
     // prefix (count + root) and the node bytes.
     this.value(root, -1, 0);
-    for (let i = 0; i < this.values.length; i++) this.node(i);
-    const body = out.bytes;
+    let written = 0;
+    do {
+      for (; written < this.values.length; written++) this.node(written);
+      this.ephemerons();
+    } while (written < this.values.length);
+    const trailer = this.trailer;
     const prefix = new ByteWriter(16);
     prefix.varint(this.values.length);
-    const nodes = new Uint8Array(prefix.pos + out.pos);
-    nodes.set(prefix.bytes.subarray(0, prefix.pos), 0);
-    nodes.set(body.subarray(0, out.pos), prefix.pos);
+    const count = new ByteWriter(16);
+    count.varint(this.trailerEntries);
+    const nodes = new Uint8Array(prefix.pos + out.pos + count.pos + trailer.pos);
+    let at = 0;
+    for (const part of [prefix, out, count, trailer]) {
+      nodes.set(part.bytes.subarray(0, part.pos), at);
+      at += part.pos;
+    }
     return {
+      version: HEAP_VERSION,
       nodeCount: this.values.length,
       strings: this.strings,
       nodes,
@@ -89,8 +150,70 @@ class HeapWriter implements Trail {
     return id;
   }
 
+  /** A string value's table index, deduplicated through the direct-mapped cache. */
+  private valueStringId(text: string): number {
+    const length = text.length;
+    let h = length;
+    if (length > 0) {
+      h = Math.imul(h ^ text.charCodeAt(0), 0x9e3779b1);
+      h = Math.imul(h ^ text.charCodeAt(length - 1), 0x85ebca6b);
+      h = Math.imul(h ^ text.charCodeAt(length >> 1), 0xc2b2ae35);
+      if (length > 3) h = Math.imul(h ^ text.charCodeAt(length >> 2), 0x27d4eb2f) ^ text.charCodeAt(length - 2);
+    }
+    const slot = (h ^ (h >>> STRING_CACHE_BITS)) & STRING_CACHE_MASK;
+    if (this.cachedStrings[slot] === text) return this.cachedIds[slot]!;
+    const id = this.strings.length;
+    this.strings.push(text);
+    this.cachedStrings[slot] = text;
+    this.cachedIds[slot] = id;
+    return id;
+  }
+
+  /**
+   * Asks every weak collection about every node it has not been asked about
+   * yet; writes the entries found to the trailer (their values may add nodes).
+   */
+  private ephemerons(): void {
+    const values = this.values;
+    for (let w = 0; w < this.weak.length; w++) {
+      const node = this.weak[w]!;
+      const collection = values[node] as object;
+      const isMap = this.kinds[node] === Kind.weakmap;
+      const has = isMap ? intrinsic.weakMapHas : intrinsic.weakSetHas;
+      for (let n = this.weakChecked[w]!; n < values.length; n++) {
+        const kind = this.kinds[n]!;
+        if (kind === Kind.registeredSymbol || kind === Kind.wellKnownSymbol) continue;
+        const key = values[n];
+        if (!call<boolean>(has, collection, key)) continue;
+        this.out = this.trailer;
+        try {
+          this.trailer.varint(node);
+          this.trailer.tagged(Tag.ref, n);
+          if (isMap) {
+            const value = call<unknown>(intrinsic.weakMapGet, collection, key);
+            const before = values.length;
+            this.value(value, node, Edge.weakValue, key);
+            if (values.length > before) this.weakKeys.set(before, key);
+          }
+        } finally {
+          this.out = this.nodeStream;
+        }
+        this.trailerEntries++;
+      }
+      this.weakChecked[w] = values.length;
+    }
+  }
+
+  weakKey(node: number): { key: unknown } | undefined {
+    return this.weakKeys.has(node) ? { key: this.weakKeys.get(node) } : undefined;
+  }
+
+  boundParts(fn: Function) {
+    return boundParts(fn);
+  }
+
   /** Writes one value inline; objects, functions and symbols become references. */
-  private value(value: unknown, parent: number, via: Via): void {
+  private value(value: unknown, parent: number, via: Via, weakKey?: unknown): void {
     const out = this.out;
     switch (typeof value) {
       case 'number':
@@ -101,7 +224,7 @@ class HeapWriter implements Trail {
         }
         return;
       case 'string':
-        out.tagged(Tag.string, this.stringId(value));
+        out.tagged(Tag.string, this.valueStringId(value));
         return;
       case 'boolean':
         out.u8(value ? Tag.true : Tag.false);
@@ -119,7 +242,7 @@ class HeapWriter implements Trail {
           return;
         }
         let id = this.ids.get(value);
-        if (id === undefined) id = this.discover(value as object | symbol, parent, via);
+        if (id === undefined) id = this.discover(value as object | symbol, parent, via, weakKey);
         out.tagged(Tag.ref, id);
       }
     }
@@ -133,13 +256,13 @@ class HeapWriter implements Trail {
     return this.ctx.functions.closureOf(fn)?.envs;
   }
 
-  private fail(what: string, parent: number, via: Via | undefined, child: unknown, remedy?: string): never {
-    throw new CaptureError(what, pathTo(this, parent, via, child), remedy);
+  private fail(what: string, parent: number, via: Via | undefined, child: unknown, remedy?: string, weakKey?: unknown): never {
+    throw new CaptureError(what, pathTo(this, parent, via, child, weakKey), remedy);
   }
 
   /** Gives a new node index to `value` after checking it can be saved. */
-  private discover(value: object | symbol, parent: number, via: Via | undefined): number {
-    const kind = this.kindOf(value, parent, via);
+  private discover(value: object | symbol, parent: number, via: Via | undefined, weakKey?: unknown): number {
+    const kind = this.kindOf(value, parent, via, weakKey);
     const id = this.values.length;
     this.ids.set(value, id);
     this.values.push(value);
@@ -153,10 +276,15 @@ class HeapWriter implements Trail {
     }
     this.kinds[id] = kind;
     this.parents[id] = parent;
+    if (kind === Kind.weakmap || kind === Kind.weakset) {
+      this.weak.push(id);
+      this.weakChecked.push(0);
+    }
     return id;
   }
 
-  private kindOf(value: object | symbol, parent: number, via: Via | undefined): number {
+  private kindOf(value: object | symbol, parent: number, via: Via | undefined, weakKey?: unknown): number {
+    const fail = (what: string, remedy?: string): never => this.fail(what, parent, via, value, remedy, weakKey);
     if (typeof value === 'symbol') {
       if (Symbol.keyFor(value) !== undefined) return Kind.registeredSymbol;
       return wellKnownSymbolName(value) !== undefined ? Kind.wellKnownSymbol : Kind.symbol;
@@ -166,11 +294,15 @@ class HeapWriter implements Trail {
       if (fns.staticId(value) !== undefined) return this.ownPrototype(value, Kind.staticFunction);
       if (fns.closureOf(value) !== undefined) return this.ownPrototype(value, Kind.closure);
       if (builtinPath(value) !== undefined) return Kind.builtin;
+      if (boundParts(value) !== undefined) return Kind.bound;
       if (CODE_EVALUATORS.has(value)) {
-        return this.fail(`${value.name || 'a code evaluator'} (eval and the Function constructors are never saved in a checkpoint)`, parent, via, value, 'do not keep a reference to it in program state, or wrap it with transient()');
+        return fail(`${value.name || 'a code evaluator'} (eval and the Function constructors are never saved in a checkpoint)`, 'do not keep a reference to it in program state, or wrap it with transient()');
       }
       const name = value.name ? `function ${value.name}` : 'an anonymous function';
-      return this.fail(`${name} (not in the program's function table: defined in uninstrumented code, bound, or native)`, parent, via, value);
+      if (typeof value.name === 'string' && value.name.startsWith('bound ')) {
+        return fail(`${name} (bound before Introspect's runtime was loaded, so its target and arguments are unknown)`, 'bind it after the runtime has loaded, or wrap it with transient()');
+      }
+      return fail(`${name} (not in the program's function table: defined in uninstrumented code, or native)`);
     }
     if (builtinPath(value) !== undefined) return Kind.builtin;
     if (Array.isArray(value)) return Kind.array;
@@ -179,11 +311,11 @@ class HeapWriter implements Trail {
     }
     if (this.protoOwners.has(value)) return Kind.prototypeOf;
     const kind = this.classifier.classify(value);
-    if (typeof kind === 'string') return this.fail(kind, parent, via, value);
+    if (typeof kind === 'string') return fail(kind);
     const ctor = kind === Kind.object ? this.constructorOf(value) : undefined;
     if (ctor !== undefined) {
       if (this.ctx.functions.staticId(ctor) === undefined && this.ctx.functions.closureOf(ctor) === undefined) {
-        return this.fail(`the prototype of class ${ctor.name || '(anonymous)'} (the class is not in the program's function table, so its objects cannot be saved)`, parent, via, value);
+        return fail(`the prototype of class ${ctor.name || '(anonymous)'} (the class is not in the program's function table, so its objects cannot be saved)`);
       }
       return Kind.prototypeOf;
     }
@@ -220,12 +352,24 @@ class HeapWriter implements Trail {
       case Kind.error:
       case Kind.weakmap:
       case Kind.weakset:
+        // weak collections' entries go to the trailer (ephemerons())
         this.proto(value, i);
-        if (kind === Kind.weakmap || kind === Kind.weakset) {
-          this.warnings.push(`${pathTo(this, i)}: a ${kind === Kind.weakmap ? 'WeakMap' : 'WeakSet'} is saved empty (native weak collections cannot be enumerated)`);
-        }
-        this.props(value, i, Reflect.ownKeys(value));
+        this.props(value, i, ownKeys(value));
         return;
+      case Kind.weakref:
+        this.proto(value, i);
+        this.value(call(intrinsic.weakRefDeref, value), i, Edge.weakRefTarget);
+        this.props(value, i, ownKeys(value));
+        return;
+      case Kind.bound: {
+        const parts = boundParts(value as Function)!;
+        this.value(parts.target, i, Edge.boundTarget);
+        this.value(parts.thisArg, i, Edge.boundThis);
+        out.varint(parts.args.length);
+        for (let a = 0; a < parts.args.length; a++) this.value(parts.args[a], i, Edge.boundArg - a);
+        this.functionProps(value as Function, i);
+        return;
+      }
       case Kind.array:
         return this.array(value as unknown[], i);
       case Kind.map:
@@ -235,13 +379,13 @@ class HeapWriter implements Trail {
       case Kind.date:
         this.proto(value, i);
         out.f64(call<number>(intrinsic.dateGetTime, value));
-        this.props(value, i, Reflect.ownKeys(value));
+        this.props(value, i, ownKeys(value));
         return;
       case Kind.regexp:
         this.proto(value, i);
         out.varint(this.stringId(call<string>(intrinsic.regExpSource, value)));
         out.varint(this.stringId(call<string>(intrinsic.regExpFlags, value)));
-        this.props(value, i, Reflect.ownKeys(value));
+        this.props(value, i, ownKeys(value));
         return;
       case Kind.boxed:
         return this.boxed(value, i);
@@ -255,7 +399,7 @@ class HeapWriter implements Trail {
         this.value(call(intrinsic.dataViewBuffer, value), i, Edge.buffer);
         out.varint(call<number>(intrinsic.dataViewByteOffset, value));
         out.varint(call<number>(intrinsic.dataViewByteLength, value));
-        this.props(value, i, Reflect.ownKeys(value));
+        this.props(value, i, ownKeys(value));
         return;
       case Kind.staticFunction:
         out.varint(this.stringId(this.ctx.functions.staticId(value as Function)!));
@@ -274,7 +418,7 @@ class HeapWriter implements Trail {
         return;
       case Kind.prototypeOf:
         this.value(this.protoOwners.get(value) ?? this.constructorOf(value), i, Edge.constructor);
-        this.props(value, i, Reflect.ownKeys(value));
+        this.props(value, i, ownKeys(value));
         return;
       case Kind.symbol: {
         const description = (value as unknown as symbol).description;
@@ -315,37 +459,24 @@ class HeapWriter implements Trail {
     return Object.isSealed(value) ? Integrity.sealed : Integrity.preventExtensions;
   }
 
-  /** integrity, count, then each own property: flags, key, value (or getter, setter). */
-  private lastKeys: (string | symbol)[] = [];
-  private lastKeyIds: number[] = [];
-
-  /** String-table ids of property keys (-1 for symbols); consecutive objects of one shape hit the cache. */
-  private keyIds(keys: (string | symbol)[]): number[] {
-    const last = this.lastKeys;
-    if (last.length === keys.length) {
-      let k = 0;
-      while (k < keys.length && last[k] === keys[k]) k++;
-      if (k === keys.length) return this.lastKeyIds;
-    }
-    const ids: number[] = new Array(keys.length);
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]!;
-      ids[k] = typeof key === 'string' ? this.stringId(key) : -1;
-    }
-    this.lastKeys = keys;
-    this.lastKeyIds = ids;
-    return ids;
-  }
-
+  /**
+   * integrity, shape, then each property's value (an accessor's getter and
+   * setter). Consecutive objects of one shape (same keys and flags) cost one
+   * comparison; other shapes are found by their signature, or defined inline.
+   */
   private props(value: object, i: number, keys: (string | symbol)[]): void {
     const out = this.out;
     out.u8(this.integrity(value));
-    out.varint(keys.length);
-    if (keys.length === 0) return;
-    const ids = this.keyIds(keys);
-    for (let k = 0; k < keys.length; k++) {
+    const count = keys.length;
+    if (count === 0) {
+      out.varint(Shape.empty);
+      return;
+    }
+    const flags = this.flagsScratch;
+    const descriptors = this.descriptorScratch;
+    for (let k = 0; k < count; k++) {
       const key = keys[k]!;
-      const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+      const descriptor = getOwnPropertyDescriptor(value, key)!;
       if (key === 'stack' && descriptor.get !== undefined && this.kinds[i] === Kind.error) {
         // engines that make `stack` an own accessor (newer V8): save the text it shows
         descriptor.value = errorStack(value);
@@ -353,27 +484,64 @@ class HeapWriter implements Trail {
         delete descriptor.get;
         delete descriptor.set;
       }
-      if (descriptor.get !== undefined || descriptor.set !== undefined || !('value' in descriptor)) {
-        out.u8(Flag.accessor | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0));
-        this.key(key, ids[k]!, i);
-        this.value(descriptor.get, i, new AccessorEdge(key, 'get'));
-        this.value(descriptor.set, i, new AccessorEdge(key, 'set'));
+      descriptors[k] = descriptor;
+      flags[k] = 'value' in descriptor
+        ? (descriptor.writable ? Flag.writable : 0) | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0)
+        : Flag.accessor | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0);
+    }
+    this.shape(keys, count, i);
+    for (let k = 0; k < count; k++) {
+      const descriptor = descriptors[k]!;
+      descriptors[k] = undefined!;
+      if (flags[k]! & Flag.accessor) {
+        this.value(descriptor.get, i, new AccessorEdge(keys[k]!, 'get'));
+        this.value(descriptor.set, i, new AccessorEdge(keys[k]!, 'set'));
       } else {
-        out.u8((descriptor.writable ? Flag.writable : 0) | (descriptor.enumerable ? Flag.enumerable : 0) | (descriptor.configurable ? Flag.configurable : 0));
-        this.key(key, ids[k]!, i);
-        this.value(descriptor.value, i, key);
+        this.value(descriptor.value, i, keys[k]!);
       }
     }
   }
 
-  private key(key: string | symbol, id: number, i: number): void {
-    if (id >= 0) this.out.tagged(Tag.string, id);
-    else this.value(key, i, key);
+  /** Writes the shape of `keys` with flagsScratch: a number, or an inline definition. */
+  private shape(keys: (string | symbol)[], count: number, i: number): void {
+    const flags = this.flagsScratch;
+    const last = this.lastShape;
+    if (last !== undefined && last.keys.length === count) {
+      let k = 0;
+      while (k < count && last.keys[k] === keys[k] && last.flags[k] === flags[k]) k++;
+      if (k === count) {
+        this.out.varint(last.id);
+        return;
+      }
+    }
+    let signature = '';
+    for (let k = 0; k < count; k++) {
+      const key = keys[k]!;
+      const id = typeof key === 'string' ? this.stringId(key) : -1 - (this.ids.get(key) ?? this.discover(key, i, key));
+      signature += `${flags[k]}:${id},`;
+    }
+    let shape = this.shapes.get(signature);
+    if (shape !== undefined) {
+      this.out.varint(shape.id);
+    } else {
+      shape = { id: this.nextShape++, keys: keys.slice(0, count), flags: flags.slice(0, count) };
+      this.shapes.set(signature, shape);
+      const out = this.out;
+      out.varint(Shape.inline);
+      out.varint(count);
+      for (let k = 0; k < count; k++) {
+        out.u8(flags[k]!);
+        const key = keys[k]!;
+        if (typeof key === 'string') out.tagged(Tag.string, this.stringId(key));
+        else out.tagged(Tag.ref, this.ids.get(key)!);
+      }
+    }
+    this.lastShape = shape;
   }
 
   private functionProps(fn: Function, i: number): void {
     const keys: (string | symbol)[] = [];
-    for (const key of Reflect.ownKeys(fn)) {
+    for (const key of ownKeys(fn)) {
       if (key === CLOSURE || key === 'arguments' || key === 'caller') continue;
       if (key === 'name' || key === 'length') {
         const d = Object.getOwnPropertyDescriptor(fn, key)!;
@@ -420,6 +588,13 @@ class HeapWriter implements Trail {
       // own keys list the indices ascending first: skip the `present` ones
       // already written, then `length` unless it is read-only
       const keys = Reflect.ownKeys(array);
+      if (keys.length === present + 1 && keys[present] === 'length' && Object.isExtensible(array)) {
+        // the common case: no other property, `length` writable (an extensible array's is unless made read-only)
+        if (getOwnPropertyDescriptor(array, 'length')!.writable) {
+          this.props(array, i, []);
+          return;
+        }
+      }
       const rest: (string | symbol)[] = [];
       for (let k = present; k < keys.length; k++) {
         const key = keys[k]!;
@@ -454,21 +629,21 @@ class HeapWriter implements Trail {
       this.value(key, i, Edge.mapKey);
       this.value(value, i, Edge.mapValue);
     });
-    this.props(map, i, Reflect.ownKeys(map));
+    this.props(map, i, ownKeys(map));
   }
 
   private set(set: Set<unknown>, i: number): void {
     this.proto(set, i);
     this.out.varint(call<number>(intrinsic.setSize, set));
     call(intrinsic.setForEach, set, (member: unknown) => this.value(member, i, Edge.setMember));
-    this.props(set, i, Reflect.ownKeys(set));
+    this.props(set, i, ownKeys(set));
   }
 
   private boxed(box: object, i: number): void {
     this.proto(box, i);
     const primitive = boxedPrimitive(box);
     this.value(primitive, i, Edge.boxedValue);
-    let keys = Reflect.ownKeys(box);
+    let keys = ownKeys(box);
     if (typeof primitive === 'string') {
       const length = primitive.length;
       keys = keys.filter((key) => typeof key !== 'string' || !(key === 'length' || (INDEX_KEY.test(key) && Number(key) < length)));
@@ -491,7 +666,7 @@ class HeapWriter implements Trail {
     out.varint(offset);
     out.varint(length);
     out.varint(growable ? max + 1 : 0);
-    this.props(buffer, i, Reflect.ownKeys(buffer));
+    this.props(buffer, i, ownKeys(buffer));
   }
 
   private typedArray(view: Uint8Array, i: number): void {
