@@ -46,6 +46,63 @@ export class LiveIter {
   }
 }
 
+type IterKind = 'keys' | 'values' | 'entries';
+const liveCollection = new WeakMap<CollectionIter, Iterator<unknown>>();
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<string, unknown>;
+
+/**
+ * What `xs.keys()/values()/entries()` return in instrumented code when `xs`
+ * is an array, typed array, Map or Set: the same sequence as the native
+ * iterator, but its position is plain data. Arrays are read by live index
+ * (as natively); Maps and Sets through a live native iterator plus a count,
+ * re-created and advanced after a restore.
+ */
+export class CollectionIter {
+  constructor(
+    public source: any,
+    public kind: IterKind,
+    public indexed: boolean,
+    public n = 0,
+  ) {}
+  next(): Step {
+    if (this.indexed) {
+      const i = this.n;
+      if (i < this.source.length) {
+        this.n++;
+        return { value: this.kind === 'keys' ? i : this.kind === 'values' ? this.source[i] : [i, this.source[i]], done: false };
+      }
+      this.n = Infinity;
+      return { value: undefined, done: true };
+    }
+    let it = liveCollection.get(this);
+    if (it === undefined) {
+      it = this.source[this.kind]() as Iterator<unknown>;
+      for (let k = 0; k < this.n; k++) it.next();
+      liveCollection.set(this, it);
+    }
+    const r = it.next();
+    if (!r.done) this.n++;
+    return { value: r.value, done: !!r.done };
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+  get [Symbol.toStringTag](): string {
+    return this.indexed ? 'Array Iterator' : this.source instanceof Map ? 'Map Iterator' : 'Set Iterator';
+  }
+}
+
+/** `o[name]()` for name in keys/values/entries, savable when `o` is a built-in collection. */
+export function collectionIterator(o: any, name: IterKind): unknown {
+  if (o != null) {
+    const method = o[name];
+    if (Array.isArray(o) && method === Array.prototype[name]) return new CollectionIter(o, name, true);
+    if (ArrayBuffer.isView(o) && !(o instanceof DataView) && method === typedArrayProto[name]) return new CollectionIter(o, name, true);
+    if ((o instanceof Map && method === Map.prototype[name]) || (o instanceof Set && method === Set.prototype[name])) return new CollectionIter(o, name, false);
+  }
+  return o[name]();
+}
+
 const nativeIteratorTags = new Set(['[object Array Iterator]', '[object Map Iterator]', '[object Set Iterator]', '[object String Iterator]', '[object RegExp String Iterator]']);
 const arrayValues = Array.prototype[Symbol.iterator];
 
@@ -70,3 +127,4 @@ export function forInKeys(o: unknown): string[] {
 
 functions.registerClassMembers('introspect:ArrayIter', ArrayIter);
 functions.registerClassMembers('introspect:LiveIter', LiveIter);
+functions.registerClassMembers('introspect:CollectionIter', CollectionIter);

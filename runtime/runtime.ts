@@ -16,7 +16,7 @@ import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
 import type { Boot, Host, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
-import { forInKeys, iterate } from './iterators.js';
+import { collectionIterator, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 
 const WINDOW = 1 << 30;
@@ -326,6 +326,7 @@ export class Runtime {
   }
 
   iter = iterate;
+  ni = collectionIterator;
   keys = forInKeys;
 
   // ---- public API ---------------------------------------------------------------------------

@@ -749,6 +749,13 @@ export class ScopeLowering {
       if (tb?.captured) e = f.createAssignment(this.access(tb), e);
       return f.createParenthesizedExpression(e);
     }
+    if (isCollectionIteratorCall(node)) {
+      // `xs.entries()` and co. on arrays, Maps and Sets: a savable iterator
+      // (runtime/iterators.ts) instead of a native one, whose position
+      // cannot be read.
+      const callee = node.expression as ts.PropertyAccessExpression;
+      return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'ni'), undefined, [this.expr(callee.expression), f.createStringLiteral(callee.name.text)]);
+    }
     if (ts.isObjectLiteralExpression(node)) {
       const accessors = savableAccessors(node);
       if (accessors.size > 0) return this.literalWithAccessors(node, accessors);
@@ -853,6 +860,12 @@ function usesSuper(node: ts.Node): boolean {
   };
   visit(node);
   return found;
+}
+
+function isCollectionIteratorCall(node: ts.Node): node is ts.CallExpression {
+  if (!ts.isCallExpression(node) || node.arguments.length > 0 || node.questionDotToken) return false;
+  const callee = node.expression;
+  return ts.isPropertyAccessExpression(callee) && !callee.questionDotToken && callee.expression.kind !== ts.SyntaxKind.SuperKeyword && ts.isIdentifier(callee.name) && ['entries', 'values', 'keys'].includes(callee.name.text);
 }
 
 function accessorKey(p: ts.AccessorDeclaration): string | undefined {
