@@ -100,17 +100,17 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'restart',
     summary: 'resume a program from a checkpoint file',
-    usage: 'introspect restart <file.ckpt> [--program DIR]',
+    usage: 'introspect restart <file.ckpt> [--program DIR] [--platform NAME [--platforms-dir DIR]]',
     description: [
       'Reads the checkpoint\'s header, loads the built program it names and resumes it where it was.',
       'The program\'s output continues on stdout/stderr; its exit code is the process\'s.',
     ].join('\n'),
     flags: [
       { name: 'program', type: 'string', value: 'DIR', description: 'the built program\'s directory, if not where it was when checkpointed' },
-      { name: 'platform', type: 'string', value: 'NAME', description: 'restart on another installed platform (not yet supported)' },
-      { name: 'platforms-dir', type: 'string', value: 'DIR', description: 'where platforms are installed (not yet supported)' },
+      { name: 'platform', type: 'string', value: 'NAME', description: 'restart on an installed platform (qjs, bun, deno, node20-s390x, ... see scripts/platforms.sh)' },
+      { name: 'platforms-dir', type: 'string', value: 'DIR', description: 'where platforms are installed (default $INTROSPECT_PLATFORMS)' },
     ],
-    examples: ['introspect restart /tmp/p.ckpt', 'introspect restart /tmp/p.ckpt --program ./build'],
+    examples: ['introspect restart /tmp/p.ckpt', 'introspect restart /tmp/p.ckpt --program ./build', 'introspect restart /tmp/p.ckpt --platform qjs --platforms-dir ~/platforms'],
     positionals: { min: 1, max: 1 },
     async start(args) {
       const { restart } = await import('./commands/restart.js');

@@ -2,6 +2,7 @@
 // stack and every module's state, as one heap graph, inside the container of
 // format/. Loading checks that the file belongs to this very program.
 
+import { utf8Encode } from './format/bytes.js';
 import { decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, portableHash, type CheckpointHeader } from './format/index.js';
 import type { Frame } from './frames.js';
 import { functions } from './functions.js';
@@ -27,7 +28,7 @@ function hex(bytes: Uint8Array): string {
 
 export function programFingerprint(modules: readonly ModuleRecord[]): string {
   const text = modules.map((m) => `${m.id}:${m.hash}`).sort().join('\n');
-  return hex(portableHash.sha256(new TextEncoder().encode(text))).slice(0, 32);
+  return hex(portableHash.sha256(utf8Encode(text))).slice(0, 32);
 }
 
 function splitEntry(url: string): { dir: string; entry: string } {

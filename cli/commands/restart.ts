@@ -3,9 +3,11 @@
 // built program (DIR, or the directory recorded in the header), checks that
 // it is an introspect build and that the entry stays inside it (the path
 // comes from the file: never import something else), then boots the runtime
-// with { restore: bytes } and imports the entry. Throws CheckpointError /
+// with { restore: bytes } and imports the entry. With --platform NAME the
+// restart happens on that installed platform instead (cli/platform/) and the
+// process exits with the program's exit code there. Throws CheckpointError /
 // RestoreError (exit 3) when the file or the program is not usable, and
-// UsageError for --platform, which is not supported yet.
+// UsageError for an unknown or missing platform.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -23,8 +25,13 @@ export interface RestartOptions {
 }
 
 export async function restart(options: RestartOptions): Promise<void> {
-  if (options.platform !== undefined || options.platformsDir !== undefined) {
-    throw new UsageError('--platform/--platforms-dir are not yet supported: restart on this machine\'s Node for now', 'restart');
+  if (options.platformsDir !== undefined && options.platform === undefined) {
+    throw new UsageError('--platforms-dir needs --platform NAME', 'restart');
+  }
+  if (options.platform !== undefined) {
+    const { restartOnPlatform } = await import('../platform/restart.js');
+    process.exitCode = await restartOnPlatform({ ...options, platform: options.platform, locateEntry });
+    return;
   }
   const checkpoint = await readCheckpointFile(options.file);
   const entry = locateEntry(checkpoint.path, checkpoint.header.program, options.program);

@@ -1,0 +1,85 @@
+// The restart bundle for engines without Node APIs (SPEC §6): one classic
+// script (esbuild, IIFE) holding the host plugin of the target engine, the
+// checkpoint bytes (base64) and the built program with its runtime copy.
+// Takes the built program's entry, the checkpoint bytes and the platform;
+// guarantees the host boots (globalThis.__introspect_boot set) before the
+// program's first module is evaluated, and that nothing in the bundle needs a
+// Node API or an import at run time. The program's `import.meta.url` /
+// `__filename` become the file URL / path they had on Node, so its function
+// table and module ids are unchanged.
+
+import { build, type Plugin } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
+import { BuildError } from '../errors.js';
+import type { BundleHost } from './registry.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** dist/runtime/plugins/<host>/host.js, compiled next to this file's dist/cli/platform/. */
+export function hostModule(host: BundleHost): string {
+  return join(HERE, '..', '..', 'runtime', 'plugins', host, 'host.js');
+}
+
+export interface BundleOptions {
+  /** Absolute path of the built program's entry (main.js). */
+  entry: string;
+  checkpoint: Uint8Array;
+  host: BundleHost;
+  hint: PlatformHint;
+}
+
+const NS = 'introspect-restart';
+
+export async function buildRestartBundle(options: BundleOptions): Promise<string> {
+  const base64 = Buffer.from(options.checkpoint.buffer, options.checkpoint.byteOffset, options.checkpoint.byteLength).toString('base64');
+  const virtual: Plugin = {
+    name: 'introspect-restart',
+    setup(b) {
+      b.onResolve({ filter: /^introspect-restart:/ }, (args) => ({ path: args.path, namespace: NS }));
+      b.onLoad({ filter: /.*/, namespace: NS }, (args) => {
+        if (args.path === 'introspect-restart:entry') {
+          // Boot first: ES module evaluation order keeps it before the program.
+          return { contents: `import 'introspect-restart:boot';\nimport ${JSON.stringify(options.entry)};\n`, resolveDir: dirname(options.entry), loader: 'js' };
+        }
+        return {
+          contents: `import { bootBundle } from ${JSON.stringify(hostModule(options.host))};\nbootBundle(${JSON.stringify(base64)}, ${JSON.stringify(options.hint)});\n`,
+          resolveDir: HERE,
+          loader: 'js',
+        };
+      });
+      // Each program module keeps the identity it had on Node.
+      b.onLoad({ filter: /\.[cm]?js$/, namespace: 'file' }, async (args) => {
+        if (args.path.startsWith(join(HERE, '..', '..'))) return undefined;
+        const { readFile } = await import('node:fs/promises');
+        const text = await readFile(args.path, 'utf8');
+        if (!/import\.meta\.url|__filename|__dirname/.test(text)) return undefined;
+        const url = JSON.stringify(pathToFileURL(args.path).href);
+        const contents = text
+          .replace(/\bimport\.meta\.url\b/g, url)
+          .replace(/(?<![.\w$])__filename\b/g, JSON.stringify(args.path))
+          .replace(/(?<![.\w$])__dirname\b/g, JSON.stringify(dirname(args.path)));
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+  try {
+    const result = await build({
+      entryPoints: ['introspect-restart:entry'],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      target: 'es2022',
+      logLevel: 'silent',
+      legalComments: 'none',
+      plugins: [virtual],
+    });
+    return result.outputFiles[0]!.text;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new BuildError(`cannot bundle the program for ${options.host}: ${message}`);
+  }
+}

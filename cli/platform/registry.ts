@@ -1,0 +1,107 @@
+// The platforms `introspect restart --platform NAME` knows (SPEC §6), as
+// data: each wrapper name of scripts/platforms.sh with how to restart there.
+// Takes a name and a platforms directory ($INTROSPECT_PLATFORMS by default);
+// gives the wrapper to run and its kind, or a UsageError listing what is
+// installed. Kinds:
+//   node    a Node-compatible runtime: the CLI itself runs there
+//   script  an engine without Node APIs: a restart bundle runs there (host
+//           plugin runtime/plugins/<host>/)
+//   page    a headless browser page: a restart bundle, output via console
+
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export type PlatformKind = 'node' | 'script' | 'page';
+export type BundleHost = 'quickjs' | 'jsc' | 'gjs' | 'browser';
+
+export interface PlatformSpec {
+  name: string;
+  kind: PlatformKind;
+  engine: string;
+  /** Short runtime description recorded as the platform hint. */
+  runtime: string;
+  cpu: string;
+  endianness: 'LE' | 'BE';
+  /** Runs under qemu user-mode emulation: ~10× slower. */
+  emulated: boolean;
+  /** For script/page kinds: the host plugin compiled into the bundle. */
+  host?: BundleHost;
+  /** Arguments the wrapper needs before the script (Deno: resolve bare imports from node_modules). */
+  preArgs?: string[];
+}
+
+/** CPUs the wrappers run under qemu user-mode emulation. */
+const EMULATED = new Set(['arm64', 'ppc64', 's390x']);
+
+function node(name: string, cpu = 'x64', endianness: 'LE' | 'BE' = 'LE', engine = 'v8'): PlatformSpec {
+  return { name, kind: 'node', engine, runtime: name, cpu, endianness, emulated: EMULATED.has(cpu) };
+}
+function script(name: string, host: BundleHost, engine: string, cpu = 'x64', endianness: 'LE' | 'BE' = 'LE'): PlatformSpec {
+  return { name, kind: host === 'browser' ? 'page' : 'script', host, engine, runtime: name, cpu, endianness, emulated: EMULATED.has(cpu) };
+}
+
+export const PLATFORMS: readonly PlatformSpec[] = [
+  node('node18-x64'),
+  node('node22-x64'),
+  node('node24-x64'),
+  node('bun', 'x64', 'LE', 'javascriptcore'),
+  { ...node('deno'), preArgs: ['--node-modules-dir=manual'] },
+  script('qjs', 'quickjs', 'quickjs'),
+  script('qjs-wasm', 'quickjs', 'quickjs', 'wasm32'),
+  script('jsc', 'jsc', 'javascriptcore'),
+  script('gjs', 'gjs', 'spidermonkey'),
+  script('chromium', 'browser', 'v8'),
+  script('firefox', 'browser', 'spidermonkey'),
+  node('node20-arm64', 'arm64'),
+  node('node18-arm64-deb', 'arm64'),
+  node('node20-ppc64le', 'ppc64'),
+  node('node18-ppc64le-deb', 'ppc64'),
+  node('node18-s390x-deb', 's390x', 'BE'),
+  node('node20-s390x-deb', 's390x', 'BE'),
+  node('node20-s390x', 's390x', 'BE'),
+  script('qjs-s390x', 'quickjs', 'quickjs', 's390x', 'BE'),
+];
+
+export function platformSpec(name: string): PlatformSpec | undefined {
+  return PLATFORMS.find((p) => p.name === name);
+}
+
+export function platformsDir(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = explicit ?? env.INTROSPECT_PLATFORMS;
+  return dir === undefined || dir === '' ? undefined : resolve(dir);
+}
+
+/** Names with a wrapper in DIR/bin that this registry knows, in registry order. */
+export function installedPlatforms(dir: string | undefined): PlatformSpec[] {
+  if (dir === undefined || !existsSync(join(dir, 'bin'))) return [];
+  const present = new Set(readdirSync(join(dir, 'bin')));
+  return PLATFORMS.filter((p) => present.has(p.name));
+}
+
+export interface ResolvedPlatform {
+  spec: PlatformSpec;
+  /** The command to run a JS file on it (wrapper, then spec.preArgs). */
+  command: string[];
+}
+
+/**
+ * The wrapper for NAME: DIR/bin/NAME, or the built-in QuickJS (wasm) runner
+ * for qjs-wasm when no platforms directory provides one.
+ */
+export function resolvePlatform(name: string, dir: string | undefined, builtin: (name: string) => string[] | undefined): ResolvedPlatform {
+  const spec = platformSpec(name);
+  if (spec === undefined) {
+    throw new UsageError(`unknown platform ${JSON.stringify(name)}; known: ${PLATFORMS.map((p) => p.name).join(', ')}`, 'restart');
+  }
+  const wrapper = dir === undefined ? undefined : join(dir, 'bin', name);
+  if (wrapper !== undefined && existsSync(wrapper)) return { spec, command: [wrapper, ...(spec.preArgs ?? [])] };
+  const fallback = builtin(name);
+  if (fallback !== undefined) return { spec, command: fallback };
+  const installed = installedPlatforms(dir).map((p) => p.name);
+  const where =
+    dir === undefined
+      ? 'no platforms directory: pass --platforms-dir DIR or set INTROSPECT_PLATFORMS (install with scripts/platforms.sh DIR)'
+      : `${join(dir, 'bin', name)} does not exist (installed there: ${installed.join(', ') || 'none'}; install with scripts/platforms.sh ${dir})`;
+  throw new UsageError(`platform ${name} is not installed: ${where}`, 'restart');
+}

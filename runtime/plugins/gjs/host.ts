@@ -1,0 +1,52 @@
+// The Host for gjs (SpiderMonkey): the platform runner hands the script
+// `console`, `host` ({readFile, writeFile, exit}) and timers as parameters of
+// the function it runs, so they are reached as free identifiers, not as
+// properties of globalThis. Takes the checkpoint and platform hint embedded
+// by the restart bundle; boots the runtime. Absorbs: an exception in a
+// promise job is only logged by gjs (exit 0); the microtask that starts the
+// runtime is wrapped so it exits 1 like Node.
+
+import type { Host } from '../../host.js';
+import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+
+interface GjsRunnerHost {
+  readFile(path: string): string;
+  writeFile(path: string, text: string): void;
+  exit(code: number): never;
+  engine?: string;
+}
+declare const host: GjsRunnerHost | undefined;
+declare const printerr: ((s: string) => void) | undefined;
+
+function runnerHost(): GjsRunnerHost | undefined {
+  return typeof host !== 'undefined' ? host : undefined;
+}
+
+export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: string) => void } {
+  const runner = runnerHost();
+  const stderr = (line: string): void => {
+    if (typeof printerr === 'function') printerr(line);
+    else console.error(line);
+  };
+  const result: Host = {
+    platform: () => platformFrom({ ...hint, runtime: runner?.engine ?? hint.runtime }),
+    readFile() {
+      throw new Error('introspect: this gjs runner reads text files only');
+    },
+    writeFileAtomic() {
+      throw new Error('introspect: checkpoints cannot be written from the gjs runner (no binary file API)');
+    },
+    log: (message) => stderr(`introspect: ${message}`),
+    exit(code): never {
+      if (runner) runner.exit(code);
+      stderr(exitLine(code));
+      throw new Error(`introspect: exit ${code}`);
+    },
+  };
+  return { host: result, stderr };
+}
+
+export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
+  const { host: h, stderr } = createGjsHost(hint);
+  bootRestart(h, checkpointBase64, stderr, { wrapMicrotasks: true });
+}

@@ -1,0 +1,44 @@
+// The Host for the JavaScriptCore shell (`jsc`): print/printErr for output,
+// readFile(path, 'binary') for files. Takes the checkpoint and platform hint
+// embedded by the restart bundle; boots the runtime. Absorbs: no
+// queueMicrotask (portable/boot.ts), an exception in a promise job is
+// silently dropped (caught there instead), and quit() always exits 0, so the
+// exit code travels to the CLI as a marker line on stderr (EXIT_MARKER).
+
+import type { Host } from '../../host.js';
+import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+
+interface JscGlobals {
+  printErr?: (s: string) => void;
+  print?: (s: string) => void;
+  readFile?: (path: string, mode: 'binary') => Uint8Array;
+  writeFile?: (path: string, data: ArrayBuffer | string) => number;
+  quit?: (code?: number) => never;
+}
+
+export function createJscHost(hint: PlatformHint): { host: Host; stderr: (line: string) => void } {
+  const g = globalThis as unknown as JscGlobals;
+  const stderr = (line: string): void => (g.printErr ?? g.print ?? (() => {}))(line);
+  const host: Host = {
+    platform: () => platformFrom(hint),
+    readFile(path) {
+      if (!g.readFile) throw new Error('introspect: this jsc shell has no readFile');
+      return g.readFile(path, 'binary');
+    },
+    writeFileAtomic() {
+      throw new Error('introspect: checkpoints cannot be written from the jsc shell (no atomic file API)');
+    },
+    log: (message) => stderr(`introspect: ${message}`),
+    exit(code): never {
+      stderr(exitLine(code));
+      if (g.quit) g.quit(code);
+      throw new Error(`introspect: exit ${code}`);
+    },
+  };
+  return { host, stderr };
+}
+
+export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
+  const { host, stderr } = createJscHost(hint);
+  bootRestart(host, checkpointBase64, stderr);
+}

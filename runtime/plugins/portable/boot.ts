@@ -1,0 +1,102 @@
+// What every non-Node host shares when a restart bundle boots on an engine
+// without Node APIs (QuickJS, the jsc shell, gjs, a browser page). Takes the
+// checkpoint (base64, embedded in the bundle by cli/platform/bundle.ts) and a
+// Host; guarantees that globalThis[BOOT_KEY] is set before the program's first
+// module registers, and that the few services the runtime core uses are
+// there (queueMicrotask is missing on QuickJS and the jsc shell). An error
+// escaping the program's start is reported like Node reports an uncaught
+// exception (stack on stderr, exit code 1) instead of being dropped as an
+// unhandled rejection.
+// Imports nothing from a platform.
+
+import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
+
+/** What the CLI knows about the platform it starts the bundle on (registry entry). */
+export interface PlatformHint {
+  engine: string;
+  runtime: string;
+  os: string;
+  cpu: string;
+}
+
+/** The byte order of this host, from how a Uint16 lands in memory. */
+export function hostEndianness(): 'LE' | 'BE' {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'LE' : 'BE';
+}
+
+export function platformFrom(hint: PlatformHint): PlatformInfo {
+  return { engine: hint.engine, runtime: hint.runtime, os: hint.os, cpu: hint.cpu, endianness: hostEndianness() };
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Standard base64 (with or without padding) to bytes; no atob (QuickJS has none). */
+export function decodeBase64(text: string): Uint8Array {
+  const table = new Int16Array(128).fill(-1);
+  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const c = clean.charCodeAt(i);
+    const v = c < 128 ? table[c]! : -1;
+    if (v < 0) throw new Error(`introspect: bad base64 in the restart bundle at ${i}`);
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+/** The text Node would print for an uncaught exception (its stack, else its string form). */
+export function uncaughtText(error: unknown): string {
+  if (error instanceof Error) {
+    const stack = typeof error.stack === 'string' ? error.stack : '';
+    const head = `${error.name}: ${error.message}`;
+    return stack.includes(error.message) ? stack : `${head}\n${stack}`;
+  }
+  return `Uncaught ${String(error)}`;
+}
+
+/**
+ * Sets globalThis[BOOT_KEY] for a restart of `checkpoint` on `host`, adding
+ * queueMicrotask where the engine lacks it (or wrapping it, with
+ * wrapMicrotasks, where the engine drops a job's exception). `stderr` writes
+ * one line of text.
+ */
+export function bootRestart(host: Host, checkpointBase64: string, stderr: (line: string) => void, options: { wrapMicrotasks?: boolean } = {}): void {
+  const g = globalThis as Record<string, unknown>;
+  const native = typeof g.queueMicrotask === 'function' ? (g.queueMicrotask as (fn: () => void) => void) : undefined;
+  if (native === undefined || options.wrapMicrotasks) {
+    const schedule = native ?? ((job: () => void) => void Promise.resolve().then(job));
+    g.queueMicrotask = (fn: () => void): void => {
+      schedule(() => {
+        try {
+          fn();
+        } catch (error) {
+          stderr(uncaughtText(error));
+          host.exit(1);
+        }
+      });
+    };
+  }
+  const config: RunConfig = { restore: decodeBase64(checkpointBase64) };
+  const boot: Boot = { host, config };
+  g[BOOT_KEY] = boot;
+}
+
+/**
+ * The line a host writes on stderr to hand its exit code to the CLI, for
+ * engines whose shell cannot set one (the jsc shell's quit() always exits 0;
+ * a browser page has no exit). The CLI removes the line and exits with N.
+ */
+export const EXIT_MARKER = '\u001b[introspect-exit ';
+
+export function exitLine(code: number): string {
+  return `${EXIT_MARKER}${code}]`;
+}

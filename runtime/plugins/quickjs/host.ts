@@ -1,0 +1,99 @@
+// The Host for QuickJS, in both shapes the platforms give it: the native
+// `qjs --std` shell (globals std, os) and QuickJS compiled to wasm inside Node
+// (the runner's global `host` with readFile/writeFile/exit). Takes the
+// checkpoint and the platform hint embedded by the restart bundle; boots the
+// runtime. Absorbs: no queueMicrotask (portable/boot.ts), no console.error /
+// console.warn in the native shell (added, writing to stderr).
+
+import type { Host } from '../../host.js';
+import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+
+interface QjsFile {
+  puts(s: string): void;
+  flush(): void;
+  read(buffer: ArrayBuffer, position: number, length: number): number;
+  write(buffer: ArrayBuffer, position: number, length: number): number;
+  seek(offset: number, whence: number): void;
+  tell(): number;
+  close(): void;
+}
+interface QjsStd {
+  out: QjsFile;
+  err: QjsFile;
+  open(path: string, mode: string): QjsFile | null;
+  exit(code: number): never;
+  SEEK_SET: number;
+  SEEK_END: number;
+}
+interface QjsOs {
+  rename(from: string, to: string): number;
+  platform?: string;
+}
+interface RunnerHost {
+  readFile(path: string): string;
+  writeFile(path: string, text: string): void;
+  exit(code: number): never;
+  engine?: string;
+}
+
+export function createQuickJSHost(hint: PlatformHint): { host: Host; stderr: (line: string) => void } {
+  const g = globalThis as Record<string, unknown>;
+  const std = g.std as QjsStd | undefined;
+  const os = g.os as QjsOs | undefined;
+  const runner = std === undefined ? (g.host as RunnerHost | undefined) : undefined;
+  const console_ = g.console as Record<string, unknown> | undefined;
+  const stderr = (line: string): void => {
+    if (std) std.err.puts(`${line}\n`);
+    else if (console_ && typeof console_.error === 'function') (console_.error as (s: string) => void)(line);
+  };
+  if (std && console_ && typeof console_.error !== 'function') {
+    const toErr = (...parts: unknown[]) => stderr(parts.map((p) => (typeof p === 'string' ? p : String(p))).join(' '));
+    console_.error = toErr;
+    console_.warn = toErr;
+  }
+  const platform = () => platformFrom({ ...hint, os: os?.platform ?? hint.os, runtime: runner?.engine ?? hint.runtime });
+  const host: Host = {
+    platform,
+    readFile(path) {
+      if (!std) throw new Error('introspect: this QuickJS runner reads text files only');
+      const f = std.open(path, 'rb');
+      if (!f) throw new Error(`introspect: cannot open ${path}`);
+      f.seek(0, std.SEEK_END);
+      const n = f.tell();
+      f.seek(0, std.SEEK_SET);
+      const buffer = new ArrayBuffer(n);
+      f.read(buffer, 0, n);
+      f.close();
+      return new Uint8Array(buffer);
+    },
+    writeFileAtomic(path, bytes) {
+      if (!std || !os) throw new Error('introspect: checkpoints cannot be written from this QuickJS runner (no binary file API)');
+      const temp = `${path}.tmp-introspect`;
+      const f = std.open(temp, 'wb');
+      if (!f) throw new Error(`introspect: cannot create ${temp}`);
+      const copy = bytes.slice();
+      f.write(copy.buffer, 0, copy.byteLength);
+      f.flush();
+      f.close();
+      if (os.rename(temp, path) !== 0) throw new Error(`introspect: cannot rename ${temp} to ${path}`);
+    },
+    log: (message) => stderr(`introspect: ${message}`),
+    exit(code): never {
+      if (std) {
+        std.out.flush();
+        std.err.flush();
+        std.exit(code);
+      }
+      if (runner) runner.exit(code);
+      stderr(exitLine(code));
+      throw new Error(`introspect: exit ${code}`);
+    },
+  };
+  return { host, stderr };
+}
+
+/** Entry used by the restart bundle. */
+export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
+  const { host, stderr } = createQuickJSHost(hint);
+  bootRestart(host, checkpointBase64, stderr);
+}
