@@ -12,32 +12,49 @@ import { EXIT_MARKER } from '../../runtime/plugins/portable/boot.js';
 export interface RelayOptions {
   /** Time limit; the wrapper's process group is killed when it passes. */
   timeoutMs?: number;
+  /**
+   * Also look for the marker on stdout, line by line (browser runners that
+   * relay every console message to stdout put it there).
+   */
+  markerOnStdout?: boolean;
+}
+
+/** Splits a text stream into lines; hands each whole line (without "\n") to onLine. */
+function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void, onRest: (rest: string) => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      onLine(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+    }
+  });
+  stream.on('end', () => {
+    if (pending !== '') onRest(pending);
+  });
 }
 
 export function relay(argv: readonly string[], options: RelayOptions = {}): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', 'inherit', 'pipe'], detached: true });
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', options.markerOnStdout ? 'pipe' : 'inherit', 'pipe'], detached: true });
     let marker: number | undefined;
-    let pending = '';
-    const flushLine = (line: string) => {
-      if (line.startsWith(EXIT_MARKER)) {
-        const code = Number(line.slice(EXIT_MARKER.length).replace(/\]\s*$/, ''));
-        if (Number.isInteger(code)) {
-          marker = code;
-          return;
-        }
-      }
-      process.stderr.write(`${line}\n`);
+    const isMarker = (line: string): boolean => {
+      if (!line.startsWith(EXIT_MARKER)) return false;
+      const code = Number(line.slice(EXIT_MARKER.length).replace(/\]\s*$/, ''));
+      if (!Number.isInteger(code)) return false;
+      marker = code;
+      return true;
     };
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        flushLine(pending.slice(0, nl));
-        pending = pending.slice(nl + 1);
-      }
-    });
+    const pass = (to: NodeJS.WritableStream) => (line: string) => {
+      if (!isMarker(line)) to.write(`${line}\n`);
+    };
+    const passRest = (to: NodeJS.WritableStream) => (rest: string) => {
+      if (!isMarker(rest)) to.write(rest);
+    };
+    lines(child.stderr!, pass(process.stderr), passRest(process.stderr));
+    if (child.stdout) lines(child.stdout, pass(process.stdout), passRest(process.stdout));
     const kill = () => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -54,10 +71,6 @@ export function relay(argv: readonly string[], options: RelayOptions = {}): Prom
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       process.removeListener('exit', kill);
-      if (pending !== '') {
-        if (pending.startsWith(EXIT_MARKER)) flushLine(pending);
-        else process.stderr.write(pending);
-      }
       if (marker !== undefined) return resolvePromise(marker);
       if (code !== null) return resolvePromise(code);
       const n = signal ? (constants.signals as Record<string, number>)[signal] ?? 1 : 1;

@@ -61,7 +61,7 @@ export async function restartOnPlatform(options: PlatformRestartOptions): Promis
   try {
     const bundle = join(work, 'restart.js');
     writeFileSync(bundle, code);
-    return await relay([...command, bundle]);
+    return await relay([...command, bundle], { markerOnStdout: spec.kind === 'page' });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
