@@ -6,9 +6,12 @@
 // program's first module is evaluated, and that nothing in the bundle needs a
 // Node API or an import at run time. The program's `import.meta.url` /
 // `__filename` become the file URL / path they had on Node, so its function
-// table and module ids are unchanged.
+// table and module ids are unchanged. An ES-module program keeps module
+// semantics where a classic script differs: the bundle is strict code (a
+// plain call's `this` is undefined, as in the modules it came from).
 
 import { build, type Plugin } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
@@ -31,6 +34,19 @@ export interface BundleOptions {
 }
 
 const NS = 'introspect-restart';
+
+/** True when the built program is ES modules (its output directory's package.json says "type": "module"). */
+function isModuleProgram(entry: string): boolean {
+  if (entry.endsWith('.mjs')) return true;
+  if (entry.endsWith('.cjs')) return false;
+  const pkg = join(dirname(entry), 'package.json');
+  if (!existsSync(pkg)) return false;
+  try {
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type === 'module';
+  } catch {
+    return false;
+  }
+}
 
 export async function buildRestartBundle(options: BundleOptions): Promise<string> {
   const base64 = Buffer.from(options.checkpoint.buffer, options.checkpoint.byteOffset, options.checkpoint.byteLength).toString('base64');
@@ -75,6 +91,7 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
       target: 'es2022',
       logLevel: 'silent',
       legalComments: 'none',
+      banner: isModuleProgram(options.entry) ? { js: '"use strict";' } : undefined,
       plugins: [virtual],
     });
     return result.outputFiles[0]!.text;

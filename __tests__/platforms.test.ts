@@ -1,0 +1,111 @@
+// The restart matrix in the default test run (SPEC §6): at least one engine
+// that is not V8 — QuickJS compiled to wasm, from this project's dev
+// dependencies (cli/platform/runners/qjs-wasm.ts), so CI needs no setup — gets
+// checkpoints taken on this Node for a few fixtures, through the platform
+// oracle (harness/platform-oracle.ts). When INTROSPECT_PLATFORMS names a
+// directory installed by scripts/platforms.sh, the byte-order fixture also
+// goes to and comes from big-endian s390x, and native QuickJS joins in.
+// `npm run test:platforms` is the full table over every installed platform.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { platformSpec, resolvePlatform, installedPlatforms, PLATFORMS } from '../cli/platform/registry.js';
+import { decodeBase64, hostEndianness } from '../runtime/plugins/portable/boot.js';
+import { loadFixture } from './harness/fixtures.js';
+import { buildFixture, checkFrom, checkTo, cleanUp, type BuiltFixture, type PlatformCheck } from './harness/platform-oracle.js';
+import { cliEntry, repoRoot } from './harness/paths.js';
+import { killAll, runProcess } from './harness/process.js';
+import { chooseKs } from './harness/sampling.js';
+
+afterAll(killAll);
+
+const dir = process.env.INTROSPECT_PLATFORMS && existsSync(join(process.env.INTROSPECT_PLATFORMS, 'bin')) ? process.env.INTROSPECT_PLATFORMS : undefined;
+const installed = new Set(installedPlatforms(dir).map((p) => p.name));
+const options = { platformsDir: dir, timeoutMs: 120_000 };
+
+function failures(checks: PlatformCheck[]): string {
+  return checks.filter((c) => !c.ok).map((c) => `k=${c.k} ${c.direction}: ${c.problem}`).join('\n\n');
+}
+
+describe('platform registry and boot helpers', () => {
+  test('every platform of SPEC §6 has an entry', () => {
+    for (const name of ['node18-x64', 'node22-x64', 'node24-x64', 'bun', 'deno', 'qjs', 'qjs-wasm', 'jsc', 'gjs', 'chromium', 'firefox', 'node20-arm64', 'node20-ppc64le', 'node20-s390x', 'qjs-s390x']) {
+      expect(platformSpec(name)).toBeDefined();
+    }
+    expect(PLATFORMS.filter((p) => p.endianness === 'BE').map((p) => p.name)).toContain('qjs-s390x');
+  });
+
+  test('an unknown or missing platform is a usage error naming what to do', () => {
+    expect(() => resolvePlatform('nope', undefined, () => undefined)).toThrow(/unknown platform "nope"/);
+    expect(() => resolvePlatform('qjs', undefined, () => undefined)).toThrow(/--platforms-dir/);
+    const empty = mkdtempSync(join(tmpdir(), 'introspect-noplatforms-'));
+    try {
+      expect(() => resolvePlatform('qjs', empty, () => undefined)).toThrow(/scripts\/platforms\.sh/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('base64 decoding without atob and byte-order detection', () => {
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff);
+    expect(Buffer.from(decodeBase64(Buffer.from(bytes).toString('base64'))).equals(Buffer.from(bytes))).toBe(true);
+    expect(hostEndianness()).toBe('LE');
+  });
+
+  test('restart --platform refuses a bad checkpoint before starting anything (exit 3)', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'introspect-badckpt-'));
+    try {
+      const file = join(work, 'bad.ckpt');
+      writeFileSync(file, 'not a checkpoint');
+      const r = await runProcess([process.execPath, cliEntry, 'restart', file, '--platform', 'qjs-wasm'], { cwd: repoRoot, timeoutMs: 60_000 });
+      expect(r.code).toBe(3);
+      expect(r.stdout.length).toBe(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('restart on QuickJS (wasm, built in)', () => {
+  test.each(['tiny-steps', 'typed-arrays-endian', 'finally-maze'])(
+    '%s',
+    async (name) => {
+      const built = await buildFixture(loadFixture(name), options);
+      try {
+        const ks = chooseKs(built.points, 3, 2, name);
+        const checks: PlatformCheck[] = [];
+        for (const k of ks) checks.push(await checkTo(built, platformSpec('qjs-wasm')!, k, options));
+        expect(failures(checks)).toBe('');
+      } finally {
+        cleanUp(built);
+      }
+    },
+    300_000,
+  );
+});
+
+describe('byte order: the typed-array fixture across little- and big-endian hosts', () => {
+  let built: BuiltFixture | undefined;
+  const be = ['qjs-s390x', 'node20-s390x', 'node18-s390x-deb'].filter((n) => installed.has(n));
+  beforeAll(async () => {
+    if (be.length > 0 || installed.has('qjs')) built = await buildFixture(loadFixture('typed-arrays-endian'), options);
+  }, 120_000);
+  afterAll(() => built && cleanUp(built));
+
+  const onlyIf = (ok: boolean) => (ok ? test : test.skip);
+  onlyIf(installed.has('qjs'))('x86-64 Node → native QuickJS', async () => {
+    const k = Math.floor(built!.points / 3);
+    expect(failures([await checkTo(built!, platformSpec('qjs')!, k, options)])).toBe('');
+  }, 120_000);
+  for (const name of be) {
+    test(`x86-64 Node → ${name} (big-endian)`, async () => {
+      const k = Math.floor(built!.points / 2);
+      expect(failures([await checkTo(built!, platformSpec(name)!, k, options)])).toBe('');
+    }, 300_000);
+  }
+  const beNode = be.find((n) => platformSpec(n)!.kind === 'node');
+  onlyIf(beNode !== undefined)(`${beNode ?? 's390x Node'} (big-endian) → x86-64 Node`, async () => {
+    const k = Math.floor((built!.points * 2) / 3);
+    expect(failures([await checkFrom(built!, platformSpec(beNode!)!, k, options)])).toBe('');
+  }, 300_000);
+});
