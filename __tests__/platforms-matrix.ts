@@ -66,7 +66,9 @@ async function main(): Promise<void> {
       else for (const t of taken.filter((t) => !slow || t.k === mid)) tasks.push({ row: r.key, run: () => restartOn(b, t, r.spec, options) });
     }
     await pool(tasks, jobs, async (task) => {
-      table.get(task.row)!.get(name)!.checks.push(await task.run());
+      const check = await task.run();
+      table.get(task.row)!.get(name)!.checks.push(check);
+      if (!check.ok) process.stderr.write(`  FAIL ${task.row} × ${name} k=${check.k}: ${(check.problem ?? '').split('\n').slice(0, 6).join(' | ')}\n`);
     });
     cleanUp(b);
     const done = rows.map((r) => table.get(r.key)!.get(name)!).filter((c) => c.checks.length > 0);

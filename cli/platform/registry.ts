@@ -41,13 +41,20 @@ function script(name: string, host: BundleHost, engine: string, cpu = 'x64', end
   return { name, kind: host === 'browser' ? 'page' : 'script', host, engine, runtime: name, cpu, endianness, emulated: EMULATED.has(cpu) };
 }
 
+/**
+ * The qjs shell stops JS recursion at 1 MB of C stack by default, far below
+ * Node's; a restart rewinds every saved frame, so allow nearly the whole 8 MB
+ * main-thread stack (an overflow is still a catchable InternalError).
+ */
+const QJS_STACK = ['--stack-size', '7M'];
+
 export const PLATFORMS: readonly PlatformSpec[] = [
   node('node18-x64'),
   node('node22-x64'),
   node('node24-x64'),
   node('bun', 'x64', 'LE', 'javascriptcore'),
   { ...node('deno'), preArgs: ['--node-modules-dir=manual'] },
-  script('qjs', 'quickjs', 'quickjs'),
+  { ...script('qjs', 'quickjs', 'quickjs'), preArgs: QJS_STACK },
   script('qjs-wasm', 'quickjs', 'quickjs', 'wasm32'),
   script('jsc', 'jsc', 'javascriptcore'),
   script('gjs', 'gjs', 'spidermonkey'),
@@ -60,7 +67,7 @@ export const PLATFORMS: readonly PlatformSpec[] = [
   node('node18-s390x-deb', 's390x', 'BE'),
   node('node20-s390x-deb', 's390x', 'BE'),
   node('node20-s390x', 's390x', 'BE'),
-  script('qjs-s390x', 'quickjs', 'quickjs', 's390x', 'BE'),
+  { ...script('qjs-s390x', 'quickjs', 'quickjs', 's390x', 'BE'), preArgs: QJS_STACK },
 ];
 
 export function platformSpec(name: string): PlatformSpec | undefined {

@@ -5,6 +5,11 @@
 // by the restart bundle; boots the runtime. Absorbs: an exception in a
 // promise job is only logged by gjs (exit 0); the microtask that starts the
 // runtime is wrapped so it exits 1 like Node.
+// Not absorbed (gjs 1.74): the runner's console is only a parameter and
+// gjs's own globalThis.console is frozen and non-configurable, so a
+// `console.log` saved in a checkpoint (the well-known path "console.log",
+// e.g. a call target held across a point) is re-linked to gjs's console,
+// which writes to stderr with a "Gjs-Console-Message" prefix.
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
