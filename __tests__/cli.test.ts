@@ -269,7 +269,8 @@ describe('introspect (end to end)', () => {
     [['run', join(scratch, 'absent.js')], 1, /no such program/],
     [['build', join(scratch, 'absent-dir'), '--out-dir', join(scratch, 'o')], 1, /no such program directory/],
     [['restart', join(scratch, 'absent.ckpt')], 3, /no such checkpoint file/],
-    [['restart', 'x.ckpt', '--platform', 'bun'], 2, /not yet supported/],
+    [['restart', 'x.ckpt', '--platform', 'nope'], 2, /unknown platform "nope"/],
+    [['restart', 'x.ckpt', '--platforms-dir', scratch], 2, /--platforms-dir needs --platform/],
     [['inspect', join(scratch, 'absent.ckpt')], 3, /no such checkpoint file/],
     [['checkpoint', 'abc'], 2, /not a process id/],
   ] as const)('%j exits %i', (args, code, message) => {
