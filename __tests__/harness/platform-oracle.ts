@@ -7,10 +7,10 @@
 //           platform (the CLI runs there), the restart on this Node
 // Each check records pass/fail, the restart's wall time and the first
 // difference, so a table or a test can report it.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PlatformSpec } from '../../cli/platform/registry.js';
+import { safeStackKb, stackArgs, type PlatformSpec } from '../../cli/platform/registry.js';
 import { firstDifference, formatDiff, parsePointCount, tail } from './compare.js';
 import type { Fixture } from './fixtures.js';
 import { cliEntry, repoRoot } from './paths.js';
@@ -124,7 +124,9 @@ export async function checkFrom(built: BuiltFixture, spec: PlatformSpec, k: numb
   if (spec.kind !== 'node' || options.platformsDir === undefined) throw new Error(`${spec.name}: checkpoints are taken only on Node-compatible platforms`);
   const file = join(built.work, `k${k}-from-${spec.name}.ckpt`);
   const wrapper = [join(options.platformsDir, 'bin', spec.name), ...(spec.preArgs ?? [])];
-  const first = await runProcess([...wrapper, cliEntry, 'run', built.mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], {
+  // dist/cli/main.js, not bin/introspect.mjs: the latter re-executes process.execPath, which fails under qemu-user.
+  const kb = safeStackKb(existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : undefined);
+  const first = await runProcess([...wrapper, ...stackArgs(spec, kb), join(repoRoot, 'dist', 'cli', 'main.js'), 'run', built.mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], {
     cwd: repoRoot,
     timeoutMs: options.timeoutMs,
     env: env(options),

@@ -70,6 +70,27 @@ export const PLATFORMS: readonly PlatformSpec[] = [
   { ...script('qjs-s390x', 'quickjs', 'quickjs', 's390x', 'BE'), preArgs: QJS_STACK },
 ];
 
+/**
+ * V8 flags raising the stack limit to `kb` for a Node-compatible platform,
+ * as bin/introspect.mjs does for run/restart on this Node (it re-executes
+ * process.execPath, which cannot work under qemu user-mode emulation, so the
+ * CLI is started there at dist/cli/main.js with the flag given directly).
+ * Bun has no such flag.
+ */
+export function stackArgs(spec: PlatformSpec, kb: number | undefined): string[] {
+  if (kb === undefined || spec.kind !== 'node' || spec.engine !== 'v8') return [];
+  return spec.name === 'deno' ? [`--v8-flags=--stack-size=${kb}`] : [`--stack-size=${kb}`];
+}
+
+/** Three quarters of this machine's main-thread stack limit in KB (as bin/introspect.mjs), or undefined. */
+export function safeStackKb(limits: string | undefined): number | undefined {
+  const m = limits === undefined ? null : /^Max stack size\s+(\S+)/m.exec(limits);
+  if (!m) return undefined;
+  const bytes = m[1] === 'unlimited' ? 64 * 1024 * 1024 : Number(m[1]);
+  if (!Number.isFinite(bytes) || bytes < 4 * 1024 * 1024) return undefined;
+  return Math.floor((Math.min(bytes, 64 * 1024 * 1024) / 1024) * 0.75);
+}
+
 export function platformSpec(name: string): PlatformSpec | undefined {
   return PLATFORMS.find((p) => p.name === name);
 }

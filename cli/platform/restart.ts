@@ -7,13 +7,13 @@
 // The checkpoint is read and checked here first, so a bad file is refused
 // the same way on every platform (exit 3) before anything is started.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCheckpointFile } from '../checkpoint-file.js';
 import { buildRestartBundle } from './bundle.js';
-import { platformsDir, resolvePlatform, type ResolvedPlatform } from './registry.js';
+import { platformsDir, resolvePlatform, safeStackKb, stackArgs, type ResolvedPlatform } from './registry.js';
 import { relay } from './relay.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,14 @@ export function builtinRunner(name: string): string[] | undefined {
   return [process.execPath, join(HERE, 'runners', 'qjs-wasm.js')];
 }
 
+function limits(): string | undefined {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 export async function restartOnPlatform(options: PlatformRestartOptions): Promise<number> {
   const target: ResolvedPlatform = resolvePlatform(options.platform, platformsDir(options.platformsDir), builtinRunner);
   const file = resolve(options.file);
@@ -49,7 +57,7 @@ export async function restartOnPlatform(options: PlatformRestartOptions): Promis
   const { spec, command } = target;
   if (spec.kind === 'node') {
     const args = [CLI_MAIN, 'restart', file, '--program', dirname(entry)];
-    return relay([...command, ...args]);
+    return relay([...command, ...stackArgs(spec, safeStackKb(limits())), ...args]);
   }
   const code = await buildRestartBundle({
     entry,
