@@ -5,12 +5,12 @@
 // those two commands we start once more with V8's stack limit raised to what
 // the main thread's stack (ulimit -s) safely allows, forward signals, and exit
 // as the child does. Everything else runs directly.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const MARK = 'INTROSPECT_STACK_KB';
 const command = process.argv[2];
-const stackKb = (command === 'run' || command === 'restart') && !process.env[MARK] && !process.execArgv.some((a) => a.startsWith('--stack-size')) ? safeStackKb() : undefined;
+const stackKb = (command === 'run' || command === 'restart') && !process.env[MARK] && !process.execArgv.some((a) => a.startsWith('--stack-size')) && canRelaunch() ? safeStackKb() : undefined;
 
 if (stackKb === undefined) {
   await import('../dist/cli/main.js');
@@ -29,6 +29,15 @@ if (stackKb === undefined) {
       process.kill(process.pid, signal);
     } else process.exit(code ?? 1);
   });
+}
+
+/**
+ * Under an emulator (qemu-user runs a foreign-CPU node) process.execPath is
+ * not directly executable; off x86-64, check once before relying on it.
+ */
+function canRelaunch() {
+  if (process.arch === 'x64') return true;
+  return spawnSync(process.execPath, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** Three quarters of the main thread's stack limit, in KB; undefined when unknown or small. */

@@ -3,12 +3,14 @@
 // bundle) talks to the same one.
 
 import { checkpointSink } from './checkpoint.js';
+import { bindGenerators } from './generators.js';
 import { Runtime } from './runtime.js';
 
 const KEY = Symbol.for('introspect.runtime');
 const existing = (globalThis as Record<symbol, unknown>)[KEY] as Runtime | undefined;
 
 export const runtime: Runtime = existing ?? new Runtime();
+bindGenerators(runtime);
 if (!existing) {
   runtime.sink = checkpointSink;
   Object.defineProperty(globalThis, KEY, { value: runtime, configurable: true });

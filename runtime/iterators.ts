@@ -6,6 +6,7 @@
 // restored loop re-creates the iterator and skips what it had consumed.
 
 import { functions } from './functions.js';
+import { Generator, GeneratorIter } from './generators.js';
 
 interface Step {
   value: unknown;
@@ -112,6 +113,7 @@ export function iterate(x: any): { next(): Step } {
   if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return new ArrayIter(x as unknown as ArrayLike<unknown>);
   if (typeof x === 'string') return new ArrayIter(Array.from(x));
   if (x instanceof Map || x instanceof Set) return new LiveIter(x);
+  if (x instanceof Generator && x[Symbol.iterator] === Generator.prototype[Symbol.iterator]) return new GeneratorIter(x);
   if (nativeIteratorTags.has(Object.prototype.toString.call(x))) return new ArrayIter(Array.from(x));
   const it = x[Symbol.iterator]();
   if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.iterator method is not an object');

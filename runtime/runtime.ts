@@ -16,6 +16,7 @@ import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
 import type { Boot, Host, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
+import { bindGenerators, delegateOf, delegateStep, drive, Generator, type ResumeMode } from './generators.js';
 import { collectionIterator, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 
@@ -298,6 +299,105 @@ export class Runtime {
 
   /** Where an object literal's accessor goes until `acc` defines it. */
   readonly PH: unknown = Object.freeze({ placeholder: 'introspect accessor' });
+
+  // ---- generators (generators.ts) ----------------------------------------------------
+
+  /** Returned by a body that yielded by `yld`. */
+  readonly YIELDED: unknown = Object.freeze({ introspect: 'yielded' });
+  /** Sent into a yield by `gen.return(v)`: the body returns `rv`. */
+  readonly RT: unknown = Object.freeze({ introspect: 'return' });
+  rv: unknown = undefined;
+  /** How the last yield was resumed (read by `yield*` loops). */
+  sm: ResumeMode = 'next';
+  /** True while a yield unwinds (`yt`), as opposed to a checkpoint. */
+  yielding = false;
+  private sv: unknown = undefined;
+  private savedC = 0;
+  private yieldValue: unknown = undefined;
+  private yieldPc = 0;
+  private yieldValues: unknown[] = [];
+
+  gen(body: Function): Generator {
+    return new Generator(body);
+  }
+
+  /** A yield outside any finally: the body returns this, its frame kept as data. */
+  yld(value: unknown, pc: number, values: unknown[]): unknown {
+    this.yieldValue = value;
+    this.yieldPc = pc;
+    this.yieldValues = values;
+    return this.YIELDED;
+  }
+
+  /** A yield inside a try with finally: unwind (finally blocks skip), the handler records the frame. */
+  yt(value: unknown): never {
+    this.yieldValue = value;
+    this.yielding = true;
+    this.captured = [];
+    this.u = true;
+    throw UNWIND;
+  }
+
+  takeYield(): { value: unknown; pc: number; values: unknown[] } {
+    const y = { value: this.yieldValue, pc: this.yieldPc, values: this.yieldValues };
+    this.yieldValue = undefined;
+    this.yieldValues = [];
+    return y;
+  }
+
+  takeUnwoundYield(): { value: unknown; frame: Frame } {
+    this.yielding = false;
+    this.u = false;
+    const frame = this.captured.pop()!;
+    this.captured = [];
+    const value = this.yieldValue;
+    this.yieldValue = undefined;
+    return { value, frame };
+  }
+
+  /** A suspended body is about to be re-entered: a one-frame rewind to its yield. */
+  resumeSuspended(frame: Frame, mode: ResumeMode, value: unknown): void {
+    this.savedC = this.c;
+    this.sm = mode;
+    this.sv = value;
+    this.rframes = [frame];
+    this.fi = 0;
+    this.rs = true;
+    this.c = -1;
+  }
+
+  /** The router of a resumed yield: the rewind is over; the value sent in (or a throw, or RT). */
+  sent(): unknown {
+    const value = this.sentRaw();
+    if (this.sm === 'throw') throw value;
+    if (this.sm === 'return') {
+      this.rv = value;
+      return this.RT;
+    }
+    return value;
+  }
+
+  /** As `sent`, for `yield*`, which forwards the mode (`sm`) to its delegate. */
+  sentRaw(): unknown {
+    this.landing = false;
+    this.rframes = [];
+    this.fi = 0;
+    this.c = this.savedC;
+    const value = this.sv;
+    this.sv = undefined;
+    return value;
+  }
+
+  dg = delegateOf;
+  ds = delegateStep;
+  gn = drive;
+  /** Set by `gn` and co. just before a generator step: it is driven from a resume point. */
+  direct = false;
+
+  /** A suspension point reached outside instrumented code (a generator's resumption). */
+  point(): void {
+    this.event();
+  }
 
   /** Defines an object literal's accessors (made by factories) over their placeholders. */
   acc<T extends object>(o: T, defs: [string, Function | undefined, Function | undefined][]): T {

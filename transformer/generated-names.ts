@@ -1,4 +1,9 @@
-// Pass 0: names for the identifiers TypeScript's own transforms generated.
+// Pass 0: what TypeScript's own transforms leave behind, made plain JavaScript.
+// - Type assertions (`x as T`, `x!`, `<T>x`) leave a PartiallyEmittedExpression
+//   around `x`: it is replaced by `x` itself (it prints the same), so the
+//   passes see a call inside an assertion as the call it is.
+// - Generated identifiers get plain names (below).
+//
 // Takes a source file after TypeScript's transforms (an `enum` or `namespace`
 // becomes an IIFE whose parameter is a generated name, helpers use `_a`-style
 // temporaries); gives the same file with every generated identifier replaced
@@ -39,6 +44,7 @@ export function nameGeneratedIdentifiers(sf: ts.SourceFile, names: NameGen, tctx
     return name;
   };
   const visit = (node: ts.Node): ts.Node => {
+    if (ts.isPartiallyEmittedExpression(node)) return visit(node.expression);
     if (ts.isIdentifier(node)) {
       const auto = autoGenerateOf(node);
       return auto === undefined ? node : ts.setTextRange(f.createIdentifier(nameFor(node, auto)), node);

@@ -4,6 +4,7 @@
 //
 // The pipeline, in order:
 //   0. names       (generated-names.ts) TypeScript's generated identifiers get plain names
+//  0b. generators  (generators.ts) function* → plain function around a resumable body arrow
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
 //   2. scopes      (scopes.ts)    hoisting, closure conversion, factories; module body split out
 //   3. linearize   (linearize.ts) calls that may suspend become call statements (per function)
@@ -15,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { analyze } from './analyze.js';
 import { nameGeneratedIdentifiers } from './generated-names.js';
+import { lowerGenerators } from './generators.js';
 import { Linearizer } from './linearize.js';
 import { collectIdentifiers, NameGen } from './names.js';
 import type { FileContext, FunctionPlan } from './plan.js';
@@ -46,23 +48,24 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const f = ts.factory;
   const moduleId = relative(options.rootDir, original.fileName).split('\\').join('/');
   const names = new NameGen(collectIdentifiers(input));
-  const sf = nameGeneratedIdentifiers(input, names, tctx);
-  const compilerOptions = tctx.getCompilerOptions();
+  const rt = f.createIdentifier(names.fixed('R'));
   const ctx: FileContext = {
     f,
     names,
     sf: original,
     moduleId,
-    rt: f.createIdentifier(names.fixed('R')),
+    rt,
     unwind: f.createIdentifier(names.fixed('U')),
     plans: [],
+    generatorBodies: new Set(),
   };
+  const compilerOptions = tctx.getCompilerOptions();
+  const sf = lowerGenerators(nameGeneratedIdentifiers(input, names, tctx), rt, tctx, ctx.generatorBodies);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   const lowering = new ScopeLowering(ctx, analysis, (plan, body) => instrumentFunction(ctx, plan, body));
   const lowered = lowering.lowerModule(sf, isCommonJs);
 
-  const rt = ctx.rt;
   const spec = options.runtimeImport(original.fileName);
   const runtimeImport: ts.Statement = isCommonJs
     ? f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(rt, undefined, undefined, f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(spec)]), 'runtime'))], ts.NodeFlags.Const))

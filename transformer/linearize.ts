@@ -33,6 +33,10 @@ export interface Linearized {
   opaque: Set<ts.Statement>;
   /** Expression temporaries: each lives inside one statement's expansion. */
   temps: Set<string>;
+  /** The call statements that are `T = yield v` (a subset of `calls`). */
+  yields: Set<ts.Statement>;
+  /** Yields of a `yield*` loop: resumed with the raw sent value, mode in $R.sm. */
+  rawYields: Set<ts.YieldExpression>;
 }
 
 export class Linearizer {
@@ -42,6 +46,8 @@ export class Linearizer {
   private readonly siteMemo = new WeakMap<ts.Node, boolean>();
   private stableLocals: Set<string>;
   private readonly temps = new Set<string>();
+  private readonly yields = new Set<ts.Statement>();
+  private readonly rawYields = new Set<ts.YieldExpression>();
 
   constructor(
     private readonly ctx: FileContext,
@@ -53,7 +59,7 @@ export class Linearizer {
 
   run(body: ts.Statement[]): Linearized {
     const out = this.statements(body);
-    return { body: out, calls: this.calls, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
+    return { body: out, calls: this.calls, yields: this.yields, rawYields: this.rawYields, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
   }
 
   // ---- predicates ---------------------------------------------------------------
@@ -73,7 +79,7 @@ export class Linearizer {
     if (memo !== undefined) return memo;
     let found = false;
     if (isFunctionLike(node) || ts.isClassLike(node)) found = false;
-    else if (this.isSiteCall(node)) found = true;
+    else if (this.isSiteCall(node) || ts.isYieldExpression(node)) found = true;
     else ts.forEachChild(node, (c) => {
       if (!found && this.containsSite(c)) found = true;
     });
@@ -294,6 +300,7 @@ export class Linearizer {
       return f.createParenthesizedExpression(this.expr(e.expression, out, assigned, discard));
     }
     if (this.isSiteCall(e)) return this.emitCall(this.linCall(e as ts.CallExpression, out, assigned), out);
+    if (ts.isYieldExpression(e)) return e.asteriskToken ? this.delegate(e, out, assigned) : this.yieldPoint(e, out, assigned);
     if (ts.isBinaryExpression(e)) return this.binary(e, out, assigned, discard);
     if (ts.isConditionalExpression(e)) {
       const cond = this.expr(e.condition, out, assigned);
@@ -366,6 +373,66 @@ export class Linearizer {
     });
   }
 
+  /**
+   *   yield v  →  $t = yield v; if ($t === $R.RT) return $R.rv;
+   * A call statement of its own kind: pass 4 suspends there and resumes with
+   * the value sent in; `gen.return(x)` resumes with the RT marker, and the
+   * return runs the generator's finally blocks as natively.
+   */
+  private yieldPoint(e: ts.YieldExpression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
+    const f = this.f;
+    const rt = this.ctx.rt;
+    const value = e.expression ? this.expr(e.expression, out, assigned) : undefined;
+    const t = this.temp();
+    this.emitYield(f.updateYieldExpression(e, undefined, value), out, t);
+    out.push(f.createIfStatement(f.createStrictEquality(t, f.createPropertyAccessExpression(rt, 'RT')), f.createReturnStatement(f.createPropertyAccessExpression(rt, 'rv'))));
+    return t;
+  }
+
+  private emitYield(y: ts.YieldExpression, out: ts.Statement[], target: ts.Identifier): void {
+    const st = this.f.createExpressionStatement(this.f.createAssignment(target, y));
+    this.calls.add(st);
+    this.yields.add(st);
+    out.push(st);
+  }
+
+  /**
+   *   yield* x  →  $d = $R.dg(x); $m = "next"; $v = void 0;
+   *                for (;;) { $s = $R.ds($d, $m, $v);            (a call site)
+   *                           if ($s.done) { if ($m === "return") return $s.value; break; }
+   *                           $v = yield $s.value;                (resumes raw: mode in $R.sm)
+   *                           $m = $R.sm; }
+   *                … $s.value
+   */
+  private delegate(e: ts.YieldExpression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
+    const f = this.f;
+    const rt = this.ctx.rt;
+    const source = this.expr(e.expression!, out, assigned);
+    const d = this.loopTemp();
+    const m = this.loopTemp();
+    const v = this.loopTemp();
+    const step = this.loopTemp();
+    const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
+    out.push(f.createExpressionStatement(f.createAssignment(d, call('dg', [source]))));
+    out.push(f.createExpressionStatement(f.createAssignment(m, f.createStringLiteral('next'))));
+    out.push(f.createExpressionStatement(f.createAssignment(v, f.createVoidZero())));
+    const body: ts.Statement[] = [];
+    const stepStatement = f.createExpressionStatement(f.createAssignment(step, call('ds', [d, m, v])));
+    this.calls.add(stepStatement);
+    body.push(stepStatement);
+    const value = f.createPropertyAccessExpression(step, 'value');
+    body.push(f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBlock([
+      f.createIfStatement(f.createStrictEquality(m, f.createStringLiteral('return')), f.createReturnStatement(value)),
+      f.createBreakStatement(),
+    ], true)));
+    const y = f.createYieldExpression(undefined, value);
+    this.rawYields.add(y);
+    this.emitYield(y, body, v);
+    body.push(f.createExpressionStatement(f.createAssignment(m, f.createPropertyAccessExpression(rt, 'sm'))));
+    out.push(f.createForStatement(undefined, undefined, undefined, f.createBlock(body, true)));
+    return f.createPropertyAccessExpression(step, 'value');
+  }
+
   private linCall(e: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
     const f = this.f;
     if (ts.isTaggedTemplateExpression(e)) {
@@ -406,6 +473,11 @@ export class Linearizer {
       }
     }
     const newArgs = this.children(args, out, assigned, true);
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) && DRIVING_METHODS.has(callee.name.text) && callee.expression.kind !== ts.SyntaxKind.SuperKeyword) {
+      // `it.next(v)` and co. through the runtime, which tells a generator it
+      // is driven from a resume point (native iteration, e.g. a spread, is not).
+      return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'gn'), undefined, [callee.expression, f.createStringLiteral(callee.name.text), ...newArgs]);
+    }
     return ts.isNewExpression(e) ? f.updateNewExpression(e, callee, undefined, newArgs) : f.updateCallExpression(e, callee, undefined, newArgs);
   }
 
@@ -618,3 +690,6 @@ function rewriteContinues(f: ts.NodeFactory, statements: readonly ts.Statement[]
 function isSuperProperty(e: ts.Expression): e is ts.PropertyAccessExpression | ts.ElementAccessExpression {
   return (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === ts.SyntaxKind.SuperKeyword;
 }
+
+/** Methods that drive an iterator; called from a resume point through `$R.gn`. */
+const DRIVING_METHODS = new Set(['next', 'return', 'throw']);

@@ -63,5 +63,5 @@ export function deadTemporaries(body: readonly ts.Statement[], siteMarker: strin
 }
 
 function isResume(e: ts.Expression, runtime: string): boolean {
-  return ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression) && e.expression.expression.text === runtime && e.expression.name.text === 'resume';
+  return ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression) && e.expression.expression.text === runtime && ['resume', 'sent', 'sentRaw'].includes(e.expression.name.text);
 }

@@ -36,6 +36,8 @@ export interface FunctionPlan {
   newTargetLocal?: string;
   /** Original (1-based) line of every resume point, filled by pass 4. */
   siteLines: number[];
+  /** A generator's body (pass 0b): `yield` is a resume point. */
+  generator?: boolean;
   /** Per resume point, indices of frame values that are dead there (liveness.ts). */
   deadAt?: number[][];
 }
@@ -51,6 +53,8 @@ export interface FileContext {
   unwind: ts.Identifier;
   /** Every instrumented function, in source order, for the module's function table. */
   plans: FunctionPlan[];
+  /** The arrows pass 0b made to hold generator bodies (generators.ts). */
+  generatorBodies: Set<ts.Node>;
 }
 
 export function lineOf(ctx: FileContext, node: ts.Node): number {

@@ -43,6 +43,10 @@ const NONE = 0;
 export class Reenter {
   private readonly f: ts.NodeFactory;
   private site = 1; // 1 is the entry
+  /** How many try statements with a finally enclose the statement being lowered. */
+  private finallyDepth = 0;
+  /** Stands for the frame's value array in yields until the locals are final (see wrap). */
+  private readonly frameValues: ts.Identifier;
   private readonly l: ts.Identifier;
   private readonly r: ts.Identifier;
 
@@ -55,6 +59,7 @@ export class Reenter {
     this.l = this.f.createIdentifier(ctx.names.fixed('l'));
     this.r = this.f.createIdentifier(ctx.names.fixed('r'));
     plan.siteLines = [plan.line];
+    this.frameValues = this.f.createIdentifier(ctx.names.fixed('V'));
   }
 
   run(): ts.Statement[] {
@@ -86,6 +91,7 @@ export class Reenter {
     const plan = this.plan;
     const rt = this.ctx.rt;
     const values = [...plan.params, ...plan.locals];
+    if (plan.generator) body = this.fillFrameValues(body, values);
     const s = f.createIdentifier(this.ctx.names.fixed('s'));
     const restore: ts.Statement[] = [f.createExpressionStatement(f.createAssignment(this.r, f.createElementAccessExpression(s, 0)))];
     values.forEach((v, i) => restore.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(v), f.createElementAccessExpression(s, i + 1)))));
@@ -115,6 +121,17 @@ export class Reenter {
       f.createVariableStatement(undefined, f.createVariableDeclarationList(decls, ts.NodeFlags.Let)),
       f.createTryStatement(f.createBlock([...pre, entry, ...body], true), f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([record, f.createThrowStatement(x)], true)), undefined),
     ];
+  }
+
+  /** The `$V` placeholders of yields become the frame's value array, now that the locals are final. */
+  private fillFrameValues(body: ts.Statement[], values: string[]): ts.Statement[] {
+    const f = this.f;
+    const name = this.frameValues.text;
+    const visit = (node: ts.Node): ts.Node => {
+      if (ts.isIdentifier(node) && node.text === name) return f.createArrayLiteralExpression(values.map((v) => f.createIdentifier(v)));
+      return ts.visitEachChild(node, visit, undefined as unknown as ts.TransformationContext);
+    };
+    return body.map((st) => visit(st) as ts.Statement);
   }
 
   // ---- blocks and the router ----------------------------------------------------------
@@ -188,6 +205,7 @@ export class Reenter {
 
   private unit(s: ts.Statement): Unit {
     const f = this.f;
+    if (this.lin.yields.has(s)) return this.yieldUnit(s as ts.ExpressionStatement);
     if (this.lin.calls.has(s)) {
       const n = this.nextSite(callOf(s));
       const setL = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
@@ -243,6 +261,29 @@ export class Reenter {
     return { out: [this.f.createBlock(this.dispatch(units), true)], lo, hi };
   }
 
+  /**
+   * `T = yield v` in a generator body. Suspending keeps this frame as data in
+   * the generator object: by returning `$R.yld(v, $l, [values])` (no frame
+   * record, no exception), or, where a `finally` encloses the point (a return
+   * would run it), by `$R.yt(v)`, which unwinds like a capture. Resuming is a
+   * one-frame rewind that lands here and takes the sent value.
+   */
+  private yieldUnit(s: ts.ExpressionStatement): Unit {
+    const f = this.f;
+    const rt = this.ctx.rt;
+    const assignment = s.expression as ts.BinaryExpression;
+    const y = assignment.right as ts.YieldExpression;
+    const n = this.nextSite(y);
+    const setL = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
+    const value = y.expression ?? f.createVoidZero();
+    const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
+    const suspend = this.finallyDepth > 0
+      ? f.createExpressionStatement(call('yt', [value]))
+      : f.createReturnStatement(call('yld', [value, this.l, this.frameValues]));
+    const resumed = f.createExpressionStatement(f.createAssignment(assignment.left, call(this.lin.rawYields.has(y) ? 'sentRaw' : 'sent', [])));
+    return { out: [setL, suspend], lo: n, hi: n, resume: [resumed] };
+  }
+
   /** How the router resumes call statement `s`: same target, the callee frame resumed. */
   private resumeOf(s: ts.Statement): ts.Statement {
     const f = this.f;
@@ -270,9 +311,11 @@ export class Reenter {
 
   private tryUnit(s: ts.TryStatement): Unit {
     const f = this.f;
+    if (s.finallyBlock) this.finallyDepth++;
     const a = this.blockUnit(s.tryBlock);
     const cc = s.catchClause;
     const b = cc ? this.blockUnit(cc.block) : undefined;
+    if (s.finallyBlock) this.finallyDepth--;
     const c = s.finallyBlock ? this.blockUnit(s.finallyBlock) : undefined;
     const [lo, hi] = this.range([a, ...(b ? [b] : []), ...(c ? [c] : [])]);
     const x = f.createIdentifier(this.ctx.names.fixed('x'));

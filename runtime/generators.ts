@@ -1,0 +1,205 @@
+// Generator objects of instrumented generator functions. Pass 0b turns
+// `function* g() { BODY }` into `function g() { return $R.gen(() => { BODY }) }`
+// and the later passes make BODY's yields resume points. This object runs the
+// body: a yield returns (or unwinds) out of it leaving its frame here as data
+// (fn, pc, values); `next(v)` re-enters the body by the same one-frame rewind
+// a restore uses, landing at the yield with `v`. A suspended generator is so
+// an ordinary object of the heap, saved and restored with the rest.
+//
+// A checkpoint can also be taken while a generator runs: the unwind passes
+// through `run`, which records a frame of `resumeGenerator` (mode, value,
+// phase) between the caller's frame and the body's; on restore the caller's
+// router calls it, and it re-enters the body, or, if the point was the
+// resumption itself (phase 0), performs the resumption.
+
+import type { Frame } from './frames.js';
+import { UNWIND } from './frames.js';
+import { functions } from './functions.js';
+import type { Runtime } from './runtime.js';
+
+const START = 0;
+const SUSPENDED = 1;
+const RUNNING = 2;
+const DONE = 3;
+
+export type ResumeMode = 'next' | 'throw' | 'return';
+
+let rt: Runtime;
+
+export function bindGenerators(runtime: Runtime): void {
+  rt = runtime;
+}
+
+interface Step {
+  value: unknown;
+  done: boolean;
+}
+
+export class Generator {
+  state = START;
+  frame: Frame | undefined = undefined;
+  constructor(public body: Function | undefined) {}
+
+  next(value?: unknown): Step {
+    return this.step('next', value);
+  }
+
+  return(value?: unknown): Step {
+    return this.step('return', value);
+  }
+
+  throw(error?: unknown): Step {
+    return this.step('throw', error);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Generator';
+  }
+
+  private step(mode: ResumeMode, value: unknown): Step {
+    // Driven from a resume point of instrumented code (`$R.gn`, for…of,
+    // yield*), a checkpoint inside can be restored through the caller's frame.
+    // Driven by anything else (a spread, destructuring, a built-in, code we
+    // do not instrument), the caller has no frame to resume: no checkpoint
+    // while it runs.
+    if (rt.direct) {
+      rt.direct = false;
+      return this.stepAt(mode, value);
+    }
+    rt.ns++;
+    try {
+      return this.stepAt(mode, value);
+    } finally {
+      rt.ns--;
+    }
+  }
+
+  private stepAt(mode: ResumeMode, value: unknown): Step {
+    if (this.state === RUNNING) throw new TypeError('Generator is already running');
+    if (this.state === DONE || (this.state === START && mode !== 'next')) {
+      this.close();
+      if (mode === 'throw') throw value;
+      return { value: mode === 'return' ? value : undefined, done: true };
+    }
+    // Every resumption is a suspension point.
+    if (--rt.c < 0) {
+      try {
+        rt.point();
+      } catch (e) {
+        if (e === UNWIND) rt.f(resumeGenerator, this, undefined, 1, [mode, value, 0]);
+        throw e;
+      }
+    }
+    return this.run(mode, value);
+  }
+
+  /** Runs the body from its start or its last yield. */
+  run(mode: ResumeMode, value: unknown): Step {
+    const from = this.state;
+    this.state = RUNNING;
+    let result: unknown;
+    try {
+      if (from === START) result = this.body!();
+      else {
+        const frame = this.frame!;
+        this.frame = undefined;
+        rt.resumeSuspended(frame, mode, value);
+        result = Reflect.apply(frame.fn, undefined, []);
+      }
+    } catch (e) {
+      return this.caught(e, mode, value);
+    }
+    return this.finish(result);
+  }
+
+  /** The body returned: a yield by `$R.yld`, or the generator's end. */
+  finish(result: unknown): Step {
+    if (result === rt.YIELDED) {
+      const y = rt.takeYield();
+      this.frame = { fn: this.body!, self: undefined, nt: undefined, pc: y.pc, values: y.values };
+      this.state = SUSPENDED;
+      return { value: y.value, done: false };
+    }
+    this.close();
+    return { value: result, done: true };
+  }
+
+  /** The body threw: a yield by unwinding, a checkpoint passing through, or an error. */
+  caught(error: unknown, mode: ResumeMode, value: unknown): Step {
+    if (error === UNWIND) {
+      if (rt.yielding) {
+        const y = rt.takeUnwoundYield();
+        this.frame = y.frame;
+        this.state = SUSPENDED;
+        return { value: y.value, done: false };
+      }
+      rt.f(resumeGenerator, this, undefined, 1, [mode, value, 1]);
+      throw error;
+    }
+    this.close();
+    throw error;
+  }
+
+  private close(): void {
+    this.state = DONE;
+    this.body = undefined;
+    this.frame = undefined;
+  }
+}
+
+/** The frame a running generator leaves in a captured stack; see the file comment. */
+function resumeGenerator(this: Generator): Step {
+  const [, mode, value, phase] = rt.enter() as [number, ResumeMode, unknown, number];
+  if (phase === 0) return this.run(mode, value);
+  let result: unknown;
+  try {
+    result = Reflect.apply(this.body!, undefined, []);
+  } catch (e) {
+    return this.caught(e, mode, value);
+  }
+  return this.finish(result);
+}
+
+/** `o.next(…)`/`return`/`throw` called at a resume point of instrumented code. */
+export function drive(o: any, method: string, ...args: unknown[]): unknown {
+  if (o instanceof Generator) rt.direct = true;
+  return o[method](...args);
+}
+
+/** for…of over a generator in instrumented code: each step is driven from the loop's resume point. */
+export class GeneratorIter {
+  constructor(public g: Generator) {}
+  next(): Step {
+    rt.direct = true;
+    return this.g.next();
+  }
+}
+
+/** `yield*`: the iterator delegated to. */
+export function delegateOf(source: any): any {
+  if (source == null) throw new TypeError(`${source} is not iterable`);
+  const it = source[Symbol.iterator]();
+  if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.iterator method is not an object');
+  return it;
+}
+
+/** `yield*`: one step of the delegate, forwarding how the outer generator was resumed. */
+export function delegateStep(it: any, mode: ResumeMode, value: unknown): Step {
+  if (it instanceof Generator) rt.direct = true;
+  if (mode === 'next') return it.next(value);
+  if (mode === 'throw') {
+    if (typeof it.throw === 'function') return it.throw(value);
+    if (typeof it.return === 'function') it.return();
+    throw new TypeError('The iterator does not provide a \'throw\' method');
+  }
+  if (typeof it.return !== 'function') return { value, done: true };
+  return it.return(value);
+}
+
+functions.registerClassMembers('introspect:Generator', Generator);
+functions.registerStatic('introspect:resumeGenerator', resumeGenerator);
+functions.registerClassMembers('introspect:GeneratorIter', GeneratorIter);
