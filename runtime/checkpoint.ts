@@ -18,6 +18,8 @@ interface CheckpointRoot {
   body: number;
   points: number;
   statics?: StaticState;
+  /** Static private fields: [class, values, …] (privates.ts). */
+  privateStatics?: unknown[];
 }
 
 function hex(bytes: Uint8Array): string {
@@ -66,11 +68,12 @@ export const checkpointSink: CheckpointSink = {
       body: bodyIndex,
       points: rt.pointsReached(),
       statics: captureStatics(),
+      privateStatics: rt.privates.captureStatics(),
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
     for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
-    const image = writeHeap(root, { functions, labels }, 'checkpoint');
+    const image = writeHeap(root, { functions, labels, ...rt.privates.hooks((C) => rt.blankConstruct(C)) }, 'checkpoint');
     const entry = rt.modules.entry!;
     const header: CheckpointHeader = {
       formatVersion: FORMAT_VERSION,
@@ -98,12 +101,13 @@ export const checkpointSink: CheckpointSink = {
       const what = [...changed.map((id) => `${id} (${saved.has(id) ? 'changed' : 'new'})`), ...gone.map((id) => `${id} (missing)`)].join(', ');
       throw new Error(`this checkpoint was taken from a different build of the program: ${what || 'modules differ'}. Restart it with the build that wrote it.`);
     }
-    const root = readHeap(heap, { functions }) as CheckpointRoot;
+    const root = readHeap(heap, { functions, ...rt.privates.hooks((C) => rt.blankConstruct(C)) }) as CheckpointRoot;
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
     }
     restoreStatics(root.statics);
+    rt.privates.restoreStatics(root.privateStatics);
     return { frames: root.stack, bodyIndex: root.body };
   },
 };

@@ -19,6 +19,7 @@ import { BOOT_KEY } from './host.js';
 import { bindGenerators, delegateOf, delegateStep, drive, Generator, type ResumeMode } from './generators.js';
 import { collectionIterator, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
+import { PrivateFields } from './privates.js';
 
 const WINDOW = 1 << 30;
 
@@ -299,6 +300,29 @@ export class Runtime {
 
   /** Where an object literal's accessor goes until `acc` defines it. */
   readonly PH: unknown = Object.freeze({ placeholder: 'introspect accessor' });
+
+  // ---- private fields (privates.ts) ----------------------------------------------------
+
+  readonly privates = new PrivateFields();
+  /** True during blank construction: instrumented constructors return at once. */
+  bk = false;
+
+  priv(C: Function, read?: (o: object) => unknown[] | undefined, write?: (o: object, v: unknown[]) => void, readStatic?: () => unknown[], writeStatic?: (v: unknown[]) => void): void {
+    this.privates.register(C, read, write, readStatic, writeStatic);
+  }
+
+  /** An object of class C carrying its private names, its constructor bodies not run. */
+  blankConstruct(C: Function): object {
+    const { bk, rs } = this;
+    this.bk = true;
+    this.rs = true;
+    try {
+      return Reflect.construct(C, [], C) as object;
+    } finally {
+      this.bk = bk;
+      this.rs = rs;
+    }
+  }
 
   // ---- generators (generators.ts) ----------------------------------------------------
 

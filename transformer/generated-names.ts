@@ -47,9 +47,20 @@ export function nameGeneratedIdentifiers(sf: ts.SourceFile, names: NameGen, tctx
     if (ts.isPartiallyEmittedExpression(node)) return visit(node.expression);
     if (ts.isIdentifier(node)) {
       const auto = autoGenerateOf(node);
-      return auto === undefined ? node : ts.setTextRange(f.createIdentifier(nameFor(node, auto)), node);
+      return auto === undefined || isModuleBindingName(node) ? node : ts.setTextRange(f.createIdentifier(nameFor(node, auto)), node);
     }
     return ts.visitEachChild(node, visit, tctx);
   };
   return ts.visitEachChild(sf, visit, tctx);
+}
+
+/**
+ * The name CommonJS output gives an import (`const x_1 = require("./x")`):
+ * TypeScript substitutes uses (`x` → `x_1.x`) while printing, with a fresh
+ * name generated for the same import node, so this one must stay generated
+ * to print the same. It is a module-level constant the passes never copy.
+ */
+function isModuleBindingName(id: ts.Identifier): boolean {
+  const original = (id as { original?: ts.Node }).original;
+  return original !== undefined && (ts.isImportDeclaration(original) || ts.isImportEqualsDeclaration(original) || ts.isExportDeclaration(original));
 }

@@ -104,6 +104,11 @@ export class Reenter {
       ], true),
     );
     const pre: ts.Statement[] = [];
+    // Blank construction (runtime/privates.ts): the restore makes an object
+    // of this class only for its private fields; the body must not run.
+    const blank = f.createPropertyAccessExpression(rt, 'bk');
+    if (plan.kind === 'ctor') pre.push(f.createIfStatement(blank, f.createReturnStatement()));
+    if (plan.kind === 'derived-ctor') pre.push(f.createIfStatement(blank, f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createSuper(), undefined, [])), f.createReturnStatement()], true)));
     if (plan.kind === 'ctor') pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(plan.thisLocal!), f.createThis())));
     const x = f.createIdentifier(this.ctx.names.fixed('x'));
     const thisValue = plan.kind === 'ctor' || plan.kind === 'derived-ctor' ? f.createIdentifier(plan.thisLocal!) : plan.kind === 'arrow' || plan.kind === 'body' ? f.createVoidZero() : f.createThis();

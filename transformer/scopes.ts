@@ -320,6 +320,8 @@ export class ScopeLowering {
       newMembers.unshift(this.lowerFunction(ctor, 'derived-ctor', classId, name, f.createIdentifier(name), scope) as ts.ClassElement);
     }
     this.path.pop();
+    const privates = privateStateBlock(f, this.ctx.rt, node);
+    if (privates) newMembers.push(privates);
     this.out.classes.push({ name, id: classId, members });
     const heritage = node.heritageClauses?.map((h) => f.updateHeritageClause(h, h.types.map((t) => f.updateExpressionWithTypeArguments(t, this.expr(t.expression), t.typeArguments))));
     const cls = f.updateClassDeclaration(node, node.modifiers, node.name, node.typeParameters, heritage, newMembers);
@@ -860,6 +862,37 @@ function usesSuper(node: ts.Node): boolean {
   };
   visit(node);
   return found;
+}
+
+/**
+ * A class's private instance fields, made readable to the runtime without
+ * being visible to the program: a static block that hands the runtime a
+ * reader and a writer of them (they can only be written inside the class).
+ *   static { $R.priv(this, (o) => #a in o ? [o.#a, o.#b] : void 0, (o, v) => { o.#a = v[0]; o.#b = v[1]; }); }
+ */
+function privateStateBlock(f: ts.NodeFactory, rt: ts.Identifier, node: ts.ClassLikeDeclaration): ts.ClassStaticBlockDeclaration | undefined {
+  const fields = node.members.filter((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && ts.isPrivateIdentifier(m.name) && !hasModifier(m, ts.SyntaxKind.AccessorKeyword));
+  const names = fields.filter((m) => !hasModifier(m, ts.SyntaxKind.StaticKeyword)).map((m) => (m.name as ts.PrivateIdentifier).text);
+  const statics = fields.filter((m) => hasModifier(m, ts.SyntaxKind.StaticKeyword)).map((m) => (m.name as ts.PrivateIdentifier).text);
+  if (names.length === 0 && statics.length === 0) return undefined;
+  const o = f.createIdentifier('o');
+  const v = f.createIdentifier('v');
+  const staticArgs: ts.Expression[] = [];
+  if (statics.length > 0) {
+    // Static private fields: read and written on the class itself (`this` of the block).
+    const sfield = (n: string) => f.createPropertyAccessExpression(f.createThis(), f.createPrivateIdentifier(n));
+    staticArgs.push(
+      f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createArrayLiteralExpression(statics.map(sfield))),
+      f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined, f.createBlock(statics.map((n, i) => f.createExpressionStatement(f.createAssignment(sfield(n), f.createElementAccessExpression(v, i)))), true)),
+    );
+  }
+  if (names.length === 0) return f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'priv'), undefined, [f.createThis(), f.createVoidZero(), f.createVoidZero(), ...staticArgs]))], true));
+  const field = (n: string) => f.createPropertyAccessExpression(o, f.createPrivateIdentifier(n));
+  const read = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, o)], undefined, undefined,
+    f.createConditionalExpression(f.createBinaryExpression(f.createPrivateIdentifier(names[0]), ts.SyntaxKind.InKeyword, o), undefined, f.createArrayLiteralExpression(names.map(field)), undefined, f.createVoidZero()));
+  const write = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, o), f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined,
+    f.createBlock(names.map((n, i) => f.createExpressionStatement(f.createAssignment(field(n), f.createElementAccessExpression(v, i)))), true));
+  return f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'priv'), undefined, [f.createThis(), read, write, ...staticArgs]))], true));
 }
 
 function isCollectionIteratorCall(node: ts.Node): node is ts.CallExpression {

@@ -44,4 +44,11 @@ export interface HeapContext {
    * (and sets its prototype if the hook chose another one).
    */
   construct?(prototype: object): object | undefined;
+  /**
+   * Writing only: state of an instance the program cannot see as properties
+   * (private #fields), as one value saved with the object; undefined: none.
+   */
+  hidden?(object: object): unknown;
+  /** Reading only: gives back what `hidden` saved for `object`. */
+  restoreHidden?(object: object, state: unknown): void;
 }

@@ -82,6 +82,12 @@ export const PLAIN_PROPERTY = 7;
 
 /** Object integrity, applied after the properties are defined. */
 export const Integrity = { extensible: 0, preventExtensions: 1, sealed: 2, frozen: 3 } as const;
+/**
+ * Or'ed into the integrity byte (v2): one more value follows the object's
+ * property values, its hidden state (private #fields of a program class
+ * instance, as the HeapContext's `hidden`/`restoreHidden` hooks define it).
+ */
+export const HAS_HIDDEN = 0x10;
 export const INTEGRITY_NAMES = ['extensible', 'non-extensible', 'sealed', 'frozen'] as const;
 
 /** Element types of typed arrays, in their stream number order. */

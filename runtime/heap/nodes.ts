@@ -9,7 +9,7 @@
 //     props: [{ key: 'x', value: 1, writable: true, enumerable: true, configurable: true }] }
 
 import type { HeapImage } from './image.js';
-import { Flag, INTEGRITY_NAMES, Kind, KIND_NAMES, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { Flag, HAS_HIDDEN, INTEGRITY_NAMES, Kind, KIND_NAMES, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { scanHeap } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
 
@@ -39,6 +39,8 @@ export type Integrity = (typeof INTEGRITY_NAMES)[number];
 interface WithProps {
   integrity: Integrity;
   props: NodeProperty[];
+  /** Hidden state (private #fields) saved with the object. */
+  hidden?: NodeValue;
 }
 interface Ordinary extends WithProps {
   proto: NodeValue;
@@ -106,7 +108,8 @@ export function decodeNodes(image: HeapImage): DecodedHeap {
   /** v2 shapes: [flags, key] of each property */
   const shapes: [number, string | Ref][][] = [[], []];
   const shapedProps = (): WithProps => {
-    const integrity = INTEGRITY_NAMES[r.u8()]!;
+    const byte = r.u8();
+    const integrity = INTEGRITY_NAMES[byte & ~HAS_HIDDEN]!;
     const n = r.varint();
     let shape: [number, string | Ref][];
     if (n === Shape.inline) {
@@ -125,6 +128,7 @@ export function decodeNodes(image: HeapImage): DecodedHeap {
       if (flags & Flag.accessor) return { key, enumerable, configurable, get: value(), set: value() };
       return { key, enumerable, configurable, writable: (flags & Flag.writable) !== 0, value: value() };
     });
+    if (byte & HAS_HIDDEN) return { integrity, props, hidden: value() };
     return { integrity, props };
   };
   const withProps = (): WithProps => {

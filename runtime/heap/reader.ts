@@ -17,7 +17,7 @@ import { swapViews, type BufferViews } from './byteorder.js';
 import { RestoreError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
 import { HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
-import { Flag, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { Flag, HAS_HIDDEN, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AssignRules } from './assign.js';
 import { scanHeap, type Scan } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
@@ -77,12 +77,17 @@ class HeapReader {
     this.lateProto = new Uint8Array(scan.nodeCount);
   }
 
+  /** [object, hidden state] pairs, given back at the end of `read`. */
+  private readonly hidden: unknown[] = [];
+
   read(): unknown {
     const count = this.scan.nodeCount;
     for (let i = 0; i < count; i++) if (this.state[i] === NEW) this.allocate(i);
     if (HOST_BIG_ENDIAN) this.swapBuffers();
     for (let i = 0; i < count; i++) this.fillNode(i);
     if (this.scan.trailer >= 0) this.ephemerons();
+    const hidden = this.hidden;
+    for (let h = 0; h < hidden.length; h += 2) this.ctx.restoreHidden?.(hidden[h] as object, hidden[h + 1]);
     this.r.pos = this.scan.root;
     return this.value();
   }
@@ -566,7 +571,8 @@ class HeapReader {
    */
   private shapedProps(target: object, i: number, assign: boolean): void {
     const r = this.r;
-    const integrity = r.u8();
+    const byte = r.u8();
+    const integrity = byte & ~HAS_HIDDEN;
     const shape = this.shape(i);
     const keys = shape.keys;
     const count = keys.length;
@@ -591,6 +597,8 @@ class HeapReader {
         this.defineAll(target, i, shape, assign);
       }
     }
+    // Given back once every node is filled: the state's own nodes may come later.
+    if (byte & HAS_HIDDEN) this.hidden.push(target, this.value());
     this.integrity(target, integrity);
   }
 

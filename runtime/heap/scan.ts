@@ -9,7 +9,7 @@
 
 import { RestoreError } from './errors.js';
 import type { HeapImage } from './image.js';
-import { FIRST_SHAPE, Flag, HEAP_VERSION, HEAP_VERSIONS, Kind, KIND_SINCE, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { FIRST_SHAPE, Flag, HAS_HIDDEN, HEAP_VERSION, HEAP_VERSIONS, Kind, KIND_SINCE, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { ByteReader } from './stream.js';
 
 export interface Scan {
@@ -319,7 +319,8 @@ class Scanner {
   private shapedProps(): void {
     const r = this.r;
     const at = r.pos;
-    const integrity = r.u8();
+    const byte = r.u8();
+    const integrity = byte & ~HAS_HIDDEN;
     if (integrity > 3) this.fail(`unknown integrity level ${integrity}`, at);
     const shapeAt = r.pos;
     const shape = r.varint();
@@ -339,6 +340,7 @@ class Scanner {
     }
     if (slots > r.end - r.pos) this.fail(`${slots} property values exceed the remaining ${r.end - r.pos} bytes`, r.pos);
     for (let v = 0; v < slots; v++) this.value();
+    if (byte & HAS_HIDDEN) this.value();
   }
 
   private flags(): number {

@@ -1,0 +1,92 @@
+// Private #fields of program class instances. The transform gives every
+// top-level class with private instance fields a static block that registers
+// a reader and a writer of them (`$R.priv`), so the heap can save them as the
+// object's hidden state without the program seeing anything new. On restore an
+// object of such a class must carry the class's private names, which only its
+// constructor can add: it is made by "blank construction" — the class is
+// constructed with `$R.bk` set, every instrumented constructor returns at
+// once (a derived one after `super()`), field initializers with side effects
+// are skipped (`$R.rs`), and the saved fields are written afterwards.
+
+import type { HeapContext } from './heap/index.js';
+
+type Reader = (o: object) => unknown[] | undefined;
+type Writer = (o: object, values: unknown[]) => void;
+
+export class PrivateFields {
+  private readonly byClass = new Map<Function, { read: Reader; write: Writer }>();
+  private readonly staticsByClass = new Map<Function, { read: () => unknown[]; write: (v: unknown[]) => void }>();
+
+  register(C: Function, read: Reader | undefined, write: Writer | undefined, readStatic?: () => unknown[], writeStatic?: (v: unknown[]) => void): void {
+    if (read && write) this.byClass.set(C, { read, write });
+    if (readStatic && writeStatic) this.staticsByClass.set(C, { read: readStatic, write: writeStatic });
+  }
+
+  /** Static private fields of every registered class: [class, values, …]. */
+  captureStatics(): unknown[] {
+    const out: unknown[] = [];
+    for (const [C, { read }] of this.staticsByClass) out.push(C, read());
+    return out;
+  }
+
+  restoreStatics(state: unknown[] | undefined): void {
+    if (!state) return;
+    for (let i = 0; i + 1 < state.length; i += 2) this.staticsByClass.get(state[i] as Function)?.write(state[i + 1] as unknown[]);
+  }
+
+  /** [class, values] for every class up the prototype chain whose private fields `o` has. */
+  hidden(o: object): unknown {
+    if (this.byClass.size === 0) return undefined;
+    let out: unknown[] | undefined;
+    for (let p = Object.getPrototypeOf(o) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+      const C = ownConstructor(p);
+      const entry = C && this.byClass.get(C);
+      if (!entry) continue;
+      const values = entry.read(o);
+      if (values !== undefined) (out ??= []).push(C, values);
+    }
+    return out;
+  }
+
+  restoreHidden(o: object, state: unknown): void {
+    const list = state as unknown[];
+    for (let i = 0; i + 1 < list.length; i += 2) {
+      const C = list[i] as Function;
+      const entry = this.byClass.get(C);
+      if (!entry) throw new Error(`private fields saved for class ${C.name || '(anonymous)'}, which does not register them in this build`);
+      try {
+        entry.write(o, list[i + 1] as unknown[]);
+      } catch (e) {
+        throw new Error(`cannot restore the private fields of a ${C.name || '(anonymous)'} object: ${e instanceof Error ? e.message : String(e)} (its class or a base class could not be blank-constructed)`);
+      }
+    }
+  }
+
+  /** Does an object with this prototype need blank construction? */
+  needsConstruction(proto: object): Function | undefined {
+    if (this.byClass.size === 0) return undefined;
+    const own = ownConstructor(proto);
+    for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+      const C = ownConstructor(p);
+      if (C && this.byClass.has(C)) return own;
+    }
+    return undefined;
+  }
+
+  /** The heap hooks: save hidden state, make blank objects, write the state back. */
+  hooks(construct: (C: Function) => object): Pick<HeapContext, 'hidden' | 'restoreHidden' | 'construct'> {
+    return {
+      hidden: (o) => this.hidden(o),
+      restoreHidden: (o, state) => this.restoreHidden(o, state),
+      construct: (proto) => {
+        const C = this.needsConstruction(proto);
+        return C ? construct(C) : undefined;
+      },
+    };
+  }
+}
+
+function ownConstructor(proto: object): Function | undefined {
+  const d = Object.getOwnPropertyDescriptor(proto, 'constructor');
+  return d && typeof d.value === 'function' ? (d.value as Function) : undefined;
+}
