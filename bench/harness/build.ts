@@ -1,42 +1,77 @@
-// Builds one benchmark program twice, in this process, from the same project
-// settings (cli/build/project.ts's defaults for a program directory):
-// "plain" = the pinned TypeScript compiler alone (type check + emit, what
-// `tsc` does), "instrumented" = `introspect build` (cli/commands/build.ts).
-// Reports wall time and the emitted program code size (.js files, without
-// source maps and without the copied runtime in __introspect/).
+// Builds the benchmark programs twice from ONE generated tsconfig.json that
+// lists every program (rootDir bench/programs, the options `introspect
+// build` uses for a bare program directory): "plain" = `tsc -p` with the
+// pinned TypeScript, "instrumented" = `introspect build -p`. Both are the
+// real commands in fresh processes, timed from outside, so the build-time
+// ratio is SPEC §9's "introspect build vs plain tsc on the same project".
+// Code size = the emitted .js of each program (no source maps, not the
+// runtime copied into __introspect/). buildInstrumented builds one program
+// directory in this process (for the holder, and to find which program
+// breaks a failing suite build).
 
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { build as introspectBuild } from '../../cli/commands/build.js';
 import { RUNTIME_DIR } from '../../cli/build/layout.js';
-import { loadProject } from '../../cli/build/project.js';
+import { firstErrorLine } from './execute.js';
 
-export interface BuildMeasure {
+export interface SuiteBuild {
   ms: number;
-  codeBytes: number;
+  /** Emitted code bytes per program name. */
+  codeBytes: Record<string, number>;
+  /** Set when the build produced no runnable output at all. */
+  failure?: string;
 }
 
-export function buildPlain(programDir: string, outDir: string): BuildMeasure {
-  rmSync(outDir, { recursive: true, force: true });
+/** The project both builds compile: every program, the options of a bare program directory. */
+export function writeSuiteTsconfig(root: string, names: readonly string[], dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const config = {
+    compilerOptions: {
+      target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', allowJs: true, checkJs: false, sourceMap: true,
+      strict: false, skipLibCheck: true, esModuleInterop: true, resolveJsonModule: true,
+      moduleDetection: 'force', lib: ['es2023', 'dom'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')],
+      rootDir: join(root, 'bench/programs'),
+    },
+    files: names.map((n) => join(root, 'bench/programs', n, 'main.ts')),
+  };
+  const path = join(dir, 'tsconfig.json');
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+  return path;
+}
+
+function timed(command: string[]): { ms: number; status: number | null; stderr: string; stdout: string } {
   const t0 = performance.now();
-  const project = loadProject(programDir, undefined, outDir);
-  const program = ts.createProgram({ rootNames: project.commandLine.fileNames, options: project.commandLine.options });
-  ts.getPreEmitDiagnostics(program);
-  const result = program.emit();
+  const child = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 16 << 20 });
+  return { ms: performance.now() - t0, status: child.status, stderr: child.stderr ?? '', stdout: child.stdout ?? '' };
+}
+
+function sizes(outDir: string, names: readonly string[]): Record<string, number> {
+  return Object.fromEntries(names.map((n) => [n, existsSync(join(outDir, n)) ? codeBytes(join(outDir, n)) : NaN]));
+}
+
+export function buildSuitePlain(root: string, tsconfig: string, outDir: string, names: readonly string[]): SuiteBuild {
+  rmSync(outDir, { recursive: true, force: true });
+  const run = timed([process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '-p', tsconfig, '--outDir', outDir]);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
-  const ms = performance.now() - t0;
-  if (result.emitSkipped) throw new Error(`plain build of ${programDir} emitted nothing`);
-  return { ms, codeBytes: codeBytes(outDir) };
+  const missing = names.filter((n) => !existsSync(join(outDir, n, 'main.js')));
+  if (missing.length > 0) throw new Error(`plain tsc emitted no main.js for ${missing.join(', ')}: ${firstErrorLine(run.stdout + run.stderr)}`);
+  return { ms: run.ms, codeBytes: sizes(outDir, names) };
 }
 
-export async function buildInstrumented(programDir: string, outDir: string): Promise<BuildMeasure> {
+export function buildSuiteInstrumented(cli: string, tsconfig: string, outDir: string, names: readonly string[]): SuiteBuild {
   rmSync(outDir, { recursive: true, force: true });
-  const t0 = performance.now();
+  const run = timed([process.execPath, cli, 'build', '-p', tsconfig, '--out-dir', outDir]);
+  const result: SuiteBuild = { ms: run.ms, codeBytes: sizes(outDir, names) };
+  if (run.status !== 0) result.failure = `introspect build exit ${run.status}: ${firstErrorLine(run.stderr)}`;
+  return result;
+}
+
+export async function buildInstrumented(programDir: string, outDir: string): Promise<void> {
+  rmSync(outDir, { recursive: true, force: true });
   await introspectBuild({ input: programDir, outDir, log: () => {} });
-  const ms = performance.now() - t0;
-  return { ms, codeBytes: codeBytes(outDir) };
 }
 
 /** Bytes of the program's emitted .js/.mjs/.cjs files, outside the runtime directory. */

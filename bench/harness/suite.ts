@@ -1,4 +1,4 @@
-// The CPU benchmark suite: every program of bench/programs built plain and
+// The CPU benchmark suite: all programs of bench/programs built plain and
 // instrumented (alternating, builds timed), then run in interleaved pairs
 // (plain, instrumented; the next round instrumented first) so both builds see
 // the same machine conditions. Medians over all timed iterations of all
@@ -7,7 +7,7 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildInstrumented, buildPlain, type BuildMeasure } from './build.js';
+import { buildInstrumented, buildSuiteInstrumented, buildSuitePlain, writeSuiteTsconfig } from './build.js';
 import { runProgram } from './execute.js';
 import type { BenchOptions } from './options.js';
 import { median } from './stats.js';
@@ -19,9 +19,15 @@ export interface ProgramResult {
   ratio: number;
   plainIterations: number[];
   instrumentedIterations: number[];
-  build: { plain: BuildMeasure; instrumented: BuildMeasure };
+  codeBytes: { plain: number; instrumented: number };
   /** Set when the instrumented program could not be measured. */
   failure?: string;
+}
+
+export interface SuiteResult {
+  programs: ProgramResult[];
+  /** Median wall time of `tsc -p` and `introspect build -p` over the whole suite project. */
+  build: { plainMs: number; instrumentedMs: number; plainSamples: number[]; instrumentedSamples: number[]; failure?: string };
 }
 
 export interface Paths {
@@ -38,42 +44,49 @@ export function listPrograms(root: string, only: readonly string[]): string[] {
   return only.length > 0 ? names.filter((n) => only.includes(n)) : names;
 }
 
-function medianBuild(samples: BuildMeasure[]): BuildMeasure {
-  return { ms: median(samples.map((s) => s.ms)), codeBytes: samples[samples.length - 1]!.codeBytes };
-}
+export async function runSuite(paths: Paths, options: BenchOptions, log: (line: string) => void): Promise<SuiteResult> {
+  const names = listPrograms(paths.root, options.only);
+  const tsconfig = writeSuiteTsconfig(paths.root, names, join(paths.work, 'project'));
+  const plainOut = join(paths.work, 'plain');
+  let instrOut = join(paths.work, 'instrumented');
+  const build: SuiteResult['build'] = { plainMs: NaN, instrumentedMs: NaN, plainSamples: [], instrumentedSamples: [] };
+  let plainBuild, instrBuild;
+  for (let i = 0; i < options.buildRepeats; i++) {
+    log(`building the suite (${names.length} programs), ${i + 1}/${options.buildRepeats}: tsc, then introspect build`);
+    plainBuild = buildSuitePlain(paths.root, tsconfig, plainOut, names);
+    instrBuild = buildSuiteInstrumented(paths.cli, tsconfig, instrOut, names);
+    build.plainSamples.push(plainBuild.ms);
+    build.instrumentedSamples.push(instrBuild.ms);
+    if (instrBuild.failure !== undefined) break;
+  }
+  build.plainMs = median(build.plainSamples);
+  build.instrumentedMs = median(build.instrumentedSamples);
 
-async function buildBoth(paths: Paths, name: string, repeats: number): Promise<{ plain: BuildMeasure; instrumented: BuildMeasure; failure?: string }> {
-  const src = join(paths.root, 'bench/programs', name);
-  const plain: BuildMeasure[] = [];
-  const instrumented: BuildMeasure[] = [];
-  for (let i = 0; i < repeats; i++) {
-    plain.push(buildPlain(src, join(paths.work, 'plain', name)));
-    try {
-      instrumented.push(await buildInstrumented(src, join(paths.work, 'instrumented', name)));
-    } catch (e) {
-      return { plain: medianBuild(plain), instrumented: { ms: NaN, codeBytes: NaN }, failure: `build: ${(e as Error).message.split('\n')[0]}` };
+  const failures = new Map<string, string>();
+  if (instrBuild!.failure !== undefined) {
+    // Find which programs break the build: each alone, in its own directory.
+    build.failure = instrBuild!.failure;
+    instrOut = join(paths.work, 'instrumented-single');
+    for (const name of names) {
+      try {
+        await buildInstrumented(join(paths.root, 'bench/programs', name), join(instrOut, name));
+      } catch (e) {
+        failures.set(name, `build: ${(e as Error).message.split('\n')[0]}`);
+      }
     }
   }
-  return { plain: medianBuild(plain), instrumented: medianBuild(instrumented) };
-}
-
-export async function runSuite(paths: Paths, options: BenchOptions, log: (line: string) => void): Promise<ProgramResult[]> {
-  const names = listPrograms(paths.root, options.only);
-  // One throwaway build first: the compiler's own warm-up (JIT, lib files) is not the program's cost.
-  buildPlain(join(paths.root, 'bench/programs', names[0]!), join(paths.work, 'warmup'));
-
-  const results: ProgramResult[] = [];
-  for (const name of names) {
-    log(`building ${name}`);
-    const build = await buildBoth(paths, name, options.buildRepeats);
-    results.push({ name, plainMs: NaN, instrumentedMs: NaN, ratio: NaN, plainIterations: [], instrumentedIterations: [], build, failure: build.failure });
-  }
+  const programs: ProgramResult[] = names.map((name) => ({
+    name, plainMs: NaN, instrumentedMs: NaN, ratio: NaN, plainIterations: [], instrumentedIterations: [],
+    codeBytes: { plain: plainBuild!.codeBytes[name]!, instrumented: instrBuild!.codeBytes[name]! },
+    failure: failures.get(name),
+  }));
+  const results = programs;
 
   const timeoutMs = options.quick ? 60_000 : 300_000;
   for (let round = 0; round < options.rounds; round++) {
     for (const result of results) {
-      const plainCmd = [process.execPath, join(paths.work, 'plain', result.name, 'main.js')];
-      const instrCmd = [process.execPath, paths.cli, 'run', join(paths.work, 'instrumented', result.name, 'main.js')];
+      const plainCmd = [process.execPath, join(plainOut, result.name, 'main.js')];
+      const instrCmd = [process.execPath, paths.cli, 'run', join(instrOut, result.name, 'main.js')];
       log(`round ${round + 1}/${options.rounds}: ${result.name}`);
       const order = round % 2 === 0 ? ['plain', 'instrumented'] as const : ['instrumented', 'plain'] as const;
       const outputs: { plain?: string; instrumented?: string } = {};
@@ -101,5 +114,5 @@ export async function runSuite(paths: Paths, options: BenchOptions, log: (line: 
       result.ratio = result.instrumentedMs / result.plainMs;
     }
   }
-  return results;
+  return { programs: results, build };
 }
