@@ -17,6 +17,8 @@ export interface ProgramResult {
   plainMs: number;
   instrumentedMs: number;
   ratio: number;
+  /** Fastest instrumented / fastest plain iteration: less sensitive to other load on the machine. */
+  minRatio: number;
   plainIterations: number[];
   instrumentedIterations: number[];
   codeBytes: { plain: number; instrumented: number };
@@ -76,7 +78,7 @@ export async function runSuite(paths: Paths, options: BenchOptions, log: (line: 
     }
   }
   const programs: ProgramResult[] = names.map((name) => ({
-    name, plainMs: NaN, instrumentedMs: NaN, ratio: NaN, plainIterations: [], instrumentedIterations: [],
+    name, plainMs: NaN, instrumentedMs: NaN, ratio: NaN, minRatio: NaN, plainIterations: [], instrumentedIterations: [],
     codeBytes: { plain: plainBuild!.codeBytes[name]!, instrumented: instrBuild!.codeBytes[name]! },
     failure: failures.get(name),
   }));
@@ -112,6 +114,7 @@ export async function runSuite(paths: Paths, options: BenchOptions, log: (line: 
     if (result.failure === undefined) {
       result.instrumentedMs = median(result.instrumentedIterations);
       result.ratio = result.instrumentedMs / result.plainMs;
+      result.minRatio = Math.min(...result.instrumentedIterations) / Math.min(...result.plainIterations);
     }
   }
   return { programs: results, build };
