@@ -10,7 +10,7 @@
 // breaks a failing suite build).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build as introspectBuild } from '../../cli/commands/build.js';
 import { RUNTIME_DIR } from '../../cli/build/layout.js';
@@ -18,8 +18,8 @@ import { firstErrorLine } from './execute.js';
 
 export interface SuiteBuild {
   ms: number;
-  /** Emitted code bytes per program name. */
-  codeBytes: Record<string, number>;
+  /** Emitted code bytes per program name: as written, and without leading indentation. */
+  codeBytes: Record<string, { raw: number; unindented: number }>;
   /** Set when the build produced no runnable output at all. */
   failure?: string;
 }
@@ -47,8 +47,9 @@ function timed(command: string[]): { ms: number; status: number | null; stderr: 
   return { ms: performance.now() - t0, status: child.status, stderr: child.stderr ?? '', stdout: child.stdout ?? '' };
 }
 
-function sizes(outDir: string, names: readonly string[]): Record<string, number> {
-  return Object.fromEntries(names.map((n) => [n, existsSync(join(outDir, n)) ? codeBytes(join(outDir, n)) : NaN]));
+function sizes(outDir: string, names: readonly string[]): SuiteBuild['codeBytes'] {
+  const none = { raw: NaN, unindented: NaN };
+  return Object.fromEntries(names.map((n) => [n, existsSync(join(outDir, n)) ? codeBytes(join(outDir, n)) : none]));
 }
 
 export function buildSuitePlain(root: string, tsconfig: string, outDir: string, names: readonly string[]): SuiteBuild {
@@ -74,15 +75,26 @@ export async function buildInstrumented(programDir: string, outDir: string): Pro
   await introspectBuild({ input: programDir, outDir, log: () => {} });
 }
 
-/** Bytes of the program's emitted .js/.mjs/.cjs files, outside the runtime directory. */
-export function codeBytes(dir: string): number {
-  let total = 0;
+/**
+ * Bytes of the program's emitted .js/.mjs/.cjs files, outside the runtime
+ * directory: as written, and with each line's leading indentation removed
+ * (the printer indents every nesting level by 4 spaces, and the transform
+ * nests deeply, so indentation alone can double the size).
+ */
+export function codeBytes(dir: string): { raw: number; unindented: number } {
+  const total = { raw: 0, unindented: 0 };
   for (const name of readdirSync(dir)) {
     if (name === RUNTIME_DIR || name === 'node_modules') continue;
     const path = join(dir, name);
-    const st = statSync(path);
-    if (st.isDirectory()) total += codeBytes(path);
-    else if (/\.[cm]?js$/.test(name)) total += st.size;
+    if (statSync(path).isDirectory()) {
+      const inner = codeBytes(path);
+      total.raw += inner.raw;
+      total.unindented += inner.unindented;
+    } else if (/\.[cm]?js$/.test(name)) {
+      const text = readFileSync(path);
+      total.raw += text.length;
+      total.unindented += Buffer.byteLength(text.toString('utf8').replace(/^[ \t]+/gm, ''));
+    }
   }
   return total;
 }

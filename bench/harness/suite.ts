@@ -21,7 +21,7 @@ export interface ProgramResult {
   minRatio: number;
   plainIterations: number[];
   instrumentedIterations: number[];
-  codeBytes: { plain: number; instrumented: number };
+  codeBytes: { plain: { raw: number; unindented: number }; instrumented: { raw: number; unindented: number } };
   /** Set when the instrumented program could not be measured. */
   failure?: string;
 }
