@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         }
       }
       log('small program restart');
-      small = measureE2e(paths.cli, holder, work, 'small', 0);
+      small = measureE2e(paths.cli, holder, work, 'small', 0, 5);
       log('checkpoint request latency');
       latency = await measureLatency(paths.cli, holder, work);
     }

@@ -77,7 +77,7 @@ export function checkpointRows(e2e: readonly E2eFigure[], api: readonly ApiFigur
   if (small !== undefined) {
     rows.push(small.failure !== undefined
       ? { measure: 'small program restart', plain: '', introspect: `fails: ${small.failure}`, value: '—', target: '< 150 ms', met: 'NO' }
-      : { measure: 'small program restart', plain: '', introspect: `file ${small.fileBytes} bytes`, value: `${ms(small.restartMs)} ms`, target: '< 150 ms', met: yes(small.restartMs < 150) });
+      : { measure: 'small program restart', plain: '', introspect: `median of 5, from spawn; file ${small.fileBytes} bytes`, value: `${ms(small.restartMs)} ms`, target: '< 150 ms', met: yes(small.restartMs < 150) });
   }
   if (latency !== undefined) {
     rows.push('ms' in latency
