@@ -16,7 +16,8 @@ export interface ModuleRecord {
   hash: string;
   /** import.meta.url (ESM) or __filename (CommonJS). */
   url: string;
-  body: () => void;
+  /** Runs the module's top-level statements (a promise: it has top-level await). */
+  body: () => unknown;
   get: () => unknown[];
   set: (values: unknown[]) => void;
   statics: Record<string, Function>;

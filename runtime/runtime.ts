@@ -23,6 +23,10 @@ import { PrivateFields } from './privates.js';
 
 const WINDOW = 1 << 30;
 
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
 export interface CheckpointSink {
   /** Called with the captured stack (bottom first); may throw to refuse. */
   captured(rt: Runtime, frames: Frame[], bodyIndex: number): void;
@@ -191,10 +195,17 @@ export class Runtime {
     const list = this.modules.list;
     for (let i = index; i < list.length; i++) {
       this.bodyIndex = i;
-      let next: () => void = resumeFrames && i === index ? () => this.rewind(resumeFrames) : () => list[i].body();
+      let next: () => unknown = resumeFrames && i === index ? () => this.rewind(resumeFrames) : () => list[i].body();
       for (;;) {
         try {
-          next();
+          const result = next();
+          if (isThenable(result)) {
+            // A module with top-level await: the modules after it wait, as in
+            // ESM evaluation. A rejection stays unhandled, as natively.
+            list[i].done = true;
+            void result.then(() => this.__introspect_drive__(i + 1));
+            return;
+          }
           break;
         } catch (e) {
           if (e !== UNWIND) throw e;

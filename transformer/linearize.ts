@@ -71,6 +71,7 @@ export class Linearizer {
     const callee = node.expression;
     if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(this.ctx.names.fixed('mk'))) return false;
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(this.ctx.rt)) return false;
+    if (isLeafBuiltinCall(callee, this.ctx.shadowedGlobals)) return false;
     return true;
   }
 
@@ -693,3 +694,26 @@ function isSuperProperty(e: ts.Expression): e is ts.PropertyAccessExpression | t
 
 /** Methods that drive an iterator; called from a resume point through `$R.gn`. */
 const DRIVING_METHODS = new Set(['next', 'return', 'throw']);
+
+/**
+ * Built-ins that never call back into the program (`Math.max`, `parseInt`,
+ * `Array.isArray`…): a call to one is not a resume point, which keeps small
+ * hot functions small. Only when the file does not declare the name itself.
+ */
+const LEAF_BUILTINS: Record<string, true | ReadonlySet<string>> = {
+  Math: true,
+  Number: new Set(['isInteger', 'isFinite', 'isNaN', 'isSafeInteger', 'parseFloat', 'parseInt']),
+  Array: new Set(['isArray']),
+  Object: new Set(['is', 'keys', 'getPrototypeOf', 'isFrozen', 'isSealed', 'isExtensible']),
+  String: new Set(['fromCharCode', 'fromCodePoint']),
+};
+const LEAF_FUNCTIONS = new Set(['parseInt', 'parseFloat', 'isNaN', 'isFinite']);
+
+function isLeafBuiltinCall(callee: ts.Expression, shadowed: ReadonlySet<string>): boolean {
+  if (ts.isIdentifier(callee)) return LEAF_FUNCTIONS.has(callee.text) && !shadowed.has(callee.text);
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || !ts.isIdentifier(callee.name)) return false;
+  const owner = callee.expression.text;
+  const methods = LEAF_BUILTINS[owner];
+  if (methods === undefined || shadowed.has(owner)) return false;
+  return methods === true || methods.has(callee.name.text);
+}

@@ -53,6 +53,8 @@ export interface FileContext {
   unwind: ts.Identifier;
   /** Every instrumented function, in source order, for the module's function table. */
   plans: FunctionPlan[];
+  /** Global names the file declares itself (so `Math.max` may not be the built-in). */
+  shadowedGlobals: ReadonlySet<string>;
   /** The arrows pass 0b made to hold generator bodies (generators.ts). */
   generatorBodies: Set<ts.Node>;
 }

@@ -50,6 +50,8 @@ export interface LoweredModule {
   /** The module body's statements (to become `$body`). */
   body: ts.Statement[];
   bodyPlan: FunctionPlan;
+  /** The body has top-level await: `$body` is an async function. */
+  bodyAsync?: boolean;
   /** Module-level bindings saved as module state. */
   state: string[];
   /** Factory declarations to place at module level, with their ids. */
@@ -232,9 +234,16 @@ export class ScopeLowering {
     // `var`s of the module nested in blocks are module state too.
     for (const b of moduleScope.bindings.values()) if (b.kind === 'var' && !declared.has(b.name)) declareState(b.name, true);
     bodyPlan.locals = st.locals;
+    const topLevelAwait = hasTopLevelAwait(sf);
+    const decls = topLevelAwait ? this.localDecls(st) : [];
     this.leave(st);
     this.out.bodyPlan = bodyPlan;
-    this.out.body = this.instrument(bodyPlan, body, sf);
+    if (topLevelAwait) {
+      // Top-level await: the body becomes an async function, run like the
+      // async functions we do not instrument yet (its calls are no-save regions).
+      this.out.bodyAsync = true;
+      this.out.body = [...decls, ...body.map((s) => markCallsNoSave(f, this.ctx.rt, s))];
+    } else this.out.body = this.instrument(bodyPlan, body, sf);
     this.ctx.plans.unshift(bodyPlan);
     return this.out;
   }
@@ -961,6 +970,18 @@ function updateFunctionLike(f: ts.NodeFactory, node: ts.FunctionLikeDeclaration,
 }
 
 /** In generators/async functions: `f(x)` → `$R.nx(++$R.ns, f(x))`, a no-save region per call. */
+/** `await` (or `for await`) in the module's own statements, outside any function. */
+function hasTopLevelAwait(sf: ts.SourceFile): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  for (const s of sf.statements) visit(s);
+  return found;
+}
+
 function markCallsNoSave(f: ts.NodeFactory, rt: ts.Identifier, s: ts.Statement): ts.Statement {
   const visit = (n: ts.Node): ts.Node => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return n;
