@@ -86,12 +86,12 @@ export const checkpointSink: CheckpointSink = {
       stack: frames.map((fr) => ({ fn: describeFn(fr.fn), pc: fr.pc })),
       points: root.points,
     };
-    host.writeFileAtomic(file, encodeCheckpoint(header, image));
+    host.writeFileAtomic(file, encodeCheckpoint(header, image, host.hash ? { hash: host.hash } : undefined));
     if (rt.config.exitAfterCheckpoint) host.exit(0);
   },
 
   restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number } {
-    const { header, heap } = decodeCheckpoint(bytes);
+    const { header, heap } = decodeCheckpoint(bytes, rt.host?.hash ? { hash: rt.host.hash } : undefined);
     const mods = rt.modules.list;
     const fingerprint = programFingerprint(mods);
     if (header.program.fingerprint !== fingerprint) {

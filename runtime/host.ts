@@ -3,6 +3,8 @@
 // starts the program (the CLI on Node, a bundle loader elsewhere), so the same
 // core runs in Node, Deno, Bun, QuickJS, a browser.
 
+import type { CheckpointHash } from './format/digest.js';
+
 export interface PlatformInfo {
   /** "v8", "javascriptcore", "spidermonkey", "quickjs", or "unknown". */
   engine: string;
@@ -27,6 +29,8 @@ export interface Host {
    * the module bodies as the end of the program.
    */
   whenIdle?(fn: () => void): void;
+  /** A faster SHA-256/HMAC than the portable one (Node: node:crypto), for the file's integrity hash. */
+  hash?: CheckpointHash;
 }
 
 /** What the starter asks of this run (SPEC §3). */

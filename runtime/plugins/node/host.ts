@@ -4,6 +4,7 @@
 // file reads, diagnostics on stderr prefixed "introspect: " (never stdout),
 // and process exit.
 
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Host, PlatformInfo } from '../../host.js';
@@ -16,6 +17,11 @@ export function createNodeHost(): Host {
   return {
     platform: detectPlatform,
     writeFileAtomic: (path, bytes) => writeFileAtomic(path, bytes),
+    // The same SHA-256 as the portable one, several times faster on large files.
+    hash: {
+      sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
+      hmacSha256: (key, data) => new Uint8Array(createHmac('sha256', key).update(data).digest()),
+    },
     readFile(path) {
       const buffer = readFileSync(path);
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
