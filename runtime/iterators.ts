@@ -26,20 +26,23 @@ export class ArrayIter {
   }
 }
 
-const live = new WeakMap<LiveIter, Iterator<unknown>>();
+/** Marks fields the heap does not save (heap/writer.ts savedKeys). */
+const TRANSIENT = Symbol.for('introspect.transient');
 
 export class LiveIter {
+  /** The native iterator: not saved, re-created after a restore. */
+  live: Iterator<unknown> | undefined = undefined;
   constructor(
     public source: Iterable<unknown>,
     public n = 0,
   ) {}
   next(): Step {
-    let it = live.get(this);
+    let it = this.live;
     if (it === undefined) {
       // Re-created after a restore: skip what was consumed before.
       it = this.source[Symbol.iterator]();
       for (let k = 0; k < this.n; k++) it.next();
-      live.set(this, it);
+      this.live = it;
     }
     const r = it.next();
     if (!r.done) this.n++;
@@ -48,7 +51,6 @@ export class LiveIter {
 }
 
 type IterKind = 'keys' | 'values' | 'entries';
-const liveCollection = new WeakMap<CollectionIter, Iterator<unknown>>();
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<string, unknown>;
 
 /**
@@ -59,6 +61,8 @@ const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<st
  * re-created and advanced after a restore.
  */
 export class CollectionIter {
+  /** The native iterator of a Map or Set: not saved, re-created after a restore. */
+  live: Iterator<unknown> | undefined = undefined;
   constructor(
     public source: any,
     public kind: IterKind,
@@ -75,11 +79,11 @@ export class CollectionIter {
       this.n = Infinity;
       return { value: undefined, done: true };
     }
-    let it = liveCollection.get(this);
+    let it = this.live;
     if (it === undefined) {
       it = this.source[this.kind]() as Iterator<unknown>;
       for (let k = 0; k < this.n; k++) it.next();
-      liveCollection.set(this, it);
+      this.live = it;
     }
     const r = it.next();
     if (!r.done) this.n++;
@@ -128,5 +132,6 @@ export function forInKeys(o: unknown): string[] {
 }
 
 functions.registerClassMembers('introspect:ArrayIter', ArrayIter);
+for (const C of [LiveIter, CollectionIter]) Object.defineProperty(C.prototype, TRANSIENT, { value: ['live'], writable: true, configurable: true });
 functions.registerClassMembers('introspect:LiveIter', LiveIter);
 functions.registerClassMembers('introspect:CollectionIter', CollectionIter);

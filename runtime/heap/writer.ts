@@ -44,6 +44,19 @@ const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
  * Reflect.ownKeys order (indexes, strings, symbols), but several times
  * faster on V8 for ordinary objects: names come from the enum cache.
  */
+/**
+ * Own keys that are not transient: a prototype may list, under
+ * Symbol.for('introspect.transient'), fields its objects re-create when
+ * needed (a cache, a live native iterator); they are not saved.
+ */
+const TRANSIENT = Symbol.for('introspect.transient');
+function savedKeys(value: object): (string | symbol)[] {
+  const keys = ownKeys(value);
+  const transient = (value as Record<symbol, unknown>)[TRANSIENT];
+  if (!Array.isArray(transient)) return keys;
+  return keys.filter((k) => !transient.includes(k));
+}
+
 function ownKeys(value: object): (string | symbol)[] {
   const names: (string | symbol)[] = getOwnPropertyNames(value);
   const symbols = getOwnPropertySymbols(value);
@@ -349,6 +362,9 @@ class HeapWriter implements Trail {
     out.u8(kind);
     switch (kind) {
       case Kind.object:
+        this.proto(value, i);
+        this.props(value, i, savedKeys(value));
+        return;
       case Kind.error:
       case Kind.weakmap:
       case Kind.weakset:
