@@ -177,6 +177,9 @@ export class GeneratorIter {
     rt.direct = true;
     return this.g.next();
   }
+  return(value?: unknown): Step {
+    return this.g.return(value);
+  }
 }
 
 /** `yield*`: the iterator delegated to. */

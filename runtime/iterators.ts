@@ -124,6 +124,13 @@ export function iterate(x: any): { next(): Step } {
   return it;
 }
 
+/** A for…of loop left before its iterator was done: close it (its `return`), as natively. */
+export function closeIterator(it: any, step: Step | undefined): void {
+  if (step === undefined || step.done || it === undefined) return;
+  const close = it.return;
+  if (typeof close === 'function') close.call(it);
+}
+
 /** The keys a `for…in` loop visits, taken when the loop starts. */
 export function forInKeys(o: unknown): string[] {
   const out: string[] = [];

@@ -17,7 +17,7 @@ import { CLOSURE } from './functions.js';
 import type { Boot, Host, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
 import { bindGenerators, delegateOf, delegateStep, drive, Generator, type ResumeMode } from './generators.js';
-import { collectionIterator, forInKeys, iterate } from './iterators.js';
+import { closeIterator, collectionIterator, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 
@@ -462,6 +462,7 @@ export class Runtime {
 
   iter = iterate;
   ni = collectionIterator;
+  close = closeIterator;
   keys = forInKeys;
 
   // ---- public API ---------------------------------------------------------------------------

@@ -177,6 +177,10 @@ export class Linearizer {
       return void out.push(f.updateIfStatement(s, cond, this.block(s.thenStatement), s.elseStatement && (ts.isIfStatement(s.elseStatement) ? this.elseIf(s.elseStatement) : this.block(s.elseStatement))));
     }
     if (ts.isBlock(s)) return void out.push(this.block(s));
+    if (ts.isLabeledStatement(s) && ts.isForOfStatement(s.statement) && !s.statement.awaitModifier) {
+      // The label goes on the loop itself, inside the try that closes the iterator.
+      return void out.push(...this.forOf(s.statement, out, s.label));
+    }
     if (ts.isLabeledStatement(s)) {
       const inner: ts.Statement[] = [];
       this.statement(s.statement, inner);
@@ -258,7 +262,7 @@ export class Linearizer {
   /**
    *   for (x of xs) body  →  $i = $R.iter(xs); for (;;) { $s = $i.next(); if ($s.done) break; x = $s.value; body }
    */
-  private forOf(s: ts.ForOfStatement, out: ts.Statement[]): ts.Statement[] {
+  private forOf(s: ts.ForOfStatement, out: ts.Statement[], loopLabel?: ts.Identifier): ts.Statement[] {
     const f = this.f;
     const rt = this.ctx.rt;
     const iterable = this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression;
@@ -266,13 +270,18 @@ export class Linearizer {
     out.push(f.createExpressionStatement(f.createAssignment(it, f.createCallExpression(f.createPropertyAccessExpression(rt, 'iter'), undefined, [iterable]))));
     const step = this.temp();
     const inner: ts.Statement[] = [];
+    out.push(f.createExpressionStatement(f.createAssignment(step, f.createVoidZero())));
     this.emitCall(f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []), inner, step);
     inner.push(f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBreakStatement()));
     this.statement(f.createExpressionStatement(f.createAssignment(s.initializer as ts.Expression, f.createPropertyAccessExpression(step, 'value'))), inner);
     const label = f.createIdentifier(this.ctx.names.fresh('c'));
     const lowered = this.block(s.statement);
     inner.push(f.createLabeledStatement(label, f.createBlock(rewriteContinues(f, lowered.statements, label), true)));
-    return [f.createForStatement(undefined, undefined, undefined, f.createBlock(inner, true))];
+    const loop: ts.Statement = f.createForStatement(undefined, undefined, undefined, f.createBlock(inner, true));
+    // Leaving the loop early (break, return, throw) closes the iterator, as
+    // for…of does natively: a generator's finally blocks run.
+    const close = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'close'), undefined, [it, step]));
+    return [f.createTryStatement(f.createBlock([loopLabel ? f.createLabeledStatement(loopLabel, loop) : loop], true), undefined, f.createBlock([close], true))];
   }
 
   /**   for (k in o) body  →  $k = $R.keys(o); for ($i = 0; $i < $k.length; $i++) { k = $k[$i]; body } */
