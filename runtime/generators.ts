@@ -119,6 +119,7 @@ export class Generator {
   /** The body returned: a yield by `$R.yld`, or the generator's end. */
   finish(result: unknown): Step {
     if (result === rt.YIELDED) {
+      rt.u = false;
       const y = rt.takeYield();
       this.frame = { fn: this.body!, self: undefined, nt: undefined, pc: y.pc, values: y.values };
       this.state = SUSPENDED;

@@ -361,6 +361,9 @@ export class Runtime {
     this.yieldValue = value;
     this.yieldPc = pc;
     this.yieldValues = values;
+    // The body returns through the finally blocks of its for…of loops (no
+    // user finally: those yield by `yt`); like an unwind, they must not run.
+    this.u = true;
     return this.YIELDED;
   }
 

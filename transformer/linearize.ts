@@ -33,6 +33,8 @@ export interface Linearized {
   opaque: Set<ts.Statement>;
   /** Expression temporaries: each lives inside one statement's expansion. */
   temps: Set<string>;
+  /** The try statements that close a for…of's iterator: a yield may return through them (see yieldUnit). */
+  closers: Set<ts.TryStatement>;
   /** The call statements that are `T = yield v` (a subset of `calls`). */
   yields: Set<ts.Statement>;
   /** Yields of a `yield*` loop: resumed with the raw sent value, mode in $R.sm. */
@@ -47,6 +49,7 @@ export class Linearizer {
   private stableLocals: Set<string>;
   private readonly temps = new Set<string>();
   private readonly yields = new Set<ts.Statement>();
+  private readonly closers = new Set<ts.TryStatement>();
   private readonly rawYields = new Set<ts.YieldExpression>();
 
   constructor(
@@ -59,7 +62,7 @@ export class Linearizer {
 
   run(body: ts.Statement[]): Linearized {
     const out = this.statements(body);
-    return { body: out, calls: this.calls, yields: this.yields, rawYields: this.rawYields, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
+    return { body: out, calls: this.calls, yields: this.yields, closers: this.closers, rawYields: this.rawYields, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
   }
 
   // ---- predicates ---------------------------------------------------------------
@@ -281,7 +284,9 @@ export class Linearizer {
     // Leaving the loop early (break, return, throw) closes the iterator, as
     // for…of does natively: a generator's finally blocks run.
     const close = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'close'), undefined, [it, step]));
-    return [f.createTryStatement(f.createBlock([loopLabel ? f.createLabeledStatement(loopLabel, loop) : loop], true), undefined, f.createBlock([close], true))];
+    const closer = f.createTryStatement(f.createBlock([loopLabel ? f.createLabeledStatement(loopLabel, loop) : loop], true), undefined, f.createBlock([close], true));
+    this.closers.add(closer);
+    return [closer];
   }
 
   /**   for (k in o) body  →  $k = $R.keys(o); for ($i = 0; $i < $k.length; $i++) { k = $k[$i]; body } */
@@ -310,6 +315,8 @@ export class Linearizer {
       return f.createParenthesizedExpression(this.expr(e.expression, out, assigned, discard));
     }
     if (this.isSiteCall(e)) return this.emitCall(this.linCall(e as ts.CallExpression, out, assigned), out);
+    // A call that is not a resume point (a leaf built-in) around ones that are: `Math.abs(f(x))`.
+    if (ts.isCallExpression(e) && !ts.isOptionalChain(e)) return this.linCall(e, out, assigned);
     if (ts.isYieldExpression(e)) return e.asteriskToken ? this.delegate(e, out, assigned) : this.yieldPoint(e, out, assigned);
     if (ts.isBinaryExpression(e)) return this.binary(e, out, assigned, discard);
     if (ts.isConditionalExpression(e)) {

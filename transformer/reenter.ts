@@ -316,11 +316,13 @@ export class Reenter {
 
   private tryUnit(s: ts.TryStatement): Unit {
     const f = this.f;
-    if (s.finallyBlock) this.finallyDepth++;
+    // A for…of's closing finally is skipped by a yield's return (`$R.yld` sets `$R.u`).
+    const userFinally = s.finallyBlock !== undefined && !this.lin.closers.has(s);
+    if (userFinally) this.finallyDepth++;
     const a = this.blockUnit(s.tryBlock);
     const cc = s.catchClause;
     const b = cc ? this.blockUnit(cc.block) : undefined;
-    if (s.finallyBlock) this.finallyDepth--;
+    if (userFinally) this.finallyDepth--;
     const c = s.finallyBlock ? this.blockUnit(s.finallyBlock) : undefined;
     const [lo, hi] = this.range([a, ...(b ? [b] : []), ...(c ? [c] : [])]);
     const x = f.createIdentifier(this.ctx.names.fixed('x'));

@@ -1,0 +1,148 @@
+// Unit tests of the transform's passes, one row per guarantee a pass states
+// in its opening comment. Each row compiles a snippet with TypeScript and our
+// `after` transformer (as `introspect build` does) and checks the emitted
+// JavaScript: the shape a pass promises, and that the result still parses.
+// Behaviour under checkpoints is the oracle's job (oracle.test.ts).
+
+import ts from 'typescript';
+import { createTransformer } from '../transformer/index.js';
+
+function emit(source: string, module: ts.ModuleKind = ts.ModuleKind.ESNext): string {
+  const transformer = createTransformer({ runtimeImport: () => './__introspect/runtime.mjs', rootDir: '/p' });
+  const out = ts.transpileModule(source, {
+    fileName: '/p/main.ts',
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module, strict: true },
+    transformers: { after: [transformer] },
+  });
+  // Whatever we emit must be valid JavaScript.
+  const parsed = ts.createSourceFile('out.js', out.outputText, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const errors = (parsed as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+  if (errors.length > 0) throw new Error(`emitted JavaScript does not parse: ${ts.flattenDiagnosticMessageText(errors[0].messageText, '\n')}\n${out.outputText}`);
+  return out.outputText;
+}
+
+/** The function table the module registers: [id, name, line, locals, siteLines, dead?][]. */
+function table(js: string): [string, string, number, string[], number[], (number[] | null)[]?][] {
+  const m = /functions: JSON\.parse\(("(?:[^"\\]|\\.)*")\)/.exec(js);
+  if (!m) throw new Error('no function table in the output');
+  return JSON.parse(JSON.parse(m[1]) as string);
+}
+
+function row(js: string, name: string) {
+  const r = table(js).find((x) => x[1] === name);
+  if (!r) throw new Error(`no function ${name} in the table`);
+  return r;
+}
+
+describe('pass 0: what TypeScript leaves behind', () => {
+  test('an enum\'s IIFE parameter (a generated name) gets a plain name', () => {
+    const js = emit('enum Op { Push = 1, Add }\nexport function f() { return Op.Add + g(); }\nfunction g() { return 1; }\n');
+    expect(js).not.toContain('generated@');
+  });
+
+  test('a call inside a type assertion (x!, x as T) is split out like any call', () => {
+    const js = emit('declare const it: { next(): { value: number } };\nexport function f(xs: number[]) { xs.push(it.next()!.value as number); }\n');
+    expect(js).toMatch(/(\$t\d+) = \$R\.gn\(it, "next"\);[\s\S]*\.push\(\1\.value\)/);
+  });
+
+  test('CommonJS import bindings stay TypeScript\'s own generated names', () => {
+    const js = emit("import { x } from './x';\nexport function f() { return x + 1; }\n", ts.ModuleKind.CommonJS);
+    expect(js).toMatch(/const (\w+) = require\("\.\/x"\)[\s\S]*\1\.x \+ 1/);
+  });
+});
+
+describe('pass 0b: generators', () => {
+  test('function* becomes a plain function around a resumable body; yield suspends by return', () => {
+    const js = emit('export function* g(n: number) { for (let i = 0; i < n; i++) yield i; }\n');
+    expect(js).toMatch(/function g\(\$?\w+\) \{[\s\S]*return \$R\.gen\(/);
+    expect(js).not.toMatch(/function\s*\*/);
+    expect(js).toContain('return $R.yld(');
+    expect(js).toContain('$R.sent()');
+  });
+
+  test('a yield inside try…finally suspends by unwinding, so the finally does not run', () => {
+    const js = emit('export function* g() { try { yield 1; } finally { console.log("x"); } }\n');
+    expect(js).toContain('$R.yt(1)');
+    expect(js).not.toContain('$R.yld(');
+  });
+
+  test('yield* is a delegation loop whose step is a resume point', () => {
+    const js = emit('function* a() { yield 1; }\nexport function* b() { const r = yield* a(); return r; }\n');
+    expect(js).toContain('$R.dg(');
+    expect(js).toMatch(/\$l = \d+;\s*\$t\d+ = \$R\.ds\(/);
+    expect(js).toContain('$R.sentRaw()');
+  });
+
+  test('async generators and generators using super stay native', () => {
+    const js = emit('export async function* a() { yield 1; }\nclass B { *m() { yield 1; } }\nexport class C extends B { *m() { yield* super.m(); } }\n');
+    expect(js).toMatch(/async function\* a\(\)/);
+    expect(js).toMatch(/\*m\(\) \{[\s\S]*super\.m\(\)/);
+  });
+});
+
+describe('pass 2: scopes', () => {
+  test('object-literal accessors come from factories, defined over placeholders (order kept)', () => {
+    const js = emit('export function make(n: number) { return { a: 1, get v() { return n; }, set v(x: number) { n = x; }, b: 2 }; }\n');
+    expect(js).toMatch(/\$R\.acc\(\{[\s\S]*"a": 1|a: 1/);
+    expect(js).toContain('"v": $R.PH');
+    expect(js).toContain('$R.accessorOf(');
+  });
+
+  test('keys()/values()/entries() calls make savable iterators', () => {
+    const js = emit('export function f(m: Map<string, number>) { let s = 0; for (const [, v] of m.entries()) s += v; return s; }\n');
+    expect(js).toContain('$R.ni(m, "entries")');
+  });
+
+  test('a class with private fields registers their reader and writer; constructors honour blank construction', () => {
+    const js = emit('export class A { #x = 1; static #n = 0; constructor(y: number) { this.#x = y; A.#n++; } get x() { return this.#x; } }\n');
+    expect(js).toMatch(/static \{\s*\$R\.priv\(this, o => #x in o \? \[o\.#x\] : void 0/);
+    expect(js).toContain('this.#n');
+    expect(js).toMatch(/if \(\$R\.bk\)\s*return;/);
+  });
+
+  test('a module with top-level await gets an async body', () => {
+    const js = emit('async function f() { return 1; }\nconsole.log(await f());\nexport {};\n');
+    expect(js).toMatch(/async function \$body\(\)/);
+  });
+});
+
+describe('pass 3: linearize', () => {
+  test('super.m(call()) stays a member call on this', () => {
+    const js = emit('class A { m(n: number) { return n; } }\nexport class B extends A { m(n: number) { return super.m(Math.abs(f(n))); } }\nfunction f(n: number) { return n; }\n');
+    expect(js).toMatch(/(\$t\d+) = f\(n\);[\s\S]*super\.m\(\$t\d+\.abs\(\1\)\)/);
+    expect(js).not.toMatch(/= super\.m;/);
+  });
+
+  test('calls to leaf built-ins are not resume points, unless the file declares the name', () => {
+    const plain = emit('export function f(a: number, b: number) { return Math.max(a, b) + parseInt("1"); }\n');
+    expect(row(plain, 'f')[4]).toHaveLength(1); // the entry only
+    const shadowed = emit('const Math = { max: (a: number, b: number) => a };\nexport function f(a: number, b: number) { return Math.max(a, b); }\n');
+    expect(row(shadowed, 'f')[4].length).toBeGreaterThan(1);
+  });
+
+  test('for…of closes its iterator when left early', () => {
+    const js = emit('export function f(xs: Iterable<number>) { for (const x of xs) if (x > 1) return x; return 0; }\n');
+    expect(js).toMatch(/finally \{[\s\S]*\$R\.close\(/);
+  });
+});
+
+describe('pass 4 and liveness', () => {
+  test('a temporary consumed before a later resume point is dead there', () => {
+    const js = emit('declare function g(): number[];\ndeclare function h(): void;\nexport function f() { const n = g().length; h(); return n; }\n');
+    const [, , , locals, , dead] = row(js, 'f');
+    expect(dead).toBeDefined();
+    const temp = locals.findIndex((l) => l.startsWith('$t'));
+    expect(temp).toBeGreaterThanOrEqual(0);
+    // At h()'s resume point (the last one), g()'s result is no longer needed.
+    const last = dead![dead!.length - 1];
+    expect(last).toContain(temp);
+  });
+
+  test('every instrumented function has its entry point and a line for each resume point', () => {
+    const js = emit('export function f(n: number) {\n  let s = 0;\n  for (let i = 0; i < n; i++) {\n    s += g(i);\n  }\n  return s;\n}\nfunction g(i: number) { return i; }\n');
+    const [, , line, , sites] = row(js, 'f');
+    expect(line).toBe(1);
+    expect(sites[0]).toBe(1);
+    expect(sites).toContain(4);
+  });
+});
