@@ -67,6 +67,8 @@ export class Runtime {
   private target = Infinity;
   private requested = false;
   private captured: Frame[] = [];
+  /** The stack last rewound (see repairResumed). */
+  private rewound: Frame[] = [];
   private rframes: Frame[] = [];
   private fi = 0;
   private landing = false;
@@ -200,6 +202,7 @@ export class Runtime {
 
   private rewind(frames: Frame[]): void {
     if (frames.length === 0) return;
+    this.rewound = frames;
     this.rframes = frames;
     this.fi = 0;
     this.rs = true;
@@ -232,6 +235,7 @@ export class Runtime {
           this.u = false;
           const frames = this.captured.reverse();
           this.captured = [];
+          this.repairResumed(frames);
           this.onCaptured(frames);
           next = () => this.rewind(frames);
         }
@@ -253,6 +257,23 @@ export class Runtime {
       this.requested = false;
       this.target = Infinity;
       this.onCaptured([]);
+    }
+  }
+
+  /**
+   * A second capture after a rewind (periodic checkpoints, or one after a
+   * restart): a router resumes its callee without setting `$l` again, so a
+   * frame still inside the call it was resumed at reports location 1 (its
+   * entry) and would restart from the top. Such a frame is below the top and
+   * is the same activation as the rewound frame at its depth: take the
+   * location from there. A no-op once routers set `$l` before `$R.resume()`.
+   */
+  private repairResumed(frames: Frame[]): void {
+    for (let i = 0; i < frames.length - 1 && i < this.rewound.length; i++) {
+      const now = frames[i]!;
+      const then = this.rewound[i]!;
+      if (now.pc !== 1 || now.fn !== then.fn) break;
+      now.pc = then.pc;
     }
   }
 

@@ -14,7 +14,7 @@
 // Windows). Lines are read as hostile input: at most MAX_LINE characters,
 // and a message that does not have the expected shape is refused.
 
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,6 +56,26 @@ export function prepareSocketPath(pid: number): string {
     throw new Error(`${dir} must be a directory owned by this user with mode 0700; remove it so it can be created again`);
   }
   return path;
+}
+
+/** Removes the sockets left by processes of this user that died without cleaning up (SIGKILL, a crash). */
+export function removeStaleSockets(): void {
+  if (process.platform === 'win32') return;
+  const dir = socketDir();
+  for (const name of readdirSync(dir)) {
+    const m = /^(\d+)\.sock$/.exec(name);
+    if (m === null || isAlive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 export function encode(message: CheckpointAsk | Answer): string {

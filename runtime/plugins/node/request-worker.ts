@@ -15,7 +15,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, rmSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FROM_CLIENT, FROM_SIGNAL, FROM_TIMER, markFlushed, post, setSignalsWatched, WANT_CHECKPOINT, WANT_EXIT, type Board } from './request-board.js';
-import { encode, LineReader, parseAsk, PROTOCOL_VERSION } from './request-socket.js';
+import { encode, LineReader, parseAsk, PROTOCOL_VERSION, removeStaleSockets } from './request-socket.js';
 import { watchSignals } from './signal-watch.js';
 
 export interface WorkerSetup {
@@ -143,6 +143,11 @@ if (setup.socket !== undefined) {
     await listen(setup.socket);
   } catch (error) {
     socketError = (error as Error).message;
+  }
+  try {
+    removeStaleSockets();
+  } catch {
+    /* housekeeping only */
   }
 }
 port.postMessage({ type: 'ready', socket: socketError === undefined ? setup.socket : undefined, socketError, signals } satisfies WorkerReport);

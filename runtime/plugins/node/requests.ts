@@ -88,9 +88,10 @@ export class RequestDesk {
     const setup: WorkerSetup = { board: this.board, socket, every: this.config.every, signals: this.signals };
     try {
       this.worker = new Worker(new URL('./request-worker.js', import.meta.url), { workerData: setup, stdout: true, stderr: true });
-      this.worker.unref();
       this.worker.on('message', (report: WorkerReport) => this.onReport(report));
       this.worker.on('error', (error) => this.log(`checkpoint requests (socket, --every, signals) stopped working: ${error.message}`));
+      this.worker.unref(); // after the listeners: a 'message' listener added later would keep the process alive
+
     } catch (error) {
       this.log(`checkpoint requests (socket, --every, signals) are unavailable here: ${(error as Error).message}`);
     }
