@@ -178,15 +178,15 @@ export class RequestDesk {
     const taken = take(this.board);
     if (taken === undefined) return;
     const why =
-      'the program reached no point where a checkpoint can be taken: it is waiting in the event loop (timers, promises, I/O), ' +
-      'and this runtime takes checkpoints only while the program runs its synchronous code';
+      'the program is waiting in the event loop (timers, promises, I/O), where this runtime cannot take checkpoints yet ' +
+      '(it takes them while the program runs its synchronous code)';
     if ((taken.bits & (FROM_CLIENT | FROM_SIGNAL)) !== 0) {
       this.log(`checkpoint not taken: ${why}`);
     } else if (!this.toldPeriodicSkipped) {
       this.toldPeriodicSkipped = true;
-      this.log(`periodic checkpoints are skipped while ${why.slice(why.indexOf(':') + 2)}`);
+      this.log(`periodic checkpoint skipped: ${why}; the next ones are skipped silently while it waits`);
     }
-    this.answer({ serial: taken.serial, error: `checkpoint not taken: ${why}` });
+    this.answer({ serial: taken.serial, error: why });
     if ((taken.bits & WANT_EXIT) !== 0) {
       this.log(`exiting with code ${EXIT_CHECKPOINT_FAILED}: asked to exit after a checkpoint that cannot be taken`);
       this.exit(EXIT_CHECKPOINT_FAILED);
