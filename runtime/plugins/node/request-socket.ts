@@ -44,6 +44,18 @@ export function socketPath(pid: number): string {
   return join(socketDir(), `${pid}.sock`);
 }
 
+/**
+ * The pid users see for this program: bin/introspect.mjs may run it in a
+ * child process (a larger stack) and forwards signals to it; the socket is
+ * named after the parent, whose pid it exports as INTROSPECT_PUBLIC_PID (only
+ * believed when that process is our parent: the variable is inherited further).
+ */
+export function publicPid(): number {
+  const raw = process.env.INTROSPECT_PUBLIC_PID;
+  const pid = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+  return pid !== undefined && pid === process.ppid ? pid : process.pid;
+}
+
 /** Creates the socket's directory (0700) and checks that nobody else owns it; returns the socket path. */
 export function prepareSocketPath(pid: number): string {
   const path = socketPath(pid);

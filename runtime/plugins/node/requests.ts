@@ -13,7 +13,7 @@
 //                      the answer to waiting clients
 //   failed(error)      after a failed checkpoint: a hint on stderr, the answer;
 //                      the program goes on, except after an exit request,
-//                      when it exits with code 4
+//                      when the runtime exits with code 4
 //   exit(code)         lets the worker send pending answers first (bounded)
 //
 // A request the runtime cannot see — the program waits in the event loop,
@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../host.js';
 import { createBoard, FROM_CLIENT, FROM_SIGNAL, isPending, signalsWatched, post, take, waitFlushed, WANT_CHECKPOINT, WANT_EXIT, type Taken } from './request-board.js';
 import type { WorkerAnswer, WorkerReport, WorkerSetup } from './request-worker.js';
-import { prepareSocketPath } from './request-socket.js';
+import { prepareSocketPath, publicPid } from './request-socket.js';
 import { nextCheckpointPath, rotateCheckpoints } from './rotate.js';
 import { CHECKPOINT_AND_EXIT_SIGNAL, CHECKPOINT_SIGNAL } from './signals.js';
 
@@ -80,7 +80,7 @@ export class RequestDesk {
     let socket: string | undefined;
     if (this.options.socket !== false) {
       try {
-        socket = prepareSocketPath(process.pid);
+        socket = prepareSocketPath(publicPid());
       } catch (error) {
         this.log(`checkpoint requests from other processes are unavailable: ${(error as Error).message}`);
       }
@@ -151,9 +151,10 @@ export class RequestDesk {
     const reason = error instanceof Error ? error.message : String(error);
     const hint = failureHint(error, this.config.checkpointDir ?? this.config.checkpointFile);
     if (answered !== undefined) this.answer({ serial: answered.serial, error: reason });
-    if (answered !== undefined && (answered.bits & WANT_EXIT) !== 0) {
-      this.log(`exiting with code ${EXIT_CHECKPOINT_FAILED}: the checkpoint asked for before exiting failed${hint ? `; ${hint}` : ''}`);
-      this.exit(EXIT_CHECKPOINT_FAILED);
+    // Asked to exit after it (config.exitAfterCheckpoint, set for exit requests), the runtime now exits with code 4, through exit().
+    if (this.config.exitAfterCheckpoint === true) {
+      if (hint) this.log(hint);
+      return;
     }
     this.log(`the program continues without this checkpoint${hint ? `; ${hint}` : ''}`);
   }
