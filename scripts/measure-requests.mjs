@@ -9,9 +9,10 @@
 //    N SIGUSR2 signals, each timed until a new file appears in the directory.
 // 2. overhead: a CPU-bound program (tight loops and calls: the most count
 //    windows per second) run N times each, interleaved: with the runtime of
-//    --baseline-runtime (e.g. a runtime.mjs with the old 2^30 window and no
-//    request check) if given, with this runtime and no request desk, and with
-//    the request desk (--checkpoint-dir). Reports the median wall time.
+//    --baseline-runtime (another runtime.mjs to compare with) if given, with
+//    this runtime and no request desk (2^30-point count windows, no check),
+//    and with the request desk (--checkpoint-dir: 2^14-point windows, each
+//    ending with the request check). Reports the median wall time.
 // 3. startup: a trivial program, with and without the request desk.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -114,8 +115,8 @@ function overhead() {
     copyFileSync(BASELINE, join(base, '__introspect', 'runtime.mjs'));
     variants.push({ name: 'baseline runtime (--baseline-runtime)', entry: join(base, 'main.js'), extra: [] });
   }
-  variants.push({ name: 'this runtime, no request desk', entry: join(out, 'main.js'), extra: [] });
-  variants.push({ name: 'this runtime + request desk (--checkpoint-dir)', entry: join(out, 'main.js'), extra: ['--checkpoint-dir', join(scratch, 'cpu-ckpts')] });
+  variants.push({ name: 'no request desk (2^30 windows)', entry: join(out, 'main.js'), extra: [] });
+  variants.push({ name: 'request desk (2^14 windows + check)', entry: join(out, 'main.js'), extra: ['--checkpoint-dir', join(scratch, 'cpu-ckpts')] });
   const times = variants.map(() => []);
   for (let i = 0; i < RUNS; i++) variants.forEach((v, j) => times[j].push(timeRun(v.entry, v.extra)));
   const ref = median(times[0]);
