@@ -89,20 +89,23 @@ export class RequestDesk {
     try {
       this.worker = new Worker(new URL('./request-worker.js', import.meta.url), { workerData: setup, stdout: true, stderr: true });
       this.worker.on('message', (report: WorkerReport) => this.onReport(report));
-      this.worker.on('error', (error) => this.log(`checkpoint requests (socket, --every, signals) stopped working: ${error.message}`));
+      this.worker.on('error', (error) => {
+        this.log(`checkpoint requests (socket, --every, signals) stopped working: ${error.message}`);
+        this.handleOnMainThread(Object.keys(this.signals));
+      });
       this.worker.unref(); // after the listeners: a 'message' listener added later would keep the process alive
 
     } catch (error) {
       this.log(`checkpoint requests (socket, --every, signals) are unavailable here: ${(error as Error).message}`);
     }
-    // Until (or unless) the worker watches the signals itself; these run when the event loop turns.
-    for (const [name, want] of Object.entries(this.signals)) {
-      process.on(name, () => {
-        if (signalsWatched(this.board)) return;
-        post(this.board, FROM_SIGNAL | (want === 'exit' ? WANT_EXIT : WANT_CHECKPOINT));
-        if (this.loaded) this.declineIdle();
-      });
-    }
+    // The request signals get handlers here at once (SIGUSR2 would otherwise
+    // kill the program before the worker is up); they act only while the
+    // worker does not watch signals, and run when the event loop turns. The
+    // --on-signal signal gets one only if the worker cannot watch it: while a
+    // busy program's worker starts, a SIGTERM keeps its default action rather
+    // than being swallowed by a handler that cannot run.
+    this.handleOnMainThread([CHECKPOINT_SIGNAL, CHECKPOINT_AND_EXIT_SIGNAL]);
+    if (this.worker === undefined) this.handleOnMainThread(Object.keys(this.signals));
     process.on('exit', () => {
       if (this.socket !== undefined && process.platform !== 'win32') rmSync(this.socket, { force: true });
     });
@@ -165,9 +168,25 @@ export class RequestDesk {
     process.exit(code);
   }
 
+  private readonly mainHandled = new Set<string>();
+
+  private handleOnMainThread(names: readonly string[]): void {
+    for (const name of names) {
+      const want = this.signals[name];
+      if (want === undefined || this.mainHandled.has(name)) continue;
+      this.mainHandled.add(name);
+      process.on(name, () => {
+        if (signalsWatched(this.board)) return;
+        post(this.board, FROM_SIGNAL | (want === 'exit' ? WANT_EXIT : WANT_CHECKPOINT));
+        if (this.loaded) this.declineIdle();
+      });
+    }
+  }
+
   private onReport(report: WorkerReport): void {
     if (report.type === 'ready') {
       this.socket = report.socket;
+      if (!report.signals) this.handleOnMainThread(Object.keys(this.signals));
       if (report.socketError !== undefined) this.log(`checkpoint requests from other processes are unavailable: ${report.socketError}`);
       return;
     }
