@@ -8,7 +8,7 @@
 // as the matching CLI error.
 
 import { pathToFileURL } from 'node:url';
-import { BOOT_KEY, type Boot } from '../runtime/host.js';
+import { BOOT_KEY, type Boot, type Host } from '../runtime/host.js';
 import { createNodeHost } from '../runtime/plugins/node/host.js';
 import type { CliRunConfig } from './config.js';
 import { fromRuntimeError, ProgramFailure } from './errors.js';
@@ -22,10 +22,12 @@ export interface LaunchOptions {
   args: readonly string[];
   /** As plain node: a top-level await that never settles exits with code 13. */
   reportUnsettledTopLevelAwait: boolean;
+  /** The host for the runtime (default: the plain Node host). */
+  host?: Host;
 }
 
 export async function launchProgram(options: LaunchOptions): Promise<void> {
-  const boot: Boot = { host: createNodeHost(), config: options.config };
+  const boot: Boot = { host: options.host ?? createNodeHost(), config: options.config };
   (globalThis as Record<string, unknown>)[BOOT_KEY] = boot;
   process.argv = [process.argv[0]!, options.entry, ...options.args];
   if (options.config.countPoints) reportPointsOnExit();

@@ -28,7 +28,7 @@ const RUN_FLAGS: FlagSpec[] = [
   { name: 'exit-after-checkpoint', type: 'boolean', description: 'exit (code 0) once the checkpoint is durable, instead of continuing' },
   { name: 'checkpoint-dir', type: 'string', value: 'D', description: 'directory for periodic, signalled and requested checkpoints' },
   { name: 'every', type: 'duration', value: 'TIME', description: 'checkpoint periodically: 500ms, 30s, 5m, 1h (a bare number is seconds)' },
-  { name: 'on-signal', type: 'signal', value: 'SIG', description: 'checkpoint when this signal arrives, then exit (e.g. SIGTERM before preemption)' },
+  { name: 'on-signal', type: 'signal', value: 'SIG', description: 'checkpoint when this signal arrives, then exit 0 (e.g. SIGTERM before preemption)' },
   { name: 'keep', type: 'integer', value: 'N', description: 'keep only the newest N checkpoints in --checkpoint-dir' },
 ];
 
@@ -142,22 +142,33 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'checkpoint',
     summary: 'ask a running program to checkpoint now',
-    usage: 'introspect checkpoint <pid> [--exit]',
+    usage: 'introspect checkpoint <pid> [--exit] [--wait] [--timeout TIME]',
     description: [
-      'Sends SIGUSR2 (checkpoint and continue) or, with --exit, SIGURG (checkpoint and exit) to a program',
-      'started with `introspect run ... --checkpoint-dir D`; it writes the checkpoint into D.',
+      'Asks a program started with `introspect run ... --checkpoint-dir D` to checkpoint at its next suspension',
+      'point, even inside a long synchronous loop; it writes the checkpoint into D. The request goes through',
+      'the program\'s request socket; a program without one gets a signal instead: SIGUSR2 (checkpoint and',
+      'continue) or, with --exit, SIGURG (checkpoint and exit).',
+      'With --wait, prints the checkpoint\'s path on stdout once it is durable; exit 4 if the checkpoint failed.',
     ].join('\n'),
     flags: [
-      { name: 'exit', type: 'boolean', description: 'exit once the checkpoint is written' },
-      { name: 'force', type: 'boolean', description: 'send even if the process does not look like it runs under introspect' },
+      { name: 'exit', type: 'boolean', description: 'exit once the checkpoint is written (code 0; code 4 if it failed)' },
+      { name: 'wait', type: 'boolean', description: 'wait until the checkpoint is durable and print its path on stdout' },
+      { name: 'timeout', type: 'duration', value: 'TIME', description: 'with --wait, how long to wait for the answer (default 60s)' },
+      { name: 'force', type: 'boolean', description: 'send a signal even if the process does not look like it runs under introspect' },
     ],
-    examples: ['introspect checkpoint 4242', 'introspect checkpoint 4242 --exit'],
+    examples: ['introspect checkpoint 4242', 'introspect checkpoint 4242 --exit --wait', 'introspect restart "$(introspect checkpoint 4242 --wait)"'],
     positionals: { min: 1, max: 1 },
     async start(args) {
       const raw = args.positionals[0]!;
       if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`not a process id: ${JSON.stringify(raw)}`, 'checkpoint');
-      const { checkpoint } = await import('./commands/checkpoint.js');
-      await checkpoint({ pid: Number(raw), exit: bool(args, 'exit'), force: bool(args, 'force') });
+      const { checkpoint, DEFAULT_TIMEOUT_MS } = await import('./commands/checkpoint.js');
+      await checkpoint({
+        pid: Number(raw),
+        exit: bool(args, 'exit'),
+        wait: bool(args, 'wait'),
+        force: bool(args, 'force'),
+        timeoutMs: num(args, 'timeout') ?? DEFAULT_TIMEOUT_MS,
+      });
     },
   },
 ];

@@ -31,6 +31,16 @@ export interface Host {
   whenIdle?(fn: () => void): void;
   /** A faster SHA-256/HMAC than the portable one (Node: node:crypto), for the file's integrity hash. */
   hash?: CheckpointHash;
+  /**
+   * Optional: is a checkpoint asked for from outside the program (another
+   * process, a signal, a timer)? Asked at the end of every count window, about
+   * every millisecond of busy code, so it must cost a few nanoseconds (a
+   * shared-memory load). Returns true once per request: the next checkpoint
+   * the runtime writes answers it.
+   */
+  pendingRequest?(): boolean;
+  /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
+  checkpointFailed?(error: unknown): void;
 }
 
 /** What the starter asks of this run (SPEC §3). */

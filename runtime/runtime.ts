@@ -22,6 +22,15 @@ import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 
 const WINDOW = 1 << 30;
+/**
+ * The count window when the host takes checkpoint requests from outside
+ * (host.pendingRequest): each window's end asks it (pollRequests), and 2^14
+ * points are microseconds of a tight loop and well under a millisecond of
+ * most code, so a request is seen in time (SPEC §9: < 100 ms). Not the
+ * default: a slow path that runs at all costs optimized code a few percent
+ * (docs/OPERATIONS.md), which runs without requests should not pay.
+ */
+const REQUEST_WINDOW = 1 << 14;
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
@@ -54,12 +63,16 @@ export class Runtime {
   sink: CheckpointSink | undefined;
   private started = false;
   private armed = WINDOW;
+  /** WINDOW, or REQUEST_WINDOW when the host takes requests. */
+  private window = WINDOW;
   /** Points reached before the current window. */
   private base = 0;
   /** The absolute point at which a checkpoint is due (Infinity: none). */
   private target = Infinity;
   private requested = false;
   private captured: Frame[] = [];
+  /** The stack last rewound (see repairResumed). */
+  private rewound: Frame[] = [];
   private rframes: Frame[] = [];
   private fi = 0;
   private landing = false;
@@ -73,7 +86,7 @@ export class Runtime {
   }
 
   private rearm(): void {
-    const left = this.requested ? 1 : Math.min(this.target - this.base, WINDOW);
+    const left = this.requested ? 1 : Math.min(this.target - this.base, this.window);
     this.c = this.armed = Math.max(left, 1) - 1;
   }
 
@@ -84,6 +97,7 @@ export class Runtime {
       return;
     }
     this.base += this.armed - this.c;
+    if (!this.requested) this.pollRequests();
     const due = this.requested || this.base >= this.target;
     this.rearm();
     if (!due) return;
@@ -98,6 +112,18 @@ export class Runtime {
     this.captured = [];
     this.u = true;
     throw UNWIND;
+  }
+
+  /**
+   * A request from outside the program (a signal, a timer, another process),
+   * seen through the host. Only while the driver runs a module body: outside
+   * it (timer callbacks, after the main run) no checkpoint can be taken yet,
+   * so the request stays with the host, which answers it.
+   */
+  private pollRequests(): void {
+    const body = this.modules.list[this.bodyIndex];
+    if (body === undefined || body.done || !this.host?.pendingRequest?.()) return;
+    this.requested = true;
   }
 
   /** Function entry, slow path: a restore takes its frame here, else a point. */
@@ -180,6 +206,7 @@ export class Runtime {
 
   private rewind(frames: Frame[]): void {
     if (frames.length === 0) return;
+    this.rewound = frames;
     this.rframes = frames;
     this.fi = 0;
     this.rs = true;
@@ -212,6 +239,7 @@ export class Runtime {
           this.u = false;
           const frames = this.captured.reverse();
           this.captured = [];
+          this.repairResumed(frames);
           this.onCaptured(frames);
           next = () => this.rewind(frames);
         }
@@ -236,6 +264,23 @@ export class Runtime {
     }
   }
 
+  /**
+   * A second capture after a rewind (periodic checkpoints, or one after a
+   * restart): a router resumes its callee without setting `$l` again, so a
+   * frame still inside the call it was resumed at reports location 1 (its
+   * entry) and would restart from the top. Such a frame is below the top and
+   * is the same activation as the rewound frame at its depth: take the
+   * location from there. A no-op once routers set `$l` before `$R.resume()`.
+   */
+  private repairResumed(frames: Frame[]): void {
+    for (let i = 0; i < frames.length - 1 && i < this.rewound.length; i++) {
+      const now = frames[i]!;
+      const then = this.rewound[i]!;
+      if (now.pc !== 1 || now.fn !== then.fn) break;
+      now.pc = then.pc;
+    }
+  }
+
   private onCaptured(frames: Frame[]): void {
     if (!this.sink) return;
     try {
@@ -249,6 +294,7 @@ export class Runtime {
       const text = `checkpoint failed, nothing written: ${message}${stop ? ' (exiting with code 4: --exit-after-checkpoint was asked)' : ''}`;
       if (this.host) this.host.log(text);
       else console.error(`introspect: ${text}`);
+      this.host?.checkpointFailed?.(e);
       if (stop) this.host!.exit(4);
     }
   }
@@ -265,6 +311,7 @@ export class Runtime {
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
     this.host = boot?.host;
     this.config = boot?.config ?? {};
+    if (this.host?.pendingRequest) this.window = REQUEST_WINDOW;
     if (this.config.checkpointAt !== undefined) this.target = this.config.checkpointAt;
     this.started = true;
     this.base = 0;

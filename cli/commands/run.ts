@@ -2,14 +2,20 @@
 // runtime, exactly as `node main.js` would run it (same argv as seen by the
 // program, same stdout/stderr, same exit code, an uncaught error prints its
 // stack and exits 1), with the checkpoint settings of RunOptions handed to
-// the runtime through globalThis[BOOT_KEY]. Throws UsageError for flag
-// combinations that cannot work, InputError for missing paths.
+// the runtime through globalThis[BOOT_KEY]. With a checkpoint destination
+// and --every/--on-signal/--checkpoint-dir, a request desk
+// (runtime/plugins/node/requests.ts) serves checkpoint requests: the periodic
+// timer, signals and `introspect checkpoint <pid>`, even while the program
+// runs a long synchronous loop. Throws UsageError for flag combinations that
+// cannot work, InputError for missing paths.
 
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CliRunConfig } from '../config.js';
 import { InputError, UsageError } from '../errors.js';
 import { launchProgram } from '../launch.js';
+import { createNodeHost, writeDiagnostic } from '../../runtime/plugins/node/host.js';
+import { explainRequestsWithoutDestination, RequestDesk } from '../../runtime/plugins/node/requests.js';
 
 export interface RunOptions {
   entry: string;
@@ -31,7 +37,21 @@ export async function run(options: RunOptions): Promise<void> {
   if (!existsSync(entry) || !statSync(entry).isFile()) {
     throw new InputError(`no such program: ${entry}`, ['build it first: introspect build <programDir> --out-dir <outDir>, then run <outDir>/main.js']);
   }
-  await launchProgram({ entry, config: runConfig(options), args: options.args, reportUnsettledTopLevelAwait: true });
+  const config = runConfig(options);
+  const desk = servesRequests(config) ? new RequestDesk({ config, log: writeDiagnostic }) : undefined;
+  if (desk) desk.start();
+  else explainRequestsWithoutDestination(writeDiagnostic);
+  await launchProgram({ entry, config, args: options.args, reportUnsettledTopLevelAwait: true, host: createNodeHost(desk) });
+  desk?.programLoaded();
+}
+
+/**
+ * Requests are served when they have somewhere to go and a reason to come:
+ * --checkpoint-dir (for `introspect checkpoint <pid>`), --every, --on-signal.
+ * A plain run, or an oracle run (--checkpoint-at K), starts no worker.
+ */
+function servesRequests(config: CliRunConfig): boolean {
+  return config.checkpointDir !== undefined || config.every !== undefined || config.onSignal !== undefined;
 }
 
 /** The RunConfig for the runtime; rejects combinations that would silently do nothing. */

@@ -1,22 +1,28 @@
 // The Host (runtime/host.ts) for Node-compatible runtimes: Node, Bun, Deno
-// (through its node: compatibility). Takes nothing; gives the platform
-// description written into checkpoint headers, atomic durable writes,
-// file reads, diagnostics on stderr prefixed "introspect: " (never stdout),
-// and process exit.
+// (through its node: compatibility). Takes an optional request desk
+// (requests.ts); gives the platform description written into checkpoint
+// headers, atomic durable writes, file reads, diagnostics on stderr prefixed
+// "introspect: " (never stdout), and process exit. With a desk, it also
+// gives the runtime the checkpoint requests of other processes, signals and
+// the periodic timer, and tells the desk how each checkpoint went.
 
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Host, PlatformInfo } from '../../host.js';
 import { writeFileAtomic } from './atomic-write.js';
+import type { RequestDesk } from './requests.js';
 
 export { writeFileAtomic } from './atomic-write.js';
 export { nextCheckpointPath, rotateCheckpoints } from './rotate.js';
 
-export function createNodeHost(): Host {
-  return {
+export function createNodeHost(desk?: RequestDesk): Host {
+  const host: Host = {
     platform: detectPlatform,
-    writeFileAtomic: (path, bytes) => writeFileAtomic(path, bytes),
+    writeFileAtomic(path, bytes) {
+      writeFileAtomic(path, bytes);
+      desk?.written(path);
+    },
     // The same SHA-256 as the portable one, several times faster on large files.
     hash: {
       sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
@@ -26,21 +32,30 @@ export function createNodeHost(): Host {
       const buffer = readFileSync(path);
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     },
-    log(message) {
-      const text = `introspect: ${message}\n`;
-      try {
-        writeSync(2, text);
-      } catch {
-        process.stderr.write(text);
-      }
-    },
+    log: writeDiagnostic,
     exit(code): never {
+      if (desk) desk.exit(code);
       process.exit(code);
     },
     whenIdle(fn) {
       process.on('beforeExit', fn);
     },
   };
+  if (desk) {
+    host.pendingRequest = () => desk.pendingRequest();
+    host.checkpointFailed = (error) => desk.failed(error);
+  }
+  return host;
+}
+
+/** One line on stderr, "introspect: " first, written at once (the program's thread may be busy for long). */
+export function writeDiagnostic(message: string): void {
+  const text = `introspect: ${message}\n`;
+  try {
+    writeSync(2, text);
+  } catch {
+    process.stderr.write(text);
+  }
 }
 
 export function detectPlatform(): PlatformInfo {

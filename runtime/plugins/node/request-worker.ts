@@ -1,0 +1,153 @@
+// The request worker: a worker thread started by requests.ts for a program
+// run with a checkpoint destination. Takes (workerData) the request board,
+// the socket path, the period of `--every` and the signals to watch; posts a
+// request on the board for every checkpoint asked by another process (the
+// socket), by the timer or by a signal, and tells the program's thread
+// ("posted"). Its event loop turns even while the program's thread runs a
+// long synchronous loop, which is the point: the runtime sees the request at
+// the end of its next count window. It answers waiting clients when the
+// program's thread reports the checkpoint ("answer"), then marks the answer
+// flushed on the board (the program's thread may wait for that before an
+// exit). It never writes to stdout/stderr: a worker's output goes through the
+// busy main thread, so problems are reported to it as messages instead.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { chmodSync, rmSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { FROM_CLIENT, FROM_SIGNAL, FROM_TIMER, markFlushed, post, setSignalsWatched, WANT_CHECKPOINT, WANT_EXIT, type Board } from './request-board.js';
+import { encode, LineReader, parseAsk, PROTOCOL_VERSION, removeStaleSockets } from './request-socket.js';
+import { watchSignals } from './signal-watch.js';
+
+export interface WorkerSetup {
+  board: Board;
+  /** Where to listen; undefined: no socket. */
+  socket: string | undefined;
+  /** Milliseconds between periodic checkpoints. */
+  every: number | undefined;
+  /** Signal name → what it asks for. */
+  signals: Record<string, 'checkpoint' | 'exit'>;
+}
+
+/** Messages to the program's thread. */
+export type WorkerReport =
+  | { type: 'ready'; socket: string | undefined; socketError: string | undefined; signals: boolean }
+  | { type: 'posted'; serial: number };
+
+/** Messages from the program's thread: requests numbered up to `serial` are answered; `n` counts answers. */
+export interface WorkerAnswer {
+  type: 'answer';
+  serial: number;
+  n: number;
+  path?: string;
+  error?: string;
+}
+
+const ASK_TIMEOUT_MS = 5000;
+
+const port = parentPort!;
+const setup = workerData as WorkerSetup;
+const board = setup.board;
+let waiting: { serial: number; socket: Socket }[] = [];
+
+function request(bits: number): void {
+  const serial = post(board, bits);
+  port.postMessage({ type: 'posted', serial } satisfies WorkerReport);
+}
+
+function onConnection(socket: Socket): void {
+  const reader = new LineReader();
+  let asked = false;
+  socket.setEncoding('utf8');
+  socket.setTimeout(ASK_TIMEOUT_MS, () => socket.destroy());
+  socket.on('error', () => socket.destroy());
+  socket.on('close', () => (waiting = waiting.filter((w) => w.socket !== socket)));
+  socket.on('data', (chunk: string) => {
+    if (asked) return;
+    const refuse = (why: string) => socket.end(encode({ v: PROTOCOL_VERSION, event: 'failed', error: `request refused: ${why}` }));
+    let lines: string[];
+    try {
+      lines = reader.push(chunk);
+    } catch (error) {
+      asked = true;
+      return refuse((error as Error).message);
+    }
+    if (lines.length === 0) return;
+    asked = true;
+    socket.setTimeout(0);
+    let ask;
+    try {
+      ask = parseAsk(lines[0]!);
+    } catch (error) {
+      return refuse((error as Error).message);
+    }
+    const serial = post(board, FROM_CLIENT | (ask.exit ? WANT_EXIT : WANT_CHECKPOINT));
+    const accepted = encode({ v: PROTOCOL_VERSION, event: 'accepted', serial });
+    if (ask.wait) {
+      waiting.push({ serial, socket });
+      socket.write(accepted);
+    } else {
+      socket.end(accepted);
+    }
+    port.postMessage({ type: 'posted', serial } satisfies WorkerReport);
+  });
+}
+
+function answer(message: WorkerAnswer): void {
+  const done = waiting.filter((w) => w.serial <= message.serial);
+  waiting = waiting.filter((w) => w.serial > message.serial);
+  const line =
+    message.path !== undefined
+      ? encode({ v: PROTOCOL_VERSION, event: 'written', path: message.path })
+      : encode({ v: PROTOCOL_VERSION, event: 'failed', error: message.error ?? 'the checkpoint failed' });
+  let left = done.length;
+  const sent = () => {
+    if (--left === 0) markFlushed(board, message.n);
+  };
+  if (left === 0) markFlushed(board, message.n);
+  for (const { socket } of done) {
+    if (socket.destroyed) {
+      sent();
+      continue;
+    }
+    let once = false;
+    const finish = () => {
+      if (!once) (once = true), sent();
+    };
+    socket.once('close', finish);
+    socket.end(line, finish);
+  }
+}
+
+function listen(path: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    if (process.platform !== 'win32') rmSync(path, { force: true }); // left by a dead process with this pid
+    const server = createServer(onConnection);
+    server.once('error', reject);
+    server.listen(path, () => {
+      if (process.platform !== 'win32') chmodSync(path, 0o600);
+      resolve(server);
+    });
+  });
+}
+
+port.on('message', (message: WorkerAnswer) => {
+  if (message.type === 'answer') answer(message);
+});
+
+const signals = watchSignals(Object.keys(setup.signals), (name) => request(FROM_SIGNAL | (setup.signals[name] === 'exit' ? WANT_EXIT : WANT_CHECKPOINT)));
+if (signals) setSignalsWatched(board);
+if (setup.every !== undefined) setInterval(() => request(FROM_TIMER | WANT_CHECKPOINT), setup.every);
+let socketError: string | undefined;
+if (setup.socket !== undefined) {
+  try {
+    await listen(setup.socket);
+  } catch (error) {
+    socketError = (error as Error).message;
+  }
+  try {
+    removeStaleSockets();
+  } catch {
+    /* housekeeping only */
+  }
+}
+port.postMessage({ type: 'ready', socket: socketError === undefined ? setup.socket : undefined, socketError, signals } satisfies WorkerReport);
