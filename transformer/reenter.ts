@@ -214,7 +214,10 @@ export class Reenter {
     if (this.lin.calls.has(s)) {
       const n = this.nextSite(callOf(s));
       const setL = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
-      return { out: [setL, s], lo: n, hi: n, resume: [this.resumeOf(s)] };
+      // Resuming the callee sets `$l` too: a later capture inside it (a second
+      // checkpoint after a restore) must find this frame at this call.
+      const setAgain = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
+      return { out: [setL, s], lo: n, hi: n, resume: [setAgain, this.resumeOf(s)] };
     }
     if (this.lin.opaque.has(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
     if (ts.isBlock(s)) {
