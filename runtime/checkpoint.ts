@@ -101,7 +101,7 @@ export const checkpointSink: CheckpointSink = {
       const what = [...changed.map((id) => `${id} (${saved.has(id) ? 'changed' : 'new'})`), ...gone.map((id) => `${id} (missing)`)].join(', ');
       throw new Error(`this checkpoint was taken from a different build of the program: ${what || 'modules differ'}. Restart it with the build that wrote it.`);
     }
-    const root = readHeap(heap, { functions, ...rt.privates.hooks((C) => rt.blankConstruct(C)) }) as CheckpointRoot;
+    const root = readHeap(heap, { functions, builtin: (path) => rt.host?.builtins?.[path], ...rt.privates.hooks((C) => rt.blankConstruct(C)) }) as CheckpointRoot;
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);

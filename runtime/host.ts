@@ -29,6 +29,11 @@ export interface Host {
    * the module bodies as the end of the program.
    */
   whenIdle?(fn: () => void): void;
+  /**
+   * Built-ins this platform provides other than through globalThis, by path
+   * ("console.log"): what a saved reference re-links to on restore.
+   */
+  builtins?: Record<string, unknown>;
   /** A faster SHA-256/HMAC than the portable one (Node: node:crypto), for the file's integrity hash. */
   hash?: CheckpointHash;
   /**

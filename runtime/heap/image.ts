@@ -49,6 +49,11 @@ export interface HeapContext {
    * (private #fields), as one value saved with the object; undefined: none.
    */
   hidden?(object: object): unknown;
+  /**
+   * Reading only: the platform's own value for a built-in path ("console.log")
+   * where it is not the one reachable from globalThis; undefined: the usual.
+   */
+  builtin?(path: string): unknown;
   /** Reading only: gives back what `hidden` saved for `object`. */
   restoreHidden?(object: object, state: unknown): void;
 }

@@ -310,7 +310,7 @@ class HeapReader {
       }
       case Kind.builtin: {
         const path = this.strings[r.varint()]!;
-        const value = builtinByPath(path);
+        const value = (this.ctx.builtin?.(path) as object | undefined) ?? builtinByPath(path);
         if (value === undefined) this.fail(`built-in ${path} does not exist on this platform (or is a code evaluator such as eval, which is never restored)`, i);
         return value;
       }

@@ -5,11 +5,11 @@
 // by the restart bundle; boots the runtime. Absorbs: an exception in a
 // promise job is only logged by gjs (exit 0); the microtask that starts the
 // runtime is wrapped so it exits 1 like Node.
-// Not absorbed (gjs 1.74): the runner's console is only a parameter and
-// gjs's own globalThis.console is frozen and non-configurable, so a
-// `console.log` saved in a checkpoint (the well-known path "console.log",
-// e.g. a call target held across a point) is re-linked to gjs's console,
-// which writes to stderr with a "Gjs-Console-Message" prefix.
+// Also absorbed: the runner's console is only a parameter and gjs's own
+// globalThis.console (frozen) writes to stderr with a "Gjs-Console-Message"
+// prefix, so a `console.log` saved in a checkpoint (a call target held across
+// a point) is re-linked to the runner's console (Host.builtins), the one the
+// program's own code calls.
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
@@ -42,6 +42,10 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
       throw new Error('introspect: checkpoints cannot be written from the gjs runner (no binary file API)');
     },
     log: (message) => stderr(`introspect: ${message}`),
+    builtins: {
+      console,
+      ...Object.fromEntries(['log', 'info', 'warn', 'error', 'debug', 'trace'].map((m) => [`console.${m}`, (console as unknown as Record<string, unknown>)[m]])),
+    },
     exit(code): never {
       if (runner) runner.exit(code);
       stderr(exitLine(code));
