@@ -380,7 +380,7 @@ export class ScopeLowering {
       result = f.updatePropertyDeclaration(m, m.modifiers, name, m.questionToken ?? m.exclamationToken, m.type, init);
     } else {
       const body = this.block(m.body.statements, scope);
-      result = f.updateClassStaticBlockDeclaration(m, f.createBlock([...this.localDecls(st), ...body], true));
+      result = f.updateClassStaticBlockDeclaration(m, f.createBlock([...this.localDecls(st), ...this.envInits(scope), ...this.thisInit(scope), ...body], true));
     }
     this.leave(st);
     return result;
@@ -389,7 +389,14 @@ export class ScopeLowering {
   /** An initializer that needed locals (env objects) runs inside an arrow that declares them. */
   private wrapInArrow(st: FnState, init: ts.Expression): ts.Expression {
     const f = this.f;
-    return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([...this.localDecls(st), ...this.envInits(st.scope), f.createReturnStatement(init)], true))), undefined, []);
+    return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([...this.localDecls(st), ...this.envInits(st.scope), ...this.thisInit(st.scope), f.createReturnStatement(init)], true))), undefined, []);
+  }
+
+  /** A captured `this` of a field initializer or static block goes into its environment (functions do it in their prologue). */
+  private thisInit(scope: Scope): ts.Statement[] {
+    const th = scope.bindings.get('this');
+    if (!th || !th.captured) return [];
+    return [this.f.createExpressionStatement(this.f.createAssignment(this.access(th), this.f.createThis()))];
   }
 
   // ---- functions ----------------------------------------------------------------
