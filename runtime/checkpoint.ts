@@ -62,13 +62,17 @@ export const checkpointSink: CheckpointSink = {
     if (!host || !file) throw new Error('no checkpoint file was given (run the program with `introspect run … --checkpoint-file F`)');
     const mods = rt.modules.list;
     clearDeadValues(frames, mods);
+    // Taken once the program has ended (nothing on the stack, every body run):
+    // restarting it runs nothing, so no state is needed (and what is left,
+    // such as a cleared timer's handle, need not be savable).
+    const ended = frames.length === 0 && bodyIndex >= mods.length;
     const root: CheckpointRoot = {
-      modules: mods.map((m) => ({ id: m.id, state: m.get() })),
+      modules: ended ? [] : mods.map((m) => ({ id: m.id, state: m.get() })),
       stack: frames,
       body: bodyIndex,
       points: rt.pointsReached(),
-      statics: captureStatics(),
-      privateStatics: rt.privates.captureStatics(),
+      statics: ended ? [] : captureStatics(),
+      privateStatics: ended ? [] : rt.privates.captureStatics(),
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);

@@ -166,7 +166,10 @@ export class Runtime {
       if (file === ownFile || this.modules.hasFile(file)) continue;
       return false;
     }
-    return true;
+    // No driver below: a callback the engine called with nothing of its own
+    // on the trace (a promise reaction, a microtask). Its caller cannot be
+    // resumed, so not here.
+    return false;
   }
 
   // ---- rewind -------------------------------------------------------------------------
