@@ -91,6 +91,9 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
       target: 'es2022',
       logLevel: 'silent',
       legalComments: 'none',
+      // Bundling renames clashing top-level names (Square → _Square); the
+      // program may print `constructor.name` or `fn.name`, so keep them.
+      keepNames: true,
       banner: isModuleProgram(options.entry) ? { js: '"use strict";' } : undefined,
       plugins: [virtual],
     });
