@@ -61,7 +61,7 @@ export class Generator {
   }
 
   private step(mode: ResumeMode, value: unknown): Step {
-    // Driven from a resume point of instrumented code (`$R.gn`, for…of,
+    // Driven from a resume point of instrumented code (`$R.gn0/gn1`, for…of,
     // yield*), a checkpoint inside can be restored through the caller's frame.
     // Driven by anything else (a spread, destructuring, a built-in, code we
     // do not instrument), the caller has no frame to resume: no checkpoint
@@ -97,13 +97,16 @@ export class Generator {
     return this.run(mode, value);
   }
 
-  /** Runs the body from its start or its last yield. */
-  run(mode: ResumeMode, value: unknown): Step {
+  /**
+   * Runs the body from its start or its last yield; or, `intoCapture`, lets
+   * the restore rewind into the body that was running at the checkpoint.
+   */
+  run(mode: ResumeMode, value: unknown, intoCapture = false): Step {
     const from = this.state;
     this.state = RUNNING;
     let result: unknown;
     try {
-      if (from === START) result = this.body!();
+      if (intoCapture || from === START) result = this.body!();
       else {
         const frame = this.frame!;
         this.frame = undefined;
@@ -155,20 +158,22 @@ export class Generator {
 /** The frame a running generator leaves in a captured stack; see the file comment. */
 function resumeGenerator(this: Generator): Step {
   const [, mode, value, phase] = rt.enter() as [number, ResumeMode, unknown, number];
-  if (phase === 0) return this.run(mode, value);
-  let result: unknown;
-  try {
-    result = Reflect.apply(this.body!, undefined, []);
-  } catch (e) {
-    return this.caught(e, mode, value);
-  }
-  return this.finish(result);
+  return this.run(mode, value, phase === 1);
 }
 
-/** `o.next(…)`/`return`/`throw` called at a resume point of instrumented code. */
-export function drive(o: any, method: string, ...args: unknown[]): unknown {
+/**
+ * `o.next()`/`return()`/`throw()` called at a resume point of instrumented
+ * code, without or with the one argument those methods take (no rest array:
+ * they are on the path of every iterator the program drives by hand).
+ */
+export function drive0(o: any, method: string): unknown {
   if (o instanceof Generator) rt.direct = true;
-  return o[method](...args);
+  return o[method]();
+}
+
+export function drive1(o: any, method: string, value: unknown): unknown {
+  if (o instanceof Generator) rt.direct = true;
+  return o[method](value);
 }
 
 /** for…of over a generator in instrumented code: each step is driven from the loop's resume point. */

@@ -17,6 +17,9 @@ export class PrivateFields {
   private readonly byClass = new Map<Function, { read: Reader; write: Writer }>();
   private readonly staticsByClass = new Map<Function, { read: () => unknown[]; write: (v: unknown[]) => void }>();
 
+  /** Per prototype: the registered classes up its chain (the heap asks once per object). */
+  private readonly chains = new WeakMap<object, { C: Function; read: Reader }[]>();
+
   register(C: Function, read: Reader | undefined, write: Writer | undefined, readStatic?: () => unknown[], writeStatic?: (v: unknown[]) => void): void {
     if (read && write) this.byClass.set(C, { read, write });
     if (readStatic && writeStatic) this.staticsByClass.set(C, { read: readStatic, write: writeStatic });
@@ -37,15 +40,28 @@ export class PrivateFields {
   /** [class, values] for every class up the prototype chain whose private fields `o` has. */
   hidden(o: object): unknown {
     if (this.byClass.size === 0) return undefined;
+    const proto = Object.getPrototypeOf(o) as object | null;
+    if (proto === null) return undefined;
     let out: unknown[] | undefined;
-    for (let p = Object.getPrototypeOf(o) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-      const C = ownConstructor(p);
-      const entry = C && this.byClass.get(C);
-      if (!entry) continue;
-      const values = entry.read(o);
+    for (const { C, read } of this.chainOf(proto)) {
+      const values = read(o);
       if (values !== undefined) (out ??= []).push(C, values);
     }
     return out;
+  }
+
+  private chainOf(proto: object): { C: Function; read: Reader }[] {
+    let chain = this.chains.get(proto);
+    if (chain === undefined) {
+      chain = [];
+      for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+        const C = ownConstructor(p);
+        const entry = C && this.byClass.get(C);
+        if (C && entry) chain.push({ C, read: entry.read });
+      }
+      this.chains.set(proto, chain);
+    }
+    return chain;
   }
 
   restoreHidden(o: object, state: unknown): void {
@@ -64,13 +80,8 @@ export class PrivateFields {
 
   /** Does an object with this prototype need blank construction? */
   needsConstruction(proto: object): Function | undefined {
-    if (this.byClass.size === 0) return undefined;
-    const own = ownConstructor(proto);
-    for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-      const C = ownConstructor(p);
-      if (C && this.byClass.has(C)) return own;
-    }
-    return undefined;
+    if (this.byClass.size === 0 || this.chainOf(proto).length === 0) return undefined;
+    return ownConstructor(proto);
   }
 
   /** The heap hooks: save hidden state, make blank objects, write the state back. */

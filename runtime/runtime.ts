@@ -16,7 +16,7 @@ import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
 import type { Boot, Host, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
-import { bindGenerators, delegateOf, delegateStep, drive, Generator, type ResumeMode } from './generators.js';
+import { bindGenerators, delegateOf, delegateStep, drive0, drive1, Generator, type ResumeMode } from './generators.js';
 import { closeIterator, collectionIterator, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
@@ -71,8 +71,6 @@ export class Runtime {
   private target = Infinity;
   private requested = false;
   private captured: Frame[] = [];
-  /** The stack last rewound (see repairResumed). */
-  private rewound: Frame[] = [];
   private rframes: Frame[] = [];
   private fi = 0;
   private landing = false;
@@ -209,7 +207,6 @@ export class Runtime {
 
   private rewind(frames: Frame[]): void {
     if (frames.length === 0) return;
-    this.rewound = frames;
     this.rframes = frames;
     this.fi = 0;
     this.rs = true;
@@ -242,7 +239,6 @@ export class Runtime {
           this.u = false;
           const frames = this.captured.reverse();
           this.captured = [];
-          this.repairResumed(frames);
           this.onCaptured(frames);
           next = () => this.rewind(frames);
         }
@@ -264,23 +260,6 @@ export class Runtime {
       this.requested = false;
       this.target = Infinity;
       this.onCaptured([]);
-    }
-  }
-
-  /**
-   * A second capture after a rewind (periodic checkpoints, or one after a
-   * restart): a router resumes its callee without setting `$l` again, so a
-   * frame still inside the call it was resumed at reports location 1 (its
-   * entry) and would restart from the top. Such a frame is below the top and
-   * is the same activation as the rewound frame at its depth: take the
-   * location from there. A no-op once routers set `$l` before `$R.resume()`.
-   */
-  private repairResumed(frames: Frame[]): void {
-    for (let i = 0; i < frames.length - 1 && i < this.rewound.length; i++) {
-      const now = frames[i]!;
-      const then = this.rewound[i]!;
-      if (now.pc !== 1 || now.fn !== then.fn) break;
-      now.pc = then.pc;
     }
   }
 
@@ -478,8 +457,9 @@ export class Runtime {
 
   dg = delegateOf;
   ds = delegateStep;
-  gn = drive;
-  /** Set by `gn` and co. just before a generator step: it is driven from a resume point. */
+  gn0 = drive0;
+  gn1 = drive1;
+  /** Set by `gn0`/`gn1` and co. just before a generator step: it is driven from a resume point. */
   direct = false;
 
   /** A suspension point reached outside instrumented code (a generator's resumption). */

@@ -74,6 +74,18 @@ export interface Analysis {
   pseudoRefs: Map<ts.Node, Binding>;
 }
 
+/** `super` in the function itself or in its arrows (not in nested functions). */
+export function usesSuper(fn: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (n.kind === ts.SyntaxKind.SuperKeyword) found = true;
+    else if (!(isFunctionLike(n) && !ts.isArrowFunction(n)) || n === fn) ts.forEachChild(n, visit);
+  };
+  visit(fn);
+  return found;
+}
+
 export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
   return (
     ts.isFunctionDeclaration(node) ||

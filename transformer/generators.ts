@@ -22,6 +22,7 @@
 // could not reach.
 
 import ts from 'typescript';
+import { usesSuper } from './analyze.js';
 
 export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Set<ts.Node>): ts.SourceFile {
   const f = ts.factory;
@@ -43,17 +44,5 @@ function isLowerable(node: ts.Node): boolean {
   if (!ts.isFunctionDeclaration(node) && !ts.isFunctionExpression(node) && !ts.isMethodDeclaration(node)) return false;
   if (!node.asteriskToken || !node.body) return false;
   if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return false;
-  return !usesSuper(node.body);
-}
-
-/** `super` in the function itself or in its arrows (not in nested functions). */
-function usesSuper(body: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (n.kind === ts.SyntaxKind.SuperKeyword) found = true;
-    else if (!(ts.isFunctionLike(n) && !ts.isArrowFunction(n))) ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(body, visit);
-  return found;
+  return !usesSuper(node);
 }

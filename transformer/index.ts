@@ -58,12 +58,13 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     unwind: f.createIdentifier(names.fixed('U')),
     plans: [],
     generatorBodies: new Set(),
-    shadowedGlobals: declaredNames(input),
+    shadowedGlobals: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
   const sf = lowerGenerators(nameGeneratedIdentifiers(input, names, tctx), rt, tctx, ctx.generatorBodies);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
+  ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));
   const lowering = new ScopeLowering(ctx, analysis, (plan, body) => instrumentFunction(ctx, plan, body));
   const lowered = lowering.lowerModule(sf, isCommonJs);
 
@@ -115,22 +116,4 @@ function isCommonJsOutput(sf: ts.SourceFile, options: ts.CompilerOptions): boole
     return !sf.statements.some((s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) || (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)));
   }
   return false;
-}
-
-/** Every name the file declares (variables, parameters, functions, classes, imports). */
-function declaredNames(sf: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  const addBinding = (name: ts.BindingName): void => {
-    if (ts.isIdentifier(name)) names.add(name.text);
-    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
-  };
-  const visit = (n: ts.Node): void => {
-    if (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) addBinding(n.name);
-    else if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassExpression(n)) && n.name) names.add(n.name.text);
-    else if (ts.isImportClause(n) && n.name) names.add(n.name.text);
-    else if (ts.isImportSpecifier(n) || ts.isNamespaceImport(n) || ts.isImportEqualsDeclaration(n)) names.add(n.name.text);
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return names;
 }

@@ -490,10 +490,12 @@ export class Linearizer {
       }
     }
     const newArgs = this.children(args, out, assigned, true);
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) && DRIVING_METHODS.has(callee.name.text) && callee.expression.kind !== ts.SyntaxKind.SuperKeyword) {
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) && DRIVING_METHODS.has(callee.name.text) && callee.expression.kind !== ts.SyntaxKind.SuperKeyword && newArgs.length <= 1 && !newArgs.some(ts.isSpreadElement)) {
       // `it.next(v)` and co. through the runtime, which tells a generator it
-      // is driven from a resume point (native iteration, e.g. a spread, is not).
-      return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'gn'), undefined, [callee.expression, f.createStringLiteral(callee.name.text), ...newArgs]);
+      // is driven from a resume point (native iteration, e.g. a spread, is
+      // not). Those methods take at most one argument; a call with more is no
+      // generator's and stays as written.
+      return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, newArgs.length === 0 ? 'gn0' : 'gn1'), undefined, [callee.expression, f.createStringLiteral(callee.name.text), ...newArgs]);
     }
     return ts.isNewExpression(e) ? f.updateNewExpression(e, callee, undefined, newArgs) : f.updateCallExpression(e, callee, undefined, newArgs);
   }
@@ -655,22 +657,23 @@ function shortCircuitTest(f: ts.NodeFactory, op: ts.SyntaxKind, t: ts.Expression
   return f.createEquality(t, f.createNull());
 }
 
+const COMPOUND_TO_BINARY: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
+  [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
+  [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
+  [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
+  [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
+  [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
+  [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
+  [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
+  [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+  [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
+  [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
+  [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
+};
+
 function compoundToBinary(op: ts.SyntaxKind): ts.BinaryOperator {
-  const map: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
-    [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
-    [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
-    [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
-    [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
-    [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
-    [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
-    [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
-    [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
-    [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
-    [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
-    [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
-    [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
-  };
-  return map[op]!;
+  return COMPOUND_TO_BINARY[op]!;
 }
 
 /** Names assigned anywhere in `node` (outside nested functions): not stable within it. */
@@ -708,7 +711,7 @@ function isSuperProperty(e: ts.Expression): e is ts.PropertyAccessExpression | t
   return (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === ts.SyntaxKind.SuperKeyword;
 }
 
-/** Methods that drive an iterator; called from a resume point through `$R.gn`. */
+/** Methods that drive an iterator; called from a resume point through `$R.gn0`/`$R.gn1`. */
 const DRIVING_METHODS = new Set(['next', 'return', 'throw']);
 
 /**

@@ -53,7 +53,7 @@ export interface FileContext {
   unwind: ts.Identifier;
   /** Every instrumented function, in source order, for the module's function table. */
   plans: FunctionPlan[];
-  /** Global names the file declares itself (so `Math.max` may not be the built-in). */
+  /** Every name the file declares (so `Math.max` may not be the built-in); set from pass 1. */
   shadowedGlobals: ReadonlySet<string>;
   /** The arrows pass 0b made to hold generator bodies (generators.ts). */
   generatorBodies: Set<ts.Node>;

@@ -22,7 +22,7 @@
 
 import ts from 'typescript';
 import type { Analysis, Binding } from './analyze.js';
-import { isFunctionLike, Scope } from './analyze.js';
+import { isFunctionLike, Scope, usesSuper } from './analyze.js';
 import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
 import { lineOf } from './plan.js';
 
@@ -869,22 +869,12 @@ export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === kind)) ?? false;
 }
 
-function usesSuper(node: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (n.kind === ts.SyntaxKind.SuperKeyword) found = true;
-    else if (!(isFunctionLike(n) && !ts.isArrowFunction(n)) || n === node) ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return found;
-}
-
 /**
- * A class's private instance fields, made readable to the runtime without
- * being visible to the program: a static block that hands the runtime a
- * reader and a writer of them (they can only be written inside the class).
- *   static { $R.priv(this, (o) => #a in o ? [o.#a, o.#b] : void 0, (o, v) => { o.#a = v[0]; o.#b = v[1]; }); }
+ * A class's private fields, made readable to the runtime without being
+ * visible to the program: a static block that hands the runtime a reader and
+ * a writer of them (they can only be written inside the class), for instance
+ * fields and then, if any, for static ones:
+ *   static { $R.priv(this, (o) => #a in o ? [o.#a, o.#b] : void 0, (o, v) => { o.#a = v[0]; o.#b = v[1]; }, () => [this.#s], (v) => { this.#s = v[0]; }); }
  */
 function privateStateBlock(f: ts.NodeFactory, rt: ts.Identifier, node: ts.ClassLikeDeclaration): ts.ClassStaticBlockDeclaration | undefined {
   const fields = node.members.filter((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && ts.isPrivateIdentifier(m.name) && !hasModifier(m, ts.SyntaxKind.AccessorKeyword));
@@ -902,13 +892,15 @@ function privateStateBlock(f: ts.NodeFactory, rt: ts.Identifier, node: ts.ClassL
       f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined, f.createBlock(statics.map((n, i) => f.createExpressionStatement(f.createAssignment(sfield(n), f.createElementAccessExpression(v, i)))), true)),
     );
   }
-  if (names.length === 0) return f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'priv'), undefined, [f.createThis(), f.createVoidZero(), f.createVoidZero(), ...staticArgs]))], true));
-  const field = (n: string) => f.createPropertyAccessExpression(o, f.createPrivateIdentifier(n));
-  const read = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, o)], undefined, undefined,
-    f.createConditionalExpression(f.createBinaryExpression(f.createPrivateIdentifier(names[0]), ts.SyntaxKind.InKeyword, o), undefined, f.createArrayLiteralExpression(names.map(field)), undefined, f.createVoidZero()));
-  const write = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, o), f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined,
-    f.createBlock(names.map((n, i) => f.createExpressionStatement(f.createAssignment(field(n), f.createElementAccessExpression(v, i)))), true));
-  return f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'priv'), undefined, [f.createThis(), read, write, ...staticArgs]))], true));
+  const instanceArgs: ts.Expression[] = [f.createVoidZero(), f.createVoidZero()];
+  if (names.length > 0) {
+    const field = (n: string) => f.createPropertyAccessExpression(o, f.createPrivateIdentifier(n));
+    instanceArgs[0] = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, o)], undefined, undefined,
+      f.createConditionalExpression(f.createBinaryExpression(f.createPrivateIdentifier(names[0]), ts.SyntaxKind.InKeyword, o), undefined, f.createArrayLiteralExpression(names.map(field)), undefined, f.createVoidZero()));
+    instanceArgs[1] = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, o), f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined,
+      f.createBlock(names.map((n, i) => f.createExpressionStatement(f.createAssignment(field(n), f.createElementAccessExpression(v, i)))), true));
+  }
+  return f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'priv'), undefined, [f.createThis(), ...instanceArgs, ...staticArgs]))], true));
 }
 
 function isCollectionIteratorCall(node: ts.Node): node is ts.CallExpression {
