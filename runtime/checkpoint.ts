@@ -8,7 +8,7 @@ import type { Frame } from './frames.js';
 import { functions } from './functions.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
-import type { CheckpointSink, Runtime } from './runtime.js';
+import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
 
 /** The root value of the heap graph. */
@@ -20,6 +20,8 @@ interface CheckpointRoot {
   statics?: StaticState;
   /** Static private fields: [class, values, …] (privates.ts). */
   privateStatics?: unknown[];
+  /** The event loop: driver of the stack, queued jobs, active timers (absent in files of format 2 writers before async). */
+  async?: AsyncState;
 }
 
 function hex(bytes: Uint8Array): string {
@@ -56,7 +58,7 @@ function clearDeadValues(frames: Frame[], mods: readonly { functions: FunctionRo
 }
 
 export const checkpointSink: CheckpointSink = {
-  captured(rt: Runtime, frames: Frame[], bodyIndex: number): void {
+  captured(rt: Runtime, frames: Frame[], bodyIndex: number, async: AsyncState): void {
     const host = rt.host;
     const file = rt.config.checkpointFile;
     if (!host || !file) throw new Error('no checkpoint file was given (run the program with `introspect run … --checkpoint-file F`)');
@@ -65,7 +67,7 @@ export const checkpointSink: CheckpointSink = {
     // Taken once the program has ended (nothing on the stack, every body run):
     // restarting it runs nothing, so no state is needed (and what is left,
     // such as a cleared timer's handle, need not be savable).
-    const ended = frames.length === 0 && bodyIndex >= mods.length;
+    const ended = frames.length === 0 && bodyIndex >= mods.length && async.jobs.jobs.length === 0 && async.timers.active.length === 0;
     const root: CheckpointRoot = {
       modules: ended ? [] : mods.map((m) => ({ id: m.id, state: m.get() })),
       stack: frames,
@@ -73,6 +75,7 @@ export const checkpointSink: CheckpointSink = {
       points: rt.pointsReached(),
       statics: ended ? [] : captureStatics(),
       privateStatics: ended ? [] : rt.privates.captureStatics(),
+      async: ended ? undefined : async,
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
@@ -94,7 +97,7 @@ export const checkpointSink: CheckpointSink = {
     if (rt.config.exitAfterCheckpoint) host.exit(0);
   },
 
-  restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number } {
+  restore(rt: Runtime, bytes: Uint8Array): ReturnType<CheckpointSink['restore']> {
     const { header, heap } = decodeCheckpoint(bytes, rt.host?.hash ? { hash: rt.host.hash } : undefined);
     const mods = rt.modules.list;
     const fingerprint = programFingerprint(mods);
@@ -112,7 +115,7 @@ export const checkpointSink: CheckpointSink = {
     }
     restoreStatics(root.statics);
     rt.privates.restoreStatics(root.privateStatics);
-    return { frames: root.stack, bodyIndex: root.body };
+    return { frames: root.stack, bodyIndex: root.body, async: root.async };
   },
 };
 

@@ -30,7 +30,7 @@ export function bindGenerators(runtime: Runtime): void {
   rt = runtime;
 }
 
-interface Step {
+export interface Step {
   value: unknown;
   done: boolean;
 }
@@ -76,6 +76,11 @@ export class Generator {
     } finally {
       rt.ns--;
     }
+  }
+
+  /** A step taken by a driver of the runtime (an async task's job): a checkpoint can pass through it. */
+  stepFromDriver(mode: ResumeMode, value: unknown): Step {
+    return this.stepAt(mode, value);
   }
 
   private stepAt(mode: ResumeMode, value: unknown): Step {

@@ -4,6 +4,7 @@
 // core runs in Node, Deno, Bun, QuickJS, a browser.
 
 import type { CheckpointHash } from './format/digest.js';
+import type { PlatformTimers } from './timers.js';
 
 export interface PlatformInfo {
   /** "v8", "javascriptcore", "spidermonkey", "quickjs", or "unknown". */
@@ -44,6 +45,8 @@ export interface Host {
    * the runtime writes answers it.
    */
   pendingRequest?(): boolean;
+  /** Timers of the platform (default: the globals setTimeout/clearTimeout/setImmediate). */
+  timers?: PlatformTimers;
   /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
   checkpointFailed?(error: unknown): void;
 }

@@ -4,13 +4,17 @@
 
 import { checkpointSink } from './checkpoint.js';
 import { bindGenerators } from './generators.js';
+import { bindPromises } from './promises.js';
 import { Runtime } from './runtime.js';
+import { bindTasks } from './tasks.js';
 
 const KEY = Symbol.for('introspect.runtime');
 const existing = (globalThis as Record<symbol, unknown>)[KEY] as Runtime | undefined;
 
 export const runtime: Runtime = existing ?? new Runtime();
 bindGenerators(runtime);
+bindTasks(runtime);
+bindPromises(runtime.jobs);
 if (!existing) {
   runtime.sink = checkpointSink;
   Object.defineProperty(globalThis, KEY, { value: runtime, configurable: true });

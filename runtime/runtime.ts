@@ -20,6 +20,22 @@ import { bindGenerators, delegateOf, delegateStep, drive0, drive1, Generator, ty
 import { closeIterator, collectionIterator, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
+import { IntroPromise } from './promises.js';
+import { Scheduler, type SchedulerState } from './scheduler.js';
+import { startTask } from './tasks.js';
+import { type Timer, Timers, type TimerState } from './timers.js';
+
+/** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
+export type DriverKind = 'main' | 'jobs' | 'timer' | 'idle';
+
+/** The state of the event loop a checkpoint keeps beside the stack. */
+export interface AsyncState {
+  driver: DriverKind;
+  /** The timer whose callback was running (driver 'timer'). */
+  timer?: Timer;
+  jobs: SchedulerState;
+  timers: TimerState;
+}
 
 const WINDOW = 1 << 30;
 /**
@@ -37,10 +53,10 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 }
 
 export interface CheckpointSink {
-  /** Called with the captured stack (bottom first); may throw to refuse. */
-  captured(rt: Runtime, frames: Frame[], bodyIndex: number): void;
-  /** Restores a checkpoint image: module state set, returns the stack to rewind. */
-  restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number };
+  /** Called with the captured stack (bottom first) and the event loop's state; may throw to refuse. */
+  captured(rt: Runtime, frames: Frame[], bodyIndex: number, async: AsyncState): void;
+  /** Restores a checkpoint image: module state set, returns the stack to rewind and the event loop's state. */
+  restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number; async?: AsyncState };
 }
 
 export class Runtime {
@@ -76,6 +92,21 @@ export class Runtime {
   private landing = false;
   private bodyIndex = 0;
   private readonly restoreHooks: (() => void)[] = [];
+  /** Drivers running (module bodies, the job queue, a timer): requests are taken only under one. */
+  driving = 0;
+
+  // ---- the event loop the program sees (scheduler.ts, timers.ts, promises.ts, tasks.ts) ----
+  readonly jobs = new Scheduler(this);
+  readonly timers = new Timers(this);
+  readonly P = IntroPromise;
+  readonly task = startTask;
+  readonly setTimeout = this.timers.setTimeout;
+  readonly setInterval = this.timers.setInterval;
+  readonly setImmediate = this.timers.setImmediate;
+  readonly clearTimeout = this.timers.clearTimeout;
+  readonly clearInterval = this.timers.clearInterval;
+  readonly clearImmediate = this.timers.clearImmediate;
+  readonly queueMicrotask = (fn: unknown): void => this.jobs.queueMicrotask(fn);
 
   // ---- counting ----------------------------------------------------------------------
 
@@ -99,7 +130,7 @@ export class Runtime {
     const due = this.requested || this.base >= this.target;
     this.rearm();
     if (!due) return;
-    if (this.ns > 0 || this.u || !this.stackIsClean()) {
+    if (this.ns > 0 || this.u || this.jobs.waitingOnPlatform || this.bodyPending() || !this.stackIsClean()) {
       // Not here: the next point where nothing foreign is on the stack.
       this.c = this.armed = 0;
       return;
@@ -119,10 +150,21 @@ export class Runtime {
    * so the request stays with the host, which answers it.
    */
   private pollRequests(): void {
-    const body = this.modules.list[this.bodyIndex];
-    if (body === undefined || body.done || !this.host?.pendingRequest?.()) return;
+    if (this.driving === 0 || !this.host?.pendingRequest?.()) return;
     this.requested = true;
   }
+
+  /**
+   * A module body with top-level await has not finished (it runs natively,
+   * uninstrumented): outside the bodies' own driver no checkpoint can be
+   * taken until it has, since the bodies after it would be lost.
+   */
+  private bodyPending(): boolean {
+    return this.inBodies === 0 && this.bodyIndex < this.modules.list.length;
+  }
+
+  /** >0 while the driver of module bodies runs. */
+  private inBodies = 0;
 
   /** Function entry, slow path: a restore takes its frame here, else a point. */
   enter(): unknown[] | undefined {
@@ -205,7 +247,20 @@ export class Runtime {
     for (const hook of this.restoreHooks.splice(0)) hook();
   }
 
-  private rewind(frames: Frame[]): void {
+  /** The frames an unwind collected (bottom first); the unwind is over. */
+  takeCaptured(): Frame[] {
+    this.u = false;
+    const frames = this.captured.reverse();
+    this.captured = [];
+    return frames;
+  }
+
+  /** A driver caught a capture: write the checkpoint. */
+  captureAt(driver: DriverKind, frames: Frame[], timer: Timer | undefined): void {
+    this.onCaptured(frames, driver, timer);
+  }
+
+  rewind(frames: Frame[]): void {
     if (frames.length === 0) return;
     this.rframes = frames;
     this.fi = 0;
@@ -219,6 +274,17 @@ export class Runtime {
 
   /** Runs module bodies from `index` on; a capture is written, then rewound or ended. */
   private __introspect_drive__(index: number, resumeFrames?: Frame[]): void {
+    this.driving++;
+    this.inBodies++;
+    try {
+      this.driveBodies(index, resumeFrames);
+    } finally {
+      this.driving--;
+      this.inBodies--;
+    }
+  }
+
+  private driveBodies(index: number, resumeFrames?: Frame[]): void {
     const list = this.modules.list;
     for (let i = index; i < list.length; i++) {
       this.bodyIndex = i;
@@ -236,10 +302,8 @@ export class Runtime {
           break;
         } catch (e) {
           if (e !== UNWIND) throw e;
-          this.u = false;
-          const frames = this.captured.reverse();
-          this.captured = [];
-          this.onCaptured(frames);
+          const frames = this.takeCaptured();
+          this.onCaptured(frames, 'main', undefined);
           next = () => this.rewind(frames);
         }
       }
@@ -259,14 +323,14 @@ export class Runtime {
     if (this.started && (this.requested || this.pointsReached() >= this.target)) {
       this.requested = false;
       this.target = Infinity;
-      this.onCaptured([]);
+      this.onCaptured([], 'idle', undefined);
     }
   }
 
-  private onCaptured(frames: Frame[]): void {
+  private onCaptured(frames: Frame[], driver: DriverKind, timer: Timer | undefined): void {
     if (!this.sink) return;
     try {
-      this.sink.captured(this, frames, this.bodyIndex);
+      this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture() });
     } catch (e) {
       // A checkpoint that cannot be written never stops the program.
       const message = e instanceof Error ? e.message : String(e);
@@ -293,6 +357,7 @@ export class Runtime {
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
     this.host = boot?.host;
     this.config = boot?.config ?? {};
+    this.timers.use(this.host?.timers);
     if (this.host?.pendingRequest) this.window = REQUEST_WINDOW;
     if (this.config.checkpointAt !== undefined) this.target = this.config.checkpointAt;
     this.started = true;
@@ -300,7 +365,7 @@ export class Runtime {
     this.rearm();
     if (this.config.restore) {
       if (!this.sink) throw new Error('introspect: this runtime has no checkpoint reader');
-      let restored: { frames: Frame[]; bodyIndex: number };
+      let restored: ReturnType<CheckpointSink['restore']>;
       try {
         restored = this.sink.restore(this, this.config.restore);
       } catch (e) {
@@ -312,7 +377,13 @@ export class Runtime {
         throw e;
       }
       for (let i = 0; i < restored.bodyIndex; i++) this.modules.list[i].done = true;
-      this.__introspect_drive__(restored.bodyIndex, restored.frames);
+      const async = restored.async;
+      const driver = async?.driver ?? 'main';
+      this.jobs.restore(async?.jobs, driver !== 'jobs');
+      this.timers.restore(async?.timers);
+      if (driver === 'jobs') this.jobs.__introspect_drive__(restored.frames);
+      else if (driver === 'timer') this.timers.__introspect_drive__(async!.timer!, restored.frames);
+      else this.__introspect_drive__(restored.bodyIndex, driver === 'main' ? restored.frames : undefined);
       return;
     }
     this.__introspect_drive__(0);

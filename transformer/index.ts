@@ -4,7 +4,8 @@
 //
 // The pipeline, in order:
 //   0. names       (generated-names.ts) TypeScript's generated identifiers get plain names
-//  0b. generators  (generators.ts) function* → plain function around a resumable body arrow
+//  0b. event loop  (platform-globals.ts) Promise, timers, queueMicrotask → the runtime's
+//  0c. generators  (generators.ts) function* and async functions → plain function around a resumable body arrow
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
 //   2. scopes      (scopes.ts)    hoisting, closure conversion, factories; module body split out
 //   3. linearize   (linearize.ts) calls that may suspend become call statements (per function)
@@ -17,6 +18,7 @@ import { relative } from 'node:path';
 import { analyze } from './analyze.js';
 import { nameGeneratedIdentifiers } from './generated-names.js';
 import { lowerGenerators } from './generators.js';
+import { useRuntimeEventLoop } from './platform-globals.js';
 import { Linearizer } from './linearize.js';
 import { collectIdentifiers, NameGen } from './names.js';
 import type { FileContext, FunctionPlan } from './plan.js';
@@ -61,7 +63,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     shadowedGlobals: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(nameGeneratedIdentifiers(input, names, tctx), rt, tctx, ctx.generatorBodies);
+  const sf = lowerGenerators(useRuntimeEventLoop(nameGeneratedIdentifiers(input, names, tctx), rt, tctx), rt, tctx, ctx.generatorBodies);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));

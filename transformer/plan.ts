@@ -36,7 +36,7 @@ export interface FunctionPlan {
   newTargetLocal?: string;
   /** Original (1-based) line of every resume point, filled by pass 4. */
   siteLines: number[];
-  /** A generator's body (pass 0b): `yield` is a resume point. */
+  /** A generator's body (pass 0c): `yield` is a resume point. */
   generator?: boolean;
   /** Per resume point, indices of frame values that are dead there (liveness.ts). */
   deadAt?: number[][];
@@ -55,7 +55,7 @@ export interface FileContext {
   plans: FunctionPlan[];
   /** Every name the file declares (so `Math.max` may not be the built-in); set from pass 1. */
   shadowedGlobals: ReadonlySet<string>;
-  /** The arrows pass 0b made to hold generator bodies (generators.ts). */
+  /** The arrows pass 0c made to hold generator bodies (generators.ts). */
   generatorBodies: Set<ts.Node>;
 }
 

@@ -1,0 +1,408 @@
+// The program's promises. Instrumented code's `Promise` is this class (the
+// transform rewrites the global name, transformer/platform-globals.ts), so
+// every promise the program makes is an ordinary object of the heap: its
+// state, its value and its pending reactions are fields, and the jobs that
+// settled promises have queued wait in the scheduler's queue
+// (scheduler.ts), also as data. A checkpoint saves them with the rest; a
+// restore puts them back and the program's promises carry on.
+//
+// It follows ECMA-262 §27.2 step by step, with one queue for its jobs, so the
+// order in which a program's reactions run (and its output interleaves) is
+// the one a native promise gives: `await v` takes one job, resolving with a
+// thenable two more, `then` one. The functions it hands to the program
+// (resolve/reject, Promise.all's element functions, finally's wrappers) are
+// bound functions of registered runtime functions, which the heap saves as
+// (target, bound arguments).
+//
+// Native promises still exist (the platform's and libraries' I/O): awaiting
+// one subscribes to it; while such a subscription is pending, a checkpoint
+// waits (the scheduler's quiesce rule).
+
+import { functions } from './functions.js';
+import type { Job, Scheduler } from './scheduler.js';
+import type { Task } from './tasks.js';
+
+export const PENDING = 0;
+export const FULFILLED = 1;
+export const REJECTED = 2;
+
+/** A `then` on a pending promise: who is told when it settles. */
+export interface Reaction {
+  /** The promise `then` returned (internal), */
+  d: IntroPromise | undefined;
+  /** or the capability of a subclass's constructor. */
+  c: Capability | undefined;
+  /** Handlers (undefined: pass the value on). */
+  f: Function | undefined;
+  r: Function | undefined;
+  /** An async task awaiting the promise (no handlers, no derived promise). */
+  t: Task | undefined;
+}
+
+export interface Capability {
+  promise: unknown;
+  resolve: Function;
+  reject: Function;
+}
+
+let scheduler: Scheduler;
+
+export function bindPromises(s: Scheduler): void {
+  scheduler = s;
+}
+
+/** Constructor argument of promises made inside the runtime: no resolving functions. */
+const INTERNAL = function internal(): void {};
+
+const NativePromise = Promise;
+
+export class IntroPromise<T = unknown> {
+  /** State: PENDING, FULFILLED or REJECTED. */
+  s = PENDING;
+  /** Value or reason. */
+  v: unknown = undefined;
+  /** Pending reactions, in registration order. */
+  q: Reaction[] | undefined = undefined;
+  /** A handler was ever attached (a rejection is then not reported). */
+  h = false;
+
+  constructor(executor: (resolve: (value?: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void) {
+    if (executor === INTERNAL) return;
+    if (typeof executor !== 'function') throw new TypeError(`Promise resolver ${describe(executor)} is not a function`);
+    const { resolve, reject } = resolvingFunctions(this);
+    callExecutor(this, executor, resolve, reject);
+  }
+
+  then(onFulfilled?: unknown, onRejected?: unknown): IntroPromise {
+    if (!isIntroPromise(this)) throw new TypeError('Method Promise.prototype.then called on incompatible receiver');
+    const C = speciesConstructor(this);
+    if (C === IntroPromise) {
+      const d = new IntroPromise(INTERNAL);
+      perform(this, onFulfilled, onRejected, d, undefined);
+      return d;
+    }
+    const cap = newCapability(C);
+    perform(this, onFulfilled, onRejected, undefined, cap);
+    return cap.promise as IntroPromise;
+  }
+
+  catch(onRejected?: unknown): unknown {
+    return (this as any).then(undefined, onRejected);
+  }
+
+  finally(onFinally?: unknown): unknown {
+    const C = speciesConstructor(this);
+    if (typeof onFinally !== 'function') return (this as any).then(onFinally, onFinally);
+    return (this as any).then(thenFinally.bind(undefined, C, onFinally), catchFinally.bind(undefined, C, onFinally));
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Promise';
+  }
+
+  static get [Symbol.species](): unknown {
+    return this;
+  }
+
+  /** `x instanceof Promise` holds for the platform's promises too, as it did before the transform. */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    if (this !== IntroPromise) return Function.prototype[Symbol.hasInstance].call(this, x);
+    return x instanceof NativePromise || isIntroPromise(x);
+  }
+
+  static resolve(x: unknown): unknown {
+    return promiseResolve(this, x);
+  }
+
+  static reject(r: unknown): unknown {
+    if (this === IntroPromise) {
+      const p = new IntroPromise(INTERNAL);
+      reject(p, r);
+      return p;
+    }
+    const cap = newCapability(this);
+    cap.reject(r);
+    return cap.promise;
+  }
+
+  static withResolvers(): Capability {
+    return newCapability(this);
+  }
+
+  static all(iterable: unknown): unknown {
+    return combine(this, iterable, ALL);
+  }
+
+  static allSettled(iterable: unknown): unknown {
+    return combine(this, iterable, ALL_SETTLED);
+  }
+
+  static any(iterable: unknown): unknown {
+    return combine(this, iterable, ANY);
+  }
+
+  static race(iterable: unknown): unknown {
+    return combine(this, iterable, RACE);
+  }
+}
+Object.defineProperty(IntroPromise, 'name', { value: 'Promise' });
+
+/** Node's util.inspect shows it as it shows a native promise. */
+Object.defineProperty(IntroPromise.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: IntroPromise, _depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string): string {
+    if (this.s === PENDING) return 'Promise { <pending> }';
+    const shown = typeof inspect === 'function' ? inspect(this.v, options) : String(this.v);
+    return `Promise { ${this.s === REJECTED ? '<rejected> ' : ''}${shown} }`;
+  },
+});
+
+const isPrototypeOf = Object.prototype.isPrototypeOf;
+
+/** A promise of this class or a subclass (not `instanceof`, which also accepts the platform's). */
+export function isIntroPromise(x: unknown): x is IntroPromise {
+  return typeof x === 'object' && x !== null && isPrototypeOf.call(IntroPromise.prototype, x);
+}
+
+export function newInternalPromise(): IntroPromise {
+  return new IntroPromise(INTERNAL);
+}
+
+function describe(x: unknown): string {
+  if (typeof x === 'string') return JSON.stringify(x);
+  if (x !== null && typeof x === 'object') return '#<Object>';
+  return String(x);
+}
+
+function speciesConstructor(p: object): Function {
+  const C = (p as { constructor?: unknown }).constructor;
+  if (C === undefined || C === IntroPromise) return IntroPromise;
+  if (C === null || (typeof C !== 'object' && typeof C !== 'function')) throw new TypeError('The .constructor property is not an object');
+  const S = (C as Record<symbol, unknown>)[Symbol.species];
+  if (S === undefined || S === null) return IntroPromise;
+  if (typeof S !== 'function') throw new TypeError('object.constructor[Symbol.species] is not a constructor');
+  return S;
+}
+
+// ---- settling ----------------------------------------------------------------------
+
+export function fulfill(p: IntroPromise, value: unknown): void {
+  if (p.s !== PENDING) return;
+  const reactions = p.q;
+  p.s = FULFILLED;
+  p.v = value;
+  p.q = undefined;
+  if (reactions) for (const re of reactions) scheduler.enqueue({ k: REACTION_JOB, re, v: value, rej: false });
+}
+
+export function reject(p: IntroPromise, reason: unknown): void {
+  if (p.s !== PENDING) return;
+  const reactions = p.q;
+  p.s = REJECTED;
+  p.v = reason;
+  p.q = undefined;
+  if (!p.h) scheduler.unhandled(p);
+  if (reactions) for (const re of reactions) scheduler.enqueue({ k: REACTION_JOB, re, v: reason, rej: true });
+}
+
+/** The promise resolve function's steps (§27.2.1.3.2), without its already-resolved flag. */
+export function resolveWith(p: IntroPromise, resolution: unknown): void {
+  if (resolution === p) return reject(p, new TypeError('Chaining cycle detected for promise #<Promise>'));
+  if (resolution === null || (typeof resolution !== 'object' && typeof resolution !== 'function')) return fulfill(p, resolution);
+  let then: unknown;
+  try {
+    then = (resolution as { then?: unknown }).then;
+  } catch (e) {
+    return reject(p, e);
+  }
+  if (typeof then !== 'function') return fulfill(p, resolution);
+  scheduler.enqueue({ k: THENABLE_JOB, p, th: resolution, then });
+}
+
+/** PerformPromiseThen: a reaction now (settled) or later (pending). */
+export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unknown, d: IntroPromise | undefined, c: Capability | undefined, t?: Task): void {
+  const re: Reaction = {
+    d,
+    c,
+    f: typeof onFulfilled === 'function' ? onFulfilled : undefined,
+    r: typeof onRejected === 'function' ? onRejected : undefined,
+    t,
+  };
+  if (p.s === PENDING) (p.q ??= []).push(re);
+  else {
+    if (p.s === REJECTED && !p.h) scheduler.handled(p);
+    scheduler.enqueue({ k: REACTION_JOB, re, v: p.v, rej: p.s === REJECTED });
+  }
+  p.h = true;
+}
+
+/** PromiseResolve(C, x): x itself when it is already a promise of C. */
+export function promiseResolve(C: Function, x: unknown): unknown {
+  if (isIntroPromise(x) && (x as { constructor?: unknown }).constructor === C) return x;
+  if (C === IntroPromise) {
+    const p = new IntroPromise(INTERNAL);
+    resolveWith(p, x);
+    return p;
+  }
+  const cap = newCapability(C);
+  cap.resolve(x);
+  return cap.promise;
+}
+
+// ---- resolving functions -------------------------------------------------------------
+
+interface AlreadyResolved {
+  done: boolean;
+}
+
+function resolveFunction(p: IntroPromise, flag: AlreadyResolved, resolution: unknown): void {
+  if (flag.done) return;
+  flag.done = true;
+  resolveWith(p, resolution);
+}
+
+function rejectFunction(p: IntroPromise, flag: AlreadyResolved, reason: unknown): void {
+  if (flag.done) return;
+  flag.done = true;
+  reject(p, reason);
+}
+
+export function resolvingFunctions(p: IntroPromise): { resolve: (v?: any) => void; reject: (r?: unknown) => void } {
+  const flag: AlreadyResolved = { done: false };
+  return { resolve: resolveFunction.bind(undefined, p, flag), reject: rejectFunction.bind(undefined, p, flag) };
+}
+
+function newCapability(C: unknown): Capability {
+  if (C === IntroPromise) {
+    const promise = new IntroPromise(INTERNAL);
+    return { promise, ...resolvingFunctions(promise) };
+  }
+  if (typeof C !== 'function') throw new TypeError('Promise capability constructor is not a constructor');
+  const slots: { resolve?: unknown; reject?: unknown } = {};
+  const promise = Reflect.construct(C, [capabilityExecutor.bind(undefined, slots)]) as unknown;
+  if (typeof slots.resolve !== 'function' || typeof slots.reject !== 'function') throw new TypeError('Promise resolve or reject function is not callable');
+  return { promise, resolve: slots.resolve, reject: slots.reject };
+}
+
+function capabilityExecutor(slots: { resolve?: unknown; reject?: unknown }, resolve: unknown, reject: unknown): void {
+  if (slots.resolve !== undefined || slots.reject !== undefined) throw new TypeError('Promise executor has already been invoked with non-undefined arguments');
+  slots.resolve = resolve;
+  slots.reject = reject;
+}
+
+/** Set by the scheduler: runs the executor as a frame a checkpoint can pass through. */
+export let callExecutor: (p: IntroPromise, executor: Function, resolve: Function, reject: Function) => void = (_p, executor, resolve, reject) => {
+  try {
+    executor(resolve, reject);
+  } catch (e) {
+    reject(e);
+  }
+};
+
+export function setExecutorCaller(fn: typeof callExecutor): void {
+  callExecutor = fn;
+}
+
+// ---- finally ------------------------------------------------------------------------------
+
+function thenFinally(C: Function, onFinally: Function, value: unknown): unknown {
+  const result = scheduler.noSave(() => onFinally());
+  return (promiseResolve(C, result) as any).then(valueThunk.bind(undefined, value));
+}
+
+function catchFinally(C: Function, onFinally: Function, reason: unknown): unknown {
+  const result = scheduler.noSave(() => onFinally());
+  return (promiseResolve(C, result) as any).then(thrower.bind(undefined, reason));
+}
+
+function valueThunk(value: unknown): unknown {
+  return value;
+}
+
+function thrower(reason: unknown): never {
+  throw reason;
+}
+
+// ---- combinators (§27.2.4) --------------------------------------------------------------
+
+const ALL = 0;
+const ALL_SETTLED = 1;
+const ANY = 2;
+const RACE = 3;
+
+interface Combination {
+  kind: number;
+  values: unknown[];
+  remaining: number;
+  cap: Capability;
+}
+
+function combine(C: unknown, iterable: unknown, kind: number): unknown {
+  const cap = newCapability(C);
+  try {
+    if (typeof C !== 'function') throw new TypeError('Promise.all called on non-object');
+    const resolve = (C as unknown as { resolve: unknown }).resolve;
+    if (typeof resolve !== 'function') throw new TypeError('Promise resolve is not a function');
+    const state: Combination = { kind, values: [], remaining: 1, cap };
+    // The iteration runs the program's iterators; no checkpoint inside.
+    scheduler.noSave(() => {
+      let index = 0;
+      for (const value of iterable as Iterable<unknown>) {
+        const next = resolve.call(C, value) as { then: Function };
+        if (kind === RACE) {
+          next.then(cap.resolve, cap.reject);
+          continue;
+        }
+        state.values.push(undefined);
+        state.remaining++;
+        const called: AlreadyResolved = { done: false };
+        if (kind === ALL) next.then(allElement.bind(undefined, state, index, called), cap.reject);
+        else if (kind === ALL_SETTLED) next.then(settledElement.bind(undefined, state, index, called, true), settledElement.bind(undefined, state, index, called, false));
+        else next.then(cap.resolve, anyElement.bind(undefined, state, index, called));
+        index++;
+      }
+    });
+    if (kind !== RACE && --state.remaining === 0) finishCombination(state);
+  } catch (e) {
+    cap.reject(e);
+  }
+  return cap.promise;
+}
+
+function finishCombination(state: Combination): void {
+  if (state.kind === ANY) state.cap.reject(new AggregateError(state.values, 'All promises were rejected'));
+  else state.cap.resolve(state.values);
+}
+
+function allElement(state: Combination, index: number, called: AlreadyResolved, x: unknown): void {
+  if (called.done) return;
+  called.done = true;
+  state.values[index] = x;
+  if (--state.remaining === 0) finishCombination(state);
+}
+
+function settledElement(state: Combination, index: number, called: AlreadyResolved, fulfilled: boolean, x: unknown): void {
+  if (called.done) return;
+  called.done = true;
+  state.values[index] = fulfilled ? { status: 'fulfilled', value: x } : { status: 'rejected', reason: x };
+  if (--state.remaining === 0) finishCombination(state);
+}
+
+function anyElement(state: Combination, index: number, called: AlreadyResolved, x: unknown): void {
+  if (called.done) return;
+  called.done = true;
+  state.values[index] = x;
+  if (--state.remaining === 0) finishCombination(state);
+}
+
+// ---- jobs --------------------------------------------------------------------------------
+
+export const REACTION_JOB = 0;
+export const THENABLE_JOB = 1;
+export const MICROTASK_JOB = 2;
+
+export type PromiseJob = Job;
+
+functions.registerClassMembers('introspect:Promise', IntroPromise);
+for (const [id, fn] of Object.entries({ resolveFunction, rejectFunction, capabilityExecutor, thenFinally, catchFinally, valueThunk, thrower, allElement, settledElement, anyElement, internal: INTERNAL })) {
+  functions.registerStatic(`introspect:promise.${id}`, fn);
+}

@@ -1,0 +1,265 @@
+// The job queue of the program's promises and microtasks, and the driver that
+// runs it. Jobs are data ({reaction, value} and the like, promises.ts), kept in
+// one FIFO queue that a single platform microtask drains; so the jobs queued
+// at a checkpoint are saved with the heap and queued again on restore, in the
+// same order.
+//
+// The drain is a driver, like the one of module bodies: a checkpoint taken in
+// a job unwinds to it through a `runJob` frame, is written, and the job is
+// rewound (checkpoint and continue) or the process ends; a restore rewinds the
+// job, then drains the rest of the queue.
+//
+// Rejections nobody handled by the end of a drain are handed to the platform
+// as rejections of its own promises, so it reports them as it always does.
+
+import type { Frame } from './frames.js';
+import { UNWIND } from './frames.js';
+import { functions } from './functions.js';
+import { IntroPromise, isIntroPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB } from './promises.js';
+import type { Runtime } from './runtime.js';
+import { resumeTask } from './tasks.js';
+
+export type Job =
+  | { k: typeof REACTION_JOB; re: Reaction; v: unknown; rej: boolean }
+  | { k: typeof THENABLE_JOB; p: IntroPromise; th: unknown; then: Function }
+  | { k: typeof MICROTASK_JOB; fn: Function };
+
+const NativePromise = Promise;
+const nativeResolved = NativePromise.resolve();
+const nativeThen = NativePromise.prototype.then;
+
+/** What the checkpoint keeps of the scheduler. */
+export interface SchedulerState {
+  jobs: Job[];
+  /** Rejected promises no handler has been attached to yet. */
+  rejected: IntroPromise[];
+}
+
+let rt: Runtime;
+
+export class Scheduler {
+  private queue: Job[] = [];
+  private head = 0;
+  private scheduled = false;
+  private readonly rejected = new Set<IntroPromise>();
+  /** Subscriptions to promises of the platform (or of libraries) not settled yet. */
+  foreign = 0;
+  private readonly drain = (): void => this.__introspect_drive__();
+
+  constructor(runtime: Runtime) {
+    rt = runtime;
+  }
+
+  enqueue(job: Job): void {
+    this.queue.push(job);
+    if (!this.scheduled) this.schedule();
+  }
+
+  private schedule(): void {
+    this.scheduled = true;
+    Reflect.apply(nativeThen, nativeResolved, [this.drain]);
+  }
+
+  /** `queueMicrotask(fn)` of the program. */
+  queueMicrotask(fn: unknown): void {
+    if (typeof fn !== 'function') throw new TypeError(`The "callback" argument must be of type function. Received ${fn === null ? 'null' : typeof fn}`);
+    this.enqueue({ k: MICROTASK_JOB, fn });
+  }
+
+  unhandled(p: IntroPromise): void {
+    this.rejected.add(p);
+  }
+
+  handled(p: IntroPromise): void {
+    this.rejected.delete(p);
+  }
+
+  /** Runs `fn` where no checkpoint may be taken (program code called by runtime code that has no frame). */
+  noSave<T>(fn: () => T): T {
+    rt.ns++;
+    try {
+      return fn();
+    } finally {
+      rt.ns--;
+    }
+  }
+
+  // ---- the driver ----------------------------------------------------------------------
+
+  /** Drains the queue; restoring, first rewinds the job the checkpoint was taken in. */
+  __introspect_drive__(resume?: Frame[]): void {
+    rt.driving++;
+    try {
+      if (resume) this.run(undefined, resume);
+      while (this.head < this.queue.length) {
+        const job = this.queue[this.head++];
+        this.run(job, undefined);
+      }
+    } finally {
+      rt.driving--;
+      this.queue = [];
+      this.head = 0;
+      this.scheduled = false;
+    }
+    this.reportUnhandled();
+  }
+
+  private run(job: Job | undefined, resume: Frame[] | undefined): void {
+    let enter: () => unknown = resume ? () => rt.rewind(resume) : () => runJob.call(job!);
+    for (;;) {
+      try {
+        enter();
+        return;
+      } catch (e) {
+        if (e !== UNWIND) {
+          // A microtask that threw: reported by the platform, as natively; the queue goes on.
+          Reflect.apply(nativeThen, nativeResolved, [() => { throw e; }]);
+          return;
+        }
+        const frames = rt.takeCaptured();
+        rt.captureAt('jobs', frames, undefined);
+        enter = () => rt.rewind(frames);
+      }
+    }
+  }
+
+  private reportUnhandled(): void {
+    if (this.rejected.size === 0) return;
+    const list = [...this.rejected];
+    this.rejected.clear();
+    for (const p of list) if (!p.h) void NativePromise.reject(p.v);
+  }
+
+  // ---- checkpoint ------------------------------------------------------------------------
+
+  capture(): SchedulerState {
+    return { jobs: this.queue.slice(this.head), rejected: [...this.rejected] };
+  }
+
+  /** Puts saved jobs back; `drainNow` false when the restore drains them itself (it resumes a job first). */
+  restore(state: SchedulerState | undefined, drainNow: boolean): void {
+    this.queue = state ? [...state.jobs] : [];
+    this.head = 0;
+    for (const p of state?.rejected ?? []) this.rejected.add(p);
+    if (drainNow && this.queue.length > 0) this.schedule();
+    else if (!drainNow) this.scheduled = true;
+  }
+
+  /** A checkpoint must wait: the platform still owes the program a settlement. */
+  get waitingOnPlatform(): boolean {
+    return this.foreign > 0;
+  }
+}
+
+/**
+ * One job, as a frame: a checkpoint taken inside it records this frame below
+ * the frames of the code it called; the restore calls it again, and it
+ * re-enters them (`rt.resume()`) instead of calling the handler afresh.
+ */
+function runJob(this: Job): void {
+  const restoring = rt.rs;
+  if (restoring) rt.enter();
+  try {
+    if (this.k === REACTION_JOB) react(this.re, this.v, this.rej, restoring);
+    else if (this.k === THENABLE_JOB) adoptThenable(this.p, this.th, this.then, restoring);
+    else if (restoring) rt.resume();
+    else this.fn();
+  } catch (e) {
+    if (e === UNWIND) rt.f(runJob, this, undefined, 1, []);
+    throw e;
+  }
+}
+
+/** PromiseReactionJob (§27.2.2.1). */
+function react(re: Reaction, value: unknown, rejected: boolean, restoring: boolean): void {
+  if (re.t !== undefined) return resumeTask(re.t, rejected ? 'throw' : 'next', value, restoring);
+  const handler = rejected ? re.r : re.f;
+  let result = value;
+  let threw = rejected;
+  if (handler !== undefined) {
+    threw = false;
+    try {
+      result = restoring ? rt.resume() : handler(value);
+    } catch (e) {
+      if (e === UNWIND) throw e;
+      result = e;
+      threw = true;
+    }
+  }
+  if (re.d !== undefined) {
+    if (threw) reject(re.d, result);
+    else resolveWith(re.d, result);
+  } else if (re.c !== undefined) {
+    // A subclass's capability: its functions are the program's to run.
+    Reflect.apply(threw ? re.c.reject : re.c.resolve, undefined, [result]);
+  }
+}
+
+/** PromiseResolveThenableJob (§27.2.2.2): `p` follows a thenable it was resolved with. */
+function adoptThenable(p: IntroPromise, thenable: unknown, then: Function, restoring: boolean): void {
+  if (!restoring && isIntroPromise(thenable) && then === PROMISE_THEN) {
+    // Our own promise: the reaction is data, as any other.
+    const { resolve, reject: rejectFn } = resolvingFunctions(p);
+    perform(thenable, resolve, rejectFn, undefined, undefined);
+    return;
+  }
+  const { resolve, reject: rejectFn } = resolvingFunctions(p);
+  const foreign = !isIntroPromise(thenable);
+  let settle = resolve;
+  let fail = rejectFn;
+  if (foreign) {
+    // The platform holds these functions until it settles: a checkpoint waits for that.
+    const s = rt.jobs;
+    s.foreign++;
+    let open = true;
+    const done = () => {
+      if (open) s.foreign--;
+      open = false;
+    };
+    settle = (v?: unknown) => (done(), resolve(v));
+    fail = (r?: unknown) => (done(), rejectFn(r));
+  }
+  try {
+    if (restoring) rt.resume();
+    else Reflect.apply(then, thenable, [settle, fail]);
+  } catch (e) {
+    if (e === UNWIND) throw e;
+    fail(e);
+  }
+}
+
+const PROMISE_THEN: Function = IntroPromise.prototype.then;
+
+/**
+ * `new Promise(executor)`: the executor runs in the caller, and may reach a
+ * checkpoint; the `resumeExecutor` frame it leaves makes the restore come back
+ * through the constructor with the same promise.
+ */
+setExecutorCaller((p, executor, resolve, rejectFn) => {
+  try {
+    executor(resolve, rejectFn);
+  } catch (e) {
+    if (e === UNWIND) {
+      rt.f(resumeExecutor, p, undefined, 1, [rejectFn]);
+      throw e;
+    }
+    rejectFn(e);
+  }
+});
+
+function resumeExecutor(this: IntroPromise): IntroPromise {
+  const [, rejectFn] = rt.enter() as [number, Function];
+  try {
+    rt.resume();
+  } catch (e) {
+    if (e === UNWIND) {
+      rt.f(resumeExecutor, this, undefined, 1, [rejectFn]);
+      throw e;
+    }
+    rejectFn(e);
+  }
+  return this;
+}
+
+functions.registerStatic('introspect:runJob', runJob);
+functions.registerStatic('introspect:resumeExecutor', resumeExecutor);

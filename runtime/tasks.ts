@@ -1,0 +1,96 @@
+// Async functions. Pass 0b turns `async function f(a) { BODY }` into
+// `function f(a) { return $R.task(() => { BODY' }) }`, BODY' being BODY with
+// every `await e` a `yield e`; the later passes make those yields resume
+// points as in any generator body. A task is that body's generator and the
+// promise the call returned: `task` runs the body up to its first await (in
+// the caller, as natively), and each await subscribes the task to the awaited
+// promise; when that settles, a job of the scheduler resumes the body with the
+// value, or throws the reason into it. Suspended, a task is plain data: its
+// generator (a saved frame) and the promise, held by the reaction of the
+// promise it waits for.
+//
+// A checkpoint can be taken in the synchronous part of the call: the unwind
+// records a `resumeStart` frame between the caller's frame and the body's, so
+// the restore comes back through it and the task's promise is the one the
+// caller gets.
+
+import type { Frame } from './frames.js';
+import { UNWIND } from './frames.js';
+import { functions } from './functions.js';
+import { Generator, type ResumeMode, type Step } from './generators.js';
+import { IntroPromise, newInternalPromise, perform, promiseResolve, reject, resolveWith } from './promises.js';
+import type { Runtime } from './runtime.js';
+
+let rt: Runtime;
+
+export function bindTasks(runtime: Runtime): void {
+  rt = runtime;
+}
+
+export class Task {
+  constructor(
+    public g: Generator,
+    public p: IntroPromise,
+  ) {}
+}
+
+/** `$R.task(body)`: the call of an async function. */
+export function startTask(body: Function): IntroPromise {
+  const t = new Task(new Generator(body), newInternalPromise());
+  let step: Step;
+  try {
+    step = t.g.run('next', undefined);
+  } catch (e) {
+    if (e === UNWIND) rt.f(resumeStart, t, undefined, 1, []);
+    else reject(t.p, e);
+    if (e === UNWIND) throw e;
+    return t.p;
+  }
+  afterStep(t, step);
+  return t.p;
+}
+
+/** The frame a task left in a stack captured in its synchronous part. */
+function resumeStart(this: Task): IntroPromise {
+  rt.enter();
+  let step: Step;
+  try {
+    step = rt.resume() as Step;
+  } catch (e) {
+    if (e === UNWIND) {
+      rt.f(resumeStart, this, undefined, 1, []);
+      throw e;
+    }
+    reject(this.p, e);
+    return this.p;
+  }
+  afterStep(this, step);
+  return this.p;
+}
+
+/** The body stopped: at an await (wait for the value) or at its end (settle the promise). */
+export function afterStep(t: Task, step: Step): void {
+  if (step.done) resolveWith(t.p, step.value);
+  else perform(promiseResolve(IntroPromise, step.value) as IntroPromise, undefined, undefined, undefined, undefined, t);
+}
+
+/**
+ * A job resumes the task (the awaited promise settled). Or, restoring a
+ * checkpoint taken inside it, re-enters the frames below (`restoring`).
+ */
+export function resumeTask(t: Task, mode: ResumeMode, value: unknown, restoring: boolean): void {
+  let step: Step;
+  try {
+    step = restoring ? (rt.resume() as Step) : t.g.stepFromDriver(mode, value);
+  } catch (e) {
+    if (e === UNWIND) throw e;
+    reject(t.p, e);
+    return;
+  }
+  afterStep(t, step);
+}
+
+export type { Frame };
+
+functions.registerClassMembers('introspect:Task', Task);
+functions.registerStatic('introspect:resumeStart', resumeStart);

@@ -1,0 +1,72 @@
+// Pass 0b: the event loop's globals become the runtime's. Takes a source file
+// after pass 0; gives the same file where every reference to the global
+// `Promise`, `queueMicrotask`, `setTimeout`, `setInterval`, `setImmediate`
+// and their clear functions reads the runtime's version instead
+// (`Promise` → `$R.P`, `setTimeout` → `$R.setTimeout`, …), whose promises,
+// jobs and timers are data a checkpoint saves (runtime/promises.ts,
+// scheduler.ts, timers.ts). Properties (`x.setTimeout`), types and a file
+// that declares one of these names itself are left alone; so is
+// `globalThis.setTimeout`, an explicit request for the platform's own.
+
+import ts from 'typescript';
+
+const REPLACED: Record<string, string> = {
+  Promise: 'P',
+  queueMicrotask: 'queueMicrotask',
+  setTimeout: 'setTimeout',
+  setInterval: 'setInterval',
+  setImmediate: 'setImmediate',
+  clearTimeout: 'clearTimeout',
+  clearInterval: 'clearInterval',
+  clearImmediate: 'clearImmediate',
+};
+
+export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
+  const f = ts.factory;
+  const declared = declaredNames(sf);
+  const names = Object.keys(REPLACED).filter((n) => !declared.has(n));
+  if (names.length === 0) return sf;
+  const wanted = new Set(names);
+  const replacement = (id: ts.Identifier) => f.createPropertyAccessExpression(rt, REPLACED[ts.idText(id)]);
+  const visit = (node: ts.Node): ts.Node => {
+    if (ts.isTypeNode(node) || ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return node;
+    if (ts.isShorthandPropertyAssignment(node) && wanted.has(ts.idText(node.name)) && !node.objectAssignmentInitializer) {
+      return f.createPropertyAssignment(node.name, replacement(node.name));
+    }
+    if (ts.isIdentifier(node) && wanted.has(ts.idText(node)) && isReference(node)) return replacement(node);
+    return ts.visitEachChild(node, visit, tctx);
+  };
+  return ts.visitEachChild(sf, visit, tctx);
+}
+
+/** An identifier in a position that reads a variable (not a property name, label or declaration). */
+function isReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return true;
+  if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
+  if (ts.isQualifiedName(p) && p.right === id) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || ts.isEnumMember(p) || ts.isPropertySignature(p)) && p.name === id) return false;
+  if (ts.isBindingElement(p) && p.propertyName === id) return false;
+  if ((ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) && p.label === id) return false;
+  if (ts.isMetaProperty(p)) return false;
+  return true;
+}
+
+/** Every name the file binds anywhere (a file that declares `setTimeout` means its own). */
+function declaredNames(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const addBinding = (name: ts.BindingName | undefined): void => {
+    if (!name) return;
+    if (ts.isIdentifier(name)) out.add(ts.idText(name));
+    else for (const e of name.elements) if (!ts.isOmittedExpression(e)) addBinding(e.name);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) addBinding(n.name);
+    else if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassExpression(n)) && n.name) out.add(ts.idText(n.name));
+    else if (ts.isImportClause(n) && n.name) out.add(ts.idText(n.name));
+    else if (ts.isImportSpecifier(n) || ts.isNamespaceImport(n) || ts.isImportEqualsDeclaration(n)) out.add(ts.idText(n.name));
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
