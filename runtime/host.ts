@@ -47,6 +47,12 @@ export interface Host {
   pendingRequest?(): boolean;
   /** Timers of the platform (default: the globals setTimeout/clearTimeout/setImmediate). */
   timers?: PlatformTimers;
+  /**
+   * Optional: the runtime hands over how to take a checkpoint while the
+   * program waits in the event loop (no code of it running, so no count
+   * window ends); `take` writes it, or returns why it cannot.
+   */
+  onIdleRequests?(take: () => string | undefined): void;
   /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
   checkpointFailed?(error: unknown): void;
 }

@@ -3,6 +3,7 @@
 // bundle) talks to the same one.
 
 import { checkpointSink } from './checkpoint.js';
+import { bindAsyncGenerators } from './async-generators.js';
 import { bindGenerators } from './generators.js';
 import { bindPromises } from './promises.js';
 import { Runtime } from './runtime.js';
@@ -14,6 +15,7 @@ const existing = (globalThis as Record<symbol, unknown>)[KEY] as Runtime | undef
 export const runtime: Runtime = existing ?? new Runtime();
 bindGenerators(runtime);
 bindTasks(runtime);
+bindAsyncGenerators(runtime);
 bindPromises(runtime.jobs);
 if (!existing) {
   runtime.sink = checkpointSink;

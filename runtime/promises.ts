@@ -20,7 +20,7 @@
 
 import { functions } from './functions.js';
 import type { Job, Scheduler } from './scheduler.js';
-import type { Task } from './tasks.js';
+import type { Awaiter } from './tasks.js';
 
 export const PENDING = 0;
 export const FULFILLED = 1;
@@ -35,8 +35,8 @@ export interface Reaction {
   /** Handlers (undefined: pass the value on). */
   f: Function | undefined;
   r: Function | undefined;
-  /** An async task awaiting the promise (no handlers, no derived promise). */
-  t: Task | undefined;
+  /** An async function or generator awaiting the promise (no handlers, no derived promise). */
+  t: Awaiter | undefined;
 }
 
 export interface Capability {
@@ -219,7 +219,7 @@ export function resolveWith(p: IntroPromise, resolution: unknown): void {
 }
 
 /** PerformPromiseThen: a reaction now (settled) or later (pending). */
-export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unknown, d: IntroPromise | undefined, c: Capability | undefined, t?: Task): void {
+export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unknown, d: IntroPromise | undefined, c: Capability | undefined, t?: Awaiter): void {
   const re: Reaction = {
     d,
     c,

@@ -20,6 +20,7 @@ import { bindGenerators, delegateOf, delegateStep, drive0, drive1, Generator, ty
 import { closeIterator, collectionIterator, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
+import { asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, startAsyncGenerator } from './async-generators.js';
 import { IntroPromise } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startTask } from './tasks.js';
@@ -100,6 +101,11 @@ export class Runtime {
   readonly timers = new Timers(this);
   readonly P = IntroPromise;
   readonly task = startTask;
+  readonly agen = startAsyncGenerator;
+  readonly aw = awaitSignal;
+  readonly ai = asyncIteratorOf;
+  readonly ais = checkIterResult;
+  readonly aret = closeAsyncIterator;
   readonly setTimeout = this.timers.setTimeout;
   readonly setInterval = this.timers.setInterval;
   readonly setImmediate = this.timers.setImmediate;
@@ -319,6 +325,20 @@ export class Runtime {
     else this.takeFinalCheckpoint();
   }
 
+  /**
+   * A request that came while the program waits in the event loop: nothing
+   * of it runs, so the checkpoint is its event loop alone (jobs, timers,
+   * suspended tasks), with an empty stack. Returns why it cannot be taken.
+   */
+  private idleCheckpoint(): string | undefined {
+    if (!this.started || this.driving > 0) return 'the program is starting';
+    if (this.bodyPending()) return 'a module with top-level await is still running';
+    if (this.jobs.waitingOnPlatform) return `it awaits ${this.jobs.foreign} promise(s) of the platform or of a library (I/O in flight); ask again once that is done`;
+    if (!this.host?.pendingRequest?.()) return undefined;
+    this.onCaptured([], 'idle', undefined);
+    return undefined;
+  }
+
   private takeFinalCheckpoint(): void {
     if (this.started && (this.requested || this.pointsReached() >= this.target)) {
       this.requested = false;
@@ -329,6 +349,7 @@ export class Runtime {
 
   private onCaptured(frames: Frame[], driver: DriverKind, timer: Timer | undefined): void {
     if (!this.sink) return;
+    const since = this.timers.now();
     try {
       this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture() });
     } catch (e) {
@@ -343,6 +364,7 @@ export class Runtime {
       this.host?.checkpointFailed?.(e);
       if (stop) this.host!.exit(4);
     }
+    this.timers.shiftAfterPause(since);
   }
 
   // ---- boot ------------------------------------------------------------------------------
@@ -358,6 +380,7 @@ export class Runtime {
     this.host = boot?.host;
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);
+    this.host?.onIdleRequests?.(() => this.idleCheckpoint());
     if (this.host?.pendingRequest) this.window = REQUEST_WINDOW;
     if (this.config.checkpointAt !== undefined) this.target = this.config.checkpointAt;
     this.started = true;

@@ -17,7 +17,6 @@ import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { IntroPromise, isIntroPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB } from './promises.js';
 import type { Runtime } from './runtime.js';
-import { resumeTask } from './tasks.js';
 
 export type Job =
   | { k: typeof REACTION_JOB; re: Reaction; v: unknown; rej: boolean }
@@ -172,7 +171,7 @@ function runJob(this: Job): void {
 
 /** PromiseReactionJob (§27.2.2.1). */
 function react(re: Reaction, value: unknown, rejected: boolean, restoring: boolean): void {
-  if (re.t !== undefined) return resumeTask(re.t, rejected ? 'throw' : 'next', value, restoring);
+  if (re.t !== undefined) return re.t.resume(rejected ? 'throw' : 'next', value, restoring);
   const handler = rejected ? re.r : re.f;
   let result = value;
   let threw = rejected;

@@ -14,7 +14,6 @@
 // the restore comes back through it and the task's promise is the one the
 // caller gets.
 
-import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { Generator, type ResumeMode, type Step } from './generators.js';
@@ -27,11 +26,32 @@ export function bindTasks(runtime: Runtime): void {
   rt = runtime;
 }
 
-export class Task {
+/** What an awaiting reaction resumes: an async function's task, or an async generator. */
+export interface Awaiter {
+  resume(mode: ResumeMode, value: unknown, restoring: boolean): void;
+}
+
+export class Task implements Awaiter {
   constructor(
     public g: Generator,
     public p: IntroPromise,
   ) {}
+
+  /**
+   * A job resumes the task (the awaited promise settled). Or, restoring a
+   * checkpoint taken inside it, re-enters the frames below (`restoring`).
+   */
+  resume(mode: ResumeMode, value: unknown, restoring: boolean): void {
+    let step: Step;
+    try {
+      step = restoring ? (rt.resume() as Step) : this.g.stepFromDriver(mode, value);
+    } catch (e) {
+      if (e === UNWIND) throw e;
+      reject(this.p, e);
+      return;
+    }
+    afterStep(this, step);
+  }
 }
 
 /** `$R.task(body)`: the call of an async function. */
@@ -71,26 +91,14 @@ function resumeStart(this: Task): IntroPromise {
 /** The body stopped: at an await (wait for the value) or at its end (settle the promise). */
 export function afterStep(t: Task, step: Step): void {
   if (step.done) resolveWith(t.p, step.value);
-  else perform(promiseResolve(IntroPromise, step.value) as IntroPromise, undefined, undefined, undefined, undefined, t);
+  else awaitValue(t, step.value);
 }
 
-/**
- * A job resumes the task (the awaited promise settled). Or, restoring a
- * checkpoint taken inside it, re-enters the frames below (`restoring`).
- */
-export function resumeTask(t: Task, mode: ResumeMode, value: unknown, restoring: boolean): void {
-  let step: Step;
-  try {
-    step = restoring ? (rt.resume() as Step) : t.g.stepFromDriver(mode, value);
-  } catch (e) {
-    if (e === UNWIND) throw e;
-    reject(t.p, e);
-    return;
-  }
-  afterStep(t, step);
+/** `await value` of an awaiter: it is resumed by a job once the value settles. */
+export function awaitValue(who: Awaiter, value: unknown): void {
+  perform(promiseResolve(IntroPromise, value) as IntroPromise, undefined, undefined, undefined, undefined, who);
 }
 
-export type { Frame };
 
 functions.registerClassMembers('introspect:Task', Task);
 functions.registerStatic('introspect:resumeStart', resumeStart);

@@ -6,7 +6,8 @@
 // for the time it had left (relative time: a timer due in 40 ms at the
 // checkpoint fires 40 ms after the restart, however long the file waited),
 // in the order of their due times, so they fire in the same order relative to
-// each other.
+// each other. A checkpoint the program goes on after is a pause of the
+// same kind: its timers wait out the time the write took.
 //
 // A timer callback runs under a driver, as a job does: a checkpoint inside it
 // unwinds to `__introspect_drive__` through a `runTimer` frame. Its firing is
@@ -36,6 +37,8 @@ export class Timer {
   /** The platform timer armed for it; not saved (re-armed on restore). */
   handle: unknown = undefined;
   refed = true;
+  /** Pauses (checkpoints written while it was armed) to wait out when the platform timer fires. */
+  lag = 0;
   constructor(
     public id: number,
     public cb: Function,
@@ -146,6 +149,7 @@ export class Timers {
     if (this.active.get(t.id) !== t) return;
     this.disarm(t);
     t.due = this.now() + t.ms;
+    t.lag = 0;
     this.arm(t, t.ms);
   }
 
@@ -171,6 +175,11 @@ export class Timers {
     if (!resume) {
       if (this.active.get(t.id) !== t) return;
       t.handle = undefined;
+      if (t.lag > 0) {
+        this.arm(t, t.lag);
+        t.lag = 0;
+        return;
+      }
       if (t.repeat) t.due = this.now() + t.ms;
       else this.active.delete(t.id);
     }
@@ -196,6 +205,24 @@ export class Timers {
 
   // ---- checkpoint --------------------------------------------------------------------------------
 
+  /**
+   * The program went on after a checkpoint that began at `since`: the time
+   * spent writing it is not the program's, so every armed timer is pushed
+   * back by it (the same relative-time rule a restart follows).
+   */
+  shiftAfterPause(since: number): void {
+    const paused = this.now() - since;
+    if (paused <= 0) return;
+    // Not re-armed now: a platform timer re-armed from inside a timer phase
+    // can fire in that same phase, ahead of immediates it used to follow.
+    // It fires when it would have, and waits out the pause then (`lag`).
+    for (const t of this.active.values()) {
+      if (t.handle === undefined || t.immediate) continue;
+      t.due += paused;
+      t.lag += paused;
+    }
+  }
+
   capture(): TimerState {
     return { active: [...this.active.values()], nextId: this.nextId, now: this.now() };
   }
@@ -208,6 +235,7 @@ export class Timers {
     const order = [...state.active].sort((a, b) => a.due - b.due || a.id - b.id);
     for (const t of state.active) this.active.set(t.id, t);
     for (const t of order) {
+      t.lag = 0;
       const left = Math.max(0, t.due - state.now);
       t.due = now + left;
       this.arm(t, left);

@@ -28,14 +28,19 @@
 // promise settles. `$R.task` runs the body up to its first await, so it is a
 // resume point of the wrapper (linearize.ts).
 //
-// Left native (and so uninstrumented): async generators, functions holding a
-// `for await` loop, and functions that use `super`, which an arrow moved to
-// a factory could not reach.
+// Async generators too, `$R.agen`, their awaits becoming `yield $R.aw(x)`
+// (runtime/async-generators.ts tells the two kinds of yields apart); and
+// `for await` loops in either become loops of awaits first (lowerForAwait).
+//
+// Left native (and so uninstrumented): async generators that delegate with
+// `yield*`, and functions that use `super`, which an arrow moved to a
+// factory could not reach.
 
 import ts from 'typescript';
 import { isFunctionLike, usesSuper } from './analyze.js';
+import type { NameGen } from './names.js';
 
-export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Set<ts.Node>): ts.SourceFile {
+export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Set<ts.Node>, names: NameGen): ts.SourceFile {
   const f = ts.factory;
   const visit = (node: ts.Node): ts.Node => {
     const visited = ts.visitEachChild(node, visit, tctx);
@@ -43,9 +48,9 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     if (kind === undefined) return visited;
     const fn = visited as ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration | ts.ArrowFunction;
     const original = fn.body!;
-    const block = ts.isBlock(original) ? original : f.createBlock([f.createReturnStatement(original)], true);
-    const bodyBlock = kind === 'task' ? (awaitsToYields(block, tctx) as ts.Block) : block;
-    const body = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), bodyBlock);
+    let block = ts.isBlock(original) ? original : f.createBlock([f.createReturnStatement(original)], true);
+    if (kind !== 'gen') block = awaitsToYields(lowerForAwait(block, rt, names, tctx), rt, kind, tctx);
+    const body = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), block);
     bodies.add(body);
     const run = f.createCallExpression(f.createPropertyAccessExpression(rt, kind), undefined, [body]);
     const wrapper = f.createBlock([f.createReturnStatement(run)], true);
@@ -58,36 +63,110 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
   return ts.visitEachChild(sf, visit, tctx);
 }
 
-/** 'gen' for a generator function we instrument, 'task' for an async function, else undefined. */
-function lowerableKind(node: ts.Node): 'gen' | 'task' | undefined {
+type Kind = 'gen' | 'task' | 'agen';
+
+/** How a function is lowered: generator, async function, async generator; undefined: left native. */
+function lowerableKind(node: ts.Node): Kind | undefined {
   if (!ts.isFunctionDeclaration(node) && !ts.isFunctionExpression(node) && !ts.isMethodDeclaration(node) && !ts.isArrowFunction(node)) return undefined;
   if (!node.body) return undefined;
   const isAsync = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
   const isGen = !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
-  if (isGen === isAsync) return undefined;
+  if (!isGen && !isAsync) return undefined;
   if (usesSuper(node)) return undefined;
-  if (isAsync && hasForAwait(node.body)) return undefined;
-  return isGen ? 'gen' : 'task';
+  if (!isAsync) return 'gen';
+  if (!isGen) return 'task';
+  // `yield*` of an async generator delegates asynchronously: left native.
+  return ownNodes(node.body).some((n) => ts.isYieldExpression(n) && n.asteriskToken) ? undefined : 'agen';
 }
 
-/** The function's own `await x` become `yield x` (nested functions were lowered first, bottom-up). */
-function awaitsToYields(body: ts.Block, tctx: ts.TransformationContext): ts.Node {
+/** The function's own nodes (not those of nested functions). */
+function ownNodes(body: ts.Node): ts.Node[] {
+  const out: ts.Node[] = [];
+  const visit = (n: ts.Node): void => {
+    if (isFunctionLike(n)) return;
+    out.push(n);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
+/**
+ * The function's own `await x` become `yield x` in an async function, and
+ * `yield $R.aw(x)` in an async generator, whose real yields stay as they are
+ * (nested functions were lowered first, bottom-up).
+ */
+function awaitsToYields(body: ts.Block, rt: ts.Identifier, kind: Kind, tctx: ts.TransformationContext): ts.Block {
   const f = ts.factory;
   const visit = (n: ts.Node): ts.Node => {
     if (isFunctionLike(n)) return n;
     const v = ts.visitEachChild(n, visit, tctx);
-    return ts.isAwaitExpression(v) ? f.createYieldExpression(undefined, v.expression) : v;
+    if (!ts.isAwaitExpression(v)) return v;
+    const operand = kind === 'agen' ? f.createCallExpression(f.createPropertyAccessExpression(rt, 'aw'), undefined, [v.expression]) : v.expression;
+    return f.createYieldExpression(undefined, operand);
   };
   return ts.visitEachChild(body, visit, tctx);
 }
 
-function hasForAwait(body: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n)) return;
-    if (ts.isForOfStatement(n) && n.awaitModifier) found = true;
-    else ts.forEachChild(n, visit);
+/**
+ * `for await (x of e) S` in the function's own statements, as a loop of
+ * awaits (before those become yields):
+ *
+ *   { const it = $R.ai(e); let open = false;
+ *     try { for (;;) { open = false; const s = $R.ais(await it.next()); if (s.done) break; open = true; x = s.value; S } }
+ *     catch (err) { if (open) { open = false; try { await $R.aret(it); } catch {} } throw err; }
+ *     finally { if (open) { open = false; await $R.aret(it); } } }
+ *
+ * `open` is true while the iterator must be closed if the loop is left (by
+ * break, return, a throw of S); a label on the loop moves to the inner `for`.
+ */
+function lowerForAwait(body: ts.Block, rt: ts.Identifier, names: NameGen, tctx: ts.TransformationContext): ts.Block {
+  const f = ts.factory;
+  const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
+  const lower = (loop: ts.ForOfStatement, label: ts.Identifier | undefined): ts.Statement => {
+    const it = f.createIdentifier(names.fresh('ai'));
+    const open = f.createIdentifier(names.fresh('ao'));
+    const step = f.createIdentifier(names.fresh('as'));
+    const err = f.createIdentifier(names.fresh('ae'));
+    const value = f.createPropertyAccessExpression(step, 'value');
+    const init = loop.initializer;
+    const bind = ts.isVariableDeclarationList(init)
+      ? f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(init.declarations[0].name, undefined, undefined, value)], init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
+      : f.createExpressionStatement(f.createAssignment(init as ts.Expression, value));
+    const setOpen = (v: boolean) => f.createExpressionStatement(f.createAssignment(open, v ? f.createTrue() : f.createFalse()));
+    const close = () => f.createExpressionStatement(f.createAwaitExpression(call('aret', [it])));
+    const next = f.createAwaitExpression(f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []));
+    const inner: ts.Statement = f.createForStatement(undefined, undefined, undefined, f.createBlock([
+      setOpen(false),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(step, undefined, undefined, call('ais', [next]))], ts.NodeFlags.Const)),
+      f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBreakStatement()),
+      setOpen(true),
+      bind,
+      loop.statement,
+    ], true));
+    const guarded = f.createTryStatement(
+      f.createBlock([label ? f.createLabeledStatement(label, inner) : inner], true),
+      f.createCatchClause(f.createVariableDeclaration(err), f.createBlock([
+        f.createIfStatement(open, f.createBlock([setOpen(false), f.createTryStatement(f.createBlock([close()], true), f.createCatchClause(undefined, f.createBlock([], false)), undefined)], true)),
+        f.createThrowStatement(err),
+      ], true)),
+      f.createBlock([f.createIfStatement(open, f.createBlock([setOpen(false), close()], true))], true),
+    );
+    return f.createBlock([
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, call('ai', [loop.expression]))], ts.NodeFlags.Const)),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(open, undefined, undefined, f.createFalse())], ts.NodeFlags.Let)),
+      guarded,
+    ], true);
   };
-  visit(body);
-  return found;
+  const isForAwait = (n: ts.Node): n is ts.ForOfStatement => ts.isForOfStatement(n) && n.awaitModifier !== undefined;
+  const visit = (n: ts.Node): ts.Node => {
+    if (isFunctionLike(n)) return n;
+    if (ts.isLabeledStatement(n) && isForAwait(n.statement)) {
+      const loop = ts.visitEachChild(n.statement, visit, tctx);
+      return lower(loop, n.label);
+    }
+    const v = ts.visitEachChild(n, visit, tctx);
+    return isForAwait(v) ? lower(v, undefined) : v;
+  };
+  return ts.visitEachChild(body, visit, tctx);
 }

@@ -63,7 +63,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     shadowedGlobals: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(useRuntimeEventLoop(nameGeneratedIdentifiers(input, names, tctx), rt, tctx), rt, tctx, ctx.generatorBodies);
+  const sf = lowerGenerators(useRuntimeEventLoop(nameGeneratedIdentifiers(input, names, tctx), rt, tctx), rt, tctx, ctx.generatorBodies, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));

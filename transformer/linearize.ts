@@ -97,7 +97,7 @@ export class Linearizer {
     if (ts.isVoidExpression(e) && ts.isLiteralExpression(e.expression)) return true;
     if (ts.isIdentifier(e)) {
       const n = ts.idText(e);
-      if (n === 'undefined') return true;
+      if (n === 'undefined' || n === ts.idText(this.ctx.rt)) return true;
       if (n.startsWith(this.ctx.names.prefix + 'e') && /^\d+$/.test(n.slice(this.ctx.names.prefix.length + 1))) return true;
       return this.stableLocals.has(n) && !assigned.has(n);
     }

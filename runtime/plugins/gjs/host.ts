@@ -22,6 +22,8 @@ interface GjsRunnerHost {
 }
 declare const host: GjsRunnerHost | undefined;
 declare const printerr: ((s: string) => void) | undefined;
+declare const setTimeout: ((fn: () => void, ms: number) => unknown) | undefined;
+declare const clearTimeout: ((handle: unknown) => void) | undefined;
 
 function runnerHost(): GjsRunnerHost | undefined {
   return typeof host !== 'undefined' ? host : undefined;
@@ -42,6 +44,8 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
       throw new Error('introspect: checkpoints cannot be written from the gjs runner (no binary file API)');
     },
     log: (message) => stderr(`introspect: ${message}`),
+    // The runner's timers are parameters of the function it runs, not globals.
+    timers: typeof setTimeout === 'function' ? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout?.(h) } : undefined,
     builtins: {
       console,
       ...Object.fromEntries(['log', 'info', 'warn', 'error', 'debug', 'trace'].map((m) => [`console.${m}`, (console as unknown as Record<string, unknown>)[m]])),

@@ -44,6 +44,9 @@ export function createNodeHost(desk?: RequestDesk): Host {
   if (desk) {
     host.pendingRequest = () => desk.pendingRequest();
     host.checkpointFailed = (error) => desk.failed(error);
+    host.onIdleRequests = (take) => {
+      desk.idleTaker = take;
+    };
   }
   return host;
 }

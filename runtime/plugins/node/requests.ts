@@ -16,9 +16,12 @@
 //                      when the runtime exits with code 4
 //   exit(code)         lets the worker send pending answers first (bounded)
 //
-// A request the runtime cannot see — the program waits in the event loop,
-// where this runtime takes no checkpoints yet — is declined from the event
-// loop itself (declineIdle), so nobody waits for it in vain.
+// A request the runtime cannot see in a count window — the program waits in
+// the event loop, no code of it running — is served from the event loop
+// itself (serveIdle): the runtime's idle checkpoint (`idleTaker`) takes it
+// with the event loop's state and an empty stack, or says why it cannot (the
+// platform owes the program an I/O result), and the request is declined with
+// that reason, so nobody waits for it in vain.
 
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -111,10 +114,13 @@ export class RequestDesk {
     });
   }
 
+  /** Set by the runtime (Host.onIdleRequests): takes a checkpoint now, or returns why it cannot. */
+  idleTaker: (() => string | undefined) | undefined = undefined;
+
   /** The program has been loaded and its synchronous run is over: from now on, the event loop turning means it waits. */
   programLoaded(): void {
     this.loaded = true;
-    this.declineIdle();
+    this.serveIdle();
   }
 
   /** Host hook (runtime/host.ts): true once per batch of requests. */
@@ -178,7 +184,7 @@ export class RequestDesk {
       process.on(name, () => {
         if (signalsWatched(this.board)) return;
         post(this.board, FROM_SIGNAL | (want === 'exit' ? WANT_EXIT : WANT_CHECKPOINT));
-        if (this.loaded) this.declineIdle();
+        if (this.loaded) this.serveIdle();
       });
     }
   }
@@ -190,16 +196,17 @@ export class RequestDesk {
       if (report.socketError !== undefined) this.log(`checkpoint requests from other processes are unavailable: ${report.socketError}`);
       return;
     }
-    if (this.loaded) this.declineIdle();
+    if (this.loaded) this.serveIdle();
   }
 
-  /** Answers the requests still pending while the program waits in the event loop, where no checkpoint can be taken. */
-  private declineIdle(): void {
+  /** Serves the requests pending while the program waits in the event loop: an idle checkpoint, or a reasoned refusal. */
+  private serveIdle(): void {
+    if (!isPending(this.board)) return;
+    const refused = this.idleTaker ? this.idleTaker() : 'this runtime takes no checkpoints while the program waits in the event loop';
+    if (refused === undefined) return;
     const taken = take(this.board);
     if (taken === undefined) return;
-    const why =
-      'the program is waiting in the event loop (timers, promises, I/O), where this runtime cannot take checkpoints yet ' +
-      '(it takes them while the program runs its synchronous code)';
+    const why = `the program is waiting in the event loop and ${refused}`;
     if ((taken.bits & (FROM_CLIENT | FROM_SIGNAL)) !== 0) {
       this.log(`checkpoint not taken: ${why}`);
     } else if (!this.toldPeriodicSkipped) {

@@ -28,6 +28,8 @@ interface QjsStd {
 interface QjsOs {
   rename(from: string, to: string): number;
   platform?: string;
+  setTimeout?(fn: () => void, ms: number): unknown;
+  clearTimeout?(handle: unknown): void;
 }
 interface RunnerHost {
   readFile(path: string): string;
@@ -78,6 +80,8 @@ export function createQuickJSHost(hint: PlatformHint): { host: Host; stderr: (li
       if (os.rename(temp, path) !== 0) throw new Error(`introspect: cannot rename ${temp} to ${path}`);
     },
     log: (message) => stderr(`introspect: ${message}`),
+    // The native shell's timers are in `os`; the wasm runner's (if any) are globals, the runtime's default.
+    timers: os && typeof os.setTimeout === 'function' ? { set: (fn, ms) => os.setTimeout!(fn, ms), clear: (h) => os.clearTimeout?.(h) } : undefined,
     exit(code): never {
       if (std) {
         std.out.flush();

@@ -1,0 +1,215 @@
+// Async generators and `for await`. Pass 0c turns `async function* g() { BODY }`
+// into `function g() { return $R.agen(() => { BODY' }) }`, where BODY' has its
+// own `await x` as `yield $R.aw(x)` and its `yield v` unchanged: one generator
+// body whose yields are either awaits (an AwaitSignal) or real yields. The
+// AsyncGen object serves the requests of next/return/throw in order
+// (ECMA-262 §27.6: a queue of requests, each with its promise), resumes the
+// body for the first one, waits (as a task does) at each await, and answers
+// the request at each yield. Suspended or waiting, it is plain data.
+//
+// `for await (x of it)` is lowered by the transform to a loop over
+// `$R.ai(it)` (the async iterator, or a wrapper of the sync one) that awaits
+// each `next()` and closes the iterator with `$R.aret` when left early.
+
+import { UNWIND } from './frames.js';
+import { functions } from './functions.js';
+import { Generator, type ResumeMode, type Step } from './generators.js';
+import { iterate } from './iterators.js';
+import { fulfill, IntroPromise, newInternalPromise, promiseResolve, reject } from './promises.js';
+import type { Runtime } from './runtime.js';
+import { type Awaiter, awaitValue } from './tasks.js';
+
+let rt: Runtime;
+
+export function bindAsyncGenerators(runtime: Runtime): void {
+  rt = runtime;
+}
+
+/** What an async generator's body yields for an `await`. */
+export class AwaitSignal {
+  constructor(public v: unknown) {}
+}
+
+interface Request {
+  mode: ResumeMode;
+  value: unknown;
+  p: IntroPromise;
+}
+
+/** What the generator waits for while `busy` and not running: an await of the body, a yielded value, or a returned one. */
+const IN_BODY = 0;
+const YIELDED_VALUE = 1;
+const RETURNED_VALUE = 2;
+
+export class AsyncGen implements Awaiter {
+  queue: Request[] = [];
+  /** The body runs or waits: requests queue up. */
+  busy = false;
+  done = false;
+  waiting = IN_BODY;
+  constructor(public g: Generator) {}
+
+  next(value?: unknown): IntroPromise {
+    return this.request('next', value);
+  }
+
+  return(value?: unknown): IntroPromise {
+    return this.request('return', value);
+  }
+
+  throw(error?: unknown): IntroPromise {
+    return this.request('throw', error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'AsyncGenerator';
+  }
+
+  private request(mode: ResumeMode, value: unknown): IntroPromise {
+    const p = newInternalPromise();
+    this.queue.push({ mode, value, p });
+    if (!this.busy) {
+      // The body runs inside the caller's next(): no frame of ours to restore through.
+      rt.ns++;
+      try {
+        this.serve();
+      } finally {
+        rt.ns--;
+      }
+    }
+    return p;
+  }
+
+  /** AsyncGeneratorResumeNext: serves queued requests until the body is busy. */
+  private serve(): void {
+    while (!this.busy && this.queue.length > 0) {
+      const req = this.queue[0];
+      if (this.done || (this.g.state === 0 && req.mode !== 'next')) {
+        this.done = true;
+        if (req.mode === 'next') this.answer(undefined, true);
+        else if (req.mode === 'throw') {
+          this.queue.shift();
+          reject(req.p, req.value);
+        } else this.wait(RETURNED_VALUE, req.value);
+        continue;
+      }
+      this.busy = true;
+      this.drive(req.mode, req.value, false);
+    }
+  }
+
+  private answer(value: unknown, done: boolean): void {
+    const req = this.queue.shift()!;
+    fulfill(req.p, { value, done });
+  }
+
+  private wait(what: number, value: unknown): void {
+    this.busy = true;
+    this.waiting = what;
+    awaitValue(this, value);
+  }
+
+  /** Awaiter: what it waited for settled (or a restore re-enters the body). */
+  resume(mode: ResumeMode, value: unknown, restoring: boolean): void {
+    const what = this.waiting;
+    this.waiting = IN_BODY;
+    if (what === IN_BODY || (what === YIELDED_VALUE && mode === 'throw')) this.drive(mode, value, restoring);
+    else {
+      this.busy = false;
+      if (mode === 'throw') reject(this.queue.shift()!.p, value);
+      else this.answer(value, what === RETURNED_VALUE);
+    }
+    if (!this.busy) this.serve();
+  }
+
+  private drive(mode: ResumeMode, value: unknown, restoring: boolean): void {
+    let step: Step;
+    try {
+      step = restoring ? (rt.resume() as Step) : this.g.stepFromDriver(mode, value);
+    } catch (e) {
+      if (e === UNWIND) throw e;
+      this.done = true;
+      this.busy = false;
+      reject(this.queue.shift()!.p, e);
+      return;
+    }
+    if (step.done) {
+      this.done = true;
+      this.wait(RETURNED_VALUE, step.value);
+    } else if (step.value instanceof AwaitSignal) awaitValue(this, step.value.v);
+    else this.wait(YIELDED_VALUE, step.value);
+  }
+}
+
+/** `$R.agen(body)`: the call of an async generator function. */
+export function startAsyncGenerator(body: Function): AsyncGen {
+  return new AsyncGen(new Generator(body));
+}
+
+/** `$R.aw(x)`: an await inside an async generator's body. */
+export function awaitSignal(value: unknown): AwaitSignal {
+  return new AwaitSignal(value);
+}
+
+// ---- for await ----------------------------------------------------------------------------
+
+/** GetIterator(obj, async): its async iterator, or its sync iterator wrapped (CreateAsyncFromSyncIterator). */
+export function asyncIteratorOf(obj: unknown): unknown {
+  if (obj === null || obj === undefined) throw new TypeError(`${obj} is not async iterable`);
+  const o = obj as Record<symbol, unknown>;
+  const method = o[Symbol.asyncIterator];
+  if (method !== undefined && method !== null) {
+    const it = (method as Function).call(obj);
+    if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
+    return it;
+  }
+  const sync = o[Symbol.iterator];
+  if (typeof sync !== 'function') throw new TypeError(`${typeof obj === 'object' ? 'object' : String(obj)} is not async iterable`);
+  // Arrays, strings, Maps and Sets get the runtime's iterators, which a checkpoint can save.
+  return new AsyncFromSyncIterator(obj instanceof Generator ? sync.call(obj) : (iterate(obj) as Iterator<unknown>));
+}
+
+/** `$R.ais(r)`: an iterator result must be an object. */
+export function checkIterResult(r: unknown): unknown {
+  if (r === null || (typeof r !== 'object' && typeof r !== 'function')) throw new TypeError(`Iterator result ${String(r)} is not an object`);
+  return r;
+}
+
+/** `$R.aret(it)`: close an async iterator left early (its `return`, if it has one). */
+export function closeAsyncIterator(it: unknown): unknown {
+  const ret = (it as { return?: unknown }).return;
+  if (ret === undefined || ret === null) return undefined;
+  return (ret as Function).call(it);
+}
+
+class AsyncFromSyncIterator {
+  constructor(public it: Iterator<unknown>) {}
+
+  next(value?: unknown): unknown {
+    return this.continue(this.it.next(value));
+  }
+
+  return(value?: unknown): unknown {
+    const ret = this.it.return;
+    if (ret === undefined || ret === null) return promiseResolve(IntroPromise, { value, done: true });
+    return this.continue(ret.call(this.it, value));
+  }
+
+  private continue(result: IteratorResult<unknown>): unknown {
+    checkIterResult(result);
+    return (promiseResolve(IntroPromise, result.value) as IntroPromise).then(iterResult.bind(undefined, !!result.done));
+  }
+}
+
+function iterResult(done: boolean, value: unknown): unknown {
+  return { value, done };
+}
+
+functions.registerClassMembers('introspect:AsyncGen', AsyncGen);
+functions.registerClassMembers('introspect:AwaitSignal', AwaitSignal);
+functions.registerClassMembers('introspect:AsyncFromSyncIterator', AsyncFromSyncIterator);
+functions.registerStatic('introspect:iterResult', iterResult);
