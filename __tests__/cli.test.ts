@@ -497,3 +497,55 @@ describe('checkpoint, inspect and restart through the CLI', () => {
     }
   });
 });
+
+describe('a checkpoint while the program awaits I/O of the platform (quiesce)', () => {
+  const program = join(scratch, 'io-wait');
+  const out = join(scratch, 'io-wait-out');
+  // `io` awaits a promise of Node (timers/promises), not one of the program:
+  // its result cannot be saved, so a checkpoint due meanwhile waits for it.
+  const source = [
+    "import { setTimeout as platformSleep } from 'node:timers/promises';",
+    'const io = (async () => {',
+    "  return await platformSleep(Number(process.argv[2]), 'io result');",
+    '})();',
+    'async function ticker(): Promise<void> {',
+    '  for (let i = 0; i < 12; i++) {',
+    '    await new Promise((r) => setTimeout(r, 10));',
+    '    console.log(`tick ${i}`);',
+    '  }',
+    '}',
+    'void Promise.all([io, ticker()]).then(([v]) => console.log(`${v}, done`));',
+    '',
+  ].join('\n');
+  let full: string;
+
+  beforeAll(() => {
+    mkdirSync(program, { recursive: true });
+    writeFileSync(join(program, 'main.ts'), source);
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    full = cli(['run', join(out, 'main.js'), '60']).stdout;
+    expect(full).toMatch(/^tick 0\n[\s\S]*tick 11\nio result, done\n$/);
+  });
+
+  test('waits for the platform promise, then is taken and restarts', () => {
+    const file = join(scratch, 'io-wait.ckpt');
+    // Point 8 is reached while the I/O is in flight: the checkpoint is taken
+    // once it has settled (the platform's promise no longer in the state).
+    const first = cli(['run', join(out, 'main.js'), '60', '--checkpoint-at', '8', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.status).toBe(0);
+    expect(first.stderr).toBe('');
+    // The restart sees the program's arguments again (header.args).
+    const second = cli(['restart', file]);
+    expect(second.status).toBe(0);
+    expect(first.stdout + second.stdout).toBe(full);
+  });
+
+  test('gives up after --quiesce-timeout, says why, writes nothing, and the program runs on', () => {
+    const file = join(scratch, 'io-wait-timeout.ckpt');
+    const r = cli(['run', join(out, 'main.js'), '400', '--checkpoint-at', '8', '--checkpoint-file', file, '--quiesce-timeout', '30ms']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/checkpoint failed, nothing written: the program still awaited 1 promise\(s\) of the platform .* after 30 ms \(--quiesce-timeout\)/);
+    expect(existsSync(file)).toBe(false);
+    expect(r.stdout).toBe(cli(['run', join(out, 'main.js'), '400']).stdout);
+  });
+});

@@ -73,10 +73,35 @@ describe('pass 0b: generators', () => {
     expect(js).toContain('$R.sentRaw()');
   });
 
-  test('async generators and generators using super stay native', () => {
-    const js = emit('export async function* a() { yield 1; }\nclass B { *m() { yield 1; } }\nexport class C extends B { *m() { yield* super.m(); } }\n');
-    expect(js).toMatch(/async function\* a\(\)/);
+  test('async generators delegating with yield*, and generators using super, stay native', () => {
+    const js = emit('export async function* a(x: AsyncIterable<number>) { yield* x; }\nclass B { *m() { yield 1; } }\nexport class C extends B { *m() { yield* super.m(); } }\n');
+    expect(js).toMatch(/async function\* a\(x\)/);
     expect(js).toMatch(/\*m\(\) \{[\s\S]*super\.m\(\)/);
+  });
+
+  test('async functions and arrows run their body as a task; their awaits become yields', () => {
+    const js = emit('export async function f(p: Promise<number>) { const v = await p; return v + 1; }\nexport const g = async (x: number) => x * 2;\n');
+    expect(js).not.toMatch(/\basync\b/);
+    expect(js).toContain('$R.task(');
+    expect(js).toMatch(/return \$R\.yld\(/);
+  });
+
+  test('async generators: awaits are yields of $R.aw, for await becomes a loop of awaits that closes the iterator', () => {
+    const js = emit('export async function* f(src: AsyncIterable<number>) { for await (const x of src) { if (x > 3) break; yield await Promise.resolve(x); } }\n');
+    expect(js).toContain('$R.agen(');
+    expect(js).toContain('$R.aw(');
+    expect(js).toContain('$R.ai(');
+    expect(js).toContain('$R.aret(');
+    expect(js).not.toMatch(/for await/);
+  });
+
+  test("the event loop's globals become the runtime's, unless the file declares them", () => {
+    const js = emit('export function f() { return new Promise<void>((r) => setTimeout(r, 1)); }\nqueueMicrotask(() => {});\n');
+    expect(js).toContain('new $R.P(');
+    expect(js).toContain('$R.setTimeout');
+    expect(js).toContain('$R.queueMicrotask');
+    const own = emit('const setTimeout = (f: () => void) => f();\nexport function g() { setTimeout(() => {}); }\n');
+    expect(own).not.toContain('$R.setTimeout');
   });
 });
 

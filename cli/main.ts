@@ -30,6 +30,7 @@ const RUN_FLAGS: FlagSpec[] = [
   { name: 'every', type: 'duration', value: 'TIME', description: 'checkpoint periodically: 500ms, 30s, 5m, 1h (a bare number is seconds)' },
   { name: 'on-signal', type: 'signal', value: 'SIG', description: 'checkpoint when this signal arrives, then exit 0 (e.g. SIGTERM before preemption)' },
   { name: 'keep', type: 'integer', value: 'N', description: 'keep only the newest N checkpoints in --checkpoint-dir' },
+  { name: 'quiesce-timeout', type: 'duration', value: 'TIME', description: 'how long a checkpoint waits for pending I/O promises of the platform or libraries (default 10s), then fails' },
 ];
 
 export const COMMANDS: readonly Command[] = [
@@ -94,6 +95,7 @@ export const COMMANDS: readonly Command[] = [
         every: num(args, 'every'),
         onSignal: str(args, 'on-signal'),
         keep: num(args, 'keep'),
+        quiesceTimeout: num(args, 'quiesce-timeout'),
       });
     },
   },

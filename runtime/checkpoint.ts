@@ -20,6 +20,8 @@ interface CheckpointRoot {
   statics?: StaticState;
   /** Static private fields: [class, values, …] (privates.ts). */
   privateStatics?: unknown[];
+  /** Primitive settings of the libraries' exports (libraries.ts). */
+  librarySettings?: [string, string, string, unknown][];
   /** The event loop: driver of the stack, queued jobs, active timers (absent in files of format 2 writers before async). */
   async?: AsyncState;
 }
@@ -76,11 +78,12 @@ export const checkpointSink: CheckpointSink = {
       statics: ended ? [] : captureStatics(),
       privateStatics: ended ? [] : rt.privates.captureStatics(),
       async: ended ? undefined : async,
+      librarySettings: ended ? undefined : rt.libraries.captureSettings(),
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
     for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
-    const image = writeHeap(root, { functions, labels, ...rt.privates.hooks((C) => rt.blankConstruct(C)) }, 'checkpoint');
+    const image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), ...rt.privates.hooks((C) => rt.blankConstruct(C)) }, 'checkpoint');
     const entry = rt.modules.entry!;
     const header: CheckpointHeader = {
       formatVersion: FORMAT_VERSION,
@@ -88,6 +91,7 @@ export const checkpointSink: CheckpointSink = {
       createdAt: new Date().toISOString(),
       platform: host.platform(),
       plugins: [],
+      args: host.args?.(),
       functions: mods.flatMap((m) => m.functions),
       modules: mods.map((m) => ({ id: m.id, hash: m.hash })),
       stack: frames.map((fr) => ({ fn: describeFn(fr.fn), pc: fr.pc })),
@@ -108,11 +112,12 @@ export const checkpointSink: CheckpointSink = {
       const what = [...changed.map((id) => `${id} (${saved.has(id) ? 'changed' : 'new'})`), ...gone.map((id) => `${id} (missing)`)].join(', ');
       throw new Error(`this checkpoint was taken from a different build of the program: ${what || 'modules differ'}. Restart it with the build that wrote it.`);
     }
-    const root = readHeap(heap, { functions, builtin: (path) => rt.host?.builtins?.[path], ...rt.privates.hooks((C) => rt.blankConstruct(C)) }) as CheckpointRoot;
+    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...rt.privates.hooks((C) => rt.blankConstruct(C)) }) as CheckpointRoot;
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
     }
+    rt.libraries.restoreSettings(root.librarySettings);
     restoreStatics(root.statics);
     rt.privates.restoreStatics(root.privateStatics);
     return { frames: root.stack, bodyIndex: root.body, async: root.async };

@@ -45,6 +45,8 @@ export interface Host {
    * the runtime writes answers it.
    */
   pendingRequest?(): boolean;
+  /** The program's own command-line arguments, recorded in the header so a restart sees them again. */
+  args?(): string[];
   /** Timers of the platform (default: the globals setTimeout/clearTimeout/setImmediate). */
   timers?: PlatformTimers;
   /**
@@ -65,6 +67,8 @@ export interface RunConfig {
   checkpointAt?: number;
   checkpointFile?: string;
   exitAfterCheckpoint?: boolean;
+  /** Milliseconds a due checkpoint waits for promises of the platform to settle before it fails (default 10 000). */
+  quiesceTimeout?: number;
   /** A checkpoint to resume instead of starting the program afresh. */
   restore?: Uint8Array;
 }

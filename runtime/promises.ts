@@ -215,6 +215,8 @@ export function resolveWith(p: IntroPromise, resolution: unknown): void {
     return reject(p, e);
   }
   if (typeof then !== 'function') return fulfill(p, resolution);
+  // A promise of the platform (a library's I/O) settles outside the program: a checkpoint waits for it from now on.
+  if (resolution instanceof NativePromise) scheduler.foreign++;
   scheduler.enqueue({ k: THENABLE_JOB, p, th: resolution, then });
 }
 

@@ -21,6 +21,7 @@ import { closeIterator, collectionIterator, forInKeys, iterate } from './iterato
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 import { asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, startAsyncGenerator } from './async-generators.js';
+import { Libraries } from './libraries.js';
 import { IntroPromise } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startTask } from './tasks.js';
@@ -75,6 +76,12 @@ export class Runtime {
 
   // ---- state ----
   readonly modules = new ModuleRegistry();
+  /** Namespaces of the uninstrumented modules the program imports (libraries.ts). */
+  readonly libraries = new Libraries();
+  /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
+  lib(spec: string, ns: unknown): void {
+    this.libraries.register(spec, ns);
+  }
   host: Host | undefined;
   config: RunConfig = {};
   sink: CheckpointSink | undefined;
@@ -136,6 +143,7 @@ export class Runtime {
     const due = this.requested || this.base >= this.target;
     this.rearm();
     if (!due) return;
+    if (this.jobs.waitingOnPlatform && this.quiesceExpired()) return;
     if (this.ns > 0 || this.u || this.jobs.waitingOnPlatform || this.bodyPending() || !this.stackIsClean()) {
       // Not here: the next point where nothing foreign is on the stack.
       this.c = this.armed = 0;
@@ -143,10 +151,32 @@ export class Runtime {
     }
     this.requested = false;
     this.target = Infinity;
+    this.quiesceSince = undefined;
     this.rearm();
     this.captured = [];
     this.u = true;
     throw UNWIND;
+  }
+
+  /** When a due checkpoint began to wait for the platform's promises (quiesce). */
+  private quiesceSince: number | undefined = undefined;
+
+  /**
+   * A due checkpoint waits while the program awaits promises of the platform
+   * (their settlement is not the program's to save); past the quiesce
+   * timeout it fails, saying so, and the program goes on.
+   */
+  private quiesceExpired(): boolean {
+    const now = this.timers.now();
+    this.quiesceSince ??= now;
+    const limit = this.config.quiesceTimeout ?? 10_000;
+    if (now - this.quiesceSince <= limit) return false;
+    this.quiesceSince = undefined;
+    this.requested = false;
+    this.target = Infinity;
+    this.rearm();
+    this.checkpointFailed(new Error(`the program still awaited ${this.jobs.foreign} promise(s) of the platform or of a library (I/O in flight) after ${limit} ms (--quiesce-timeout); their results cannot be saved, so the checkpoint waits for them, and gave up`));
+    return true;
   }
 
   /**
@@ -333,8 +363,16 @@ export class Runtime {
   private idleCheckpoint(): string | undefined {
     if (!this.started || this.driving > 0) return 'the program is starting';
     if (this.bodyPending()) return 'a module with top-level await is still running';
-    if (this.jobs.waitingOnPlatform) return `it awaits ${this.jobs.foreign} promise(s) of the platform or of a library (I/O in flight); ask again once that is done`;
     if (!this.host?.pendingRequest?.()) return undefined;
+    if (this.jobs.waitingOnPlatform) {
+      // Taken at the first point once the I/O is done (its results run program code), or failed at the quiesce timeout.
+      this.request();
+      this.quiesceSince = this.timers.now();
+      this.timers.watchdog(() => {
+        if (this.requested && this.driving === 0 && this.jobs.waitingOnPlatform) this.quiesceExpired();
+      }, (this.config.quiesceTimeout ?? 10_000) + 1);
+      return undefined;
+    }
     this.onCaptured([], 'idle', undefined);
     return undefined;
   }
@@ -353,18 +391,22 @@ export class Runtime {
     try {
       this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture() });
     } catch (e) {
-      // A checkpoint that cannot be written never stops the program.
-      const message = e instanceof Error ? e.message : String(e);
-      // Asked to stop after the checkpoint, the program stops all the same,
-      // with a non-zero exit code, since what it should have left is missing.
-      const stop = this.config.exitAfterCheckpoint === true && this.host !== undefined;
-      const text = `checkpoint failed, nothing written: ${message}${stop ? ' (exiting with code 4: --exit-after-checkpoint was asked)' : ''}`;
-      if (this.host) this.host.log(text);
-      else console.error(`introspect: ${text}`);
-      this.host?.checkpointFailed?.(e);
-      if (stop) this.host!.exit(4);
+      this.checkpointFailed(e);
     }
     this.timers.shiftAfterPause(since);
+  }
+
+  /** A checkpoint that cannot be written never stops the program. */
+  private checkpointFailed(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    // Asked to stop after the checkpoint, the program stops all the same,
+    // with a non-zero exit code, since what it should have left is missing.
+    const stop = this.config.exitAfterCheckpoint === true && this.host !== undefined;
+    const text = `checkpoint failed, nothing written: ${message}${stop ? ' (exiting with code 4: --exit-after-checkpoint was asked)' : ''}`;
+    if (this.host) this.host.log(text);
+    else console.error(`introspect: ${text}`);
+    this.host?.checkpointFailed?.(e);
+    if (stop) this.host!.exit(4);
   }
 
   // ---- boot ------------------------------------------------------------------------------
@@ -405,7 +447,7 @@ export class Runtime {
       this.jobs.restore(async?.jobs, driver !== 'jobs');
       this.timers.restore(async?.timers);
       if (driver === 'jobs') this.jobs.__introspect_drive__(restored.frames);
-      else if (driver === 'timer') this.timers.__introspect_drive__(async!.timer!, restored.frames);
+      else if (driver === 'timer') this.timers.resumeIn(async!.timer!, restored.frames);
       else this.__introspect_drive__(restored.bodyIndex, driver === 'main' ? restored.frames : undefined);
       return;
     }

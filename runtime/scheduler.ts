@@ -83,6 +83,11 @@ export class Scheduler {
     }
   }
 
+  /** Runs the queued jobs now (between two timer callbacks, as Node does), if there are any. */
+  drainNow(): void {
+    if (this.head < this.queue.length) this.__introspect_drive__();
+  }
+
   // ---- the driver ----------------------------------------------------------------------
 
   /** Drains the queue; restoring, first rewinds the job the checkpoint was taken in. */
@@ -203,13 +208,13 @@ function adoptThenable(p: IntroPromise, thenable: unknown, then: Function, resto
     return;
   }
   const { resolve, reject: rejectFn } = resolvingFunctions(p);
-  const foreign = !isIntroPromise(thenable);
+  const foreign = thenable instanceof NativePromise;
   let settle = resolve;
   let fail = rejectFn;
   if (foreign) {
-    // The platform holds these functions until it settles: a checkpoint waits for that.
+    // The platform holds these functions until it settles: a checkpoint waits
+    // for that (counted since the job was queued, resolveWith).
     const s = rt.jobs;
-    s.foreign++;
     let open = true;
     const done = () => {
       if (open) s.foreign--;

@@ -1,13 +1,19 @@
 // The program's timers: setTimeout, setInterval, setImmediate and their
 // clear functions (the transform points the global names here). Each timer
 // is a `Timer` object of the heap holding its callback, arguments, period and
-// due time; only the platform timer that wakes it is transient. A checkpoint
-// saves the active timers with the clock reading; a restore re-arms each one
-// for the time it had left (relative time: a timer due in 40 ms at the
-// checkpoint fires 40 ms after the restart, however long the file waited),
-// in the order of their due times, so they fire in the same order relative to
-// each other. A checkpoint the program goes on after is a pause of the
-// same kind: its timers wait out the time the write took.
+// due time. The runtime keeps its own timeline: the pending timers ordered by
+// (due time, creation), ONE platform timer armed for the earliest, and a FIFO
+// of immediates behind one platform immediate. Firing, it runs every timer
+// that is due, in that order, with the program's microtasks drained after each
+// callback (as Node runs them between timers). So the order in which timers
+// fire is the runtime's to keep, whatever the platform does:
+//
+//   - a checkpoint saves the active timers with the clock reading; a restore
+//     puts each back for the time it had left (relative time: a timer due in
+//     40 ms at the checkpoint fires 40 ms after the restart, however long the
+//     file waited), in the same order;
+//   - a checkpoint the program goes on after is a pause of the same kind: the
+//     timeline moves by the time the write took.
 //
 // A timer callback runs under a driver, as a job does: a checkpoint inside it
 // unwinds to `__introspect_drive__` through a `runTimer` frame. Its firing is
@@ -18,7 +24,6 @@ import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import type { Runtime } from './runtime.js';
 
-const TRANSIENT = Symbol.for('introspect.transient');
 /** Node's bound: longer or invalid delays become 1 ms, as there. */
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
@@ -34,11 +39,7 @@ export interface PlatformTimers {
 let rt: Runtime;
 
 export class Timer {
-  /** The platform timer armed for it; not saved (re-armed on restore). */
-  handle: unknown = undefined;
   refed = true;
-  /** Pauses (checkpoints written while it was armed) to wait out when the platform timer fires. */
-  lag = 0;
   constructor(
     public id: number,
     public cb: Function,
@@ -51,13 +52,13 @@ export class Timer {
 
   ref(): this {
     this.refed = true;
-    (this.handle as { ref?: () => void } | undefined)?.ref?.();
+    rt.timers.schedule();
     return this;
   }
 
   unref(): this {
     this.refed = false;
-    (this.handle as { unref?: () => void } | undefined)?.unref?.();
+    rt.timers.schedule();
     return this;
   }
 
@@ -79,7 +80,6 @@ export class Timer {
     return this.id;
   }
 }
-Object.defineProperty(Timer.prototype, TRANSIENT, { value: ['handle'], writable: true, configurable: true });
 
 /** What the checkpoint keeps of the timers. */
 export interface TimerState {
@@ -90,9 +90,17 @@ export interface TimerState {
 }
 
 export class Timers {
-  private active = new Map<number, Timer>();
+  private readonly active = new Map<number, Timer>();
+  /** Pending timeouts and intervals, by (due, id). */
+  private queue: Timer[] = [];
+  private immediates: Timer[] = [];
   private nextId = 1;
   private platform: PlatformTimers | undefined;
+  /** The one platform timer (and the due time it is armed for), and the one platform immediate. */
+  private wake: unknown = undefined;
+  private wakeAt = Infinity;
+  private wakeRefed = true;
+  private immediateWake: unknown = undefined;
 
   constructor(runtime: Runtime) {
     rt = runtime;
@@ -106,17 +114,25 @@ export class Timers {
     if (this.platform) return this.platform;
     const g = globalThis as unknown as Record<string, (...a: unknown[]) => unknown>;
     if (typeof g.setTimeout !== 'function') throw new Error('introspect: this platform has no timers (give the host a `timers` service)');
+    const perf = (globalThis as { performance?: { now?: () => number } }).performance;
     this.platform = {
       set: (fn, ms) => g.setTimeout(fn, ms),
       clear: (h) => g.clearTimeout(h),
       immediate: typeof g.setImmediate === 'function' ? (fn) => g.setImmediate(fn) : undefined,
       clearImmediate: typeof g.clearImmediate === 'function' ? (h) => g.clearImmediate(h) : undefined,
+      now: typeof perf?.now === 'function' ? () => perf.now!() : undefined,
     };
     return this.platform;
   }
 
+  /** A platform timer of the runtime's own (not the program's), that does not keep the program alive. */
+  watchdog(fn: () => void, ms: number): void {
+    const h = this.services().set(fn, ms);
+    (h as { unref?: () => void } | undefined)?.unref?.();
+  }
+
   now(): number {
-    return this.platform?.now?.() ?? Date.now();
+    return this.services().now?.() ?? Date.now();
   }
 
   // ---- the program's functions --------------------------------------------------------------
@@ -134,7 +150,8 @@ export class Timers {
     if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = immediate ? 0 : 1;
     const t = new Timer(this.nextId++, cb, args, delay, repeat, immediate, this.now() + delay);
     this.active.set(t.id, t);
-    this.arm(t, delay);
+    if (immediate) this.pushImmediate(t);
+    else this.insert(t);
     return t;
   }
 
@@ -142,47 +159,97 @@ export class Timers {
     const timer = t instanceof Timer ? t : typeof t === 'number' || typeof t === 'string' ? this.active.get(Number(t)) : undefined;
     if (!timer || this.active.get(timer.id) !== timer) return;
     this.active.delete(timer.id);
-    this.disarm(timer);
+    if (timer.immediate) this.immediates = this.immediates.filter((x) => x !== timer);
+    else this.remove(timer);
+    this.schedule();
   }
 
   refresh(t: Timer): void {
-    if (this.active.get(t.id) !== t) return;
-    this.disarm(t);
+    if (this.active.get(t.id) !== t || t.immediate) return;
+    this.remove(t);
     t.due = this.now() + t.ms;
-    t.lag = 0;
-    this.arm(t, t.ms);
+    this.insert(t);
   }
 
-  private arm(t: Timer, delay: number): void {
+  // ---- the timeline ----------------------------------------------------------------------------
+
+  private insert(t: Timer): void {
+    const q = this.queue;
+    let i = q.length;
+    while (i > 0 && (q[i - 1].due > t.due || (q[i - 1].due === t.due && q[i - 1].id > t.id))) i--;
+    q.splice(i, 0, t);
+    if (i === 0 || !t.refed) this.schedule();
+  }
+
+  private remove(t: Timer): void {
+    const i = this.queue.indexOf(t);
+    if (i >= 0) this.queue.splice(i, 1);
+  }
+
+  private pushImmediate(t: Timer): void {
+    this.immediates.push(t);
+    if (this.immediateWake === undefined) {
+      const s = this.services();
+      const run = () => this.runImmediates();
+      this.immediateWake = s.immediate ? s.immediate(run) : s.set(run, 0);
+    }
+  }
+
+  /** Arms the one platform timer for the earliest pending timer (unref'd when no pending timer is ref'd). */
+  schedule(): void {
+    const first = this.queue[0];
+    const refed = this.queue.some((t) => t.refed);
+    if (first !== undefined && first.due === this.wakeAt && refed === this.wakeRefed && this.wake !== undefined) return;
     const s = this.services();
-    const fire = () => this.__introspect_drive__(t);
-    t.handle = t.immediate && s.immediate ? s.immediate(fire) : s.set(fire, delay);
-    if (!t.refed) (t.handle as { unref?: () => void } | undefined)?.unref?.();
+    if (this.wake !== undefined) s.clear(this.wake);
+    this.wake = undefined;
+    this.wakeAt = Infinity;
+    if (first === undefined) return;
+    this.wakeAt = first.due;
+    this.wakeRefed = refed;
+    this.wake = s.set(() => this.onWake(), Math.max(0, first.due - this.now()));
+    if (!refed) (this.wake as { unref?: () => void } | undefined)?.unref?.();
   }
 
-  private disarm(t: Timer): void {
-    const s = this.services();
-    if (t.handle === undefined) return;
-    if (t.immediate && s.clearImmediate) s.clearImmediate(t.handle);
-    else s.clear(t.handle);
-    t.handle = undefined;
+  /** The platform timer fired: every timer due by now, in order, each with the microtasks it queued. */
+  private onWake(): void {
+    this.wake = undefined;
+    this.wakeAt = Infinity;
+    const now = this.now();
+    // Only those due when the pass began: one a callback adds for "now" waits for the next pass, as natively.
+    const due: Timer[] = [];
+    while (this.queue.length > 0 && this.queue[0].due <= now) due.push(this.queue.shift()!);
+    for (const t of due) {
+      if (this.active.get(t.id) !== t) continue;
+      this.fire(t, undefined);
+      rt.jobs.drainNow();
+    }
+    this.schedule();
   }
 
-  // ---- the driver -----------------------------------------------------------------------------
+  private runImmediates(): void {
+    this.immediateWake = undefined;
+    const batch = this.immediates;
+    this.immediates = [];
+    for (const t of batch) {
+      if (this.active.get(t.id) !== t) continue;
+      this.fire(t, undefined);
+      rt.jobs.drainNow();
+    }
+  }
 
-  /** A timer fired: runs its callback; restoring, first rewinds the callback the checkpoint was taken in. */
-  __introspect_drive__(t: Timer, resume?: Frame[]): void {
+  /** Runs one timer's callback; restoring, rewinds the callback the checkpoint was taken in instead. */
+  private fire(t: Timer, resume: Frame[] | undefined): void {
     if (!resume) {
-      if (this.active.get(t.id) !== t) return;
-      t.handle = undefined;
-      if (t.lag > 0) {
-        this.arm(t, t.lag);
-        t.lag = 0;
-        return;
-      }
       if (t.repeat) t.due = this.now() + t.ms;
       else this.active.delete(t.id);
     }
+    this.__introspect_drive__(t, resume);
+    if (t.repeat && this.active.get(t.id) === t && !this.queue.includes(t)) this.insert(t);
+  }
+
+  /** The driver of timer callbacks (named so for the stack check of runtime.ts). */
+  __introspect_drive__(t: Timer, resume?: Frame[]): void {
     rt.driving++;
     let enter: () => unknown = resume ? () => rt.rewind(resume) : () => runTimer.call(t);
     try {
@@ -200,46 +267,44 @@ export class Timers {
     } finally {
       rt.driving--;
     }
-    if (t.repeat && this.active.get(t.id) === t && t.handle === undefined) this.arm(t, Math.max(0, t.due - this.now()));
+  }
+
+  /** Restoring a checkpoint taken in timer `t`'s callback: finish it, then the timeline goes on. */
+  resumeIn(t: Timer, frames: Frame[]): void {
+    this.fire(t, frames);
+    rt.jobs.drainNow();
+    this.schedule();
   }
 
   // ---- checkpoint --------------------------------------------------------------------------------
 
   /**
    * The program went on after a checkpoint that began at `since`: the time
-   * spent writing it is not the program's, so every armed timer is pushed
-   * back by it (the same relative-time rule a restart follows).
+   * spent writing it is not the program's, so the timeline moves by it.
    */
   shiftAfterPause(since: number): void {
     const paused = this.now() - since;
-    if (paused <= 0) return;
-    // Not re-armed now: a platform timer re-armed from inside a timer phase
-    // can fire in that same phase, ahead of immediates it used to follow.
-    // It fires when it would have, and waits out the pause then (`lag`).
-    for (const t of this.active.values()) {
-      if (t.handle === undefined || t.immediate) continue;
-      t.due += paused;
-      t.lag += paused;
-    }
+    if (paused <= 0 || this.queue.length === 0) return;
+    for (const t of this.queue) t.due += paused;
+    this.schedule();
   }
 
   capture(): TimerState {
     return { active: [...this.active.values()], nextId: this.nextId, now: this.now() };
   }
 
-  /** Re-arms the saved timers for the time each had left, earliest first. */
+  /** Puts the saved timers back for the time each had left, in the same order. */
   restore(state: TimerState | undefined): void {
     if (!state) return;
     this.nextId = state.nextId;
     const now = this.now();
-    const order = [...state.active].sort((a, b) => a.due - b.due || a.id - b.id);
-    for (const t of state.active) this.active.set(t.id, t);
-    for (const t of order) {
-      t.lag = 0;
-      const left = Math.max(0, t.due - state.now);
-      t.due = now + left;
-      this.arm(t, left);
+    for (const t of [...state.active].sort((a, b) => a.id - b.id)) {
+      this.active.set(t.id, t);
+      t.due = now + Math.max(0, t.due - state.now);
+      if (t.immediate) this.pushImmediate(t);
+      else this.insert(t);
     }
+    this.schedule();
   }
 
   get pending(): number {

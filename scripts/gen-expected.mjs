@@ -13,7 +13,7 @@
 // is deterministic), exit 0 and write nothing to stderr unless its
 // fixture.json says `"allowStderr": true`. Anything else fails loudly.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -130,6 +130,8 @@ function processFixture(dir, check) {
   const work = mkdtempSync(join(tmpdir(), `gen-expected-${name}-`));
   try {
     const main = compile(dir, work);
+    // Packages the fixture imports (npm libraries) resolve from the checkout's node_modules.
+    symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'junction');
     const first = runOnce(main, settings);
     const second = runOnce(main, settings);
     if (first.stdout !== second.stdout) throw new FixtureError('two runs printed different output: the program is not deterministic');

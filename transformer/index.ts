@@ -11,6 +11,7 @@
 //   3. linearize   (linearize.ts) calls that may suspend become call statements (per function)
 //   4. reenter     (reenter.ts)   resume points, routers, frame handler and prologue (per function)
 //   5. module      (this file)    the module's registration with the runtime
+//  5b. libraries   (libraries.ts) imports from outside the program registered by specifier
 
 import ts from 'typescript';
 import { createHash } from 'node:crypto';
@@ -18,6 +19,7 @@ import { relative } from 'node:path';
 import { analyze } from './analyze.js';
 import { nameGeneratedIdentifiers } from './generated-names.js';
 import { lowerGenerators } from './generators.js';
+import { registerLibraries } from './libraries.js';
 import { useRuntimeEventLoop } from './platform-globals.js';
 import { Linearizer } from './linearize.js';
 import { collectIdentifiers, NameGen } from './names.js';
@@ -106,7 +108,8 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const prologue: ts.Statement[] = [];
   const rest: ts.Statement[] = [];
   for (const s of lowered.hoisted) (ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression) ? prologue : rest).push(s);
-  const statements = [...prologue, runtimeImport, aliases, ...rest, ...lowered.factories.map((x) => x.decl), bodyFn, registration];
+  const libraries = isCommonJs ? { imports: [], registrations: [] } : registerLibraries(sf.statements, rt, names);
+  const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...rest, ...lowered.factories.map((x) => x.decl), bodyFn, registration];
   return f.updateSourceFile(sf, statements);
 }
 

@@ -47,6 +47,8 @@ export class Reenter {
   private finallyDepth = 0;
   /** Stands for the frame's value array in yields until the locals are final (see wrap). */
   private readonly frameValues: ts.Identifier;
+  /** Site → the temporary a yield there suspends with (dead once it resumes). */
+  private readonly yieldOperands = new Map<number, string>();
   private readonly l: ts.Identifier;
   private readonly r: ts.Identifier;
 
@@ -128,12 +130,23 @@ export class Reenter {
     ];
   }
 
-  /** The `$V` placeholders of yields become the frame's value array, now that the locals are final. */
+  /**
+   * The `$V<n>` placeholders of yields become the frame's value array, now
+   * that the locals are final; the temporaries dead at that yield (liveness.ts)
+   * are left out (`void 0`), so a suspended body holds nothing the program no
+   * longer does (a library function a call was about to be made with, say).
+   */
   private fillFrameValues(body: ts.Statement[], values: string[]): ts.Statement[] {
     const f = this.f;
-    const name = this.frameValues.text;
+    const prefix = this.frameValues.text;
     const visit = (node: ts.Node): ts.Node => {
-      if (ts.isIdentifier(node) && node.text === name) return f.createArrayLiteralExpression(values.map((v) => f.createIdentifier(v)));
+      if (ts.isIdentifier(node) && node.text.startsWith(prefix) && /^\d+$/.test(node.text.slice(prefix.length))) {
+        const n = Number(node.text.slice(prefix.length));
+        const dead = new Set(this.plan.deadAt?.[n - 1] ?? []);
+        const operand = this.yieldOperands.get(n);
+        if (operand !== undefined) dead.add(values.indexOf(operand));
+        return f.createArrayLiteralExpression(values.map((v, i) => (dead.has(i) ? f.createVoidZero() : f.createIdentifier(v))));
+      }
       return ts.visitEachChild(node, visit, undefined as unknown as ts.TransformationContext);
     };
     return body.map((st) => visit(st) as ts.Statement);
@@ -284,10 +297,12 @@ export class Reenter {
     const n = this.nextSite(y);
     const setL = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
     const value = y.expression ?? f.createVoidZero();
+    // The operand temporary is read by the yield itself, never after it resumes.
+    if (ts.isIdentifier(value) && this.lin.temps.has(value.text)) this.yieldOperands.set(n, value.text);
     const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
     const suspend = this.finallyDepth > 0
       ? f.createExpressionStatement(call('yt', [value]))
-      : f.createReturnStatement(call('yld', [value, this.l, this.frameValues]));
+      : f.createReturnStatement(call('yld', [value, this.l, f.createIdentifier(`${this.frameValues.text}${n}`)]));
     const resumed = f.createExpressionStatement(f.createAssignment(assignment.left, call(this.lin.rawYields.has(y) ? 'sentRaw' : 'sent', [])));
     return { out: [setL, suspend], lo: n, hi: n, resume: [resumed] };
   }

@@ -63,9 +63,12 @@ export function writePackageJson(outDir: string, format: ModuleFormat): void {
 
 /** Bare imports of the emitted program resolve as they did from its sources. */
 export function linkNodeModules(baseDir: string, outDir: string): void {
-  const source = join(baseDir, 'node_modules');
+  // The program's packages: its own node_modules, else the nearest one above it (a monorepo, a checkout).
+  let owner = resolve(baseDir);
+  while (!existsSync(join(owner, 'node_modules')) && dirname(owner) !== owner) owner = dirname(owner);
+  const source = join(owner, 'node_modules');
   const link = join(outDir, 'node_modules');
-  if (!existsSync(source) || existsSync(link) || isInside(outDir, baseDir)) return;
+  if (!existsSync(source) || existsSync(link) || isInside(outDir, owner)) return;
   try {
     symlinkSync(relative(outDir, source), link, 'junction');
   } catch {

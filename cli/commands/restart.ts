@@ -35,7 +35,9 @@ export async function restart(options: RestartOptions): Promise<void> {
   }
   const checkpoint = await readCheckpointFile(options.file);
   const entry = locateEntry(checkpoint.path, checkpoint.header.program, options.program);
-  await launchProgram({ entry, config: { restore: checkpoint.bytes }, args: [], reportUnsettledTopLevelAwait: false });
+  // The program sees the arguments it was started with, as if it had never stopped.
+  const args = Array.isArray(checkpoint.header.args) ? checkpoint.header.args.map(String) : [];
+  await launchProgram({ entry, config: { restore: checkpoint.bytes }, args, reportUnsettledTopLevelAwait: false });
 }
 
 export function locateEntry(file: string, program: { entry: string; dir: string }, override: string | undefined): string {

@@ -30,6 +30,8 @@ export interface RunOptions {
   every?: number;
   onSignal?: string;
   keep?: number;
+  /** Milliseconds a checkpoint waits for platform promises to settle. */
+  quiesceTimeout?: number;
 }
 
 export async function run(options: RunOptions): Promise<void> {
@@ -82,6 +84,7 @@ export function runConfig(options: RunOptions): CliRunConfig {
   if (options.every !== undefined) config.every = options.every;
   if (options.onSignal !== undefined) config.onSignal = options.onSignal;
   if (options.keep !== undefined) config.keep = options.keep;
+  if (options.quiesceTimeout !== undefined) config.quiesceTimeout = options.quiesceTimeout;
   return config;
 }
 

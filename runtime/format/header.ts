@@ -15,6 +15,8 @@ export interface CheckpointHeader {
   createdAt: string;
   platform: PlatformInfo;
   plugins: string[];
+  /** The program's own arguments (argv after the entry), given back to it on restart. */
+  args?: string[];
   functions?: unknown;
   [k: string]: unknown;
 }

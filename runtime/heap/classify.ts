@@ -43,7 +43,7 @@ known(Symbol.prototype, Kind.boxed);
 known(ArrayBuffer.prototype, Kind.arraybuffer);
 known(tryProto(() => new Float64Array(0).buffer), Kind.arraybuffer);
 if (intrinsic.SharedArrayBuffer) known(intrinsic.SharedArrayBuffer.prototype, Kind.sharedarraybuffer);
-known(Promise.prototype, 'a Promise (promises are not supported by the heap writer yet)');
+known(Promise.prototype, "a promise of the platform (made by Node or a library: only the program's own promises can be saved; await it before the checkpoint, or wrap it with transient())");
 if (typeof WeakRef === 'function') known(WeakRef.prototype, Kind.weakref);
 if (typeof FinalizationRegistry === 'function') {
   known(FinalizationRegistry.prototype, 'a FinalizationRegistry (its registrations cannot be read; re-register on restore with onRestore())');

@@ -54,6 +54,12 @@ export interface HeapContext {
    * where it is not the one reachable from globalThis; undefined: the usual.
    */
   builtin?(path: string): unknown;
+  /**
+   * Writing only: the name of a value the program holds of uninstrumented
+   * code (a library's export, runtime/libraries.ts), saved like a built-in
+   * path; the reader's `builtin` hook resolves it. Undefined: not one.
+   */
+  external?(value: object): string | undefined;
   /** Reading only: gives back what `hidden` saved for `object`. */
   restoreHidden?(object: object, state: unknown): void;
 }

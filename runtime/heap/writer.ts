@@ -306,7 +306,7 @@ class HeapWriter implements Trail {
       const fns = this.ctx.functions;
       if (fns.staticId(value) !== undefined) return this.ownPrototype(value, Kind.staticFunction);
       if (fns.closureOf(value) !== undefined) return this.ownPrototype(value, Kind.closure);
-      if (builtinPath(value) !== undefined) return Kind.builtin;
+      if (this.builtinOf(value) !== undefined) return Kind.builtin;
       if (boundParts(value) !== undefined) return Kind.bound;
       if (CODE_EVALUATORS.has(value)) {
         return fail(`${value.name || 'a code evaluator'} (eval and the Function constructors are never saved in a checkpoint)`, 'do not keep a reference to it in program state, or wrap it with transient()');
@@ -317,7 +317,7 @@ class HeapWriter implements Trail {
       }
       return fail(`${name} (not in the program's function table: defined in uninstrumented code, or native)`);
     }
-    if (builtinPath(value) !== undefined) return Kind.builtin;
+    if (this.builtinOf(value) !== undefined) return Kind.builtin;
     if (Array.isArray(value)) return Kind.array;
     if (ArrayBuffer.isView(value)) {
       return call<string | undefined>(intrinsic.typedArrayTag, value) === undefined ? Kind.dataview : Kind.typedarray;
@@ -335,10 +335,15 @@ class HeapWriter implements Trail {
     return kind;
   }
 
+  /** The name of a value saved by reference: a platform built-in, or an export of a library (ctx.external). */
+  private builtinOf(value: object): string | undefined {
+    return builtinPath(value) ?? this.ctx.external?.(value);
+  }
+
   /** Notes F.prototype as F's (generator functions' have no `constructor` link back). */
   private ownPrototype(fn: Function, kind: number): number {
     const own = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;
-    if (typeof own === 'object' && own !== null && !this.ids.has(own) && builtinPath(own) === undefined) {
+    if (typeof own === 'object' && own !== null && !this.ids.has(own) && this.builtinOf(own) === undefined) {
       this.protoOwners.set(own, fn);
     }
     return kind;
@@ -430,7 +435,7 @@ class HeapWriter implements Trail {
         return;
       }
       case Kind.builtin:
-        out.varint(this.stringId(builtinPath(value)!));
+        out.varint(this.stringId(this.builtinOf(value)!));
         return;
       case Kind.prototypeOf:
         this.value(this.protoOwners.get(value) ?? this.constructorOf(value), i, Edge.constructor);

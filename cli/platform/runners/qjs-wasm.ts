@@ -2,7 +2,9 @@
 // packages quickjs-emscripten-core + @jitl/quickjs-wasmfile-release-sync,
 // dev dependencies of this project), with the same guest contract as the
 // platforms' qjs-wasm wrapper: console.log/error, print, scriptArgs,
-// host.{readFile,writeFile,exit,engine}. The built-in fallback of
+// host.{readFile,writeFile,exit,engine}, plus setTimeout/clearTimeout (an
+// event loop on the Node side: each expiry calls the guest function, then
+// runs the guest's pending jobs). The built-in fallback of
 // `introspect restart --platform qjs-wasm` when no platforms directory has
 // one, so the default test run covers a non-V8 engine with npm packages only.
 
@@ -42,6 +44,46 @@ async function main(): Promise<void> {
   set(host, 'exit', vm.newFunction('exit', (c) => process.exit(vm.getNumber(c))));
   set(host, 'engine', vm.newString('quickjs (quickjs-emscripten wasm32, built in)'));
   set(vm.global, 'host', host);
+  const timers = new Map<number, { handle: QuickJSHandle; timer: ReturnType<typeof setTimeout> }>();
+  let nextTimer = 1;
+  set(vm.global, 'setTimeout', vm.newFunction('setTimeout', (fn, ms) => {
+    const id = nextTimer++;
+    const handle = fn.dup();
+    const timer = setTimeout(() => {
+      timers.delete(id);
+      const r = vm.callFunction(handle, vm.undefined);
+      handle.dispose();
+      if (r.error) {
+        const e = vm.dump(r.error);
+        r.error.dispose();
+        process.stderr.write(`QuickJS error in a timer: ${JSON.stringify(e)}\n`);
+        process.exitCode = 1;
+      } else r.value.dispose();
+      runJobs();
+    }, ms === undefined ? 0 : vm.getNumber(ms));
+    timers.set(id, { handle, timer });
+    return vm.newNumber(id);
+  }));
+  set(vm.global, 'clearTimeout', vm.newFunction('clearTimeout', (id) => {
+    const t = timers.get(vm.getNumber(id));
+    if (t === undefined) return;
+    clearTimeout(t.timer);
+    t.handle.dispose();
+    timers.delete(vm.getNumber(id));
+  }));
+  const runJobs = (): void => {
+    for (;;) {
+      const j = rt.executePendingJobs();
+      if (j.error) {
+        const e = vm.dump(j.error);
+        j.error.dispose();
+        process.stderr.write(`QuickJS error in a job: ${JSON.stringify(e)}\n`);
+        process.exitCode = 1;
+        break;
+      }
+      if (j.value <= 0) break;
+    }
+  };
   const args = vm.newArray();
   process.argv.slice(2).forEach((a, i) => set(args, i, vm.newString(a)));
   set(vm.global, 'scriptArgs', args);
@@ -52,17 +94,7 @@ async function main(): Promise<void> {
     process.stderr.write(`QuickJS error: ${typeof e === 'string' ? e : `${e.name}: ${e.message}\n${e.stack ?? ''}`}\n`);
     process.exitCode = 1;
   } else r.value.dispose();
-  for (;;) {
-    const j = rt.executePendingJobs();
-    if (j.error) {
-      const e = vm.dump(j.error);
-      j.error.dispose();
-      process.stderr.write(`QuickJS error in a job: ${JSON.stringify(e)}\n`);
-      process.exitCode = 1;
-      break;
-    }
-    if (j.value <= 0) break;
-  }
+  runJobs();
 }
 
 void main();

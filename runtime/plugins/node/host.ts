@@ -33,6 +33,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     },
     log: writeDiagnostic,
+    args: () => process.argv.slice(2),
     exit(code): never {
       if (desk) desk.exit(code);
       process.exit(code);

@@ -1,0 +1,58 @@
+// The lower half (runtime/libraries.ts): values of uninstrumented modules are
+// saved by specifier + export path and found again in a fresh copy of the
+// module; primitive settings on exports are saved and set again.
+
+import { describe, expect, test } from '@jest/globals';
+import { Libraries } from '../runtime/libraries.js';
+
+/** A stand-in for a library module, made afresh like a second import in a restarted process. */
+function makeLibrary() {
+  class Money {
+    static precision = 20;
+    static table = { unsaved: true };
+    constructor(public cents: number) {}
+    plus(other: Money): Money {
+      return new Money(this.cents + other.cents);
+    }
+  }
+  const helpers = { format: (m: Money) => `${m.cents / 100}`, nested: { deep: () => 1 } };
+  return { default: Money, Money, helpers, version: '1.0' };
+}
+
+describe('library values by name', () => {
+  const first = new Libraries();
+  const lib1 = makeLibrary();
+  first.register('money-lib', lib1);
+  const second = new Libraries();
+  const lib2 = makeLibrary();
+  second.register('money-lib', lib2);
+
+  const rows: [string, (l: ReturnType<typeof makeLibrary>) => object][] = [
+    ['the default export (a class)', (l) => l.default],
+    ["a class's prototype (what its instances point to)", (l) => l.Money.prototype],
+    ['a method taken off the prototype', (l) => l.Money.prototype.plus],
+    ['a function inside an exported object', (l) => l.helpers.format],
+    ['a nested object', (l) => l.helpers.nested],
+  ];
+  test.each(rows)('%s is named in one process and found in the other', (_what, get) => {
+    const path = first.pathOf(get(lib1));
+    expect(path).toMatch(/^lib:\["money-lib",/);
+    expect(second.resolve(path!)).toBe(get(lib2));
+  });
+
+  test('values not reachable from an export have no name', () => {
+    expect(first.pathOf({})).toBeUndefined();
+    expect(first.pathOf(() => 0)).toBeUndefined();
+    expect(second.resolve('lib:["other-lib","x"]')).toBeUndefined();
+    expect(second.resolve('not a library path')).toBeUndefined();
+  });
+
+  test('primitive settings on exports travel; objects do not', () => {
+    lib1.Money.precision = 30;
+    const saved = first.captureSettings();
+    expect(saved).toContainEqual(['money-lib', 'default', 'precision', 30]);
+    expect(saved.some((r) => r[2] === 'table')).toBe(false);
+    second.restoreSettings(saved);
+    expect(lib2.Money.precision).toBe(30);
+  });
+});

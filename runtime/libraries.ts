@@ -1,0 +1,130 @@
+// The "lower half": modules the program imports but that are not
+// instrumented (npm packages, Node's built-in modules). They are loaded fresh
+// on restart, so what the program's data holds of them — an exported
+// function, a class and the prototype its instances have, a singleton, a
+// method taken off one — is saved as a name: the module specifier and the
+// path of own data properties from the module's namespace object, found
+// again after the restart's fresh import. Each instrumented module registers
+// the namespaces of its imports as it loads (`$R.lib(spec, ns)`, emitted by
+// the transform); the index from value to path is built when a checkpoint
+// first needs it, and again after a registration.
+//
+//   saved as   lib:["decimal.js","default","prototype"]   (Decimal.prototype)
+//
+// Instances of library classes are ordinary objects of the heap whose
+// prototype is such a name; state a library keeps in closures or private
+// fields cannot be seen, and a closure a library made fails the checkpoint.
+// What a library keeps as primitive settings on its exports (decimal.js's
+// `Decimal.precision` after `Decimal.set(...)`) is saved and set again after
+// the fresh import (`captureSettings`/`restoreSettings`).
+
+import { builtinPath } from './heap/builtins.js';
+
+const PREFIX = 'lib:';
+/** How far from a namespace the index looks: export → member → prototype → method. */
+const MAX_DEPTH = 4;
+/** A bound on the index of one namespace (a huge library is indexed partly, near its surface first). */
+const MAX_ENTRIES = 50_000;
+
+export class Libraries {
+  private readonly namespaces = new Map<string, object>();
+  private index: Map<object, string> | undefined;
+
+  register(spec: string, ns: unknown): void {
+    if (ns === null || (typeof ns !== 'object' && typeof ns !== 'function')) return;
+    if (this.namespaces.get(spec) === ns) return;
+    if (!this.namespaces.has(spec)) this.namespaces.set(spec, ns);
+    this.index = undefined;
+  }
+
+  /** The saved name of a value reachable from a library's exports, or undefined. */
+  pathOf(value: object): string | undefined {
+    if (this.namespaces.size === 0) return undefined;
+    this.index ??= this.build();
+    return this.index.get(value);
+  }
+
+  /** The value a saved name denotes in this process, or undefined (not a library path, or gone). */
+  resolve(path: string): object | undefined {
+    if (!path.startsWith(PREFIX)) return undefined;
+    let parts: unknown;
+    try {
+      parts = JSON.parse(path.slice(PREFIX.length));
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(parts) || parts.length === 0) return undefined;
+    let at: unknown = this.namespaces.get(String(parts[0]));
+    for (const key of parts.slice(1)) {
+      if (at === null || (typeof at !== 'object' && typeof at !== 'function')) return undefined;
+      const d = Object.getOwnPropertyDescriptor(at, String(key));
+      if (d === undefined || !('value' in d)) return undefined;
+      at = d.value;
+    }
+    return at !== null && (typeof at === 'object' || typeof at === 'function') ? (at as object) : undefined;
+  }
+
+  /**
+   * Primitive own data properties of each export (and of the namespace's
+   * default export): a library's configuration, which the program may have
+   * changed. [specifier, export, property, value] rows.
+   */
+  captureSettings(): [string, string, string, unknown][] {
+    const rows: [string, string, string, unknown][] = [];
+    for (const [spec, ns] of this.namespaces) {
+      for (const key of Object.getOwnPropertyNames(ns)) {
+        const d = Object.getOwnPropertyDescriptor(ns, key);
+        const exported = d && 'value' in d ? (d.value as unknown) : undefined;
+        if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function') || builtinPath(exported) !== undefined) continue;
+        for (const prop of Object.getOwnPropertyNames(exported)) {
+          if (prop === 'length' || prop === 'name' || prop === 'prototype') continue;
+          const pd = Object.getOwnPropertyDescriptor(exported, prop);
+          if (!pd || !('value' in pd) || !pd.writable) continue;
+          const v = pd.value as unknown;
+          if (v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol')) rows.push([spec, key, prop, v]);
+        }
+      }
+    }
+    return rows;
+  }
+
+  restoreSettings(rows: readonly [string, string, string, unknown][] | undefined): void {
+    for (const [spec, key, prop, value] of rows ?? []) {
+      const exported = this.resolve(PREFIX + JSON.stringify([spec, key])) as Record<string, unknown> | undefined;
+      if (exported === undefined || Object.is(exported[prop], value)) continue;
+      const d = Object.getOwnPropertyDescriptor(exported, prop);
+      if (d && 'value' in d && d.writable) exported[prop] = value;
+    }
+  }
+
+  private build(): Map<object, string> {
+    const index = new Map<object, string>();
+    for (const [spec, ns] of this.namespaces) {
+      // Breadth first: the shortest path names a value (an export before a re-export of it).
+      let level: { value: object; path: string[] }[] = [{ value: ns, path: [spec] }];
+      let count = 0;
+      for (let depth = 0; depth <= MAX_DEPTH && level.length > 0 && count < MAX_ENTRIES; depth++) {
+        const next: typeof level = [];
+        for (const { value, path } of level) {
+          if (index.has(value) || (depth > 0 && builtinPath(value) !== undefined)) continue;
+          index.set(value, PREFIX + JSON.stringify(path));
+          if (++count >= MAX_ENTRIES) break;
+          if (depth === MAX_DEPTH) continue;
+          for (const key of Object.getOwnPropertyNames(value)) {
+            if (key === 'constructor' || key === 'caller' || key === 'callee' || key === 'arguments') continue;
+            let d: PropertyDescriptor | undefined;
+            try {
+              d = Object.getOwnPropertyDescriptor(value, key);
+            } catch {
+              continue;
+            }
+            const v = d !== undefined && 'value' in d ? (d.value as unknown) : undefined;
+            if (v !== null && (typeof v === 'object' || typeof v === 'function')) next.push({ value: v, path: [...path, key] });
+          }
+        }
+        level = next;
+      }
+    }
+    return index;
+  }
+}

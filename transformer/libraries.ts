@@ -1,0 +1,40 @@
+// Pass 5b: the module's imports from outside the program, registered with the
+// runtime. Takes the module's top-level statements (ES module output); gives,
+// for each module specifier that is not a path into the program (a package
+// name, `node:fs`), a namespace import and a registration:
+//
+//   import * as $lib1 from "decimal.js";
+//   $R.lib("decimal.js", $lib1);
+//
+// so that a checkpoint can name what the program's data holds of that module
+// (an exported function, a class's prototype) by specifier and property path,
+// and a restart can find it again after importing the module afresh
+// (runtime/libraries.ts). CommonJS output registers nothing yet.
+
+import ts from 'typescript';
+import type { NameGen } from './names.js';
+
+export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Identifier, names: NameGen): { imports: ts.Statement[]; registrations: ts.Statement[] } {
+  const f = ts.factory;
+  const specs: string[] = [];
+  for (const s of statements) {
+    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
+    if (s.importClause?.isTypeOnly) continue;
+    const spec = s.moduleSpecifier.text;
+    if (isProgramPath(spec) || specs.includes(spec)) continue;
+    specs.push(spec);
+  }
+  const imports: ts.Statement[] = [];
+  const registrations: ts.Statement[] = [];
+  for (const spec of specs) {
+    const ns = f.createIdentifier(names.fresh('lib'));
+    imports.push(f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(ns)), f.createStringLiteral(spec)));
+    registrations.push(f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'lib'), undefined, [f.createStringLiteral(spec), ns])));
+  }
+  return { imports, registrations };
+}
+
+/** A specifier that names a file of the program (instrumented too), not a package. */
+function isProgramPath(spec: string): boolean {
+  return spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('file:');
+}
