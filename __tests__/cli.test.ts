@@ -549,3 +549,39 @@ describe('a checkpoint while the program awaits I/O of the platform (quiesce)', 
     expect(r.stdout).toBe(cli(['run', join(out, 'main.js'), '400']).stdout);
   });
 });
+
+describe('the runtime API (introspect/runtime)', () => {
+  test('onRestore hooks are saved with the checkpoint and run after the restart, before the program goes on', () => {
+    const program = join(scratch, 'api');
+    const out = join(scratch, 'api-out');
+    const file = join(scratch, 'api.ckpt');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        "import { onRestore } from 'introspect/runtime';",
+        'let restarts = 0;',
+        'let cache = new Map<string, number>();',
+        'onRestore(() => {',
+        '  restarts++;',
+        '  cache = new Map();',
+        '  console.log(`restored (${restarts})`);',
+        '});',
+        'for (let i = 0; i < 5; i++) {',
+        '  cache.set(`k${i}`, i);',
+        '  console.log(`step ${i} cache ${cache.size}`);',
+        '}',
+        'console.log(`restarts ${restarts}`);',
+        '',
+      ].join('\n'),
+    );
+    const built = cli(['build', program, '--out-dir', out]);
+    expect(built.status).toBe(0);
+    expect(built.stderr).not.toMatch(/TS2307/);
+    const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '4', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.stdout).toBe('step 0 cache 1\nstep 1 cache 2\n');
+    const second = cli(['restart', file]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe('restored (1)\nstep 2 cache 1\nstep 3 cache 2\nstep 4 cache 3\nrestarts 1\n');
+  });
+});

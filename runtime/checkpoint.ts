@@ -20,6 +20,8 @@ interface CheckpointRoot {
   statics?: StaticState;
   /** Static private fields: [class, values, …] (privates.ts). */
   privateStatics?: unknown[];
+  /** The program's onRestore hooks. */
+  restoreHooks?: (() => void)[];
   /** Primitive settings of the libraries' exports (libraries.ts). */
   librarySettings?: [string, string, string, unknown][];
   /** The event loop: driver of the stack, queued jobs, active timers (absent in files of format 2 writers before async). */
@@ -79,6 +81,7 @@ export const checkpointSink: CheckpointSink = {
       privateStatics: ended ? [] : rt.privates.captureStatics(),
       async: ended ? undefined : async,
       librarySettings: ended ? undefined : rt.libraries.captureSettings(),
+      restoreHooks: ended || rt.restoreHooks.length === 0 ? undefined : rt.restoreHooks,
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
@@ -118,6 +121,7 @@ export const checkpointSink: CheckpointSink = {
       if (m) m.set(saved.state);
     }
     rt.libraries.restoreSettings(root.librarySettings);
+    rt.restoreHooks.push(...(root.restoreHooks ?? []));
     restoreStatics(root.statics);
     rt.privates.restoreStatics(root.privateStatics);
     return { frames: root.stack, bodyIndex: root.body, async: root.async };

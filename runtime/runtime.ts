@@ -99,7 +99,8 @@ export class Runtime {
   private fi = 0;
   private landing = false;
   private bodyIndex = 0;
-  private readonly restoreHooks: (() => void)[] = [];
+  /** `onRestore` hooks: saved with the checkpoint, run after each restart (before the program goes on). */
+  readonly restoreHooks: (() => void)[] = [];
   /** Drivers running (module bodies, the job queue, a timer): requests are taken only under one. */
   driving = 0;
 
@@ -280,7 +281,6 @@ export class Runtime {
     this.rframes = [];
     this.fi = 0;
     this.rearm();
-    for (const hook of this.restoreHooks.splice(0)) hook();
   }
 
   /** The frames an unwind collected (bottom first); the unwind is over. */
@@ -442,6 +442,7 @@ export class Runtime {
         throw e;
       }
       for (let i = 0; i < restored.bodyIndex; i++) this.modules.list[i].done = true;
+      for (const hook of [...this.restoreHooks]) hook();
       const async = restored.async;
       const driver = async?.driver ?? 'main';
       this.jobs.restore(async?.jobs, driver !== 'jobs');

@@ -19,7 +19,7 @@ import { relative } from 'node:path';
 import { analyze } from './analyze.js';
 import { nameGeneratedIdentifiers } from './generated-names.js';
 import { lowerGenerators } from './generators.js';
-import { registerLibraries } from './libraries.js';
+import { registerLibraries, RUNTIME_PACKAGE } from './libraries.js';
 import { useRuntimeEventLoop } from './platform-globals.js';
 import { Linearizer } from './linearize.js';
 import { collectIdentifiers, NameGen } from './names.js';
@@ -109,7 +109,9 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const rest: ts.Statement[] = [];
   for (const s of lowered.hoisted) (ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression) ? prologue : rest).push(s);
   const libraries = isCommonJs ? { imports: [], registrations: [] } : registerLibraries(sf.statements, rt, names);
-  const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...rest, ...lowered.factories.map((x) => x.decl), bodyFn, registration];
+  // The program's own imports of the runtime API load the same runtime as the transform's.
+  const pointed = rest.map((st) => (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === RUNTIME_PACKAGE ? f.updateImportDeclaration(st, st.modifiers, st.importClause, f.createStringLiteral(spec), st.attributes) : st));
+  const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...pointed, ...lowered.factories.map((x) => x.decl), bodyFn, registration];
   return f.updateSourceFile(sf, statements);
 }
 

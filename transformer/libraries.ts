@@ -21,7 +21,7 @@ export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Id
     if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
     if (s.importClause?.isTypeOnly) continue;
     const spec = s.moduleSpecifier.text;
-    if (isProgramPath(spec) || specs.includes(spec)) continue;
+    if (isProgramPath(spec) || spec === RUNTIME_PACKAGE || specs.includes(spec)) continue;
     specs.push(spec);
   }
   const imports: ts.Statement[] = [];
@@ -33,6 +33,9 @@ export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Id
   }
   return { imports, registrations };
 }
+
+/** The runtime API's specifier (`import { checkpoint, onRestore } from 'introspect/runtime'`); the build points it at its copy. */
+export const RUNTIME_PACKAGE = 'introspect/runtime';
 
 /** A specifier that names a file of the program (instrumented too), not a package. */
 function isProgramPath(spec: string): boolean {

@@ -12,6 +12,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import ts from 'typescript';
 import { BuildError, InputError } from '../errors.js';
@@ -48,6 +49,15 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
   moduleDetection: ts.ModuleDetectionKind.Force,
   lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
 };
+
+/** The runtime API's types (runtime/api.d.ts), for a program that imports 'introspect/runtime'. */
+const API_TYPES = fileURLToPath(new URL('../../../runtime/api.d.ts', import.meta.url));
+
+/** The program's `paths`, plus where 'introspect/runtime' is (unless it says). */
+function apiPaths(paths: ts.MapLike<string[]> | undefined): ts.MapLike<string[]> | undefined {
+  if (!existsSync(API_TYPES) || paths?.['introspect/runtime'] !== undefined) return paths;
+  return { ...paths, 'introspect/runtime': [API_TYPES] };
+}
 
 /** Applied over any tsconfig: we always emit JS with source maps, even with type errors. */
 const FORCED: ts.CompilerOptions = {
@@ -91,7 +101,7 @@ function fromDirectory(dir: string, outDir: string): Project {
       `looked for ${ENTRY_CANDIDATES.join(', ')}`,
     ]);
   }
-  const options: ts.CompilerOptions = { ...DEFAULT_OPTIONS, ...nodeTypes(), rootDir: dir, outDir };
+  const options: ts.CompilerOptions = { ...DEFAULT_OPTIONS, ...nodeTypes(), rootDir: dir, outDir, paths: apiPaths(undefined) };
   return {
     commandLine: { options, fileNames: [entry], errors: [] },
     rootDir: dir,
@@ -121,6 +131,7 @@ function fromConfig(configPath: string, outDir: string): Project {
     throw new BuildError(`${configPath} has errors`, formatDiagnostics(fatal));
   }
   if (commandLine.options.inlineSourceMap !== true) commandLine.options.sourceMap = true;
+  commandLine.options.paths = apiPaths(commandLine.options.paths);
   const baseDir = dirname(configPath);
   return {
     commandLine,
