@@ -18,7 +18,7 @@
 // one subscribes to it; while such a subscription is pending, a checkpoint
 // waits (the scheduler's quiesce rule).
 
-import { functions } from './functions.js';
+import { CLOSURE, functions } from './functions.js';
 import type { Job, Scheduler } from './scheduler.js';
 import type { Awaiter } from './tasks.js';
 
@@ -270,8 +270,21 @@ function rejectFunction(p: IntroPromise, flag: AlreadyResolved, reason: unknown)
 
 export function resolvingFunctions(p: IntroPromise): { resolve: (v?: any) => void; reject: (r?: unknown) => void } {
   const flag: AlreadyResolved = { done: false };
-  return { resolve: resolveFunction.bind(undefined, p, flag), reject: rejectFunction.bind(undefined, p, flag) };
+  return { resolve: makeResolver(p, flag, false) as (v?: any) => void, reject: makeResolver(p, flag, true) as (r?: unknown) => void };
 }
+
+/**
+ * A resolve or reject function: a closure of a registered factory (saved as
+ * factory + [promise, flag, which], like the program's closures), cheaper
+ * than a bound function, whose parts the runtime would have to note in a
+ * WeakMap on every `new Promise`.
+ */
+function makeResolver(p: IntroPromise, flag: AlreadyResolved, rejects: boolean): Function {
+  const fn = rejects ? (reason?: unknown) => rejectFunction(p, flag, reason) : (resolution?: unknown) => resolveFunction(p, flag, resolution);
+  (fn as unknown as Record<symbol, unknown>)[CLOSURE] = [RESOLVER, p, flag, rejects];
+  return fn;
+}
+const RESOLVER = 'introspect:promise.resolver';
 
 function newCapability(C: unknown): Capability {
   if (C === IntroPromise) {
@@ -405,6 +418,7 @@ export const MICROTASK_JOB = 2;
 export type PromiseJob = Job;
 
 functions.registerClassMembers('introspect:Promise', IntroPromise);
+functions.registerFactory(RESOLVER, makeResolver as (...envs: any[]) => Function);
 for (const [id, fn] of Object.entries({ resolveFunction, rejectFunction, capabilityExecutor, thenFinally, catchFinally, valueThunk, thrower, allElement, settledElement, anyElement, internal: INTERNAL })) {
   functions.registerStatic(`introspect:promise.${id}`, fn);
 }
