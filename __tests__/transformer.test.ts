@@ -125,8 +125,16 @@ describe('pass 2: scopes', () => {
     expect(js).toMatch(/if \(\$R\.bk\)\s*return;/);
   });
 
-  test('a module with top-level await gets an async body', () => {
+  test('a module with top-level await gets a resumable body, run as a task', () => {
     const js = emit('async function f() { return 1; }\nconsole.log(await f());\nexport {};\n');
+    expect(js).toMatch(/function \$body\(\)/);
+    expect(js).not.toMatch(/async function \$body/);
+    expect(js).toMatch(/return \$R\.yld\(/);
+    expect(js).toMatch(/task: true/);
+  });
+
+  test('a module with a top-level for await keeps a native async body', () => {
+    const js = emit('for await (const x of [1]) console.log(x);\nexport {};\n');
     expect(js).toMatch(/async function \$body\(\)/);
   });
 });

@@ -111,7 +111,7 @@ export class Generator {
     this.state = RUNNING;
     let result: unknown;
     try {
-      if (intoCapture || from === START) result = this.body!();
+      if (intoCapture || from === START) result = Reflect.apply(this.body!, undefined, []);
       else {
         const frame = this.frame!;
         this.frame = undefined;

@@ -16,8 +16,10 @@ export interface ModuleRecord {
   hash: string;
   /** import.meta.url (ESM) or __filename (CommonJS). */
   url: string;
-  /** Runs the module's top-level statements (a promise: it has top-level await). */
+  /** Runs the module's top-level statements (a promise: it has top-level await, uninstrumented). */
   body: () => unknown;
+  /** The body has top-level await and is a resumable body: the runtime runs it as an async task. */
+  task?: boolean;
   get: () => unknown[];
   set: (values: unknown[]) => void;
   statics: Record<string, Function>;

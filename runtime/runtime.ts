@@ -197,7 +197,14 @@ export class Runtime {
    * taken until it has, since the bodies after it would be lost.
    */
   private bodyPending(): boolean {
-    return this.inBodies === 0 && this.bodyIndex < this.modules.list.length;
+    if (this.inBodies > 0 || this.bodyIndex >= this.modules.list.length) return false;
+    // An instrumented top-level await is a suspended task like any other.
+    return !this.modules.list[this.bodyIndex].task;
+  }
+
+  /** The module bodies after one whose top-level await has settled. */
+  continueBodies(index: number): void {
+    this.__introspect_drive__(index);
   }
 
   /** >0 while the driver of module bodies runs. */
@@ -296,14 +303,15 @@ export class Runtime {
     this.onCaptured(frames, driver, timer);
   }
 
-  rewind(frames: Frame[]): void {
-    if (frames.length === 0) return;
+  /** Rewinds a captured stack; returns what its bottom frame returns (a top-level await's task promise, say). */
+  rewind(frames: Frame[]): unknown {
+    if (frames.length === 0) return undefined;
     this.rframes = frames;
     this.fi = 0;
     this.rs = true;
     this.c = -1;
     const bottom = frames[0];
-    Reflect.apply(bottom.fn, bottom.self, []);
+    return Reflect.apply(bottom.fn, bottom.self, []);
   }
 
   // ---- the driver ---------------------------------------------------------------------
@@ -324,15 +332,17 @@ export class Runtime {
     const list = this.modules.list;
     for (let i = index; i < list.length; i++) {
       this.bodyIndex = i;
-      let next: () => unknown = resumeFrames && i === index ? () => this.rewind(resumeFrames) : () => list[i].body();
+      let next: () => unknown = resumeFrames && i === index ? () => this.rewind(resumeFrames) : list[i].task ? () => startTask(list[i].body) : () => list[i].body();
       for (;;) {
         try {
           const result = next();
           if (isThenable(result)) {
             // A module with top-level await: the modules after it wait, as in
-            // ESM evaluation. A rejection stays unhandled, as natively.
-            list[i].done = true;
-            void result.then(() => this.__introspect_drive__(i + 1));
+            // ESM evaluation. A rejection stays unhandled, as natively. The
+            // continuation is a bound registered function: a checkpoint
+            // taken while the body is suspended saves it.
+            if (!list[i].task) list[i].done = true;
+            void result.then(continueBodies.bind(undefined, i + 1));
             return;
           }
           break;
@@ -651,6 +661,12 @@ export class Runtime {
     return this.bodyIndex;
   }
 }
+
+/** The continuation of module bodies after a top-level await (bound to the next index; saved as such). */
+function continueBodies(index: number): void {
+  (globalThis as Record<symbol, Runtime>)[Symbol.for('introspect.runtime')].continueBodies(index);
+}
+functions.registerStatic('introspect:continueBodies', continueBodies);
 
 /** The file (URL or path) of one stack-trace line, or undefined for a native frame. */
 export function fileOfFrame(line: string): string | undefined {

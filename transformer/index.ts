@@ -96,6 +96,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
       prop('hash', f.createStringLiteral(fingerprint)),
       prop('url', isCommonJs ? f.createIdentifier('__filename') : f.createPropertyAccessExpression(f.createMetaProperty(ts.SyntaxKind.ImportKeyword, f.createIdentifier('meta')), 'url')),
       prop('body', f.createIdentifier(names.fixed('body'))),
+      ...(lowered.bodyTask ? [prop('task', f.createTrue())] : []),
       prop('get', getter),
       prop('set', setter),
       prop('statics', f.createObjectLiteralExpression(lowered.statics.map((s) => prop(JSON.stringify(s.id), s.expr)), true)),

@@ -50,8 +50,10 @@ export interface LoweredModule {
   /** The module body's statements (to become `$body`). */
   body: ts.Statement[];
   bodyPlan: FunctionPlan;
-  /** The body has top-level await: `$body` is an async function. */
+  /** The body has a top-level `for await`: `$body` is a native async function (uninstrumented). */
   bodyAsync?: boolean;
+  /** The body has top-level await: `$body` is a resumable body run as an async task (`task: true` in the registration). */
+  bodyTask?: boolean;
   /** Module-level bindings saved as module state. */
   state: string[];
   /** Factory declarations to place at module level, with their ids. */
@@ -238,11 +240,18 @@ export class ScopeLowering {
     const decls = topLevelAwait ? this.localDecls(st) : [];
     this.leave(st);
     this.out.bodyPlan = bodyPlan;
-    if (topLevelAwait) {
-      // Top-level await: the body becomes an async function, run like the
-      // async functions we do not instrument yet (its calls are no-save regions).
+    if (topLevelAwait && hasTopLevelForAwait(sf)) {
+      // A top-level `for await`: the body becomes a native async function,
+      // not instrumented (its calls are no-save regions).
       this.out.bodyAsync = true;
       this.out.body = [...decls, ...body.map((s) => markCallsNoSave(f, this.ctx.rt, s))];
+    } else if (topLevelAwait) {
+      // Top-level await: the body is a resumable body, as an async
+      // function's (generators.ts): its awaits are yields, and the runtime
+      // runs it as a task (`$R.task($body)`), so it can be suspended and saved.
+      bodyPlan.generator = true;
+      this.out.bodyTask = true;
+      this.out.body = this.instrument(bodyPlan, body.map((s) => ownAwaitsToYields(f, s)), sf);
     } else this.out.body = this.instrument(bodyPlan, body, sf);
     this.ctx.plans.unshift(bodyPlan);
     return this.out;
@@ -979,6 +988,27 @@ function hasTopLevelAwait(sf: ts.SourceFile): boolean {
   };
   for (const s of sf.statements) visit(s);
   return found;
+}
+
+function hasTopLevelForAwait(sf: ts.SourceFile): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isForOfStatement(n) && n.awaitModifier) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  for (const s of sf.statements) visit(s);
+  return found;
+}
+
+/** The module body's own `await x` become `yield x` (functions and classes keep theirs). */
+function ownAwaitsToYields(f: ts.NodeFactory, s: ts.Statement): ts.Statement {
+  const visit = (n: ts.Node): ts.Node => {
+    if (isFunctionLike(n) || ts.isClassLike(n)) return n;
+    const v = ts.visitEachChild(n, visit, undefined as unknown as ts.TransformationContext);
+    return ts.isAwaitExpression(v) ? f.createYieldExpression(undefined, v.expression) : v;
+  };
+  return visit(s) as ts.Statement;
 }
 
 function markCallsNoSave(f: ts.NodeFactory, rt: ts.Identifier, s: ts.Statement): ts.Statement {
