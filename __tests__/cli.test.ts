@@ -585,3 +585,31 @@ describe('the runtime API (introspect/runtime)', () => {
     expect(second.stdout).toBe('restored (1)\nstep 2 cache 1\nstep 3 cache 2\nstep 4 cache 3\nrestarts 1\n');
   });
 });
+
+describe('a checkpoint inside a callback of Array.prototype.map', () => {
+  test('is taken inside the callback (not deferred), and the restart finishes the same iteration', () => {
+    const program = join(scratch, 'array-callback');
+    const out = join(scratch, 'array-callback-out');
+    const file = join(scratch, 'array-callback.ckpt');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        'function slowSquare(x: number): number {',
+        '  let s = 0;',
+        '  for (let i = 0; i < x; i++) s += x;',
+        '  return s;',
+        '}',
+        'const squares = [3, 4, 5, 6].map((x) => slowSquare(x));',
+        'console.log(squares.join(","), squares.reduce((a, b) => a + b, 0));',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    expect(cli(['run', join(out, 'main.js'), '--checkpoint-at', '12', '--checkpoint-file', file, '--exit-after-checkpoint']).status).toBe(0);
+    const frames = (JSON.parse(cli(['inspect', file, '--json']).stdout) as { body: { frames: { id: string }[] } }).body.frames.map((fr) => fr.id);
+    expect(frames).toContain('introspect:walkFrame');
+    expect(frames[0]).toMatch(/slowSquare/);
+    expect(cli(['restart', file]).stdout).toBe('9,16,25,36 86\n');
+  });
+});

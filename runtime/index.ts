@@ -3,6 +3,7 @@
 // bundle) talks to the same one.
 
 import { checkpointSink } from './checkpoint.js';
+import { bindArrayCallbacks } from './array-callbacks.js';
 import { bindAsyncGenerators } from './async-generators.js';
 import { bindGenerators } from './generators.js';
 import { bindPromises } from './promises.js';
@@ -16,6 +17,7 @@ export const runtime: Runtime = existing ?? new Runtime();
 bindGenerators(runtime);
 bindTasks(runtime);
 bindAsyncGenerators(runtime);
+bindArrayCallbacks(runtime);
 bindPromises(runtime.jobs);
 if (!existing) {
   runtime.sink = checkpointSink;

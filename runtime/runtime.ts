@@ -20,6 +20,7 @@ import { bindGenerators, delegateOf, delegateStep, drive0, drive1, Generator, ty
 import { closeIterator, collectionIterator, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
+import { arrayCall } from './array-callbacks.js';
 import { asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, startAsyncGenerator } from './async-generators.js';
 import { Libraries } from './libraries.js';
 import { IntroPromise } from './promises.js';
@@ -109,6 +110,7 @@ export class Runtime {
   readonly timers = new Timers(this);
   readonly P = IntroPromise;
   readonly task = startTask;
+  readonly ac = arrayCall;
   readonly agen = startAsyncGenerator;
   readonly aw = awaitSignal;
   readonly ai = asyncIteratorOf;

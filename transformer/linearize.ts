@@ -73,8 +73,9 @@ export class Linearizer {
     if (!ts.isCallExpression(node)) return false;
     const callee = node.expression;
     if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(this.ctx.names.fixed('mk'))) return false;
-    // The runtime's helpers never call back into the program; `$R.task` runs an async body.
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(this.ctx.rt)) return ts.idText(callee.name) === 'task';
+    // The runtime's helpers never call back into the program, but `$R.task`
+    // (an async body) and `$R.ac` (an array method's callbacks).
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(this.ctx.rt)) return ts.idText(callee.name) === 'task' || ts.idText(callee.name) === 'ac';
     if (isLeafBuiltinCall(callee, this.ctx.shadowedGlobals)) return false;
     return true;
   }

@@ -1,0 +1,162 @@
+// Callbacks of Array.prototype's iteration methods, where a checkpoint can
+// land. Natively, `arr.map(f)` runs `f` from inside the engine: a checkpoint
+// in `f` would have to be deferred until `map` returns (its loop state is the
+// engine's). The transform turns `o.map(f, t)` and its kin into
+// `$R.ac(o, "map", f, t)`; for a plain array with the built-in method, the
+// runtime runs the same loop itself, keeping its state (index, accumulator,
+// result) in an object, and a capture in `f` records a `walkFrame` holding
+// that object, between the caller's frame and `f`'s. The restore re-enters
+// `f` through it and the loop goes on from the same index. Anything else (a
+// typed array, a subclass, an object with its own `map`) gets the call as
+// written.
+
+import { ARRAY_CALLBACK_METHODS, type ArrayCallbackMethod } from './array-methods.js';
+import { UNWIND } from './frames.js';
+import { functions } from './functions.js';
+import type { Runtime } from './runtime.js';
+
+let rt: Runtime;
+
+export function bindArrayCallbacks(runtime: Runtime): void {
+  rt = runtime;
+}
+
+type Method = ArrayCallbackMethod;
+const BUILTIN = new Map<string, Function>();
+for (const m of ARRAY_CALLBACK_METHODS) {
+  const fn = (Array.prototype as unknown as Record<string, unknown>)[m];
+  if (typeof fn === 'function') BUILTIN.set(m, fn);
+}
+
+/** A walk's state: what a checkpoint inside the callback saves. */
+interface Walk {
+  o: unknown[];
+  m: Method;
+  fn: Function;
+  t: unknown;
+  /** Current index, end (exclusive), direction (1 up, -1 down). */
+  i: number;
+  end: number;
+  d: number;
+  /** The element passed to the call in progress (filter, find keep it). */
+  v: unknown;
+  acc: unknown;
+  out: unknown[] | undefined;
+}
+
+/** `$R.ac(o, name, ...args)`: a call of an iteration method at a resume point. */
+export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown {
+  const builtin = BUILTIN.get(name);
+  if (builtin === undefined || !Array.isArray(o) || Object.getPrototypeOf(o) !== Array.prototype || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
+    const method = (o as Record<string, unknown>)[name];
+    if (typeof method !== 'function') throw new TypeError(`${describe(o)}.${name} is not a function`);
+    return Reflect.apply(method, o, args);
+  }
+  const m = name as Method;
+  const len = o.length;
+  const down = m === 'reduceRight' || m === 'findLast' || m === 'findLastIndex';
+  const st: Walk = { o, m, fn: args[0] as Function, t: args[1], i: down ? len - 1 : 0, end: down ? -1 : len, d: down ? -1 : 1, v: undefined, acc: undefined, out: undefined };
+  if (m === 'map') st.out = new Array(len);
+  else if (m === 'filter' || m === 'flatMap') st.out = [];
+  if (m === 'reduce' || m === 'reduceRight') {
+    if (args.length >= 2) st.acc = args[1];
+    else {
+      // No initial value: the first present element is.
+      while (st.i !== st.end && !(st.i in o)) st.i += st.d;
+      if (st.i === st.end) throw new TypeError('Reduce of empty array with no initial value');
+      st.acc = o[st.i];
+      st.i += st.d;
+    }
+  }
+  return walk.call(st, false);
+}
+
+function describe(o: unknown): string {
+  return o === null ? 'null' : Array.isArray(o) ? 'array' : typeof o;
+}
+
+/** The loop, as a frame (see the file comment); `resuming`: re-enter the callback in progress. */
+function walk(this: Walk, resuming: boolean): unknown {
+  const st = this;
+  const { o, m } = st;
+  const skipsHoles = m !== 'find' && m !== 'findIndex' && m !== 'findLast' && m !== 'findLastIndex';
+  for (; st.d > 0 ? st.i < st.end : st.i > st.end; st.i += st.d) {
+    const k = st.i;
+    let r: unknown;
+    if (resuming) {
+      resuming = false;
+      try {
+        r = rt.resume();
+      } catch (e) {
+        if (e === UNWIND) rt.f(walkFrame, st, undefined, 1, []);
+        throw e;
+      }
+    } else {
+      if (skipsHoles && !(k in o)) continue;
+      st.v = o[k];
+      try {
+        r = m === 'reduce' || m === 'reduceRight' ? st.fn.call(undefined, st.acc, st.v, k, o) : st.fn.call(st.t, st.v, k, o);
+      } catch (e) {
+        if (e === UNWIND) rt.f(walkFrame, st, undefined, 1, []);
+        throw e;
+      }
+    }
+    switch (m) {
+      case 'map':
+        st.out![k] = r;
+        break;
+      case 'filter':
+        if (r) st.out!.push(st.v);
+        break;
+      case 'flatMap':
+        if (Array.isArray(r)) for (const x of r) st.out!.push(x);
+        else st.out!.push(r);
+        break;
+      case 'some':
+        if (r) return true;
+        break;
+      case 'every':
+        if (!r) return false;
+        break;
+      case 'find':
+      case 'findLast':
+        if (r) return st.v;
+        break;
+      case 'findIndex':
+      case 'findLastIndex':
+        if (r) return k;
+        break;
+      case 'reduce':
+      case 'reduceRight':
+        st.acc = r;
+        break;
+    }
+    st.v = undefined;
+  }
+  switch (m) {
+    case 'map':
+    case 'filter':
+    case 'flatMap':
+      return st.out;
+    case 'some':
+      return false;
+    case 'every':
+      return true;
+    case 'findIndex':
+    case 'findLastIndex':
+      return -1;
+    case 'reduce':
+    case 'reduceRight':
+      return st.acc;
+    default:
+      return undefined;
+  }
+}
+
+/** The frame a walk leaves in a captured stack: on restore, resumes the callback in progress, then the loop. */
+function walkFrame(this: Walk): unknown {
+  rt.enter();
+  return walk.call(this, true);
+}
+
+functions.registerStatic('introspect:walkFrame', walkFrame);
