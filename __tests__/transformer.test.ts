@@ -102,6 +102,10 @@ describe('pass 0b: generators', () => {
     expect(js).toContain('$R.queueMicrotask');
     const own = emit('const setTimeout = (f: () => void) => f();\nexport function g() { setTimeout(() => {}); }\n');
     expect(own).not.toContain('$R.setTimeout');
+    const imported = emit("import { setTimeout as later, setInterval } from 'node:timers';\nexport function h() { later(() => {}, 1); return setInterval; }\n");
+    expect(imported).toMatch(/later = \$R\.setTimeout/);
+    expect(imported).toMatch(/setInterval = \$R\.setInterval/);
+    expect(imported).not.toMatch(/from 'node:timers'|from "node:timers"/);
   });
 });
 

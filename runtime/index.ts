@@ -6,6 +6,7 @@ import { checkpointSink } from './checkpoint.js';
 import { bindArrayCallbacks } from './array-callbacks.js';
 import { bindAsyncGenerators } from './async-generators.js';
 import { bindGenerators } from './generators.js';
+import { functions } from './functions.js';
 import { bindPromises } from './promises.js';
 import { Runtime } from './runtime.js';
 import { bindTasks } from './tasks.js';
@@ -19,6 +20,11 @@ bindTasks(runtime);
 bindAsyncGenerators(runtime);
 bindArrayCallbacks(runtime);
 bindPromises(runtime.jobs);
+// The event loop's functions the program reaches as globals (pass 0b) may be
+// kept in its data (`const later = setTimeout`): saved by these names.
+for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask'] as const) {
+  functions.registerStatic(`introspect:${name}`, runtime[name]);
+}
 if (!existing) {
   runtime.sink = checkpointSink;
   Object.defineProperty(globalThis, KEY, { value: runtime, configurable: true });

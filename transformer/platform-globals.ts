@@ -6,7 +6,10 @@
 // jobs and timers are data a checkpoint saves (runtime/promises.ts,
 // scheduler.ts, timers.ts). Properties (`x.setTimeout`), types and a file
 // that declares one of these names itself are left alone; so is
-// `globalThis.setTimeout`, an explicit request for the platform's own.
+// `globalThis.setTimeout`, an explicit request for the platform's own. Named
+// imports of them from Node's `timers` module are the same functions, so
+// they become the runtime's too (`import { setTimeout as st } from
+// 'node:timers'` → `const st = $R.setTimeout`).
 
 import ts from 'typescript';
 
@@ -23,6 +26,7 @@ const REPLACED: Record<string, string> = {
 
 export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
   const f = ts.factory;
+  sf = timersImportsToRuntime(sf, rt);
   const declared = declaredNames(sf);
   const names = Object.keys(REPLACED).filter((n) => !declared.has(n));
   if (names.length === 0) return sf;
@@ -39,10 +43,36 @@ export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
   return ts.visitEachChild(sf, visit, tctx);
 }
 
+const TIMERS_MODULES = new Set(['timers', 'node:timers']);
+
+/** `import { setTimeout as st, clearTimeout } from 'node:timers'` → `const st = $R.setTimeout, clearTimeout = $R.clearTimeout`. */
+function timersImportsToRuntime(sf: ts.SourceFile, rt: ts.Identifier): ts.SourceFile {
+  const f = ts.factory;
+  let changed = false;
+  const statements = sf.statements.flatMap((st): ts.Statement[] => {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !TIMERS_MODULES.has(st.moduleSpecifier.text)) return [st];
+    const clause = st.importClause;
+    const named = clause?.namedBindings;
+    if (!clause || clause.isTypeOnly || !named || !ts.isNamedImports(named)) return [st];
+    const ours = named.elements.filter((e) => !e.isTypeOnly && Object.hasOwn(REPLACED, ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name)) && ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name) !== 'Promise');
+    if (ours.length === 0) return [st];
+    changed = true;
+    const rest = named.elements.filter((e) => !ours.includes(e));
+    const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList(ours.map((e) => {
+      const imported = ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name);
+      return f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createPropertyAccessExpression(rt, REPLACED[imported]));
+    }), ts.NodeFlags.Const));
+    const kept = rest.length > 0 || clause.name ? [f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, clause.name, rest.length > 0 ? f.updateNamedImports(named, rest) : undefined), st.moduleSpecifier, st.attributes)] : [];
+    return [...kept, decl];
+  });
+  return changed ? f.updateSourceFile(sf, statements) : sf;
+}
+
 /** An identifier in a position that reads a variable (not a property name, label or declaration). */
 function isReference(id: ts.Identifier): boolean {
-  const p = id.parent;
-  if (!p) return true;
+  // Synthesized nodes have no parent: the parsed node they come from tells; one of ours (`$R.setTimeout`) has none.
+  const p = id.parent ?? ts.getOriginalNode(id).parent;
+  if (!p) return false;
   if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
   if (ts.isQualifiedName(p) && p.right === id) return false;
   if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || ts.isEnumMember(p) || ts.isPropertySignature(p)) && p.name === id) return false;
