@@ -8,11 +8,13 @@
 // that object, between the caller's frame and `f`'s. The restore re-enters
 // `f` through it and the loop goes on from the same index. Anything else (a
 // typed array, a subclass, an object with its own `map`) gets the call as
-// written.
+// written. A Map's or Set's `forEach` is walked the same way, its position
+// kept by the runtime's live iterator (iterators.ts).
 
 import { ARRAY_CALLBACK_METHODS, type ArrayCallbackMethod } from './array-methods.js';
 import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
+import { LiveIter } from './iterators.js';
 import type { Runtime } from './runtime.js';
 
 let rt: Runtime;
@@ -46,6 +48,9 @@ interface Walk {
 
 /** `$R.ac(o, name, ...args)`: a call of an iteration method at a resume point. */
 export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown {
+  if (name === 'forEach' && typeof args[0] === 'function' && isPlainCollection(o)) {
+    return collectionWalk.call({ it: new LiveIter(o as Iterable<unknown>), o: o as Map<unknown, unknown> | Set<unknown>, fn: args[0] as Function, t: args[1], isSet: o instanceof Set }, false);
+  }
   const builtin = BUILTIN.get(name);
   if (builtin === undefined || !Array.isArray(o) || Object.getPrototypeOf(o) !== Array.prototype || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
     const method = (o as Record<string, unknown>)[name];
@@ -153,6 +158,56 @@ function walk(this: Walk, resuming: boolean): unknown {
   }
 }
 
+// ---- Map/Set forEach ---------------------------------------------------------------------
+
+const mapForEach = Map.prototype.forEach;
+const setForEach = Set.prototype.forEach;
+
+function isPlainCollection(o: unknown): boolean {
+  if (o instanceof Map) return Object.getPrototypeOf(o) === Map.prototype && (o as Map<unknown, unknown>).forEach === mapForEach;
+  if (o instanceof Set) return Object.getPrototypeOf(o) === Set.prototype && (o as Set<unknown>).forEach === setForEach;
+  return false;
+}
+
+/** A Map's or Set's forEach: the position is the runtime's live iterator (a count of entries visited). */
+interface CollectionWalk {
+  it: LiveIter;
+  o: Map<unknown, unknown> | Set<unknown>;
+  fn: Function;
+  t: unknown;
+  isSet: boolean;
+}
+
+function collectionWalk(this: CollectionWalk, resuming: boolean): undefined {
+  const st = this;
+  for (;;) {
+    if (resuming) {
+      resuming = false;
+      try {
+        rt.resume();
+      } catch (e) {
+        if (e === UNWIND) rt.f(collectionWalkFrame, st, undefined, 1, []);
+        throw e;
+      }
+      continue;
+    }
+    const r = st.it.next();
+    if (r.done) return undefined;
+    const [k, v] = st.isSet ? [r.value, r.value] : (r.value as [unknown, unknown]);
+    try {
+      st.fn.call(st.t, v, k, st.o);
+    } catch (e) {
+      if (e === UNWIND) rt.f(collectionWalkFrame, st, undefined, 1, []);
+      throw e;
+    }
+  }
+}
+
+function collectionWalkFrame(this: CollectionWalk): undefined {
+  rt.enter();
+  return collectionWalk.call(this, true);
+}
+
 /** The frame a walk leaves in a captured stack: on restore, resumes the callback in progress, then the loop. */
 function walkFrame(this: Walk): unknown {
   rt.enter();
@@ -160,3 +215,4 @@ function walkFrame(this: Walk): unknown {
 }
 
 functions.registerStatic('introspect:walkFrame', walkFrame);
+functions.registerStatic('introspect:collectionWalkFrame', collectionWalkFrame);
