@@ -68,6 +68,10 @@ export class Reenter {
     const f = this.f;
     const plan = this.plan;
     let stmts = this.lin.body;
+    // A restored constructor runs on a fresh object but continues the saved
+    // one (`thisLocal`): every `this` of the body (environments that arrows
+    // read it from included) must be that one.
+    if (plan.kind === 'ctor') stmts = stmts.map((st) => thisToLocal(f, st, plan.thisLocal!));
     if (plan.kind === 'ctor' || plan.kind === 'derived-ctor') stmts = [...this.ctorReturns(stmts), f.createReturnStatement(f.createIdentifier(plan.thisLocal!))];
     const body = this.block(stmts);
     plan.deadAt = deadTemporaries(body, this.l.text, this.ctx.rt.text, [...plan.params, ...plan.locals], this.lin.temps);
@@ -475,4 +479,14 @@ function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifi
     return ts.visitEachChild(n, (c) => visit(c, loops + (isLoop ? 1 : 0), switches + (ts.isSwitchStatement(n) ? 1 : 0)), undefined as unknown as ts.TransformationContext);
   };
   return stmts.map((s) => visit(s, 0, 0) as ts.Statement);
+}
+
+/** `this` in a base constructor's own statements → its local (not inside nested functions or classes, which have their own). */
+function thisToLocal(f: ts.NodeFactory, st: ts.Statement, local: string): ts.Statement {
+  const visit = (n: ts.Node): ts.Node => {
+    if (n.kind === ts.SyntaxKind.ThisKeyword) return f.createIdentifier(local);
+    if ((ts.isFunctionLike(n) && !ts.isArrowFunction(n)) || ts.isClassLike(n)) return n;
+    return ts.visitEachChild(n, visit, undefined as unknown as ts.TransformationContext);
+  };
+  return visit(st) as ts.Statement;
 }
