@@ -54,13 +54,13 @@ function timersImportsToRuntime(sf: ts.SourceFile, rt: ts.Identifier): ts.Source
     const clause = st.importClause;
     const named = clause?.namedBindings;
     if (!clause || clause.isTypeOnly || !named || !ts.isNamedImports(named)) return [st];
-    const ours = named.elements.filter((e) => !e.isTypeOnly && Object.hasOwn(REPLACED, ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name)) && ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name) !== 'Promise');
+    const importedName = (e: ts.ImportSpecifier) => ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name);
+    const ours = named.elements.filter((e) => !e.isTypeOnly && importedName(e) !== 'Promise' && Object.hasOwn(REPLACED, importedName(e)));
     if (ours.length === 0) return [st];
     changed = true;
     const rest = named.elements.filter((e) => !ours.includes(e));
     const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList(ours.map((e) => {
-      const imported = ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name);
-      return f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createPropertyAccessExpression(rt, REPLACED[imported]));
+      return f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createPropertyAccessExpression(rt, REPLACED[importedName(e)]));
     }), ts.NodeFlags.Const));
     const kept = rest.length > 0 || clause.name ? [f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, clause.name, rest.length > 0 ? f.updateNamedImports(named, rest) : undefined), st.moduleSpecifier, st.attributes)] : [];
     return [...kept, decl];

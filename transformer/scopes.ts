@@ -240,7 +240,7 @@ export class ScopeLowering {
     const decls = topLevelAwait ? this.localDecls(st) : [];
     this.leave(st);
     this.out.bodyPlan = bodyPlan;
-    if (topLevelAwait && hasTopLevelForAwait(sf)) {
+    if (topLevelAwait && hasTopLevelAwait(sf, true)) {
       // A top-level `for await`: the body becomes a native async function,
       // not instrumented (its calls are no-save regions).
       this.out.bodyAsync = true;
@@ -978,23 +978,12 @@ function updateFunctionLike(f: ts.NodeFactory, node: ts.FunctionLikeDeclaration,
 }
 
 /** In generators/async functions: `f(x)` → `$R.nx(++$R.ns, f(x))`, a no-save region per call. */
-/** `await` (or `for await`) in the module's own statements, outside any function. */
-function hasTopLevelAwait(sf: ts.SourceFile): boolean {
+/** `await` (or `for await`; only that with `forAwaitOnly`) in the module's own statements, outside any function. */
+function hasTopLevelAwait(sf: ts.SourceFile, forAwaitOnly = false): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) found = true;
-    else ts.forEachChild(n, visit);
-  };
-  for (const s of sf.statements) visit(s);
-  return found;
-}
-
-function hasTopLevelForAwait(sf: ts.SourceFile): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isForOfStatement(n) && n.awaitModifier) found = true;
+    if ((!forAwaitOnly && ts.isAwaitExpression(n)) || (ts.isForOfStatement(n) && n.awaitModifier)) found = true;
     else ts.forEachChild(n, visit);
   };
   for (const s of sf.statements) visit(s);
