@@ -613,3 +613,41 @@ describe('a checkpoint inside a callback of Array.prototype.map', () => {
     expect(cli(['restart', file]).stdout).toBe('9,16,25,36 86\n');
   });
 });
+
+describe('a checkpoint inside a callback of sort, JSON, replace, Array.from (runtime walks)', () => {
+  const slow = ['function slow(x: number): number {', '  let s = 0;', '  for (let i = 0; i < 5; i++) s += x;', '  return s / 5;', '}'];
+  test.each([
+    ['sort', 'const r = [3, 1, 2, 5, 4].sort((a, b) => slow(a) - slow(b));', 'Array.prototype.sort', '1,2,3,4,5'],
+    ['stringify', 'const r = JSON.stringify({ a: 1, b: [2, 3] }, (k, v) => (typeof v === "number" ? slow(v) * 2 : v));', 'JSON.stringify', '{"a":2,"b":[4,6]}'],
+    ['parse', 'const r = JSON.stringify(JSON.parse("[1,[2,3]]", (k, v) => (typeof v === "number" ? slow(v) + 1 : v)));', 'JSON.parse', '[2,[3,4]]'],
+    ['replace', 'const r = "a1b2c3".replace(/\\d/g, (d) => String(slow(Number(d)) * 3));', 'String.prototype.replace', 'a3b6c9'],
+    ['from', 'const r = Array.from(new Set([4, 5, 6]), (x) => slow(x) + 1);', 'Array.from', '5,6,7'],
+  ])('%s: taken in the callback, the walk saved as a frame, the restart finishes it', (name, line, builtin, expected) => {
+    const program = join(scratch, `walk-${name}`);
+    const out = join(scratch, `walk-${name}-out`);
+    const file = join(scratch, `walk-${name}.ckpt`);
+    mkdirSync(program, { recursive: true });
+    writeFileSync(join(program, 'main.ts'), [...slow, line, 'console.log(String(r));', ''].join('\n'));
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    expect(cli(['run', join(out, 'main.js'), '--checkpoint-at', '9', '--checkpoint-file', file, '--exit-after-checkpoint']).status).toBe(0);
+    const body = (JSON.parse(cli(['inspect', file, '--json']).stdout) as { body: { frames: { id: string; builtin?: string }[] } }).body;
+    expect(body.frames[0].builtin).toBeUndefined();
+    expect(body.frames.map((fr) => fr.builtin)).toContain(builtin);
+    expect(cli(['inspect', file]).stdout).toContain(`at ${builtin} (run by introspect)`);
+    expect(cli(['restart', file]).stdout).toBe(`${expected}\n`);
+  });
+
+  test('a callback of a built-in the runtime does not walk defers the checkpoint, and the header says which frame', () => {
+    const program = join(scratch, 'walk-deferred');
+    const out = join(scratch, 'walk-deferred-out');
+    const file = join(scratch, 'walk-deferred.ckpt');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(join(program, 'main.ts'), [...slow, 'const r = new Int32Array([3, 1, 2]).sort((a, b) => slow(a) - slow(b));', 'console.log(String(r));', 'slow(1);', 'console.log("after");', ''].join('\n'));
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    expect(cli(['run', join(out, 'main.js'), '--checkpoint-at', '9', '--checkpoint-file', file, '--exit-after-checkpoint']).stdout).toBe('1,2,3\n');
+    const described = JSON.parse(cli(['inspect', file, '--json']).stdout) as { otherHeaderFields: { deferred?: { by: string; point: number } } };
+    expect(described.otherHeaderFields.deferred?.point).toBe(9);
+    expect(described.otherHeaderFields.deferred?.by).toMatch(/uninstrumented frame on the stack: at .*sort/);
+    expect(cli(['restart', file]).stdout).toBe('after\n');
+  });
+});

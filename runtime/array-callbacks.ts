@@ -11,11 +11,12 @@
 // written. A Map's or Set's `forEach` is walked the same way, its position
 // kept by the runtime's live iterator (iterators.ts).
 
-import { ARRAY_CALLBACK_METHODS, type ArrayCallbackMethod } from './array-methods.js';
+import { ARRAY_CALLBACK_METHODS, type ArrayCallbackMethod } from './callback-methods.js';
 import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { LiveIter } from './iterators.js';
 import type { Runtime } from './runtime.js';
+import { callThroughWalk, NOT_WALKED } from './walks/index.js';
 
 let rt: Runtime;
 
@@ -52,7 +53,12 @@ export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown
     return collectionWalk.call({ it: new LiveIter(o as Iterable<unknown>), o: o as Map<unknown, unknown> | Set<unknown>, fn: args[0] as Function, t: args[1], isSet: o instanceof Set }, false);
   }
   const builtin = BUILTIN.get(name);
+  if (builtin === undefined) {
+    const walked = callThroughWalk(o, name, args);
+    if (walked !== NOT_WALKED) return walked;
+  }
   if (builtin === undefined || !Array.isArray(o) || Object.getPrototypeOf(o) !== Array.prototype || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
+    if (o == null) throw new TypeError(`Cannot read properties of ${o} (reading '${name}')`);
     const method = (o as Record<string, unknown>)[name];
     if (typeof method !== 'function') throw new TypeError(`${describe(o)}.${name} is not a function`);
     return Reflect.apply(method, o, args);

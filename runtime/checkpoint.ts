@@ -99,6 +99,7 @@ export const checkpointSink: CheckpointSink = {
       modules: mods.map((m) => ({ id: m.id, hash: m.hash })),
       stack: frames.map((fr) => ({ fn: describeFn(fr.fn), pc: fr.pc })),
       points: root.points,
+      deferred: rt.takeDeferral(),
     };
     host.writeFileAtomic(file, encodeCheckpoint(header, image, host.hash ? { hash: host.hash } : undefined));
     if (rt.config.exitAfterCheckpoint) host.exit(0);

@@ -4,6 +4,7 @@
 
 import { checkpointSink } from './checkpoint.js';
 import { bindArrayCallbacks } from './array-callbacks.js';
+import { bindWalks } from './walks/index.js';
 import { bindAsyncGenerators } from './async-generators.js';
 import { bindGenerators } from './generators.js';
 import { functions } from './functions.js';
@@ -19,6 +20,7 @@ bindGenerators(runtime);
 bindTasks(runtime);
 bindAsyncGenerators(runtime);
 bindArrayCallbacks(runtime);
+bindWalks(runtime);
 bindPromises(runtime.jobs);
 // The event loop's functions the program reaches as globals (pass 0b) may be
 // kept in its data (`const later = setTimeout`): saved by these names.

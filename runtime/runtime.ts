@@ -147,8 +147,10 @@ export class Runtime {
     this.rearm();
     if (!due) return;
     if (this.jobs.waitingOnPlatform && this.quiesceExpired()) return;
-    if (this.ns > 0 || this.u || this.jobs.waitingOnPlatform || this.bodyPending() || !this.stackIsClean()) {
+    const notHere = this.whyNotHere();
+    if (notHere !== undefined) {
       // Not here: the next point where nothing foreign is on the stack.
+      this.deferral ??= { by: notHere, point: this.base };
       this.c = this.armed = 0;
       return;
     }
@@ -236,26 +238,49 @@ export class Runtime {
     this.captured.push({ fn, self, nt, pc, values });
   }
 
-  /** Is every frame between here and the driver instrumented code? */
-  private stackIsClean(): boolean {
+  /**
+   * The first point where a due checkpoint could not be taken, and why; the
+   * checkpoint's header carries it (`deferred`), so `inspect` shows which
+   * frame held it back.
+   */
+  private deferral: { by: string; point: number } | undefined = undefined;
+
+  /** Says why a due checkpoint was deferred (once taken, the record is cleared). */
+  takeDeferral(): { by: string; point: number } | undefined {
+    const d = this.deferral;
+    this.deferral = undefined;
+    return d;
+  }
+
+  /** Why no checkpoint can be taken at this point, or undefined if one can. */
+  private whyNotHere(): string | undefined {
+    if (this.u) return 'an unwind in progress';
+    if (this.ns > 0) return 'code that cannot be resumed is running (a generator stepped by a built-in, a spread or destructuring, or the runtime\'s own step)';
+    if (this.jobs.waitingOnPlatform) return 'the program awaits promises of the platform or a library (I/O in flight)';
+    if (this.bodyPending()) return 'a module body with native top-level await is running';
+    const foreign = this.foreignFrame();
+    return foreign === undefined ? undefined : `an uninstrumented frame on the stack: ${foreign}`;
+  }
+
+  /** The first frame between here and the driver that is not instrumented code (its stack-trace line), or undefined. */
+  private foreignFrame(): string | undefined {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = Infinity;
     const stack = new Error().stack;
     Error.stackTraceLimit = limit;
-    if (typeof stack !== 'string') return true;
+    if (typeof stack !== 'string') return undefined;
     const lines = stack.split('\n').filter((l) => /\S/.test(l) && !/^Error\b/.test(l));
     const ownFile = fileOfFrame(lines[0] ?? '');
     for (const line of lines) {
-      if (line.includes('__introspect_drive__')) return true;
+      if (line.includes('__introspect_drive__')) return undefined;
       const file = fileOfFrame(line);
-      if (file === undefined) return false;
-      if (file === ownFile || this.modules.hasFile(file)) continue;
-      return false;
+      if (file !== undefined && (file === ownFile || this.modules.hasFile(file))) continue;
+      return line.trim();
     }
     // No driver below: a callback the engine called with nothing of its own
     // on the trace (a promise reaction, a microtask). Its caller cannot be
     // resumed, so not here.
-    return false;
+    return 'a callback the engine called (no driver of the runtime below it)';
   }
 
   // ---- rewind -------------------------------------------------------------------------

@@ -1,25 +1,55 @@
-// Pass 0b': calls of Array.prototype's iteration methods go through the
-// runtime. Takes a source file after pass 0b; gives the same file where
-// `o.map(f)`, `o.forEach(f, t)` and the other methods the runtime runs itself
-// (runtime/array-callbacks.ts) read `$R.ac(o, "map", f)`: a resume point of
-// the caller (linearize.ts), so a checkpoint inside `f` is taken there and
-// restored into the same iteration. Optional calls (`o?.map`), `super.map`
-// and spread arguments stay as written.
+// Pass 0b': calls of built-ins that call back into the program go through
+// the runtime. Takes a source file after pass 0b; gives the same file where
+// `o.map(f)`, `arr.sort(cmp)`, `s.replace(re, fn)`, `Array.from(xs, f)`,
+// `JSON.parse(t, reviver)`, `JSON.stringify(v, replacer)` and their kin
+// (runtime/callback-methods.ts) read `$R.ac(o, "map", f)`: a resume point
+// of the caller (linearize.ts), so a checkpoint inside `f` is taken there and
+// restored into the same iteration. The runtime decides at the call whether
+// the receiver is the genuine built-in; anything else is called as written.
+// Optional calls (`o?.map`), `super.map`, spread arguments and callbacks
+// written as non-function literals (`s.replace(a, "b")`) stay as written.
 
 import ts from 'typescript';
-import { ARRAY_CALLBACK_METHODS } from '../runtime/array-methods.js';
+import { CALLBACK_CALLS } from '../runtime/callback-methods.js';
 
-const METHODS = new Set<string>(ARRAY_CALLBACK_METHODS);
+/** An argument that cannot evaluate to a function. */
+function isNonFunctionLiteral(e: ts.Expression): boolean {
+  switch (e.kind) {
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+    case ts.SyntaxKind.TemplateExpression:
+    case ts.SyntaxKind.NumericLiteral:
+    case ts.SyntaxKind.BigIntLiteral:
+    case ts.SyntaxKind.NullKeyword:
+    case ts.SyntaxKind.TrueKeyword:
+    case ts.SyntaxKind.FalseKeyword:
+    case ts.SyntaxKind.ArrayLiteralExpression:
+    case ts.SyntaxKind.ObjectLiteralExpression:
+    case ts.SyntaxKind.RegularExpressionLiteral:
+      return true;
+    case ts.SyntaxKind.Identifier:
+      return ts.idText(e as ts.Identifier) === 'undefined';
+  }
+  return false;
+}
 
 export function routeArrayCallbacks(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
   const f = ts.factory;
   const visit = (node: ts.Node): ts.Node => {
     const v = ts.visitEachChild(node, visit, tctx);
-    if (!ts.isCallExpression(v) || v.questionDotToken || v.arguments.length < 1 || v.arguments.length > 2) return v;
+    if (!ts.isCallExpression(v) || v.questionDotToken) return v;
     const callee = v.expression;
-    if (!ts.isPropertyAccessExpression(callee) || callee.questionDotToken || !ts.isIdentifier(callee.name) || !METHODS.has(ts.idText(callee.name))) return v;
+    if (!ts.isPropertyAccessExpression(callee) || callee.questionDotToken || !ts.isIdentifier(callee.name)) return v;
+    const shape = CALLBACK_CALLS.get(ts.idText(callee.name));
+    if (shape === undefined || v.arguments.length < shape.min || v.arguments.length > shape.max) return v;
     if (callee.expression.kind === ts.SyntaxKind.SuperKeyword || ts.isOptionalChain(v) || v.arguments.some(ts.isSpreadElement)) return v;
+    if (isNonFunctionLiteral(skipParens(v.arguments[shape.callback]))) return v;
     return f.createCallExpression(f.createPropertyAccessExpression(rt, 'ac'), undefined, [callee.expression, f.createStringLiteral(ts.idText(callee.name)), ...v.arguments]);
   };
   return ts.visitEachChild(sf, visit, tctx);
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  return e;
 }

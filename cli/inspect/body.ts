@@ -87,6 +87,10 @@ function readModules(root: NodeValue, description: HeapDescription): { id: strin
 function stackLines(frames: FrameView[]): string[] {
   const lines: string[] = [];
   const show = (frame: FrameView) => {
+    if (frame.builtin !== undefined) {
+      lines.push(`at ${frame.builtin} (run by introspect)`);
+      return;
+    }
     const where = `${frame.file}:${frame.line ?? '?'}`;
     const path = frame.name === '<module body>' || !frame.id.includes('#') ? frame.name : frame.id.slice(frame.id.indexOf('#') + 1);
     lines.push(`at ${path} (${where})${frame.pc === 1 ? ' on entry' : ''}`);

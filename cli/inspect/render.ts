@@ -18,7 +18,9 @@ export function renderText(d: Description, now: Date = new Date()): string {
   for (const [key, value] of Object.entries(d.sizes)) rows.push([`  ${key}`, bytes(value)]);
   for (const [key, value] of Object.entries(d.otherHeaderFields)) {
     if (d.body !== undefined && SHOWN_BY_BODY.has(key)) continue;
-    rows.push([key, brief(value)]);
+    const deferred = value as { by?: unknown; point?: unknown } | undefined;
+    if (key === 'deferred' && typeof deferred?.by === 'string') rows.push([key, `came due at point ${String(deferred.point)}, deferred by ${deferred.by}`]);
+    else rows.push([key, brief(value)]);
   }
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const lines = rows.map(([label, value]) => `${label.padEnd(width)}${value}`);

@@ -47,6 +47,8 @@ export interface FrameView {
   pc: number | undefined;
   /** `this`, when the frame has one. */
   self?: string;
+  /** A frame of the runtime's own: the built-in whose callback it runs (`Array.prototype.sort`). */
+  builtin?: string;
   locals: LocalView[];
 }
 
@@ -88,7 +90,9 @@ export function readStack(root: NodeValue, heap: HeapDescription, table: Readonl
     const fnNode = graph.node(fn);
     if (fnNode?.kind === 'closure') for (const env of fnNode.envs) if (graph.isPlainObject(env)) addEnvironment(env, 'outer');
 
+    const builtin = runtimeFrame(id, self, graph);
     views.push({
+      ...(builtin === undefined ? {} : { builtin }),
       depth: frames.length - 1 - bottomIndex,
       id,
       name: info?.name ?? id,
@@ -100,6 +104,34 @@ export function readStack(root: NodeValue, heap: HeapDescription, table: Readonl
     });
   });
   return views.reverse();
+}
+
+/** The walks of runtime/walks/ by their `w`. */
+const WALKS: Record<string, string> = {
+  sort: 'Array.prototype.sort',
+  'json.parse': 'JSON.parse',
+  'json.stringify': 'JSON.stringify',
+  'string.replace': 'String.prototype.replace',
+  'array.from': 'Array.from',
+};
+
+/** What a frame of the runtime stands for: the built-in it runs a callback for, or the runtime service. */
+function runtimeFrame(id: string, self: NodeValue | undefined, graph: Graph): string | undefined {
+  if (!id.startsWith('introspect:')) return undefined;
+  const field = (key: string) => {
+    const v = graph.prop(self, key);
+    return typeof v === 'string' ? v : '?';
+  };
+  switch (id) {
+    case 'introspect:walkFrame':
+      return `Array.prototype.${field('m')}`;
+    case 'introspect:builtinWalkFrame':
+      return WALKS[field('w')] ?? field('w');
+    case 'introspect:collectionWalkFrame':
+      return `${graph.prop(self, 'isSet') === true ? 'Set' : 'Map'}.prototype.forEach`;
+    default:
+      return id.slice('introspect:'.length);
+  }
 }
 
 function clip(text: string): string {

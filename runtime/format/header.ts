@@ -18,6 +18,8 @@ export interface CheckpointHeader {
   /** The program's own arguments (argv after the entry), given back to it on restart. */
   args?: string[];
   functions?: unknown;
+  /** The checkpoint came due earlier, at suspension point `point`, and was deferred there `by` (a frame, a reason). */
+  deferred?: { by: string; point: number };
   [k: string]: unknown;
 }
 
