@@ -36,6 +36,11 @@ interface Request {
   p: IntroPromise;
 }
 
+/** What the body yields for a value its `yield*` passes on from an async delegate: answered as it is, not awaited. */
+export class DelegatedValue {
+  constructor(public v: unknown) {}
+}
+
 /** What the generator waits for while `busy` and not running: an await of the body, a yielded value, or a returned one. */
 const IN_BODY = 0;
 const YIELDED_VALUE = 1;
@@ -141,7 +146,10 @@ export class AsyncGen implements Awaiter {
       this.done = true;
       this.wait(RETURNED_VALUE, step.value);
     } else if (step.value instanceof AwaitSignal) awaitValue(this, step.value.v);
-    else this.wait(YIELDED_VALUE, step.value);
+    else if (step.value instanceof DelegatedValue) {
+      this.busy = false;
+      this.answer(step.value.v, false);
+    } else this.wait(YIELDED_VALUE, step.value);
   }
 }
 
@@ -153,6 +161,23 @@ export function startAsyncGenerator(body: Function): AsyncGen {
 /** `$R.aw(x)`: an await inside an async generator's body. */
 export function awaitSignal(value: unknown): AwaitSignal {
   return new AwaitSignal(value);
+}
+
+/** `$R.dy(v)`: a value an async `yield*` passes on. */
+export function delegatedValue(value: unknown): DelegatedValue {
+  return new DelegatedValue(value);
+}
+
+/** `$R.ads(it, mode, value)`: one step of an async `yield*`'s delegate (awaited by the body), forwarding how the generator was resumed. */
+export function asyncDelegateStep(it: any, mode: ResumeMode, value: unknown): unknown {
+  if (mode === 'next') return it.next(value);
+  if (mode === 'throw') {
+    if (typeof it.throw === 'function') return it.throw(value);
+    if (typeof it.return === 'function') it.return();
+    throw new TypeError("The iterator does not provide a 'throw' method");
+  }
+  if (typeof it.return !== 'function') return { value, done: true };
+  return it.return(value);
 }
 
 // ---- for await ----------------------------------------------------------------------------
@@ -211,5 +236,6 @@ function iterResult(done: boolean, value: unknown): unknown {
 
 functions.registerClassMembers('introspect:AsyncGen', AsyncGen);
 functions.registerClassMembers('introspect:AwaitSignal', AwaitSignal);
+functions.registerClassMembers('introspect:DelegatedValue', DelegatedValue);
 functions.registerClassMembers('introspect:AsyncFromSyncIterator', AsyncFromSyncIterator);
 functions.registerStatic('introspect:iterResult', iterResult);

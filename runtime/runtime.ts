@@ -21,7 +21,7 @@ import { closeIterator, collectionIterator, forInKeys, iterate } from './iterato
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 import { arrayCall } from './array-callbacks.js';
-import { asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, startAsyncGenerator } from './async-generators.js';
+import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, delegatedValue, startAsyncGenerator } from './async-generators.js';
 import { Libraries } from './libraries.js';
 import { IntroPromise } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
@@ -116,6 +116,9 @@ export class Runtime {
   readonly ai = asyncIteratorOf;
   readonly ais = checkIterResult;
   readonly aret = closeAsyncIterator;
+  readonly adg = asyncIteratorOf;
+  readonly ads = asyncDelegateStep;
+  readonly dy = delegatedValue;
   readonly setTimeout = this.timers.setTimeout;
   readonly setInterval = this.timers.setInterval;
   readonly setImmediate = this.timers.setImmediate;
@@ -655,6 +658,11 @@ export class Runtime {
   accessorOf(holder: object, key: string, getter: boolean): Function {
     const d = Object.getOwnPropertyDescriptor(holder, key)!;
     return (getter ? d.get : d.set)!;
+  }
+
+  /** `super[key]` of a method whose home object is `home`, read for `receiver` (transformer/generators.ts superReads). */
+  sg(home: object, key: PropertyKey, receiver: unknown): unknown {
+    return Reflect.get(Object.getPrototypeOf(home) as object, key, receiver);
   }
 
   /** End of a no-save region around one call in generator/async code. */

@@ -32,9 +32,13 @@
 // (runtime/async-generators.ts tells the two kinds of yields apart); and
 // `for await` loops in either become loops of awaits first (lowerForAwait).
 //
-// Left native (and so uninstrumented): async generators that delegate with
-// `yield*`, and functions that use `super`, which an arrow moved to a
-// factory could not reach.
+// `super.x` and `super.x(...)` in a method of a named class reach the home
+// object through the class instead (`$R.sg(C.prototype, "x", this)`), since
+// the arrow moves to a factory where `super` means nothing (superReads).
+// An async generator's `yield* x` becomes `yield* $R.adg(x)`, which tells
+// linearize.ts to await each step of the (async) delegate.
+// Left native (and so uninstrumented): functions that use `super` otherwise (an object literal's
+// method, an anonymous class, an assignment to `super.x`).
 
 import ts from 'typescript';
 import { isFunctionLike, usesSuper } from './analyze.js';
@@ -47,7 +51,8 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     const kind = lowerableKind(visited);
     if (kind === undefined) return visited;
     const fn = visited as ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration | ts.ArrowFunction;
-    const original = fn.body!;
+    const home = superHome(node);
+    const original = home === undefined ? fn.body! : superReads(fn.body!, home, rt, tctx);
     let block = ts.isBlock(original) ? original : f.createBlock([f.createReturnStatement(original)], true);
     if (kind !== 'gen') block = awaitsToYields(lowerForAwait(block, rt, names, tctx), rt, kind, tctx);
     const body = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), block);
@@ -72,23 +77,71 @@ function lowerableKind(node: ts.Node): Kind | undefined {
   const isAsync = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
   const isGen = !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
   if (!isGen && !isAsync) return undefined;
-  if (usesSuper(node)) return undefined;
+  if (usesSuper(node) && superHome(node) === undefined) return undefined;
   if (!isAsync) return 'gen';
-  if (!isGen) return 'task';
-  // `yield*` of an async generator delegates asynchronously: left native.
-  return ownNodes(node.body).some((n) => ts.isYieldExpression(n) && n.asteriskToken) ? undefined : 'agen';
+  return isGen ? 'agen' : 'task';
 }
 
-/** The function's own nodes (not those of nested functions). */
-function ownNodes(body: ts.Node): ts.Node[] {
-  const out: ts.Node[] = [];
+/**
+ * For a method of a named class whose every `super` (its own, its arrows')
+ * reads or calls a property: the home object, as an expression
+ * (`C.prototype`, or `C` for a static method). Undefined otherwise, or when
+ * the method declares a binding of the class's name (which would hide it).
+ */
+function superHome(original: ts.Node): ts.Expression | undefined {
+  const node = ts.getOriginalNode(original);
+  if (!ts.isMethodDeclaration(node) || !usesSuper(node)) return undefined;
+  const cls = node.parent;
+  if (!(ts.isClassDeclaration(cls) || ts.isClassExpression(cls)) || cls.name === undefined) return undefined;
+  const name = ts.idText(cls.name);
+  let ok = true;
   const visit = (n: ts.Node): void => {
-    if (isFunctionLike(n)) return;
-    out.push(n);
-    ts.forEachChild(n, visit);
+    if (!ok) return;
+    if (n.kind === ts.SyntaxKind.SuperKeyword) {
+      const use = n.parent;
+      const read = (ts.isPropertyAccessExpression(use) || ts.isElementAccessExpression(use)) && use.expression === n;
+      if (!read || isAssignmentTarget(use)) ok = false;
+    } else if (ts.isIdentifier(n) && ts.idText(n) === name && isDeclarationName(n)) ok = false;
+    if (!(isFunctionLike(n) && !ts.isArrowFunction(n)) || n === node) ts.forEachChild(n, visit);
   };
-  ts.forEachChild(body, visit);
-  return out;
+  visit(node);
+  if (!ok) return undefined;
+  const f = ts.factory;
+  const isStatic = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+  return isStatic ? f.createIdentifier(name) : f.createPropertyAccessExpression(f.createIdentifier(name), 'prototype');
+}
+
+function isAssignmentTarget(e: ts.Expression): boolean {
+  const p = e.parent;
+  if (ts.isBinaryExpression(p)) return p.left === e && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+  if (ts.isDeleteExpression(p)) return true;
+  return ts.isArrayLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isForOfStatement(p) || ts.isForInStatement(p);
+}
+
+function isDeclarationName(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p) || ts.isClassExpression(p) || ts.isFunctionExpression(p)) && p.name === id;
+}
+
+/** `super.x` → `$R.sg(home, "x", this)`, `super.x(a)` → `$R.sg(home, "x", this).call(this, a)`, in the body and its arrows. */
+function superReads(body: ts.ConciseBody, home: ts.Expression, rt: ts.Identifier, tctx: ts.TransformationContext): ts.ConciseBody {
+  const f = ts.factory;
+  const read = (e: ts.PropertyAccessExpression | ts.ElementAccessExpression): ts.Expression =>
+    f.createCallExpression(f.createPropertyAccessExpression(rt, 'sg'), undefined, [home, ts.isPropertyAccessExpression(e) ? f.createStringLiteral(ts.idText(e.name as ts.Identifier)) : e.argumentExpression, f.createThis()]);
+  const isSuperRead = (e: ts.Node): e is ts.PropertyAccessExpression | ts.ElementAccessExpression =>
+    (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === ts.SyntaxKind.SuperKeyword;
+  const visit = (n: ts.Node): ts.Node => {
+    if (isFunctionLike(n) && !ts.isArrowFunction(n)) return n;
+    if (ts.isCallExpression(n) && isSuperRead(n.expression)) {
+      const args = ts.visitNodes(n.arguments, visit, ts.isExpression);
+      const target = ts.visitEachChild(n.expression, visit, tctx) as ts.PropertyAccessExpression | ts.ElementAccessExpression;
+      return f.createCallExpression(f.createPropertyAccessExpression(read(target), 'call'), undefined, [f.createThis(), ...args]);
+    }
+    const v = ts.visitEachChild(n, visit, tctx);
+    return isSuperRead(v) ? read(v) : v;
+  };
+  return ts.visitNode(body, visit) as ts.ConciseBody;
 }
 
 /**
@@ -101,6 +154,9 @@ function awaitsToYields(body: ts.Block, rt: ts.Identifier, kind: Kind, tctx: ts.
   const visit = (n: ts.Node): ts.Node => {
     if (isFunctionLike(n)) return n;
     const v = ts.visitEachChild(n, visit, tctx);
+    if (kind === 'agen' && ts.isYieldExpression(v) && v.asteriskToken && v.expression) {
+      return f.updateYieldExpression(v, v.asteriskToken, f.createCallExpression(f.createPropertyAccessExpression(rt, 'adg'), undefined, [v.expression]));
+    }
     if (!ts.isAwaitExpression(v)) return v;
     const operand = kind === 'agen' ? f.createCallExpression(f.createPropertyAccessExpression(rt, 'aw'), undefined, [v.expression]) : v.expression;
     return f.createYieldExpression(undefined, operand);

@@ -422,29 +422,41 @@ export class Linearizer {
    *                           $v = yield $s.value;                (resumes raw: mode in $R.sm)
    *                           $m = $R.sm; }
    *                … $s.value
+   *
+   * In an async generator (pass 0c wrote `yield* $R.adg(x)`), the delegate is
+   * async: each step is awaited (`$s = $R.ais(yield $R.aw($R.ads($d, $m, $v)))`)
+   * and its values are passed on as they are, not awaited again
+   * (`yield $R.dy($s.value)`), as ECMA-262's async yield* does.
    */
   private delegate(e: ts.YieldExpression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
     const f = this.f;
     const rt = this.ctx.rt;
-    const source = this.expr(e.expression!, out, assigned);
+    const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
+    const operand = e.expression!;
+    const isAsync = ts.isCallExpression(operand) && ts.isPropertyAccessExpression(operand.expression) && ts.isIdentifier(operand.expression.expression) && ts.idText(operand.expression.expression) === ts.idText(rt) && ts.idText(operand.expression.name as ts.Identifier) === 'adg';
+    const source = this.expr(operand, out, assigned);
     const d = this.loopTemp();
     const m = this.loopTemp();
     const v = this.loopTemp();
     const step = this.loopTemp();
-    const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
-    out.push(f.createExpressionStatement(f.createAssignment(d, call('dg', [source]))));
+    out.push(f.createExpressionStatement(f.createAssignment(d, isAsync ? source : call('dg', [source]))));
     out.push(f.createExpressionStatement(f.createAssignment(m, f.createStringLiteral('next'))));
     out.push(f.createExpressionStatement(f.createAssignment(v, f.createVoidZero())));
     const body: ts.Statement[] = [];
-    const stepStatement = f.createExpressionStatement(f.createAssignment(step, call('ds', [d, m, v])));
-    this.calls.add(stepStatement);
-    body.push(stepStatement);
+    if (isAsync) {
+      const settled = this.yieldPoint(f.createYieldExpression(undefined, call('aw', [call('ads', [d, m, v])])), body, assigned);
+      body.push(f.createExpressionStatement(f.createAssignment(step, call('ais', [settled]))));
+    } else {
+      const stepStatement = f.createExpressionStatement(f.createAssignment(step, call('ds', [d, m, v])));
+      this.calls.add(stepStatement);
+      body.push(stepStatement);
+    }
     const value = f.createPropertyAccessExpression(step, 'value');
     body.push(f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBlock([
       f.createIfStatement(f.createStrictEquality(m, f.createStringLiteral('return')), f.createReturnStatement(value)),
       f.createBreakStatement(),
     ], true)));
-    const y = f.createYieldExpression(undefined, value);
+    const y = f.createYieldExpression(undefined, isAsync ? call('dy', [value]) : value);
     this.rawYields.add(y);
     this.emitYield(y, body, v);
     body.push(f.createExpressionStatement(f.createAssignment(m, f.createPropertyAccessExpression(rt, 'sm'))));

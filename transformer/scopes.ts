@@ -787,10 +787,11 @@ export class ScopeLowering {
       const accessors = savableAccessors(node);
       if (accessors.size > 0) return this.literalWithAccessors(node, accessors);
     }
-    if (ts.isMethodDeclaration(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) {
+    if (ts.isMethodDeclaration(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && !usesSuper(node)) {
       // An object-literal method: made by a factory, kept a method (no [[Construct]]).
       return f.createPropertyAssignment(f.createStringLiteral(node.name.text), this.nestedFunction(node, node.name.text));
     }
+    // Others (computed keys, `super` users, whose home object is this literal) stay methods of it, uninstrumented.
     if (ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) return this.lowerUninstrumented(node);
     if (isFunctionLike(node)) return this.nestedFunction(node, inferName(node));
     if (ts.isClassExpression(node)) return this.nestedClass(node);
