@@ -155,6 +155,11 @@ export class Scheduler {
     else if (!drainNow) this.scheduled = true;
   }
 
+  /** No job is queued. */
+  get idle(): boolean {
+    return this.head >= this.queue.length;
+  }
+
   /** A checkpoint must wait: the platform still owes the program a settlement. */
   get waitingOnPlatform(): boolean {
     return this.foreign > 0;

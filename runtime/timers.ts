@@ -113,7 +113,7 @@ export class Timers {
   private services(): PlatformTimers {
     if (this.platform) return this.platform;
     const g = globalThis as unknown as Record<string, (...a: unknown[]) => unknown>;
-    if (typeof g.setTimeout !== 'function') throw new Error('introspect: this platform has no timers (give the host a `timers` service)');
+    if (typeof g.setTimeout !== 'function') return (this.platform = virtualTimers(() => rt.jobs.idle));
     const perf = (globalThis as { performance?: { now?: () => number } }).performance;
     this.platform = {
       set: (fn, ms) => g.setTimeout(fn, ms),
@@ -343,3 +343,57 @@ function runTimer(this: Timer): void {
 
 functions.registerClassMembers('introspect:Timer', Timer);
 functions.registerStatic('introspect:runTimer', runTimer);
+
+/**
+ * Timers for an engine that has none (QuickJS embedded without its std
+ * loop, as the qjs-wasm runner runs it): time is virtual. The earliest
+ * timer fires once the program has nothing else to do — no job of the
+ * runtime's queue left, checked from a native promise job queued behind
+ * them — and the clock jumps to its due time. The order of events is the
+ * one real timers give; only the waiting is skipped.
+ */
+function virtualTimers(jobsIdle: () => boolean): PlatformTimers {
+  interface Pending {
+    fn: () => void;
+    at: number;
+    id: number;
+  }
+  let clock = Date.now();
+  let ids = 0;
+  let pumping = false;
+  const pending: Pending[] = [];
+  const pump = (): void => {
+    pumping = false;
+    if (pending.length === 0) return;
+    if (!jobsIdle()) return arm();
+    pending.sort((a, b) => a.at - b.at || a.id - b.id);
+    const next = pending.shift()!;
+    clock = Math.max(clock, next.at);
+    try {
+      next.fn();
+    } finally {
+      if (pending.length > 0) arm();
+    }
+  };
+  const arm = (): void => {
+    if (pumping) return;
+    pumping = true;
+    void Promise.resolve().then(pump);
+  };
+  return {
+    set(fn, ms) {
+      const t: Pending = { fn, at: clock + Math.max(0, ms), id: ++ids };
+      pending.push(t);
+      arm();
+      return t;
+    },
+    clear(h) {
+      const i = pending.indexOf(h as Pending);
+      if (i >= 0) pending.splice(i, 1);
+    },
+    now() {
+      clock = Math.max(clock, Date.now());
+      return clock;
+    },
+  };
+}

@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
+import { DONE_KEY } from '../../runtime/plugins/browser/host.js';
 import { BuildError } from '../errors.js';
 import type { BundleHost } from './registry.js';
 
@@ -95,6 +96,8 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
       // program may print `constructor.name` or `fn.name`, so keep them.
       keepNames: true,
       banner: isModuleProgram(options.entry) ? { js: '"use strict";' } : undefined,
+      // In a page, the script's completion value is what the runner waits for (plugins/browser/host.ts).
+      footer: options.host === 'browser' ? { js: `globalThis[${JSON.stringify(DONE_KEY)}];` } : undefined,
       plugins: [virtual],
     });
     return result.outputFiles[0]!.text;

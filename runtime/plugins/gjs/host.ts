@@ -61,5 +61,9 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
 
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
   const { host: h, stderr } = createGjsHost(hint);
+  // The runner enters its main loop only if a timer is pending when the
+  // script ends; the restart arms the program's timers in a microtask, after
+  // that. One empty timer keeps the loop until then.
+  setTimeout?.(() => {}, 0);
   bootRestart(h, checkpointBase64, stderr, { wrapMicrotasks: true });
 }

@@ -3,7 +3,9 @@
 // (the runner's global `host` with readFile/writeFile/exit). Takes the
 // checkpoint and the platform hint embedded by the restart bundle; boots the
 // runtime. Absorbs: no queueMicrotask (portable/boot.ts), no console.error /
-// console.warn in the native shell (added, writing to stderr).
+// console.warn in the native shell (added, writing to stderr); older qjs
+// shells whose BigInt.asUintN returns a negative result for a negative
+// operand (fixBigIntAsUintN).
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
@@ -97,7 +99,28 @@ export function createQuickJSHost(hint: PlatformHint): { host: Host; stderr: (li
 }
 
 /** Entry used by the restart bundle. */
+/**
+ * BigInt.asUintN(bits, x) is x modulo 2^bits, never negative; some QuickJS
+ * releases return x unchanged for a negative x wider than the result. The
+ * program's own arithmetic must come out as on the engine it started on.
+ */
+function fixBigIntAsUintN(): void {
+  const native = BigInt.asUintN;
+  if (native(64, -1n) === 18446744073709551615n) return;
+  Object.defineProperty(BigInt, 'asUintN', {
+    value: function asUintN(bits: number, x: bigint): bigint {
+      const r = native(bits, x);
+      if (r >= 0n) return r;
+      const m = 1n << BigInt(bits);
+      return ((BigInt(x) % m) + m) % m;
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
+  fixBigIntAsUintN();
   const { host, stderr } = createQuickJSHost(hint);
   bootRestart(host, checkpointBase64, stderr);
 }
