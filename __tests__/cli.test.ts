@@ -586,6 +586,50 @@ describe('the runtime API (introspect/runtime)', () => {
   });
 });
 
+describe('transient(value, recreate)', () => {
+  test('a value that cannot be saved is rebuilt after the restart, and every holder gets the new one', () => {
+    const program = join(scratch, 'transient');
+    const out = join(scratch, 'transient-out');
+    const file = join(scratch, 'transient.ckpt');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        "import { transient } from 'introspect/runtime';",
+        'let opened = 0;',
+        'function connect(name: string) {',
+        '  opened++;',
+        "  return { name, id: opened, send: new Function('m', 'return \"sent:\" + m') as (m: string) => string };",
+        '}',
+        "const conn = transient(connect('db'), () => connect('db'));",
+        "const pool = new Map([['main', conn]]);",
+        'const holder = { list: [conn], pool };',
+        'function step(i: number): string {',
+        '  const c = holder.list[0];',
+        "  return `step ${i} ${c.send(String(i))} via #${c.id} same=${pool.get('main') === conn && c === conn}`;",
+        '}',
+        'for (let i = 0; i < 6; i++) console.log(step(i));',
+        'console.log(`opened ${opened}`);',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    const whole = cli(['run', join(out, 'main.js')]).stdout;
+    expect(whole).toContain('step 5 sent:5 via #1 same=true\nopened 1\n');
+    const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '6', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.status).toBe(0);
+    expect(first.stderr).not.toMatch(/checkpoint failed/);
+    const header = JSON.parse(cli(['inspect', file, '--json']).stdout) as { otherHeaderFields: { transients?: number } };
+    expect(header.otherHeaderFields.transients).toBe(1);
+    const second = cli(['restart', file]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/via #2 same=true\n/);
+    expect(second.stdout).not.toMatch(/#1|same=false/);
+    expect(second.stdout.endsWith('step 5 sent:5 via #2 same=true\nopened 2\n')).toBe(true);
+    expect(first.stdout + second.stdout.replace(/#2/g, '#1').replace('opened 2', 'opened 1')).toBe(whole);
+  });
+});
+
 describe('a checkpoint inside a callback of Array.prototype.map', () => {
   test('is taken inside the callback (not deferred), and the restart finishes the same iteration', () => {
     const program = join(scratch, 'array-callback');

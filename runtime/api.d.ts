@@ -5,4 +5,10 @@ declare module 'introspect/runtime' {
   export function checkpoint(): void;
   /** Run `fn` after each restart from a checkpoint, before the program goes on (saved with the checkpoint). */
   export function onRestore(fn: () => void): void;
+  /**
+   * Returns `value`; a checkpoint does not save it but `recreate`, and after a
+   * restart every place that held it holds `recreate()` instead (a handle, a
+   * connection, a library object made by a closure). Objects and functions only.
+   */
+  export function transient<T>(value: T, recreate: () => T): T;
 }

@@ -6,6 +6,7 @@ import { utf8Encode } from './format/bytes.js';
 import { decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, portableHash, type CheckpointHeader } from './format/index.js';
 import type { Frame } from './frames.js';
 import { functions } from './functions.js';
+import { rebuildTransients, transientFor, TransientValue } from './transient.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
@@ -86,7 +87,13 @@ export const checkpointSink: CheckpointSink = {
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
     for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
-    const image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), ...rt.privates.hooks((C) => rt.blankConstruct(C)) }, 'checkpoint');
+    let transients = 0;
+    const substitute = (v: object): object | undefined => {
+      const t = transientFor(v);
+      if (t !== undefined) transients++;
+      return t;
+    };
+    const image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), substitute, ...rt.privates.hooks((C) => rt.blankConstruct(C)) }, 'checkpoint');
     const entry = rt.modules.entry!;
     const header: CheckpointHeader = {
       formatVersion: FORMAT_VERSION,
@@ -100,6 +107,7 @@ export const checkpointSink: CheckpointSink = {
       stack: frames.map((fr) => ({ fn: describeFn(fr.fn), pc: fr.pc })),
       points: root.points,
       deferred: rt.takeDeferral(),
+      transients: transients > 0 ? transients : undefined,
     };
     host.writeFileAtomic(file, encodeCheckpoint(header, image, host.hash ? { hash: host.hash } : undefined));
     if (rt.config.exitAfterCheckpoint) host.exit(0);
@@ -120,6 +128,20 @@ export const checkpointSink: CheckpointSink = {
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
+    }
+    if (typeof header.transients === 'number' && header.transients > 0) {
+      // Module state is back, so `recreate` sees the program's variables; then
+      // the modules get the rebuilt values too.
+      const held = root.modules.map((saved) => saved.state.flatMap((v, i) => (v instanceof TransientValue ? [i] : [])));
+      rebuildTransients([root]);
+      root.modules.forEach((saved, n) => {
+        const m = rt.modules.byId(saved.id);
+        if (m === undefined || held[n].length === 0) return;
+        // Only the variables that held a transient: `recreate` may have changed others.
+        const now = m.get();
+        for (const i of held[n]) now[i] = saved.state[i];
+        m.set(now);
+      });
     }
     rt.libraries.restoreSettings(root.librarySettings);
     rt.restoreHooks.push(...(root.restoreHooks ?? []));

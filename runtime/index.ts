@@ -42,4 +42,7 @@ export function onRestore(fn: () => void): void {
   runtime.onRestore(fn);
 }
 
+/** `value`, rebuilt by `recreate()` after a restart instead of being saved (runtime/transient.ts). */
+export { transient } from './transient.js';
+
 export type { Runtime };

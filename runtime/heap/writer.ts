@@ -275,6 +275,12 @@ class HeapWriter implements Trail {
 
   /** Gives a new node index to `value` after checking it can be saved. */
   private discover(value: object | symbol, parent: number, via: Via | undefined, weakKey?: unknown): number {
+    const substitute = typeof value === 'symbol' ? undefined : this.ctx.substitute?.(value);
+    if (substitute !== undefined) {
+      const id = this.ids.get(substitute) ?? this.discover(substitute, parent, via, weakKey);
+      this.ids.set(value, id);
+      return id;
+    }
     const kind = this.kindOf(value, parent, via, weakKey);
     const id = this.values.length;
     this.ids.set(value, id);
