@@ -40,12 +40,32 @@ npm_into() {  # npm_into PREFIX PKG@VER  — npm install into its own prefix (al
   log "npm install $spec -> $p"; mkdir -p "$p"; local e=$DIR/logs/${spec%@*}.err
   (cd "$p" && npm install --prefix "$p" "$spec" >/dev/null 2>"$e") || { cat "$e" >&2; return 1; }
 }
+debs_nearest() {  # debs_nearest APTSTATE "APTOPTS" PKG...  — the mirror's index may name a point release whose .debs
+  # it does not have yet (404): fetch each .deb apt wants, and for a missing one the nearest earlier Debian
+  # revision of it (+debNNuK with K counting down, then none). Those replacements are not checked against
+  # the index's SHA256 (said in the log).
+  local R=$1 O=$2; shift 2; local url name dir base rev k ok
+  apt-get $O -qq -y --print-uris --no-install-recommends install "$@" 2>/dev/null | grep -o "^'[^']*'" | tr -d "'" > $R/uris || return 1
+  [ -s $R/uris ] || return 1
+  while read -r url; do
+    name=${url##*/}; dir=${url%/*}
+    [ -e "$R/archives/$name" ] && continue
+    /usr/lib/apt/apt-helper download-file "$url" "$R/archives/$name" >/dev/null 2>&1 && continue
+    ok=; base=$(echo "$name" | sed -E 's/(%2b|\+)deb[0-9]+u[0-9]+_/_/'); rev=$(echo "$name" | grep -oE '(%2b|\+)deb[0-9]+u[0-9]+' | head -1)
+    if [ -n "$rev" ]; then k=${rev##*u}; while [ "$k" -gt 0 ] && [ -z "$ok" ]; do k=$((k-1))
+        local cand; if [ "$k" -gt 0 ]; then cand=$(echo "$name" | sed -E "s/((%2b|\+)deb[0-9]+u)[0-9]+_/\1${k}_/"); else cand=$base; fi
+        /usr/lib/apt/apt-helper download-file "$dir/$cand" "$R/archives/$cand" >/dev/null 2>&1 && ok=$cand; done; fi
+    [ -n "$ok" ] || { log "missing on the mirror: $url"; return 1; }
+    log "WARN $name is not on the mirror; took $ok instead (UNVERIFIED)"
+  done < $R/uris
+}
 fetch_root() {  # fetch_root ARCH SUITE CHECKFILE PKG...  -> DIR/root-SUITE-ARCH
   local A=$1 S=$2 chk=$3; shift 3
   local R=$DIR/apt/$S-$A ROOT=$DIR/root-$S-$A K=/usr/share/keyrings/debian-archive-keyring.gpg
   [ -e "$ROOT/$chk" ] && return 0
   log "debian $S/$A: $*"
   mkdir -p $R/lists/partial $R/archives/partial $R/etc; [ -f $R/status ] || : > $R/status
+  rm -f $R/archives/*.deb   # what an earlier, failed fetch left is not this one's
   printf '%s\n' "deb [signed-by=$K] $MIRROR $S main" "deb [signed-by=$K] $MIRROR $S-updates main" \
     "deb [signed-by=$K] $SECMIRROR $S-security main" > $R/etc/sources.list
   local O="-o APT::Architecture=$A -o APT::Architectures::=$A -o Dir::Etc::SourceList=$R/etc/sources.list -o Dir::Etc::SourceParts=/nonexistent
@@ -61,7 +81,8 @@ fetch_root() {  # fetch_root ARCH SUITE CHECKFILE PKG...  -> DIR/root-SUITE-ARCH
       xz -dc $R/Packages.xz > "$R/lists/$(echo "${MIRROR#*://}" | tr / _)_dists_${S}_main_binary-${A}_Packages"
       echo "deb [trusted=yes] $MIRROR $S main" > $R/etc/sources.list
     fi
-    apt-get $O -qq -y --allow-unauthenticated --download-only --no-install-recommends install "$@" >/dev/null 2>>$R/update.err || { tail -3 $R/update.err >&2; return 1; }
+    apt-get $O -qq -y --allow-unauthenticated --download-only --no-install-recommends install "$@" >/dev/null 2>>$R/update.err ||
+      debs_nearest "$R" "$O" "$@" || { tail -3 $R/update.err >&2; return 1; }
   fi
   mkdir -p "$ROOT"; local d; for d in $R/archives/*.deb; do dpkg -x "$d" "$ROOT"; done
   for d in bin sbin lib lib64; do [ -e $ROOT/$d ] || [ ! -d $ROOT/usr/$d ] || ln -s usr/$d $ROOT/$d; done   # usrmerge (trixie)
