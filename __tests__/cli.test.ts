@@ -5,7 +5,7 @@
 // bin/introspect.mjs as users do.
 
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -370,6 +370,30 @@ describe('build and run a program', () => {
     const run = cli(['run', join(dir, 'out', 'main.js')]);
     expect(run.stdout).toBe('cjs 1\n');
     expect(run.status).toBe(0);
+  });
+
+  test('CommonJS output: libraries it requires are registered, so their values in program data are saved by name', () => {
+    const dir = join(scratch, 'cjs-lib');
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', strict: true, esModuleInterop: true, skipLibCheck: true }, files: ['main.ts'] }));
+    writeFileSync(
+      join(dir, 'main.ts'),
+      [
+        "import Decimal from 'decimal.js';",
+        "import { sumBy } from 'lodash';",
+        'const state = { total: new Decimal("0.1"), agg: sumBy, items: [] as { v: number }[] };',
+        'function tick(i: number): void { state.total = state.total.plus("0.2"); state.items.push({ v: i }); }',
+        'for (let i = 0; i < 5; i++) { tick(i); console.log(state.total.toString(), state.agg(state.items, "v")); }',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', join(dir, 'tsconfig.json'), '--out-dir', join(dir, 'out')]).status).toBe(0);
+    const file = join(dir, 'c.ckpt');
+    const first = cli(['run', join(dir, 'out', 'main.js'), '--checkpoint-at', '8', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.stderr).not.toMatch(/checkpoint failed/);
+    expect(first.status).toBe(0);
+    expect(first.stdout + cli(['restart', file]).stdout).toBe('0.3 0\n0.5 1\n0.7 3\n0.9 6\n1.1 10\n');
   });
 
   test('--count-points: the last stderr line counts suspension points', () => {

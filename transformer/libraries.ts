@@ -9,23 +9,38 @@
 // so that a checkpoint can name what the program's data holds of that module
 // (an exported function, a class's prototype) by specifier and property path,
 // and a restart can find it again after importing the module afresh
-// (runtime/libraries.ts). CommonJS output registers nothing yet.
+// (runtime/libraries.ts). In CommonJS output the registration requires the
+// module again (Node's cache gives the same exports object):
+//
+//   $R.lib("decimal.js", require("decimal.js"));
 
 import ts from 'typescript';
 import type { NameGen } from './names.js';
 
-export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Identifier, names: NameGen): { imports: ts.Statement[]; registrations: ts.Statement[] } {
+export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Identifier, names: NameGen, commonJs = false): { imports: ts.Statement[]; registrations: ts.Statement[] } {
   const f = ts.factory;
   const specs: string[] = [];
+  const note = (spec: string) => {
+    if (!isProgramPath(spec) && spec !== RUNTIME_PACKAGE && !specs.includes(spec)) specs.push(spec);
+  };
   for (const s of statements) {
+    if (commonJs) {
+      requiredSpecs(s).forEach(note);
+      continue;
+    }
     if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
     if (s.importClause?.isTypeOnly) continue;
-    const spec = s.moduleSpecifier.text;
-    if (isProgramPath(spec) || spec === RUNTIME_PACKAGE || specs.includes(spec)) continue;
-    specs.push(spec);
+    note(s.moduleSpecifier.text);
   }
   const imports: ts.Statement[] = [];
   const registrations: ts.Statement[] = [];
+  if (commonJs) {
+    for (const spec of specs) {
+      const required = f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(spec)]);
+      registrations.push(f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'lib'), undefined, [f.createStringLiteral(spec), required])));
+    }
+    return { imports, registrations };
+  }
   for (const spec of specs) {
     const ns = f.createIdentifier(names.fresh('lib'));
     imports.push(f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(ns)), f.createStringLiteral(spec)));
@@ -36,6 +51,18 @@ export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Id
 
 /** The runtime API's specifier (`import { checkpoint, onRestore } from 'introspect/runtime'`); the build points it at its copy. */
 export const RUNTIME_PACKAGE = 'introspect/runtime';
+
+/** The specifiers of `require("…")` calls a top-level statement makes (not inside functions). */
+function requiredSpecs(statement: ts.Statement): string[] {
+  const out: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && ts.idText(n.expression) === 'require' && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0])) out.push(n.arguments[0].text);
+    ts.forEachChild(n, visit);
+  };
+  visit(statement);
+  return out;
+}
 
 /** A specifier that names a file of the program (instrumented too), not a package. */
 function isProgramPath(spec: string): boolean {
