@@ -215,6 +215,17 @@ export class Timers {
   private onWake(): void {
     this.wake = undefined;
     this.wakeAt = Infinity;
+    // Immediates queued before this pass belong to the check phase before it:
+    // on Node they always run first. The platform may wake the timer first
+    // (a restart arms both at once; a loaded machine), so they run here.
+    if (this.immediates.length > 0) {
+      const s = this.services();
+      if (this.immediateWake !== undefined) {
+        if (s.immediate) s.clearImmediate?.(this.immediateWake);
+        else s.clear(this.immediateWake);
+      }
+      this.runImmediates();
+    }
     const now = this.now();
     // Only those due when the pass began: one a callback adds for "now" waits for the next pass, as natively.
     const due: Timer[] = [];
