@@ -54,12 +54,18 @@ export class Libraries {
       return undefined;
     }
     if (!Array.isArray(parts) || parts.length === 0) return undefined;
-    let at: unknown = this.namespaces.get(String(parts[0]));
-    for (const key of parts.slice(1)) {
+    const keys = parts.map(String);
+    // The same export may sit under `default` on one platform and not on
+    // another (a CommonJS package's namespace on Node vs. Bun or a bundler).
+    return this.walk(keys) ?? (keys[1] === 'default' ? this.walk([keys[0], ...keys.slice(2)]) : this.walk([keys[0], 'default', ...keys.slice(1)]));
+  }
+
+  private walk(keys: string[]): object | undefined {
+    let at: unknown = this.namespaces.get(keys[0]);
+    for (let i = 1; i < keys.length; i++) {
       if (at === null || (typeof at !== 'object' && typeof at !== 'function')) return undefined;
-      const d = Object.getOwnPropertyDescriptor(at, String(key));
-      if (d === undefined || !('value' in d)) return undefined;
-      at = d.value;
+      at = ownValue(at as object, keys[i], i === 1);
+      if (at === undefined) return undefined;
     }
     return at !== null && (typeof at === 'object' || typeof at === 'function') ? (at as object) : undefined;
   }
@@ -73,8 +79,7 @@ export class Libraries {
     const rows: [string, string, string, unknown][] = [];
     for (const [spec, ns] of this.namespaces) {
       for (const key of Object.getOwnPropertyNames(ns)) {
-        const d = Object.getOwnPropertyDescriptor(ns, key);
-        const exported = d && 'value' in d ? (d.value as unknown) : undefined;
+        const exported = ownValue(ns, key, true);
         if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function') || builtinPath(exported) !== undefined) continue;
         for (const prop of Object.getOwnPropertyNames(exported)) {
           if (prop === 'length' || prop === 'name' || prop === 'prototype') continue;
@@ -112,13 +117,7 @@ export class Libraries {
           if (depth === MAX_DEPTH) continue;
           for (const key of Object.getOwnPropertyNames(value)) {
             if (key === 'constructor' || key === 'caller' || key === 'callee' || key === 'arguments') continue;
-            let d: PropertyDescriptor | undefined;
-            try {
-              d = Object.getOwnPropertyDescriptor(value, key);
-            } catch {
-              continue;
-            }
-            const v = d !== undefined && 'value' in d ? (d.value as unknown) : undefined;
+            const v = ownValue(value, key, depth === 0);
             if (v !== null && (typeof v === 'object' || typeof v === 'function')) next.push({ value: v, path: [...path, key] });
           }
         }
@@ -126,5 +125,27 @@ export class Libraries {
       }
     }
     return index;
+  }
+}
+
+/**
+ * An own data property's value; on a module namespace (`namespace`), a
+ * getter's too: a bundler's namespace objects (esbuild) export through
+ * getters, where an engine's module namespace has data properties.
+ */
+function ownValue(o: object, key: string, namespace: boolean): unknown {
+  let d: PropertyDescriptor | undefined;
+  try {
+    d = Object.getOwnPropertyDescriptor(o, key);
+  } catch {
+    return undefined;
+  }
+  if (d === undefined) return undefined;
+  if ('value' in d) return d.value as unknown;
+  if (!namespace || typeof d.get !== 'function') return undefined;
+  try {
+    return Reflect.apply(d.get, o, []) as unknown;
+  } catch {
+    return undefined;
   }
 }
