@@ -57,7 +57,9 @@ export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown
     const walked = callThroughWalk(o, name, args);
     if (walked !== NOT_WALKED) return walked;
   }
-  if (builtin === undefined || !Array.isArray(o) || Object.getPrototypeOf(o) !== Array.prototype || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
+  // An engine older than the method (findLast before ES2023): the walk provides it for plain arrays.
+  const provided = builtin === undefined && (ARRAY_CALLBACK_METHODS as readonly string[]).includes(name) && Array.isArray(o) && Object.getPrototypeOf(o) === Array.prototype && (o as unknown as Record<string, unknown>)[name] === undefined && typeof args[0] === 'function';
+  if ((!provided && builtin === undefined) || !Array.isArray(o) || Object.getPrototypeOf(o) !== Array.prototype || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
     if (o == null) throw new TypeError(`Cannot read properties of ${o} (reading '${name}')`);
     const method = (o as Record<string, unknown>)[name];
     if (typeof method !== 'function') throw new TypeError(`${describe(o)}.${name} is not a function`);

@@ -26,8 +26,9 @@ nativeParse('0', function (this: unknown, ...a: unknown[]) {
   return a[1];
 });
 
+/** A plain array whose `method` is the built-in — or absent on an engine older than the method (the walk provides it). */
 function isPlainArray(o: unknown, method: string, native: unknown): o is unknown[] {
-  return native !== undefined && Array.isArray(o) && Object.getPrototypeOf(o) === Array.prototype && (o as unknown as Record<string, unknown>)[method] === native;
+  return Array.isArray(o) && Object.getPrototypeOf(o) === Array.prototype && (o as unknown as Record<string, unknown>)[method] === native;
 }
 
 function isPlainPattern(p: unknown): boolean {
