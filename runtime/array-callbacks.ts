@@ -16,6 +16,7 @@ import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { LiveIter } from './iterators.js';
 import type { Runtime } from './runtime.js';
+import { toLength } from './walks/array-from.js';
 import { callThroughWalk, NOT_WALKED } from './walks/index.js';
 
 let rt: Runtime;
@@ -24,7 +25,8 @@ export function bindArrayCallbacks(runtime: Runtime): void {
   rt = runtime;
 }
 
-type Method = ArrayCallbackMethod;
+/** 'from': Array.from(arrayLike or plain array, mapFn), walked as a map that visits holes and passes (value, index). */
+type Method = ArrayCallbackMethod | 'from';
 const BUILTIN = new Map<string, Function>();
 for (const m of ARRAY_CALLBACK_METHODS) {
   const fn = (Array.prototype as unknown as Record<string, unknown>)[m];
@@ -53,6 +55,12 @@ export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown
     return collectionWalk.call({ it: new LiveIter(o as Iterable<unknown>), o: o as Map<unknown, unknown> | Set<unknown>, fn: args[0] as Function, t: args[1], isSet: o instanceof Set }, false);
   }
   const builtin = BUILTIN.get(name);
+  if (name === 'from' && o === Array && Array.from === nativeFrom && typeof args[1] === 'function' && isIndexed(args[0])) {
+    // The common case (`Array.from({ length: n }, f)`, an array): the fast loop below, not a generic walk.
+    const items = args[0] as ArrayLike<unknown>;
+    const len = Array.isArray(items) ? items.length : toLength(items.length);
+    return walk.call({ o: items as unknown[], m: 'from', fn: args[1] as Function, t: args[2], i: 0, end: len, d: 1, v: undefined, acc: undefined, out: new Array(len) }, false);
+  }
   if (builtin === undefined) {
     const walked = callThroughWalk(o, name, args);
     if (walked !== NOT_WALKED) return walked;
@@ -84,6 +92,16 @@ export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown
   return walk.call(st, false);
 }
 
+const nativeFrom = Array.from;
+const arrayValues = Array.prototype[Symbol.iterator];
+
+/** Read by index for Array.from: a plain array with its own iterator, or an array-like that is not iterable. */
+function isIndexed(items: unknown): boolean {
+  if (items === null || typeof items !== 'object') return false;
+  if (Array.isArray(items)) return Object.getPrototypeOf(items) === Array.prototype && (items as unknown[])[Symbol.iterator] === arrayValues;
+  return (items as { [Symbol.iterator]?: unknown })[Symbol.iterator] == null;
+}
+
 function describe(o: unknown): string {
   return o === null ? 'null' : Array.isArray(o) ? 'array' : typeof o;
 }
@@ -92,7 +110,7 @@ function describe(o: unknown): string {
 function walk(this: Walk, resuming: boolean): unknown {
   const st = this;
   const { o, m } = st;
-  const skipsHoles = m !== 'find' && m !== 'findIndex' && m !== 'findLast' && m !== 'findLastIndex';
+  const skipsHoles = m !== 'find' && m !== 'findIndex' && m !== 'findLast' && m !== 'findLastIndex' && m !== 'from';
   for (; st.d > 0 ? st.i < st.end : st.i > st.end; st.i += st.d) {
     const k = st.i;
     let r: unknown;
@@ -108,7 +126,7 @@ function walk(this: Walk, resuming: boolean): unknown {
       if (skipsHoles && !(k in o)) continue;
       st.v = o[k];
       try {
-        r = m === 'reduce' || m === 'reduceRight' ? st.fn.call(undefined, st.acc, st.v, k, o) : st.fn.call(st.t, st.v, k, o);
+        r = m === 'reduce' || m === 'reduceRight' ? st.fn.call(undefined, st.acc, st.v, k, o) : m === 'from' ? st.fn.call(st.t, st.v, k) : st.fn.call(st.t, st.v, k, o);
       } catch (e) {
         if (e === UNWIND) rt.f(walkFrame, st, undefined, 1, []);
         throw e;
@@ -116,6 +134,7 @@ function walk(this: Walk, resuming: boolean): unknown {
     }
     switch (m) {
       case 'map':
+      case 'from':
         st.out![k] = r;
         break;
       case 'filter':
@@ -148,6 +167,7 @@ function walk(this: Walk, resuming: boolean): unknown {
   }
   switch (m) {
     case 'map':
+    case 'from':
     case 'filter':
     case 'flatMap':
       return st.out;

@@ -124,7 +124,7 @@ function runtimeFrame(id: string, self: NodeValue | undefined, graph: Graph): st
   };
   switch (id) {
     case 'introspect:walkFrame':
-      return `Array.prototype.${field('m')}`;
+      return field('m') === 'from' ? 'Array.from' : `Array.prototype.${field('m')}`;
     case 'introspect:builtinWalkFrame':
       return WALKS[field('w')] ?? field('w');
     case 'introspect:collectionWalkFrame':

@@ -31,7 +31,8 @@ export function arrayFromWalk(items: unknown, mapFn: Function, thisArg: unknown)
   return { ...walkFields('array.from'), items, mapFn, thisArg, it, len, k: 0, out: usesIterator ? [] : new Array(len), v: undefined };
 }
 
-function toLength(x: unknown): number {
+/** ToLength: a length read from an array-like. */
+export function toLength(x: unknown): number {
   const n = Math.trunc(Number(x)) || 0;
   return Math.min(Math.max(n, 0), Number.MAX_SAFE_INTEGER);
 }
