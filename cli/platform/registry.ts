@@ -29,6 +29,12 @@ export interface PlatformSpec {
   host?: BundleHost;
   /** Arguments the wrapper needs before the script (Deno: resolve bare imports from node_modules). */
   preArgs?: string[];
+  /**
+   * Where the process may lift its stack limit (`ulimit -s unlimited`), the
+   * arguments that use the room (else preArgs): a restart rewinds every saved
+   * frame at once, as deep as the program was.
+   */
+  bigStackArgs?: string[];
 }
 
 /** CPUs the wrappers run under qemu user-mode emulation. */
@@ -47,6 +53,8 @@ function script(name: string, host: BundleHost, engine: string, cpu = 'x64', end
  * main-thread stack (an overflow is still a catchable InternalError).
  */
 const QJS_STACK = ['--stack-size', '7M'];
+/** Native qjs with the stack limit lifted: as deep as Node goes by default, and more. */
+const QJS_BIG_STACK = ['--stack-size', '1G'];
 
 export const PLATFORMS: readonly PlatformSpec[] = [
   node('node18-x64'),
@@ -54,7 +62,7 @@ export const PLATFORMS: readonly PlatformSpec[] = [
   node('node24-x64'),
   node('bun', 'x64', 'LE', 'javascriptcore'),
   { ...node('deno'), preArgs: ['--node-modules-dir=manual'] },
-  { ...script('qjs', 'quickjs', 'quickjs'), preArgs: QJS_STACK },
+  { ...script('qjs', 'quickjs', 'quickjs'), preArgs: QJS_STACK, bigStackArgs: QJS_BIG_STACK },
   script('qjs-wasm', 'quickjs', 'quickjs', 'wasm32'),
   script('jsc', 'jsc', 'javascriptcore'),
   script('gjs', 'gjs', 'spidermonkey'),
@@ -123,7 +131,12 @@ export function resolvePlatform(name: string, dir: string | undefined, builtin: 
     throw new UsageError(`unknown platform ${JSON.stringify(name)}; known: ${PLATFORMS.map((p) => p.name).join(', ')}`, 'restart');
   }
   const wrapper = dir === undefined ? undefined : join(dir, 'bin', name);
-  if (wrapper !== undefined && existsSync(wrapper)) return { spec, command: [wrapper, ...(spec.preArgs ?? [])] };
+  if (wrapper !== undefined && existsSync(wrapper)) {
+    if (spec.bigStackArgs === undefined) return { spec, command: [wrapper, ...(spec.preArgs ?? [])] };
+    const q = (args: string[]) => args.map((a) => `'${a}'`).join(' ');
+    const script = `ulimit -s unlimited 2>/dev/null && exec "$0" ${q(spec.bigStackArgs)} "$@"; exec "$0" ${q(spec.preArgs ?? [])} "$@"`;
+    return { spec, command: ['sh', '-c', script, wrapper] };
+  }
   const fallback = builtin(name);
   if (fallback !== undefined) return { spec, command: fallback };
   const installed = installedPlatforms(dir).map((p) => p.name);
