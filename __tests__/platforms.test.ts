@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { platformSpec, resolvePlatform, installedPlatforms, PLATFORMS } from '../cli/platform/registry.js';
 import { decodeBase64, hostEndianness } from '../runtime/plugins/portable/boot.js';
 import { loadFixture } from './harness/fixtures.js';
-import { buildFixture, checkFrom, checkTo, cleanUp, type BuiltFixture, type PlatformCheck } from './harness/platform-oracle.js';
+import { buildFixture, checkFrom, checkTo, cleanUp, takeCheckpoint, type BuiltFixture, type PlatformCheck } from './harness/platform-oracle.js';
 import { cliEntry, repoRoot } from './harness/paths.js';
 import { killAll, runProcess } from './harness/process.js';
 import { chooseKs } from './harness/sampling.js';
@@ -82,6 +82,21 @@ describe('restart on QuickJS (wasm, built in)', () => {
     },
     300_000,
   );
+});
+
+describe('an engine without timers (QuickJS as the platforms wrapper runs it): virtual time', () => {
+  test('a timer-driven program restarted there fires its timers in order, without waiting', async () => {
+    const built = await buildFixture(loadFixture('async-combinators'), options);
+    try {
+      const taken = await takeCheckpoint(built, Math.max(1, Math.floor(built.points / 2)), options);
+      expect(taken.run.code).toBe(0);
+      const r = await runProcess([process.execPath, cliEntry, 'restart', taken.file, '--platform', 'qjs-wasm'], { cwd: built.work, timeoutMs: 120_000, env: { ...process.env, INTROSPECT_QJS_WASM_NO_TIMERS: '1' } });
+      expect(r.stderr.toString()).toBe('');
+      expect(Buffer.concat([taken.run.stdout, r.stdout]).toString()).toBe(built.fixture.expected.toString());
+    } finally {
+      cleanUp(built);
+    }
+  }, 300_000);
 });
 
 describe('byte order: the typed-array fixture across little- and big-endian hosts', () => {

@@ -7,6 +7,8 @@
 // runs the guest's pending jobs). The built-in fallback of
 // `introspect restart --platform qjs-wasm` when no platforms directory has
 // one, so the default test run covers a non-V8 engine with npm packages only.
+// INTROSPECT_QJS_WASM_NO_TIMERS=1 leaves the timers out, as the platforms'
+// wrapper does (the runtime then keeps virtual time: runtime/timers.ts).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
   set(vm.global, 'host', host);
   const timers = new Map<number, { handle: QuickJSHandle; timer: ReturnType<typeof setTimeout> }>();
   let nextTimer = 1;
-  set(vm.global, 'setTimeout', vm.newFunction('setTimeout', (fn, ms) => {
+  if (process.env.INTROSPECT_QJS_WASM_NO_TIMERS !== '1') set(vm.global, 'setTimeout', vm.newFunction('setTimeout', (fn, ms) => {
     const id = nextTimer++;
     const handle = fn.dup();
     const timer = setTimeout(() => {
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
     timers.set(id, { handle, timer });
     return vm.newNumber(id);
   }));
-  set(vm.global, 'clearTimeout', vm.newFunction('clearTimeout', (id) => {
+  if (process.env.INTROSPECT_QJS_WASM_NO_TIMERS !== '1') set(vm.global, 'clearTimeout', vm.newFunction('clearTimeout', (id) => {
     const t = timers.get(vm.getNumber(id));
     if (t === undefined) return;
     clearTimeout(t.timer);
