@@ -569,11 +569,16 @@ export class ScopeLowering {
     const holder = member
       ? f.createObjectLiteralExpression([lowered as unknown as ts.ObjectLiteralElementLike])
       : f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(key), lowered as ts.Expression)]);
+    // The holder gets a variable of its own: `({ k: f })["k"]` in one
+    // expression is folded to `f` by Bun's transpiler, which then names the
+    // function after the variable it lands in instead of the key.
+    const hold = f.createIdentifier(this.ctx.names.fixed('hold'));
     const made = accessor
       ? f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'accessorOf'), undefined, [holder, f.createStringLiteral(memberKey), ts.isGetAccessor(node) ? f.createTrue() : f.createFalse()])
-      : f.createElementAccessExpression(f.createParenthesizedExpression(holder), f.createStringLiteral(memberKey));
+      : f.createElementAccessExpression(hold, f.createStringLiteral(memberKey));
     const tag = f.createExpressionStatement(f.createAssignment(f.createElementAccessExpression(self, f.createIdentifier(this.ctx.names.fixed('CL'))), f.createArrayLiteralExpression([f.createStringLiteral(id), ...envs.map((e) => f.createIdentifier(e))])));
     const decl = f.createFunctionDeclaration(undefined, undefined, factoryName, undefined, envs.map((e) => f.createParameterDeclaration(undefined, undefined, e)), undefined, f.createBlock([
+      ...(accessor ? [] : [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(hold, undefined, undefined, holder)], ts.NodeFlags.Const))]),
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(self, undefined, undefined, made)], ts.NodeFlags.Const)),
       tag,
       f.createReturnStatement(self),
