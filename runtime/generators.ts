@@ -137,15 +137,9 @@ export class Generator {
     return { value: result, done: true };
   }
 
-  /** The body threw: a yield by unwinding, a checkpoint passing through, or an error. */
+  /** The body threw: a checkpoint passing through, or an error. */
   caught(error: unknown, mode: ResumeMode, value: unknown): Step {
     if (error === UNWIND) {
-      if (rt.yielding) {
-        const y = rt.takeUnwoundYield();
-        this.frame = y.frame;
-        this.state = SUSPENDED;
-        return { value: y.value, done: false };
-      }
       rt.f(resumeGenerator, this, undefined, 1, [mode, value, 1]);
       throw error;
     }

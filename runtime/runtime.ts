@@ -550,8 +550,6 @@ export class Runtime {
   rv: unknown = undefined;
   /** How the last yield was resumed (read by `yield*` loops). */
   sm: ResumeMode = 'next';
-  /** True while a yield unwinds (`yt`), as opposed to a checkpoint. */
-  yielding = false;
   private sv: unknown = undefined;
   private savedC = 0;
   private yieldValue: unknown = undefined;
@@ -567,19 +565,10 @@ export class Runtime {
     this.yieldValue = value;
     this.yieldPc = pc;
     this.yieldValues = values;
-    // The body returns through the finally blocks of its for…of loops (no
-    // user finally: those yield by `yt`); like an unwind, they must not run.
+    // The body returns through the finally blocks around the yield; like an
+    // unwind, they must not run (their code tests \`u\`).
     this.u = true;
     return this.YIELDED;
-  }
-
-  /** A yield inside a try with finally: unwind (finally blocks skip), the handler records the frame. */
-  yt(value: unknown): never {
-    this.yieldValue = value;
-    this.yielding = true;
-    this.captured = [];
-    this.u = true;
-    throw UNWIND;
   }
 
   takeYield(): { value: unknown; pc: number; values: unknown[] } {
@@ -587,16 +576,6 @@ export class Runtime {
     this.yieldValue = undefined;
     this.yieldValues = [];
     return y;
-  }
-
-  takeUnwoundYield(): { value: unknown; frame: Frame } {
-    this.yielding = false;
-    this.u = false;
-    const frame = this.captured.pop()!;
-    this.captured = [];
-    const value = this.yieldValue;
-    this.yieldValue = undefined;
-    return { value, frame };
   }
 
   /** A suspended body is about to be re-entered: a one-frame rewind to its yield. */

@@ -33,8 +33,6 @@ export interface Linearized {
   opaque: Set<ts.Statement>;
   /** Expression temporaries: each lives inside one statement's expansion. */
   temps: Set<string>;
-  /** The try statements that close a for…of's iterator: a yield may return through them (see yieldUnit). */
-  closers: Set<ts.TryStatement>;
   /** The call statements that are `T = yield v` (a subset of `calls`). */
   yields: Set<ts.Statement>;
   /** Yields of a `yield*` loop: resumed with the raw sent value, mode in $R.sm. */
@@ -49,7 +47,6 @@ export class Linearizer {
   private stableLocals: Set<string>;
   private readonly temps = new Set<string>();
   private readonly yields = new Set<ts.Statement>();
-  private readonly closers = new Set<ts.TryStatement>();
   private readonly rawYields = new Set<ts.YieldExpression>();
 
   constructor(
@@ -62,7 +59,7 @@ export class Linearizer {
 
   run(body: ts.Statement[]): Linearized {
     const out = this.statements(body);
-    return { body: out, calls: this.calls, yields: this.yields, closers: this.closers, rawYields: this.rawYields, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
+    return { body: out, calls: this.calls, yields: this.yields, rawYields: this.rawYields, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
   }
 
   // ---- predicates ---------------------------------------------------------------
@@ -287,7 +284,6 @@ export class Linearizer {
     // for…of does natively: a generator's finally blocks run.
     const close = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'close'), undefined, [it, step]));
     const closer = f.createTryStatement(f.createBlock([loopLabel ? f.createLabeledStatement(loopLabel, loop) : loop], true), undefined, f.createBlock([close], true));
-    this.closers.add(closer);
     return [closer];
   }
 

@@ -43,8 +43,6 @@ const NONE = 0;
 export class Reenter {
   private readonly f: ts.NodeFactory;
   private site = 1; // 1 is the entry
-  /** How many try statements with a finally enclose the statement being lowered. */
-  private finallyDepth = 0;
   /** Stands for the frame's value array in yields until the locals are final (see wrap). */
   private readonly frameValues: ts.Identifier;
   /** Site → the temporary a yield there suspends with (dead once it resumes). */
@@ -288,10 +286,12 @@ export class Reenter {
 
   /**
    * `T = yield v` in a generator body. Suspending keeps this frame as data in
-   * the generator object: by returning `$R.yld(v, $l, [values])` (no frame
-   * record, no exception), or, where a `finally` encloses the point (a return
-   * would run it), by `$R.yt(v)`, which unwinds like a capture. Resuming is a
-   * one-frame rewind that lands here and takes the sent value.
+   * the generator object: the body returns `$R.yld(v, $l, [values])` (no
+   * frame record, no exception). That return must not run the finally blocks
+   * around the yield: native ones skip while `$R.u` is set (yld sets it), and
+   * completion records (finally blocks with sites) leave it alone
+   * (`suspendReturns`). Resuming is a one-frame rewind that lands here and
+   * takes the sent value.
    */
   private yieldUnit(s: ts.ExpressionStatement): Unit {
     const f = this.f;
@@ -304,9 +304,8 @@ export class Reenter {
     // The operand temporary is read by the yield itself, never after it resumes.
     if (ts.isIdentifier(value) && this.lin.temps.has(value.text)) this.yieldOperands.set(n, value.text);
     const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
-    const suspend = this.finallyDepth > 0
-      ? f.createExpressionStatement(call('yt', [value]))
-      : f.createReturnStatement(call('yld', [value, this.l, f.createIdentifier(`${this.frameValues.text}${n}`)]));
+    const suspend = f.createReturnStatement(call('yld', [value, this.l, f.createIdentifier(`${this.frameValues.text}${n}`)]));
+    suspendReturns.add(suspend);
     const resumed = f.createExpressionStatement(f.createAssignment(assignment.left, call(this.lin.rawYields.has(y) ? 'sentRaw' : 'sent', [])));
     return { out: [setL, suspend], lo: n, hi: n, resume: [resumed] };
   }
@@ -338,13 +337,9 @@ export class Reenter {
 
   private tryUnit(s: ts.TryStatement): Unit {
     const f = this.f;
-    // A for…of's closing finally is skipped by a yield's return (`$R.yld` sets `$R.u`).
-    const userFinally = s.finallyBlock !== undefined && !this.lin.closers.has(s);
-    if (userFinally) this.finallyDepth++;
     const a = this.blockUnit(s.tryBlock);
     const cc = s.catchClause;
     const b = cc ? this.blockUnit(cc.block) : undefined;
-    if (userFinally) this.finallyDepth--;
     const c = s.finallyBlock ? this.blockUnit(s.finallyBlock) : undefined;
     const [lo, hi] = this.range([a, ...(b ? [b] : []), ...(c ? [c] : [])]);
     const x = f.createIdentifier(this.ctx.names.fixed('x'));
@@ -460,11 +455,14 @@ function callOf(s: ts.Statement): ts.Expression | undefined {
  * Inside a try whose finally became plain code: `return e`, and `break`/
  * `continue` that leave the try, record the completion and leave via `break T`.
  */
+/** The `return $R.yld(…)` of yields: a suspension, not a completion of the try around it. */
+const suspendReturns = new WeakSet<ts.Node>();
+
 function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifier, fk: ts.Identifier, fv: ts.Identifier, jumps: ts.Statement[]): ts.Statement[] {
   const innerLabels = new Set<string>();
   const visit = (n: ts.Node, loops: number, switches: number): ts.Node => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return n;
-    if (ts.isReturnStatement(n)) {
+    if (ts.isReturnStatement(n) && !suspendReturns.has(n)) {
       return f.createBlock([f.createExpressionStatement(f.createAssignment(fv, n.expression ?? f.createVoidZero())), f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(2))), f.createBreakStatement(T)], true);
     }
     if (ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
