@@ -128,10 +128,9 @@ export class Generator {
   finish(result: unknown): Step {
     if (result === rt.YIELDED) {
       rt.u = false;
-      const y = rt.takeYield();
-      this.frame = { fn: this.body!, self: undefined, nt: undefined, pc: y.pc, values: y.values };
+      this.frame = rt.takeYieldFrame(this.body!);
       this.state = SUSPENDED;
-      return { value: y.value, done: false };
+      return { value: rt.takeYieldValue(), done: false };
     }
     this.close();
     return { value: result, done: true };

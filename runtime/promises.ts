@@ -237,6 +237,11 @@ export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unkno
   p.h = true;
 }
 
+/** `perform` on a promise just fulfilled with a primitive, without making the promise: `await 1`. */
+export function awaitPrimitive(t: Awaiter, value: unknown): void {
+  scheduler.enqueue({ k: REACTION_JOB, re: { d: undefined, c: undefined, f: undefined, r: undefined, t }, v: value, rej: false });
+}
+
 /** PromiseResolve(C, x): x itself when it is already a promise of C. */
 export function promiseResolve(C: Function, x: unknown): unknown {
   if (isIntroPromise(x) && (x as { constructor?: unknown }).constructor === C) return x;
@@ -370,9 +375,9 @@ function combine(C: unknown, iterable: unknown, kind: number): unknown {
         state.values.push(undefined);
         state.remaining++;
         const called: AlreadyResolved = { done: false };
-        if (kind === ALL) next.then(allElement.bind(undefined, state, index, called), cap.reject);
-        else if (kind === ALL_SETTLED) next.then(settledElement.bind(undefined, state, index, called, true), settledElement.bind(undefined, state, index, called, false));
-        else next.then(cap.resolve, anyElement.bind(undefined, state, index, called));
+        if (kind === ALL) next.then(makeElement(state, index, called, ALL), cap.reject);
+        else if (kind === ALL_SETTLED) next.then(makeElement(state, index, called, ALL_SETTLED), makeElement(state, index, called, REJECTED_ELEMENT));
+        else next.then(cap.resolve, makeElement(state, index, called, ANY));
         index++;
       }
     });
@@ -388,24 +393,25 @@ function finishCombination(state: Combination): void {
   else state.cap.resolve(state.values);
 }
 
-function allElement(state: Combination, index: number, called: AlreadyResolved, x: unknown): void {
-  if (called.done) return;
-  called.done = true;
-  state.values[index] = x;
-  if (--state.remaining === 0) finishCombination(state);
-}
+/** `Promise.allSettled`'s reject element (its resolve element is ALL_SETTLED). */
+const REJECTED_ELEMENT = 4;
 
-function settledElement(state: Combination, index: number, called: AlreadyResolved, fulfilled: boolean, x: unknown): void {
-  if (called.done) return;
-  called.done = true;
-  state.values[index] = fulfilled ? { status: 'fulfilled', value: x } : { status: 'rejected', reason: x };
-  if (--state.remaining === 0) finishCombination(state);
+/**
+ * The resolve (or reject) element function of one input of a combinator: a
+ * closure of a registered factory (saved as factory + its arguments), not a
+ * bound function, which the runtime would note in a WeakMap per input.
+ */
+function makeElement(state: Combination, index: number, called: AlreadyResolved, role: number): Function {
+  const fn = (x?: unknown) => combinationElement(state, index, called, role, x);
+  (fn as unknown as Record<symbol, unknown>)[CLOSURE] = [ELEMENT, state, index, called, role];
+  return fn;
 }
+const ELEMENT = 'introspect:promise.element';
 
-function anyElement(state: Combination, index: number, called: AlreadyResolved, x: unknown): void {
+function combinationElement(state: Combination, index: number, called: AlreadyResolved, role: number, x: unknown): void {
   if (called.done) return;
   called.done = true;
-  state.values[index] = x;
+  state.values[index] = role === ALL_SETTLED ? { status: 'fulfilled', value: x } : role === REJECTED_ELEMENT ? { status: 'rejected', reason: x } : x;
   if (--state.remaining === 0) finishCombination(state);
 }
 
@@ -419,6 +425,7 @@ export type PromiseJob = Job;
 
 functions.registerClassMembers('introspect:Promise', IntroPromise);
 functions.registerFactory(RESOLVER, makeResolver as (...envs: any[]) => Function);
-for (const [id, fn] of Object.entries({ resolveFunction, rejectFunction, capabilityExecutor, thenFinally, catchFinally, valueThunk, thrower, allElement, settledElement, anyElement, internal: INTERNAL })) {
+functions.registerFactory(ELEMENT, makeElement as (...envs: any[]) => Function);
+for (const [id, fn] of Object.entries({ resolveFunction, rejectFunction, capabilityExecutor, thenFinally, catchFinally, valueThunk, thrower, combinationElement, internal: INTERNAL })) {
   functions.registerStatic(`introspect:promise.${id}`, fn);
 }

@@ -28,6 +28,9 @@ import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startTask } from './tasks.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
 
+/** The value array no suspended body holds (never written to). */
+const EMPTY: unknown[] = [];
+
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
 export type DriverKind = 'main' | 'jobs' | 'timer' | 'idle';
 
@@ -554,7 +557,7 @@ export class Runtime {
   private savedC = 0;
   private yieldValue: unknown = undefined;
   private yieldPc = 0;
-  private yieldValues: unknown[] = [];
+  private yieldValues: unknown[] = EMPTY;
 
   gen(body: Function): Generator {
     return new Generator(body);
@@ -571,11 +574,17 @@ export class Runtime {
     return this.YIELDED;
   }
 
-  takeYield(): { value: unknown; pc: number; values: unknown[] } {
-    const y = { value: this.yieldValue, pc: this.yieldPc, values: this.yieldValues };
+  /** The frame of the body that just returned `YIELDED` (its value: `takeYieldValue`). */
+  takeYieldFrame(fn: Function): Frame {
+    const frame = { fn, self: undefined, nt: undefined, pc: this.yieldPc, values: this.yieldValues };
+    this.yieldValues = EMPTY;
+    return frame;
+  }
+
+  takeYieldValue(): unknown {
+    const value = this.yieldValue;
     this.yieldValue = undefined;
-    this.yieldValues = [];
-    return y;
+    return value;
   }
 
   /** A suspended body is about to be re-entered: a one-frame rewind to its yield. */

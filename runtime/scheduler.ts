@@ -115,10 +115,11 @@ export class Scheduler {
   }
 
   private run(job: Job | undefined, resume: Frame[] | undefined): void {
-    let enter: () => unknown = resume ? () => rt.rewind(resume) : () => runJob.call(job!);
+    let frames = resume;
     for (;;) {
       try {
-        enter();
+        if (frames !== undefined) rt.rewind(frames);
+        else runJob.call(job!);
         return;
       } catch (e) {
         if (e !== UNWIND) {
@@ -126,9 +127,8 @@ export class Scheduler {
           Reflect.apply(nativeThen, nativeResolved, [() => { throw e; }]);
           return;
         }
-        const frames = rt.takeCaptured();
+        frames = rt.takeCaptured();
         rt.captureAt('jobs', frames, undefined);
-        enter = () => rt.rewind(frames);
       }
     }
   }

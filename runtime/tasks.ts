@@ -17,7 +17,7 @@
 import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { Generator, type ResumeMode, type Step } from './generators.js';
-import { IntroPromise, newInternalPromise, perform, promiseResolve, reject, resolveWith } from './promises.js';
+import { awaitPrimitive, IntroPromise, newInternalPromise, perform, promiseResolve, reject, resolveWith } from './promises.js';
 import type { Runtime } from './runtime.js';
 
 let rt: Runtime;
@@ -96,6 +96,7 @@ export function afterStep(t: Task, step: Step): void {
 
 /** `await value` of an awaiter: it is resumed by a job once the value settles. */
 export function awaitValue(who: Awaiter, value: unknown): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return awaitPrimitive(who, value);
   perform(promiseResolve(IntroPromise, value) as IntroPromise, undefined, undefined, undefined, undefined, who);
 }
 
