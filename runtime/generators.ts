@@ -10,7 +10,8 @@
 // through `run`, which records a frame of `resumeGenerator` (mode, value,
 // phase) between the caller's frame and the body's; on restore the caller's
 // router calls it, and it re-enters the body, or, if the point was the
-// resumption itself (phase 0), performs the resumption.
+// resumption itself (phase 0), performs the resumption, or (phase 2)
+// re-enters the delegate of a `yield*` it was forwarding to.
 
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
@@ -38,6 +39,8 @@ export interface Step {
 export class Generator {
   state = START;
   frame: Frame | undefined = undefined;
+  /** Suspended in a `yield*`: the iterator every resumption goes to until it is done. */
+  delegate: unknown = undefined;
   constructor(public body: Function | undefined) {}
 
   next(value?: unknown): Step {
@@ -99,7 +102,37 @@ export class Generator {
         throw e;
       }
     }
-    return this.run(mode, value);
+    return this.delegate === undefined ? this.run(mode, value) : this.forward(mode, value, false);
+  }
+
+  /**
+   * A resumption of a body suspended in `yield*`: it goes to the delegate;
+   * the body is re-entered only when the delegate is done (its value is the
+   * value of `yield*`, or the body returns it if it finished a `return`) or
+   * threw (the body gets the throw at its `yield*`). Restoring a checkpoint
+   * taken inside the delegate, `rewinding` re-enters the delegate's frames.
+   */
+  forward(mode: ResumeMode, value: unknown, rewinding: boolean): Step {
+    this.state = RUNNING;
+    let done: boolean;
+    let result: unknown;
+    try {
+      const step = rewinding ? (rt.resume() as Step) : delegateStep(this.delegate, mode, value);
+      done = !!step.done;
+      result = step.value;
+    } catch (e) {
+      if (e === UNWIND) {
+        rt.f(resumeGenerator, this, undefined, 1, [mode, value, 2]);
+        throw e;
+      }
+      this.state = SUSPENDED;
+      this.delegate = undefined;
+      return this.run('throw', e);
+    }
+    this.state = SUSPENDED;
+    if (!done) return { value: result, done: false };
+    this.delegate = undefined;
+    return this.run(mode === 'return' ? 'return' : 'next', result);
   }
 
   /**
@@ -128,6 +161,7 @@ export class Generator {
   finish(result: unknown): Step {
     if (result === rt.YIELDED) {
       rt.u = false;
+      this.delegate = rt.takeDelegate();
       this.frame = rt.takeYieldFrame(this.body!);
       this.state = SUSPENDED;
       return { value: rt.takeYieldValue(), done: false };
@@ -156,6 +190,8 @@ export class Generator {
 /** The frame a running generator leaves in a captured stack; see the file comment. */
 function resumeGenerator(this: Generator): Step {
   const [, mode, value, phase] = rt.enter() as [number, ResumeMode, unknown, number];
+  if (phase === 2) return this.forward(mode, value, true);
+  if (phase === 0 && this.delegate !== undefined) return this.forward(mode, value, false);
   return this.run(mode, value, phase === 1);
 }
 
@@ -184,14 +220,6 @@ export class GeneratorIter {
   return(value?: unknown): Step {
     return this.g.return(value);
   }
-}
-
-/** `yield*`: the iterator delegated to. */
-export function delegateOf(source: any): any {
-  if (source == null) throw new TypeError(`${source} is not iterable`);
-  const it = source[Symbol.iterator]();
-  if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.iterator method is not an object');
-  return it;
 }
 
 /** `yield*`: one step of the delegate, forwarding how the outer generator was resumed. */

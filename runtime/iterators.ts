@@ -124,6 +124,17 @@ export function iterate(x: any): { next(): Step } {
   return it;
 }
 
+/**
+ * The iterator a `yield*` delegates to: a generator of ours itself (its
+ * return/throw are forwarded to), otherwise what `for…of` iterates, so that
+ * a generator suspended in a `yield*` over an array, a Map or a string can
+ * be saved (a native iterator cannot).
+ */
+export function delegateOf(source: any): unknown {
+  if (source instanceof Generator && source[Symbol.iterator] === Generator.prototype[Symbol.iterator]) return source;
+  return iterate(source);
+}
+
 /** A for…of loop left before its iterator was done: close it (its `return`), as natively. */
 export function closeIterator(it: any, step: Step | undefined): void {
   if (step === undefined || step.done || it === undefined) return;

@@ -16,8 +16,8 @@ import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
 import type { Boot, Host, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
-import { bindGenerators, delegateOf, delegateStep, drive0, drive1, Generator, type ResumeMode } from './generators.js';
-import { closeIterator, collectionIterator, forInKeys, iterate } from './iterators.js';
+import { bindGenerators, delegateStep, drive0, drive1, Generator, type ResumeMode } from './generators.js';
+import { closeIterator, collectionIterator, delegateOf, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 import { arrayCall } from './array-callbacks.js';
@@ -572,6 +572,20 @@ export class Runtime {
     // unwind, they must not run (their code tests \`u\`).
     this.u = true;
     return this.YIELDED;
+  }
+
+  private yieldDelegate: unknown = undefined;
+
+  /** The operand of a `yield*`'s yield: the body suspends with `d` as its generator's delegate. */
+  yd(d: unknown, value: unknown): unknown {
+    this.yieldDelegate = d;
+    return value;
+  }
+
+  takeDelegate(): unknown {
+    const d = this.yieldDelegate;
+    this.yieldDelegate = undefined;
+    return d;
   }
 
   /** The frame of the body that just returned `YIELDED` (its value: `takeYieldValue`). */

@@ -412,17 +412,22 @@ export class Linearizer {
   }
 
   /**
-   *   yield* x  →  $d = $R.dg(x); $m = "next"; $v = void 0;
-   *                for (;;) { $s = $R.ds($d, $m, $v);            (a call site)
-   *                           if ($s.done) { if ($m === "return") return $s.value; break; }
-   *                           $v = yield $s.value;                (resumes raw: mode in $R.sm)
-   *                           $m = $R.sm; }
-   *                … $s.value
+   *   yield* x  →  $d = $R.dg(x);
+   *                $s = $R.ds($d, "next", void 0);               (a call site)
+   *                if ($s.done) $v = $s.value;
+   *                else { $v = yield $R.yd($d, $s.value); if ($v === $R.RT) return $R.rv; }
+   *                … $v
+   *
+   * The yield suspends the body with its delegate: the runtime's generator
+   * forwards every later next/throw/return to `$d` itself (no re-entry of
+   * this body per value) and resumes the body here only when the delegate is
+   * done (with its value, or by `return` if it finished a return) or threw.
    *
    * In an async generator (pass 0c wrote `yield* $R.adg(x)`), the delegate is
-   * async: each step is awaited (`$s = $R.ais(yield $R.aw($R.ads($d, $m, $v)))`)
-   * and its values are passed on as they are, not awaited again
-   * (`yield $R.dy($s.value)`), as ECMA-262's async yield* does.
+   * async and the loop stays in the body: each step is awaited
+   * (`$s = $R.ais(yield $R.aw($R.ads($d, $m, $v)))`) and its values are
+   * passed on as they are, not awaited again (`yield $R.dy($s.value)`), as
+   * ECMA-262's async yield* does.
    */
   private delegate(e: ts.YieldExpression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
     const f = this.f;
@@ -431,33 +436,50 @@ export class Linearizer {
     const operand = e.expression!;
     const isAsync = ts.isCallExpression(operand) && ts.isPropertyAccessExpression(operand.expression) && ts.isIdentifier(operand.expression.expression) && ts.idText(operand.expression.expression) === ts.idText(rt) && ts.idText(operand.expression.name as ts.Identifier) === 'adg';
     const source = this.expr(operand, out, assigned);
+    if (!isAsync) return this.syncDelegate(source, out);
     const d = this.loopTemp();
     const m = this.loopTemp();
     const v = this.loopTemp();
     const step = this.loopTemp();
-    out.push(f.createExpressionStatement(f.createAssignment(d, isAsync ? source : call('dg', [source]))));
+    out.push(f.createExpressionStatement(f.createAssignment(d, source)));
     out.push(f.createExpressionStatement(f.createAssignment(m, f.createStringLiteral('next'))));
     out.push(f.createExpressionStatement(f.createAssignment(v, f.createVoidZero())));
     const body: ts.Statement[] = [];
-    if (isAsync) {
-      const settled = this.yieldPoint(f.createYieldExpression(undefined, call('aw', [call('ads', [d, m, v])])), body, assigned);
-      body.push(f.createExpressionStatement(f.createAssignment(step, call('ais', [settled]))));
-    } else {
-      const stepStatement = f.createExpressionStatement(f.createAssignment(step, call('ds', [d, m, v])));
-      this.calls.add(stepStatement);
-      body.push(stepStatement);
-    }
+    const settled = this.yieldPoint(f.createYieldExpression(undefined, call('aw', [call('ads', [d, m, v])])), body, assigned);
+    body.push(f.createExpressionStatement(f.createAssignment(step, call('ais', [settled]))));
     const value = f.createPropertyAccessExpression(step, 'value');
     body.push(f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBlock([
       f.createIfStatement(f.createStrictEquality(m, f.createStringLiteral('return')), f.createReturnStatement(value)),
       f.createBreakStatement(),
     ], true)));
-    const y = f.createYieldExpression(undefined, isAsync ? call('dy', [value]) : value);
+    const y = f.createYieldExpression(undefined, call('dy', [value]));
     this.rawYields.add(y);
     this.emitYield(y, body, v);
     body.push(f.createExpressionStatement(f.createAssignment(m, f.createPropertyAccessExpression(rt, 'sm'))));
     out.push(f.createForStatement(undefined, undefined, undefined, f.createBlock(body, true)));
     return f.createPropertyAccessExpression(step, 'value');
+  }
+
+  private syncDelegate(source: ts.Expression, out: ts.Statement[]): ts.Expression {
+    const f = this.f;
+    const rt = this.ctx.rt;
+    const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
+    const d = this.temp();
+    const step = this.temp();
+    const result = this.temp();
+    out.push(f.createExpressionStatement(f.createAssignment(d, call('dg', [source]))));
+    const first = f.createExpressionStatement(f.createAssignment(step, call('ds', [d, f.createStringLiteral('next'), f.createVoidZero()])));
+    this.calls.add(first);
+    out.push(first);
+    const suspended: ts.Statement[] = [];
+    this.emitYield(f.createYieldExpression(undefined, call('yd', [d, f.createPropertyAccessExpression(step, 'value')])), suspended, result);
+    suspended.push(f.createIfStatement(f.createStrictEquality(result, f.createPropertyAccessExpression(rt, 'RT')), f.createReturnStatement(f.createPropertyAccessExpression(rt, 'rv'))));
+    out.push(f.createIfStatement(
+      f.createPropertyAccessExpression(step, 'done'),
+      f.createExpressionStatement(f.createAssignment(result, f.createPropertyAccessExpression(step, 'value'))),
+      f.createBlock(suspended, true),
+    ));
+    return result;
   }
 
   private linCall(e: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression, out: ts.Statement[], assigned: Set<string>): ts.Expression {
