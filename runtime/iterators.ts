@@ -13,25 +13,38 @@ interface Step {
   done: boolean;
 }
 
-export class ArrayIter {
+// The loops of instrumented code read a step's `done` and `value` once,
+// right after `next()`, and never hand the step to the program: so these
+// iterators are their own step objects (no allocation per element).
+
+export class ArrayIter implements Step {
+  value: unknown = undefined;
+  done = false;
   constructor(
     public a: ArrayLike<unknown>,
     public i = 0,
   ) {}
   next(): Step {
     const a = this.a;
-    if (this.i < a.length) return { value: a[this.i++], done: false };
+    if (this.i < a.length) {
+      this.value = a[this.i++];
+      return this;
+    }
     this.i = Infinity;
-    return { value: undefined, done: true };
+    this.value = undefined;
+    this.done = true;
+    return this;
   }
 }
 
 /** Marks fields the heap does not save (heap/writer.ts savedKeys). */
 const TRANSIENT = Symbol.for('introspect.transient');
 
-export class LiveIter {
+export class LiveIter implements Step {
   /** The native iterator: not saved, re-created after a restore. */
   live: Iterator<unknown> | undefined = undefined;
+  value: unknown = undefined;
+  done = false;
   constructor(
     public source: Iterable<unknown>,
     public n = 0,
@@ -46,7 +59,9 @@ export class LiveIter {
     }
     const r = it.next();
     if (!r.done) this.n++;
-    return { value: r.value, done: !!r.done };
+    this.value = r.value;
+    this.done = !!r.done;
+    return this;
   }
 }
 

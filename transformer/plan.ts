@@ -38,6 +38,8 @@ export interface FunctionPlan {
   siteLines: number[];
   /** A generator's body (pass 0c): `yield` is a resume point. */
   generator?: boolean;
+  /** The local counting back-edges of call-free loops (pass 4), starting at 0. */
+  counter?: string;
   /** Per resume point, indices of frame values that are dead there (liveness.ts). */
   deadAt?: number[][];
 }

@@ -39,6 +39,8 @@ interface Unit {
 }
 
 const NONE = 0;
+/** How many back-edges of call-free loops make one point (countedPoll). */
+const COUNTED_EDGES = 128;
 
 export class Reenter {
   private readonly f: ts.NodeFactory;
@@ -49,6 +51,8 @@ export class Reenter {
   private readonly yieldOperands = new Map<number, string>();
   private readonly l: ts.Identifier;
   private readonly r: ts.Identifier;
+  /** The back-edge counter of the function's call-free loops (countedPoll), once one is needed. */
+  private counter: ts.Identifier | undefined = undefined;
 
   constructor(
     private readonly ctx: FileContext,
@@ -124,7 +128,7 @@ export class Reenter {
     const decls = [
       f.createVariableDeclaration(this.l, undefined, undefined, f.createNumericLiteral(0)),
       f.createVariableDeclaration(this.r, undefined, undefined, f.createNumericLiteral(0)),
-      ...plan.locals.map((n) => f.createVariableDeclaration(n)),
+      ...plan.locals.map((n) => f.createVariableDeclaration(n, undefined, undefined, n === plan.counter ? f.createNumericLiteral(0) : undefined)),
     ];
     return [
       f.createVariableStatement(undefined, f.createVariableDeclarationList(decls, ts.NodeFlags.Let)),
@@ -214,8 +218,33 @@ export class Reenter {
     return { out: [st], lo: n, hi: n };
   }
 
+  /**
+   * The back-edge of a loop whose body has no resume point of its own (no
+   * call, no yield): a point only every COUNTED_EDGES-th time, counted in a
+   * local (`$k`, one per function, saved with the frame) instead of the
+   * runtime's counter, a memory store per iteration that was most of the
+   * cost of tight loops. Deterministic, so the oracle's K still names one
+   * place; restoring (`$r` set), the poll runs at once to land.
+   *
+   *   if (--$k < 0 || $r) { $k = 127; if (--$R.c < 0) { $l = n; $r = $R.poll(); } }
+   */
+  private countedPoll(node: ts.Node): Unit {
+    const f = this.f;
+    const inner = this.poll(node);
+    if (this.counter === undefined) {
+      this.counter = this.local('k');
+      this.plan.counter = this.counter.text;
+    }
+    const k = this.counter;
+    const st = f.createIfStatement(
+      f.createLogicalOr(f.createLessThan(f.createPrefixDecrement(k), f.createNumericLiteral(0)), this.r),
+      f.createBlock([f.createExpressionStatement(f.createAssignment(k, f.createNumericLiteral(COUNTED_EDGES - 1))), ...inner.out], true),
+    );
+    return { out: [st], lo: inner.lo, hi: inner.hi };
+  }
+
   private loopBody(body: ts.Statement, node: ts.Node): { block: ts.Block; lo: number; hi: number } {
-    const poll = this.poll(node);
+    const poll = this.lin.containsSite(body) ? this.poll(node) : this.countedPoll(node);
     const units = [poll, ...(ts.isBlock(body) ? body.statements : [body]).map((s) => this.unit(s))];
     const [lo, hi] = this.range(units);
     return { block: this.f.createBlock(this.dispatch(units), true), lo, hi };
