@@ -192,6 +192,16 @@ describe('pass 4 and liveness', () => {
     expect(last).toContain(temp);
   });
 
+  test('an await\'s value is live at a later resume point of the same statement (its only definition is where the await resumes)', () => {
+    const js = emit('declare function a(): Promise<number>;\ndeclare function b(): number;\nexport async function f() { return [await a(), b()]; }\n');
+    const [, , , locals, sites, dead] = row(js, '<arrow>');
+    const sent = /(\$t\d+) = \$R\.sent\(\)/.exec(js)![1];
+    const index = locals.indexOf(sent);
+    expect(index).toBeGreaterThanOrEqual(0);
+    // The last resume point is b()'s call, after the await: the await's value is still to be read.
+    expect(dead?.[sites.length - 1] ?? []).not.toContain(index);
+  });
+
   test('every instrumented function has its entry point and a line for each resume point', () => {
     const js = emit('export function f(n: number) {\n  let s = 0;\n  for (let i = 0; i < n; i++) {\n    s += g(i);\n  }\n  return s;\n}\nfunction g(i: number) { return i; }\n');
     const [, , line, , sites] = row(js, 'f');

@@ -86,6 +86,18 @@ export function usesSuper(fn: ts.Node): boolean {
   return found;
 }
 
+/** A `#name` anywhere inside (nested functions included): the code only works inside its class. */
+export function usesPrivateNames(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isPrivateIdentifier(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
 export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
   return (
     ts.isFunctionDeclaration(node) ||

@@ -41,7 +41,7 @@
 // method, an anonymous class, an assignment to `super.x`).
 
 import ts from 'typescript';
-import { isFunctionLike, usesSuper } from './analyze.js';
+import { isFunctionLike, usesPrivateNames, usesSuper } from './analyze.js';
 import type { NameGen } from './names.js';
 
 export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Set<ts.Node>, names: NameGen): ts.SourceFile {
@@ -78,8 +78,18 @@ function lowerableKind(node: ts.Node): Kind | undefined {
   const isGen = !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
   if (!isGen && !isAsync) return undefined;
   if (usesSuper(node) && superHome(node) === undefined) return undefined;
+  // Its body would move out of the class that its `#names` belong to, which
+  // scopes.ts can only do for a class at the top level of the module.
+  if (usesPrivateNames(node) && !inTopLevelClass(node)) return undefined;
   if (!isAsync) return 'gen';
   return isGen ? 'agen' : 'task';
+}
+
+function inTopLevelClass(node: ts.Node): boolean {
+  for (let n = ts.getOriginalNode(node).parent; n !== undefined; n = n.parent) {
+    if (ts.isClassLike(n)) return ts.isClassDeclaration(n) && n.name !== undefined && ts.isSourceFile(n.parent);
+  }
+  return false;
 }
 
 /**

@@ -48,6 +48,8 @@ export class Linearizer {
   private readonly temps = new Set<string>();
   private readonly yields = new Set<ts.Statement>();
   private readonly rawYields = new Set<ts.YieldExpression>();
+  /** The label of the loop statement being lowered, if it has one. */
+  private loopLabel: string | undefined = undefined;
 
   constructor(
     private readonly ctx: FileContext,
@@ -152,6 +154,8 @@ export class Linearizer {
 
   private statement(s: ts.Statement, out: ts.Statement[]): void {
     const f = this.f;
+    const label = this.loopLabel; // set by a label on this very statement only
+    this.loopLabel = undefined;
     const assigned = assignedNames(s);
     const lin = (e: ts.Expression) => this.expr(e, out, assigned);
     if (ts.isExpressionStatement(s)) {
@@ -185,6 +189,8 @@ export class Linearizer {
     }
     if (ts.isLabeledStatement(s)) {
       const inner: ts.Statement[] = [];
+      // A `continue <label>` of a loop lowered by testedLoop must reach its update and test.
+      if (ts.isIterationStatement(s.statement, false)) this.loopLabel = ts.idText(s.label);
       this.statement(s.statement, inner);
       const last = inner.pop()!;
       out.push(...inner, f.updateLabeledStatement(s, s.label, last));
@@ -192,11 +198,11 @@ export class Linearizer {
     }
     if (ts.isWhileStatement(s)) {
       if (!this.containsSite(s.expression)) return void out.push(f.updateWhileStatement(s, s.expression, this.block(s.statement)));
-      return void out.push(this.testedLoop(s.expression, undefined, s.statement, false));
+      return void out.push(this.testedLoop(s.expression, undefined, s.statement, false, label));
     }
     if (ts.isDoStatement(s)) {
       if (!this.containsSite(s.expression)) return void out.push(f.updateDoStatement(s, this.block(s.statement), s.expression));
-      return void out.push(this.testedLoop(s.expression, undefined, s.statement, true));
+      return void out.push(this.testedLoop(s.expression, undefined, s.statement, true, label));
     }
     if (ts.isForStatement(s)) {
       if (s.initializer) {
@@ -207,7 +213,7 @@ export class Linearizer {
       const testSites = !!s.condition && this.containsSite(s.condition);
       const updSites = !!s.incrementor && this.containsSite(s.incrementor);
       if (!testSites && !updSites) return void out.push(f.updateForStatement(s, undefined, s.condition, s.incrementor, this.block(s.statement)));
-      return void out.push(this.testedLoop(s.condition, s.incrementor, s.statement, false));
+      return void out.push(this.testedLoop(s.condition, s.incrementor, s.statement, false, label));
     }
     if (ts.isForOfStatement(s) && !s.awaitModifier) return void out.push(...this.forOf(s, out));
     if (ts.isForInStatement(s)) return void out.push(...this.forIn(s, out));
@@ -242,8 +248,11 @@ export class Linearizer {
   /**
    *   while (f(x)) body        →  for (;;) { $t = f(x); if (!$t) break; body }
    *   for (; t(); u()) body    →  for (;;) { …t…; if (!…) break; $c: { body } u(); }
+   *
+   * A `continue` of the loop (unlabeled, or to `ownLabel`, the label on the
+   * loop) becomes `break $c`, so the update and the test still run.
    */
-  private testedLoop(test: ts.Expression | undefined, update: ts.Expression | undefined, body: ts.Statement, testAfterBody: boolean): ts.Statement {
+  private testedLoop(test: ts.Expression | undefined, update: ts.Expression | undefined, body: ts.Statement, testAfterBody: boolean, ownLabel: string | undefined): ts.Statement {
     const f = this.f;
     const inner: ts.Statement[] = [];
     const testStmts: ts.Statement[] = [];
@@ -253,7 +262,7 @@ export class Linearizer {
     }
     const label = f.createIdentifier(this.ctx.names.fresh('c'));
     const lowered = this.block(body);
-    const bodyBlock = f.createLabeledStatement(label, f.createBlock(rewriteContinues(f, lowered.statements, label), true));
+    const bodyBlock = f.createLabeledStatement(label, f.createBlock(rewriteContinues(f, lowered.statements, label, ownLabel), true));
     if (!testAfterBody) inner.push(...testStmts);
     inner.push(bodyBlock);
     if (update) this.statement(f.createExpressionStatement(update), inner);
@@ -729,10 +738,11 @@ function collectTargets(e: ts.Node, out: Set<string>): void {
 }
 
 /** `continue` (unlabeled, or to `loopLabel`) of this loop → `break <label>` of the body block. */
-function rewriteContinues(f: ts.NodeFactory, statements: readonly ts.Statement[], label: ts.Identifier): ts.Statement[] {
+function rewriteContinues(f: ts.NodeFactory, statements: readonly ts.Statement[], label: ts.Identifier, loopLabel?: string): ts.Statement[] {
   const visit = (n: ts.Node, inNestedLoop: boolean): ts.Node => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return n;
     if (ts.isContinueStatement(n) && !n.label && !inNestedLoop) return f.createBreakStatement(label);
+    if (ts.isContinueStatement(n) && n.label && ts.idText(n.label) === loopLabel) return f.createBreakStatement(label);
     const nested = inNestedLoop || ts.isIterationStatement(n, false);
     return ts.visitEachChild(n, (c) => visit(c, nested), undefined as unknown as ts.TransformationContext);
   };

@@ -22,7 +22,7 @@
 
 import ts from 'typescript';
 import type { Analysis, Binding } from './analyze.js';
-import { isFunctionLike, Scope, usesSuper } from './analyze.js';
+import { isFunctionLike, Scope, usesPrivateNames, usesSuper } from './analyze.js';
 import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
 import { lineOf } from './plan.js';
 
@@ -57,7 +57,8 @@ export interface LoweredModule {
   /** Module-level bindings saved as module state. */
   state: string[];
   /** Factory declarations to place at module level, with their ids. */
-  factories: { id: string; name: string; decl: ts.FunctionDeclaration }[];
+  /** `inClass`: declared by a static block of its class (it uses the class's `#names`), not at module level. */
+  factories: { id: string; name: string; decl: ts.FunctionDeclaration; inClass?: boolean }[];
   /** Static functions of this module: id → expression naming them. */
   statics: { id: string; expr: ts.Expression }[];
   classes: { name: string; id: string; members: [string, number, string][] }[];
@@ -312,6 +313,9 @@ export class ScopeLowering {
     const derived = node.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) ?? false;
     const members: [string, number, string][] = [];
     this.path.push(name);
+    const outerFactories = this.classFactories;
+    const inClass: { name: string; decl: ts.FunctionDeclaration }[] = [];
+    this.classFactories = inClass;
     let hasCtor = false;
     const newMembers: ts.ClassElement[] = [];
     for (const m of node.members) {
@@ -338,8 +342,18 @@ export class ScopeLowering {
       newMembers.unshift(this.lowerFunction(ctor, 'derived-ctor', classId, name, f.createIdentifier(name), scope) as ts.ClassElement);
     }
     this.path.pop();
+    this.classFactories = outerFactories;
     const privates = privateStateBlock(f, this.ctx.rt, node);
     if (privates) newMembers.push(privates);
+    // Factories of closures that use the class's `#names`, made by its first
+    // static block (before any static initializer could need one) into
+    // module variables declared ahead of the class.
+    const factoryDecls: ts.Statement[] = [];
+    if (inClass.length > 0) {
+      factoryDecls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(inClass.map((x) => f.createVariableDeclaration(x.name)), ts.NodeFlags.Let)));
+      const assign = inClass.map((x) => f.createExpressionStatement(f.createAssignment(f.createIdentifier(x.name), f.createFunctionExpression(undefined, undefined, x.name, undefined, x.decl.parameters, undefined, x.decl.body!))));
+      newMembers.unshift(f.createClassStaticBlockDeclaration(f.createBlock(assign, true)));
+    }
     this.out.classes.push({ name, id: classId, members });
     const heritage = node.heritageClauses?.map((h) => f.updateHeritageClause(h, h.types.map((t) => f.updateExpressionWithTypeArguments(t, this.expr(t.expression), t.typeArguments))));
     const cls = f.updateClassDeclaration(node, node.modifiers, node.name, node.typeParameters, heritage, newMembers);
@@ -350,7 +364,7 @@ export class ScopeLowering {
         f.createArrayLiteralExpression(members.map(([k, s, id]) => f.createArrayLiteralExpression([f.createStringLiteral(k), f.createNumericLiteral(s), f.createStringLiteral(id)]))),
       ]),
     );
-    return [cls, register];
+    return [...factoryDecls, cls, register];
   }
 
   private syntheticCtorScope(ctor: ts.ConstructorDeclaration): Scope {
@@ -444,6 +458,8 @@ export class ScopeLowering {
   /** Functions we leave uninstrumented: lowered for scopes, made no-save regions. */
   private lowerUninstrumented(node: ts.FunctionLikeDeclaration): ts.Node {
     const f = this.f;
+    // A computed key is evaluated where the member is, not inside it.
+    const name = node.name && ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.expr(node.name.expression)) : node.name;
     const scope = this.a.scopeOf.get(node)!;
     const st = this.enter(scope, 'uninstrumented', undefined);
     this.path.push(node.name && ts.isIdentifier(node.name) ? ts.idText(node.name) : '<fn>');
@@ -469,7 +485,7 @@ export class ScopeLowering {
       // any call they make runs as a no-save region.
       statements = statements.map((s) => markCallsNoSave(f, this.ctx.rt, s));
     }
-    return updateFunctionLike(f, node, params, f.createBlock(statements, true));
+    return updateFunctionLike(f, node, params, f.createBlock(statements, true), name);
   }
 
   private localDecls(st: FnState): ts.Statement[] {
@@ -551,6 +567,10 @@ export class ScopeLowering {
     const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
     // A function that uses `super` needs the home object it was written in.
     if (usesSuper(node)) return asExpression(f, this.lowerUninstrumented(node));
+    // One that uses `#names` must be made inside their class: its factory
+    // goes into the class (classFactories), where there is one to go into.
+    const privateNames = usesPrivateNames(node);
+    if (privateNames && this.classFactories === undefined) return asExpression(f, this.lowerUninstrumented(node));
     const accessor = ts.isGetAccessor(node) || ts.isSetAccessor(node);
     const name = node.name && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) ? node.name.text : inferredName || (ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>');
     const id = this.uniqueId(accessor ? `${ts.isGetAccessor(node) ? 'get' : 'set'} ${name}` : name);
@@ -583,11 +603,14 @@ export class ScopeLowering {
       tag,
       f.createReturnStatement(self),
     ], true));
-    this.out.factories.push({ id, name: factoryName, decl });
+    this.out.factories.push({ id, name: factoryName, decl, inClass: privateNames && this.classFactories !== undefined });
+    if (privateNames && this.classFactories !== undefined) this.classFactories.push({ name: factoryName, decl });
     return f.createCallExpression(f.createIdentifier(factoryName), undefined, envs.map((e) => f.createIdentifier(e)));
   }
 
   private lastLowered: FnState | undefined;
+  /** While a top-level class's members are lowered: the factories that must be made inside it. */
+  private classFactories: { name: string; decl: ts.FunctionDeclaration }[] | undefined;
 
   // ---- statements ---------------------------------------------------------------
 
@@ -961,8 +984,9 @@ function inferName(node: ts.Node): string {
   return (node as ts.FunctionExpression).name ? ts.idText((node as ts.FunctionExpression).name!) : '';
 }
 
-function updateFunctionLike(f: ts.NodeFactory, node: ts.FunctionLikeDeclaration, params: ts.ParameterDeclaration[], body: ts.Block): ts.Node {
+function updateFunctionLike(f: ts.NodeFactory, node: ts.FunctionLikeDeclaration, params: ts.ParameterDeclaration[], body: ts.Block, key?: ts.PropertyName): ts.Node {
   const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  const name = (key ?? node.name) as ts.PropertyName;
   switch (node.kind) {
     case ts.SyntaxKind.FunctionDeclaration:
       return f.updateFunctionDeclaration(node, mods, node.asteriskToken, node.name, undefined, params, undefined, body);
@@ -971,13 +995,13 @@ function updateFunctionLike(f: ts.NodeFactory, node: ts.FunctionLikeDeclaration,
     case ts.SyntaxKind.ArrowFunction:
       return f.updateArrowFunction(node, mods, undefined, params, undefined, node.equalsGreaterThanToken, body);
     case ts.SyntaxKind.MethodDeclaration:
-      return f.updateMethodDeclaration(node, mods, node.asteriskToken, node.name, node.questionToken, undefined, params, undefined, body);
+      return f.updateMethodDeclaration(node, mods, node.asteriskToken, name, node.questionToken, undefined, params, undefined, body);
     case ts.SyntaxKind.Constructor:
       return f.updateConstructorDeclaration(node, mods, params, body);
     case ts.SyntaxKind.GetAccessor:
-      return f.updateGetAccessorDeclaration(node, mods, node.name, params, undefined, body);
+      return f.updateGetAccessorDeclaration(node, mods, name, params, undefined, body);
     case ts.SyntaxKind.SetAccessor:
-      return f.updateSetAccessorDeclaration(node, mods, node.name, params, body);
+      return f.updateSetAccessorDeclaration(node, mods, name, params, body);
     default:
       throw new Error(`internal: unexpected function kind ${ts.SyntaxKind[(node as ts.Node).kind]}`);
   }
