@@ -78,6 +78,16 @@ export class Runtime {
   readonly U = UNWIND;
   readonly CL = CLOSURE;
 
+  /** Runs `fn` as a no-save region: code we reach from a place that is no resume point (a field initializer). */
+  nsv<T>(fn: () => T): T {
+    this.ns++;
+    try {
+      return fn();
+    } finally {
+      this.ns--;
+    }
+  }
+
   // ---- state ----
   readonly modules = new ModuleRegistry();
   /** Namespaces of the uninstrumented modules the program imports (libraries.ts). */

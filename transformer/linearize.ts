@@ -83,7 +83,10 @@ export class Linearizer {
     const memo = this.siteMemo.get(node);
     if (memo !== undefined) return memo;
     let found = false;
-    if (isFunctionLike(node) || ts.isClassLike(node)) found = false;
+    if (isFunctionLike(node)) found = false;
+    // A class expression runs calls of its own while it is defined: the
+    // statement holding it must not be a place to resume from (no-save).
+    else if (ts.isClassLike(node)) found = classRunsCalls(node);
     else if (this.isSiteCall(node) || ts.isYieldExpression(node)) found = true;
     else ts.forEachChild(node, (c) => {
       if (!found && this.containsSite(c)) found = true;
@@ -735,6 +738,24 @@ function collectTargets(e: ts.Node, out: Set<string>): void {
   else if (ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e) || ts.isSpreadElement(e) || ts.isSpreadAssignment(e) || ts.isPropertyAssignment(e) || ts.isShorthandPropertyAssignment(e) || ts.isParenthesizedExpression(e) || (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken)) {
     ts.forEachChild(e, (c) => collectTargets(c, out));
   }
+}
+
+/** Calls a class definition makes itself: in `extends`, computed keys, static initializers and blocks. */
+function classRunsCalls(node: ts.ClassLikeDeclaration): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  for (const h of node.heritageClauses ?? []) for (const t of h.types) visit(t.expression);
+  for (const m of node.members) {
+    if (m.name && ts.isComputedPropertyName(m.name)) visit(m.name.expression);
+    const isStatic = ts.canHaveModifiers(m) && (ts.getModifiers(m) ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+    if (ts.isPropertyDeclaration(m) && isStatic && m.initializer) visit(m.initializer);
+    if (ts.isClassStaticBlockDeclaration(m)) ts.forEachChild(m.body, visit);
+  }
+  return found;
 }
 
 /** `continue` (unlabeled, or to `loopLabel`) of this loop → `break <label>` of the body block. */

@@ -69,6 +69,9 @@ const PURE_CONST = (e: ts.Expression): boolean =>
   e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword ||
   (ts.isPrefixUnaryExpression(e) && (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken) && ts.isNumericLiteral(e.operand));
 
+/** Constructors of the language that never call into the program when given no callback. */
+const BUILTIN_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Object', 'Date', 'RegExp', 'Error', 'TypeError', 'RangeError', 'ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']);
+
 export class ScopeLowering {
   private readonly f: ts.NodeFactory;
   private readonly scopesByFn = new Map<Scope, Scope[]>();
@@ -200,8 +203,23 @@ export class ScopeLowering {
         this.out.hoisted.push(this.lowerTopLevelFunction(stmt));
         continue;
       }
+      if (ts.isClassDeclaration(stmt) && stmt.name && !hasModifier(stmt, ts.SyntaxKind.DefaultKeyword) && this.definedFromModuleState(stmt)) {
+        // Its `extends` or a computed key needs values the module body makes:
+        // defined where it is, as a class of a function body would be.
+        const name = ts.idText(stmt.name);
+        this.inPlaceClasses.add(name);
+        if (hasModifier(stmt, ts.SyntaxKind.ExportKeyword)) {
+          this.out.hoisted.push(f.createVariableStatement([f.createModifier(ts.SyntaxKind.ExportKeyword)], f.createVariableDeclarationList([f.createVariableDeclaration(name)], ts.NodeFlags.Let)));
+          declared.add(name);
+          this.out.state.push(name);
+        } else declareState(name, false);
+        body.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(name), this.nestedClass(stmt))));
+        continue;
+      }
       if (ts.isClassDeclaration(stmt) && stmt.name) {
-        this.out.hoisted.push(...this.lowerTopLevelClass(stmt));
+        const lowered = this.lowerTopLevelClass(stmt);
+        this.out.hoisted.push(...lowered.hoisted);
+        body.push(...lowered.inPlace);
         continue;
       }
       if (ts.isVariableStatement(stmt)) {
@@ -210,6 +228,7 @@ export class ScopeLowering {
         const isVar = !(stmt.declarationList.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let));
         const allPure = isConst && stmt.declarationList.declarations.every((d) => ts.isIdentifier(d.name) && d.initializer && PURE_CONST(d.initializer));
         if (allPure || (isCommonJs && this.isRequireDeclaration(stmt))) {
+          for (const d of stmt.declarationList.declarations) if (ts.isIdentifier(d.name)) this.hoistedConsts.add(ts.idText(d.name));
           this.out.hoisted.push(stmt);
           continue;
         }
@@ -306,7 +325,18 @@ export class ScopeLowering {
 
   // ---- classes ---------------------------------------------------------------
 
-  private lowerTopLevelClass(node: ts.ClassDeclaration): ts.Statement[] {
+  /**
+   * A top-level class is defined when the module loads (hoisted: functions
+   * and other classes refer to it, and it is registered before anything
+   * runs), but its static initializers and static blocks must run where the
+   * class is in the module's code, after the statements before it. When one
+   * of them does more than store a literal, all of them move, in order, into
+   * an arrow the class makes in a static block (so `this` and `#names` still
+   * work), which the module body calls at the class's place: `inPlace`. The
+   * static fields stay declared (`static x;`), so their order is kept. The
+   * arrow runs as a no-save region.
+   */
+  private lowerTopLevelClass(node: ts.ClassDeclaration): { hoisted: ts.Statement[]; inPlace: ts.Statement[] } {
     const f = this.f;
     const name = ts.idText(node.name!);
     const classId = this.uniqueId(name);
@@ -343,16 +373,34 @@ export class ScopeLowering {
     }
     this.path.pop();
     this.classFactories = outerFactories;
+    // The static initialization's arrow and the factories of closures that
+    // use the class's `#names` are made by its first static block (before
+    // any static initializer could need one) into module variables declared
+    // ahead of the class.
+    const declared: string[] = [];
+    const made: ts.Statement[] = [];
+    const inPlace: ts.Statement[] = [];
+    const init = this.deferStaticInitializers(newMembers);
+    if (init) {
+      const si = this.ctx.names.fresh('si');
+      declared.push(si);
+      made.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(si), init.thunk)));
+      inPlace.push(f.createExpressionStatement(f.createCallExpression(f.createIdentifier(si), undefined, [])));
+      newMembers.splice(0, newMembers.length, ...init.members);
+    }
+    // Registered when the class is defined, restore included (not deferred).
     const privates = privateStateBlock(f, this.ctx.rt, node);
     if (privates) newMembers.push(privates);
-    // Factories of closures that use the class's `#names`, made by its first
-    // static block (before any static initializer could need one) into
-    // module variables declared ahead of the class.
-    const factoryDecls: ts.Statement[] = [];
     if (inClass.length > 0) {
-      factoryDecls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(inClass.map((x) => f.createVariableDeclaration(x.name)), ts.NodeFlags.Let)));
-      const assign = inClass.map((x) => f.createExpressionStatement(f.createAssignment(f.createIdentifier(x.name), f.createFunctionExpression(undefined, undefined, x.name, undefined, x.decl.parameters, undefined, x.decl.body!))));
-      newMembers.unshift(f.createClassStaticBlockDeclaration(f.createBlock(assign, true)));
+      for (const x of inClass) {
+        declared.push(x.name);
+        made.unshift(f.createExpressionStatement(f.createAssignment(f.createIdentifier(x.name), f.createFunctionExpression(undefined, undefined, x.name, undefined, x.decl.parameters, undefined, x.decl.body!))));
+      }
+    }
+    const factoryDecls: ts.Statement[] = [];
+    if (made.length > 0) {
+      factoryDecls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(declared.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)));
+      newMembers.unshift(f.createClassStaticBlockDeclaration(f.createBlock(made, true)));
     }
     this.out.classes.push({ name, id: classId, members });
     const heritage = node.heritageClauses?.map((h) => f.updateHeritageClause(h, h.types.map((t) => f.updateExpressionWithTypeArguments(t, this.expr(t.expression), t.typeArguments))));
@@ -364,7 +412,56 @@ export class ScopeLowering {
         f.createArrayLiteralExpression(members.map(([k, s, id]) => f.createArrayLiteralExpression([f.createStringLiteral(k), f.createNumericLiteral(s), f.createStringLiteral(id)]))),
       ]),
     );
-    return [...factoryDecls, cls, register];
+    return { hoisted: [...factoryDecls, cls, register], inPlace };
+  }
+
+  /** Whether the class's `extends` clause or a computed member key reads a module variable that the body assigns. */
+  private definedFromModuleState(node: ts.ClassDeclaration): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(n)) {
+        const b = this.a.refs.get(n);
+        if (b && b.scope === this.a.module && (b.kind === 'let' || b.kind === 'const' || b.kind === 'var') && !this.hoistedConsts.has(b.name)) found = true;
+        if (b && b.scope === this.a.module && b.kind === 'class' && this.inPlaceClasses.has(b.name)) found = true;
+        return;
+      }
+      if (isFunctionLike(n) || ts.isClassLike(n)) return;
+      ts.forEachChild(n, visit);
+    };
+    for (const h of node.heritageClauses ?? []) for (const t of h.types) visit(t.expression);
+    for (const m of node.members) if (m.name && ts.isComputedPropertyName(m.name)) visit(m.name.expression);
+    return found;
+  }
+
+  /** See lowerTopLevelClass: the members with the static initialization taken out, and the arrow that does it. */
+  private deferStaticInitializers(members: ts.ClassElement[]): { members: ts.ClassElement[]; thunk: ts.Expression } | undefined {
+    const f = this.f;
+    const isStaticField = (m: ts.ClassElement): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && hasModifier(m, ts.SyntaxKind.StaticKeyword) && !hasModifier(m, ts.SyntaxKind.AccessorKeyword) && !ts.isComputedPropertyName(m.name);
+    const effectful = members.some((m) => ts.isClassStaticBlockDeclaration(m) || (isStaticField(m) && m.initializer !== undefined && !PURE_CONST(m.initializer)));
+    if (!effectful) return undefined;
+    const steps: ts.Statement[] = [];
+    const kept: ts.ClassElement[] = [];
+    for (const m of members) {
+      if (ts.isClassStaticBlockDeclaration(m)) {
+        steps.push(m.body);
+        continue;
+      }
+      if (isStaticField(m) && m.initializer !== undefined) {
+        const name = m.name as ts.Identifier | ts.PrivateIdentifier | ts.StringLiteral | ts.NumericLiteral;
+        const target = ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? f.createPropertyAccessExpression(f.createThis(), name) : f.createElementAccessExpression(f.createThis(), name);
+        steps.push(f.createExpressionStatement(f.createAssignment(target, m.initializer)));
+        kept.push(f.updatePropertyDeclaration(m, m.modifiers, m.name, m.questionToken ?? m.exclamationToken, m.type, undefined));
+        continue;
+      }
+      kept.push(m);
+    }
+    const ns = f.createPropertyAccessExpression(this.ctx.rt, 'ns');
+    const thunk = f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([
+      f.createExpressionStatement(f.createPostfixIncrement(ns)),
+      f.createTryStatement(f.createBlock(steps, true), undefined, f.createBlock([f.createExpressionStatement(f.createPostfixDecrement(f.createPropertyAccessExpression(this.ctx.rt, 'ns')))], true)),
+    ], true));
+    return { members: kept, thunk };
   }
 
   private syntheticCtorScope(ctor: ts.ConstructorDeclaration): Scope {
@@ -399,7 +496,12 @@ export class ScopeLowering {
       // Field initializers re-run on the fresh object `new` makes while a
       // constructor frame is being restored; that object is thrown away, so
       // skip their side effects then.
-      if (init && !PURE_CONST(init) && !hasModifier(m, ts.SyntaxKind.StaticKeyword)) init = f.createConditionalExpression(f.createPropertyAccessExpression(this.ctx.rt, 'rs'), undefined, f.createVoidZero(), undefined, init);
+      if (init && !PURE_CONST(init) && !hasModifier(m, ts.SyntaxKind.StaticKeyword)) {
+        // It runs inside `new`, with no frame of ours between the caller's
+        // call site and what it calls: no checkpoint in there.
+        if (m.initializer && this.initializerCalls(m.initializer)) init = f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'nsv'), undefined, [f.createArrowFunction(undefined, undefined, [], undefined, undefined, init)]);
+        init = f.createConditionalExpression(f.createPropertyAccessExpression(this.ctx.rt, 'rs'), undefined, f.createVoidZero(), undefined, init);
+      }
       result = f.updatePropertyDeclaration(m, m.modifiers, name, m.questionToken ?? m.exclamationToken, m.type, init);
     } else {
       const body = this.block(m.body.statements, scope);
@@ -407,6 +509,19 @@ export class ScopeLowering {
     }
     this.leave(st);
     return result;
+  }
+
+  /** Whether evaluating `e` calls anything but a built-in constructor (`new Map()`), not counting functions it only creates. */
+  private initializerCalls(e: ts.Expression): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+      if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) found = true;
+      else if (ts.isNewExpression(n) && !(ts.isIdentifier(n.expression) && BUILTIN_CONSTRUCTORS.has(n.expression.text) && !this.ctx.shadowedGlobals.has(n.expression.text))) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return found;
   }
 
   /** An initializer that needed locals (env objects) runs inside an arrow that declares them. */
@@ -609,6 +724,10 @@ export class ScopeLowering {
   }
 
   private lastLowered: FnState | undefined;
+  /** Module constants declared so far that stay at the top level (literals, requires): defined before any code runs. */
+  private readonly hoistedConsts = new Set<string>();
+  /** Top-level classes defined where they are (definedFromModuleState), so module state too. */
+  private readonly inPlaceClasses = new Set<string>();
   /** While a top-level class's members are lowered: the factories that must be made inside it. */
   private classFactories: { name: string; decl: ts.FunctionDeclaration }[] | undefined;
 
