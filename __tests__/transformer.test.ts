@@ -127,6 +127,19 @@ describe('pass 0b: generators', () => {
 });
 
 describe('pass 2: scopes', () => {
+  test('TypeScript\'s decorator emit (one identifier node in several scopes) lowers: the class variable its static block assigns is captured', () => {
+    const js = emit('function d(c: any, ctx: ClassDecoratorContext) { ctx.addInitializer(() => {}); }\n@d export class K { m() { return 1; } }\n');
+    expect(js).toContain('__esDecorate');
+    expect(js).toMatch(/\$e\d+\.K = \$e\d+\.\$?_classThis\d* = /);
+  });
+
+  test('toString and valueOf, which the engine calls from places that are no call site, run as no-save regions', () => {
+    const js = emit('export class M { toString() { return f(); } valueOf() { return 1; } plus() { return f(); } }\nfunction f() { return "x"; }\n');
+    expect(js).toMatch(/toString\(\) \{\s*\$R\.ns\+\+;/);
+    expect(js).toMatch(/valueOf\(\) \{\s*\$R\.ns\+\+;/);
+    expect(js).not.toMatch(/plus\(\) \{\s*\$R\.ns\+\+;/);
+  });
+
   test('object-literal accessors come from factories, defined over placeholders (order kept)', () => {
     const js = emit('export function make(n: number) { return { a: 1, get v() { return n; }, set v(x: number) { n = x; }, b: 2 }; }\n');
     expect(js).toMatch(/\$R\.acc\(\{[\s\S]*"a": 1|a: 1/);

@@ -205,7 +205,13 @@ export function analyze(sf: ts.SourceFile): Analysis {
         return;
       }
       if (!refs.has(node)) reference(node, scope, isWriteTarget(node, parent));
-      else if (isWriteTarget(node, parent)) refs.get(node)!.assigned = true;
+      else {
+        // One identifier node in several places (TypeScript's own emit reuses
+        // them, as in its decorator helpers): each place counts.
+        const b = refs.get(node)!;
+        if (isWriteTarget(node, parent)) b.assigned = true;
+        if (b.scope.kind !== 'module' && b.scope.fn !== scope.fn) b.captured = true;
+      }
       return;
     }
     if (node.kind === ts.SyntaxKind.ThisKeyword) {

@@ -69,6 +69,13 @@ const PURE_CONST = (e: ts.Expression): boolean =>
   e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword ||
   (ts.isPrefixUnaryExpression(e) && (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken) && ts.isNumericLiteral(e.operand));
 
+/**
+ * Methods the engine calls by itself, from places that are no resume point
+ * (`${x}`, `'a' + x`, `x < y`): run as no-save regions, since a frame of
+ * theirs could not be resumed from the caller's.
+ */
+const IMPLICITLY_CALLED = new Set(['toString', 'valueOf']);
+
 /** Constructors of the language that never call into the program when given no callback. */
 const BUILTIN_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Object', 'Date', 'RegExp', 'Error', 'TypeError', 'RangeError', 'ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']);
 
@@ -359,7 +366,7 @@ export class ScopeLowering {
       if (ts.isMethodDeclaration(m) && key !== undefined && !m.asteriskToken && !hasModifier(m, ts.SyntaxKind.AsyncKeyword) && m.body) {
         const id = this.uniqueId((isStatic ? 'static ' : '') + key);
         members.push([key, isStatic ? 1 : 0, id]);
-        newMembers.push(this.lowerFunction(m, 'method', id, key, this.staticRef(id)) as ts.ClassElement);
+        newMembers.push((IMPLICITLY_CALLED.has(key) ? this.lowerUninstrumented(m) : this.lowerFunction(m, 'method', id, key, this.staticRef(id))) as ts.ClassElement);
         continue;
       }
       newMembers.push(this.lowerClassElement(m));
@@ -694,7 +701,8 @@ export class ScopeLowering {
     // Generators, async functions and accessors run uninstrumented (no-save
     // regions) but are still made by a factory: as values in the heap they
     // are saved and re-made like any closure.
-    const lowered = asExpression(f, isGen || isAsync || accessor ? this.lowerUninstrumented(node) : this.lowerFunction(node, kind, id, name, self));
+    const implicit = ts.isMethodDeclaration(node) && IMPLICITLY_CALLED.has(name);
+    const lowered = asExpression(f, isGen || isAsync || accessor || implicit ? this.lowerUninstrumented(node) : this.lowerFunction(node, kind, id, name, self));
     const st = this.lastLowered!;
     const envs = [...st.envUses].sort();
     const factoryName = this.ctx.names.fresh('mk');
