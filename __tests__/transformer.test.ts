@@ -45,6 +45,12 @@ describe('pass 0: what TypeScript leaves behind', () => {
     expect(js).toMatch(/(\$t\d+) = \$R\.gn0\(it, "next"\);[\s\S]*\.push\(\1\.value\)/);
   });
 
+  test('namespace variables and enum members used by bare name are qualified (TypeScript does it only while printing)', () => {
+    const js = emit('namespace N { export let n = 0; export function f() { return ++n; } }\nenum E { A = "ab".length, B = A * 2 }\nexport const r = N.f() + E.B;\n');
+    expect(js).toMatch(/return \+\+[\w$.]+\.n;/);
+    expect(js).toMatch(/\["B"\] = [\w$]+\.A \* 2/);
+  });
+
   test('CommonJS import bindings stay TypeScript\'s own generated names', () => {
     const js = emit("import { x } from './x';\nexport function f() { return x + 1; }\n", ts.ModuleKind.CommonJS);
     expect(js).toMatch(/const (\w+) = require\("\.\/x"\)[\s\S]*\1\.x \+ 1/);

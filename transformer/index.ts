@@ -3,7 +3,8 @@
 // capturable and restorable. No type checker is needed.
 //
 // The pipeline, in order:
-//   0. names       (generated-names.ts) TypeScript's generated identifiers get plain names
+//   0. names       (generated-names.ts) TypeScript's generated identifiers get plain names;
+//                  (container-members.ts) namespace and enum members it qualifies when printing, qualified
 //  0b. event loop  (platform-globals.ts) Promise, timers, queueMicrotask → the runtime's
 // 0b'. callbacks   (builtin-callbacks.ts) arr.map(f) and kin → $R.ac(arr, "map", f)
 //  0c. generators  (generators.ts) function* and async functions → plain function around a resumable body arrow
@@ -19,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { analyze } from './analyze.js';
 import { nameGeneratedIdentifiers } from './generated-names.js';
+import { qualifyContainerMembers } from './container-members.js';
 import { lowerGenerators } from './generators.js';
 import { routeArrayCallbacks } from './builtin-callbacks.js';
 import { registerLibraries, RUNTIME_PACKAGE } from './libraries.js';
@@ -67,7 +69,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     shadowedGlobals: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(routeArrayCallbacks(useRuntimeEventLoop(nameGeneratedIdentifiers(input, names, tctx), rt, tctx), rt, tctx), rt, tctx, ctx.generatorBodies, names);
+  const sf = lowerGenerators(routeArrayCallbacks(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx), rt, tctx, ctx.generatorBodies, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));
