@@ -75,12 +75,7 @@ export class Scheduler {
 
   /** Runs `fn` where no checkpoint may be taken (program code called by runtime code that has no frame). */
   noSave<T>(fn: () => T): T {
-    rt.ns++;
-    try {
-      return fn();
-    } finally {
-      rt.ns--;
-    }
+    return rt.nsv(fn);
   }
 
   /** Runs the queued jobs now (between two timer callbacks, as Node does), if there are any. */
