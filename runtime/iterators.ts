@@ -112,8 +112,19 @@ export class CollectionIter {
   }
 }
 
-/** `o[name]()` for name in keys/values/entries, savable when `o` is a built-in collection. */
-export function collectionIterator(o: any, name: IterKind): unknown {
+/**
+ * `o[name]()` for name in keys/values/entries, savable when `o` is a built-in
+ * collection; also `o[Symbol.iterator]()` (name `@@iterator`) of an array,
+ * typed array, Map, Set or string, and `s.matchAll(re)` of a string (its
+ * matches, taken at once: the string cannot change, and matchAll works on a
+ * copy of the RegExp).
+ */
+export function collectionIterator(o: any, name: IterKind | '@@iterator' | 'matchAll', arg?: unknown): unknown {
+  if (name === '@@iterator') return ownIterator(o);
+  if (name === 'matchAll') {
+    if (typeof o === 'string' && o.matchAll === String.prototype.matchAll) return new CollectionIter(Array.from(o.matchAll(arg as RegExp)), 'values', true);
+    return o.matchAll(arg);
+  }
   if (o != null) {
     const method = o[name];
     if (Array.isArray(o) && method === Array.prototype[name]) return new CollectionIter(o, name, true);
@@ -121,6 +132,16 @@ export function collectionIterator(o: any, name: IterKind): unknown {
     if ((o instanceof Map && method === Map.prototype[name]) || (o instanceof Set && method === Set.prototype[name])) return new CollectionIter(o, name, false);
   }
   return o[name]();
+}
+
+function ownIterator(o: any): unknown {
+  const method = o[Symbol.iterator];
+  if (Array.isArray(o) && method === Array.prototype[Symbol.iterator]) return new CollectionIter(o, 'values', true);
+  if (ArrayBuffer.isView(o) && !(o instanceof DataView) && method === typedArrayProto[Symbol.iterator as unknown as string]) return new CollectionIter(o, 'values', true);
+  if (o instanceof Map && method === Map.prototype[Symbol.iterator]) return new CollectionIter(o, 'entries', false);
+  if (o instanceof Set && method === Set.prototype[Symbol.iterator]) return new CollectionIter(o, 'values', false);
+  if (typeof o === 'string' && method === String.prototype[Symbol.iterator]) return new CollectionIter(Array.from(o), 'values', true);
+  return Reflect.apply(method, o, []);
 }
 
 const nativeIteratorTags = new Set(['[object Array Iterator]', '[object Map Iterator]', '[object Set Iterator]', '[object String Iterator]', '[object RegExp String Iterator]']);
@@ -133,6 +154,8 @@ export function iterate(x: any): { next(): Step } {
   if (typeof x === 'string') return new ArrayIter(Array.from(x));
   if (x instanceof Map || x instanceof Set) return new LiveIter(x);
   if (x instanceof Generator && x[Symbol.iterator] === Generator.prototype[Symbol.iterator]) return new GeneratorIter(x);
+  // One of ours (`xs.values()` and co.): iterated in place, so what the loop leaves stays in it.
+  if (x instanceof CollectionIter && x[Symbol.iterator] === CollectionIter.prototype[Symbol.iterator]) return x;
   if (nativeIteratorTags.has(Object.prototype.toString.call(x))) return new ArrayIter(Array.from(x));
   const it = x[Symbol.iterator]();
   if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.iterator method is not an object');

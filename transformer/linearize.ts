@@ -647,6 +647,15 @@ export class Linearizer {
       links.unshift(base);
       base = base.expression;
     }
+    // What comes before the first `?.` is an ordinary expression: evaluated
+    // as one (a call in it stays a call of its own, `$R.ac(…)` included),
+    // keeping the member access a first `?.()` calls as its `this`.
+    let first = links.findIndex((l) => (l as ts.PropertyAccessExpression).questionDotToken !== undefined);
+    if (first > 0 && ts.isCallExpression(links[first]) && !ts.isNonNullExpression(links[first - 1])) first--;
+    if (first > 0) {
+      base = (links[first] as ts.PropertyAccessExpression).expression;
+      links.splice(0, first);
+    }
     const result = this.temp();
     out.push(f.createExpressionStatement(f.createAssignment(result, this.expr(base, out, assigned))));
     let sink = out;

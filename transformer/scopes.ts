@@ -932,11 +932,12 @@ export class ScopeLowering {
       return f.createParenthesizedExpression(e);
     }
     if (isCollectionIteratorCall(node)) {
-      // `xs.entries()` and co. on arrays, Maps and Sets: a savable iterator
-      // (runtime/iterators.ts) instead of a native one, whose position
-      // cannot be read.
-      const callee = node.expression as ts.PropertyAccessExpression;
-      return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'ni'), undefined, [this.expr(callee.expression), f.createStringLiteral(callee.name.text)]);
+      // `xs.entries()` and co. on arrays, Maps and Sets, `xs[Symbol.iterator]()`,
+      // `s.matchAll(re)`: a savable iterator (runtime/iterators.ts) instead
+      // of a native one, whose position cannot be read.
+      const callee = node.expression as ts.PropertyAccessExpression | ts.ElementAccessExpression;
+      const name = ts.isPropertyAccessExpression(callee) ? ts.idText(callee.name as ts.Identifier) : '@@iterator';
+      return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'ni'), undefined, [this.expr(callee.expression), f.createStringLiteral(name), ...node.arguments.map((a) => this.expr(a))]);
     }
     if (ts.isObjectLiteralExpression(node)) {
       const accessors = savableAccessors(node);
@@ -1069,9 +1070,17 @@ function privateStateBlock(f: ts.NodeFactory, rt: ts.Identifier, node: ts.ClassL
 }
 
 function isCollectionIteratorCall(node: ts.Node): node is ts.CallExpression {
-  if (!ts.isCallExpression(node) || node.arguments.length > 0 || node.questionDotToken) return false;
+  if (!ts.isCallExpression(node) || node.questionDotToken) return false;
   const callee = node.expression;
-  return ts.isPropertyAccessExpression(callee) && !callee.questionDotToken && callee.expression.kind !== ts.SyntaxKind.SuperKeyword && ts.isIdentifier(callee.name) && ['entries', 'values', 'keys'].includes(callee.name.text);
+  if (callee.kind === ts.SyntaxKind.SuperKeyword || (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && (callee.questionDotToken || callee.expression.kind === ts.SyntaxKind.SuperKeyword)) return false;
+  if (ts.isElementAccessExpression(callee)) {
+    // `o[Symbol.iterator]()`
+    const key = callee.argumentExpression;
+    return node.arguments.length === 0 && ts.isPropertyAccessExpression(key) && ts.isIdentifier(key.expression) && key.expression.text === 'Symbol' && key.name.text === 'iterator';
+  }
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return false;
+  if (callee.name.text === 'matchAll') return node.arguments.length === 1 && !ts.isSpreadElement(node.arguments[0]);
+  return node.arguments.length === 0 && ['entries', 'values', 'keys'].includes(callee.name.text);
 }
 
 function accessorKey(p: ts.AccessorDeclaration): string | undefined {
