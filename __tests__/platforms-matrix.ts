@@ -7,7 +7,9 @@
 // each platform; native platforms get 1, N/2, N, emulated ones (qemu, ~10×
 // slower) only N/2 and only fixtures of at most 400 points. Node-compatible
 // platforms also take a checkpoint themselves (at N/2) that this Node
-// restarts (row "name →node"). A cell shows ok/FAIL and the slowest restart
+// restarts (row "name →node"). Fixtures whose fixture.json says
+// `"portable": false` (their expected output is Node's console formatting)
+// run on the Node rows only. A cell shows ok/FAIL and the slowest restart
 // in ms; failures are detailed below the table; exit code 1 if any.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +59,10 @@ async function main(): Promise<void> {
     const tasks: { row: string; run: () => Promise<PlatformCheck> }[] = [];
     for (const r of rows) {
       const slow = r.spec.emulated;
+      if (fixture.settings.portable === false && !(r.spec.kind === 'node' && r.spec.name.startsWith('node'))) {
+        table.get(r.key)!.set(name, { checks: [], skipped: 'Node output' });
+        continue;
+      }
       if (slow && b.points > EMULATED_MAX_POINTS) {
         table.get(r.key)!.set(name, { checks: [], skipped: `${b.points} points` });
         continue;

@@ -16,6 +16,11 @@ export interface FixtureSettings {
   timeoutMs?: number;
   /** gen-expected: the program writes to stderr on purpose. */
   allowStderr?: boolean;
+  /**
+   * false: the expected output is Node's own (it prints objects with Node's
+   * console formatting), so the platform matrix restarts it on Node only.
+   */
+  portable?: boolean;
 }
 
 export interface Fixture {
@@ -31,6 +36,7 @@ const KNOWN: Record<keyof FixtureSettings, 'number' | 'boolean'> = {
   stackSizeKb: 'number',
   timeoutMs: 'number',
   allowStderr: 'boolean',
+  portable: 'boolean',
 };
 
 export function parseSettings(text: string, where: string): FixtureSettings {
@@ -42,6 +48,7 @@ export function parseSettings(text: string, where: string): FixtureSettings {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${where}: expected an object`);
   for (const [key, value] of Object.entries(raw)) {
+    if (key.startsWith('_')) continue; // a comment
     const type = KNOWN[key as keyof FixtureSettings];
     if (type === undefined) throw new Error(`${where}: unknown setting ${JSON.stringify(key)} (known: ${Object.keys(KNOWN).join(', ')})`);
     if (typeof value !== type || (type === 'number' && !(Number.isInteger(value) && (value as number) > 0))) {
