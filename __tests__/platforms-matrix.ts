@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  process.stdout.write(`${out.join('\n')}\n\ncells: ok/FAIL and the slowest restart (ms, wall time of \`introspect restart --platform\`); skip: too many points for an emulated CPU\n`);
+  process.stdout.write(`${out.join('\n')}\n\ncells: ok/FAIL and the slowest restart (ms, wall time of \`introspect restart --platform\`); skip: too many points for an emulated CPU, or a fixture whose expected output is Node's console formatting (\"portable\": false)\n`);
   if (details.length > 0) process.stdout.write(`\nfailures:\n${details.join('\n')}\n`);
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;
