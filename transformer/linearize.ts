@@ -651,7 +651,7 @@ export class Linearizer {
     // as one (a call in it stays a call of its own, `$R.ac(…)` included),
     // keeping the member access a first `?.()` calls as its `this`.
     let first = links.findIndex((l) => (l as ts.PropertyAccessExpression).questionDotToken !== undefined);
-    if (first > 0 && ts.isCallExpression(links[first]) && !ts.isNonNullExpression(links[first - 1])) first--;
+    if (first > 0 && ts.isCallExpression(links[first]) && (ts.isPropertyAccessExpression(links[first - 1]) || ts.isElementAccessExpression(links[first - 1]))) first--;
     if (first > 0) {
       base = (links[first] as ts.PropertyAccessExpression).expression;
       links.splice(0, first);
