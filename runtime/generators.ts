@@ -102,6 +102,11 @@ export class Generator {
         throw e;
       }
     }
+    return this.resumeWith(mode, value);
+  }
+
+  /** A resumption: into the body, or to the delegate of the `yield*` it is suspended in. */
+  resumeWith(mode: ResumeMode, value: unknown): Step {
     return this.delegate === undefined ? this.run(mode, value) : this.forward(mode, value, false);
   }
 
@@ -161,10 +166,9 @@ export class Generator {
   finish(result: unknown): Step {
     if (result === rt.YIELDED) {
       rt.u = false;
-      this.delegate = rt.takeDelegate();
-      this.frame = rt.takeYieldFrame(this.body!);
+      const value = rt.takeYield(this);
       this.state = SUSPENDED;
-      return { value: rt.takeYieldValue(), done: false };
+      return { value, done: false };
     }
     this.close();
     return { value: result, done: true };
@@ -191,8 +195,8 @@ export class Generator {
 function resumeGenerator(this: Generator): Step {
   const [, mode, value, phase] = rt.enter() as [number, ResumeMode, unknown, number];
   if (phase === 2) return this.forward(mode, value, true);
-  if (phase === 0 && this.delegate !== undefined) return this.forward(mode, value, false);
-  return this.run(mode, value, phase === 1);
+  if (phase === 0) return this.resumeWith(mode, value);
+  return this.run(mode, value, true);
 }
 
 /**

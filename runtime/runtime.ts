@@ -592,21 +592,13 @@ export class Runtime {
     return value;
   }
 
-  takeDelegate(): unknown {
-    const d = this.yieldDelegate;
-    this.yieldDelegate = undefined;
-    return d;
-  }
-
-  /** The frame of the body that just returned `YIELDED` (its value: `takeYieldValue`). */
-  takeYieldFrame(fn: Function): Frame {
-    const frame = { fn, self: undefined, nt: undefined, pc: this.yieldPc, values: this.yieldValues };
-    this.yieldValues = EMPTY;
-    return frame;
-  }
-
-  takeYieldValue(): unknown {
+  /** The body of `g` just returned `YIELDED`: its frame and delegate go to `g`; the yielded value is returned. */
+  takeYield(g: Generator): unknown {
+    g.frame = { fn: g.body!, self: undefined, nt: undefined, pc: this.yieldPc, values: this.yieldValues };
+    g.delegate = this.yieldDelegate;
     const value = this.yieldValue;
+    this.yieldValues = EMPTY;
+    this.yieldDelegate = undefined;
     this.yieldValue = undefined;
     return value;
   }

@@ -463,11 +463,8 @@ export class ScopeLowering {
       }
       kept.push(m);
     }
-    const ns = f.createPropertyAccessExpression(this.ctx.rt, 'ns');
-    const thunk = f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([
-      f.createExpressionStatement(f.createPostfixIncrement(ns)),
-      f.createTryStatement(f.createBlock(steps, true), undefined, f.createBlock([f.createExpressionStatement(f.createPostfixDecrement(f.createPropertyAccessExpression(this.ctx.rt, 'ns')))], true)),
-    ], true));
+    const arrow = (body: ts.ConciseBody) => f.createArrowFunction(undefined, undefined, [], undefined, undefined, body);
+    const thunk = arrow(f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'nsv'), undefined, [arrow(f.createBlock(steps, true))]));
     return { members: kept, thunk };
   }
 
