@@ -165,6 +165,19 @@ describe('pass 2: scopes', () => {
     expect(js).toMatch(/if \(\$R\.bk\)\s*return;/);
   });
 
+  test('a class made at run time comes from a module-level factory of its environments and base; its static initialization runs where it is declared', () => {
+    const js = emit('export function make(k: number, B: new () => object) { class C extends B { static n = k; m() { return k; } } return C; }\n');
+    expect(js).toMatch(/function (\$mk\d+)\((\$e\d+), \$base\) \{[\s\S]*const \$self = class C extends \$base \{/);
+    expect(js).toMatch(/const \$ms = \$R\.rcls\(\$self, "[^"]*C", \[\$e\d+, \$base\], \[\["m", 0\]\], \$si\)/);
+    expect(js).toMatch(/\$R\.f\(\$ms\[0\], this/); // a method's frame names the method the factory made
+    expect(js).toMatch(/C = \$mk\d+\(\$e\d+, B\);\s*\$R\.csi\(C\)/);
+  });
+
+  test('o.keys() may run the program\'s own keys method: a resume point of its own, not folded into the call on its result', () => {
+    const js = emit('export function f(o: { keys(): string[] }) { return o.keys().join(","); }\n');
+    expect(js).toMatch(/(\$t\d+) = \$R\.ni\(o, "keys"\);[\s\S]*\1\.join/);
+  });
+
   test('a module with top-level await gets a resumable body, run as a task', () => {
     const js = emit('async function f() { return 1; }\nconsole.log(await f());\nexport {};\n');
     expect(js).toMatch(/function \$body\(\)/);

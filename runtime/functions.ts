@@ -8,6 +8,9 @@
 //   - closures: made at run time by a factory the transformer emitted, from a
 //     list of environment objects. Saved as (factory id, environments); on
 //     restore the factory is called again with the restored environments.
+//     Classes made at run time are closures too (their base class is the
+//     last "environment"), and so are their members: (member id, [class]),
+//     found again among the members of the class made on restore.
 
 /** Own property carried by every closure a factory made: [factoryId, ...envs]. */
 export const CLOSURE = Symbol.for('introspect.closure');
@@ -45,18 +48,7 @@ class Table implements FunctionTable {
   registerClassMembers(id: string, C: Function): void {
     this.registerStatic(id, C);
     if (!id.startsWith('introspect:')) this.holderSet.add(C);
-    const walk = (holder: object, where: string) => {
-      for (const key of Reflect.ownKeys(holder)) {
-        if (where === 'static' && (key === 'prototype' || key === 'length' || key === 'name')) continue;
-        const d = Object.getOwnPropertyDescriptor(holder, key)!;
-        const name = typeof key === 'symbol' ? `[${key.description ?? ''}]` : key;
-        if (typeof d.value === 'function' && key !== 'constructor') this.registerStatic(`${id}#${where}.${name}`, d.value);
-        if (d.get) this.registerStatic(`${id}#${where}.get ${name}`, d.get);
-        if (d.set) this.registerStatic(`${id}#${where}.set ${name}`, d.set);
-      }
-    };
-    walk(C.prototype, 'proto');
-    walk(C, 'static');
+    forEachMember(C, id, (memberId, fn) => this.registerStatic(memberId, fn));
   }
 
   /** A top-level function of the program, whose own properties are program state. */
@@ -92,9 +84,59 @@ class Table implements FunctionTable {
     return make(...envs);
   }
 
+  /**
+   * A class a factory made: tagged like a closure, and each function its
+   * definition made (methods, accessors, statics) tagged as its member, by
+   * key. Returns the own methods named in `instrumented` ([key, static]),
+   * which their frames are saved with.
+   */
+  registerMadeClass(C: Function, id: string, envs: unknown[], instrumented: [string, number][]): Function[] {
+    tag(C, [id, ...envs]);
+    const members = new Map<string, Function>();
+    forEachMember(C, id, (memberId, fn) => {
+      // a static field holding a closure made during the definition is not a member
+      if (Object.prototype.hasOwnProperty.call(fn, CLOSURE)) return;
+      members.set(memberId, fn);
+      tag(fn, [memberId, C]);
+      if (!this.factories.has(memberId)) this.factories.set(memberId, (made: Function) => memberOf(made, memberId));
+    });
+    madeMembers.set(C, members);
+    return instrumented.map(([key, isStatic]) => Object.getOwnPropertyDescriptor(isStatic ? C : C.prototype, key)!.value as Function);
+  }
+
   hasFactory(id: string): boolean {
     return this.factories.has(id);
   }
+}
+
+/** The functions a class definition made, by member id: `${classId}#proto.m`, `#static.get x`. */
+function forEachMember(C: Function, id: string, each: (memberId: string, fn: Function) => void): void {
+  const walk = (holder: object, where: string) => {
+    for (const key of Reflect.ownKeys(holder)) {
+      if (where === 'static' && (key === 'prototype' || key === 'length' || key === 'name' || key === CLOSURE)) continue;
+      const d = Object.getOwnPropertyDescriptor(holder, key)!;
+      const name = typeof key === 'symbol' ? `[${key.description ?? ''}]` : key;
+      if (typeof d.value === 'function' && key !== 'constructor') each(`${id}#${where}.${name}`, d.value);
+      if (d.get) each(`${id}#${where}.get ${name}`, d.get);
+      if (d.set) each(`${id}#${where}.set ${name}`, d.set);
+    }
+  };
+  walk(C.prototype, 'proto');
+  walk(C, 'static');
+}
+
+/** Members of the classes factories made, by member id. */
+const madeMembers = new WeakMap<Function, Map<string, Function>>();
+
+function memberOf(C: Function, memberId: string): Function {
+  const fn = madeMembers.get(C)?.get(memberId);
+  if (fn === undefined) throw new Error(`${memberId} is not a member of the class ${C.name || '(anonymous)'} made on restore`);
+  return fn;
+}
+
+/** Not enumerable, unlike a closure's tag: a class's own keys are program-visible statics. */
+function tag(fn: Function, value: unknown[]): void {
+  Object.defineProperty(fn, CLOSURE, { value, writable: true, configurable: true });
 }
 
 export const functions = new Table();

@@ -528,6 +528,24 @@ export class Runtime {
     functions.registerClassMembers(id, C);
   }
 
+  /** A class a factory made (scopes.ts runtimeClass): registered like a closure; see functions.ts. */
+  rcls(C: Function, id: string, envs: unknown[], instrumented: [string, number][], staticInit: (() => void) | undefined): Function[] {
+    if (staticInit !== undefined) this.pendingStatics.set(C, staticInit);
+    return functions.registerMadeClass(C, id, envs, instrumented);
+  }
+
+  /** Runs a made class's static initialization where the program defines it (never on restore). */
+  csi<C extends Function>(C: C): C {
+    const init = this.pendingStatics.get(C);
+    if (init !== undefined) {
+      this.pendingStatics.delete(C);
+      init();
+    }
+    return C;
+  }
+
+  private readonly pendingStatics = new WeakMap<Function, () => void>();
+
   /** Where an object literal's accessor goes until `acc` defines it. */
   readonly PH: unknown = Object.freeze({ placeholder: 'introspect accessor' });
 

@@ -23,6 +23,9 @@ import { isFunctionLike } from './analyze.js';
 import { isAssignmentOperator } from './plan.js';
 import type { FileContext, FunctionPlan } from './plan.js';
 
+/** Runtime helpers that may call program code. */
+const CALLING_HELPERS = new Set(['task', 'ac', 'ni']);
+
 export interface Linearized {
   body: ts.Statement[];
   /** Does this node contain a call that may suspend (the same test pass 3 used)? */
@@ -73,8 +76,9 @@ export class Linearizer {
     const callee = node.expression;
     if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(this.ctx.names.fixed('mk'))) return false;
     // The runtime's helpers never call back into the program, but `$R.task`
-    // (an async body) and `$R.ac` (an array method's callbacks).
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(this.ctx.rt)) return ts.idText(callee.name) === 'task' || ts.idText(callee.name) === 'ac';
+    // (an async body), `$R.ac` (an array method's callbacks) and `$R.ni`
+    // (`o.keys()` and co. on an object of the program's own).
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(this.ctx.rt)) return CALLING_HELPERS.has(ts.idText(callee.name));
     if (isLeafBuiltinCall(callee, this.ctx.shadowedGlobals)) return false;
     return true;
   }

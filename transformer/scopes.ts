@@ -220,7 +220,7 @@ export class ScopeLowering {
           declared.add(name);
           this.out.state.push(name);
         } else declareState(name, false);
-        body.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(name), this.nestedClass(stmt))));
+        body.push(...this.classDeclaredAt(stmt, f.createIdentifier(name)));
         continue;
       }
       if (ts.isClassDeclaration(stmt) && stmt.name) {
@@ -347,38 +347,10 @@ export class ScopeLowering {
     const f = this.f;
     const name = ts.idText(node.name!);
     const classId = this.uniqueId(name);
-    const derived = node.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) ?? false;
-    const members: [string, number, string][] = [];
-    this.path.push(name);
     const outerFactories = this.classFactories;
     const inClass: { name: string; decl: ts.FunctionDeclaration }[] = [];
     this.classFactories = inClass;
-    let hasCtor = false;
-    const newMembers: ts.ClassElement[] = [];
-    for (const m of node.members) {
-      if (ts.isConstructorDeclaration(m)) {
-        hasCtor = true;
-        newMembers.push(this.lowerFunction(m, derived ? 'derived-ctor' : 'ctor', classId, name, f.createIdentifier(name)) as ts.ClassElement);
-        continue;
-      }
-      const isStatic = hasModifier(m, ts.SyntaxKind.StaticKeyword);
-      const key = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isNumericLiteral(m.name)) ? m.name.text : undefined;
-      if (ts.isMethodDeclaration(m) && key !== undefined && !m.asteriskToken && !hasModifier(m, ts.SyntaxKind.AsyncKeyword) && m.body) {
-        const id = this.uniqueId((isStatic ? 'static ' : '') + key);
-        members.push([key, isStatic ? 1 : 0, id]);
-        newMembers.push((IMPLICITLY_CALLED.has(key) ? this.lowerUninstrumented(m) : this.lowerFunction(m, 'method', id, key, this.staticRef(id))) as ts.ClassElement);
-        continue;
-      }
-      newMembers.push(this.lowerClassElement(m));
-    }
-    if (!hasCtor && derived) {
-      // A native default constructor would be a frame we cannot capture: spell it out.
-      const args = f.createIdentifier('args');
-      const ctor = f.createConstructorDeclaration(undefined, [f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), args)], f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createSuper(), undefined, [f.createSpreadElement(args)]))], true));
-      const scope = this.syntheticCtorScope(ctor);
-      newMembers.unshift(this.lowerFunction(ctor, 'derived-ctor', classId, name, f.createIdentifier(name), scope) as ts.ClassElement);
-    }
-    this.path.pop();
+    const { members: newMembers, instrumented: members } = this.lowerMembers(node, classId, name, f.createIdentifier(name), (id) => this.staticRef(id));
     this.classFactories = outerFactories;
     // The static initialization's arrow and the factories of closures that
     // use the class's `#names` are made by its first static block (before
@@ -420,6 +392,50 @@ export class ScopeLowering {
       ]),
     );
     return { hoisted: [...factoryDecls, cls, register], inPlace };
+  }
+
+  /**
+   * A class's members: the constructor and plain methods instrumented (their
+   * frames saved with `ctorSelf` and `methodSelf(id, index)` as the function),
+   * the rest lowered as no-save regions. A derived class without a
+   * constructor gets one spelled out: a native default constructor would be
+   * a frame we cannot capture. `instrumented` lists [key, static, id].
+   */
+  private lowerMembers(node: ts.ClassLikeDeclaration, classId: string, name: string, ctorSelf: ts.Expression, methodSelf: (id: string, index: number) => ts.Expression): { members: ts.ClassElement[]; instrumented: [string, number, string][] } {
+    const f = this.f;
+    const derived = node.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) ?? false;
+    const instrumented: [string, number, string][] = [];
+    this.path.push(name || '<class>');
+    let hasCtor = false;
+    const members: ts.ClassElement[] = [];
+    for (const m of node.members) {
+      if (ts.isConstructorDeclaration(m)) {
+        hasCtor = true;
+        members.push(this.lowerFunction(m, derived ? 'derived-ctor' : 'ctor', classId, name, ctorSelf) as ts.ClassElement);
+        continue;
+      }
+      const isStatic = hasModifier(m, ts.SyntaxKind.StaticKeyword);
+      const key = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isNumericLiteral(m.name)) ? m.name.text : undefined;
+      if (ts.isMethodDeclaration(m) && key !== undefined && !m.asteriskToken && !hasModifier(m, ts.SyntaxKind.AsyncKeyword) && m.body) {
+        const id = this.uniqueId((isStatic ? 'static ' : '') + key);
+        if (IMPLICITLY_CALLED.has(key)) {
+          members.push(this.lowerUninstrumented(m) as ts.ClassElement);
+          continue;
+        }
+        instrumented.push([key, isStatic ? 1 : 0, id]);
+        members.push(this.lowerFunction(m, 'method', id, key, methodSelf(id, instrumented.length - 1)) as ts.ClassElement);
+        continue;
+      }
+      members.push(this.lowerClassElement(m));
+    }
+    if (!hasCtor && derived) {
+      const args = f.createIdentifier('args');
+      const ctor = f.createConstructorDeclaration(undefined, [f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), args)], f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createSuper(), undefined, [f.createSpreadElement(args)]))], true));
+      const scope = this.syntheticCtorScope(ctor);
+      members.unshift(this.lowerFunction(ctor, 'derived-ctor', classId, name, ctorSelf, scope) as ts.ClassElement);
+    }
+    this.path.pop();
+    return { members, instrumented };
   }
 
   /** Whether the class's `extends` clause or a computed member key reads a module variable that the body assigns. */
@@ -763,8 +779,7 @@ export class ScopeLowering {
     if (ts.isFunctionDeclaration(node)) return []; // hoisted by block()
     if (ts.isClassDeclaration(node)) {
       const b = node.name ? this.a.refs.get(node.name) : undefined;
-      const cls = this.nestedClass(node);
-      return b ? [f.createExpressionStatement(f.createAssignment(this.access(b, node.name), cls))] : [f.createExpressionStatement(cls)];
+      return this.classDeclaredAt(node, b ? this.access(b, node.name) : undefined);
     }
     if (ts.isBlock(node)) return [f.createBlock(this.block(node.statements, this.a.scopeOf.get(node)), true)];
     if (ts.isForStatement(node)) return this.lowerFor(node);
@@ -879,6 +894,112 @@ export class ScopeLowering {
       : f.updateForOfStatement(node, node.awaitModifier, head as ts.ForInitializer, this.expr(node.expression), block);
   }
 
+  /**
+   * A class made at run time (declared in a function, a class expression, a
+   * mixin's result): made by a module-level factory from the environments
+   * its members use and its base class, like a closure, so a checkpoint
+   * saves it as (factory id, environments) and restore makes it again. The
+   * runtime tags the class and its members (`$R.rcls`); its static
+   * initialization runs where the class is (`$R.csi`), never on restore.
+   *   function $mk3($e1, $b) { let $si; const $self = class Name extends $b {…};
+   *     const $ms = $R.rcls($self, "id", [$e1, $b], [["m", 0]], $si); return $self; }
+   *   … Name = $mk3($e1, Base); $R.csi(Name);
+   * `statics` tells whether it has static initialization to run.
+   */
+  private runtimeClass(node: ts.ClassLikeDeclaration, inferredName: string): { made: ts.Expression; statics: boolean } {
+    const f = this.f;
+    if (!this.canMakeByFactory(node)) return { made: this.nestedClass(node), statics: false };
+    const name = node.name ? ts.idText(node.name) : inferredName;
+    const classId = this.uniqueId(name || '<class>');
+    const ext = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const baseArg = ext ? this.expr(ext.expression) : undefined;
+    const base = f.createIdentifier(this.ctx.names.fixed('base'));
+    const self = f.createIdentifier(this.ctx.names.fixed('self'));
+    const ms = f.createIdentifier(this.ctx.names.fixed('ms'));
+    const si = f.createIdentifier(this.ctx.names.fixed('si'));
+    const st = this.enter(this.a.scopeOf.get(node)!, 'uninstrumented', undefined);
+    const outerFactories = this.classFactories;
+    this.classFactories = undefined; // closures using `#names` stay uninstrumented: each class made has names of its own
+    const lowered = this.lowerMembers(node, classId, name, self, (_id, i) => f.createElementAccessExpression(ms, i));
+    this.classFactories = outerFactories;
+    this.leave(st);
+    let members = lowered.members;
+    const init = this.deferStaticInitializers(members);
+    if (init) members = [f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(f.createAssignment(si, init.thunk))], true)), ...init.members];
+    const privates = privateStateBlock(f, this.ctx.rt, node);
+    if (privates) members.push(privates);
+    const envs = [...st.envUses].sort().map((e) => f.createIdentifier(e));
+    const params = [...envs, ...(baseArg ? [base] : [])];
+    const heritage = baseArg ? [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(base, undefined)])] : undefined;
+    const cls = f.createClassExpression(undefined, node.name ? f.createIdentifier(name) : undefined, undefined, heritage, members);
+    // An anonymous class takes its name from where it lands, as it would have.
+    const made = node.name ? cls : f.createElementAccessExpression(f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(name), cls)]), f.createStringLiteral(name));
+    const constDecl = (id: ts.Identifier, value: ts.Expression) => f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id, undefined, undefined, value)], ts.NodeFlags.Const));
+    const register = f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'rcls'), undefined, [
+      self,
+      f.createStringLiteral(classId),
+      f.createArrayLiteralExpression(params),
+      f.createArrayLiteralExpression(lowered.instrumented.map(([k, s]) => f.createArrayLiteralExpression([f.createStringLiteral(k), f.createNumericLiteral(s)]))),
+      init ? si : f.createVoidZero(),
+    ]);
+    const factoryName = this.ctx.names.fresh('mk');
+    const decl = f.createFunctionDeclaration(undefined, undefined, factoryName, undefined, params.map((p) => f.createParameterDeclaration(undefined, undefined, p)), undefined, f.createBlock([
+      ...this.localDecls(st),
+      ...(init ? [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(si)], ts.NodeFlags.Let))] : []),
+      constDecl(self, made),
+      lowered.instrumented.length > 0 ? constDecl(ms, register) : f.createExpressionStatement(register),
+      f.createReturnStatement(self),
+    ], true));
+    this.out.factories.push({ id: classId, name: factoryName, decl });
+    return { made: f.createCallExpression(f.createIdentifier(factoryName), undefined, [...envs, ...(baseArg ? [baseArg] : [])]), statics: init !== undefined };
+  }
+
+  /**
+   * A class declared in a body: assigned first, then its static
+   * initialization runs (which may name it), as in `class` evaluation.
+   */
+  private classDeclaredAt(node: ts.ClassLikeDeclaration, target: ts.Expression | undefined): ts.Statement[] {
+    const f = this.f;
+    const { made, statics } = this.runtimeClass(node, node.name ? ts.idText(node.name) : '');
+    if (target === undefined) return [f.createExpressionStatement(statics ? this.runStatics(made) : made)];
+    const out = [f.createExpressionStatement(f.createAssignment(target, made))];
+    if (statics) out.push(f.createExpressionStatement(this.runStatics(target)));
+    return out;
+  }
+
+  /** A class expression: the class, its static initialization run. */
+  private classExpression(node: ts.ClassExpression, inferredName: string): ts.Expression {
+    const { made, statics } = this.runtimeClass(node, inferredName);
+    return statics ? this.runStatics(made) : made;
+  }
+
+  private runStatics(cls: ts.Expression): ts.Expression {
+    return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.ctx.rt, 'csi'), undefined, [cls]);
+  }
+
+  /**
+   * A factory evaluates the class's computed keys where it is declared, at
+   * module level: it cannot when one reads a local of the function around
+   * the class (or `this`, `arguments`). Such a class is made in place.
+   */
+  private canMakeByFactory(node: ts.ClassLikeDeclaration): boolean {
+    let local = false;
+    const visit = (n: ts.Node): void => {
+      if (local) return;
+      if (ts.isIdentifier(n)) {
+        const b = this.a.refs.get(n);
+        if (b && b.scope !== this.a.module) local = true;
+        if (this.a.pseudoRefs.get(n)) local = true;
+        return;
+      }
+      if (n.kind === ts.SyntaxKind.ThisKeyword || ts.isMetaProperty(n)) local = true;
+      if (isFunctionLike(n) || ts.isClassLike(n)) return;
+      ts.forEachChild(n, visit);
+    };
+    for (const m of node.members) if (m.name && ts.isComputedPropertyName(m.name)) visit(m.name.expression);
+    return !local;
+  }
+
   /** Classes nested in functions: evaluated natively, members uninstrumented. */
   private nestedClass(node: ts.ClassLikeDeclaration): ts.ClassExpression {
     const f = this.f;
@@ -891,7 +1012,7 @@ export class ScopeLowering {
 
   private expr(node: ts.Expression, inferredName = ''): ts.Expression {
     if (isFunctionLike(node)) return this.nestedFunction(node, inferredName);
-    if (ts.isClassExpression(node)) return this.nestedClass(node);
+    if (ts.isClassExpression(node)) return this.classExpression(node, inferredName);
     return ts.visitNode(node, this.visitor) as ts.Expression;
   }
 
@@ -947,7 +1068,7 @@ export class ScopeLowering {
     // Others (computed keys, `super` users, whose home object is this literal) stay methods of it, uninstrumented.
     if (ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) return this.lowerUninstrumented(node);
     if (isFunctionLike(node)) return this.nestedFunction(node, inferName(node));
-    if (ts.isClassExpression(node)) return this.nestedClass(node);
+    if (ts.isClassExpression(node)) return this.classExpression(node, inferName(node));
     if (ts.isPropertyAssignment(node) && (isFunctionLike(node.initializer) || ts.isClassExpression(node.initializer))) {
       const key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) || ts.isNumericLiteral(node.name) ? node.name.text : '';
       const name = ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.expr(node.name.expression)) : node.name;
