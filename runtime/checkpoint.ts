@@ -93,7 +93,7 @@ export const checkpointSink: CheckpointSink = {
       if (t !== undefined) transients++;
       return t;
     };
-    const image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), substitute, ...rt.privates.hooks((C) => rt.blankConstruct(C)) }, 'checkpoint');
+    const image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), substitute, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
     const entry = rt.modules.entry!;
     const header: CheckpointHeader = {
       formatVersion: FORMAT_VERSION,
@@ -124,7 +124,7 @@ export const checkpointSink: CheckpointSink = {
       const what = [...changed.map((id) => `${id} (${saved.has(id) ? 'changed' : 'new'})`), ...gone.map((id) => `${id} (missing)`)].join(', ');
       throw new Error(`this checkpoint was taken from a different build of the program: ${what || 'modules differ'}. Restart it with the build that wrote it.`);
     }
-    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...rt.privates.hooks((C) => rt.blankConstruct(C)) }) as CheckpointRoot;
+    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }) as CheckpointRoot;
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);

@@ -84,14 +84,43 @@ export class PrivateFields {
     return ownConstructor(proto);
   }
 
+  /**
+   * An object saved inside its constructor's `super()` call has the private
+   * fields of its base classes only (or none yet): it must be made by a base
+   * class, or the fields its own class adds after `super()` returns would
+   * be there twice. The class to make it with: the one whose fields come
+   * first in `hidden`, as steps up the prototype chain; 0: no construction;
+   * undefined: its own class (every other object).
+   */
+  constructBase(o: object, hidden: unknown): number | undefined {
+    if (this.byClass.size === 0) return undefined;
+    const proto = Object.getPrototypeOf(o) as object | null;
+    if (proto === null) return undefined;
+    const chain = this.chainOf(proto);
+    if (chain.length === 0) return undefined;
+    const first = (hidden as unknown[] | undefined)?.[0];
+    if (first === chain[0]!.C) return undefined;
+    if (first === undefined) return 0;
+    let steps = 0;
+    for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p) as object | null, steps++) {
+      if (ownConstructor(p) === first) return steps;
+    }
+    return undefined;
+  }
+
   /** The heap hooks: save hidden state, make blank objects, write the state back. */
-  hooks(construct: (C: Function) => object): Pick<HeapContext, 'hidden' | 'restoreHidden' | 'construct'> {
+  hooks(construct: (C: Function, newTarget: Function) => object): Pick<HeapContext, 'hidden' | 'restoreHidden' | 'construct' | 'constructBase'> {
     return {
       hidden: (o) => this.hidden(o),
       restoreHidden: (o, state) => this.restoreHidden(o, state),
-      construct: (proto) => {
+      constructBase: (o, hidden) => this.constructBase(o, hidden),
+      construct: (proto, base) => {
         const C = this.needsConstruction(proto);
-        return C ? construct(C) : undefined;
+        if (C === undefined || base === 0) return undefined;
+        let p: object | null = proto;
+        for (let n = base ?? 0; n > 0 && p !== null; n--) p = Object.getPrototypeOf(p) as object | null;
+        const from = p === null ? undefined : ownConstructor(p);
+        return from ? construct(from, C) : undefined;
       },
     };
   }

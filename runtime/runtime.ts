@@ -560,12 +560,12 @@ export class Runtime {
   }
 
   /** An object of class C carrying its private names, its constructor bodies not run. */
-  blankConstruct(C: Function): object {
+  blankConstruct(C: Function, newTarget: Function = C): object {
     const { bk, rs } = this;
     this.bk = true;
     this.rs = true;
     try {
-      return Reflect.construct(C, [], C) as object;
+      return Reflect.construct(C, [], newTarget) as object;
     } finally {
       this.bk = bk;
       this.rs = rs;

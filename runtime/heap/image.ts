@@ -40,10 +40,16 @@ export interface HeapContext {
    * Reading only: makes the object for a node of kind `object` whose
    * prototype is a program function's prototype (an instance of a program
    * class), instead of `Object.create(prototype)`; return undefined to fall
-   * back to that. The reader then defines the saved own properties on it
+   * back to that. `base` is what `constructBase` said when it was saved. The reader then defines the saved own properties on it
    * (and sets its prototype if the hook chose another one).
    */
-  construct?(prototype: object): object | undefined;
+  construct?(prototype: object, base?: number): object | undefined;
+  /**
+   * Writing only: for an object of a class `construct` makes, the class to
+   * make it with when not its own (see CONSTRUCT_FROM in layout.ts): n ≥ 1
+   * steps up its prototype chain, 0: none; undefined: its own class.
+   */
+  constructBase?(object: object, hidden: unknown): number | undefined;
   /**
    * Writing only: state of an instance the program cannot see as properties
    * (private #fields), as one value saved with the object; undefined: none.

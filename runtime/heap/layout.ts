@@ -88,6 +88,17 @@ export const Integrity = { extensible: 0, preventExtensions: 1, sealed: 2, froze
  * instance, as the HeapContext's `hidden`/`restoreHidden` hooks define it).
  */
 export const HAS_HIDDEN = 0x10;
+/**
+ * Or'ed into the integrity byte (v2), followed at once by a varint n: make
+ * the object by constructing the class whose prototype is n steps up its
+ * prototype chain (n ≥ 1), or with no construction at all (n = 0), instead
+ * of its own class (the HeapContext's `constructBase` hook). An object saved
+ * while its class's constructor was still in `super()` has its base classes'
+ * private fields, not yet its own.
+ */
+export const CONSTRUCT_FROM = 0x20;
+/** The integrity level of an integrity byte. */
+export const INTEGRITY_MASK = 0x0f;
 export const INTEGRITY_NAMES = ['extensible', 'non-extensible', 'sealed', 'frozen'] as const;
 
 /** Element types of typed arrays, in their stream number order. */

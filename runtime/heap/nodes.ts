@@ -9,7 +9,7 @@
 //     props: [{ key: 'x', value: 1, writable: true, enumerable: true, configurable: true }] }
 
 import type { HeapImage } from './image.js';
-import { Flag, HAS_HIDDEN, INTEGRITY_NAMES, Kind, KIND_NAMES, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { CONSTRUCT_FROM, Flag, HAS_HIDDEN, INTEGRITY_MASK, INTEGRITY_NAMES, Kind, KIND_NAMES, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { scanHeap } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
 
@@ -109,7 +109,8 @@ export function decodeNodes(image: HeapImage): DecodedHeap {
   const shapes: [number, string | Ref][][] = [[], []];
   const shapedProps = (): WithProps => {
     const byte = r.u8();
-    const integrity = INTEGRITY_NAMES[byte & ~HAS_HIDDEN]!;
+    const integrity = INTEGRITY_NAMES[byte & INTEGRITY_MASK]!;
+    if (byte & CONSTRUCT_FROM) r.varint();
     const n = r.varint();
     let shape: [number, string | Ref][];
     if (n === Shape.inline) {

@@ -17,7 +17,7 @@ import { swapViews, type BufferViews } from './byteorder.js';
 import { RestoreError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
 import { HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
-import { Flag, HAS_HIDDEN, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { CONSTRUCT_FROM, Flag, HAS_HIDDEN, INTEGRITY_MASK, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AssignRules } from './assign.js';
 import { scanHeap, type Scan } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
@@ -352,7 +352,8 @@ class HeapReader {
         const at = this.refIndexAt(r.pos);
         const proto = this.proto(i);
         if (at >= 0 && this.scan.kinds[at] === Kind.prototypeOf) {
-          const made = construct.call(this.ctx, proto as object);
+          const base = this.scan.version >= 2 && (r.u8() & CONSTRUCT_FROM) ? r.varint() : undefined;
+          const made = construct.call(this.ctx, proto as object, base);
           if (made !== undefined) {
             if ((typeof made !== 'object' && typeof made !== 'function') || made === null) return this.fail('the construct hook returned a non-object', i);
             if (getPrototypeOf(made) !== proto) Object.setPrototypeOf(made, proto);
@@ -572,7 +573,8 @@ class HeapReader {
   private shapedProps(target: object, i: number, assign: boolean): void {
     const r = this.r;
     const byte = r.u8();
-    const integrity = byte & ~HAS_HIDDEN;
+    const integrity = byte & INTEGRITY_MASK;
+    if (byte & CONSTRUCT_FROM) r.varint();
     const shape = this.shape(i);
     const keys = shape.keys;
     const count = keys.length;

@@ -9,7 +9,7 @@
 
 import { RestoreError } from './errors.js';
 import type { HeapImage } from './image.js';
-import { FIRST_SHAPE, Flag, HAS_HIDDEN, HEAP_VERSION, HEAP_VERSIONS, Kind, KIND_SINCE, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { CONSTRUCT_FROM, FIRST_SHAPE, Flag, HAS_HIDDEN, INTEGRITY_MASK, HEAP_VERSION, HEAP_VERSIONS, Kind, KIND_SINCE, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { ByteReader } from './stream.js';
 
 export interface Scan {
@@ -320,8 +320,9 @@ class Scanner {
     const r = this.r;
     const at = r.pos;
     const byte = r.u8();
-    const integrity = byte & ~HAS_HIDDEN;
-    if (integrity > 3) this.fail(`unknown integrity level ${integrity}`, at);
+    const integrity = byte & INTEGRITY_MASK;
+    if (integrity > 3 || (byte & ~(INTEGRITY_MASK | HAS_HIDDEN | CONSTRUCT_FROM)) !== 0) this.fail(`unknown integrity byte ${byte}`, at);
+    if (byte & CONSTRUCT_FROM) r.varint();
     const shapeAt = r.pos;
     const shape = r.varint();
     let slots: number;

@@ -23,7 +23,7 @@ import { boxedPrimitive, Classifier } from './classify.js';
 import { CaptureError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
 import { call, HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
-import { FIRST_SHAPE, Flag, HAS_HIDDEN, HEAP_VERSION, Integrity, Kind, Shape, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { CONSTRUCT_FROM, FIRST_SHAPE, Flag, HAS_HIDDEN, HEAP_VERSION, Integrity, Kind, Shape, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AccessorEdge, Edge, pathTo, type Trail, type Via } from './path.js';
 import { ByteWriter, zigzag } from './stream.js';
 import { swapViews, type BufferViews } from './byteorder.js';
@@ -494,7 +494,9 @@ class HeapWriter implements Trail {
   private props(value: object, i: number, keys: (string | symbol)[]): void {
     const out = this.out;
     const hidden = this.kinds[i] === Kind.object && this.ctx.hidden !== undefined ? this.ctx.hidden(value) : undefined;
-    out.u8(this.integrity(value) | (hidden === undefined ? 0 : HAS_HIDDEN));
+    const base = hidden !== undefined || this.kinds[i] === Kind.object ? this.ctx.constructBase?.(value, hidden) : undefined;
+    out.u8(this.integrity(value) | (hidden === undefined ? 0 : HAS_HIDDEN) | (base === undefined ? 0 : CONSTRUCT_FROM));
+    if (base !== undefined) out.varint(base);
     const count = keys.length;
     if (count === 0) {
       out.varint(Shape.empty);
