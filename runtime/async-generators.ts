@@ -214,14 +214,16 @@ export function closeAsyncIterator(it: unknown): unknown {
 class AsyncFromSyncIterator {
   constructor(public it: Iterator<unknown>) {}
 
+  // The sync iterator's steps are no-save regions: the loop resumes at the
+  // await of what they return, never inside them.
   next(value?: unknown): unknown {
-    return this.continue(this.it.next(value));
+    return this.continue(rt.nsv(() => this.it.next(value)));
   }
 
   return(value?: unknown): unknown {
     const ret = this.it.return;
     if (ret === undefined || ret === null) return promiseResolve(IntroPromise, { value, done: true });
-    return this.continue(ret.call(this.it, value));
+    return this.continue(rt.nsv(() => ret.call(this.it, value)));
   }
 
   private continue(result: IteratorResult<unknown>): unknown {

@@ -17,7 +17,7 @@ import { CLOSURE } from './functions.js';
 import type { Boot, Host, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
 import { bindGenerators, delegateStep, drive0, drive1, Generator, type ResumeMode } from './generators.js';
-import { closeIterator, collectionIterator, delegateOf, forInKeys, iterate } from './iterators.js';
+import { closeIterator, CollectionIter, collectionIterator, delegateOf, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 import { arrayCall } from './array-callbacks.js';
@@ -63,6 +63,28 @@ export interface CheckpointSink {
   captured(rt: Runtime, frames: Frame[], bodyIndex: number, async: AsyncState): void;
   /** Restores a checkpoint image: module state set, returns the stack to rewind and the event loop's state. */
   restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number; async?: AsyncState };
+}
+
+/** Iterator methods of built-ins whose iteration runs no program code. */
+const NATIVE_ITERATE = new Set<unknown>([Array.prototype[Symbol.iterator], Map.prototype[Symbol.iterator], Set.prototype[Symbol.iterator], Object.getPrototypeOf(Int8Array).prototype[Symbol.iterator]]);
+
+/** Steps a program's iterator for the engine (see Runtime.nsi), each step a no-save region. */
+class NoSaveIterator {
+  constructor(
+    private readonly rt: Runtime,
+    private readonly it: Iterator<unknown>,
+  ) {}
+  [Symbol.iterator](): this {
+    return this;
+  }
+  next(value?: unknown): IteratorResult<unknown> {
+    return this.rt.nsv(() => this.it.next(value));
+  }
+  get return(): ((value?: unknown) => IteratorResult<unknown>) | undefined {
+    const close = this.it.return;
+    if (typeof close !== 'function') return undefined;
+    return (value?: unknown) => this.rt.nsv(() => close.call(this.it, value));
+  }
 }
 
 export class Runtime {
@@ -705,7 +727,29 @@ export class Runtime {
 
   iter = iterate;
   ni = collectionIterator;
-  close = closeIterator;
+  /** Closes a `for…of` iterator left early: a program's `return()` runs as a no-save region (the loop's pending completion lives in a native finally). */
+  close(it: unknown, step: Parameters<typeof closeIterator>[1]): void {
+    this.ns++;
+    try {
+      closeIterator(it, step);
+    } finally {
+      this.ns--;
+    }
+  }
+
+  /**
+   * The operand of a spread or of array destructuring, which the engine
+   * iterates with no call site of ours between: an iterator of the
+   * program's own is stepped in no-save regions. Arrays, strings, Maps,
+   * Sets and the runtime's own iterators run no program code and pass as
+   * they are.
+   */
+  nsi(x: unknown): unknown {
+    if (x === null || x === undefined || typeof x === 'string') return x;
+    const method = (x as Record<symbol, unknown>)[Symbol.iterator];
+    if (typeof method !== 'function' || NATIVE_ITERATE.has(method) || x instanceof Generator || x instanceof CollectionIter) return x;
+    return new NoSaveIterator(this, this.nsv(() => method.call(x)) as Iterator<unknown>);
+  }
   keys = forInKeys;
 
   // ---- public API ---------------------------------------------------------------------------

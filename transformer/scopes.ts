@@ -650,7 +650,7 @@ export class ScopeLowering {
         init = f.createVoidZero();
       }
       if (!ts.isIdentifier(p.name)) {
-        prologue.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(p.name), name)));
+        prologue.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(p.name), ts.isArrayBindingPattern(p.name) ? this.engineIterated(name) : name)));
       }
       params.push(f.createParameterDeclaration(undefined, p.dotDotDotToken, name, undefined, undefined, init));
     }
@@ -714,7 +714,7 @@ export class ScopeLowering {
     // Generators, async functions and accessors run uninstrumented (no-save
     // regions) but are still made by a factory: as values in the heap they
     // are saved and re-made like any closure.
-    const implicit = ts.isMethodDeclaration(node) && IMPLICITLY_CALLED.has(name);
+    const implicit = (ts.isMethodDeclaration(node) && IMPLICITLY_CALLED.has(name)) || calledByTheEngine(node);
     const lowered = asExpression(f, isGen || isAsync || accessor || implicit ? this.lowerUninstrumented(node) : this.lowerFunction(node, kind, id, name, self));
     const st = this.lastLowered!;
     const envs = [...st.envUses].sort();
@@ -833,7 +833,7 @@ export class ScopeLowering {
     for (const d of node.declarationList.declarations) {
       if (d.initializer) {
         const init = this.expr(d.initializer, ts.isIdentifier(d.name) ? ts.idText(d.name) : '');
-        out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), init)));
+        out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), ts.isArrayBindingPattern(d.name) ? this.engineIterated(init) : init)));
       } else if (isLexical) {
         // `let x;` in a loop body starts every iteration as undefined.
         out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), f.createVoidZero())));
@@ -1074,6 +1074,10 @@ export class ScopeLowering {
       const name = ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.expr(node.name.expression)) : node.name;
       return f.updatePropertyAssignment(node, name, this.expr(node.initializer, key));
     }
+    if (ts.isSpreadElement(node) && !inAssignmentTarget(node)) return f.updateSpreadElement(node, this.engineIterated(this.expr(node.expression)));
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isArrayLiteralExpression(node.left)) {
+      return f.updateBinaryExpression(node, this.expr(node.left), node.operatorToken, this.engineIterated(this.expr(node.right)));
+    }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && (isFunctionLike(node.right) || ts.isClassExpression(node.right))) {
       return f.updateBinaryExpression(node, this.expr(node.left), node.operatorToken, this.expr(node.right, ts.idText(node.left)));
     }
@@ -1086,6 +1090,16 @@ export class ScopeLowering {
     }
     return ts.visitEachChild(node, this.visitor, undefined as unknown as ts.TransformationContext);
   };
+
+  /**
+   * What a spread or array destructuring iterates: the engine calls a custom
+   * iterator's `next()` from no call site of ours, so `$R.nsi` steps it in
+   * no-save regions (arrays and other built-ins pass through unchanged).
+   */
+  private engineIterated(e: ts.Expression): ts.Expression {
+    if (ts.isArrayLiteralExpression(e)) return e;
+    return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.ctx.rt, 'nsi'), undefined, [e]);
+  }
 
   /**
    * `{ a, get v() {…}, b }` → `$R.acc({ a, v: $R.PH, b }, [["v", get, set]])`:
@@ -1232,6 +1246,48 @@ function propertyKeyText(name: ts.PropertyName): string | undefined {
 function asExpression(f: ts.NodeFactory, node: ts.Node): ts.Expression {
   if (!ts.isFunctionDeclaration(node)) return node as ts.Expression;
   return f.createFunctionExpression(ts.getModifiers(node)?.filter((m) => m.kind === ts.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined, node.asteriskToken, node.name, undefined, node.parameters, undefined, node.body!);
+}
+
+/**
+ * A function the engine calls from property accesses rather than from a call
+ * site: `get`/`set` of a descriptor literal given to Object.defineProperty,
+ * Reflect.defineProperty, Object.defineProperties or Object.create, and the
+ * traps of a handler literal given to `new Proxy`. It runs as a no-save region.
+ */
+function calledByTheEngine(node: ts.Node): boolean {
+  let holder: ts.Node | undefined;
+  let key: string | undefined;
+  if (ts.isMethodDeclaration(node) && node.parent && ts.isObjectLiteralExpression(node.parent)) {
+    holder = node.parent;
+    key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) ? node.name.text : undefined;
+  } else if (node.parent && ts.isPropertyAssignment(node.parent) && node.parent.initializer === node && ts.isObjectLiteralExpression(node.parent.parent)) {
+    holder = node.parent.parent;
+    key = ts.isIdentifier(node.parent.name) || ts.isStringLiteral(node.parent.name) ? node.parent.name.text : undefined;
+  }
+  if (holder === undefined) return false;
+  const use = holder.parent;
+  if (use && ts.isNewExpression(use) && ts.isIdentifier(use.expression) && use.expression.text === 'Proxy' && use.arguments?.[1] === holder) return true;
+  if (key !== 'get' && key !== 'set') return false;
+  const isCallOf = (call: ts.Node | undefined, names: string[], arg: number, of: ts.Node): boolean => {
+    if (!call || !ts.isCallExpression(call) || call.arguments[arg] !== of) return false;
+    const callee = call.expression;
+    return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && names.includes(`${callee.expression.text}.${callee.name.text}`);
+  };
+  if (isCallOf(use, ['Object.defineProperty', 'Reflect.defineProperty'], 2, holder)) return true;
+  // Object.defineProperties(o, { k: { get … } }), Object.create(p, { k: { get … } })
+  const entry = use && ts.isPropertyAssignment(use) ? use.parent : undefined;
+  return entry !== undefined && ts.isObjectLiteralExpression(entry) && isCallOf(entry.parent, ['Object.defineProperties', 'Object.create'], 1, entry);
+}
+
+/** Whether a spread element is the rest target of a destructuring assignment (`[a, ...rest] = xs`), not a spread. */
+function inAssignmentTarget(node: ts.Node): boolean {
+  let child = node;
+  for (let p = node.parent; p !== undefined; child = p, p = p.parent) {
+    if (ts.isBinaryExpression(p)) return p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.left === child;
+    if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === child) return true;
+    if (!(ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isSpreadAssignment(p) || ts.isParenthesizedExpression(p))) return false;
+  }
+  return false;
 }
 
 function inferName(node: ts.Node): string {
