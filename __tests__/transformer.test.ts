@@ -178,6 +178,18 @@ describe('pass 2: scopes', () => {
     expect(js).toMatch(/(\$t\d+) = \$R\.ni\(o, "keys"\);[\s\S]*\1\.join/);
   });
 
+  test('what a spread or array destructuring iterates goes through $R.nsi (a program iterator is stepped as a no-save region); a rest target stays a target', () => {
+    const js = emit('export function f(it: Iterable<number>, xs: number[]) { const [a, ...r] = it; let p = 0, q: number[] = []; [p, ...q] = xs; return Math.max(...it, a, p, ...r, ...q); }\n');
+    expect(js).toMatch(/\[a, \.\.\.r\] = \$R\.nsi\(it\)/);
+    expect(js).toMatch(/\[p, \.\.\.q\] = \$R\.nsi\(xs\)/);
+    expect(js).toMatch(/max\(\.\.\.\$R\.nsi\(it\)/);
+  });
+
+  test('getters of descriptor literals and Proxy traps are no-save functions, made by factories', () => {
+    const js = emit('export const o = Object.defineProperty({}, "x", { get() { return g(); } });\nexport const p = new Proxy({}, { get: (t, k) => g() });\nfunction g() { return 1; }\n');
+    expect(js.match(/\$R\.ns\+\+/g)).toHaveLength(2);
+  });
+
   test('a module with top-level await gets a resumable body, run as a task', () => {
     const js = emit('async function f() { return 1; }\nconsole.log(await f());\nexport {};\n');
     expect(js).toMatch(/function \$body\(\)/);

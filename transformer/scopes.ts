@@ -1254,7 +1254,9 @@ function asExpression(f: ts.NodeFactory, node: ts.Node): ts.Expression {
  * Reflect.defineProperty, Object.defineProperties or Object.create, and the
  * traps of a handler literal given to `new Proxy`. It runs as a no-save region.
  */
-function calledByTheEngine(node: ts.Node): boolean {
+function calledByTheEngine(fn: ts.Node): boolean {
+  // Earlier passes may have rebuilt the tree around it: ask the parsed one.
+  const node = ts.getOriginalNode(fn);
   let holder: ts.Node | undefined;
   let key: string | undefined;
   if (ts.isMethodDeclaration(node) && node.parent && ts.isObjectLiteralExpression(node.parent)) {
@@ -1280,7 +1282,8 @@ function calledByTheEngine(node: ts.Node): boolean {
 }
 
 /** Whether a spread element is the rest target of a destructuring assignment (`[a, ...rest] = xs`), not a spread. */
-function inAssignmentTarget(node: ts.Node): boolean {
+function inAssignmentTarget(spread: ts.Node): boolean {
+  const node = ts.getOriginalNode(spread);
   let child = node;
   for (let p = node.parent; p !== undefined; child = p, p = p.parent) {
     if (ts.isBinaryExpression(p)) return p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.left === child;
