@@ -21,6 +21,7 @@
 import { builtinPath } from './heap/builtins.js';
 
 const PREFIX = 'lib:';
+const NAMESPACE_PREFIX = 'ns:';
 /** How far from a namespace the index looks: export → member → prototype → method. */
 const MAX_DEPTH = 4;
 /** A bound on the index of one namespace (a huge library is indexed partly, near its surface first). */
@@ -37,8 +38,26 @@ export class Libraries {
     this.index = undefined;
   }
 
-  /** The saved name of a value reachable from a library's exports, or undefined. */
+  /** Namespace objects of the program's own modules (`import * as m from './m.js'`), by name and back. */
+  private readonly programNamespaces = new Map<string, object>();
+  private readonly programNamespaceNames = new Map<object, string>();
+
+  /**
+   * A program module's namespace as one of its importers sees it: saved by
+   * this name (importer and specifier), which the same import registers again
+   * on restart, so it stays the live, identical namespace.
+   */
+  registerProgramNamespace(importer: string, spec: string, ns: unknown): void {
+    if (ns === null || typeof ns !== 'object') return;
+    const name = `${NAMESPACE_PREFIX}${JSON.stringify([importer, spec])}`;
+    this.programNamespaces.set(name, ns);
+    if (!this.programNamespaceNames.has(ns)) this.programNamespaceNames.set(ns, name);
+  }
+
+  /** The saved name of a value reachable from a library's exports (or a program module's namespace), or undefined. */
   pathOf(value: object): string | undefined {
+    const ns = this.programNamespaceNames.get(value);
+    if (ns !== undefined) return ns;
     if (this.namespaces.size === 0) return undefined;
     this.index ??= this.build();
     return this.index.get(value);
@@ -46,6 +65,7 @@ export class Libraries {
 
   /** The value a saved name denotes in this process, or undefined (not a library path, or gone). */
   resolve(path: string): object | undefined {
+    if (path.startsWith(NAMESPACE_PREFIX)) return this.programNamespaces.get(path);
     if (!path.startsWith(PREFIX)) return undefined;
     let parts: unknown;
     try {

@@ -118,6 +118,11 @@ export class Runtime {
   lib(spec: string, ns: unknown): void {
     this.libraries.register(spec, ns);
   }
+
+  /** `import * as m from './m.js'` in module `importer`: m is saved by name (runtime/libraries.ts). */
+  pns(importer: string, spec: string, ns: unknown): void {
+    this.libraries.registerProgramNamespace(importer, spec, ns);
+  }
   host: Host | undefined;
   config: RunConfig = {};
   sink: CheckpointSink | undefined;

@@ -113,7 +113,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const prologue: ts.Statement[] = [];
   const rest: ts.Statement[] = [];
   for (const s of lowered.hoisted) (ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression) ? prologue : rest).push(s);
-  const libraries = registerLibraries(sf.statements, rt, names, isCommonJs);
+  const libraries = registerLibraries(sf.statements, rt, names, ctx.moduleId, isCommonJs);
   // The program's own imports of the runtime API load the same runtime as the transform's.
   const pointed = rest.map((st) => (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === RUNTIME_PACKAGE ? f.updateImportDeclaration(st, st.modifiers, st.importClause, f.createStringLiteral(spec), st.attributes) : st));
   const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...pointed, ...lowered.factories.filter((x) => !x.inClass).map((x) => x.decl), bodyFn, registration];

@@ -13,13 +13,18 @@
 // module again (Node's cache gives the same exports object):
 //
 //   $R.lib("decimal.js", require("decimal.js"));
+//
+// A namespace import of a module of the program (`import * as m from
+// './m.js'`) is registered too (`$R.pns("main.ts", "./m.js", m)`): held as a
+// value, it is saved by that name and stays the live namespace on restart.
 
 import ts from 'typescript';
 import type { NameGen } from './names.js';
 
-export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Identifier, names: NameGen, commonJs = false): { imports: ts.Statement[]; registrations: ts.Statement[] } {
+export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Identifier, names: NameGen, moduleId: string, commonJs = false): { imports: ts.Statement[]; registrations: ts.Statement[] } {
   const f = ts.factory;
   const specs: string[] = [];
+  const registrations: ts.Statement[] = [];
   const note = (spec: string) => {
     if (!isProgramPath(spec) && spec !== RUNTIME_PACKAGE && !specs.includes(spec)) specs.push(spec);
   };
@@ -31,9 +36,13 @@ export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Id
     if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
     if (s.importClause?.isTypeOnly) continue;
     note(s.moduleSpecifier.text);
+    // A program module's namespace held as a value must stay that live object.
+    const bindings = s.importClause?.namedBindings;
+    if (isProgramPath(s.moduleSpecifier.text) && bindings && ts.isNamespaceImport(bindings)) {
+      registrations.push(f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'pns'), undefined, [f.createStringLiteral(moduleId), f.createStringLiteral(s.moduleSpecifier.text), f.createIdentifier(ts.idText(bindings.name))])));
+    }
   }
   const imports: ts.Statement[] = [];
-  const registrations: ts.Statement[] = [];
   if (commonJs) {
     for (const spec of specs) {
       const required = f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(spec)]);
