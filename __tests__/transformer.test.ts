@@ -190,6 +190,12 @@ describe('pass 2: scopes', () => {
     expect(js.match(/\$R\.ns\+\+/g)).toHaveLength(2);
   });
 
+  test('a tagged template becomes a call with its site\'s strings object, made once at module level and named for the checkpoint', () => {
+    const js = emit('export function f(x: number) { return String.raw`a${x}b`; }\n');
+    expect(js).toMatch(/const (\$tp\d+) = \$R\.tpl\("main\.ts#\$tp\d+", \$R\.tso `a\$\{0\}b`\)/);
+    expect(js).toMatch(/String\.raw\(\$tp\d+, x\)/);
+  });
+
   test('a module with top-level await gets a resumable body, run as a task', () => {
     const js = emit('async function f() { return 1; }\nconsole.log(await f());\nexport {};\n');
     expect(js).toMatch(/function \$body\(\)/);

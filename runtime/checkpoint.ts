@@ -93,7 +93,7 @@ export const checkpointSink: CheckpointSink = {
       if (t !== undefined) transients++;
       return t;
     };
-    const image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), substitute, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
+    const image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), named: () => rt.libraries.namedValues(), substitute, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
     const entry = rt.modules.entry!;
     const header: CheckpointHeader = {
       formatVersion: FORMAT_VERSION,

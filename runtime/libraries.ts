@@ -22,6 +22,7 @@ import { builtinPath } from './heap/builtins.js';
 
 const PREFIX = 'lib:';
 const NAMESPACE_PREFIX = 'ns:';
+export const TEMPLATE_PREFIX = 'tpl:';
 /** How far from a namespace the index looks: export → member → prototype → method. */
 const MAX_DEPTH = 4;
 /** A bound on the index of one namespace (a huge library is indexed partly, near its surface first). */
@@ -49,9 +50,18 @@ export class Libraries {
    */
   registerProgramNamespace(importer: string, spec: string, ns: unknown): void {
     if (ns === null || typeof ns !== 'object') return;
-    const name = `${NAMESPACE_PREFIX}${JSON.stringify([importer, spec])}`;
-    this.programNamespaces.set(name, ns);
-    if (!this.programNamespaceNames.has(ns)) this.programNamespaceNames.set(ns, name);
+    this.registerNamed(`${NAMESPACE_PREFIX}${JSON.stringify([importer, spec])}`, ns);
+  }
+
+  /** The program's named values (namespaces, template objects). */
+  namedValues(): Iterable<object> {
+    return this.programNamespaceNames.keys();
+  }
+
+  /** A value the program makes once at load under a stable name (a tagged template's strings, `$R.tpl`). */
+  registerNamed(name: string, value: object): void {
+    this.programNamespaces.set(name, value);
+    if (!this.programNamespaceNames.has(value)) this.programNamespaceNames.set(value, name);
   }
 
   /** The saved name of a value reachable from a library's exports (or a program module's namespace), or undefined. */
@@ -65,7 +75,7 @@ export class Libraries {
 
   /** The value a saved name denotes in this process, or undefined (not a library path, or gone). */
   resolve(path: string): object | undefined {
-    if (path.startsWith(NAMESPACE_PREFIX)) return this.programNamespaces.get(path);
+    if (path.startsWith(NAMESPACE_PREFIX) || path.startsWith(TEMPLATE_PREFIX)) return this.programNamespaces.get(path);
     if (!path.startsWith(PREFIX)) return undefined;
     let parts: unknown;
     try {

@@ -22,7 +22,7 @@ import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 import { arrayCall } from './array-callbacks.js';
 import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, delegatedValue, startAsyncGenerator } from './async-generators.js';
-import { Libraries } from './libraries.js';
+import { Libraries, TEMPLATE_PREFIX } from './libraries.js';
 import { IntroPromise } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startTask } from './tasks.js';
@@ -118,6 +118,15 @@ export class Runtime {
   lib(spec: string, ns: unknown): void {
     this.libraries.register(spec, ns);
   }
+
+  /** A tagged template site's strings object, made once at load and saved by name. */
+  tpl(id: string, strings: TemplateStringsArray): TemplateStringsArray {
+    this.libraries.registerNamed(`${TEMPLATE_PREFIX}${id}`, strings);
+    return strings;
+  }
+
+  /** The tag that yields the strings object of its site (see `tpl`). */
+  readonly tso = (strings: TemplateStringsArray): TemplateStringsArray => strings;
 
   /** `import * as m from './m.js'` in module `importer`: m is saved by name (runtime/libraries.ts). */
   pns(importer: string, spec: string, ns: unknown): void {

@@ -116,7 +116,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const libraries = registerLibraries(sf.statements, rt, names, ctx.moduleId, isCommonJs);
   // The program's own imports of the runtime API load the same runtime as the transform's.
   const pointed = rest.map((st) => (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === RUNTIME_PACKAGE ? f.updateImportDeclaration(st, st.modifiers, st.importClause, f.createStringLiteral(spec), st.attributes) : st));
-  const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...pointed, ...lowered.factories.filter((x) => !x.inClass).map((x) => x.decl), bodyFn, registration];
+  const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...lowered.templates, ...pointed, ...lowered.factories.filter((x) => !x.inClass).map((x) => x.decl), bodyFn, registration];
   return f.updateSourceFile(sf, statements);
 }
 

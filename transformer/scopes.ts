@@ -62,6 +62,8 @@ export interface LoweredModule {
   /** Static functions of this module: id → expression naming them. */
   statics: { id: string; expr: ts.Expression }[];
   classes: { name: string; id: string; members: [string, number, string][] }[];
+  /** The template objects of tagged templates, made once at module level (`$tpN`). */
+  templates: ts.Statement[];
 }
 
 const PURE_CONST = (e: ts.Expression): boolean =>
@@ -99,7 +101,7 @@ export class ScopeLowering {
       list.push(s);
       this.scopesByFn.set(s.fn, list);
     }
-    this.out = { hoisted: [], body: [], bodyPlan: undefined as unknown as FunctionPlan, state: [], factories: [], statics: [], classes: [] };
+    this.out = { hoisted: [], body: [], bodyPlan: undefined as unknown as FunctionPlan, state: [], factories: [], statics: [], classes: [], templates: [] };
   }
 
   // ---- ids ------------------------------------------------------------------
@@ -1074,6 +1076,7 @@ export class ScopeLowering {
       const name = ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.expr(node.name.expression)) : node.name;
       return f.updatePropertyAssignment(node, name, this.expr(node.initializer, key));
     }
+    if (ts.isTaggedTemplateExpression(node)) return this.taggedTemplate(node);
     if (ts.isSpreadElement(node) && !inAssignmentTarget(node)) return f.updateSpreadElement(node, this.engineIterated(this.expr(node.expression)));
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isArrayLiteralExpression(node.left)) {
       return f.updateBinaryExpression(node, this.expr(node.left), node.operatorToken, this.engineIterated(this.expr(node.right)));
@@ -1090,6 +1093,27 @@ export class ScopeLowering {
     }
     return ts.visitEachChild(node, this.visitor, undefined as unknown as ts.TransformationContext);
   };
+
+  /**
+   * A call site's template object is one object for the life of the program
+   * (caches key on it), so it must be the same object after a restart. The
+   * site's is made once at module level, named for the checkpoint, and the
+   * tagged template becomes the call it stands for:
+   *   tag`a${x}b`  →  tag($tp1, x)   with   const $tp1 = $R.tpl("main.ts#tpl1", $R.tso`a${0}b`);
+   */
+  private taggedTemplate(node: ts.TaggedTemplateExpression): ts.Expression {
+    const f = this.f;
+    const name = f.createIdentifier(this.ctx.names.fresh('tp'));
+    const t = node.template;
+    const blank = ts.isNoSubstitutionTemplateLiteral(t) ? t : f.createTemplateExpression(t.head, t.templateSpans.map((s) => f.createTemplateSpan(f.createNumericLiteral(0), s.literal)));
+    const made = f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'tpl'), undefined, [
+      f.createStringLiteral(`${this.ctx.moduleId}#${ts.idText(name)}`),
+      f.createTaggedTemplateExpression(f.createPropertyAccessExpression(this.ctx.rt, 'tso'), undefined, blank),
+    ]);
+    this.out.templates.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, made)], ts.NodeFlags.Const)));
+    const values = ts.isNoSubstitutionTemplateLiteral(t) ? [] : t.templateSpans.map((s) => this.expr(s.expression));
+    return f.createCallExpression(this.expr(node.tag), undefined, [name, ...values]);
+  }
 
   /**
    * What a spread or array destructuring iterates: the engine calls a custom

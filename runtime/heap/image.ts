@@ -66,6 +66,8 @@ export interface HeapContext {
    * path; the reader's `builtin` hook resolves it. Undefined: not one.
    */
   external?(value: object): string | undefined;
+  /** Writing only: values `external` names that the program may hold weakly only (WeakMap/WeakSet keys). */
+  named?(): Iterable<object>;
   /** Writing only: an object saved in place of `value` wherever it is held (runtime/transient.ts); undefined: none. */
   substitute?(value: object): object | undefined;
   /** Reading only: gives back what `hidden` saved for `object`. */

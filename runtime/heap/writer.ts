@@ -193,6 +193,11 @@ class HeapWriter implements Trail {
       const collection = values[node] as object;
       const isMap = this.kinds[node] === Kind.weakmap;
       const has = isMap ? intrinsic.weakMapHas : intrinsic.weakSetHas;
+      // Values the restarted program has by name are reachable there even
+      // when nothing here holds them (a tagged template's strings as a key).
+      for (const named of this.ctx.named?.() ?? []) {
+        if (!this.ids.has(named) && call<boolean>(has, collection, named)) this.discover(named, node, Edge.weakValue, named);
+      }
       for (let n = this.weakChecked[w]!; n < values.length; n++) {
         const kind = this.kinds[n]!;
         if (kind === Kind.registeredSymbol || kind === Kind.wellKnownSymbol) continue;
