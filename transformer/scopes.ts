@@ -512,7 +512,7 @@ export class ScopeLowering {
     const st = this.enter(scope, 'uninstrumented', undefined);
     let result: ts.ClassElement;
     if (ts.isPropertyDeclaration(m)) {
-      const name = ts.isComputedPropertyName(m.name) ? f.updateComputedPropertyName(m.name, this.expr(m.name.expression)) : m.name;
+      const name = ts.isComputedPropertyName(m.name) ? f.updateComputedPropertyName(m.name, this.computedKey(m.name)) : m.name;
       let init = m.initializer ? this.expr(m.initializer) : undefined;
       if (init && st.locals.length > 0) init = this.wrapInArrow(st, init);
       // Field initializers re-run on the fresh object `new` makes while a
@@ -596,7 +596,7 @@ export class ScopeLowering {
   private lowerUninstrumented(node: ts.FunctionLikeDeclaration): ts.Node {
     const f = this.f;
     // A computed key is evaluated where the member is, not inside it.
-    const name = node.name && ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.expr(node.name.expression)) : node.name;
+    const name = node.name && ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.computedKey(node.name)) : node.name;
     const scope = this.a.scopeOf.get(node)!;
     const st = this.enter(scope, 'uninstrumented', undefined);
     this.path.push(node.name && ts.isIdentifier(node.name) ? ts.idText(node.name) : '<fn>');
@@ -746,6 +746,13 @@ export class ScopeLowering {
     return f.createCallExpression(f.createIdentifier(factoryName), undefined, envs.map((e) => f.createIdentifier(e)));
   }
 
+  /** A computed member key: where it is, or the factory parameter a made class's key was passed in. */
+  private computedKey(name: ts.ComputedPropertyName): ts.Expression {
+    return this.computedKeys.get(name) ?? this.expr(name.expression);
+  }
+
+  /** The computed keys of made classes, evaluated where the class is and passed to its factory. */
+  private readonly computedKeys = new Map<ts.ComputedPropertyName, ts.Identifier>();
   private lastLowered: FnState | undefined;
   /** Module constants declared so far that stay at the top level (literals, requires): defined before any code runs. */
   private readonly hoistedConsts = new Set<string>();
@@ -899,7 +906,8 @@ export class ScopeLowering {
   /**
    * A class made at run time (declared in a function, a class expression, a
    * mixin's result): made by a module-level factory from the environments
-   * its members use and its base class, like a closure, so a checkpoint
+   * its members use, its base class and its computed keys (all evaluated
+   * here, in order), like a closure, so a checkpoint
    * saves it as (factory id, environments) and restore makes it again. The
    * runtime tags the class and its members (`$R.rcls`); its static
    * initialization runs where the class is (`$R.csi`), never on restore.
@@ -910,11 +918,19 @@ export class ScopeLowering {
    */
   private runtimeClass(node: ts.ClassLikeDeclaration, inferredName: string): { made: ts.Expression; statics: boolean } {
     const f = this.f;
-    if (!this.canMakeByFactory(node)) return { made: this.nestedClass(node), statics: false };
     const name = node.name ? ts.idText(node.name) : inferredName;
     const classId = this.uniqueId(name || '<class>');
     const ext = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
     const baseArg = ext ? this.expr(ext.expression) : undefined;
+    const keyArgs: ts.Expression[] = [];
+    const keyParams: ts.Identifier[] = [];
+    for (const m of node.members) {
+      if (!m.name || !ts.isComputedPropertyName(m.name)) continue;
+      keyArgs.push(this.expr(m.name.expression));
+      const param = f.createIdentifier(this.ctx.names.fresh('key'));
+      keyParams.push(param);
+      this.computedKeys.set(m.name, param);
+    }
     const base = f.createIdentifier(this.ctx.names.fixed('base'));
     const self = f.createIdentifier(this.ctx.names.fixed('self'));
     const ms = f.createIdentifier(this.ctx.names.fixed('ms'));
@@ -931,7 +947,7 @@ export class ScopeLowering {
     const privates = privateStateBlock(f, this.ctx.rt, node);
     if (privates) members.push(privates);
     const envs = [...st.envUses].sort().map((e) => f.createIdentifier(e));
-    const params = [...envs, ...(baseArg ? [base] : [])];
+    const params = [...envs, ...(baseArg ? [base] : []), ...keyParams];
     const heritage = baseArg ? [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(base, undefined)])] : undefined;
     const cls = f.createClassExpression(undefined, node.name ? f.createIdentifier(name) : undefined, undefined, heritage, members);
     // An anonymous class takes its name from where it lands, as it would have.
@@ -953,7 +969,7 @@ export class ScopeLowering {
       f.createReturnStatement(self),
     ], true));
     this.out.factories.push({ id: classId, name: factoryName, decl });
-    return { made: f.createCallExpression(f.createIdentifier(factoryName), undefined, [...envs, ...(baseArg ? [baseArg] : [])]), statics: init !== undefined };
+    return { made: f.createCallExpression(f.createIdentifier(factoryName), undefined, [...envs, ...(baseArg ? [baseArg] : []), ...keyArgs]), statics: init !== undefined };
   }
 
   /**
@@ -977,37 +993,6 @@ export class ScopeLowering {
 
   private runStatics(cls: ts.Expression): ts.Expression {
     return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.ctx.rt, 'csi'), undefined, [cls]);
-  }
-
-  /**
-   * A factory evaluates the class's computed keys where it is declared, at
-   * module level: it cannot when one reads a local of the function around
-   * the class (or `this`, `arguments`). Such a class is made in place.
-   */
-  private canMakeByFactory(node: ts.ClassLikeDeclaration): boolean {
-    let local = false;
-    const visit = (n: ts.Node): void => {
-      if (local) return;
-      if (ts.isIdentifier(n)) {
-        const b = this.a.refs.get(n);
-        if (b && b.scope !== this.a.module) local = true;
-        if (this.a.pseudoRefs.get(n)) local = true;
-        return;
-      }
-      if (n.kind === ts.SyntaxKind.ThisKeyword || ts.isMetaProperty(n)) local = true;
-      if (isFunctionLike(n) || ts.isClassLike(n)) return;
-      ts.forEachChild(n, visit);
-    };
-    for (const m of node.members) if (m.name && ts.isComputedPropertyName(m.name)) visit(m.name.expression);
-    return !local;
-  }
-
-  /** Classes nested in functions: evaluated natively, members uninstrumented. */
-  private nestedClass(node: ts.ClassLikeDeclaration): ts.ClassExpression {
-    const f = this.f;
-    const heritage = node.heritageClauses?.map((h) => f.updateHeritageClause(h, h.types.map((t) => f.updateExpressionWithTypeArguments(t, this.expr(t.expression), t.typeArguments))));
-    const members = node.members.map((m) => this.lowerClassElement(m));
-    return f.createClassExpression(undefined, node.name ? f.createIdentifier(ts.idText(node.name)) : undefined, undefined, heritage, members);
   }
 
   // ---- expressions ----------------------------------------------------------------
