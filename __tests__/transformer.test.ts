@@ -204,9 +204,11 @@ describe('pass 2: scopes', () => {
     expect(js).toMatch(/task: true/);
   });
 
-  test('a module with a top-level for await keeps a native async body', () => {
+  test('a module\'s own for await becomes a loop of awaits: its body is a resumable task', () => {
     const js = emit('for await (const x of [1]) console.log(x);\nexport {};\n');
-    expect(js).toMatch(/async function \$body\(\)/);
+    expect(js).not.toMatch(/async function \$body/);
+    expect(js).toMatch(/\$R\.ai\(\[1\]\)/);
+    expect(js).toMatch(/task: true/);
   });
 });
 

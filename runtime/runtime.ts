@@ -65,6 +65,10 @@ export interface CheckpointSink {
   restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number; async?: AsyncState };
 }
 
+function isClass(fn: Function): boolean {
+  return /^class\b/.test(Function.prototype.toString.call(fn));
+}
+
 /** Iterator methods of built-ins whose iteration runs no program code. */
 const NATIVE_ITERATE = new Set<unknown>([Array.prototype[Symbol.iterator], Map.prototype[Symbol.iterator], Set.prototype[Symbol.iterator], Object.getPrototypeOf(Int8Array).prototype[Symbol.iterator]]);
 
@@ -117,6 +121,11 @@ export class Runtime {
   /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
   lib(spec: string, ns: unknown): void {
     this.libraries.register(spec, ns);
+  }
+
+  /** Whether a `for…in` key is still there when the loop reaches it. */
+  kin(o: unknown, key: string): boolean {
+    return o !== null && o !== undefined && key in Object(o);
   }
 
   /** A tagged template site's strings object, made once at load and saved by name. */
@@ -357,7 +366,13 @@ export class Runtime {
     const fr = this.rframes[this.fi];
     if (fr === undefined) throw new Error('introspect: restore found no callee frame to resume');
     this.c = -1;
-    if (fr.nt !== undefined) return Reflect.construct(fr.fn, [], fr.nt);
+    if (fr.nt !== undefined) {
+      if (isClass(fr.fn)) return Reflect.construct(fr.fn, [], fr.nt);
+      // A plain function called with `new`: it goes on with the object it
+      // was constructing, which `new` yields unless it returns an object.
+      const made = Reflect.apply(fr.fn, fr.self, []);
+      return (typeof made === 'object' && made !== null) || typeof made === 'function' ? made : fr.self;
+    }
     // A rewind is as deep as the saved stack, and SpiderMonkey enters a
     // function called through a native (Reflect.apply, .call) with a C++
     // frame of its own, some twenty times the stack of a plain call: call

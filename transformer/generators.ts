@@ -30,7 +30,8 @@
 //
 // Async generators too, `$R.agen`, their awaits becoming `yield $R.aw(x)`
 // (runtime/async-generators.ts tells the two kinds of yields apart); and
-// `for await` loops in either become loops of awaits first (lowerForAwait).
+// `for await` loops in either, and in the module's own statements, become
+// loops of awaits first (lowerForAwait).
 //
 // `super.x` and `super.x(...)` in a method of a named class reach the home
 // object through the class instead (`$R.sg(C.prototype, "x", this)`), since
@@ -65,7 +66,11 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     if (ts.isArrowFunction(fn)) return f.updateArrowFunction(fn, modifiers, fn.typeParameters, fn.parameters, fn.type, fn.equalsGreaterThanToken, run);
     return f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, fn.parameters, fn.type, wrapper);
   };
-  return ts.visitEachChild(sf, visit, tctx);
+  const lowered = ts.visitEachChild(sf, visit, tctx);
+  // The module's own `for await` loops become loops of awaits too: its body
+  // is then a resumable task like any with top-level await (scopes.ts).
+  const statements = lowerForAwait(f.createBlock(lowered.statements, true), rt, names, tctx).statements;
+  return statements === lowered.statements ? lowered : f.updateSourceFile(lowered, statements);
 }
 
 type Kind = 'gen' | 'task' | 'agen';

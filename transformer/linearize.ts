@@ -303,15 +303,22 @@ export class Linearizer {
     return [closer];
   }
 
-  /**   for (k in o) body  →  $k = $R.keys(o); for ($i = 0; $i < $k.length; $i++) { k = $k[$i]; body } */
+  /**
+   *   for (k in o) body  →  $o = o; $k = $R.keys($o);
+   *                         for ($i = 0; $i < $k.length; $i++) { if (!$R.kin($o, $k[$i])) continue; k = $k[$i]; body }
+   * A key deleted before the loop reaches it is skipped, as natively.
+   */
   private forIn(s: ts.ForInStatement, out: ts.Statement[]): ts.Statement[] {
     const f = this.f;
-    const obj = this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression;
+    const obj = this.loopTemp();
+    out.push(f.createExpressionStatement(f.createAssignment(obj, this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression)));
     const keys = this.loopTemp();
     const i = this.loopTemp();
     out.push(f.createExpressionStatement(f.createAssignment(keys, f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'keys'), undefined, [obj]))));
     out.push(f.createExpressionStatement(f.createAssignment(i, f.createNumericLiteral(0))));
-    const inner: ts.Statement[] = [];
+    const inner: ts.Statement[] = [
+      f.createIfStatement(f.createLogicalNot(f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'kin'), undefined, [obj, f.createElementAccessExpression(keys, i)])), f.createContinueStatement()),
+    ];
     this.statement(f.createExpressionStatement(f.createAssignment(s.initializer as ts.Expression, f.createElementAccessExpression(keys, i))), inner);
     const lowered = this.block(s.statement);
     inner.push(...lowered.statements);

@@ -120,7 +120,8 @@ export class Reenter {
     if (plan.kind === 'ctor') pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(plan.thisLocal!), f.createThis())));
     const x = f.createIdentifier(this.ctx.names.fixed('x'));
     const thisValue = plan.kind === 'ctor' || plan.kind === 'derived-ctor' ? f.createIdentifier(plan.thisLocal!) : plan.kind === 'arrow' || plan.kind === 'body' ? f.createVoidZero() : f.createThis();
-    const nt = plan.kind === 'ctor' || plan.kind === 'derived-ctor' ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')) : f.createVoidZero();
+    // A plain function may be called with `new` (an ES5-style constructor).
+    const nt = plan.kind === 'ctor' || plan.kind === 'derived-ctor' || plan.kind === 'plain' ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')) : f.createVoidZero();
     const record = f.createIfStatement(
       f.createStrictEquality(x, this.ctx.unwind),
       f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'f'), undefined, [plan.self, thisValue, nt, this.l, f.createArrayLiteralExpression(values.map((v) => f.createIdentifier(v)))])),

@@ -27,6 +27,9 @@ nativeParse('0', function (this: unknown, ...a: unknown[]) {
 });
 
 /** A plain array whose `method` is the built-in — or absent on an engine older than the method (the walk provides it). */
+/** Below this length the walk's comparisons are V8's, call for call. */
+const WALKED_SORT_LIMIT = 64;
+
 function isPlainArray(o: unknown, method: string, native: unknown): o is unknown[] {
   return Array.isArray(o) && Object.getPrototypeOf(o) === Array.prototype && (o as unknown as Record<string, unknown>)[method] === native;
 }
@@ -40,10 +43,13 @@ function walkFor(o: unknown, name: string, args: unknown[]): WalkState | undefin
   const cb = args[name === 'sort' || name === 'toSorted' ? 0 : 1];
   if (typeof cb !== 'function') return undefined;
   switch (name) {
+    // From 64 elements V8 merges with galloping, which the walk does not
+    // copy: the engine's own sort keeps the comparator's calls (a counting or
+    // random comparator) as they are, the checkpoint waiting until it ends.
     case 'sort':
-      return isPlainArray(o, name, nativeSort) ? sortWalk(o, cb, true) : undefined;
+      return isPlainArray(o, name, nativeSort) && o.length < WALKED_SORT_LIMIT ? sortWalk(o, cb, true) : undefined;
     case 'toSorted':
-      return isPlainArray(o, name, nativeToSorted) ? sortWalk(o, cb, false) : undefined;
+      return isPlainArray(o, name, nativeToSorted) && o.length < WALKED_SORT_LIMIT ? sortWalk(o, cb, false) : undefined;
     case 'from':
       return o === Array && Array.from === nativeFrom ? arrayFromWalk(args[0], cb, args[2]) : undefined;
     case 'replace':

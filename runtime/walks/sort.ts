@@ -6,7 +6,8 @@
 // run length by binary insertion, so below 64 elements the comparator sees
 // exactly V8's calls in V8's order. Runs are then merged pairwise, stably,
 // without galloping: for longer arrays the result is the same for any
-// consistent comparator, the number of calls may differ.
+// consistent comparator, but the calls differ, so index.ts leaves arrays of
+// 64 elements or more to the engine's sort (a no-save region).
 
 import { ask, defineWalk, order, walkFields, type WalkState } from './driver.js';
 
