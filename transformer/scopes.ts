@@ -589,7 +589,7 @@ export class ScopeLowering {
     this.leave(st);
     this.path.pop();
     const block = f.createBlock(body, true);
-    return updateFunctionLike(f, node, params, block);
+    return updateFunctionLike(f, node, params, block, node.name && ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.computedKey(node.name)) : undefined);
   }
 
   /** Functions we leave uninstrumented: lowered for scopes, made no-save regions. */
@@ -723,7 +723,7 @@ export class ScopeLowering {
     const factoryName = this.ctx.names.fresh('mk');
     const key = inferredName;
     const member = ts.isMethodDeclaration(node) || accessor;
-    const memberKey = member ? (node.name as ts.Identifier | ts.StringLiteral).text : key;
+    const memberKey = member ? (ts.isComputedPropertyName(node.name!) ? (this.computedKeys.get(node.name) as ts.StringLiteral).text : (node.name as ts.Identifier | ts.StringLiteral).text) : key;
     const holder = member
       ? f.createObjectLiteralExpression([lowered as unknown as ts.ObjectLiteralElementLike])
       : f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(key), lowered as ts.Expression)]);
@@ -752,7 +752,7 @@ export class ScopeLowering {
   }
 
   /** The computed keys of made classes, evaluated where the class is and passed to its factory. */
-  private readonly computedKeys = new Map<ts.ComputedPropertyName, ts.Identifier>();
+  private readonly computedKeys = new Map<ts.ComputedPropertyName, ts.Expression>();
   private lastLowered: FnState | undefined;
   /** Module constants declared so far that stay at the top level (literals, requires): defined before any code runs. */
   private readonly hoistedConsts = new Set<string>();
@@ -1052,7 +1052,16 @@ export class ScopeLowering {
       // An object-literal method: made by a factory, kept a method (no [[Construct]]).
       return f.createPropertyAssignment(f.createStringLiteral(node.name.text), this.nestedFunction(node, node.name.text));
     }
-    // Others (computed keys, `super` users, whose home object is this literal) stay methods of it, uninstrumented.
+    if (ts.isMethodDeclaration(node) && ts.isComputedPropertyName(node.name) && !usesSuper(node)) {
+      // `[Symbol.iterator]() {…}`: the key is evaluated here, the method made
+      // by a factory under a stand-in key that gives it the same name.
+      const key = this.expr(node.name.expression);
+      const e = node.name.expression;
+      const standIn = ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol' ? `[Symbol.${ts.idText(e.name)}]` : '';
+      this.computedKeys.set(node.name, f.createStringLiteral(standIn));
+      return f.createPropertyAssignment(f.createComputedPropertyName(key), this.nestedFunction(node, standIn));
+    }
+    // Others (`super` users, whose home object is this literal) stay methods of it, uninstrumented.
     if (ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) return this.lowerUninstrumented(node);
     if (isFunctionLike(node)) return this.nestedFunction(node, inferName(node));
     if (ts.isClassExpression(node)) return this.classExpression(node, inferName(node));
