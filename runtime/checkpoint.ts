@@ -6,6 +6,7 @@ import { utf8Encode } from './format/bytes.js';
 import { decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, portableHash, type CheckpointHeader } from './format/index.js';
 import type { Frame } from './frames.js';
 import { functions } from './functions.js';
+import { CollectionIter, LiveIter } from './iterators.js';
 import { rebuildTransients, transientFor, TransientValue } from './transient.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
@@ -89,6 +90,8 @@ export const checkpointSink: CheckpointSink = {
     for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
     let transients = 0;
     const substitute = (v: object): object | undefined => {
+      // A live Map or Set iterator's position, counted against the collection as it is now.
+      if (v instanceof LiveIter || v instanceof CollectionIter) v.settle();
       const t = transientFor(v);
       if (t !== undefined) transients++;
       return t;
@@ -124,11 +127,21 @@ export const checkpointSink: CheckpointSink = {
       const what = [...changed.map((id) => `${id} (${saved.has(id) ? 'changed' : 'new'})`), ...gone.map((id) => `${id} (missing)`)].join(', ');
       throw new Error(`this checkpoint was taken from a different build of the program: ${what || 'modules differ'}. Restart it with the build that wrote it.`);
     }
-    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }) as CheckpointRoot;
+    const privates = rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget));
+    // Live Map and Set iterators are made again before the program goes on.
+    const liveIters: (LiveIter | CollectionIter)[] = [];
+    const construct = (proto: object, base?: number): object | undefined => {
+      if (proto !== LiveIter.prototype && proto !== CollectionIter.prototype) return privates.construct!(proto, base);
+      const it = Object.create(proto) as LiveIter | CollectionIter;
+      liveIters.push(it);
+      return it;
+    };
+    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, construct }) as CheckpointRoot;
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
     }
+    for (const it of liveIters) if (it.n !== Infinity && !(it instanceof CollectionIter && it.indexed)) it.resync();
     if (typeof header.transients === 'number' && header.transients > 0) {
       // Module state is back, so `recreate` sees the program's variables; then
       // the modules get the rebuilt values too.

@@ -50,19 +50,46 @@ export class LiveIter implements Step {
     public n = 0,
   ) {}
   next(): Step {
-    let it = this.live;
-    if (it === undefined) {
-      // Re-created after a restore: skip what was consumed before.
-      it = this.source[Symbol.iterator]();
-      for (let k = 0; k < this.n; k++) it.next();
-      this.live = it;
-    }
-    const r = it.next();
+    const r = (this.live ?? this.resync()).next();
     if (!r.done) this.n++;
     this.value = r.value;
     this.done = !!r.done;
     return this;
   }
+
+  /**
+   * Re-created after a restore, before the program goes on (a deletion it
+   * makes next must find the iterator where it was): skip what was consumed.
+   */
+  resync(): Iterator<unknown> {
+    const it = this.source[Symbol.iterator]();
+    for (let k = 0; k < this.n; k++) it.next();
+    return (this.live = it);
+  }
+
+  /** Before a checkpoint saves the position (see settledCount). */
+  settle(): void {
+    if (this.live !== undefined && (this.source instanceof Map || this.source instanceof Set)) {
+      [this.n, this.live] = settledCount(this.live, this.source, () => this.source[Symbol.iterator]());
+    }
+  }
+}
+
+/**
+ * A Map or Set iterator's position as the count a fresh iterator must skip:
+ * the entries it has still to give are the last ones of the collection as it
+ * is now (entries are visited in insertion order, new ones are appended), so
+ * the count is the size minus those. Steps taken is not it once the loop has
+ * deleted entries. Drains the live iterator and gives a fresh one at the
+ * same place, for the program to go on with.
+ */
+function settledCount(live: Iterator<unknown>, source: Map<unknown, unknown> | Set<unknown>, fresh: () => Iterator<unknown>): [number, Iterator<unknown>] {
+  let left = 0;
+  while (!live.next().done) left++;
+  const n = source.size - left;
+  const it = fresh();
+  for (let k = 0; k < n; k++) it.next();
+  return [n, it];
 }
 
 type IterKind = 'keys' | 'values' | 'entries';
@@ -94,15 +121,21 @@ export class CollectionIter {
       this.n = Infinity;
       return { value: undefined, done: true };
     }
-    let it = this.live;
-    if (it === undefined) {
-      it = this.source[this.kind]() as Iterator<unknown>;
-      for (let k = 0; k < this.n; k++) it.next();
-      this.live = it;
-    }
-    const r = it.next();
+    const r = (this.live ?? this.resync()).next();
     if (!r.done) this.n++;
     return { value: r.value, done: !!r.done };
+  }
+
+  /** See LiveIter.resync. */
+  resync(): Iterator<unknown> {
+    const it = this.source[this.kind]() as Iterator<unknown>;
+    for (let k = 0; k < this.n; k++) it.next();
+    return (this.live = it);
+  }
+
+  /** Before a checkpoint saves the position (see settledCount). */
+  settle(): void {
+    if (!this.indexed && this.live !== undefined) [this.n, this.live] = settledCount(this.live, this.source, () => this.source[this.kind]());
   }
   [Symbol.iterator](): this {
     return this;
