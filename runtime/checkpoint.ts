@@ -141,7 +141,7 @@ export const checkpointSink: CheckpointSink = {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
     }
-    for (const it of liveIters) if (it.n !== Infinity && !(it instanceof CollectionIter && it.indexed)) it.resync();
+    for (const it of liveIters) it.resync();
     if (typeof header.transients === 'number' && header.transients > 0) {
       // Module state is back, so `recreate` sees the program's variables; then
       // the modules get the rebuilt values too.

@@ -62,9 +62,7 @@ export class LiveIter implements Step {
    * makes next must find the iterator where it was): skip what was consumed.
    */
   resync(): Iterator<unknown> {
-    const it = this.source[Symbol.iterator]();
-    for (let k = 0; k < this.n; k++) it.next();
-    return (this.live = it);
+    return (this.live = advanced(this.source[Symbol.iterator](), this.n));
   }
 
   /** Before a checkpoint saves the position (see settledCount). */
@@ -87,9 +85,13 @@ function settledCount(live: Iterator<unknown>, source: Map<unknown, unknown> | S
   let left = 0;
   while (!live.next().done) left++;
   const n = source.size - left;
-  const it = fresh();
+  return [n, advanced(fresh(), n)];
+}
+
+/** A fresh iterator with `n` steps taken. */
+function advanced(it: Iterator<unknown>, n: number): Iterator<unknown> {
   for (let k = 0; k < n; k++) it.next();
-  return [n, it];
+  return it;
 }
 
 type IterKind = 'keys' | 'values' | 'entries';
@@ -126,11 +128,10 @@ export class CollectionIter {
     return { value: r.value, done: !!r.done };
   }
 
-  /** See LiveIter.resync. */
+  /** See LiveIter.resync (an array's is read by index: nothing to make). */
   resync(): Iterator<unknown> {
-    const it = this.source[this.kind]() as Iterator<unknown>;
-    for (let k = 0; k < this.n; k++) it.next();
-    return (this.live = it);
+    if (this.indexed) return this as unknown as Iterator<unknown>;
+    return (this.live = advanced(this.source[this.kind]() as Iterator<unknown>, this.n));
   }
 
   /** Before a checkpoint saves the position (see settledCount). */
@@ -211,6 +212,54 @@ export function closeIterator(it: any, step: Step | undefined): void {
   if (step === undefined || step.done || it === undefined) return;
   const close = it.return;
   if (typeof close === 'function') close.call(it);
+}
+
+/** Iterator methods of built-ins whose iteration runs no program code. */
+const NATIVE_ITERATE = new Set<unknown>([Array.prototype[Symbol.iterator], Map.prototype[Symbol.iterator], Set.prototype[Symbol.iterator], Object.getPrototypeOf(Int8Array).prototype[Symbol.iterator]]);
+
+interface NoSave {
+  ns: number;
+}
+
+/**
+ * The operand of a spread or of array destructuring, which the engine
+ * iterates with no call site of ours between: an iterator of the program's
+ * own is stepped in no-save regions (`rt.ns`). Arrays, strings, Maps, Sets
+ * and the runtime's own iterators run no program code and pass as they are.
+ */
+export function engineIterable(x: unknown, rt: NoSave): unknown {
+  if (x === null || x === undefined || typeof x === 'string') return x;
+  const method = (x as Record<symbol, unknown>)[Symbol.iterator];
+  if (typeof method !== 'function' || NATIVE_ITERATE.has(method) || x instanceof Generator || x instanceof CollectionIter) return x;
+  return new NoSaveIterator(rt, callNoSave(rt, method, x, undefined) as Iterator<unknown>);
+}
+
+/** `fn.call(self, arg)` as a no-save region (no closure made per step). */
+function callNoSave(rt: NoSave, fn: Function, self: unknown, arg: unknown): unknown {
+  rt.ns++;
+  try {
+    return fn.call(self, arg);
+  } finally {
+    rt.ns--;
+  }
+}
+
+class NoSaveIterator {
+  constructor(
+    private readonly rt: NoSave,
+    private readonly it: Iterator<unknown>,
+  ) {}
+  [Symbol.iterator](): this {
+    return this;
+  }
+  next(value?: unknown): IteratorResult<unknown> {
+    return callNoSave(this.rt, this.it.next, this.it, value) as IteratorResult<unknown>;
+  }
+  get return(): ((value?: unknown) => IteratorResult<unknown>) | undefined {
+    const close = this.it.return;
+    if (typeof close !== 'function') return undefined;
+    return (value?: unknown) => callNoSave(this.rt, close, this.it, value) as IteratorResult<unknown>;
+  }
 }
 
 /** The keys a `for…in` loop visits, taken when the loop starts. */

@@ -21,8 +21,6 @@
 import { builtinPath } from './heap/builtins.js';
 
 const PREFIX = 'lib:';
-const NAMESPACE_PREFIX = 'ns:';
-export const TEMPLATE_PREFIX = 'tpl:';
 /** How far from a namespace the index looks: export → member → prototype → method. */
 const MAX_DEPTH = 4;
 /** A bound on the index of one namespace (a huge library is indexed partly, near its surface first). */
@@ -39,35 +37,31 @@ export class Libraries {
     this.index = undefined;
   }
 
-  /** Namespace objects of the program's own modules (`import * as m from './m.js'`), by name and back. */
-  private readonly programNamespaces = new Map<string, object>();
-  private readonly programNamespaceNames = new Map<object, string>();
-
   /**
-   * A program module's namespace as one of its importers sees it: saved by
-   * this name (importer and specifier), which the same import registers again
-   * on restart, so it stays the live, identical namespace.
+   * Values the program makes once at load, by a name the same code gives
+   * them again on restart (so they stay the identical, live objects): a
+   * program module's namespace as an importer sees it (`ns:["main.ts","./m.js"]`),
+   * a tagged template's strings object (`tpl:main.ts#$tp1`).
    */
-  registerProgramNamespace(importer: string, spec: string, ns: unknown): void {
-    if (ns === null || typeof ns !== 'object') return;
-    this.registerNamed(`${NAMESPACE_PREFIX}${JSON.stringify([importer, spec])}`, ns);
+  private readonly named = new Map<string, object>();
+  private readonly names = new Map<object, string>();
+
+  registerNamed(kind: 'ns' | 'tpl', key: string, value: unknown): void {
+    if (value === null || typeof value !== 'object') return;
+    const name = `${kind}:${key}`;
+    this.named.set(name, value);
+    if (!this.names.has(value)) this.names.set(value, name);
   }
 
-  /** The program's named values (namespaces, template objects). */
+  /** The program's named values. */
   namedValues(): Iterable<object> {
-    return this.programNamespaceNames.keys();
+    return this.names.keys();
   }
 
-  /** A value the program makes once at load under a stable name (a tagged template's strings, `$R.tpl`). */
-  registerNamed(name: string, value: object): void {
-    this.programNamespaces.set(name, value);
-    if (!this.programNamespaceNames.has(value)) this.programNamespaceNames.set(value, name);
-  }
-
-  /** The saved name of a value reachable from a library's exports (or a program module's namespace), or undefined. */
+  /** The saved name of a named value or of a value reachable from a library's exports, or undefined. */
   pathOf(value: object): string | undefined {
-    const ns = this.programNamespaceNames.get(value);
-    if (ns !== undefined) return ns;
+    const name = this.names.get(value);
+    if (name !== undefined) return name;
     if (this.namespaces.size === 0) return undefined;
     this.index ??= this.build();
     return this.index.get(value);
@@ -75,7 +69,8 @@ export class Libraries {
 
   /** The value a saved name denotes in this process, or undefined (not a library path, or gone). */
   resolve(path: string): object | undefined {
-    if (path.startsWith(NAMESPACE_PREFIX) || path.startsWith(TEMPLATE_PREFIX)) return this.programNamespaces.get(path);
+    const named = this.named.get(path);
+    if (named !== undefined) return named;
     if (!path.startsWith(PREFIX)) return undefined;
     let parts: unknown;
     try {

@@ -17,12 +17,12 @@ import { CLOSURE } from './functions.js';
 import type { Boot, Host, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
 import { bindGenerators, delegateStep, drive0, drive1, Generator, type ResumeMode } from './generators.js';
-import { closeIterator, CollectionIter, collectionIterator, delegateOf, forInKeys, iterate } from './iterators.js';
+import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 import { arrayCall } from './array-callbacks.js';
 import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, delegatedValue, startAsyncGenerator } from './async-generators.js';
-import { Libraries, TEMPLATE_PREFIX } from './libraries.js';
+import { Libraries } from './libraries.js';
 import { IntroPromise } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startTask } from './tasks.js';
@@ -69,28 +69,6 @@ function isClass(fn: Function): boolean {
   return /^class\b/.test(Function.prototype.toString.call(fn));
 }
 
-/** Iterator methods of built-ins whose iteration runs no program code. */
-const NATIVE_ITERATE = new Set<unknown>([Array.prototype[Symbol.iterator], Map.prototype[Symbol.iterator], Set.prototype[Symbol.iterator], Object.getPrototypeOf(Int8Array).prototype[Symbol.iterator]]);
-
-/** Steps a program's iterator for the engine (see Runtime.nsi), each step a no-save region. */
-class NoSaveIterator {
-  constructor(
-    private readonly rt: Runtime,
-    private readonly it: Iterator<unknown>,
-  ) {}
-  [Symbol.iterator](): this {
-    return this;
-  }
-  next(value?: unknown): IteratorResult<unknown> {
-    return this.rt.nsv(() => this.it.next(value));
-  }
-  get return(): ((value?: unknown) => IteratorResult<unknown>) | undefined {
-    const close = this.it.return;
-    if (typeof close !== 'function') return undefined;
-    return (value?: unknown) => this.rt.nsv(() => close.call(this.it, value));
-  }
-}
-
 export class Runtime {
   // ---- read by instrumented code (short names: they are on every hot path) ----
   /** Countdown to the next slow-path event. */
@@ -130,7 +108,7 @@ export class Runtime {
 
   /** A tagged template site's strings object, made once at load and saved by name. */
   tpl(id: string, strings: TemplateStringsArray): TemplateStringsArray {
-    this.libraries.registerNamed(`${TEMPLATE_PREFIX}${id}`, strings);
+    this.libraries.registerNamed('tpl', id, strings);
     return strings;
   }
 
@@ -139,7 +117,7 @@ export class Runtime {
 
   /** `import * as m from './m.js'` in module `importer`: m is saved by name (runtime/libraries.ts). */
   pns(importer: string, spec: string, ns: unknown): void {
-    this.libraries.registerProgramNamespace(importer, spec, ns);
+    this.libraries.registerNamed('ns', JSON.stringify([importer, spec]), ns);
   }
   host: Host | undefined;
   config: RunConfig = {};
@@ -758,6 +736,7 @@ export class Runtime {
   ni = collectionIterator;
   /** Closes a `for…of` iterator left early: a program's `return()` runs as a no-save region (the loop's pending completion lives in a native finally). */
   close(it: unknown, step: Parameters<typeof closeIterator>[1]): void {
+    if (step === undefined || step.done) return; // ran to its end: nothing to close
     this.ns++;
     try {
       closeIterator(it, step);
@@ -766,18 +745,9 @@ export class Runtime {
     }
   }
 
-  /**
-   * The operand of a spread or of array destructuring, which the engine
-   * iterates with no call site of ours between: an iterator of the
-   * program's own is stepped in no-save regions. Arrays, strings, Maps,
-   * Sets and the runtime's own iterators run no program code and pass as
-   * they are.
-   */
+  /** The operand of a spread or of array destructuring (iterators.ts engineIterable). */
   nsi(x: unknown): unknown {
-    if (x === null || x === undefined || typeof x === 'string') return x;
-    const method = (x as Record<symbol, unknown>)[Symbol.iterator];
-    if (typeof method !== 'function' || NATIVE_ITERATE.has(method) || x instanceof Generator || x instanceof CollectionIter) return x;
-    return new NoSaveIterator(this, this.nsv(() => method.call(x)) as Iterator<unknown>);
+    return engineIterable(x, this);
   }
   keys = forInKeys;
 

@@ -723,7 +723,7 @@ export class ScopeLowering {
     const factoryName = this.ctx.names.fresh('mk');
     const key = inferredName;
     const member = ts.isMethodDeclaration(node) || accessor;
-    const memberKey = member ? (ts.isComputedPropertyName(node.name!) ? (this.computedKeys.get(node.name) as ts.StringLiteral).text : (node.name as ts.Identifier | ts.StringLiteral).text) : key;
+    const memberKey = member && !ts.isComputedPropertyName(node.name!) ? (node.name as ts.Identifier | ts.StringLiteral).text : key;
     const holder = member
       ? f.createObjectLiteralExpression([lowered as unknown as ts.ObjectLiteralElementLike])
       : f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(key), lowered as ts.Expression)]);
