@@ -166,7 +166,7 @@ describe('pass 2: scopes', () => {
   });
 
   test('a class made at run time comes from a module-level factory of its environments and base; its static initialization runs where it is declared', () => {
-    const js = emit('export function make(k: number, B: new () => object) { class C extends B { static n = k; m() { return k; } } return C; }\n');
+    const js = emit('export function make(k: number, B: new () => object) { class C extends B { static n = k; m() { return String(k); } } return C; }\n');
     expect(js).toMatch(/function (\$mk\d+)\((\$e\d+), \$base\) \{[\s\S]*const \$self = class C extends \$base \{/);
     expect(js).toMatch(/const \$ms = \$R\.rcls\(\$self, "[^"]*C", \[\$e\d+, \$base\], \[\["m", 0\]\], \$si\)/);
     expect(js).toMatch(/\$R\.f\(\$ms\[0\], this/); // a method's frame names the method the factory made
@@ -219,9 +219,22 @@ describe('pass 3: linearize', () => {
     expect(js).not.toMatch(/= super\.m;/);
   });
 
+  test('a function without calls into the program, loops or yields is a leaf: plain code, no poll, no handler', () => {
+    const js = emit('export class T { p: (number | null)[] = []; pop(i: number) { const t = this.p[i]; if (t === null) throw new Error(`empty ${i}`); this.p[i] = null; return t; } }\n' +
+      'export function g(n: number) { return new Float64Array(n * 2); }\nexport function h(xs: number[]) { return new Float64Array(xs); }\nexport function k(s: number) { return new Map([[s, s]]); }\n');
+    const pop = /pop\(i\) \{[\s\S]*?\n    \}/.exec(js)![0];
+    expect(pop).not.toContain('$R');
+    expect(pop).not.toContain('try');
+    expect(pop).toContain('throw new Error(`empty ${i}`)');
+    expect(row(js, 'pop')[4]).toHaveLength(0);
+    expect(row(js, 'g')[4]).toHaveLength(0); // new of a typed array of a number
+    expect(row(js, 'h')[4].length).toBeGreaterThan(1); // a typed array from an iterable iterates it: a site
+    expect(row(js, 'k')[4].length).toBeGreaterThan(1); // so does a Map given entries
+  });
+
   test('calls to leaf built-ins are not resume points, unless the file declares the name', () => {
     const plain = emit('export function f(a: number, b: number) { return Math.max(a, b) + parseInt("1"); }\n');
-    expect(row(plain, 'f')[4]).toHaveLength(1); // the entry only
+    expect(row(plain, 'f')[4]).toHaveLength(0); // no point at all: a leaf (see below)
     const shadowed = emit('const Math = { max: (a: number, b: number) => a };\nexport function f(a: number, b: number) { return Math.max(a, b); }\n');
     expect(row(shadowed, 'f')[4].length).toBeGreaterThan(1);
   });

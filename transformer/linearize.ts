@@ -71,16 +71,7 @@ export class Linearizer {
 
   /** A call into the program (or anything that may call back into it). */
   isSiteCall(node: ts.Node): boolean {
-    if (ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) return true;
-    if (!ts.isCallExpression(node)) return false;
-    const callee = node.expression;
-    if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(this.ctx.names.fixed('mk'))) return false;
-    // The runtime's helpers never call back into the program, but `$R.task`
-    // (an async body), `$R.ac` (an array method's callbacks) and `$R.ni`
-    // (`o.keys()` and co. on an object of the program's own).
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(this.ctx.rt)) return CALLING_HELPERS.has(ts.idText(callee.name));
-    if (isLeafBuiltinCall(callee, this.ctx.shadowedGlobals)) return false;
-    return true;
+    return isSiteCall(node, this.ctx);
   }
 
   containsSite(node: ts.Node): boolean {
@@ -810,6 +801,73 @@ const LEAF_BUILTINS: Record<string, true | ReadonlySet<string>> = {
   String: new Set(['fromCharCode', 'fromCodePoint']),
 };
 const LEAF_FUNCTIONS = new Set(['parseInt', 'parseFloat', 'isNaN', 'isFinite']);
+
+/** A call into the program (or anything that may call back into it): a resume point. */
+export function isSiteCall(node: ts.Node, ctx: FileContext): boolean {
+  if (ts.isNewExpression(node)) return !isLeafBuiltinNew(node, ctx.shadowedGlobals);
+  if (ts.isTaggedTemplateExpression(node)) return true;
+  if (!ts.isCallExpression(node)) return false;
+  const callee = node.expression;
+  if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(ctx.names.fixed('mk'))) return false;
+  // The runtime's helpers never call back into the program, but `$R.task`
+  // (an async body), `$R.ac` (an array method's callbacks) and `$R.ni`
+  // (`o.keys()` and co. on an object of the program's own).
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(ctx.rt)) return CALLING_HELPERS.has(ts.idText(callee.name));
+  if (isLeafBuiltinCall(callee, ctx.shadowedGlobals)) return false;
+  return true;
+}
+
+/**
+ * Whether running `node` can call into the program other than through code
+ * that is a no-save region anyway (getters, setters, toString, Proxy traps):
+ * a site, a yield or await, or an iteration the engine drives (a spread, an
+ * array pattern, for…of) of what may be the program's own iterator.
+ */
+export function mayCallProgram(node: ts.Node, ctx: FileContext): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n)) return;
+    if (isSiteCall(n, ctx) || ts.isYieldExpression(n) || ts.isAwaitExpression(n) || ts.isSpreadElement(n) || ts.isArrayBindingPattern(n) || ts.isForOfStatement(n) || ts.isClassLike(n) ||
+      (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isArrayLiteralExpression(skipParens(n.left)))) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/**
+ * `new` of a built-in that calls no program code but the no-save kind (a
+ * `toString` or `valueOf` converting an argument): `new Error(m)`, `new
+ * Map()`, `new Float64Array(n)`. Collections given an iterable, and typed
+ * arrays given anything but a number, iterate it, and stay sites.
+ */
+function isLeafBuiltinNew(node: ts.NewExpression, shadowed: ReadonlySet<string>): boolean {
+  if (!ts.isIdentifier(node.expression) || shadowed.has(node.expression.text)) return false;
+  const name = node.expression.text;
+  const args = node.arguments ?? [];
+  if (args.some((a) => ts.isSpreadElement(a))) return false;
+  if (LEAF_CONSTRUCTORS.has(name)) return true;
+  if (COLLECTIONS.has(name)) return args.length === 0;
+  if (TYPED_ARRAYS.has(name)) return args.length === 0 || (args.length === 1 && isNumeric(args[0]));
+  return false;
+}
+
+const LEAF_CONSTRUCTORS = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'Array', 'Object', 'Date', 'RegExp', 'ArrayBuffer', 'DataView']);
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet']);
+const TYPED_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']);
+const ARITHMETIC = new Set([ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.LessThanLessThanToken, ts.SyntaxKind.GreaterThanGreaterThanToken, ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken, ts.SyntaxKind.BarToken, ts.SyntaxKind.AmpersandToken, ts.SyntaxKind.CaretToken, ts.SyntaxKind.AsteriskAsteriskToken]);
+
+/** An expression whose value is a number whatever its operands hold (never an object to iterate). */
+function isNumeric(e: ts.Expression): boolean {
+  e = skipParens(e);
+  if (ts.isNumericLiteral(e)) return true;
+  if (ts.isPrefixUnaryExpression(e)) return e.operator !== ts.SyntaxKind.ExclamationToken;
+  if (ts.isBinaryExpression(e)) return ARITHMETIC.has(e.operatorToken.kind) || (e.operatorToken.kind === ts.SyntaxKind.PlusToken && isNumeric(e.left) && isNumeric(e.right));
+  return false;
+}
 
 function isLeafBuiltinCall(callee: ts.Expression, shadowed: ReadonlySet<string>): boolean {
   if (ts.isIdentifier(callee)) return LEAF_FUNCTIONS.has(callee.text) && !shadowed.has(callee.text);

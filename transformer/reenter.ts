@@ -76,8 +76,33 @@ export class Reenter {
     if (plan.kind === 'ctor') stmts = stmts.map((st) => thisToLocal(f, st, plan.thisLocal!));
     if (plan.kind === 'ctor' || plan.kind === 'derived-ctor') stmts = [...this.ctorReturns(stmts), f.createReturnStatement(f.createIdentifier(plan.thisLocal!))];
     const body = this.block(stmts);
+    if (this.isLeaf()) return this.bare(body);
     plan.deadAt = deadTemporaries(body, this.l.text, this.ctx.rt.text, [...plan.params, ...plan.locals], this.lin.temps);
     return this.wrap(body);
+  }
+
+  /**
+   * A leaf has no resume point but its entry: no call that may reach the
+   * program, no loop, no yield. No checkpoint can be taken inside it (code the
+   * engine calls from it — getters, toString — runs as no-save regions), so
+   * its frame is never on a saved stack and it needs neither the entry poll nor
+   * the frame handler: it stays plain code, as small as the source, which
+   * keeps it within the engine's inlining budget. The time it runs is bounded
+   * by its length, so the caller's points keep the checkpoint latency bounded.
+   */
+  private isLeaf(): boolean {
+    const kind = this.plan.kind;
+    return this.site === 1 && !this.plan.generator && (kind === 'plain' || kind === 'arrow' || kind === 'method' || kind === 'ctor');
+  }
+
+  private bare(body: ts.Statement[]): ts.Statement[] {
+    const f = this.f;
+    const plan = this.plan;
+    this.plan.siteLines = [];
+    const out: ts.Statement[] = [];
+    if (plan.locals.length > 0) out.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(plan.locals.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)));
+    if (plan.kind === 'ctor') out.push(...this.ctorEntry());
+    return [...out, ...body];
   }
 
   private local(base: string): ts.Identifier {
@@ -115,9 +140,8 @@ export class Reenter {
     // Blank construction (runtime/privates.ts): the restore makes an object
     // of this class only for its private fields; the body must not run.
     const blank = f.createPropertyAccessExpression(rt, 'bk');
-    if (plan.kind === 'ctor') pre.push(f.createIfStatement(blank, f.createReturnStatement()));
+    if (plan.kind === 'ctor') pre.push(...this.ctorEntry());
     if (plan.kind === 'derived-ctor') pre.push(f.createIfStatement(blank, f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createSuper(), undefined, [])), f.createReturnStatement()], true)));
-    if (plan.kind === 'ctor') pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(plan.thisLocal!), f.createThis())));
     const x = f.createIdentifier(this.ctx.names.fixed('x'));
     const thisValue = plan.kind === 'ctor' || plan.kind === 'derived-ctor' ? f.createIdentifier(plan.thisLocal!) : plan.kind === 'arrow' || plan.kind === 'body' ? f.createVoidZero() : f.createThis();
     // A plain function may be called with `new` (an ES5-style constructor).
@@ -454,6 +478,15 @@ export class Reenter {
   // ---- constructors ----------------------------------------------------------------------
 
   /** In constructors `return;` → `return $this;`, `return e` → `return $R.ctorResult(e, $this)`. */
+  /** A base constructor's first statements: skip the body in a blank construction, `this` into its local. */
+  private ctorEntry(): ts.Statement[] {
+    const f = this.f;
+    return [
+      f.createIfStatement(f.createPropertyAccessExpression(this.ctx.rt, 'bk'), f.createReturnStatement()),
+      f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.plan.thisLocal!), f.createThis())),
+    ];
+  }
+
   private ctorReturns(stmts: readonly ts.Statement[]): ts.Statement[] {
     const f = this.f;
     const self = f.createIdentifier(this.plan.thisLocal!);

@@ -25,6 +25,7 @@ import type { Analysis, Binding } from './analyze.js';
 import { isFunctionLike, Scope, usesPrivateNames, usesSuper } from './analyze.js';
 import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
 import { lineOf } from './plan.js';
+import { mayCallProgram } from './linearize.js';
 
 /** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
 export type Instrument = (plan: FunctionPlan, body: ts.Statement[], node: ts.Node) => ts.Statement[];
@@ -609,15 +610,16 @@ export class ScopeLowering {
     this.leave(st);
     const isGen = !!(node as ts.FunctionDeclaration).asteriskToken;
     const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
-    if (!isGen && !isAsync) {
-      // A synchronous function we cannot capture: no checkpoint while it runs.
+    if (!isGen && !isAsync && statements.some((st) => mayCallProgram(st, this.ctx))) {
+      // A synchronous function we cannot capture: no checkpoint while it runs
+      // (one that cannot reach the program stays as it is: nothing to guard).
       const rt = this.ctx.rt;
       const ns = f.createPropertyAccessExpression(rt, 'ns');
       statements = [
         f.createExpressionStatement(f.createPostfixIncrement(ns)),
         f.createTryStatement(f.createBlock(statements, true), undefined, f.createBlock([f.createExpressionStatement(f.createPostfixDecrement(f.createPropertyAccessExpression(rt, 'ns')))], true)),
       ];
-    } else {
+    } else if (isGen || isAsync) {
       // Generators and async functions (instrumented in a later version):
       // any call they make runs as a no-save region.
       statements = statements.map((s) => markCallsNoSave(f, this.ctx.rt, s));
