@@ -140,10 +140,14 @@ describe('pass 2: scopes', () => {
   });
 
   test('toString and valueOf, which the engine calls from places that are no call site, run as no-save regions', () => {
-    const js = emit('export class M { toString() { return f(); } valueOf() { return 1; } plus() { return f(); } }\nfunction f() { return "x"; }\n');
+    const js = emit('export class M { toString() { return f(); } valueOf() { return f().length; } plus() { return f(); } }\nexport class N { valueOf() { return 1; } }\nfunction f() { return "x"; }\n');
     expect(js).toMatch(/toString\(\) \{\s*\$R\.ns\+\+;/);
     expect(js).toMatch(/valueOf\(\) \{\s*\$R\.ns\+\+;/);
     expect(js).not.toMatch(/plus\(\) \{\s*\$R\.ns\+\+;/);
+    expect(js).toMatch(/valueOf\(\) \{\s*return 1;/); // reaches no program code: nothing to guard
+    const valued = emit('export const o = { toString: () => f() };\nexport class C { valueOf = () => f().length; }\nfunction f() { return "x"; }\n');
+    expect(valued).toMatch(/"toString": \(\) => \{\s*\$R\.ns\+\+;/); // a function-valued property the engine calls as well
+    expect(valued).toMatch(/\(\) => \{\s*\$R\.ns\+\+;\s*try \{\s*return f\(\)\.length;/); // a class field's too
   });
 
   test('object-literal accessors come from factories, defined over placeholders (order kept)', () => {
@@ -237,6 +241,15 @@ describe('pass 3: linearize', () => {
     expect(row(plain, 'f')[4]).toHaveLength(0); // no point at all: a leaf (see below)
     const shadowed = emit('const Math = { max: (a: number, b: number) => a };\nexport function f(a: number, b: number) { return Math.max(a, b); }\n');
     expect(row(shadowed, 'f')[4].length).toBeGreaterThan(1);
+  });
+
+  test('for…of walks an array by index (two frame locals), anything else through its iterator, with one loop body', () => {
+    const js = emit('declare function g(x: number): void;\nexport function f(o: { xs: number[] }) { for (const x of o.xs) g(x); for (const [a, b] of [[1, 2]]) g(a + b); }\n');
+    expect(js).toMatch(/(\$t\d+) = o\.xs;\s*(\$t\d+) = \$R\.arr\(\1\);\s*(\$t\d+) = 0;\s*(\$t\d+) = \2 === void 0 \? \$R\.iter\(\1\) : void 0;/); // the iterable is read once
+    expect(js).toMatch(/if \(\$t\d+ >= \$t\d+\.length\) \{\s*break;\s*\}\s*x = \$t\d+\[\$t\d+\+\+\];/);
+    expect(js).toMatch(/= \$t\d+\.next\(\);/); // the other path is a call site
+    expect((js.match(/g\(x\)/g) ?? []).length).toBe(1);
+    expect(js).toMatch(/(\$t\d+) = \$t\d+\[\$t\d+\+\+\];[\s\S]*?\1 = \$t\d+\.value;/); // a pattern is assigned once, from a temporary
   });
 
   test('for…of closes its iterator when left early', () => {

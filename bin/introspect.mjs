@@ -1,20 +1,24 @@
-#!/usr/bin/env node
-// The `introspect` command. `run` and `restart` execute the user's program in
-// this process; instrumented frames are larger than plain ones, so a program
-// that recurses as deep as it can under plain `node` would overflow here. For
-// those two commands we start once more with V8's stack limit raised to what
-// the main thread's stack (ulimit -s) safely allows, forward signals, and exit
-// as the child does. Everything else runs directly.
-import { spawn, spawnSync } from 'node:child_process';
+#!/bin/sh
+":" //; s=$(ulimit -s 2>/dev/null); case "$s" in unlimited) k=49152;; ''|*[!0-9]*) k=;; *) k=$((s * 3 / 4)); if [ "$k" -gt 49152 ]; then k=49152; elif [ "$k" -lt 3072 ]; then k=; fi;; esac; exec node ${k:+--stack-size=$k} "$0" "$@"
+// The `introspect` command. The first two lines are a shell launcher (the
+// JavaScript sees a string and a comment): run as an executable (npx, the
+// package's bin), it starts node once with V8's stack limit raised to three
+// quarters of the main thread's stack (ulimit -s), since instrumented frames
+// are larger than plain ones and a program that recurses as deep as it can
+// under plain `node` would otherwise overflow under `run` or `restart`.
+// Started as `node bin/introspect.mjs` instead, `run` and `restart` start
+// once more with the same limit (a second node start-up), forward signals,
+// and exit as the child does. Everything else runs directly.
 import { readFileSync } from 'node:fs';
 
 const MARK = 'INTROSPECT_STACK_KB';
 const command = process.argv[2];
-const stackKb = (command === 'run' || command === 'restart') && !process.env[MARK] && !process.execArgv.some((a) => a.startsWith('--stack-size')) && canRelaunch() ? safeStackKb() : undefined;
+const stackKb = (command === 'run' || command === 'restart') && !process.env[MARK] && !process.execArgv.some((a) => a.startsWith('--stack-size')) && (await canRelaunch()) ? safeStackKb() : undefined;
 
 if (stackKb === undefined) {
-  await import('../dist/cli/main.js');
+  await import('../dist/cli/main.bundle.mjs');
 } else {
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [...process.execArgv, `--stack-size=${stackKb}`, ...process.argv.slice(1)], {
     stdio: 'inherit',
     // The program and `introspect checkpoint <pid>` know this process's pid.
@@ -35,9 +39,9 @@ if (stackKb === undefined) {
  * Under an emulator (qemu-user runs a foreign-CPU node) process.execPath is
  * not directly executable; off x86-64, check once before relying on it.
  */
-function canRelaunch() {
+async function canRelaunch() {
   if (process.arch === 'x64') return true;
-  return spawnSync(process.execPath, ['--version'], { stdio: 'ignore' }).status === 0;
+  return (await import('node:child_process')).spawnSync(process.execPath, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** Three quarters of the main thread's stack limit, in KB; undefined when unknown or small. */

@@ -106,8 +106,119 @@ function describe(o: unknown): string {
   return o === null ? 'null' : Array.isArray(o) ? 'array' : typeof o;
 }
 
-/** The loop, as a frame (see the file comment); `resuming`: re-enter the callback in progress. */
+/**
+ * The loop. The common methods, walking up, run a loop of their own whose
+ * position and accumulator are locals, written to the walk's state only
+ * when a capture passes (`captured`); the rest, and the rest of any loop
+ * after a restore, run the general one.
+ */
 function walk(this: Walk, resuming: boolean): unknown {
+  const st = this;
+  if (resuming || st.d < 0) return walkGeneral.call(st, resuming);
+  const { o, fn, t, end } = st;
+  let i = st.i;
+  switch (st.m) {
+    case 'forEach':
+      for (; i < end; i++) {
+        if (!(i in o)) continue;
+        const v = o[i];
+        try {
+          fn.call(t, v, i, o);
+        } catch (e) {
+          throw captured(st, e, i, v);
+        }
+      }
+      return undefined;
+    case 'map': {
+      const out = st.out!;
+      for (; i < end; i++) {
+        if (!(i in o)) continue;
+        const v = o[i];
+        try {
+          out[i] = fn.call(t, v, i, o);
+        } catch (e) {
+          throw captured(st, e, i, v);
+        }
+      }
+      return out;
+    }
+    case 'filter': {
+      const out = st.out!;
+      for (; i < end; i++) {
+        if (!(i in o)) continue;
+        const v = o[i];
+        let keep: unknown;
+        try {
+          keep = fn.call(t, v, i, o);
+        } catch (e) {
+          throw captured(st, e, i, v);
+        }
+        if (keep) out.push(v);
+      }
+      return out;
+    }
+    case 'reduce': {
+      let acc = st.acc;
+      for (; i < end; i++) {
+        if (!(i in o)) continue;
+        const v = o[i];
+        try {
+          acc = fn.call(undefined, acc, v, i, o);
+        } catch (e) {
+          st.acc = acc;
+          throw captured(st, e, i, v);
+        }
+      }
+      return acc;
+    }
+    case 'some':
+    case 'every': {
+      const some = st.m === 'some';
+      for (; i < end; i++) {
+        if (!(i in o)) continue;
+        const v = o[i];
+        let r: unknown;
+        try {
+          r = fn.call(t, v, i, o);
+        } catch (e) {
+          throw captured(st, e, i, v);
+        }
+        if (some ? r : !r) return some;
+      }
+      return !some;
+    }
+    case 'find':
+    case 'findIndex': {
+      const find = st.m === 'find';
+      for (; i < end; i++) {
+        const v = o[i];
+        let r: unknown;
+        try {
+          r = fn.call(t, v, i, o);
+        } catch (e) {
+          throw captured(st, e, i, v);
+        }
+        if (r) return find ? v : i;
+      }
+      return find ? undefined : -1;
+    }
+    default:
+      return walkGeneral.call(st, false);
+  }
+}
+
+/** A fast loop's catch: a capture passing records the walk's position (the element in progress) and its frame. */
+function captured(st: Walk, e: unknown, i: number, v: unknown): unknown {
+  if (e === UNWIND) {
+    st.i = i;
+    st.v = v;
+    rt.f(walkFrame, st, undefined, 1, []);
+  }
+  return e;
+}
+
+/** The loop, as a frame (see the file comment); `resuming`: re-enter the callback in progress. */
+function walkGeneral(this: Walk, resuming: boolean): unknown {
   const st = this;
   const { o, m } = st;
   const skipsHoles = m !== 'find' && m !== 'findIndex' && m !== 'findLast' && m !== 'findLastIndex' && m !== 'from';

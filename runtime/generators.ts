@@ -149,7 +149,8 @@ export class Generator {
     this.state = RUNNING;
     let result: unknown;
     try {
-      if (intoCapture || from === START) result = Reflect.apply(this.body!, undefined, []);
+      if (intoCapture) result = rt.resume();
+      else if (from === START) result = Reflect.apply(this.body!, undefined, []);
       else {
         const frame = this.frame!;
         this.frame = undefined;

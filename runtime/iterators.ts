@@ -181,6 +181,18 @@ function ownIterator(o: any): unknown {
 const nativeIteratorTags = new Set(['[object Array Iterator]', '[object Map Iterator]', '[object Set Iterator]', '[object String Iterator]', '[object RegExp String Iterator]']);
 const arrayValues = Array.prototype[Symbol.iterator];
 
+/**
+ * What a for…of walks by index (the transform's fast path): an array with the
+ * built-in iteration, a typed array, or a string's code points; else
+ * undefined, and the loop goes through `iterate`.
+ */
+export function indexable(x: any): ArrayLike<unknown> | undefined {
+  if (Array.isArray(x)) return x[Symbol.iterator] === arrayValues ? x : undefined;
+  if (typeof x === 'string') return Array.from(x);
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return x as unknown as ArrayLike<unknown>;
+  return undefined;
+}
+
 export function iterate(x: any): { next(): Step } {
   if (x == null) throw new TypeError(`${x} is not iterable`);
   if (Array.isArray(x) && x[Symbol.iterator] === arrayValues) return new ArrayIter(x);

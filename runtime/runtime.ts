@@ -17,7 +17,7 @@ import { CLOSURE } from './functions.js';
 import type { Boot, Host, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
 import { bindGenerators, delegateStep, drive0, drive1, Generator, type ResumeMode } from './generators.js';
-import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, iterate } from './iterators.js';
+import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, indexable, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
 import { arrayCall } from './array-callbacks.js';
@@ -63,6 +63,11 @@ export interface CheckpointSink {
   captured(rt: Runtime, frames: Frame[], bodyIndex: number, async: AsyncState): void;
   /** Restores a checkpoint image: module state set, returns the stack to rewind and the event loop's state. */
   restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number; async?: AsyncState };
+}
+
+/** `below` is a constructor that called `above` by `super()` (or constructs with the same new.target). */
+function constructsThrough(below: Frame, above: Frame): boolean {
+  return below.nt !== undefined && above.nt === below.nt && isClass(below.fn);
 }
 
 function isClass(fn: Function): boolean {
@@ -328,22 +333,43 @@ export class Runtime {
     const fr = this.rframes[this.fi++];
     if (fr === undefined) throw new Error('introspect: restore ran past the saved stack (the program differs from the checkpoint)');
     const r = fr.pc === 1 ? 0 : fr.pc;
-    if (this.fi === this.rframes.length) {
+    if (this.fi < this.rframes.length) {
+      // Within a group (rewind): the callee's entry takes the next frame.
+      this.c = -1;
+    } else if (this.pending === undefined) {
+      // The top frame: the restore ends at its point.
       this.rs = false;
       if (r === 0) this.finishRestore();
       else {
         this.landing = true;
         this.c = 0;
       }
-    } else this.c = -1;
+    }
+    // Otherwise a frame below the top: its router goes straight to its call
+    // site, where `resume()` hands it the outcome of the frame above.
     return [r, ...fr.values];
   }
 
-  /** The router of a caller being restored: re-enter the saved callee. */
+  /** The outcome of the frames above the group being re-entered (rewind); undefined outside a rewind. */
+  private pending: { threw: boolean; value: unknown } | undefined = undefined;
+
+  /** The router of a caller being restored: the callee's frame re-entered, or what the frames above returned (or threw). */
   resume(): unknown {
     const fr = this.rframes[this.fi];
-    if (fr === undefined) throw new Error('introspect: restore found no callee frame to resume');
-    this.c = -1;
+    if (fr !== undefined) {
+      this.c = -1;
+      return this.reenter(fr);
+    }
+    if (this.pending === undefined) throw new Error('introspect: restore found no callee frame to resume');
+    const o = this.pending;
+    this.pending = undefined;
+    this.finishRestore();
+    if (o.threw) throw o.value;
+    return o.value;
+  }
+
+  /** Calls a saved frame's function again (its prologue takes the frame), as it was called. */
+  private reenter(fr: Frame): unknown {
     if (fr.nt !== undefined) {
       if (isClass(fr.fn)) return Reflect.construct(fr.fn, [], fr.nt);
       // A plain function called with `new`: it goes on with the object it
@@ -351,13 +377,7 @@ export class Runtime {
       const made = Reflect.apply(fr.fn, fr.self, []);
       return (typeof made === 'object' && made !== null) || typeof made === 'function' ? made : fr.self;
     }
-    // A rewind is as deep as the saved stack, and SpiderMonkey enters a
-    // function called through a native (Reflect.apply, .call) with a C++
-    // frame of its own, some twenty times the stack of a plain call: call
-    // functions without a receiver directly.
-    const fn = fr.fn as () => unknown;
-    if (fr.self === undefined) return fn();
-    return Reflect.apply(fn, fr.self, []);
+    return Reflect.apply(fr.fn, fr.self, []);
   }
 
   private finishRestore(): void {
@@ -381,15 +401,47 @@ export class Runtime {
     this.onCaptured(frames, driver, timer);
   }
 
-  /** Rewinds a captured stack; returns what its bottom frame returns (a top-level await's task promise, say). */
+  /**
+   * Rewinds a captured stack; returns what its bottom frame returns (a
+   * top-level await's task promise, say). The frames are re-entered from the
+   * top down, one at a time: the top one goes on from its point and runs
+   * until it returns or throws; that outcome is handed to the call site of
+   * the frame below, re-entered next, and so on down. So the saved frames
+   * never nest on the native stack — a recursion restored 10,000 deep leaves
+   * the program its whole stack (SpiderMonkey runs re-entered frames with
+   * several times the native stack of a plain call) — and a capture taken
+   * while one of them runs records the frames still waiting below it as they
+   * were saved. Constructors chained by `super()` are re-entered together,
+   * nested as they were: a `super()` call can only bind `this` by running
+   * the base constructor, and no class's fields may be initialized twice.
+   */
   rewind(frames: Frame[]): unknown {
-    if (frames.length === 0) return undefined;
-    this.rframes = frames;
-    this.fi = 0;
-    this.rs = true;
-    this.c = -1;
-    const bottom = frames[0];
-    return Reflect.apply(bottom.fn, bottom.self, []);
+    let outcome: { threw: boolean; value: unknown } | undefined;
+    for (let hi = frames.length - 1; hi >= 0; ) {
+      let lo = hi;
+      while (lo > 0 && constructsThrough(frames[lo - 1], frames[lo])) lo--;
+      this.rframes = frames.slice(lo, hi + 1);
+      this.fi = 0;
+      this.pending = outcome;
+      // The points the frames above ran since their restore ended still count.
+      if (outcome !== undefined) this.base += this.armed - this.c;
+      this.rs = true;
+      this.c = -1;
+      try {
+        outcome = { threw: false, value: this.reenter(frames[lo]) };
+      } catch (e) {
+        if (e === UNWIND) {
+          for (let j = lo - 1; j >= 0; j--) this.captured.push(frames[j]);
+          throw e;
+        }
+        outcome = { threw: true, value: e };
+      }
+      hi = lo - 1;
+    }
+    this.pending = undefined;
+    if (outcome === undefined) return undefined;
+    if (outcome.threw) throw outcome.value;
+    return outcome.value;
   }
 
   // ---- the driver ---------------------------------------------------------------------
@@ -733,6 +785,7 @@ export class Runtime {
   }
 
   iter = iterate;
+  arr = indexable;
   ni = collectionIterator;
   /** Closes a `for…of` iterator left early: a program's `return()` runs as a no-save region (the loop's pending completion lives in a native finally). */
   close(it: unknown, step: Parameters<typeof closeIterator>[1]): void {

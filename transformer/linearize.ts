@@ -269,26 +269,54 @@ export class Linearizer {
   }
 
   /**
-   *   for (x of xs) body  →  $i = $R.iter(xs); for (;;) { $s = $i.next(); if ($s.done) break; x = $s.value; body }
+   *   for (x of xs) body  →  $a = $R.arr(xs); $j = 0; $i = $a === void 0 ? $R.iter(xs) : void 0; $s = void 0;
+   *                          for (;;) {
+   *                            if ($a !== void 0) { if ($j >= $a.length) break; x = $a[$j++]; }
+   *                            else { $s = $i.next(); if ($s.done) break; x = $s.value; }
+   *                            body
+   *                          }
+   *
+   * An array (with the built-in iteration), a typed array or a string is
+   * walked by index: its position is two locals of the frame, and a step
+   * costs what native iteration costs. Anything else goes through its
+   * iterator (the runtime's savable ones for collections and generators), and
+   * each step is a call site.
    */
   private forOf(s: ts.ForOfStatement, out: ts.Statement[], loopLabel?: ts.Identifier): ts.Statement[] {
     const f = this.f;
     const rt = this.ctx.rt;
-    const iterable = this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression;
+    let iterable = this.containsSite(s.expression) ? this.expr(s.expression, out, new Set()) : s.expression;
+    if (!ts.isIdentifier(iterable)) iterable = this.spill(iterable, out);
+    const arr = this.loopTemp();
+    const idx = this.loopTemp();
     const it = this.loopTemp();
-    out.push(f.createExpressionStatement(f.createAssignment(it, f.createCallExpression(f.createPropertyAccessExpression(rt, 'iter'), undefined, [iterable]))));
     const step = this.temp();
-    const inner: ts.Statement[] = [];
-    out.push(f.createExpressionStatement(f.createAssignment(step, f.createVoidZero())));
-    this.emitCall(f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []), inner, step);
-    inner.push(f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBreakStatement()));
-    this.statement(f.createExpressionStatement(f.createAssignment(s.initializer as ts.Expression, f.createPropertyAccessExpression(step, 'value'))), inner);
+    const assign = (e: ts.Expression) => f.createExpressionStatement(f.createAssignment(e, f.createVoidZero()));
+    out.push(f.createExpressionStatement(f.createAssignment(arr, f.createCallExpression(f.createPropertyAccessExpression(rt, 'arr'), undefined, [iterable]))));
+    out.push(f.createExpressionStatement(f.createAssignment(idx, f.createNumericLiteral(0))));
+    out.push(f.createExpressionStatement(f.createAssignment(it, f.createConditionalExpression(f.createStrictEquality(arr, f.createVoidZero()), undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, 'iter'), undefined, [iterable]), undefined, f.createVoidZero()))));
+    out.push(assign(step));
+    // Each branch assigns the loop variable itself; a pattern (code of its own) is assigned once, from a temporary.
+    const target = s.initializer as ts.Expression;
+    const simple = ts.isIdentifier(target) || (ts.isPropertyAccessExpression(target) && ts.isIdentifier(target.expression));
+    const value = simple ? undefined : this.temp();
+    const indexed: ts.Statement[] = [
+      f.createIfStatement(f.createGreaterThanEquals(idx, f.createPropertyAccessExpression(arr, 'length')), f.createBreakStatement()),
+      f.createExpressionStatement(f.createAssignment(value ?? target, f.createElementAccessExpression(arr, f.createPostfixIncrement(idx)))),
+    ];
+    const stepped: ts.Statement[] = [];
+    this.emitCall(f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []), stepped, step);
+    stepped.push(f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBreakStatement()));
+    stepped.push(f.createExpressionStatement(f.createAssignment(value ?? target, f.createPropertyAccessExpression(step, 'value'))));
+    const inner: ts.Statement[] = [f.createIfStatement(f.createStrictInequality(arr, f.createVoidZero()), f.createBlock(indexed, true), f.createBlock(stepped, true))];
+    if (value) this.statement(f.createExpressionStatement(f.createAssignment(target, value)), inner);
     const label = f.createIdentifier(this.ctx.names.fresh('c'));
     const lowered = this.block(s.statement);
     inner.push(f.createLabeledStatement(label, f.createBlock(rewriteContinues(f, lowered.statements, label), true)));
     const loop: ts.Statement = f.createForStatement(undefined, undefined, undefined, f.createBlock(inner, true));
     // Leaving the loop early (break, return, throw) closes the iterator, as
-    // for…of does natively: a generator's finally blocks run.
+    // for…of does natively: a generator's finally blocks run. (An indexed
+    // walk leaves the step undefined: nothing to close.)
     const close = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'close'), undefined, [it, step]));
     const closer = f.createTryStatement(f.createBlock([loopLabel ? f.createLabeledStatement(loopLabel, loop) : loop], true), undefined, f.createBlock([close], true));
     return [closer];

@@ -718,7 +718,7 @@ export class ScopeLowering {
     // Generators, async functions and accessors run uninstrumented (no-save
     // regions) but are still made by a factory: as values in the heap they
     // are saved and re-made like any closure.
-    const implicit = (ts.isMethodDeclaration(node) && IMPLICITLY_CALLED.has(name)) || calledByTheEngine(node);
+    const implicit = (ts.isMethodDeclaration(node) && IMPLICITLY_CALLED.has(name)) || isImplicitlyCalledValue(node) || calledByTheEngine(node);
     const lowered = asExpression(f, isGen || isAsync || accessor || implicit ? this.lowerUninstrumented(node) : this.lowerFunction(node, kind, id, name, self));
     const st = this.lastLowered!;
     const envs = [...st.envUses].sort();
@@ -1274,6 +1274,14 @@ function asExpression(f: ts.NodeFactory, node: ts.Node): ts.Expression {
  * Reflect.defineProperty, Object.defineProperties or Object.create, and the
  * traps of a handler literal given to `new Proxy`. It runs as a no-save region.
  */
+/** A function given as the value of a `toString`/`valueOf` property (`{ toString: () => … }`, a class field): the engine calls it too. */
+function isImplicitlyCalledValue(fn: ts.Node): boolean {
+  const node = ts.getOriginalNode(fn);
+  const p = node.parent;
+  if (!p || !(ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) || p.initializer !== node) return false;
+  return (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && IMPLICITLY_CALLED.has(p.name.text);
+}
+
 function calledByTheEngine(fn: ts.Node): boolean {
   // Earlier passes may have rebuilt the tree around it: ask the parsed one.
   const node = ts.getOriginalNode(fn);

@@ -6,7 +6,8 @@
 // restored program's first output), file size vs. live data, the restart
 // time of a small program, and the latency from a checkpoint request
 // (the SIGUSR2 of `introspect checkpoint <pid>`) to a durable file while the
-// program spins in one synchronous loop.
+// program spins in one synchronous loop. The CLI is started as the
+// executable a user runs (bin/introspect.mjs through its shell launcher).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -43,7 +44,7 @@ export function measureE2e(cli: string, holderMain: string, workDir: string, kin
   const figure: E2eFigure = { kind, sizeMB, liveBytes: NaN, fileBytes: NaN, captureMs: NaN, restartMs: NaN };
   try {
     rmSync(file, { force: true });
-    const first = spawnSync(process.execPath, [cli, 'run', holderMain, '--checkpoint-at', NEVER, '--checkpoint-file', file], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+    const first = spawnSync(cli, ['run', holderMain, '--checkpoint-at', NEVER, '--checkpoint-file', file], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
     const t0 = lineValue(first.stdout, 'T0');
     const t1 = lineValue(first.stdout, 'T1');
     if (first.status !== 0 || !t0 || !t1) throw new Error(`run: exit ${first.status ?? first.signal}: ${firstErrorLine(first.stderr)}`);
@@ -55,7 +56,7 @@ export function measureE2e(cli: string, holderMain: string, workDir: string, kin
     const times: number[] = [];
     for (let i = 0; i < restarts; i++) {
       const start = Date.now();
-      const again = spawnSync(process.execPath, [cli, 'restart', file], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+      const again = spawnSync(cli, ['restart', file], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
       const r1 = lineValue(again.stdout, 'T1');
       if (again.status !== 0 || !r1) throw new Error(`restart: exit ${again.status ?? again.signal}: ${firstErrorLine(again.stderr)}`);
       if (r1[1] !== t1[1]) throw new Error(`restart: restored data differs (checksum ${r1[1]}, saved ${t1[1]})`);
@@ -79,7 +80,7 @@ export async function measureLatency(cli: string, holderMain: string, workDir: s
   const dir = join(workDir, 'latency');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const child = spawn(process.execPath, [cli, 'run', holderMain, '--checkpoint-dir', dir], {
+  const child = spawn(cli, ['run', holderMain, '--checkpoint-dir', dir], {
     env: { ...process.env, HOLD_KIND: 'loop', HOLD_SECONDS: '6' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
