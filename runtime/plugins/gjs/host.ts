@@ -45,7 +45,19 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
     },
     log: (message) => stderr(`introspect: ${message}`),
     // The runner's timers are parameters of the function it runs, not globals.
-    timers: typeof setTimeout === 'function' ? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout?.(h) } : undefined,
+    // The runner quits its main loop when a timer callback returns with no
+    // timer pending, before the promise jobs that callback queued have run;
+    // those often arm the next timer. An empty timer armed first keeps the
+    // loop until they have.
+    timers: typeof setTimeout === 'function'
+      ? {
+          set: (fn, ms) => setTimeout(() => {
+            setTimeout(() => {}, 0);
+            fn();
+          }, ms),
+          clear: (h) => clearTimeout?.(h),
+        }
+      : undefined,
     builtins: {
       console,
       ...Object.fromEntries(['log', 'info', 'warn', 'error', 'debug', 'trace'].map((m) => [`console.${m}`, (console as unknown as Record<string, unknown>)[m]])),
