@@ -60,6 +60,8 @@ export function measureE2e(cli: string, holderMain: string, workDir: string, kin
       const r1 = lineValue(again.stdout, 'T1');
       if (again.status !== 0 || !r1) throw new Error(`restart: exit ${again.status ?? again.signal}: ${firstErrorLine(again.stderr)}`);
       if (r1[1] !== t1[1]) throw new Error(`restart: restored data differs (checksum ${r1[1]}, saved ${t1[1]})`);
+      // T1 from before the restart: the restore did not land at point() (T1 was computed before the checkpoint).
+      if (Number(r1[0]) < start) throw new Error('restart: the restored program printed a T1 taken before the checkpoint (it was not taken at point())');
       times.push(Number(r1[0]) - start);
     }
     figure.restartMs = median(times);

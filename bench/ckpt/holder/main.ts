@@ -56,8 +56,16 @@ function requestCheckpoint(): void {
   (globalThis as Record<symbol, { request(): void } | undefined>)[Symbol.for('introspect.runtime')]?.request();
 }
 
-/** The suspension point at which the requested checkpoint is taken. */
+/**
+ * The suspension point at which the requested checkpoint is taken: its
+ * entry. (It calls a function of the program: a function that calls none is
+ * a leaf, which has no point at all.)
+ */
 function point(): number {
+  return one();
+}
+
+function one(): number {
   return 1;
 }
 
