@@ -402,6 +402,37 @@ describe('build and run a program', () => {
     expect(lastLine(r.stderr)).toMatch(/^introspect: \d+ suspension points$/);
   });
 
+  test('the point count goes on through a restored stack: checkpoint-and-continue counts what an uninterrupted run counts', () => {
+    // Restore re-enters the saved frames one at a time (DESIGN §4, Rewind);
+    // each goes on counting where the frames above it stopped. Were it to
+    // start a fresh count window, frames that each run less than a window
+    // would never reach a window's end, where requests (--every, signals) are
+    // seen, and the count would come out short.
+    const dir = join(scratch, 'deep-count');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'main.ts'),
+      [
+        'function work(n: number): number { let x = 0; for (let i = 0; i < 20000; i++) x = (x * 31 + i + n) % 1000003; return x; }',
+        'function down(d: number): number { if (d === 0) return work(0); const v = down(d - 1); return (v + work(d)) % 1000003; }',
+        'console.log(down(200));',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', dir, '--out-dir', join(dir, 'out')]).status).toBe(0);
+    const main = join(dir, 'out', 'main.js');
+    const plain = cli(['run', main, '--count-points']);
+    expect(plain.status).toBe(0);
+    const total = lastLine(plain.stderr);
+    expect(total).toMatch(/^introspect: \d+ suspension points$/);
+    const points = Number(/(\d+)/.exec(total!)![1]);
+    for (const k of [Math.floor(points / 100), Math.floor(points / 2)]) {
+      const r = cli(['run', main, '--count-points', '--checkpoint-at', String(k), '--checkpoint-file', join(dir, `k${k}.ckpt`)]);
+      expect(r.stdout).toBe(plain.stdout);
+      expect(lastLine(r.stderr)).toBe(total);
+    }
+  });
+
   test('checkpoint <pid> signals a program run by introspect (sender side)', async () => {
     const waiting = join(scratch, 'waiting.mjs');
     writeFileSync(

@@ -352,6 +352,8 @@ export class Runtime {
 
   /** The outcome of the frames above the group being re-entered (rewind); undefined outside a rewind. */
   private pending: { threw: boolean; value: unknown } | undefined = undefined;
+  /** The point countdown (`c`) when the frames above returned, taken up again at the call site below. */
+  private countdown = 0;
 
   /** The router of a caller being restored: the callee's frame re-entered, or what the frames above returned (or threw). */
   resume(): unknown {
@@ -363,7 +365,12 @@ export class Runtime {
     if (this.pending === undefined) throw new Error('introspect: restore found no callee frame to resume');
     const o = this.pending;
     this.pending = undefined;
-    this.finishRestore();
+    this.rs = false;
+    this.rframes = [];
+    this.fi = 0;
+    // The count goes on where the frames above left it: a fresh window per
+    // re-entered frame would never end if each ran less than a window.
+    this.c = this.countdown;
     if (o.threw) throw o.value;
     return o.value;
   }
@@ -423,8 +430,7 @@ export class Runtime {
       this.rframes = frames.slice(lo, hi + 1);
       this.fi = 0;
       this.pending = outcome;
-      // The points the frames above ran since their restore ended still count.
-      if (outcome !== undefined) this.base += this.armed - this.c;
+      if (outcome !== undefined) this.countdown = this.c;
       this.rs = true;
       this.c = -1;
       try {
