@@ -952,9 +952,14 @@ export class ScopeLowering {
     const params = [...envs, ...(baseArg ? [base] : []), ...keyParams];
     const heritage = baseArg ? [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(base, undefined)])] : undefined;
     const cls = f.createClassExpression(undefined, node.name ? f.createIdentifier(name) : undefined, undefined, heritage, members);
-    // An anonymous class takes its name from where it lands, as it would have.
-    const made = node.name ? cls : f.createElementAccessExpression(f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(name), cls)]), f.createStringLiteral(name));
     const constDecl = (id: ts.Identifier, value: ts.Expression) => f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id, undefined, undefined, value)], ts.NodeFlags.Const));
+    // An anonymous class takes its name from where it lands, as it would
+    // have: from a property of a holder object, read in a statement of its
+    // own (Bun's transpiler folds `{ k: class {} }[k]` into a binding, which
+    // names the class after `$self`).
+    const hold = f.createIdentifier(this.ctx.names.fixed('hold'));
+    const holder = node.name ? [] : [constDecl(hold, f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(name), cls)]))];
+    const made = node.name ? cls : f.createElementAccessExpression(hold, f.createStringLiteral(name));
     const register = f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'rcls'), undefined, [
       self,
       f.createStringLiteral(classId),
@@ -966,6 +971,7 @@ export class ScopeLowering {
     const decl = f.createFunctionDeclaration(undefined, undefined, factoryName, undefined, params.map((p) => f.createParameterDeclaration(undefined, undefined, p)), undefined, f.createBlock([
       ...this.localDecls(st),
       ...(init ? [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(si)], ts.NodeFlags.Let))] : []),
+      ...holder,
       constDecl(self, made),
       lowered.instrumented.length > 0 ? constDecl(ms, register) : f.createExpressionStatement(register),
       f.createReturnStatement(self),

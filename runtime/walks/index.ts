@@ -49,7 +49,8 @@ function walkFor(o: unknown, name: string, args: unknown[]): WalkState | undefin
     case 'sort':
       return isPlainArray(o, name, nativeSort) && o.length < WALKED_SORT_LIMIT ? sortWalk(o, cb, true) : undefined;
     case 'toSorted':
-      return isPlainArray(o, name, nativeToSorted) && o.length < WALKED_SORT_LIMIT ? sortWalk(o, cb, false) : undefined;
+      // An engine without toSorted (gjs 1.74's SpiderMonkey) gets the walk's at any length.
+      return isPlainArray(o, name, nativeToSorted) && (o.length < WALKED_SORT_LIMIT || nativeToSorted === undefined) ? sortWalk(o, cb, false) : undefined;
     case 'from':
       return o === Array && Array.from === nativeFrom ? arrayFromWalk(args[0], cb, args[2]) : undefined;
     case 'replace':
