@@ -4,9 +4,10 @@
 //     negative: a count window ends, a checkpoint is due, or a restore is on);
 //   - capture: UNWIND thrown at a point, frames collected by the handlers,
 //     handed to the checkpoint writer at the driver;
-//   - rewind: the bottom frame called again; each prologue takes its frame
-//     (`enter`), each router resumes its callee (`resume`), the top frame
-//     lands at its point (`poll`);
+//   - rewind: the saved frames called again one at a time from the top; each
+//     prologue takes its frame (`enter`), the top frame lands at its point
+//     (`poll`) and runs on, and each frame below gets the outcome of the ones
+//     above at its call site (`resume`);
 //   - the driver that runs module bodies in load order.
 // It imports no platform API; the host comes from the boot record.
 
