@@ -107,107 +107,70 @@ function describe(o: unknown): string {
 }
 
 /**
- * The loop. The common methods, walking up, run a loop of their own whose
- * position and accumulator are locals, written to the walk's state only
- * when a capture passes (`captured`); the rest, and the rest of any loop
- * after a restore, run the general one. The loops repeat one another on
- * purpose: the general loop's per-element switch and state writes were most
- * of what an instrumented `map` or `filter` cost.
+ * The loop. The common methods, walking up, run a loop whose position and
+ * accumulator are locals, written to the walk's state only when a capture
+ * passes (`captured`); the rest, and the rest of any loop after a restore,
+ * run the general one (its per-element switch on the method's name and
+ * state writes were most of what an instrumented `map` or `filter` cost).
  */
 function walk(this: Walk, resuming: boolean): unknown {
   const st = this;
   if (resuming || st.d < 0) return walkGeneral.call(st, resuming);
-  const { o, fn, t, end } = st;
+  const { o, fn, t, end, m } = st;
   let i = st.i;
-  switch (st.m) {
-    case 'forEach':
-      for (; i < end; i++) {
-        if (!(i in o)) continue;
-        const v = o[i];
-        try {
-          fn.call(t, v, i, o);
-        } catch (e) {
-          throw captured(st, e, i, v);
-        }
+  if (m === 'reduce') {
+    let acc = st.acc;
+    for (; i < end; i++) {
+      if (!(i in o)) continue;
+      const v = o[i];
+      try {
+        acc = fn.call(undefined, acc, v, i, o);
+      } catch (e) {
+        st.acc = acc;
+        throw captured(st, e, i, v);
       }
-      return undefined;
-    case 'map': {
-      const out = st.out!;
-      for (; i < end; i++) {
-        if (!(i in o)) continue;
-        const v = o[i];
-        try {
-          out[i] = fn.call(t, v, i, o);
-        } catch (e) {
-          throw captured(st, e, i, v);
-        }
-      }
+    }
+    return acc;
+  }
+  const mode = FAST_MODES.get(m);
+  if (mode === undefined) return walkGeneral.call(st, false);
+  const out = st.out;
+  for (; i < end; i++) {
+    // find and findIndex visit holes (as undefined); the others skip them.
+    if (mode < FIND && !(i in o)) continue;
+    const v = o[i];
+    let r: unknown;
+    try {
+      r = fn.call(t, v, i, o);
+    } catch (e) {
+      throw captured(st, e, i, v);
+    }
+    if (mode === MAP) out![i] = r;
+    else if (mode === FILTER) {
+      if (r) out!.push(v);
+    } else if (mode === SOME) {
+      if (r) return true;
+    } else if (mode === EVERY) {
+      if (!r) return false;
+    } else if (mode !== FOR_EACH && r) return mode === FIND ? v : i;
+  }
+  switch (mode) {
+    case MAP:
+    case FILTER:
       return out;
-    }
-    case 'filter': {
-      const out = st.out!;
-      for (; i < end; i++) {
-        if (!(i in o)) continue;
-        const v = o[i];
-        let keep: unknown;
-        try {
-          keep = fn.call(t, v, i, o);
-        } catch (e) {
-          throw captured(st, e, i, v);
-        }
-        if (keep) out.push(v);
-      }
-      return out;
-    }
-    case 'reduce': {
-      let acc = st.acc;
-      for (; i < end; i++) {
-        if (!(i in o)) continue;
-        const v = o[i];
-        try {
-          acc = fn.call(undefined, acc, v, i, o);
-        } catch (e) {
-          st.acc = acc;
-          throw captured(st, e, i, v);
-        }
-      }
-      return acc;
-    }
-    case 'some':
-    case 'every': {
-      const some = st.m === 'some';
-      for (; i < end; i++) {
-        if (!(i in o)) continue;
-        const v = o[i];
-        let r: unknown;
-        try {
-          r = fn.call(t, v, i, o);
-        } catch (e) {
-          throw captured(st, e, i, v);
-        }
-        if (some ? r : !r) return some;
-      }
-      return !some;
-    }
-    case 'find':
-    case 'findIndex': {
-      const find = st.m === 'find';
-      for (; i < end; i++) {
-        const v = o[i];
-        let r: unknown;
-        try {
-          r = fn.call(t, v, i, o);
-        } catch (e) {
-          throw captured(st, e, i, v);
-        }
-        if (r) return find ? v : i;
-      }
-      return find ? undefined : -1;
-    }
+    case SOME:
+      return false;
+    case EVERY:
+      return true;
+    case FIND_INDEX:
+      return -1;
     default:
-      return walkGeneral.call(st, false);
+      return undefined;
   }
 }
+
+const FOR_EACH = 0, MAP = 1, FILTER = 2, SOME = 3, EVERY = 4, FIND = 5, FIND_INDEX = 6;
+const FAST_MODES = new Map<Method, number>([['forEach', FOR_EACH], ['map', MAP], ['filter', FILTER], ['some', SOME], ['every', EVERY], ['find', FIND], ['findIndex', FIND_INDEX]]);
 
 /** A fast loop's catch: a capture passing records the walk's position (the element in progress) and its frame. */
 function captured(st: Walk, e: unknown, i: number, v: unknown): unknown {

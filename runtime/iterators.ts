@@ -195,9 +195,8 @@ export function indexable(x: any): ArrayLike<unknown> | undefined {
 
 export function iterate(x: any): { next(): Step } {
   if (x == null) throw new TypeError(`${x} is not iterable`);
-  if (Array.isArray(x) && x[Symbol.iterator] === arrayValues) return new ArrayIter(x);
-  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return new ArrayIter(x as unknown as ArrayLike<unknown>);
-  if (typeof x === 'string') return new ArrayIter(Array.from(x));
+  const indexed = indexable(x);
+  if (indexed !== undefined) return new ArrayIter(indexed);
   if (x instanceof Map || x instanceof Set) return new LiveIter(x);
   if (x instanceof Generator && x[Symbol.iterator] === Generator.prototype[Symbol.iterator]) return new GeneratorIter(x);
   // One of ours (`xs.values()` and co.): iterated in place, so what the loop leaves stays in it.

@@ -353,7 +353,7 @@ export class Runtime {
 
   /** The outcome of the frames above the group being re-entered (rewind); undefined outside a rewind. */
   private pending: { threw: boolean; value: unknown } | undefined = undefined;
-  /** The point countdown (`c`) when the frames above returned, taken up again at the call site below. */
+  /** The point countdown (`c`) to take up again when a restore ends: where the frames above a re-entered frame left it, or where a suspended body was resumed from. */
   private countdown = 0;
 
   /** The router of a caller being restored: the callee's frame re-entered, or what the frames above returned (or threw). */
@@ -366,12 +366,9 @@ export class Runtime {
     if (this.pending === undefined) throw new Error('introspect: restore found no callee frame to resume');
     const o = this.pending;
     this.pending = undefined;
-    this.rs = false;
-    this.rframes = [];
-    this.fi = 0;
     // The count goes on where the frames above left it: a fresh window per
     // re-entered frame would never end if each ran less than a window.
-    this.c = this.countdown;
+    this.endRestore(this.countdown);
     if (o.threw) throw o.value;
     return o.value;
   }
@@ -389,11 +386,17 @@ export class Runtime {
   }
 
   private finishRestore(): void {
+    this.endRestore(undefined);
+  }
+
+  /** The restore is over: counting goes on from `countdown`, or in a fresh window. */
+  private endRestore(countdown: number | undefined): void {
     this.landing = false;
     this.rs = false;
     this.rframes = [];
     this.fi = 0;
-    this.rearm();
+    if (countdown === undefined) this.rearm();
+    else this.c = countdown;
   }
 
   /** The frames an unwind collected (bottom first); the unwind is over. */
@@ -676,7 +679,6 @@ export class Runtime {
   /** How the last yield was resumed (read by `yield*` loops). */
   sm: ResumeMode = 'next';
   private sv: unknown = undefined;
-  private savedC = 0;
   private yieldValue: unknown = undefined;
   private yieldPc = 0;
   private yieldValues: unknown[] = EMPTY;
@@ -717,7 +719,7 @@ export class Runtime {
 
   /** A suspended body is about to be re-entered: a one-frame rewind to its yield. */
   resumeSuspended(frame: Frame, mode: ResumeMode, value: unknown): void {
-    this.savedC = this.c;
+    this.countdown = this.c;
     this.sm = mode;
     this.sv = value;
     this.rframes = [frame];
@@ -739,10 +741,7 @@ export class Runtime {
 
   /** As `sent`, for `yield*`, which forwards the mode (`sm`) to its delegate. */
   sentRaw(): unknown {
-    this.landing = false;
-    this.rframes = [];
-    this.fi = 0;
-    this.c = this.savedC;
+    this.endRestore(this.countdown);
     const value = this.sv;
     this.sv = undefined;
     return value;

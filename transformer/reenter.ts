@@ -98,7 +98,7 @@ export class Reenter {
   private bare(body: ts.Statement[]): ts.Statement[] {
     const f = this.f;
     const plan = this.plan;
-    this.plan.siteLines = [];
+    plan.siteLines = [];
     const out: ts.Statement[] = [];
     if (plan.locals.length > 0) out.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(plan.locals.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)));
     if (plan.kind === 'ctor') out.push(...this.ctorEntry());
@@ -477,7 +477,6 @@ export class Reenter {
 
   // ---- constructors ----------------------------------------------------------------------
 
-  /** In constructors `return;` → `return $this;`, `return e` → `return $R.ctorResult(e, $this)`. */
   /** A base constructor's first statements: skip the body in a blank construction, `this` into its local. */
   private ctorEntry(): ts.Statement[] {
     const f = this.f;
@@ -487,6 +486,7 @@ export class Reenter {
     ];
   }
 
+  /** In constructors `return;` → `return $this;`, `return e` → `return $R.ctorResult(e, $this)`. */
   private ctorReturns(stmts: readonly ts.Statement[]): ts.Statement[] {
     const f = this.f;
     const self = f.createIdentifier(this.plan.thisLocal!);

@@ -79,9 +79,6 @@ const PURE_CONST = (e: ts.Expression): boolean =>
  */
 const IMPLICITLY_CALLED = new Set(['toString', 'valueOf']);
 
-/** Constructors of the language that never call into the program when given no callback. */
-const BUILTIN_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Object', 'Date', 'RegExp', 'Error', 'TypeError', 'RangeError', 'ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']);
-
 export class ScopeLowering {
   private readonly f: ts.NodeFactory;
   private readonly scopesByFn = new Map<Scope, Scope[]>();
@@ -522,7 +519,7 @@ export class ScopeLowering {
       if (init && !PURE_CONST(init) && !hasModifier(m, ts.SyntaxKind.StaticKeyword)) {
         // It runs inside `new`, with no frame of ours between the caller's
         // call site and what it calls: no checkpoint in there.
-        if (m.initializer && this.initializerCalls(m.initializer)) init = f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'nsv'), undefined, [f.createArrowFunction(undefined, undefined, [], undefined, undefined, init)]);
+        if (m.initializer && mayCallProgram(m.initializer, this.ctx)) init = f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'nsv'), undefined, [f.createArrowFunction(undefined, undefined, [], undefined, undefined, init)]);
         init = f.createConditionalExpression(f.createPropertyAccessExpression(this.ctx.rt, 'rs'), undefined, f.createVoidZero(), undefined, init);
       }
       result = f.updatePropertyDeclaration(m, m.modifiers, name, m.questionToken ?? m.exclamationToken, m.type, init);
@@ -532,19 +529,6 @@ export class ScopeLowering {
     }
     this.leave(st);
     return result;
-  }
-
-  /** Whether evaluating `e` calls anything but a built-in constructor (`new Map()`), not counting functions it only creates. */
-  private initializerCalls(e: ts.Expression): boolean {
-    let found = false;
-    const visit = (n: ts.Node): void => {
-      if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-      if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) found = true;
-      else if (ts.isNewExpression(n) && !(ts.isIdentifier(n.expression) && BUILTIN_CONSTRUCTORS.has(n.expression.text) && !this.ctx.shadowedGlobals.has(n.expression.text))) found = true;
-      else ts.forEachChild(n, visit);
-    };
-    visit(e);
-    return found;
   }
 
   /** An initializer that needed locals (env objects) runs inside an arrow that declares them. */
