@@ -173,7 +173,7 @@ describe('pass 2: scopes', () => {
     const js = emit('export function make(k: number, B: new () => object) { class C extends B { static n = k; m() { return String(k); } } return C; }\n');
     expect(js).toMatch(/function (\$mk\d+)\((\$e\d+), \$base\) \{[\s\S]*const \$self = class C extends \$base \{/);
     expect(js).toMatch(/const \$ms = \$R\.rcls\(\$self, "[^"]*C", \[\$e\d+, \$base\], \[\["m", 0\]\], \$si\)/);
-    expect(js).toMatch(/\$R\.f\(\$ms\[0\], this/); // a method's frame names the method the factory made
+    expect(js).toMatch(/\$R\.f\(\$ms\[0\], void 0/); // a method's frame names the method the factory made (m reads no `this`)
     expect(js).toMatch(/C = \$mk\d+\(\$e\d+, B\);\s*\$R\.csi\(C\)/);
   });
 
@@ -278,6 +278,32 @@ describe('pass 4 and liveness', () => {
     expect(index).toBeGreaterThanOrEqual(0);
     // The last resume point is b()'s call, after the await: the await's value is still to be read.
     expect(dead?.[sites.length - 1] ?? []).not.toContain(index);
+  });
+
+  test('a capture unwinds by return: a test of $R.u after each point and call leaves the body for its frame record; no try block', () => {
+    const js = emit('export function f(n: number) { let s = 0; for (let i = 0; i < n; i++) s += g(i); return s; }\nfunction g(i: number) { return i > 0 ? g(i - 1) : 0; }\n');
+    const f = js.slice(js.indexOf('export function f'), js.indexOf('function g'));
+    expect(f).not.toContain('try');
+    expect(f).toMatch(/\$u: \{/);
+    expect(f).toMatch(/\$t\d+ = g\(i\);\s*if \(\$R\.u\)\s*break \$u;/); // after the call
+    expect(f).toMatch(/\$r = \$R\.poll\(\);\s*if \(\$R\.u\)\s*break \$u;/); // after the loop's point
+    expect(f).toMatch(/else if \(\$R\.u\)\s*break \$u;/); // after the entry point
+    // The record after the body; a top-level function never reassigned is named directly, and one
+    // that reads no `this` records neither `this` nor `new.target`.
+    expect(f).toMatch(/\}\s*return \$R\.f\(f, void 0, void 0, \$l, \[n, s, i, \$t\d+, \$t\d+\]\);\s*\}\s*$/);
+  });
+
+  test('the frame record keeps `this` and `new.target` where the body reads `this`; a reassigned function is named by its static id', () => {
+    const js = emit('export function P(this: any, n: number) { this.v = g(n); }\nlet g = (i: number) => i;\nexport function h(n: number) { return g(n); }\nexport function k(n: number) { return h(n); }\nk = h;\n');
+    expect(js).toMatch(/return \$R\.f\(P, this, new\.target, \$l/);
+    expect(js).toMatch(/return \$R\.f\(h, void 0, void 0, \$l/);
+    expect(js).toMatch(/return \$R\.f\(\$R\.sf\("[^"]*#k"\), void 0, void 0, \$l/);
+  });
+
+  test('super(…) turns a base constructor\'s unwind (thrown, since its new.target is the subclass) back into a return', () => {
+    const js = emit('function g() { return 1; }\nexport class B { constructor() { g(); } }\nexport class D extends B { x = 1; constructor() { super(); g(); } }\n');
+    const d = js.slice(js.indexOf('class D'));
+    expect(d).toMatch(/try \{\s*\$this\d+ = super\(\);\s*\}\s*catch \(\$x\) \{\s*if \(\$x === \$U\)\s*break \$u;\s*throw \$x;\s*\}\s*if \(\$R\.u\)\s*break \$u;/);
   });
 
   test('every instrumented function has its entry point and a line for each resume point', () => {

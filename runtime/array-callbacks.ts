@@ -12,7 +12,6 @@
 // kept by the runtime's live iterator (iterators.ts).
 
 import { ARRAY_CALLBACK_METHODS, type ArrayCallbackMethod } from './callback-methods.js';
-import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { LiveIter } from './iterators.js';
 import type { Runtime } from './runtime.js';
@@ -123,12 +122,12 @@ function walk(this: Walk, resuming: boolean): unknown {
     for (; i < end; i++) {
       if (!(i in o)) continue;
       const v = o[i];
-      try {
-        acc = fn.call(undefined, acc, v, i, o);
-      } catch (e) {
+      const r = fn.call(undefined, acc, v, i, o);
+      if (rt.u) {
         st.acc = acc;
-        throw captured(st, e, i, v);
+        return captured(st, i, v);
       }
+      acc = r;
     }
     return acc;
   }
@@ -139,12 +138,8 @@ function walk(this: Walk, resuming: boolean): unknown {
     // find and findIndex visit holes (as undefined); the others skip them.
     if (mode < FIND && !(i in o)) continue;
     const v = o[i];
-    let r: unknown;
-    try {
-      r = fn.call(t, v, i, o);
-    } catch (e) {
-      throw captured(st, e, i, v);
-    }
+    const r = fn.call(t, v, i, o);
+    if (rt.u) return captured(st, i, v);
     if (mode === MAP) out![i] = r;
     else if (mode === FILTER) {
       if (r) out!.push(v);
@@ -172,14 +167,11 @@ function walk(this: Walk, resuming: boolean): unknown {
 const FOR_EACH = 0, MAP = 1, FILTER = 2, SOME = 3, EVERY = 4, FIND = 5, FIND_INDEX = 6;
 const FAST_MODES = new Map<Method, number>([['forEach', FOR_EACH], ['map', MAP], ['filter', FILTER], ['some', SOME], ['every', EVERY], ['find', FIND], ['findIndex', FIND_INDEX]]);
 
-/** A fast loop's catch: a capture passing records the walk's position (the element in progress) and its frame. */
-function captured(st: Walk, e: unknown, i: number, v: unknown): unknown {
-  if (e === UNWIND) {
-    st.i = i;
-    st.v = v;
-    rt.f(walkFrame, st, undefined, 1, []);
-  }
-  return e;
+/** A capture passing a fast loop records the walk's position (the element in progress) and its frame. */
+function captured(st: Walk, i: number, v: unknown): unknown {
+  st.i = i;
+  st.v = v;
+  return rt.f(walkFrame, st, undefined, 1, []);
 }
 
 /** The loop, as a frame (see the file comment); `resuming`: re-enter the callback in progress. */
@@ -192,22 +184,13 @@ function walkGeneral(this: Walk, resuming: boolean): unknown {
     let r: unknown;
     if (resuming) {
       resuming = false;
-      try {
-        r = rt.resume();
-      } catch (e) {
-        if (e === UNWIND) rt.f(walkFrame, st, undefined, 1, []);
-        throw e;
-      }
+      r = rt.resume();
     } else {
       if (skipsHoles && !(k in o)) continue;
       st.v = o[k];
-      try {
-        r = m === 'reduce' || m === 'reduceRight' ? st.fn.call(undefined, st.acc, st.v, k, o) : m === 'from' ? st.fn.call(st.t, st.v, k) : st.fn.call(st.t, st.v, k, o);
-      } catch (e) {
-        if (e === UNWIND) rt.f(walkFrame, st, undefined, 1, []);
-        throw e;
-      }
+      r = m === 'reduce' || m === 'reduceRight' ? st.fn.call(undefined, st.acc, st.v, k, o) : m === 'from' ? st.fn.call(st.t, st.v, k) : st.fn.call(st.t, st.v, k, o);
     }
+    if (rt.u) return rt.f(walkFrame, st, undefined, 1, []);
     switch (m) {
       case 'map':
       case 'from':
@@ -287,23 +270,15 @@ function collectionWalk(this: CollectionWalk, resuming: boolean): undefined {
   for (;;) {
     if (resuming) {
       resuming = false;
-      try {
-        rt.resume();
-      } catch (e) {
-        if (e === UNWIND) rt.f(collectionWalkFrame, st, undefined, 1, []);
-        throw e;
-      }
+      rt.resume();
+      if (rt.u) return void rt.f(collectionWalkFrame, st, undefined, 1, []);
       continue;
     }
     const r = st.it.next();
     if (r.done) return undefined;
     const [k, v] = st.isSet ? [r.value, r.value] : (r.value as [unknown, unknown]);
-    try {
-      st.fn.call(st.t, v, k, st.o);
-    } catch (e) {
-      if (e === UNWIND) rt.f(collectionWalkFrame, st, undefined, 1, []);
-      throw e;
-    }
+    st.fn.call(st.t, v, k, st.o);
+    if (rt.u) return void rt.f(collectionWalkFrame, st, undefined, 1, []);
   }
 }
 

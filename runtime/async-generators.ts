@@ -11,7 +11,6 @@
 // `$R.ai(it)` (the async iterator, or a wrapper of the sync one) that awaits
 // each `next()` and closes the iterator with `$R.aret` when left early.
 
-import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { Generator, type ResumeMode, type Step } from './generators.js';
 import { iterate } from './iterators.js';
@@ -136,12 +135,12 @@ export class AsyncGen implements Awaiter {
     try {
       step = restoring ? (rt.resume() as Step) : this.g.stepFromDriver(mode, value);
     } catch (e) {
-      if (e === UNWIND) throw e;
       this.done = true;
       this.busy = false;
       reject(this.queue.shift()!.p, e);
       return;
     }
+    if (rt.u) return;
     if (step.done) {
       this.done = true;
       this.wait(RETURNED_VALUE, step.value);

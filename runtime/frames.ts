@@ -1,9 +1,12 @@
-// Frames as data. A capture throws UNWIND; every instrumented function's
-// handler appends one Frame (top of the stack first) and rethrows. A Frame
+// Frames as data. A capture sets the runtime's `u`; every instrumented
+// function, returning at once, appends one Frame (top of the stack first). A Frame
 // holds no closure of its own: `fn` is the program's function value, saved
 // like any other value (static id or factory + environments).
 
-/** The private unwind signal. Never an Error: no stack trace is taken. */
+/**
+ * What an unwinding frame returns; thrown only by a constructor a subclass's
+ * `super()` called (runtime.ts `f`). Never an Error: no stack trace is taken.
+ */
 export const UNWIND: object = Object.freeze({ introspect: 'unwind' });
 
 export interface Frame {

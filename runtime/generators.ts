@@ -14,7 +14,6 @@
 // re-enters the delegate of a `yield*` it was forwarding to.
 
 import type { Frame } from './frames.js';
-import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import type { Runtime } from './runtime.js';
 
@@ -95,12 +94,8 @@ export class Generator {
     }
     // Every resumption is a suspension point.
     if (--rt.c < 0) {
-      try {
-        rt.point();
-      } catch (e) {
-        if (e === UNWIND) rt.f(resumeGenerator, this, undefined, 1, [mode, value, 0]);
-        throw e;
-      }
+      rt.point();
+      if (rt.u) return rt.f(resumeGenerator, this, undefined, 1, [mode, value, 0]) as Step;
     }
     return this.resumeWith(mode, value);
   }
@@ -123,13 +118,10 @@ export class Generator {
     let result: unknown;
     try {
       const step = rewinding ? (rt.resume() as Step) : delegateStep(this.delegate, mode, value);
+      if (rt.u) return rt.f(resumeGenerator, this, undefined, 1, [mode, value, 2]) as Step;
       done = !!step.done;
       result = step.value;
     } catch (e) {
-      if (e === UNWIND) {
-        rt.f(resumeGenerator, this, undefined, 1, [mode, value, 2]);
-        throw e;
-      }
       this.state = SUSPENDED;
       this.delegate = undefined;
       return this.run('throw', e);
@@ -158,8 +150,9 @@ export class Generator {
         result = Reflect.apply(frame.fn, undefined, []);
       }
     } catch (e) {
-      return this.caught(e, mode, value);
+      return this.caught(e);
     }
+    if (rt.u && result !== rt.YIELDED) return rt.f(resumeGenerator, this, undefined, 1, [mode, value, 1]) as Step;
     return this.finish(result);
   }
 
@@ -175,12 +168,8 @@ export class Generator {
     return { value: result, done: true };
   }
 
-  /** The body threw: a checkpoint passing through, or an error. */
-  caught(error: unknown, mode: ResumeMode, value: unknown): Step {
-    if (error === UNWIND) {
-      rt.f(resumeGenerator, this, undefined, 1, [mode, value, 1]);
-      throw error;
-    }
+  /** The body threw. */
+  caught(error: unknown): Step {
     this.close();
     throw error;
   }

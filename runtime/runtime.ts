@@ -2,8 +2,9 @@
 //   - the point counter `c` every suspension point decrements (one decrement
 //     and compare on the normal path; the slow path runs only when it goes
 //     negative: a count window ends, a checkpoint is due, or a restore is on);
-//   - capture: UNWIND thrown at a point, frames collected by the handlers,
-//     handed to the checkpoint writer at the driver;
+//   - capture: `u` set at a point; every frame returns at once (instrumented
+//     code tests `u` after each call and records its frame, `f`), down to the
+//     driver, which hands the frames to the checkpoint writer;
 //   - rewind: the saved frames called again one at a time from the top; each
 //     prologue takes its frame (`enter`), the top frame lands at its point
 //     (`poll`) and runs on, and each frame below gets the outcome of the ones
@@ -205,7 +206,6 @@ export class Runtime {
     this.rearm();
     this.captured = [];
     this.u = true;
-    throw UNWIND;
   }
 
   /** When a due checkpoint began to wait for the platform's promises (quiesce). */
@@ -278,9 +278,16 @@ export class Runtime {
 
   // ---- capture ------------------------------------------------------------------------
 
-  /** Called by every instrumented handler while UNWIND passes. */
-  f(fn: Function, self: unknown, nt: Function | undefined, pc: number, values: unknown[]): void {
+  /**
+   * Records the frame of a function an unwind is leaving, which then returns
+   * what this returns. A constructor called by a subclass's `super()` throws
+   * instead: returning would bind the subclass's `this` and run its field
+   * initializers; the `super()` site turns the throw back into a return.
+   */
+  f(fn: Function, self: unknown, nt: Function | undefined, pc: number, values: unknown[]): unknown {
     this.captured.push({ fn, self, nt, pc, values });
+    if (nt !== undefined && nt !== fn) throw UNWIND;
+    return UNWIND;
   }
 
   /**
@@ -437,14 +444,19 @@ export class Runtime {
       if (outcome !== undefined) this.countdown = this.c;
       this.rs = true;
       this.c = -1;
+      let unwinding: boolean;
       try {
-        outcome = { threw: false, value: this.reenter(frames[lo]) };
+        const value = this.reenter(frames[lo]);
+        outcome = { threw: false, value };
+        // (A generator body re-entered at the top may suspend at a yield, which sets `u` too.)
+        unwinding = this.u && value !== this.YIELDED;
       } catch (e) {
-        if (e === UNWIND) {
-          for (let j = lo - 1; j >= 0; j--) this.captured.push(frames[j]);
-          throw e;
-        }
         outcome = { threw: true, value: e };
+        unwinding = e === UNWIND;
+      }
+      if (unwinding) {
+        for (let j = lo - 1; j >= 0; j--) this.captured.push(frames[j]);
+        return UNWIND;
       }
       hi = lo - 1;
     }
@@ -476,6 +488,7 @@ export class Runtime {
       for (;;) {
         try {
           const result = next();
+          if (this.u) throw UNWIND;
           if (isThenable(result)) {
             // A module with top-level await: the modules after it wait, as in
             // ESM evaluation. A rejection stays unhandled, as natively. The

@@ -115,6 +115,7 @@ export class Scheduler {
       try {
         if (frames !== undefined) rt.rewind(frames);
         else runJob.call(job!);
+        if (rt.u) throw UNWIND;
         return;
       } catch (e) {
         if (e !== UNWIND) {
@@ -169,15 +170,11 @@ export class Scheduler {
 function runJob(this: Job): void {
   const restoring = rt.rs;
   if (restoring) rt.enter();
-  try {
-    if (this.k === REACTION_JOB) react(this.re, this.v, this.rej, restoring);
-    else if (this.k === THENABLE_JOB) adoptThenable(this.p, this.th, this.then, restoring);
-    else if (restoring) rt.resume();
-    else this.fn();
-  } catch (e) {
-    if (e === UNWIND) rt.f(runJob, this, undefined, 1, []);
-    throw e;
-  }
+  if (this.k === REACTION_JOB) react(this.re, this.v, this.rej, restoring);
+  else if (this.k === THENABLE_JOB) adoptThenable(this.p, this.th, this.then, restoring);
+  else if (restoring) rt.resume();
+  else this.fn();
+  if (rt.u) rt.f(runJob, this, undefined, 1, []);
 }
 
 /** PromiseReactionJob (§27.2.2.1). */
@@ -191,10 +188,10 @@ function react(re: Reaction, value: unknown, rejected: boolean, restoring: boole
     try {
       result = restoring ? rt.resume() : handler(value);
     } catch (e) {
-      if (e === UNWIND) throw e;
       result = e;
       threw = true;
     }
+    if (rt.u) return;
   }
   if (re.d !== undefined) {
     if (threw) reject(re.d, result);
@@ -233,7 +230,6 @@ function adoptThenable(p: IntroPromise, thenable: unknown, then: Function, resto
     if (restoring) rt.resume();
     else Reflect.apply(then, thenable, [settle, fail]);
   } catch (e) {
-    if (e === UNWIND) throw e;
     fail(e);
   }
 }
@@ -249,12 +245,9 @@ setExecutorCaller((p, executor, resolve, rejectFn) => {
   try {
     executor(resolve, rejectFn);
   } catch (e) {
-    if (e === UNWIND) {
-      rt.f(resumeExecutor, p, undefined, 1, [rejectFn]);
-      throw e;
-    }
     rejectFn(e);
   }
+  if (rt.u) rt.f(resumeExecutor, p, undefined, 1, [rejectFn]);
 });
 
 function resumeExecutor(this: IntroPromise): IntroPromise {
@@ -262,12 +255,9 @@ function resumeExecutor(this: IntroPromise): IntroPromise {
   try {
     rt.resume();
   } catch (e) {
-    if (e === UNWIND) {
-      rt.f(resumeExecutor, this, undefined, 1, [rejectFn]);
-      throw e;
-    }
     rejectFn(e);
   }
+  if (rt.u) rt.f(resumeExecutor, this, undefined, 1, [rejectFn]);
   return this;
 }
 

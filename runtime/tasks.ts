@@ -14,7 +14,6 @@
 // the restore comes back through it and the task's promise is the one the
 // caller gets.
 
-import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { Generator, type ResumeMode, type Step } from './generators.js';
 import { awaitPrimitive, IntroPromise, newInternalPromise, perform, promiseResolve, reject, resolveWith } from './promises.js';
@@ -46,10 +45,10 @@ export class Task implements Awaiter {
     try {
       step = restoring ? (rt.resume() as Step) : this.g.stepFromDriver(mode, value);
     } catch (e) {
-      if (e === UNWIND) throw e;
       reject(this.p, e);
       return;
     }
+    if (rt.u) return;
     afterStep(this, step);
   }
 }
@@ -61,9 +60,11 @@ export function startTask(body: Function): IntroPromise {
   try {
     step = t.g.run('next', undefined);
   } catch (e) {
-    if (e === UNWIND) rt.f(resumeStart, t, undefined, 1, []);
-    else reject(t.p, e);
-    if (e === UNWIND) throw e;
+    reject(t.p, e);
+    return t.p;
+  }
+  if (rt.u) {
+    rt.f(resumeStart, t, undefined, 1, []);
     return t.p;
   }
   afterStep(t, step);
@@ -77,11 +78,11 @@ function resumeStart(this: Task): IntroPromise {
   try {
     step = rt.resume() as Step;
   } catch (e) {
-    if (e === UNWIND) {
-      rt.f(resumeStart, this, undefined, 1, []);
-      throw e;
-    }
     reject(this.p, e);
+    return this.p;
+  }
+  if (rt.u) {
+    rt.f(resumeStart, this, undefined, 1, []);
     return this.p;
   }
   afterStep(this, step);

@@ -267,6 +267,7 @@ export class Timers {
       for (;;) {
         try {
           enter();
+          if (rt.u) throw UNWIND;
           break;
         } catch (e) {
           if (e !== UNWIND) throw e;
@@ -327,29 +328,15 @@ export class Timers {
 function runTimer(this: Timer): void {
   const restoring = rt.rs;
   const phase = restoring ? (rt.enter() as [number, number])[1] : 0;
-  if (phase === 1) {
-    try {
-      rt.resume();
-    } catch (e) {
-      if (e === UNWIND) rt.f(runTimer, this, undefined, 1, [1]);
-      throw e;
-    }
-    return;
-  }
-  if (!restoring && --rt.c < 0) {
-    try {
+  if (phase === 1) rt.resume();
+  else {
+    if (!restoring && --rt.c < 0) {
       rt.point();
-    } catch (e) {
-      if (e === UNWIND) rt.f(runTimer, this, undefined, 1, [0]);
-      throw e;
+      if (rt.u) return void rt.f(runTimer, this, undefined, 1, [0]);
     }
-  }
-  try {
     Reflect.apply(this.cb, this, this.args);
-  } catch (e) {
-    if (e === UNWIND) rt.f(runTimer, this, undefined, 1, [1]);
-    throw e;
   }
+  if (rt.u) rt.f(runTimer, this, undefined, 1, [1]);
 }
 
 functions.registerClassMembers('introspect:Timer', Timer);

@@ -3,8 +3,10 @@
 //
 //   - resume points ("sites"), numbered in source order: 1 = function entry,
 //     then each loop's back-edge poll and each call statement;
-//   - `$l` holds the site the function is at; a private unwind signal passing
-//     through the function's handler records a frame (self, this, $l, locals);
+//   - `$l` holds the site the function is at; after each point and call,
+//     `if ($R.u) break $u` leaves the body, labeled `$u`, for the frame
+//     record after it (`return $R.f(self, this, new.target, $l, locals)`):
+//     a capture unwinds the stack by returns, no try block in any function;
 //   - on restore the prologue reloads the locals and `$r` (the site to reach);
 //     every block that contains sites starts with a router that jumps, with
 //     labeled blocks, straight to the statement holding `$r`; loops test
@@ -51,6 +53,8 @@ export class Reenter {
   private readonly yieldOperands = new Map<number, string>();
   private readonly l: ts.Identifier;
   private readonly r: ts.Identifier;
+  /** The label of the function's whole body: a capture leaves it by `break $u` (unwindCheck). */
+  private readonly u: ts.Identifier;
   /** The back-edge counter of the function's call-free loops (countedPoll), once one is needed. */
   private counter: ts.Identifier | undefined = undefined;
 
@@ -62,6 +66,7 @@ export class Reenter {
     this.f = ctx.f;
     this.l = this.f.createIdentifier(ctx.names.fixed('l'));
     this.r = this.f.createIdentifier(ctx.names.fixed('r'));
+    this.u = this.f.createIdentifier(ctx.names.fixed('u'));
     plan.siteLines = [plan.line];
     this.frameValues = this.f.createIdentifier(ctx.names.fixed('V'));
   }
@@ -133,7 +138,7 @@ export class Reenter {
       f.createBlock([
         f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(1))),
         f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(s, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, 'enter'), undefined, []))], ts.NodeFlags.Const)),
-        f.createIfStatement(f.createStrictInequality(s, f.createVoidZero()), f.createBlock(restore, true)),
+        f.createIfStatement(f.createStrictInequality(s, f.createVoidZero()), f.createBlock(restore, true), this.unwindCheck()),
       ], true),
     );
     const pre: ts.Statement[] = [];
@@ -142,14 +147,16 @@ export class Reenter {
     const blank = f.createPropertyAccessExpression(rt, 'bk');
     if (plan.kind === 'ctor') pre.push(...this.ctorEntry());
     if (plan.kind === 'derived-ctor') pre.push(f.createIfStatement(blank, f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createSuper(), undefined, [])), f.createReturnStatement()], true)));
-    const x = f.createIdentifier(this.ctx.names.fixed('x'));
-    const thisValue = plan.kind === 'ctor' || plan.kind === 'derived-ctor' ? f.createIdentifier(plan.thisLocal!) : plan.kind === 'arrow' || plan.kind === 'body' ? f.createVoidZero() : f.createThis();
-    // A plain function may be called with `new` (an ES5-style constructor).
-    const nt = plan.kind === 'ctor' || plan.kind === 'derived-ctor' || plan.kind === 'plain' ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')) : f.createVoidZero();
-    const record = f.createIfStatement(
-      f.createStrictEquality(x, this.ctx.unwind),
-      f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'f'), undefined, [plan.self, thisValue, nt, this.l, f.createArrayLiteralExpression(values.map((v) => f.createIdentifier(v)))])),
-    );
+    // A function that never reads its `this` is re-entered without one: the
+    // record reads `this` and `new.target` only where the body does, since
+    // SpiderMonkey gives a function that reads either a much larger frame
+    // (a recursion ~20 % less deep). A plain function may be called with
+    // `new` (an ES5-style constructor), which it would notice only by `this`.
+    const ctor = plan.kind === 'ctor' || plan.kind === 'derived-ctor';
+    const ownThis = !ctor && (plan.kind === 'plain' || plan.kind === 'method') && readsOwnThis(body);
+    const thisValue = ctor ? f.createIdentifier(plan.thisLocal!) : ownThis ? f.createThis() : f.createVoidZero();
+    const nt = ctor || (plan.kind === 'plain' && ownThis) ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')) : f.createVoidZero();
+    const record = f.createReturnStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'f'), undefined, [plan.self, thisValue, nt, this.l, f.createArrayLiteralExpression(values.map((v) => f.createIdentifier(v)))]));
     const decls = [
       f.createVariableDeclaration(this.l, undefined, undefined, f.createNumericLiteral(0)),
       f.createVariableDeclaration(this.r, undefined, undefined, f.createNumericLiteral(0)),
@@ -157,7 +164,8 @@ export class Reenter {
     ];
     return [
       f.createVariableStatement(undefined, f.createVariableDeclarationList(decls, ts.NodeFlags.Let)),
-      f.createTryStatement(f.createBlock([...pre, entry, ...body], true), f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([record, f.createThrowStatement(x)], true)), undefined),
+      f.createLabeledStatement(this.u, f.createBlock([...pre, entry, ...body, ...(endsAbruptly(body) ? [] : [f.createReturnStatement()])], true)),
+      record,
     ];
   }
 
@@ -238,7 +246,7 @@ export class Reenter {
     const rt = this.ctx.rt;
     const st = f.createIfStatement(
       f.createLessThan(f.createPrefixDecrement(f.createPropertyAccessExpression(rt, 'c')), f.createNumericLiteral(0)),
-      f.createBlock([f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n))), f.createExpressionStatement(f.createAssignment(this.r, f.createCallExpression(f.createPropertyAccessExpression(rt, 'poll'), undefined, [])))], true),
+      f.createBlock([f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n))), f.createExpressionStatement(f.createAssignment(this.r, f.createCallExpression(f.createPropertyAccessExpression(rt, 'poll'), undefined, []))), this.unwindCheck()], true),
     );
     return { out: [st], lo: n, hi: n };
   }
@@ -286,7 +294,8 @@ export class Reenter {
       // Resuming the callee sets `$l` too: a later capture inside it (a second
       // checkpoint after a restore) must find this frame at this call.
       const setAgain = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
-      return { out: [setL, s], lo: n, hi: n, resume: [setAgain, this.resumeOf(s)] };
+      if (isSuperCall(s)) return { out: [setL, this.superSite(s)], lo: n, hi: n, resume: [setAgain, this.superSite(this.resumeOf(s))] };
+      return { out: [setL, s, this.unwindCheck()], lo: n, hi: n, resume: [setAgain, this.resumeOf(s)] };
     }
     if (this.lin.opaque.has(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
     if (ts.isBlock(s)) {
@@ -376,6 +385,41 @@ export class Reenter {
     return f.createExpressionStatement(resumed);
   }
 
+  /**
+   * After a point or a call: a capture in progress (`$R.u`, set where the
+   * checkpoint was due and kept while the frames return) leaves the body for
+   * the frame record after it. Unwinding by return keeps try blocks out of
+   * every function (SpiderMonkey gives a function with one several times the
+   * native stack; V8 runs it slower).
+   */
+  private unwindCheck(): ts.Statement {
+    const f = this.f;
+    const leave = f.createBreakStatement(this.u);
+    unwindBreaks.add(leave);
+    return f.createIfStatement(f.createPropertyAccessExpression(this.ctx.rt, 'u'), leave);
+  }
+
+  /**
+   * `super(…)`: a base constructor that unwinds throws instead of returning
+   * (runtime.ts `f`), since a return would bind `this` and run this
+   * class's field initializers; the throw is turned back into a return here.
+   */
+  private superSite(s: ts.Statement): ts.Statement {
+    const f = this.f;
+    const x = f.createIdentifier(this.ctx.names.fixed('x'));
+    const leave = f.createBreakStatement(this.u);
+    unwindBreaks.add(leave);
+    // A base of the runtime's (a Promise subclass) returns with `u` set.
+    return f.createBlock([
+      f.createTryStatement(
+        f.createBlock([s], true),
+        f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([f.createIfStatement(f.createStrictEquality(x, this.ctx.unwind), leave), f.createThrowStatement(x)], true)),
+        undefined,
+      ),
+      this.unwindCheck(),
+    ], true);
+  }
+
   /** No checkpoint while `s` runs: it is deferred to the next point after it. */
   private noSave(s: ts.Statement): ts.Statement {
     const f = this.f;
@@ -397,17 +441,16 @@ export class Reenter {
     const c = s.finallyBlock ? this.blockUnit(s.finallyBlock) : undefined;
     const [lo, hi] = this.range([a, ...(b ? [b] : []), ...(c ? [c] : [])]);
     const x = f.createIdentifier(this.ctx.names.fixed('x'));
-    const rethrowUnwind = f.createIfStatement(f.createStrictEquality(x, this.ctx.unwind), f.createThrowStatement(x));
     const caughtVar = cc?.variableDeclaration ? f.createIdentifier(ts.idText(cc.variableDeclaration.name as ts.Identifier)) : undefined;
     const bind = caughtVar ? [f.createExpressionStatement(f.createAssignment(caughtVar, x))] : [];
 
     // try { A } catch { B }: B is lifted out of the native catch when it has sites.
     let core: ts.Statement[];
     if (!cc) core = a.out;
-    else if (b!.lo === NONE) core = [f.createTryStatement(a.out[0] as ts.Block, f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([rethrowUnwind, ...bind, ...(b!.out[0] as ts.Block).statements], true)), undefined)];
+    else if (b!.lo === NONE) core = [f.createTryStatement(a.out[0] as ts.Block, f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([...bind, ...(b!.out[0] as ts.Block).statements], true)), undefined)];
     else {
       const k = this.local('k');
-      const nativeTry = f.createTryStatement(a.out[0] as ts.Block, f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([rethrowUnwind, ...bind, f.createExpressionStatement(f.createAssignment(k, f.createNumericLiteral(1)))], true)), undefined);
+      const nativeTry = f.createTryStatement(a.out[0] as ts.Block, f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([...bind, f.createExpressionStatement(f.createAssignment(k, f.createNumericLiteral(1)))], true)), undefined);
       core = [
         f.createExpressionStatement(f.createAssignment(k, f.createNumericLiteral(0))),
         a.lo !== NONE ? f.createIfStatement(f.createLogicalOr(f.createLogicalNot(this.r), f.createLessThanEquals(this.r, f.createNumericLiteral(a.hi))), nativeTry) : f.createIfStatement(f.createLogicalNot(this.r), nativeTry),
@@ -429,7 +472,7 @@ export class Reenter {
     const guardedBody = f.createLabeledStatement(T, f.createBlock([
       f.createIfStatement(f.createLogicalAnd(this.r, f.createGreaterThanEquals(this.r, f.createNumericLiteral(c.lo))), f.createBreakStatement(T)),
       f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(0))),
-      f.createTryStatement(f.createBlock(escaped, true), f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([rethrowUnwind, f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(1))), f.createExpressionStatement(f.createAssignment(fv, x))], true)), undefined),
+      f.createTryStatement(f.createBlock(escaped, true), f.createCatchClause(f.createVariableDeclaration(x), f.createBlock([f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(1))), f.createExpressionStatement(f.createAssignment(fv, x))], true)), undefined),
     ], true));
     const after: ts.Statement[] = [
       f.createIfStatement(f.createStrictEquality(fk, f.createNumericLiteral(1)), f.createThrowStatement(fv)),
@@ -507,6 +550,27 @@ function num(f: ts.NodeFactory, n: number): ts.Expression {
   return n < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-n)) : f.createNumericLiteral(n);
 }
 
+/** The statements read the function's own `this`, `super` or `new.target` (arrows and classes included: conservative). */
+function readsOwnThis(stmts: readonly ts.Statement[]): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (n.kind === ts.SyntaxKind.ThisKeyword || n.kind === ts.SyntaxKind.SuperKeyword || ts.isMetaProperty(n)) return true;
+    if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return false;
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return stmts.some(visit);
+}
+
+function isSuperCall(s: ts.Statement): boolean {
+  const call = callOf(s);
+  return call !== undefined && ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.SuperKeyword;
+}
+
+/** The body cannot fall off its end (its last statement returns or throws). */
+function endsAbruptly(body: ts.Statement[]): boolean {
+  const last = body[body.length - 1];
+  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
+
 function callOf(s: ts.Statement): ts.Expression | undefined {
   let e = (s as ts.ExpressionStatement).expression;
   if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) e = e.right;
@@ -520,6 +584,8 @@ function callOf(s: ts.Statement): ts.Expression | undefined {
  */
 /** The `return $R.yld(…)` of yields: a suspension, not a completion of the try around it. */
 const suspendReturns = new WeakSet<ts.Node>();
+/** The `break $u` of unwind checks: a capture leaving the function, not a completion either. */
+const unwindBreaks = new WeakSet<ts.Node>();
 
 function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifier, fk: ts.Identifier, fv: ts.Identifier, jumps: ts.Statement[]): ts.Statement[] {
   const innerLabels = new Set<string>();
@@ -528,6 +594,7 @@ function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifi
     if (ts.isReturnStatement(n) && !suspendReturns.has(n)) {
       return f.createBlock([f.createExpressionStatement(f.createAssignment(fv, n.expression ?? f.createVoidZero())), f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(2))), f.createBreakStatement(T)], true);
     }
+    if (unwindBreaks.has(n)) return n;
     if (ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
       const label = n.label ? ts.idText(n.label) : undefined;
       const internal = label ? innerLabels.has(label) || label === ts.idText(T) : ts.isBreakStatement(n) ? loops + switches > 0 : loops > 0;

@@ -320,7 +320,11 @@ export class ScopeLowering {
     const name = ts.idText(node.name);
     const id = this.uniqueId(name);
     if (node.asteriskToken || hasModifier(node, ts.SyntaxKind.AsyncKeyword)) return this.lowerUninstrumented(node) as ts.Statement;
-    const self = this.staticRef(id);
+    // Its name, where nothing can make it mean another function by the time
+    // a frame is recorded (a smaller frame record: see reenter.ts wrap).
+    const own = this.a.scopeOf.get(node);
+    const rebound = this.a.module.bindings.get(name)?.assigned !== false || this.a.scopes.some((sc) => sc.fn === own && sc.bindings.has(name));
+    const self = rebound ? this.staticRef(id) : this.f.createIdentifier(name);
     this.out.statics.push({ id, expr: this.f.createIdentifier(name) });
     return this.lowerFunction(node, 'plain', id, name, self) as ts.Statement;
   }

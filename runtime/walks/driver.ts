@@ -10,7 +10,6 @@
 // if the call had just returned. Every walk's state is heap data (arrays,
 // objects, the callback itself), so it is saved with the checkpoint.
 
-import { UNWIND } from '../frames.js';
 import { functions } from '../functions.js';
 import type { Runtime } from '../runtime.js';
 
@@ -67,23 +66,19 @@ export function runWalk(st: WalkState, resuming: boolean): unknown {
     let more = resuming || guarded(step, st, undefined);
     while (more) {
       let r: unknown;
-      try {
-        if (resuming) {
-          resuming = false;
-          r = rt.resume();
-        } else {
-          const { fn, self, args } = st;
-          st.fn = st.self = st.args = undefined;
-          r = Reflect.apply(fn!, self, args!);
-        }
-      } catch (e) {
-        if (e === UNWIND) rt.f(builtinWalkFrame, st, undefined, 1, []);
-        throw e;
+      if (resuming) {
+        resuming = false;
+        r = rt.resume();
+      } else {
+        const { fn, self, args } = st;
+        st.fn = st.self = st.args = undefined;
+        r = Reflect.apply(fn!, self, args!);
       }
+      if (rt.u) return rt.f(builtinWalkFrame, st, undefined, 1, []);
       more = guarded(step, st, r);
     }
   } catch (e) {
-    if (e !== UNWIND) ON_THROW.get(st.w)?.(st);
+    ON_THROW.get(st.w)?.(st);
     throw e;
   }
   const out = st.result;
