@@ -45,6 +45,11 @@ export class ModuleRegistry {
     for (const [id, make] of Object.entries(record.factories)) functions.registerFactory(id, make);
   }
 
+  /** Another name stack traces use for a module's code (see Runtime.module). */
+  addFile(file: string): void {
+    this.files.add(file);
+  }
+
   hasFile(file: string): boolean {
     return this.files.has(file);
   }

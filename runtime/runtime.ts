@@ -577,6 +577,12 @@ export class Runtime {
   /** Each instrumented module registers once as it loads; the first schedules the start. */
   module(record: ModuleRecord): void {
     this.modules.add(record);
+    // The name stack traces give the module's frames, which is not always
+    // its URL: Deno maps them through the source map to the .ts source. The
+    // stack check (foreignFrame) must know that name too, or it would take
+    // the module for foreign code and defer every checkpoint inside it.
+    const reported = callerFile();
+    if (reported !== undefined) this.modules.addFile(reported);
     if (this.modules.list.length === 1) queueMicrotask(() => this.start());
   }
 
@@ -847,6 +853,14 @@ function continueBodies(index: number): void {
 functions.registerStatic('introspect:continueBodies', continueBodies);
 
 /** The file (URL or path) of one stack-trace line, or undefined for a native frame. */
+/** The file stack traces name for the code that called the runtime here, or undefined. */
+function callerFile(): string | undefined {
+  const stack = new Error().stack;
+  if (typeof stack !== 'string') return undefined;
+  const files = stack.split('\n').map(fileOfFrame).filter((f) => f !== undefined);
+  return files.find((f) => f !== files[0]);
+}
+
 export function fileOfFrame(line: string): string | undefined {
   const m = /(?:\(|@|at )((?:file|https?|node|blob):[^\s()]*?|\/[^\s()]*?|[A-Za-z]:\\[^\s()]*?):\d+:\d+\)?\s*$/.exec(line);
   return m ? m[1] : undefined;

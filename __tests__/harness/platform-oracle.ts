@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeStackKb, stackArgs, type PlatformSpec } from '../../cli/platform/registry.js';
+import { readHeader } from '../../runtime/format/container.js';
 import { firstDifference, formatDiff, parsePointCount, tail } from './compare.js';
 import type { Fixture } from './fixtures.js';
 import { cliEntry, repoRoot } from './paths.js';
@@ -78,6 +79,12 @@ function judge(built: BuiltFixture, k: number, direction: Direction, first: RunR
     return { ...base, ok: false, problem: `checkpointing run: ${describeExit(first)}\n${tail(first.stderr.toString('utf8'), 8)}` };
   }
   if (!existsSync(first.file)) return { ...base, ok: false, problem: 'the checkpointing run exited 0 without writing the checkpoint file' };
+  // A checkpoint taken there must not wait past the program's own frames, as
+  // it did on Deno while its stack traces named the modules by their sources.
+  const deferredBy = direction === 'from' ? readHeader(readFileSync(first.file)).deferred?.by : undefined;
+  if (deferredBy !== undefined && (deferredBy.includes(built.fixture.dir) || deferredBy.includes(built.work))) {
+    return { ...base, ok: false, problem: `the platform deferred the checkpoint past a frame of the program itself: ${deferredBy}` };
+  }
   const combined = Buffer.concat([first.stdout, second.stdout]);
   if (second.code === 0 && !second.timedOut && combined.equals(expected)) return { ...base, ok: true };
   const diff = firstDifference(expected.toString('utf8'), combined.toString('utf8'));
