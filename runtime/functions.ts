@@ -27,14 +27,16 @@ export interface FunctionTable {
   staticFunction(id: string): Function | undefined;
   closureOf(fn: Function): ClosureInfo | undefined;
   makeClosure(factory: string, envs: unknown[]): Function;
+  /** See Table.loadedPrototype. */
+  loadedPrototype?(fn: Function): object | undefined;
 }
 
 class Table implements FunctionTable {
   private readonly idsByFn = new Map<Function, string>();
   private readonly fnsById = new Map<string, Function>();
   private readonly factories = new Map<string, Factory>();
-  /** Top-level functions and classes: the ones that can carry static state. */
-  private readonly holderSet = new Set<Function>();
+  /** Top-level functions and classes (the ones that can carry static state), with the prototype object loading gave each. */
+  private readonly holderSet = new Map<Function, object | undefined>();
 
   registerStatic(id: string, fn: Function): void {
     if (!this.idsByFn.has(fn)) this.idsByFn.set(fn, id);
@@ -47,17 +49,26 @@ class Table implements FunctionTable {
    */
   registerClassMembers(id: string, C: Function): void {
     this.registerStatic(id, C);
-    if (!id.startsWith('introspect:')) this.holderSet.add(C);
+    if (!id.startsWith('introspect:')) this.registerHolder(C);
     forEachMember(C, id, (memberId, fn) => this.registerStatic(memberId, fn));
   }
 
   /** A top-level function of the program, whose own properties are program state. */
   registerHolder(fn: Function): void {
-    this.holderSet.add(fn);
+    if (!this.holderSet.has(fn)) this.holderSet.set(fn, ownPrototype(fn));
   }
 
   holders(): Iterable<Function> {
-    return this.holderSet;
+    return this.holderSet.keys();
+  }
+
+  /**
+   * The prototype object loading the program gave top-level function `fn`
+   * (undefined for other functions): what a restart's loading gives it
+   * again, unlike an object the program assigned to `fn.prototype` since.
+   */
+  loadedPrototype(fn: Function): object | undefined {
+    return this.holderSet.get(fn);
   }
 
   registerFactory(id: string, factory: Factory): void {
@@ -141,3 +152,8 @@ function tag(fn: Function, value: unknown[]): void {
 
 export const functions = new Table();
 export type { Table as FunctionRegistry };
+
+function ownPrototype(fn: Function): object | undefined {
+  const proto = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;
+  return typeof proto === 'object' && proto !== null ? proto : undefined;
+}

@@ -1,14 +1,16 @@
 // State that lives on the program's static functions and classes: static
-// fields (`static nextId = 1`, later `Entity.nextId++`) and properties a
-// program hangs on its top-level functions (`memo.cache = new Map()`).
+// fields (`static nextId = 1`, later `Entity.nextId++`), properties a
+// program hangs on its top-level functions (`memo.cache = new Map()`), and
+// their prototypes' (`Point.prototype.len = function …`, or a prototype
+// replaced: `Dog.prototype = Object.create(Animal.prototype)`).
 // Loading the program re-creates these functions, so a checkpoint saves only
 // their own data properties and restore writes them back onto the freshly
 // loaded functions; identity (`instanceof`, shared statics) is the loaded one.
 
 import { functions } from './functions.js';
 
-/** [function, keys, values]: one row per function with saved properties. */
-export type StaticState = [Function, string[], unknown[]][];
+/** [function or prototype, keys, values]: one row per object with saved properties. */
+export type StaticState = [object, string[], unknown[]][];
 
 /** Own properties every function has, which loading sets up itself. */
 const BUILT_IN = new Set(['length', 'name', 'prototype', 'arguments', 'caller']);
@@ -26,17 +28,41 @@ export function captureStatics(): StaticState {
       keys.push(key);
       values.push(d.value);
     }
+    // The prototype: replaced by the program (ES5 inheritance), or the one
+    // loading made, with what the program added to it (`F.prototype.m = …`,
+    // enumerable, unlike a class's methods).
+    const loaded = functions.loadedPrototype(fn);
+    const d = Object.getOwnPropertyDescriptor(fn, 'prototype');
+    if (loaded !== undefined && d !== undefined && 'value' in d && d.value !== loaded && d.writable) {
+      keys.push('prototype');
+      values.push(d.value);
+    } else if (loaded !== undefined) {
+      const added = addedProperties(loaded);
+      if (added[0].length > 0) out.push([loaded, ...added]);
+    }
     if (keys.length > 0) out.push([fn, keys, values]);
   }
   return out;
 }
 
+function addedProperties(o: object): [string[], unknown[]] {
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  for (const key of Object.keys(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, key)!;
+    if (!('value' in d) || !d.writable) continue;
+    keys.push(key);
+    values.push(d.value);
+  }
+  return [keys, values];
+}
+
 export function restoreStatics(state: StaticState | undefined): void {
-  for (const [fn, keys, values] of state ?? []) {
+  for (const [target, keys, values] of state ?? []) {
     keys.forEach((key, i) => {
-      const d = Object.getOwnPropertyDescriptor(fn, key);
-      if (d === undefined) Object.defineProperty(fn, key, { value: values[i], writable: true, enumerable: true, configurable: true });
-      else if ('value' in d && d.writable) (fn as unknown as Record<string, unknown>)[key] = values[i];
+      const d = Object.getOwnPropertyDescriptor(target, key);
+      if (d === undefined) Object.defineProperty(target, key, { value: values[i], writable: true, enumerable: true, configurable: true });
+      else if ('value' in d && d.writable) (target as Record<string, unknown>)[key] = values[i];
     });
   }
 }

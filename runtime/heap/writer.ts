@@ -337,7 +337,7 @@ class HeapWriter implements Trail {
     const kind = this.classifier.classify(value);
     if (typeof kind === 'string') return fail(kind);
     const ctor = kind === Kind.object ? this.constructorOf(value) : undefined;
-    if (ctor !== undefined) {
+    if (ctor !== undefined && !this.replacedPrototype(ctor, value)) {
       if (this.ctx.functions.staticId(ctor) === undefined && this.ctx.functions.closureOf(ctor) === undefined) {
         return fail(`the prototype of class ${ctor.name || '(anonymous)'} (the class is not in the program's function table, so its objects cannot be saved)`);
       }
@@ -354,10 +354,21 @@ class HeapWriter implements Trail {
   /** Notes F.prototype as F's (generator functions' have no `constructor` link back). */
   private ownPrototype(fn: Function, kind: number): number {
     const own = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;
-    if (typeof own === 'object' && own !== null && !this.ids.has(own) && this.builtinOf(own) === undefined) {
+    if (typeof own === 'object' && own !== null && !this.ids.has(own) && this.builtinOf(own) === undefined && !this.replacedPrototype(fn, own)) {
       this.protoOwners.set(own, fn);
     }
     return kind;
+  }
+
+  /**
+   * `value` is what the program assigned to top-level function F's
+   * `prototype` (ES5 inheritance: `F.prototype = Object.create(Base.prototype)`),
+   * not the object loading gave F: it is saved as the object it is, with its
+   * own prototype, and set on F again on restore (statics.ts).
+   */
+  private replacedPrototype(fn: Function, value: object): boolean {
+    const loaded = this.ctx.functions.loadedPrototype?.(fn);
+    return loaded !== undefined && loaded !== value;
   }
 
   /** F when `value` is F.prototype (linked both ways through data properties). */
