@@ -8,6 +8,7 @@ import type { Frame } from './frames.js';
 import { functions } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
 import { rebuildTransients, transientFor, TransientValue } from './transient.js';
+import { platformValueFor } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
@@ -92,7 +93,7 @@ export const checkpointSink: CheckpointSink = {
     const substitute = (v: object): object | undefined => {
       // A live Map or Set iterator's position, counted against the collection as it is now.
       if (v instanceof LiveIter || v instanceof CollectionIter) v.settle();
-      const t = transientFor(v);
+      const t = transientFor(v) ?? platformValueFor(v);
       if (t !== undefined) transients++;
       return t;
     };

@@ -19,6 +19,12 @@ export class TransientValue {
 
 const registry = new WeakMap<object, TransientValue>();
 
+/** Set by platform-values.ts (which imports this file). */
+let isPlatformValue: (t: TransientValue) => boolean = () => false;
+export function setPlatformValueTest(test: (t: TransientValue) => boolean): void {
+  isPlatformValue = test;
+}
+
 /** See the file comment. Primitives are saved as they are: they are returned unregistered. */
 export function transient<T>(value: T, recreate: () => T): T {
   if (typeof recreate !== 'function') throw new TypeError('transient(value, recreate): recreate must be a function that rebuilds the value after a restart');
@@ -41,7 +47,8 @@ export function rebuildTransients(roots: unknown[]): number {
     if (!rebuilt.has(p)) {
       const v = Reflect.apply(p.recreate, undefined, []);
       rebuilt.set(p, v);
-      if ((typeof v === 'object' && v !== null) || typeof v === 'function') registry.set(v as object, new TransientValue(p.recreate));
+      // (A platform value, platform-values.ts, is saved from its state at the next checkpoint instead.)
+      if (((typeof v === 'object' && v !== null) || typeof v === 'function') && !isPlatformValue(p)) registry.set(v as object, new TransientValue(p.recreate));
     }
     return rebuilt.get(p);
   };

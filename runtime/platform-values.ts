@@ -1,0 +1,73 @@
+// Values of platform classes whose whole state their public API shows, saved
+// as how to make them again: a TextEncoder, a TextDecoder (its encoding and
+// flags), a URL (its href), URLSearchParams (its query string) and the Intl
+// formatters (their resolved locale and options). The heap cannot save such
+// an object as data (its state is in internal slots), and programs keep them
+// in module constants all the time (`const fmt = new Intl.NumberFormat(…)`).
+// Each is saved like a transient value (transient.ts) whose `recreate` is
+// `remake` bound to the class's name and arguments, both plain data; after a
+// restore it is made again with `new`, on whatever platform restarts it. A
+// TextDecoder in the middle of a `stream: true` decode loses the bytes it
+// held back; a URL's `searchParams` object is made anew, so a program holding
+// both holds two objects after the restart.
+
+import { functions } from './functions.js';
+import { setPlatformValueTest, TransientValue } from './transient.js';
+
+/** A transient made by this file: rebuilt from its arguments, never kept as transient afterwards. */
+export class PlatformValue extends TransientValue {}
+
+interface Maker {
+  /** The global path of the class. */
+  name: string;
+  args(v: any): unknown[];
+}
+
+const MAKERS: Maker[] = [
+  { name: 'TextEncoder', args: () => [] },
+  { name: 'TextDecoder', args: (d) => [d.encoding, { fatal: d.fatal, ignoreBOM: d.ignoreBOM }] },
+  { name: 'URL', args: (u) => [u.href] },
+  { name: 'URLSearchParams', args: (p) => [p.toString()] },
+  ...['NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter', 'DisplayNames'].map(
+    (c): Maker => ({ name: `Intl.${c}`, args: (f) => resolvedArgs(f.resolvedOptions()) }),
+  ),
+  { name: 'Intl.Locale', args: (l) => [l.toString()] },
+];
+
+function resolvedArgs(options: Record<string, unknown>): unknown[] {
+  const { locale, ...rest } = options;
+  return [locale, rest];
+}
+
+function classAt(path: string): Function | undefined {
+  let v: unknown = globalThis;
+  for (const part of path.split('.')) v = v === undefined || v === null ? undefined : (v as Record<string, unknown>)[part];
+  return typeof v === 'function' ? v : undefined;
+}
+
+/** Prototype → maker, for the classes this platform has; built on first use. */
+let byPrototype: Map<object, Maker> | undefined;
+
+/** The transient standing for `v` in a checkpoint, if `v` is an instance (not of a subclass) of one of the classes above. */
+export function platformValueFor(v: object): PlatformValue | undefined {
+  if (byPrototype === undefined) {
+    byPrototype = new Map();
+    for (const m of MAKERS) {
+      const C = classAt(m.name);
+      if (C !== undefined && typeof C.prototype === 'object') byPrototype.set(C.prototype, m);
+    }
+  }
+  const maker = byPrototype.get(Object.getPrototypeOf(v));
+  if (maker === undefined) return undefined;
+  return new PlatformValue(remake.bind(undefined, maker.name, maker.args(v)));
+}
+
+function remake(name: string, args: unknown[]): object {
+  const C = classAt(name);
+  if (C === undefined) throw new Error(`introspect: the checkpoint holds a ${name}, which this platform does not have`);
+  return Reflect.construct(C, args) as object;
+}
+
+setPlatformValueTest((t) => t instanceof PlatformValue);
+functions.registerStatic('introspect:remakePlatformValue', remake);
+functions.registerClassMembers('introspect:PlatformValue', PlatformValue);
