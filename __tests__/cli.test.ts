@@ -465,6 +465,49 @@ describe('build and run a program', () => {
   });
 });
 
+describe('a module loaded by import()', () => {
+  const program = join(scratch, 'dynamic');
+  const out = join(scratch, 'dynamic-out');
+  beforeAll(() => {
+    mkdirSync(program, { recursive: true });
+    writeFileSync(join(program, 'plugin.ts'), "let calls = 0;\nexport function run(x: number) { calls++; return x * 2 + calls; }\nconsole.log('plugin loaded');\n");
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        'let s = 0;',
+        'for (let i = 0; i < 5000; i++) s = (s * 7 + i) % 10007;',
+        "const spec = ['./plugin.js'][0];",
+        "const mod = await import('./plugin.js');",
+        'console.log(mod.run(s), mod.run(1), (await import(spec)) === mod);',
+        'for (let i = 0; i < 5000; i++) s = (s * 7 + i) % 10007;',
+        'console.log(s, mod.run(2));',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+  });
+  const expected = 'plugin loaded\n2717 4 true\n7685 7\n';
+
+  test('its body runs when it is imported, as natively (a literal or a computed specifier)', () => {
+    const r = cli(['run', join(out, 'main.js')]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(expected);
+  });
+
+  test('a checkpoint before the import restarts; one after it fails, saying why, and the program goes on', () => {
+    const file = join(scratch, 'dynamic.ckpt');
+    const before = cli(['run', join(out, 'main.js'), '--checkpoint-at', '3', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(before.status).toBe(0);
+    const restarted = cli(['restart', file]);
+    expect(restarted.stdout).toBe(expected);
+    const points = Number(/(\d+) suspension points/.exec(cli(['run', join(out, 'main.js'), '--count-points']).stderr)![1]);
+    const after = cli(['run', join(out, 'main.js'), '--checkpoint-at', String(points - 2), '--checkpoint-file', join(scratch, 'dynamic-after.ckpt')]);
+    expect(after.stdout).toBe(expected);
+    expect(after.stderr).toMatch(/checkpoint failed, nothing written: the program loaded plugin\.ts with import\(\)/);
+    expect(existsSync(join(scratch, 'dynamic-after.ckpt'))).toBe(false);
+  });
+});
+
 describe('checkpoint, inspect and restart through the CLI', () => {
   const program = join(scratch, 'steps');
   const out = join(scratch, 'steps-out');

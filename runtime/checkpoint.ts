@@ -75,6 +75,10 @@ export const checkpointSink: CheckpointSink = {
     // restarting it runs nothing, so no state is needed (and what is left,
     // such as a cleared timer's handle, need not be savable).
     const ended = frames.length === 0 && bodyIndex >= mods.length && async.jobs.jobs.length === 0 && async.timers.active.length === 0;
+    const dynamic = mods.find((m) => m.dynamic);
+    if (dynamic !== undefined && !ended) {
+      throw new Error(`the program loaded ${dynamic.id} with import(), and a restart loads only the modules imported statically; import it with a static import declaration`);
+    }
     const root: CheckpointRoot = {
       modules: ended ? [] : mods.map((m) => ({ id: m.id, state: m.get() })),
       stack: frames,

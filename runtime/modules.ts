@@ -27,6 +27,8 @@ export interface ModuleRecord {
   exports?: object;
   functions: FunctionRow[];
   done?: boolean;
+  /** Loaded by `import()` while the program ran (Runtime.dynamicModule). */
+  dynamic?: boolean;
 }
 
 export class ModuleRegistry {

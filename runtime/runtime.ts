@@ -483,6 +483,7 @@ export class Runtime {
   private driveBodies(index: number, resumeFrames?: Frame[]): void {
     const list = this.modules.list;
     for (let i = index; i < list.length; i++) {
+      if (list[i].dynamic) continue;
       this.bodyIndex = i;
       let next: () => unknown = resumeFrames && i === index ? () => this.rewind(resumeFrames) : list[i].task ? () => startTask(list[i].body) : () => list[i].body();
       for (;;) {
@@ -576,6 +577,7 @@ export class Runtime {
 
   /** Each instrumented module registers once as it loads; the first schedules the start. */
   module(record: ModuleRecord): void {
+    if (this.started) return this.dynamicModule(record);
     this.modules.add(record);
     // The name stack traces give the module's frames, which is not always
     // its URL: Deno maps them through the source map to the .ts source. The
@@ -584,6 +586,23 @@ export class Runtime {
     const reported = callerFile();
     if (reported !== undefined) this.modules.addFile(reported);
     if (this.modules.list.length === 1) queueMicrotask(() => this.start());
+  }
+
+  /**
+   * A module registering once the program runs was loaded by `import()`:
+   * its body runs now, during its evaluation, as natively (its own static
+   * imports registered and ran just before it). No checkpoint can be taken
+   * inside it (no driver below), and none after it: a restart would not load
+   * it, so `checkpoint.ts` refuses, saying so.
+   */
+  private dynamicModule(record: ModuleRecord): void {
+    record.dynamic = true;
+    record.done = true;
+    this.modules.add(record);
+    const reported = callerFile();
+    if (reported !== undefined) this.modules.addFile(reported);
+    if (record.task) startTask(record.body);
+    else record.body();
   }
 
   private start(): void {

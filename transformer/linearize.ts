@@ -555,7 +555,7 @@ export class Linearizer {
         if (argsHaveSites && !this.isStable(key, assigned)) key = this.spill(key, out);
         callee = f.updateElementAccessExpression(callee, callee.expression, key);
       }
-    } else if (callee.kind !== ts.SyntaxKind.SuperKeyword) {
+    } else if (callee.kind !== ts.SyntaxKind.SuperKeyword && callee.kind !== ts.SyntaxKind.ImportKeyword) {
       callee = this.expr(callee, out, assigned);
       if (argsHaveSites && !this.isStable(skipParens(callee), assigned) && !ts.isParenthesizedExpression(callee)) callee = this.spill(callee, out);
       else if (argsHaveSites && ts.isParenthesizedExpression(callee)) {
@@ -836,6 +836,8 @@ export function isSiteCall(node: ts.Node, ctx: FileContext): boolean {
   if (ts.isTaggedTemplateExpression(node)) return true;
   if (!ts.isCallExpression(node)) return false;
   const callee = node.expression;
+  // `import(…)` evaluates the module in a later job, never inside the call.
+  if (callee.kind === ts.SyntaxKind.ImportKeyword) return false;
   if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(ctx.names.fixed('mk'))) return false;
   // The runtime's helpers never call back into the program, but `$R.task`
   // (an async body), `$R.ac` (an array method's callbacks) and `$R.ni`
