@@ -192,6 +192,7 @@ describe('pass 2: scopes', () => {
   test('getters of descriptor literals and Proxy traps are no-save functions, made by factories', () => {
     const js = emit('export const o = Object.defineProperty({}, "x", { get() { return g(); } });\nexport const p = new Proxy({}, { get: (t, k) => g() });\nfunction g() { return 1; }\n');
     expect(js.match(/\$R\.ns\+\+/g)).toHaveLength(2);
+    expect(js).toContain('new $R.Proxy({}, '); // the runtime's Proxy notes target and handler (runtime/platform-values.ts)
   });
 
   test('a tagged template becomes a call with its site\'s strings object, made once at module level and named for the checkpoint', () => {

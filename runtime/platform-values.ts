@@ -10,6 +10,12 @@
 // TextDecoder in the middle of a `stream: true` decode loses the bytes it
 // held back; a URL's `searchParams` object is made anew, so a program holding
 // both holds two objects after the restart.
+//
+// A Proxy is one too: the engine never shows its target and handler, so the
+// program's `new Proxy(t, h)` is the runtime's (`$R.Proxy`, pass 0b), which
+// notes them; the proxy is saved as `new Proxy(t, h)` made again, its target
+// and handler saved as any objects. A proxy made by code we do not
+// instrument is saved as what its traps show, as before.
 
 import { functions } from './functions.js';
 import { setPlatformValueTest, TransientValue } from './transient.js';
@@ -48,8 +54,26 @@ function classAt(path: string): Function | undefined {
 /** Prototype → maker, for the classes this platform has; built on first use. */
 let byPrototype: Map<object, Maker> | undefined;
 
+const NativeProxy = Proxy;
+const proxyParts = new WeakMap<object, [object, object]>();
+
+/** `$R.Proxy`: the program's Proxy constructor. */
+export const ProgramProxy: ProxyConstructor = new NativeProxy(NativeProxy, {
+  construct(_C, args: unknown[], newTarget: Function) {
+    const made = Reflect.construct(NativeProxy, args, newTarget === ProgramProxy ? NativeProxy : newTarget) as object;
+    proxyParts.set(made, [args[0] as object, args[1] as object]);
+    return made;
+  },
+});
+
+function remakeProxy(target: object, handler: object): object {
+  return new ProgramProxy(target, handler);
+}
+
 /** The transient standing for `v` in a checkpoint, if `v` is an instance (not of a subclass) of one of the classes above. */
 export function platformValueFor(v: object): PlatformValue | undefined {
+  const parts = proxyParts.get(v);
+  if (parts !== undefined) return new PlatformValue(remakeProxy.bind(undefined, parts[0], parts[1]));
   if (byPrototype === undefined) {
     byPrototype = new Map();
     for (const m of MAKERS) {
@@ -70,4 +94,5 @@ function remake(name: string, args: unknown[]): object {
 
 setPlatformValueTest((t) => t instanceof PlatformValue);
 functions.registerStatic('introspect:remakePlatformValue', remake);
+functions.registerStatic('introspect:remakeProxy', remakeProxy);
 functions.registerClassMembers('introspect:PlatformValue', PlatformValue);

@@ -28,6 +28,7 @@ import { Libraries } from './libraries.js';
 import { IntroPromise } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startTask } from './tasks.js';
+import { ProgramProxy } from './platform-values.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
 
 /** The value array no suspended body holds (never written to). */
@@ -152,6 +153,7 @@ export class Runtime {
   readonly jobs = new Scheduler(this);
   readonly timers = new Timers(this);
   readonly P = IntroPromise;
+  readonly Proxy = ProgramProxy;
   readonly task = startTask;
   readonly ac = arrayCall;
   readonly agen = startAsyncGenerator;

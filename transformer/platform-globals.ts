@@ -1,7 +1,7 @@
 // Pass 0b: the event loop's globals become the runtime's. Takes a source file
 // after pass 0; gives the same file where every reference to the global
 // `Promise`, `queueMicrotask`, `setTimeout`, `setInterval`, `setImmediate`
-// and their clear functions reads the runtime's version instead
+// and their clear functions (and `Proxy`) reads the runtime's version instead
 // (`Promise` → `$R.P`, `setTimeout` → `$R.setTimeout`, …), whose promises,
 // jobs and timers are data a checkpoint saves (runtime/promises.ts,
 // scheduler.ts, timers.ts). Properties (`x.setTimeout`), types and a file
@@ -22,6 +22,8 @@ const REPLACED: Record<string, string> = {
   clearTimeout: 'clearTimeout',
   clearInterval: 'clearInterval',
   clearImmediate: 'clearImmediate',
+  // Not the event loop's, but a value whose parts only its maker knows (runtime/platform-values.ts).
+  Proxy: 'Proxy',
 };
 
 export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {

@@ -1290,7 +1290,9 @@ function calledByTheEngine(fn: ts.Node): boolean {
   }
   if (holder === undefined) return false;
   const use = holder.parent;
-  if (use && ts.isNewExpression(use) && ts.isIdentifier(use.expression) && use.expression.text === 'Proxy' && use.arguments?.[1] === holder) return true;
+  // `new Proxy(…)`, which pass 0b made `new $R.Proxy(…)`.
+  const proxyName = use && ts.isNewExpression(use) ? (ts.isIdentifier(use.expression) ? use.expression.text : ts.isPropertyAccessExpression(use.expression) && ts.isIdentifier(use.expression.name) ? use.expression.name.text : undefined) : undefined;
+  if (proxyName === 'Proxy' && (use as ts.NewExpression).arguments?.[1] === holder) return true;
   if (key !== 'get' && key !== 'set') return false;
   const isCallOf = (call: ts.Node | undefined, names: string[], arg: number, of: ts.Node): boolean => {
     if (!call || !ts.isCallExpression(call) || call.arguments[arg] !== of) return false;
