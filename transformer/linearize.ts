@@ -20,7 +20,7 @@
 
 import ts from 'typescript';
 import { isFunctionLike } from './analyze.js';
-import { isAssignmentOperator } from './plan.js';
+import { entryStatements, isAssignmentOperator } from './plan.js';
 import type { FileContext, FunctionPlan } from './plan.js';
 
 /** Runtime helpers that may call program code. */
@@ -151,6 +151,8 @@ export class Linearizer {
   }
 
   private statement(s: ts.Statement, out: ts.Statement[]): void {
+    // Copies of what only the first call has (`arguments`): run as they are, before the entry point (reenter.ts).
+    if (entryStatements.has(s)) return void out.push(s);
     const f = this.f;
     const label = this.loopLabel; // set by a label on this very statement only
     this.loopLabel = undefined;

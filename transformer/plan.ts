@@ -77,3 +77,10 @@ function skipTrivia(text: string, pos: number): number {
 export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
+
+/**
+ * Statements of a function's start that pass 4 puts before the entry point:
+ * the copy of `arguments` (and the environments and copies before it), which
+ * a re-entered call, made with no arguments, could not make again.
+ */
+export const entryStatements = new WeakSet<ts.Node>();

@@ -30,7 +30,7 @@ import { deadTemporaries } from './liveness.js';
 import { isFunctionLike } from './analyze.js';
 import type { Linearized } from './linearize.js';
 import type { FileContext, FunctionPlan } from './plan.js';
-import { lineOf } from './plan.js';
+import { entryStatements, lineOf } from './plan.js';
 
 interface Unit {
   out: ts.Statement[];
@@ -55,6 +55,8 @@ export class Reenter {
   private readonly r: ts.Identifier;
   /** The label of the function's whole body: a capture leaves it by `break $u` (unwindCheck). */
   private readonly u: ts.Identifier;
+  /** Statements run before the entry point (entryStatements). */
+  private entry: readonly ts.Statement[] = [];
   /** The back-edge counter of the function's call-free loops (countedPoll), once one is needed. */
   private counter: ts.Identifier | undefined = undefined;
 
@@ -75,6 +77,11 @@ export class Reenter {
     const f = this.f;
     const plan = this.plan;
     let stmts = this.lin.body;
+    // What only the first call can compute (`arguments`) is computed before the entry point, so a checkpoint there saves it.
+    let lead = 0;
+    while (lead < stmts.length && entryStatements.has(stmts[lead])) lead++;
+    this.entry = stmts.slice(0, lead);
+    stmts = stmts.slice(lead);
     // A restored constructor runs on a fresh object but continues the saved
     // one (`thisLocal`): every `this` of the body (environments that arrows
     // read it from included) must be that one.
@@ -107,7 +114,7 @@ export class Reenter {
     const out: ts.Statement[] = [];
     if (plan.locals.length > 0) out.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(plan.locals.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)));
     if (plan.kind === 'ctor') out.push(...this.ctorEntry());
-    return [...out, ...body];
+    return [...out, ...this.entry, ...body];
   }
 
   private local(base: string): ts.Identifier {
@@ -146,6 +153,7 @@ export class Reenter {
     // of this class only for its private fields; the body must not run.
     const blank = f.createPropertyAccessExpression(rt, 'bk');
     if (plan.kind === 'ctor') pre.push(...this.ctorEntry());
+    pre.push(...this.entry);
     if (plan.kind === 'derived-ctor') pre.push(f.createIfStatement(blank, f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createSuper(), undefined, [])), f.createReturnStatement()], true)));
     // A function that never reads its `this` is re-entered without one: the
     // record reads `this` and `new.target` only where the body does, since

@@ -24,7 +24,7 @@ import ts from 'typescript';
 import type { Analysis, Binding } from './analyze.js';
 import { isFunctionLike, Scope, usesPrivateNames, usesSuper } from './analyze.js';
 import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
-import { lineOf } from './plan.js';
+import { entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
 
 /** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
@@ -78,6 +78,9 @@ const PURE_CONST = (e: ts.Expression): boolean =>
  * theirs could not be resumed from the caller's.
  */
 const IMPLICITLY_CALLED = new Set(['toString', 'valueOf']);
+
+/** The statements copying `arguments` into its storage (lowerParams). */
+const argumentsCopies = new WeakSet<ts.Node>();
 
 export class ScopeLowering {
   private readonly f: ts.NodeFactory;
@@ -571,6 +574,8 @@ export class ScopeLowering {
     const ntBinding = scope.bindings.get('new.target');
     if (kind === 'ctor' || kind === 'derived-ctor') plan.newTargetLocal = ntBinding && !ntBinding.captured ? st.local.get(ntBinding) : undefined;
     const inits = this.envInits(scope);
+    const argsCopy = prologue.findIndex((x) => argumentsCopies.has(x));
+    if (argsCopy >= 0) for (const x of [...inits, ...prologue.slice(0, argsCopy + 1)]) entryStatements.add(x);
     plan.params = params.map((p) => ts.idText(p.name as ts.Identifier));
     plan.locals = st.locals.filter((n) => !plan.params.includes(n));
     const body = this.instrument(plan, [...inits, ...prologue, ...statements], node);
@@ -649,7 +654,9 @@ export class ScopeLowering {
     // `arguments` and `new.target`, when used, are copied into their storage at entry.
     const args = scope.bindings.get('arguments');
     if (args && args.kind === 'arguments') {
-      prologue.unshift(f.createExpressionStatement(f.createAssignment(this.access(args), f.createCallExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createIdentifier('Array'), 'prototype'), 'slice'), 'call'), undefined, [f.createIdentifier('arguments')]))));
+      const copy = f.createExpressionStatement(f.createAssignment(this.access(args), f.createCallExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createIdentifier('Array'), 'prototype'), 'slice'), 'call'), undefined, [f.createIdentifier('arguments')])));
+      argumentsCopies.add(copy);
+      prologue.unshift(copy);
     }
     const nt = scope.bindings.get('new.target');
     if (nt && (nt.captured || this.fn.local.has(nt))) prologue.unshift(f.createExpressionStatement(f.createAssignment(this.access(nt), f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')))));
