@@ -118,7 +118,7 @@ describe.each(variants)('%s', (name, compiler, available) => {
     expect(sources.length).toBeGreaterThanOrEqual(4);
     for (const source of sources) {
       const js = readFileSync(join(dir, 'out', source.replace(/\.ts$/, '.js')), 'utf8');
-      expect(js.startsWith('import { runtime as $R } from "introspect/runtime";')).toBe(true);
+      expect(js.startsWith('import { runtime as $Rm } from "introspect/runtime";\nconst $R = $Rm')).toBe(true);
       expect(js).toContain(`id: "${source}"`);
     }
   });

@@ -63,7 +63,8 @@ export function locateEntry(file: string, program: { entry: string; dir: string 
 
 /**
  * Does this file open the way every module the transformer emits does?
- * (`import { runtime as $R } from "…"` or `const $R = require("…").runtime`,
+ * (`import { runtime as $Rm } from "…"` — `$R` before session 8 — or
+ * `const $R = require("…").runtime`,
  * after any comments and prologue directives; `$$R`… when the module uses
  * `$` names.)
  * Programs built with the tsc plugin have no __introspect/ directory: their
@@ -76,5 +77,5 @@ function isInstrumentedModule(file: string): boolean {
   } catch {
     return false;
   }
-  return /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/|"[^"]*";?|'[^']*';?)*(?:import \{ runtime as \$+R \} from |const \$+R = require\()/.test(head);
+  return /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/|"[^"]*";?|'[^']*';?)*(?:import \{ runtime as \$+Rm? \} from |const \$+R = require\()/.test(head);
 }
