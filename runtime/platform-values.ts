@@ -18,10 +18,7 @@
 // instrument is saved as what its traps show, as before.
 
 import { functions } from './functions.js';
-import { setPlatformValueTest, TransientValue } from './transient.js';
-
-/** A transient made by this file: rebuilt from its arguments, never kept as transient afterwards. */
-export class PlatformValue extends TransientValue {}
+import { PlatformValue } from './transient.js';
 
 interface Maker {
   /** The global path of the class. */
@@ -92,7 +89,6 @@ function remake(name: string, args: unknown[]): object {
   return Reflect.construct(C, args) as object;
 }
 
-setPlatformValueTest((t) => t instanceof PlatformValue);
 functions.registerStatic('introspect:remakePlatformValue', remake);
 functions.registerStatic('introspect:remakeProxy', remakeProxy);
 functions.registerClassMembers('introspect:PlatformValue', PlatformValue);

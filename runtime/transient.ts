@@ -17,13 +17,10 @@ export class TransientValue {
   constructor(public recreate: Function) {}
 }
 
-const registry = new WeakMap<object, TransientValue>();
+/** A transient the runtime made for a platform object (platform-values.ts): rebuilt, then saved from its state at the next checkpoint, not kept transient. */
+export class PlatformValue extends TransientValue {}
 
-/** Set by platform-values.ts (which imports this file). */
-let isPlatformValue: (t: TransientValue) => boolean = () => false;
-export function setPlatformValueTest(test: (t: TransientValue) => boolean): void {
-  isPlatformValue = test;
-}
+const registry = new WeakMap<object, TransientValue>();
 
 /** See the file comment. Primitives are saved as they are: they are returned unregistered. */
 export function transient<T>(value: T, recreate: () => T): T {
@@ -48,7 +45,7 @@ export function rebuildTransients(roots: unknown[]): number {
       const v = Reflect.apply(p.recreate, undefined, []);
       rebuilt.set(p, v);
       // (A platform value, platform-values.ts, is saved from its state at the next checkpoint instead.)
-      if (((typeof v === 'object' && v !== null) || typeof v === 'function') && !isPlatformValue(p)) registry.set(v as object, new TransientValue(p.recreate));
+      if (((typeof v === 'object' && v !== null) || typeof v === 'function') && !(p instanceof PlatformValue)) registry.set(v as object, new TransientValue(p.recreate));
     }
     return rebuilt.get(p);
   };

@@ -385,8 +385,7 @@ export class Reenter {
   private resumeOf(s: ts.Statement): ts.Statement {
     const f = this.f;
     const e = (s as ts.ExpressionStatement).expression;
-    const call = callOf(s);
-    const resumed = call && ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.SuperKeyword
+    const resumed = isSuperCall(s)
       ? f.createCallExpression(f.createSuper(), undefined, [])
       : f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'resume'), undefined, []);
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) return f.createExpressionStatement(f.createAssignment(e.left, resumed));
@@ -401,10 +400,14 @@ export class Reenter {
    * native stack; V8 runs it slower).
    */
   private unwindCheck(): ts.Statement {
-    const f = this.f;
-    const leave = f.createBreakStatement(this.u);
+    return this.f.createIfStatement(this.f.createPropertyAccessExpression(this.ctx.rt, 'u'), this.leaveBody());
+  }
+
+  /** `break $u`, which rewriteEscapes leaves alone. */
+  private leaveBody(): ts.Statement {
+    const leave = this.f.createBreakStatement(this.u);
     unwindBreaks.add(leave);
-    return f.createIfStatement(f.createPropertyAccessExpression(this.ctx.rt, 'u'), leave);
+    return leave;
   }
 
   /**
@@ -415,8 +418,7 @@ export class Reenter {
   private superSite(s: ts.Statement): ts.Statement {
     const f = this.f;
     const x = f.createIdentifier(this.ctx.names.fixed('x'));
-    const leave = f.createBreakStatement(this.u);
-    unwindBreaks.add(leave);
+    const leave = this.leaveBody();
     // A base of the runtime's (a Promise subclass) returns with `u` set.
     return f.createBlock([
       f.createTryStatement(
