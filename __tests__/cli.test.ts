@@ -342,6 +342,17 @@ describe('build and run a program', () => {
     expect(r.stderr).toMatch(/main\.js:\d+/);
   });
 
+  test('a source file names the entry: it and its imports are built, the output named after it', () => {
+    const tool = join(program, 'tool.ts');
+    writeFileSync(tool, "import { double } from './util';\nconsole.log('tool', double(4));\n");
+    const toolOut = join(scratch, 'tool-out');
+    const r = cli(['build', tool, '--out-dir', toolOut]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/run .*tool\.js/);
+    expect(existsSync(join(toolOut, 'main.js'))).toBe(false);
+    expect(cli(['run', join(toolOut, 'tool.js')]).stdout).toBe('tool 8\n');
+  });
+
   test('building into the program directory itself is refused', () => {
     const r = cli(['build', program, '--out-dir', program]);
     expect(r.status).toBe(2);

@@ -37,10 +37,11 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'build',
     summary: 'compile a program into checkpointable JavaScript',
-    usage: 'introspect build <programDir | tsconfig.json> --out-dir <dir> [-p tsconfig.json]',
+    usage: 'introspect build <programDir | entry.ts | tsconfig.json> --out-dir <dir> [-p tsconfig.json]',
     description: [
       'A directory without tsconfig.json: compiles <dir>/main.ts and everything it imports (.ts and .js),',
-      'as ES modules for ES2022; <outDir>/main.js is then the entry. With a tsconfig.json (in the directory,',
+      'as ES modules for ES2022; <outDir>/main.js is then the entry. A source file (e.g. app.ts) is built',
+      'the same way with itself as the entry (<outDir>/app.js). With a tsconfig.json (in the directory,',
       'named directly, or with -p): honours it, with --out-dir overriding its outDir.',
       'Type errors are warnings; syntax errors fail the build with file:line:col.',
       'The output holds package.json (module type) and __introspect/ (the runtime); node_modules imports',
@@ -60,7 +61,7 @@ export const COMMANDS: readonly Command[] = [
       const project = str(args, 'project');
       const input = args.positionals[0];
       if (outDir === undefined) throw new UsageError('--out-dir <dir> is required', 'build');
-      if (input === undefined && project === undefined) throw new UsageError('name a program directory or tsconfig.json (or -p tsconfig.json)', 'build');
+      if (input === undefined && project === undefined) throw new UsageError('name a program directory, an entry file or a tsconfig.json (or -p tsconfig.json)', 'build');
       if (input !== undefined && project !== undefined) throw new UsageError('give either a program directory/tsconfig.json or -p, not both', 'build');
       const { build } = await import('./commands/build.js');
       await build({ input, project, outDir });

@@ -1,10 +1,12 @@
 // Loads what `introspect build` compiles: takes the positional input (a
-// program directory or a tsconfig.json), the optional `-p tsconfig.json` and
+// program directory, an entry file or a tsconfig.json), the optional `-p tsconfig.json` and
 // the output directory; gives a TypeScript ParsedCommandLine whose outDir is
 // ours, plus the root directory the output mirrors.
 //
 //   <dir> without tsconfig.json  ->  <dir>/main.ts (or main.js/.mts/.mjs) and
 //                                    what it imports, with DEFAULT_OPTIONS
+//   <file.ts> (any .ts/.mts/.tsx/.js/.mjs)  ->  that file and what it imports,
+//                                    likewise; the output mirrors its directory
 //   <dir> with tsconfig.json, <file.json>, -p <file.json>  ->  that config,
 //                                    honoured, with the overrides in FORCED
 //
@@ -73,8 +75,12 @@ const FORCED: ts.CompilerOptions = {
 export function loadProject(input: string | undefined, tsconfig: string | undefined, outDir: string): Project {
   const configPath = findConfig(input, tsconfig);
   if (configPath !== undefined) return fromConfig(configPath, outDir);
-  return fromDirectory(resolve(input!), outDir);
+  const path = resolve(input!);
+  return statSync(path).isDirectory() ? fromDirectory(path, outDir) : fromEntry(path, outDir);
 }
+
+/** An input naming a program's source file rather than a tsconfig. */
+const SOURCE_FILE = /\.(?:[mc]?[jt]s|tsx|jsx)$/;
 
 function findConfig(input: string | undefined, tsconfig: string | undefined): string | undefined {
   if (tsconfig !== undefined) {
@@ -83,8 +89,8 @@ function findConfig(input: string | undefined, tsconfig: string | undefined): st
     return statSync(path).isDirectory() ? requireFile(join(path, 'tsconfig.json')) : path;
   }
   const path = resolve(input!);
-  if (!existsSync(path)) throw new InputError(`no such program directory or tsconfig: ${path}`);
-  if (!statSync(path).isDirectory()) return path;
+  if (!existsSync(path)) throw new InputError(`no such program directory, entry file or tsconfig: ${path}`);
+  if (!statSync(path).isDirectory()) return SOURCE_FILE.test(path) ? undefined : path;
   const inDir = join(path, 'tsconfig.json');
   return existsSync(inDir) ? inDir : undefined;
 }
@@ -101,6 +107,11 @@ function fromDirectory(dir: string, outDir: string): Project {
       `looked for ${ENTRY_CANDIDATES.join(', ')}`,
     ]);
   }
+  return fromEntry(entry, outDir);
+}
+
+function fromEntry(entry: string, outDir: string): Project {
+  const dir = dirname(entry);
   const options: ts.CompilerOptions = { ...DEFAULT_OPTIONS, ...nodeTypes(), rootDir: dir, outDir, paths: apiPaths(undefined) };
   return {
     commandLine: { options, fileNames: [entry], errors: [] },
