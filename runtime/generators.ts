@@ -114,12 +114,15 @@ export class Generator {
    */
   forward(mode: ResumeMode, value: unknown, rewinding: boolean): Step {
     this.state = RUNNING;
-    let done: boolean;
     let result: unknown;
     try {
       const step = rewinding ? (rt.resume() as Step) : delegateStep(this.delegate, mode, value);
       if (rt.u) return rt.f(resumeGenerator, this, undefined, 1, [mode, value, 2]) as Step;
-      done = !!step.done;
+      if (!step.done) {
+        this.state = SUSPENDED;
+        // The delegate's own result object, as a native `yield*` passes it on.
+        return step;
+      }
       result = step.value;
     } catch (e) {
       this.state = SUSPENDED;
@@ -127,7 +130,6 @@ export class Generator {
       return this.run('throw', e);
     }
     this.state = SUSPENDED;
-    if (!done) return { value: result, done: false };
     this.delegate = undefined;
     return this.run(mode === 'return' ? 'return' : 'next', result);
   }
@@ -142,12 +144,16 @@ export class Generator {
     let result: unknown;
     try {
       if (intoCapture) result = rt.resume();
-      else if (from === START) result = Reflect.apply(this.body!, undefined, []);
+      else if (from === START) {
+        const body = this.body as () => unknown;
+        result = body();
+      }
       else {
         const frame = this.frame!;
         this.frame = undefined;
         rt.resumeSuspended(frame, mode, value);
-        result = Reflect.apply(frame.fn, undefined, []);
+        const body = frame.fn as () => unknown;
+        result = body();
       }
     } catch (e) {
       return this.caught(e);
@@ -162,7 +168,7 @@ export class Generator {
       rt.u = false;
       const value = rt.takeYield(this);
       this.state = SUSPENDED;
-      return { value, done: false };
+      return this.delegate === undefined ? { value, done: false } : (value as Step);
     }
     this.close();
     return { value: result, done: true };

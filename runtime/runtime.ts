@@ -384,6 +384,16 @@ export class Runtime {
 
   /** Calls a saved frame's function again (its prologue takes the frame), as it was called. */
   private reenter(fr: Frame): unknown {
+    if (fr.self === undefined && fr.nt === undefined) {
+      // A plain call, not Reflect.apply: SpiderMonkey's interpreter runs a
+      // call through a native function in a new C++ activation, several
+      // times the native stack of a JS-to-JS call, and a restore makes one
+      // such call per restored frame (deep recursion, DESIGN §4). `this` is
+      // undefined either way (or the global object, for sloppy code, which
+      // is what it was too).
+      const fn = fr.fn as () => unknown;
+      return fn();
+    }
     if (fr.nt !== undefined) {
       if (isClass(fr.fn)) return Reflect.construct(fr.fn, [], fr.nt);
       // A plain function called with `new`: it goes on with the object it
@@ -740,13 +750,20 @@ export class Runtime {
 
   private yieldDelegate: unknown = undefined;
 
-  /** The operand of a `yield*`'s yield: the body suspends with `d` as its generator's delegate. */
-  yd(d: unknown, value: unknown): unknown {
+  /**
+   * The operand of a `yield*`'s yield: the body suspends with `d` as its
+   * generator's delegate, and the delegate's result object `step` is what
+   * the generator's `next` returns (ECMA-262 GeneratorYield(innerResult)).
+   */
+  yd(d: unknown, step: unknown): unknown {
     this.yieldDelegate = d;
-    return value;
+    return step;
   }
 
-  /** The body of `g` just returned `YIELDED`: its frame and delegate go to `g`; the yielded value is returned. */
+  /**
+   * The body of `g` just returned `YIELDED`: its frame and delegate go to
+   * `g`; the yielded value is returned (for a `yield*`, the delegate's step).
+   */
   takeYield(g: Generator): unknown {
     g.frame = { fn: g.body!, self: undefined, nt: undefined, pc: this.yieldPc, values: this.yieldValues };
     g.delegate = this.yieldDelegate;

@@ -459,12 +459,12 @@ export class Linearizer {
    *   yield* x  →  $d = $R.dg(x);
    *                $s = $R.ds($d, "next", void 0);               (a call site)
    *                if ($s.done) $v = $s.value;
-   *                else { $v = yield $R.yd($d, $s.value); if ($v === $R.RT) return $R.rv; }
+   *                else { $v = yield $R.yd($d, $s); if ($v === $R.RT) return $R.rv; }
    *                … $v
    *
    * The yield suspends the body with its delegate: the runtime's generator
    * forwards every later next/throw/return to `$d` itself (no re-entry of
-   * this body per value) and resumes the body here only when the delegate is
+   * this body per value), and passes on the delegate's own result objects and resumes the body here only when the delegate is
    * done (with its value, or by `return` if it finished a return) or threw.
    *
    * In an async generator (pass 0c wrote `yield* $R.adg(x)`), the delegate is
@@ -516,7 +516,7 @@ export class Linearizer {
     this.calls.add(first);
     out.push(first);
     const suspended: ts.Statement[] = [];
-    this.emitYield(f.createYieldExpression(undefined, call('yd', [d, f.createPropertyAccessExpression(step, 'value')])), suspended, result);
+    this.emitYield(f.createYieldExpression(undefined, call('yd', [d, step])), suspended, result);
     suspended.push(f.createIfStatement(f.createStrictEquality(result, f.createPropertyAccessExpression(rt, 'RT')), f.createReturnStatement(f.createPropertyAccessExpression(rt, 'rv'))));
     out.push(f.createIfStatement(
       f.createPropertyAccessExpression(step, 'done'),

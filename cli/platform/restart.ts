@@ -71,6 +71,8 @@ export async function restartOnPlatform(options: PlatformRestartOptions): Promis
     writeFileSync(bundle, code);
     return await relay([...command, bundle], { markerOnStdout: spec.kind === 'page' });
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // INTROSPECT_KEEP_BUNDLE=1 keeps the bundle, to debug an engine by hand.
+    if (process.env.INTROSPECT_KEEP_BUNDLE === '1') process.stderr.write(`introspect: restart bundle kept in ${work}\n`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
