@@ -610,10 +610,11 @@ describe('checkpoint, inspect and restart through the CLI', () => {
 describe('a checkpoint while the program awaits I/O of the platform (quiesce)', () => {
   const program = join(scratch, 'io-wait');
   const out = join(scratch, 'io-wait-out');
-  // `io` awaits a promise of Node (timers/promises), not one of the program:
-  // its result cannot be saved, so a checkpoint due meanwhile waits for it.
+  // `io` awaits a promise of the platform (globalThis's own Promise and
+  // setTimeout, which pass 0b leaves alone), not one of the program: its
+  // result cannot be saved, so a checkpoint due meanwhile waits for it.
   const source = [
-    "import { setTimeout as platformSleep } from 'node:timers/promises';",
+    'const platformSleep = (ms: number, v: string) => new globalThis.Promise<string>((r) => globalThis.setTimeout(() => r(v), ms));',
     'const io = (async () => {',
     "  return await platformSleep(Number(process.argv[2]), 'io result');",
     '})();',

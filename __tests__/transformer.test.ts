@@ -129,6 +129,12 @@ describe('pass 0b: generators', () => {
     expect(imported).toMatch(/later = \$R\.setTimeout/);
     expect(imported).toMatch(/setInterval = \$R\.setInterval/);
     expect(imported).not.toMatch(/from 'node:timers'|from "node:timers"/);
+    const promised = emit("import { setTimeout as sleep, scheduler, other } from 'node:timers/promises';\nimport * as tp from 'timers/promises';\nexport async function k() { await sleep(1); await tp.setImmediate(); return [scheduler, other]; }\n");
+    expect(promised).toMatch(/sleep = \$R\.tp\.setTimeout/);
+    expect(promised).toMatch(/scheduler = \$R\.tp\.scheduler/);
+    expect(promised).toMatch(/tp = \$R\.tp\b/);
+    // an export the runtime does not provide is still imported from the platform
+    expect(promised).toMatch(/import \{ other \} from ["']node:timers\/promises["']/);
   });
 });
 

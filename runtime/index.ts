@@ -11,6 +11,7 @@ import { functions } from './functions.js';
 import { bindPromises } from './promises.js';
 import { Runtime } from './runtime.js';
 import { bindTasks } from './tasks.js';
+import { bindTimerPromises, delay, immediate, timerPromises } from './timer-promises.js';
 
 const KEY = Symbol.for('introspect.runtime');
 const existing = (globalThis as Record<symbol, unknown>)[KEY] as Runtime | undefined;
@@ -22,11 +23,19 @@ bindAsyncGenerators(runtime);
 bindArrayCallbacks(runtime);
 bindWalks(runtime);
 bindPromises(runtime.jobs);
+bindTimerPromises(runtime);
 // The event loop's functions the program reaches as globals (pass 0b) may be
 // kept in its data (`const later = setTimeout`): saved by these names.
 for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask'] as const) {
   functions.registerStatic(`introspect:${name}`, runtime[name]);
 }
+// `util.promisify(setTimeout)` gives what Node's setTimeout names there: the
+// promise version, here the runtime's (timer-promises.ts).
+const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom');
+Object.defineProperty(runtime.setTimeout, PROMISIFY_CUSTOM, { value: delay, configurable: true });
+Object.defineProperty(runtime.setImmediate, PROMISIFY_CUSTOM, { value: immediate, configurable: true });
+runtime.libraries.registerNamed('ns', 'introspect:timers/promises', timerPromises);
+runtime.libraries.registerNamed('ns', 'introspect:timers/promises.scheduler', timerPromises.scheduler);
 if (!existing) {
   runtime.sink = checkpointSink;
   Object.defineProperty(globalThis, KEY, { value: runtime, configurable: true });

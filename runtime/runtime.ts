@@ -30,6 +30,7 @@ import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startTask } from './tasks.js';
 import { ProgramProxy } from './platform-values.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
+import { timerPromises } from './timer-promises.js';
 
 /** The value array no suspended body holds (never written to). */
 const EMPTY: unknown[] = [];
@@ -171,6 +172,8 @@ export class Runtime {
   readonly clearInterval = this.timers.clearInterval;
   readonly clearImmediate = this.timers.clearImmediate;
   readonly queueMicrotask = (fn: unknown): void => this.jobs.queueMicrotask(fn);
+  /** node:timers/promises (pass 0b points its imports here). */
+  readonly tp = timerPromises;
 
   // ---- counting ----------------------------------------------------------------------
 

@@ -9,7 +9,8 @@
 // `globalThis.setTimeout`, an explicit request for the platform's own. Named
 // imports of them from Node's `timers` module are the same functions, so
 // they become the runtime's too (`import { setTimeout as st } from
-// 'node:timers'` → `const st = $R.setTimeout`).
+// 'node:timers'` → `const st = $R.setTimeout`), and so do the promise
+// versions of `node:timers/promises` (`$R.tp`, runtime/timer-promises.ts).
 
 import ts from 'typescript';
 
@@ -46,25 +47,42 @@ export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
 }
 
 const TIMERS_MODULES = new Set(['timers', 'node:timers']);
+const TIMER_PROMISES_MODULES = new Set(['timers/promises', 'node:timers/promises']);
+const TIMER_PROMISES_EXPORTS = new Set(['setTimeout', 'setImmediate', 'setInterval', 'scheduler']);
 
-/** `import { setTimeout as st, clearTimeout } from 'node:timers'` → `const st = $R.setTimeout, clearTimeout = $R.clearTimeout`. */
+/**
+ * `import { setTimeout as st, clearTimeout } from 'node:timers'` → `const st = $R.setTimeout, clearTimeout = $R.clearTimeout`;
+ * `import { setTimeout as delay } from 'node:timers/promises'` → `const delay = $R.tp.setTimeout`
+ * (and `import * as tp` or a default import of it → `const tp = $R.tp`).
+ */
 function timersImportsToRuntime(sf: ts.SourceFile, rt: ts.Identifier): ts.SourceFile {
   const f = ts.factory;
   let changed = false;
   const statements = sf.statements.flatMap((st): ts.Statement[] => {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !TIMERS_MODULES.has(st.moduleSpecifier.text)) return [st];
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) return [st];
+    const promises = TIMER_PROMISES_MODULES.has(st.moduleSpecifier.text);
+    if (!promises && !TIMERS_MODULES.has(st.moduleSpecifier.text)) return [st];
     const clause = st.importClause;
-    const named = clause?.namedBindings;
-    if (!clause || clause.isTypeOnly || !named || !ts.isNamedImports(named)) return [st];
+    if (!clause || clause.isTypeOnly) return [st];
+    const named = clause.namedBindings;
+    const source = promises ? f.createPropertyAccessExpression(rt, 'tp') : rt;
     const importedName = (e: ts.ImportSpecifier) => ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name);
-    const ours = named.elements.filter((e) => !e.isTypeOnly && importedName(e) !== 'Promise' && Object.hasOwn(REPLACED, importedName(e)));
-    if (ours.length === 0) return [st];
+    const isOurs = (e: ts.ImportSpecifier) => !e.isTypeOnly && (promises ? TIMER_PROMISES_EXPORTS.has(importedName(e)) : importedName(e) !== 'Promise' && Object.hasOwn(REPLACED, importedName(e)));
+    const ours = named && ts.isNamedImports(named) ? named.elements.filter(isOurs) : [];
+    const wholeModule = promises ? [clause.name, named && ts.isNamespaceImport(named) ? named.name : undefined].filter((n) => n !== undefined) : [];
+    if (ours.length === 0 && wholeModule.length === 0) return [st];
     changed = true;
-    const rest = named.elements.filter((e) => !ours.includes(e));
-    const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList(ours.map((e) => {
-      return f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createPropertyAccessExpression(rt, REPLACED[importedName(e)]));
-    }), ts.NodeFlags.Const));
-    const kept = rest.length > 0 || clause.name ? [f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, clause.name, rest.length > 0 ? f.updateNamedImports(named, rest) : undefined), st.moduleSpecifier, st.attributes)] : [];
+    const declarations = [
+      ...wholeModule.map((name) => f.createVariableDeclaration(f.createIdentifier(ts.idText(name)), undefined, undefined, source)),
+      ...ours.map((e) => {
+        const member = promises ? importedName(e) : REPLACED[importedName(e)];
+        return f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createPropertyAccessExpression(source, member));
+      }),
+    ];
+    const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList(declarations, ts.NodeFlags.Const));
+    const rest = named && ts.isNamedImports(named) ? named.elements.filter((e) => !ours.includes(e)) : [];
+    const keptDefault = promises ? undefined : clause.name;
+    const kept = rest.length > 0 || keptDefault ? [f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, keptDefault, rest.length > 0 ? f.updateNamedImports(named as ts.NamedImports, rest) : undefined), st.moduleSpecifier, st.attributes)] : [];
     return [...kept, decl];
   });
   return changed ? f.updateSourceFile(sf, statements) : sf;

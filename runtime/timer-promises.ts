@@ -1,0 +1,136 @@
+// `node:timers/promises` for the program: setTimeout, setImmediate,
+// setInterval and scheduler that promise through the runtime's own promises
+// and timers (pass 0b points the module's imports here, and the runtime's
+// setTimeout/setImmediate carry `util.promisify.custom` pointing here, as
+// Node's do). So an `await setTimeout(20)` in flight is data a checkpoint
+// saves, a Timer whose callback is the resolve function of a program
+// promise, and it fires in order with the program's other timers. Node's
+// own versions would settle a platform promise on the platform's timeline:
+// out of order with ours, and lost by a restart.
+//
+// An AbortSignal passed in `options.signal` cancels as in Node while the
+// program runs; the signal is the platform's, so its listener is not part of
+// a checkpoint.
+
+import { functions } from './functions.js';
+import { newInternalPromise, resolvingFunctions, type IntroPromise } from './promises.js';
+import type { Runtime } from './runtime.js';
+
+let rt: Runtime;
+
+export function bindTimerPromises(runtime: Runtime): void {
+  rt = runtime;
+}
+
+interface TimerOptions {
+  signal?: { aborted: boolean; reason?: unknown; addEventListener(type: string, fn: () => void, o?: unknown): void };
+  ref?: boolean;
+}
+
+function abortError(reason: unknown): Error {
+  const e = new Error('The operation was aborted', { cause: reason }) as Error & { code: string };
+  e.name = 'AbortError';
+  e.code = 'ABORT_ERR';
+  return e;
+}
+
+function settleLater(immediate: boolean, ms: unknown, value: unknown, options: TimerOptions | undefined): IntroPromise {
+  const p = newInternalPromise();
+  const { resolve, reject } = resolvingFunctions(p);
+  const signal = options?.signal;
+  if (signal?.aborted) {
+    reject(abortError(signal.reason));
+    return p;
+  }
+  const timer = immediate ? rt.setImmediate(resolve, value) : rt.setTimeout(resolve, ms, value);
+  if (options?.ref === false) timer.unref();
+  signal?.addEventListener('abort', () => {
+    rt.timers.clear(timer);
+    reject(abortError(signal.reason));
+  }, { once: true });
+  return p;
+}
+
+/** `setTimeout(ms, value, options)` of node:timers/promises. */
+export function delay(ms?: unknown, value?: unknown, options?: TimerOptions): IntroPromise {
+  return settleLater(false, ms, value, options);
+}
+
+/** `setImmediate(value, options)` of node:timers/promises. */
+export function immediate(value?: unknown, options?: TimerOptions): IntroPromise {
+  return settleLater(true, 0, value, options);
+}
+
+/**
+ * `setInterval(ms, value)` of node:timers/promises: an async iterator whose
+ * `next()` settles at each tick; ticks nobody was waiting for are counted
+ * and served at once, as Node does. Its state is plain data.
+ */
+export class IntervalIterator {
+  /** ticks that came while no `next()` waited */
+  private missed = 0;
+  /** resolve functions of the `next()` calls waiting for a tick */
+  private readonly waiting: Function[] = [];
+  private finished = false;
+  private readonly timer: ReturnType<Runtime['setInterval']>;
+
+  constructor(ms: unknown, private readonly value: unknown) {
+    this.timer = rt.setInterval(intervalTick, ms, this);
+  }
+
+  next(): IntroPromise {
+    const p = newInternalPromise();
+    const { resolve } = resolvingFunctions(p);
+    if (this.finished) resolve({ value: undefined, done: true });
+    else if (this.missed > 0) {
+      this.missed--;
+      resolve({ value: this.value, done: false });
+    } else this.waiting.push(resolve);
+    return p;
+  }
+
+  return(): IntroPromise {
+    this.finished = true;
+    rt.timers.clear(this.timer);
+    for (const resolve of this.waiting.splice(0)) resolve({ value: undefined, done: true });
+    const p = newInternalPromise();
+    resolvingFunctions(p).resolve({ value: undefined, done: true });
+    return p;
+  }
+
+  /** A tick of the interval: to the oldest waiting `next()`, or counted. */
+  tick(): void {
+    const resolve = this.waiting.shift();
+    if (resolve !== undefined) resolve({ value: this.value, done: false });
+    else this.missed++;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+function intervalTick(it: IntervalIterator): void {
+  it.tick();
+}
+
+export function interval(ms?: unknown, value?: unknown): IntervalIterator {
+  return new IntervalIterator(ms, value);
+}
+
+/** `scheduler.wait(ms, options)` and `scheduler.yield()`. */
+export const scheduler = {
+  wait: (ms?: unknown, options?: TimerOptions): IntroPromise => delay(ms, undefined, options),
+  yield: (): IntroPromise => immediate(),
+};
+
+/** What `import * as tp from 'node:timers/promises'` gives the program. */
+export const timerPromises = { setTimeout: delay, setImmediate: immediate, setInterval: interval, scheduler };
+
+functions.registerStatic('introspect:timers/promises.setTimeout', delay);
+functions.registerStatic('introspect:timers/promises.setImmediate', immediate);
+functions.registerStatic('introspect:timers/promises.setInterval', interval);
+functions.registerStatic('introspect:timers/promises.scheduler.wait', scheduler.wait);
+functions.registerStatic('introspect:timers/promises.scheduler.yield', scheduler.yield);
+functions.registerStatic('introspect:timers/promises.intervalTick', intervalTick);
+functions.registerClassMembers('introspect:IntervalIterator', IntervalIterator);
