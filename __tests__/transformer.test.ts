@@ -133,6 +133,10 @@ describe('pass 0b: generators', () => {
     expect(promised).toMatch(/sleep = \$R\.tp\.setTimeout/);
     expect(promised).toMatch(/scheduler = \$R\.tp\.scheduler/);
     expect(promised).toMatch(/tp = \$R\.tp\b/);
+    const ticks = emit('export function t(f: () => void) { process.nextTick(f); const later = process.nextTick; return [later, process.env]; }\n');
+    expect(ticks.match(/\$R\.nextTick/g)).toHaveLength(2);
+    expect(ticks).toContain('process.env');
+    expect(emit('import process from "node:process";\nexport function t(f: () => void) { process.nextTick(f); }\n')).not.toContain('$R.nextTick');
     // an export the runtime does not provide is still imported from the platform
     expect(promised).toMatch(/import \{ other \} from ["']node:timers\/promises["']/);
   });

@@ -26,7 +26,7 @@ bindPromises(runtime.jobs);
 bindTimerPromises(runtime);
 // The event loop's functions the program reaches as globals (pass 0b) may be
 // kept in its data (`const later = setTimeout`): saved by these names.
-for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask'] as const) {
+for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'nextTick'] as const) {
   functions.registerStatic(`introspect:${name}`, runtime[name]);
 }
 // `util.promisify(setTimeout)` gives what Node's setTimeout names there: the

@@ -420,6 +420,8 @@ function combinationElement(state: Combination, index: number, called: AlreadyRe
 export const REACTION_JOB = 0;
 export const THENABLE_JOB = 1;
 export const MICROTASK_JOB = 2;
+/** A `process.nextTick` callback: in the queue of ticks, which runs before the promise jobs. */
+export const TICK_JOB = 3;
 
 export type PromiseJob = Job;
 

@@ -172,6 +172,8 @@ export class Runtime {
   readonly clearInterval = this.timers.clearInterval;
   readonly clearImmediate = this.timers.clearImmediate;
   readonly queueMicrotask = (fn: unknown): void => this.jobs.queueMicrotask(fn);
+  /** `process.nextTick` of the program (pass 0b). */
+  readonly nextTick = (fn: unknown, ...args: unknown[]): void => this.jobs.nextTick(fn, args);
   /** node:timers/promises (pass 0b points its imports here). */
   readonly tp = timerPromises;
 
@@ -487,11 +489,16 @@ export class Runtime {
   private __introspect_drive__(index: number, resumeFrames?: Frame[]): void {
     this.driving++;
     this.inBodies++;
+    // ES modules are evaluated inside the platform's microtask processing
+    // (a URL, not a CommonJS __filename): it decides when their ticks run.
+    const esm = /^[a-z][a-z0-9+.-]+:/i.test(this.modules.list[index]?.url ?? '');
+    if (esm) this.jobs.evaluatingModules(true);
     try {
       this.driveBodies(index, resumeFrames);
     } finally {
       this.driving--;
       this.inBodies--;
+      if (esm) this.jobs.evaluatingModules(false);
     }
   }
 

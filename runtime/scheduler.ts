@@ -9,19 +9,26 @@
 // rewound (checkpoint and continue) or the process ends; a restore rewinds the
 // job, then drains the rest of the queue.
 //
+// `process.nextTick` callbacks are jobs of a second queue with Node's
+// priority: the drain runs every tick, then every promise job (ticks they
+// queue wait), then the ticks queued meanwhile, and so on
+// (processTicksAndRejections). Both queues, and which of the two the drain
+// was in, are saved.
+//
 // Rejections nobody handled by the end of a drain are handed to the platform
 // as rejections of its own promises, so it reports them as it always does.
 
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
-import { IntroPromise, isIntroPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB } from './promises.js';
+import { IntroPromise, isIntroPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB, TICK_JOB } from './promises.js';
 import type { Runtime } from './runtime.js';
 
 export type Job =
   | { k: typeof REACTION_JOB; re: Reaction; v: unknown; rej: boolean }
   | { k: typeof THENABLE_JOB; p: IntroPromise; th: unknown; then: Function }
-  | { k: typeof MICROTASK_JOB; fn: Function };
+  | { k: typeof MICROTASK_JOB; fn: Function }
+  | { k: typeof TICK_JOB; fn: Function; args: unknown[] };
 
 const NativePromise = Promise;
 const nativeResolved = NativePromise.resolve();
@@ -30,6 +37,10 @@ const nativeThen = NativePromise.prototype.then;
 /** What the checkpoint keeps of the scheduler. */
 export interface SchedulerState {
   jobs: Job[];
+  /** `process.nextTick` callbacks not run yet (absent in files of before it). */
+  ticks?: Job[];
+  /** The drain was running promise jobs (ticks queued meanwhile wait for the queue to empty). */
+  inJobs?: boolean;
   /** Rejected promises no handler has been attached to yet. */
   rejected: IntroPromise[];
 }
@@ -39,6 +50,10 @@ let rt: Runtime;
 export class Scheduler {
   private queue: Job[] = [];
   private head = 0;
+  private ticks: Job[] = [];
+  private tickHead = 0;
+  /** The drain is in its promise-jobs phase. */
+  private inJobs = false;
   private scheduled = false;
   private readonly rejected = new Set<IntroPromise>();
   /** Subscriptions to promises of the platform (or of libraries) not settled yet. */
@@ -57,6 +72,25 @@ export class Scheduler {
   private schedule(): void {
     this.scheduled = true;
     Reflect.apply(nativeThen, nativeResolved, [this.drain]);
+  }
+
+  /** `process.nextTick(fn, ...args)` of the program. */
+  nextTick(fn: unknown, args: unknown[]): void {
+    if (typeof fn !== 'function') throw new TypeError(`The "callback" argument must be of type function. Received ${fn === null ? 'null' : typeof fn}`);
+    this.ticks.push({ k: TICK_JOB, fn, args });
+    if (!this.scheduled) this.schedule();
+  }
+
+  /**
+   * The program's ES modules are evaluated inside the platform's microtask
+   * processing (Node evaluates ESM from a promise job), so ticks their
+   * top-level code queues run only once the promise jobs are done: the
+   * drain that follows starts with them. Without one to follow, the next
+   * drain (after a macrotask) starts with the ticks again.
+   */
+  evaluatingModules(begins: boolean): void {
+    if (begins) this.inJobs = true;
+    else if (!this.scheduled) this.inJobs = false;
   }
 
   /** `queueMicrotask(fn)` of the program. */
@@ -80,7 +114,7 @@ export class Scheduler {
 
   /** Runs the queued jobs now (between two timer callbacks, as Node does), if there are any. */
   drainNow(): void {
-    if (this.head < this.queue.length) this.__introspect_drive__();
+    if (!this.idle) this.__introspect_drive__();
   }
 
   // ---- the driver ----------------------------------------------------------------------
@@ -90,20 +124,37 @@ export class Scheduler {
     rt.driving++;
     try {
       if (resume) this.run(undefined, resume);
-      while (this.head < this.queue.length) {
-        const job = this.queue[this.head++];
-        this.run(job, undefined);
-        // A drain can last the whole program (promise code with no timers):
-        // drop the jobs run so far, so the queue stays as short as its backlog.
-        if (this.head >= 1024) {
-          this.queue = this.queue.slice(this.head);
-          this.head = 0;
+      for (;;) {
+        if (!this.inJobs) {
+          while (this.tickHead < this.ticks.length) {
+            this.run(this.ticks[this.tickHead++], undefined);
+            if (this.tickHead >= 1024) {
+              this.ticks = this.ticks.slice(this.tickHead);
+              this.tickHead = 0;
+            }
+          }
         }
+        this.inJobs = true;
+        while (this.head < this.queue.length) {
+          const job = this.queue[this.head++];
+          this.run(job, undefined);
+          // A drain can last the whole program (promise code with no timers):
+          // drop the jobs run so far, so the queue stays as short as its backlog.
+          if (this.head >= 1024) {
+            this.queue = this.queue.slice(this.head);
+            this.head = 0;
+          }
+        }
+        this.inJobs = false;
+        if (this.tickHead >= this.ticks.length) break;
       }
     } finally {
       rt.driving--;
       this.queue = [];
       this.head = 0;
+      this.ticks = [];
+      this.tickHead = 0;
+      this.inJobs = false;
       this.scheduled = false;
     }
     this.reportUnhandled();
@@ -139,21 +190,24 @@ export class Scheduler {
   // ---- checkpoint ------------------------------------------------------------------------
 
   capture(): SchedulerState {
-    return { jobs: this.queue.slice(this.head), rejected: [...this.rejected] };
+    return { jobs: this.queue.slice(this.head), ticks: this.ticks.slice(this.tickHead), inJobs: this.inJobs, rejected: [...this.rejected] };
   }
 
   /** Puts saved jobs back; `drainNow` false when the restore drains them itself (it resumes a job first). */
   restore(state: SchedulerState | undefined, drainNow: boolean): void {
     this.queue = state ? [...state.jobs] : [];
     this.head = 0;
+    this.ticks = [...(state?.ticks ?? [])];
+    this.tickHead = 0;
+    this.inJobs = state?.inJobs ?? false;
     for (const p of state?.rejected ?? []) this.rejected.add(p);
-    if (drainNow && this.queue.length > 0) this.schedule();
+    if (drainNow && !this.idle) this.schedule();
     else if (!drainNow) this.scheduled = true;
   }
 
   /** No job is queued. */
   get idle(): boolean {
-    return this.head >= this.queue.length;
+    return this.head >= this.queue.length && this.tickHead >= this.ticks.length;
   }
 
   /** A checkpoint must wait: the platform still owes the program a settlement. */
@@ -173,6 +227,7 @@ function runJob(this: Job): void {
   if (this.k === REACTION_JOB) react(this.re, this.v, this.rej, restoring);
   else if (this.k === THENABLE_JOB) adoptThenable(this.p, this.th, this.then, restoring);
   else if (restoring) rt.resume();
+  else if (this.k === TICK_JOB) this.fn(...this.args);
   else this.fn();
   if (rt.u) rt.f(runJob, this, undefined, 1, []);
 }

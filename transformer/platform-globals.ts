@@ -6,7 +6,8 @@
 // jobs and timers are data a checkpoint saves (runtime/promises.ts,
 // scheduler.ts, timers.ts). Properties (`x.setTimeout`), types and a file
 // that declares one of these names itself are left alone; so is
-// `globalThis.setTimeout`, an explicit request for the platform's own. Named
+// `globalThis.setTimeout`, an explicit request for the platform's own.
+// `process.nextTick` (the global `process`) becomes `$R.nextTick` likewise. Named
 // imports of them from Node's `timers` module are the same functions, so
 // they become the runtime's too (`import { setTimeout as st } from
 // 'node:timers'` → `const st = $R.setTimeout`), and so do the promise
@@ -32,11 +33,17 @@ export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
   sf = timersImportsToRuntime(sf, rt);
   const declared = declaredNames(sf);
   const names = Object.keys(REPLACED).filter((n) => !declared.has(n));
-  if (names.length === 0) return sf;
+  const globalProcess = !declared.has('process');
+  if (names.length === 0 && !globalProcess) return sf;
   const wanted = new Set(names);
   const replacement = (id: ts.Identifier) => f.createPropertyAccessExpression(rt, REPLACED[ts.idText(id)]);
   const visit = (node: ts.Node): ts.Node => {
     if (ts.isTypeNode(node) || ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return node;
+    // `process.nextTick` → `$R.nextTick`: its queue is the runtime's (scheduler.ts).
+    if (globalProcess && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.idText(node.expression) === 'process'
+      && ts.isIdentifier(node.name) && ts.idText(node.name) === 'nextTick' && !isAssigned(node)) {
+      return f.createPropertyAccessExpression(rt, 'nextTick');
+    }
     if (ts.isShorthandPropertyAssignment(node) && wanted.has(ts.idText(node.name)) && !node.objectAssignmentInitializer) {
       return f.createPropertyAssignment(node.name, replacement(node.name));
     }
@@ -86,6 +93,11 @@ function timersImportsToRuntime(sf: ts.SourceFile, rt: ts.Identifier): ts.Source
     return [...kept, decl];
   });
   return changed ? f.updateSourceFile(sf, statements) : sf;
+}
+
+function isAssigned(e: ts.Expression): boolean {
+  const p = e.parent;
+  return p !== undefined && ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 }
 
 /** An identifier in a position that reads a variable (not a property name, label or declaration). */
