@@ -323,6 +323,14 @@ export class ScopeLowering {
     const name = ts.idText(node.name);
     const id = this.uniqueId(name);
     if (node.asteriskToken || hasModifier(node, ts.SyntaxKind.AsyncKeyword)) return this.lowerUninstrumented(node) as ts.Statement;
+    if (this.implicitlyCalled().has(name)) {
+      // Called by the engine (a getter, setter, trap, toString/valueOf):
+      // no call site of ours could resume it, so it runs as a no-save
+      // region, as a function written in those places does; it stays in
+      // the function table, since objects hold it.
+      this.out.statics.push({ id, expr: this.f.createIdentifier(name) });
+      return this.lowerUninstrumented(node) as ts.Statement;
+    }
     // Its name, where nothing can make it mean another function by the time
     // a frame is recorded (a smaller frame record: see reenter.ts wrap).
     const own = this.a.scopeOf.get(node);
@@ -330,6 +338,18 @@ export class ScopeLowering {
     const self = rebound ? this.staticRef(id) : this.f.createIdentifier(name);
     this.out.statics.push({ id, expr: this.f.createIdentifier(name) });
     return this.lowerFunction(node, 'plain', id, name, self) as ts.Statement;
+  }
+
+  private implicitNames: Set<string> | undefined;
+
+  /** Top-level functions the program hands to the engine to call by name (`{ get: double }`, see calledByTheEngine). */
+  private implicitlyCalled(): Set<string> {
+    if (this.implicitNames !== undefined) return this.implicitNames;
+    const names = new Set<string>();
+    for (const [id, b] of this.a.refs) {
+      if (b.scope === this.a.module && b.kind === 'function' && (calledByTheEngine(id) || isImplicitlyCalledValue(id))) names.add(b.name);
+    }
+    return (this.implicitNames = names);
   }
 
   private staticRef(id: string): ts.Expression {
