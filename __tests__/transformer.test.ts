@@ -137,6 +137,11 @@ describe('pass 0b: generators', () => {
     expect(ticks.match(/\$R\.nextTick/g)).toHaveLength(2);
     expect(ticks).toContain('process.env');
     expect(emit('import process from "node:process";\nexport function t(f: () => void) { process.nextTick(f); }\n')).not.toContain('$R.nextTick');
+    const events = emit('export class Bus extends EventTarget {}\nexport class Lazy<T> extends Promise<T> {}\nexport const ac = new AbortController();\nexport const e: Event = new CustomEvent("x");\n');
+    expect(events).toMatch(/class Bus extends \$R\.EventTarget/);
+    expect(events).toMatch(/class Lazy extends \$R\.P/);
+    expect(events).toContain('new $R.AbortController()');
+    expect(events).toContain('new $R.CustomEvent("x")');
     // an export the runtime does not provide is still imported from the platform
     expect(promised).toMatch(/import \{ other \} from ["']node:timers\/promises["']/);
   });

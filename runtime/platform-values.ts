@@ -1,7 +1,8 @@
 // Values of platform classes whose whole state their public API shows, saved
 // as how to make them again: a TextEncoder, a TextDecoder (its encoding and
-// flags), a URL (its href), URLSearchParams (its query string) and the Intl
-// formatters (their resolved locale and options). The heap cannot save such
+// flags), a URL (its href), URLSearchParams (its query string), the Intl
+// formatters (their resolved locale and options) and a DOMException (its
+// message and name). The heap cannot save such
 // an object as data (its state is in internal slots), and programs keep them
 // in module constants all the time (`const fmt = new Intl.NumberFormat(…)`).
 // Each is saved like a transient value (transient.ts) whose `recreate` is
@@ -35,6 +36,8 @@ const MAKERS: Maker[] = [
     (c): Maker => ({ name: `Intl.${c}`, args: (f) => resolvedArgs(f.resolvedOptions()) }),
   ),
   { name: 'Intl.Locale', args: (l) => [l.toString()] },
+  // An aborted signal's default reason (event-target.ts); its stack is not kept.
+  { name: 'DOMException', args: (e) => [e.message, e.name] },
 ];
 
 function resolvedArgs(options: Record<string, unknown>): unknown[] {
@@ -85,6 +88,12 @@ export function platformValueFor(v: object): PlatformValue | undefined {
 
 function remake(name: string, args: unknown[]): object {
   const C = classAt(name);
+  if (C === undefined && name === 'DOMException') {
+    // An engine without DOMException: an Error that reads the same.
+    const e = new Error(args[0] as string);
+    e.name = args[1] as string;
+    return e;
+  }
   if (C === undefined) throw new Error(`introspect: the checkpoint holds a ${name}, which this platform does not have`);
   return Reflect.construct(C, args) as object;
 }

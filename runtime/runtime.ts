@@ -31,6 +31,7 @@ import { startTask } from './tasks.js';
 import { ProgramProxy } from './platform-values.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
+import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 
 /** The value array no suspended body holds (never written to). */
 const EMPTY: unknown[] = [];
@@ -174,6 +175,12 @@ export class Runtime {
   readonly queueMicrotask = (fn: unknown): void => this.jobs.queueMicrotask(fn);
   /** `process.nextTick` of the program (pass 0b). */
   readonly nextTick = (fn: unknown, ...args: unknown[]): void => this.jobs.nextTick(fn, args);
+  /** The event classes of the program (pass 0b; event-target.ts). */
+  readonly EventTarget = ProgramEventTarget;
+  readonly Event = ProgramEvent;
+  readonly CustomEvent = ProgramCustomEvent;
+  readonly AbortController = ProgramAbortController;
+  readonly AbortSignal = ProgramAbortSignal;
   /** node:timers/promises (pass 0b points its imports here). */
   readonly tp = timerPromises;
 

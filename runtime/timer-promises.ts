@@ -8,13 +8,14 @@
 // own versions would settle a platform promise on the platform's timeline:
 // out of order with ours, and lost by a restart.
 //
-// An AbortSignal passed in `options.signal` cancels as in Node while the
-// program runs; the signal is the platform's, so its listener is not part of
-// a checkpoint.
+// An AbortSignal passed in `options.signal` cancels as in Node; the
+// program's signals are the runtime's (event-target.ts), so a pending delay
+// and its abort listener are saved like the rest.
 
-import { functions } from './functions.js';
+import { CLOSURE, functions } from './functions.js';
 import { newInternalPromise, resolvingFunctions, type IntroPromise } from './promises.js';
 import type { Runtime } from './runtime.js';
+import type { Timer } from './timers.js';
 
 let rt: Runtime;
 
@@ -23,7 +24,12 @@ export function bindTimerPromises(runtime: Runtime): void {
 }
 
 interface TimerOptions {
-  signal?: { aborted: boolean; reason?: unknown; addEventListener(type: string, fn: () => void, o?: unknown): void };
+  signal?: {
+    aborted: boolean;
+    reason?: unknown;
+    addEventListener(type: string, fn: () => void, o?: unknown): void;
+    removeEventListener?(type: string, fn: unknown): void;
+  };
   ref?: boolean;
 }
 
@@ -42,14 +48,42 @@ function settleLater(immediate: boolean, ms: unknown, value: unknown, options: T
     reject(abortError(signal.reason));
     return p;
   }
-  const timer = immediate ? rt.setImmediate(resolve, value) : rt.setTimeout(resolve, ms, value);
+  let timer: Timer;
+  if (signal === undefined) timer = immediate ? rt.setImmediate(resolve, value) : rt.setTimeout(resolve, ms, value);
+  else {
+    // All data, and closures of registered functions: saved while pending.
+    const pending: Pending = { resolve, reject, value, signal, timer: undefined, onAbort: undefined };
+    pending.onAbort = abortHandlerOf(pending);
+    timer = pending.timer = immediate ? rt.setImmediate(settleWithSignal, pending) : rt.setTimeout(settleWithSignal, ms, pending);
+    signal.addEventListener('abort', pending.onAbort, { once: true });
+  }
   if (options?.ref === false) timer.unref();
-  signal?.addEventListener('abort', () => {
-    rt.timers.clear(timer);
-    reject(abortError(signal.reason));
-  }, { once: true });
   return p;
 }
+
+interface Pending {
+  resolve: (v?: unknown) => void;
+  reject: (r?: unknown) => void;
+  value: unknown;
+  signal: NonNullable<TimerOptions['signal']>;
+  timer: Timer | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+function settleWithSignal(pending: Pending): void {
+  pending.signal.removeEventListener?.('abort', pending.onAbort);
+  pending.resolve(pending.value);
+}
+
+function abortHandlerOf(pending: Pending): () => void {
+  const fn = () => {
+    rt.timers.clear(pending.timer);
+    pending.reject(abortError(pending.signal.reason));
+  };
+  (fn as unknown as Record<symbol, unknown>)[CLOSURE] = [ABORT_HANDLER, pending];
+  return fn;
+}
+const ABORT_HANDLER = 'introspect:timers/promises.onAbort';
 
 /** `setTimeout(ms, value, options)` of node:timers/promises. */
 export function delay(ms?: unknown, value?: unknown, options?: TimerOptions): IntroPromise {
@@ -133,4 +167,6 @@ functions.registerStatic('introspect:timers/promises.setInterval', interval);
 functions.registerStatic('introspect:timers/promises.scheduler.wait', scheduler.wait);
 functions.registerStatic('introspect:timers/promises.scheduler.yield', scheduler.yield);
 functions.registerStatic('introspect:timers/promises.intervalTick', intervalTick);
+functions.registerStatic('introspect:timers/promises.settleWithSignal', settleWithSignal);
+functions.registerFactory(ABORT_HANDLER, abortHandlerOf as (...envs: any[]) => Function);
 functions.registerClassMembers('introspect:IntervalIterator', IntervalIterator);

@@ -178,7 +178,9 @@ export class Timers {
     let i = q.length;
     while (i > 0 && (q[i - 1].due > t.due || (q[i - 1].due === t.due && q[i - 1].id > t.id))) i--;
     q.splice(i, 0, t);
-    if (i === 0 || !t.refed) this.schedule();
+    // The platform timer changes when t comes first, or when it must now
+    // keep the process alive (armed unref'd for an earlier unref'd timer).
+    if (i === 0 || !t.refed || !this.wakeRefed) this.schedule();
   }
 
   private remove(t: Timer): void {

@@ -1,7 +1,8 @@
 // Pass 0b: the event loop's globals become the runtime's. Takes a source file
 // after pass 0; gives the same file where every reference to the global
 // `Promise`, `queueMicrotask`, `setTimeout`, `setInterval`, `setImmediate`
-// and their clear functions (and `Proxy`) reads the runtime's version instead
+// and their clear functions (and `Proxy`, and the event classes `EventTarget`,
+// `Event`, `CustomEvent`, `AbortController`, `AbortSignal`) reads the runtime's version instead
 // (`Promise` → `$R.P`, `setTimeout` → `$R.setTimeout`, …), whose promises,
 // jobs and timers are data a checkpoint saves (runtime/promises.ts,
 // scheduler.ts, timers.ts). Properties (`x.setTimeout`), types and a file
@@ -26,6 +27,12 @@ const REPLACED: Record<string, string> = {
   clearImmediate: 'clearImmediate',
   // Not the event loop's, but a value whose parts only its maker knows (runtime/platform-values.ts).
   Proxy: 'Proxy',
+  // Listeners and abort state in internal slots: the runtime's classes keep them as data (runtime/event-target.ts).
+  EventTarget: 'EventTarget',
+  Event: 'Event',
+  CustomEvent: 'CustomEvent',
+  AbortController: 'AbortController',
+  AbortSignal: 'AbortSignal',
 };
 
 export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
@@ -38,6 +45,10 @@ export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
   const wanted = new Set(names);
   const replacement = (id: ts.Identifier) => f.createPropertyAccessExpression(rt, REPLACED[ts.idText(id)]);
   const visit = (node: ts.Node): ts.Node => {
+    // `class P extends Promise`: the heritage expression is a value (ts.isTypeNode says otherwise).
+    if (ts.isHeritageClause(node) && node.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(node.parent ?? ts.getOriginalNode(node).parent)) {
+      return f.updateHeritageClause(node, node.types.map((t) => f.updateExpressionWithTypeArguments(t, ts.visitNode(t.expression, visit, ts.isExpression), t.typeArguments)));
+    }
     if (ts.isTypeNode(node) || ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return node;
     // `process.nextTick` → `$R.nextTick`: its queue is the runtime's (scheduler.ts).
     if (globalProcess && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.idText(node.expression) === 'process'
