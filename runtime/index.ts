@@ -23,7 +23,7 @@ bindTasks(runtime);
 bindAsyncGenerators(runtime);
 bindArrayCallbacks(runtime);
 bindWalks(runtime);
-bindPromises(runtime.jobs);
+bindPromises(runtime.jobs, runtime);
 bindTimerPromises(runtime);
 bindEventTargets(runtime);
 // The event loop's functions the program reaches as globals (pass 0b) may be

@@ -18,6 +18,7 @@
 // one subscribes to it; while such a subscription is pending, a checkpoint
 // waits (the scheduler's quiesce rule).
 
+import type { Runtime } from './runtime.js';
 import { CLOSURE, functions } from './functions.js';
 import type { Job, Scheduler } from './scheduler.js';
 import type { Awaiter } from './tasks.js';
@@ -46,9 +47,11 @@ export interface Capability {
 }
 
 let scheduler: Scheduler;
+let rt: Runtime;
 
-export function bindPromises(s: Scheduler): void {
+export function bindPromises(s: Scheduler, runtime: Runtime): void {
   scheduler = s;
+  rt = runtime;
 }
 
 /** Constructor argument of promises made inside the runtime: no resolving functions. */
@@ -68,6 +71,10 @@ export class IntroPromise<T = unknown> {
 
   constructor(executor: (resolve: (value?: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void) {
     if (executor === INTERNAL) return;
+    // A restore re-entering a subclass's constructor calls `super()` with no
+    // arguments (reenter.ts resumeOf): the executor's frame is next, and it
+    // gives back the promise it was constructing, which `super()` binds.
+    if (executor === undefined && rt.rs) return rt.resume() as IntroPromise<T>;
     if (typeof executor !== 'function') throw new TypeError(`Promise resolver ${describe(executor)} is not a function`);
     const { resolve, reject } = resolvingFunctions(this);
     callExecutor(this, executor, resolve, reject);
@@ -298,7 +305,8 @@ function newCapability(C: unknown): Capability {
   }
   if (typeof C !== 'function') throw new TypeError('Promise capability constructor is not a constructor');
   const slots: { resolve?: unknown; reject?: unknown } = {};
-  const promise = Reflect.construct(C, [capabilityExecutor.bind(undefined, slots)]) as unknown;
+  // The program's subclass constructor, called by us: no resume point, so a no-save region.
+  const promise = rt.nsv(() => Reflect.construct(C, [capabilityExecutor.bind(undefined, slots)]) as unknown);
   if (typeof slots.resolve !== 'function' || typeof slots.reject !== 'function') throw new TypeError('Promise resolve or reject function is not callable');
   return { promise, resolve: slots.resolve, reject: slots.reject };
 }

@@ -21,7 +21,7 @@
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
-import { IntroPromise, isIntroPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB, TICK_JOB } from './promises.js';
+import { IntroPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB, TICK_JOB } from './promises.js';
 import type { Runtime } from './runtime.js';
 
 export type Job =
@@ -259,10 +259,11 @@ function react(re: Reaction, value: unknown, rejected: boolean, restoring: boole
 
 /** PromiseResolveThenableJob (§27.2.2.2): `p` follows a thenable it was resolved with. */
 function adoptThenable(p: IntroPromise, thenable: unknown, then: Function, restoring: boolean): void {
-  if (!restoring && isIntroPromise(thenable) && then === PROMISE_THEN) {
-    // Our own promise: the reaction is data, as any other.
+  if (!restoring && then === PROMISE_THEN && Object.getPrototypeOf(thenable) === IntroPromise.prototype) {
+    // Our own promise (not a subclass's, whose `then` makes a promise of the
+    // subclass, which the program sees): the reaction is data, as any other.
     const { resolve, reject: rejectFn } = resolvingFunctions(p);
-    perform(thenable, resolve, rejectFn, undefined, undefined);
+    perform(thenable as IntroPromise, resolve, rejectFn, undefined, undefined);
     return;
   }
   const { resolve, reject: rejectFn } = resolvingFunctions(p);
