@@ -15,6 +15,23 @@
 /** Own property carried by every closure a factory made: [factoryId, ...envs]. */
 export const CLOSURE = Symbol.for('introspect.closure');
 
+// The property is set by a plain assignment (a factory runs for every closure
+// made: defineProperty would cost ten times as much), so it is enumerable, and
+// `console.log(fn)` would show it. Node's, Bun's and Deno's inspectors ask a
+// function for `nodejs.util.inspect.custom` first: this one, found on every
+// function, hides the record (now, for good) and returns the function itself,
+// which tells the inspector to go on as usual.
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+function hideClosureRecord(this: unknown): unknown {
+  if (typeof this === 'function' && Object.prototype.hasOwnProperty.call(this, CLOSURE)) {
+    Object.defineProperty(this, CLOSURE, { enumerable: false });
+  }
+  return this;
+}
+if (!Object.prototype.hasOwnProperty.call(Function.prototype, INSPECT)) {
+  Object.defineProperty(Function.prototype, INSPECT, { value: hideClosureRecord, writable: true, configurable: true });
+}
+
 export type Factory = (...envs: any[]) => Function;
 
 export interface ClosureInfo {
