@@ -79,8 +79,9 @@ const PURE_CONST = (e: ts.Expression): boolean =>
  */
 const IMPLICITLY_CALLED = new Set(['toString', 'valueOf']);
 
-/** The statements copying `arguments` into its storage (lowerParams). */
+/** The statements copying `arguments` and `new.target` into their storage (lowerParams). */
 const argumentsCopies = new WeakSet<ts.Node>();
+const newTargetCopies = new WeakSet<ts.Node>();
 
 export class ScopeLowering {
   private readonly f: ts.NodeFactory;
@@ -594,8 +595,10 @@ export class ScopeLowering {
     const ntBinding = scope.bindings.get('new.target');
     if (kind === 'ctor' || kind === 'derived-ctor') plan.newTargetLocal = ntBinding && !ntBinding.captured ? st.local.get(ntBinding) : undefined;
     const inits = this.envInits(scope);
-    const argsCopy = prologue.findIndex((x) => argumentsCopies.has(x));
-    if (argsCopy >= 0) for (const x of [...inits, ...prologue.slice(0, argsCopy + 1)]) entryStatements.add(x);
+    // The copies of `arguments` and `new.target` run before the entry point:
+    // a restore re-enters the function by a plain call, without either.
+    const lastCopy = prologue.reduce((last, x, i) => (argumentsCopies.has(x) || newTargetCopies.has(x) ? i : last), -1);
+    if (lastCopy >= 0) for (const x of [...inits, ...prologue.slice(0, lastCopy + 1)]) entryStatements.add(x);
     plan.params = params.map((p) => ts.idText(p.name as ts.Identifier));
     plan.locals = st.locals.filter((n) => !plan.params.includes(n));
     const body = this.instrument(plan, [...inits, ...prologue, ...statements], node);
@@ -679,7 +682,11 @@ export class ScopeLowering {
       prologue.unshift(copy);
     }
     const nt = scope.bindings.get('new.target');
-    if (nt && (nt.captured || this.fn.local.has(nt))) prologue.unshift(f.createExpressionStatement(f.createAssignment(this.access(nt), f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')))));
+    if (nt && (nt.captured || this.fn.local.has(nt))) {
+      const copy = f.createExpressionStatement(f.createAssignment(this.access(nt), f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target'))));
+      newTargetCopies.add(copy);
+      prologue.unshift(copy);
+    }
     const th = scope.bindings.get('this');
     if (th && th.captured && this.fn.kind !== 'derived-ctor') prologue.unshift(f.createExpressionStatement(f.createAssignment(this.access(th), f.createThis())));
     return { params, prologue };
