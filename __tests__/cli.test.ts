@@ -607,6 +607,26 @@ describe('checkpoint, inspect and restart through the CLI', () => {
   });
 });
 
+test('a checkpoint due while a callback of platform I/O is in flight waits for it (nothing is lost)', () => {
+  const program = join(scratch, 'fs-callback');
+  const out = join(scratch, 'fs-callback-out');
+  mkdirSync(program, { recursive: true });
+  writeFileSync(join(program, 'main.ts'), [
+    "import { stat } from 'node:fs';",
+    "stat('.', (err) => console.log('stat done', err === null));",
+    'for (let i = 0; i < 4; i++) console.log(`loop ${[i].map((x) => x * 2)[0]}`);',
+    '',
+  ].join('\n'));
+  expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+  const full = cli(['run', join(out, 'main.js')]).stdout;
+  expect(full).toBe('loop 0\nloop 2\nloop 4\nloop 6\nstat done true\n');
+  const file = join(scratch, 'fs-callback.ckpt');
+  const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '3', '--checkpoint-file', file, '--exit-after-checkpoint']);
+  expect(first.status).toBe(0);
+  const second = cli(['restart', file]);
+  expect(first.stdout + second.stdout).toBe(full);
+});
+
 describe('a checkpoint while the program awaits I/O of the platform (quiesce)', () => {
   const program = join(scratch, 'io-wait');
   const out = join(scratch, 'io-wait-out');

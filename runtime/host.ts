@@ -55,6 +55,13 @@ export interface Host {
    * window ends); `take` writes it, or returns why it cannot.
    */
   onIdleRequests?(take: () => string | undefined): void;
+  /**
+   * Optional: how many operations of the platform are in flight whose
+   * completion runs program code (a node:fs or dns callback): their state is
+   * the platform's, so a due checkpoint waits for them, as it does for the
+   * platform's promises.
+   */
+  platformWorkInFlight?(): number;
   /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
   checkpointFailed?(error: unknown): void;
 }

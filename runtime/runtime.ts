@@ -239,7 +239,12 @@ export class Runtime {
     this.requested = false;
     this.target = Infinity;
     this.rearm();
-    this.checkpointFailed(new Error(`the program still awaited ${this.jobs.foreign} promise(s) of the platform or of a library (I/O in flight) after ${limit} ms (--quiesce-timeout); their results cannot be saved, so the checkpoint waits for them, and gave up`));
+    const work = this.jobs.platformWork();
+    const what = [
+      ...(this.jobs.foreign > 0 ? [`${this.jobs.foreign} promise(s) of the platform or of a library`] : []),
+      ...(work > 0 ? [`${work} callback(s) of platform I/O`] : []),
+    ].join(' and ');
+    this.checkpointFailed(new Error(`the program still awaited ${what} (I/O in flight) after ${limit} ms (--quiesce-timeout); their results cannot be saved, so the checkpoint waits for them, and gave up`));
     return true;
   }
 
@@ -322,7 +327,7 @@ export class Runtime {
   private whyNotHere(): string | undefined {
     if (this.u) return 'an unwind in progress';
     if (this.ns > 0) return 'code that cannot be resumed is running (a generator stepped by a built-in, a spread or destructuring, or the runtime\'s own step)';
-    if (this.jobs.waitingOnPlatform) return 'the program awaits promises of the platform or a library (I/O in flight)';
+    if (this.jobs.waitingOnPlatform) return 'the program awaits promises or callbacks of the platform or a library (I/O in flight)';
     if (this.bodyPending()) return 'a module body with native top-level await is running';
     const foreign = this.foreignFrame();
     return foreign === undefined ? undefined : `an uninstrumented frame on the stack: ${foreign}`;

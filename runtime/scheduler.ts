@@ -212,7 +212,12 @@ export class Scheduler {
 
   /** A checkpoint must wait: the platform still owes the program a settlement. */
   get waitingOnPlatform(): boolean {
-    return this.foreign > 0;
+    return this.foreign > 0 || this.platformWork() > 0;
+  }
+
+  /** Operations of the platform in flight that will call the program back (Host.platformWorkInFlight). */
+  platformWork(): number {
+    return rt.host?.platformWorkInFlight?.() ?? 0;
   }
 }
 

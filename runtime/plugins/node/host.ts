@@ -41,6 +41,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     whenIdle(fn) {
       process.on('beforeExit', fn);
     },
+    platformWorkInFlight,
   };
   if (desk) {
     host.pendingRequest = () => desk.pendingRequest();
@@ -50,6 +51,21 @@ export function createNodeHost(desk?: RequestDesk): Host {
     };
   }
   return host;
+}
+
+/**
+ * Requests of Node in flight (an fs.stat, a dns lookup, a socket connect or
+ * write, a crypto job), by the names process.getActiveResourcesInfo() gives
+ * them; long-lived handles (servers, timers, stdio, workers) are not counted.
+ */
+const IN_FLIGHT = /Req(?:Callback|Wrap|Promise)?$|Job$|^(?:TCP|Pipe)?ConnectWrap$|^(?:Write|Shutdown)Wrap$/;
+
+function platformWorkInFlight(): number {
+  const info = (process as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.();
+  if (info === undefined) return 0;
+  let n = 0;
+  for (const name of info) if (IN_FLIGHT.test(name)) n++;
+  return n;
 }
 
 /** One line on stderr, "introspect: " first, written at once (the program's thread may be busy for long). */
