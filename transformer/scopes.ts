@@ -1334,9 +1334,18 @@ function calledByTheEngine(fn: ts.Node): boolean {
     return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && names.includes(`${callee.expression.text}.${callee.name.text}`);
   };
   if (isCallOf(use, ['Object.defineProperty', 'Reflect.defineProperty'], 2, holder)) return true;
+  // An object that can only be a property descriptor or an accessor
+  // decorator's result (`return { get() { … } }`), wherever it goes.
+  if (looksLikeDescriptor(holder as ts.ObjectLiteralExpression)) return true;
   // Object.defineProperties(o, { k: { get … } }), Object.create(p, { k: { get … } })
   const entry = use && ts.isPropertyAssignment(use) ? use.parent : undefined;
   return entry !== undefined && ts.isObjectLiteralExpression(entry) && isCallOf(entry.parent, ['Object.defineProperties', 'Object.create'], 1, entry);
+}
+
+const DESCRIPTOR_KEYS = new Set(['get', 'set', 'init', 'enumerable', 'configurable']);
+
+function looksLikeDescriptor(o: ts.ObjectLiteralExpression): boolean {
+  return o.properties.every((p) => p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && DESCRIPTOR_KEYS.has(p.name.text));
 }
 
 /** Whether a spread element is the rest target of a destructuring assignment (`[a, ...rest] = xs`), not a spread. */
