@@ -263,10 +263,13 @@ function lowerForAwait(body: ts.Block, rt: ts.Identifier, names: NameGen, tctx: 
       ], true)),
       f.createBlock([f.createIfStatement(open, f.createBlock([setOpen(false), close()], true))], true),
     );
+    // After the loop the iterator is dead, but as a hoisted local it would be
+    // in every later frame record (a library's iterator may not be savable).
     return f.createBlock([
-      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, call('ai', [loop.expression]))], ts.NodeFlags.Const)),
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(it, undefined, undefined, call('ai', [loop.expression]))], ts.NodeFlags.Let)),
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(open, undefined, undefined, f.createFalse())], ts.NodeFlags.Let)),
       guarded,
+      f.createExpressionStatement(f.createAssignment(it, f.createVoidZero())),
     ], true);
   };
   const isForAwait = (n: ts.Node): n is ts.ForOfStatement => ts.isForOfStatement(n) && n.awaitModifier !== undefined;

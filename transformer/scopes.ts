@@ -834,6 +834,15 @@ export class ScopeLowering {
         if (captured.length > 0) pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(this.envName(cs)), this.envLiteral(captured, false))));
         if (cc.variableDeclaration) pre.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(cc.variableDeclaration.name), caught)));
         const inner = this.block(cc.block.statements, this.a.scopeOf.get(cc.block));
+        // Past its catch block the binding is dead, but a hoisted local would
+        // keep the error for every later frame record: a checkpoint would try
+        // to save it (a platform error may not be savable at all).
+        const name = cc.variableDeclaration?.name;
+        const bound = name !== undefined && ts.isIdentifier(name) ? cs.bindings.get(ts.idText(name)) : undefined;
+        if (!endsAbruptly(inner)) {
+          inner.push(f.createExpressionStatement(f.createAssignment(caught, f.createVoidZero())));
+          if (bound !== undefined && !bound.captured) inner.push(f.createExpressionStatement(f.createAssignment(this.access(bound), f.createVoidZero())));
+        }
         catchClause = f.createCatchClause(f.createVariableDeclaration(caught), f.createBlock([...pre, ...inner], true));
       }
       const fin = node.finallyBlock ? f.createBlock(this.block(node.finallyBlock.statements, this.a.scopeOf.get(node.finallyBlock)), true) : undefined;
@@ -1340,6 +1349,12 @@ function calledByTheEngine(fn: ts.Node): boolean {
   // Object.defineProperties(o, { k: { get … } }), Object.create(p, { k: { get … } })
   const entry = use && ts.isPropertyAssignment(use) ? use.parent : undefined;
   return entry !== undefined && ts.isObjectLiteralExpression(entry) && isCallOf(entry.parent, ['Object.defineProperties', 'Object.create'], 1, entry);
+}
+
+/** The statements cannot fall off their end (the last one returns, throws, breaks or continues). */
+function endsAbruptly(stmts: readonly ts.Statement[]): boolean {
+  const last = stmts[stmts.length - 1];
+  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last) || ts.isBreakStatement(last) || ts.isContinueStatement(last));
 }
 
 const DESCRIPTOR_KEYS = new Set(['get', 'set', 'init', 'enumerable', 'configurable']);
