@@ -566,6 +566,8 @@ describe('checkpoint, inspect and restart through the CLI', () => {
     expect(text.stdout).toMatch(/^program\s+main\.js$/m);
     expect(text.stdout).toContain(`node ${process.versions.node}`);
     expect(text.stdout).not.toContain('line 1');
+    // taken at the point it was asked for, not deferred (nothing held it back)
+    expect(text.stdout).not.toMatch(/^deferred/m);
     const json = cli(['inspect', file, '--json']);
     expect(json.status).toBe(0);
     const parsed = JSON.parse(json.stdout) as { program: { dir: string; entry: string }; platform: { engine: string }; fileBytes: number };

@@ -54,11 +54,13 @@ export function createNodeHost(desk?: RequestDesk): Host {
 }
 
 /**
- * Requests of Node in flight (an fs.stat, a dns lookup, a socket connect or
- * write, a crypto job), by the names process.getActiveResourcesInfo() gives
- * them; long-lived handles (servers, timers, stdio, workers) are not counted.
+ * Requests of Node in flight that call the program back (an fs callback, a
+ * dns lookup, a socket connect, a crypto job), by the names
+ * process.getActiveResourcesInfo() gives them. Not counted: long-lived
+ * handles (servers, timers, stdio, workers) and Node's own requests (the
+ * CloseReq of a closing handle, stdio writes).
  */
-const IN_FLIGHT = /Req(?:Callback|Wrap|Promise)?$|Job$|^(?:TCP|Pipe)?ConnectWrap$|^(?:Write|Shutdown)Wrap$/;
+const IN_FLIGHT = /^(?:FSReqCallback|GetAddrInfoReqWrap|GetNameInfoReqWrap|QueryReqWrap|TCPConnectWrap|PipeConnectWrap)$|Job$/;
 
 function platformWorkInFlight(): number {
   const info = (process as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.();
