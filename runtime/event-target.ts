@@ -114,10 +114,26 @@ interface Listener {
 type ListenerOptions = boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: ProgramAbortSignal };
 
 const LISTENERS = Symbol.for('introspect.listeners');
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+type Inspect = (value: unknown, options: unknown) => string;
+
+/** A hidden own data property: saved with the object, not shown by console.log or Object.keys. */
+function hidden(o: object, key: symbol, value: unknown): void {
+  Object.defineProperty(o, key, { value, writable: true, configurable: true });
+}
 
 export class ProgramEventTarget {
-  /** Registered listeners, in order (a data field, saved with the target). */
-  [LISTENERS]: Listener[] = [];
+  /** Registered listeners, in order (a hidden field, saved with the target). */
+  declare [LISTENERS]: Listener[];
+
+  constructor() {
+    hidden(this, LISTENERS, []);
+  }
+
+  /** As Node shows an EventTarget: its class name and nothing of its state. */
+  [INSPECT](_depth: number, options: unknown, inspect: Inspect): string {
+    return `${this.constructor.name} ${inspect({}, options)}`;
+  }
 
   addEventListener(type: string, callback: unknown, options?: ListenerOptions): void {
     if (callback === null || callback === undefined) return;
@@ -216,10 +232,37 @@ function timeoutError(): unknown {
   return e;
 }
 
+const ABORT_STATE = Symbol.for('introspect.abortState');
+
+interface AbortState {
+  aborted: boolean;
+  reason: unknown;
+  onabort: unknown;
+}
+
 export class ProgramAbortSignal extends ProgramEventTarget {
-  aborted = false;
-  reason: unknown = undefined;
-  onabort: unknown = null;
+  declare [ABORT_STATE]: AbortState;
+
+  constructor() {
+    super();
+    hidden(this, ABORT_STATE, { aborted: false, reason: undefined, onabort: null });
+  }
+
+  get aborted(): boolean {
+    return this[ABORT_STATE].aborted;
+  }
+
+  get reason(): unknown {
+    return this[ABORT_STATE].reason;
+  }
+
+  get onabort(): unknown {
+    return this[ABORT_STATE].onabort;
+  }
+
+  set onabort(handler: unknown) {
+    this[ABORT_STATE].onabort = typeof handler === 'function' || (typeof handler === 'object' && handler !== null) ? handler : null;
+  }
 
   throwIfAborted(): void {
     if (this.aborted) throw this.reason;
@@ -227,19 +270,25 @@ export class ProgramAbortSignal extends ProgramEventTarget {
 
   /** Aborts the signal (the controller's `abort`). */
   signalAbort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason === undefined ? abortError() : reason;
+    const state = this[ABORT_STATE];
+    if (state.aborted) return;
+    state.aborted = true;
+    state.reason = reason === undefined ? abortError() : reason;
     this.dispatchEvent(new ProgramEvent('abort'));
   }
 
   protected override onEventHandler(event: ProgramEvent, errors: unknown[]): void {
-    if (event.type !== 'abort' || typeof this.onabort !== 'function' || event.stopped) return;
+    const handler = this.onabort;
+    if (event.type !== 'abort' || typeof handler !== 'function' || event.stopped) return;
     try {
-      (this.onabort as Function).call(this, event);
+      handler.call(this, event);
     } catch (e) {
       errors.push(e);
     }
+  }
+
+  override [INSPECT](_depth: number, options: unknown, inspect: Inspect): string {
+    return `${this.constructor.name} ${inspect({ aborted: this.aborted }, options)}`;
   }
 
   static abort(reason?: unknown): ProgramAbortSignal {
@@ -284,16 +333,35 @@ function followerOf(follower: ProgramAbortSignal, source: ProgramAbortSignal): (
 }
 const FOLLOWER = 'introspect:abort-signal.follower';
 
+const SIGNAL = Symbol.for('introspect.signal');
+
 export class ProgramAbortController {
-  readonly signal = new ProgramAbortSignal();
+  declare [SIGNAL]: ProgramAbortSignal;
+
+  constructor() {
+    hidden(this, SIGNAL, new ProgramAbortSignal());
+  }
+
+  get signal(): ProgramAbortSignal {
+    return this[SIGNAL];
+  }
 
   abort(reason?: unknown): void {
-    this.signal.signalAbort(reason);
+    this[SIGNAL].signalAbort(reason);
+  }
+
+  [INSPECT](_depth: number, options: unknown, inspect: Inspect): string {
+    return `${this.constructor.name} ${inspect({ signal: this.signal }, options)}`;
   }
 
   get [Symbol.toStringTag](): string {
     return 'AbortController';
   }
+}
+
+// The names the program's code and console.log see.
+for (const [C, name] of [[ProgramEvent, 'Event'], [ProgramCustomEvent, 'CustomEvent'], [ProgramEventTarget, 'EventTarget'], [ProgramAbortSignal, 'AbortSignal'], [ProgramAbortController, 'AbortController']] as const) {
+  Object.defineProperty(C, 'name', { value: name, configurable: true });
 }
 
 functions.registerClassMembers('introspect:Event', ProgramEvent);
