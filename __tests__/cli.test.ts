@@ -629,6 +629,28 @@ test('a checkpoint due while a callback of platform I/O is in flight waits for i
   expect(first.stdout + second.stdout).toBe(full);
 });
 
+test("the program's process exit handlers are saved, and do not run when it is stopped after a checkpoint", () => {
+  const program = join(scratch, 'exit-handlers');
+  const out = join(scratch, 'exit-handlers-out');
+  mkdirSync(program, { recursive: true });
+  writeFileSync(join(program, 'main.ts'), [
+    'const stats = { steps: 0 };',
+    "process.on('exit', (code) => console.log(`exit: ${stats.steps} steps, code ${code}`));",
+    "process.once('beforeExit', () => console.log('before exit'));",
+    'for (let i = 0; i < 4; i++) { stats.steps++; console.log(`step ${[i].map((x) => x * 3)[0]}`); }',
+    '',
+  ].join('\n'));
+  expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+  const full = cli(['run', join(out, 'main.js')]).stdout;
+  expect(full).toBe('step 0\nstep 3\nstep 6\nstep 9\nbefore exit\nexit: 4 steps, code 0\n');
+  const file = join(scratch, 'exit-handlers.ckpt');
+  const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '5', '--checkpoint-file', file, '--exit-after-checkpoint']);
+  expect(first.status).toBe(0);
+  expect(first.stdout).not.toContain('exit');
+  const second = cli(['restart', file]);
+  expect(first.stdout + second.stdout).toBe(full);
+});
+
 describe('a checkpoint while the program awaits I/O of the platform (quiesce)', () => {
   const program = join(scratch, 'io-wait');
   const out = join(scratch, 'io-wait-out');

@@ -5,7 +5,7 @@
 import { utf8Encode } from './format/bytes.js';
 import { decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, portableHash, type CheckpointHeader } from './format/index.js';
 import type { Frame } from './frames.js';
-import { functions } from './functions.js';
+import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
 import { rebuildTransients, transientFor, TransientValue } from './transient.js';
 import { platformValueFor } from './platform-values.js';
@@ -118,7 +118,7 @@ export const checkpointSink: CheckpointSink = {
       transients: transients > 0 ? transients : undefined,
     };
     host.writeFileAtomic(file, encodeCheckpoint(header, image, host.hash ? { hash: host.hash } : undefined));
-    if (rt.config.exitAfterCheckpoint) host.exit(0);
+    if (rt.config.exitAfterCheckpoint) host.exit(0, isProgramFunction);
   },
 
   restore(rt: Runtime, bytes: Uint8Array): ReturnType<CheckpointSink['restore']> {

@@ -174,3 +174,9 @@ function ownPrototype(fn: Function): object | undefined {
   const proto = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;
   return typeof proto === 'object' && proto !== null ? proto : undefined;
 }
+
+/** A function of the program (not of the runtime), by its id in the function table. */
+export function isProgramFunction(fn: Function): boolean {
+  const id = functions.staticId(fn) ?? functions.closureOf(fn)?.factory;
+  return id !== undefined && !id.startsWith('introspect:');
+}

@@ -23,7 +23,12 @@ export interface Host {
   readFile(path: string): Uint8Array;
   /** Diagnostics of the runtime itself; never mixed into the program's stdout. */
   log(message: string): void;
-  exit(code: number): never;
+  /**
+   * Ends the process. `suspending`: the program is stopped after its
+   * checkpoint, not ending, so its own exit handlers (those `suspending`
+   * accepts) must not run.
+   */
+  exit(code: number, suspending?: (fn: Function) => boolean): never;
   /**
    * Calls `fn` whenever the program has nothing left to run (its event loop
    * is empty: Node's 'beforeExit'). Without it the runtime treats the end of
@@ -62,6 +67,14 @@ export interface Host {
    * platform's promises.
    */
   platformWorkInFlight?(): number;
+  /**
+   * Optional: the listeners of the program (`isProgram` tells its functions
+   * from the runtime's and libraries') on the process's events, in order
+   * (`process.on('exit', f)`); saved with the event loop and added again on
+   * restore (addProcessListeners).
+   */
+  processListeners?(isProgram: (fn: Function) => boolean): ProcessListener[];
+  addProcessListeners?(listeners: ProcessListener[]): void;
   /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
   checkpointFailed?(error: unknown): void;
 }
@@ -87,3 +100,6 @@ export interface Boot {
 }
 
 export const BOOT_KEY = '__introspect_boot';
+
+/** A listener on an event of the process: [event, listener, once]. */
+export type ProcessListener = [string, Function, boolean];

@@ -12,11 +12,11 @@
 //   - the driver that runs module bodies in load order.
 // It imports no platform API; the host comes from the boot record.
 
-import { functions } from './functions.js';
+import { functions, isProgramFunction } from './functions.js';
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
-import type { Boot, Host, RunConfig } from './host.js';
+import type { Boot, Host, ProcessListener, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
 import { bindGenerators, delegateStep, drive0, drive1, Generator, type ResumeMode } from './generators.js';
 import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, indexable, iterate } from './iterators.js';
@@ -46,6 +46,8 @@ export interface AsyncState {
   timer?: Timer;
   jobs: SchedulerState;
   timers: TimerState;
+  /** The program's listeners on the process's events (Host.processListeners); absent where the host has none. */
+  process?: ProcessListener[];
 }
 
 const WINDOW = 1 << 30;
@@ -587,7 +589,8 @@ export class Runtime {
     if (!this.sink) return;
     const since = this.timers.now();
     try {
-      this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture() });
+      const process = this.host?.processListeners?.(isProgramFunction);
+      this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), ...(process?.length ? { process } : {}) });
     } catch (e) {
       this.checkpointFailed(e);
     }
@@ -604,7 +607,7 @@ export class Runtime {
     if (this.host) this.host.log(text);
     else console.error(`introspect: ${text}`);
     this.host?.checkpointFailed?.(e);
-    if (stop) this.host!.exit(4);
+    if (stop) this.host!.exit(4, isProgramFunction);
   }
 
   // ---- boot ------------------------------------------------------------------------------
@@ -669,6 +672,7 @@ export class Runtime {
       const driver = async?.driver ?? 'main';
       this.jobs.restore(async?.jobs, driver !== 'jobs');
       this.timers.restore(async?.timers);
+      if (async?.process) this.host?.addProcessListeners?.(async.process);
       if (driver === 'jobs') this.jobs.__introspect_drive__(restored.frames);
       else if (driver === 'timer') this.timers.resumeIn(async!.timer!, restored.frames);
       else this.__introspect_drive__(restored.bodyIndex, driver === 'main' ? restored.frames : undefined);

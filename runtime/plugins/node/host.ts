@@ -9,7 +9,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
-import type { Host, PlatformInfo } from '../../host.js';
+import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { RequestDesk } from './requests.js';
 
@@ -34,14 +34,29 @@ export function createNodeHost(desk?: RequestDesk): Host {
     },
     log: writeDiagnostic,
     args: () => process.argv.slice(2),
-    exit(code): never {
+    exit(code, suspending): never {
       if (desk) desk.exit(code);
+      if (suspending) {
+        for (const event of ['exit', 'beforeExit']) {
+          for (const raw of process.rawListeners(event)) {
+            const wrapped = (raw as { listener?: unknown }).listener;
+            if (suspending(typeof wrapped === 'function' ? wrapped : raw)) process.removeListener(event, raw as (...a: unknown[]) => void);
+          }
+        }
+      }
       process.exit(code);
     },
     whenIdle(fn) {
       process.on('beforeExit', fn);
     },
     platformWorkInFlight,
+    processListeners,
+    addProcessListeners(listeners) {
+      for (const [event, fn, once] of listeners) {
+        if (once) process.once(event, fn as (...a: unknown[]) => void);
+        else process.on(event, fn as (...a: unknown[]) => void);
+      }
+    },
   };
   if (desk) {
     host.pendingRequest = () => desk.pendingRequest();
@@ -61,6 +76,20 @@ export function createNodeHost(desk?: RequestDesk): Host {
  * CloseReq of a closing handle, stdio writes).
  */
 const IN_FLIGHT = /^(?:FSReqCallback|GetAddrInfoReqWrap|GetNameInfoReqWrap|QueryReqWrap|TCPConnectWrap|PipeConnectWrap)$|Job$/;
+
+/** The program's listeners on process events (`once` ones are wrapped by Node: the wrapper's `listener`). */
+function processListeners(isProgram: (fn: Function) => boolean): ProcessListener[] {
+  const out: ProcessListener[] = [];
+  for (const event of process.eventNames()) {
+    if (typeof event !== 'string') continue;
+    for (const raw of process.rawListeners(event)) {
+      const wrapped = (raw as { listener?: unknown }).listener;
+      const fn = typeof wrapped === 'function' ? wrapped : raw;
+      if (isProgram(fn)) out.push([event, fn, typeof wrapped === 'function']);
+    }
+  }
+  return out;
+}
 
 function platformWorkInFlight(): number {
   const info = (process as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.();
