@@ -609,45 +609,42 @@ describe('checkpoint, inspect and restart through the CLI', () => {
   });
 });
 
-test('a checkpoint due while a callback of platform I/O is in flight waits for it (nothing is lost)', () => {
-  const program = join(scratch, 'fs-callback');
-  const out = join(scratch, 'fs-callback-out');
+/**
+ * Builds `lines` as a program, runs it whole, then checkpoints it at point
+ * `k` and exits, restarts the file: returns both halves and the whole.
+ */
+function checkpointAndRestart(name: string, lines: string[], k: number): { full: string; first: SpawnSyncReturns<string>; second: SpawnSyncReturns<string> } {
+  const program = join(scratch, name);
+  const out = join(scratch, `${name}-out`);
   mkdirSync(program, { recursive: true });
-  writeFileSync(join(program, 'main.ts'), [
+  writeFileSync(join(program, 'main.ts'), [...lines, ''].join('\n'));
+  expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+  const full = cli(['run', join(out, 'main.js')]).stdout;
+  const file = join(scratch, `${name}.ckpt`);
+  const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']);
+  expect(first.status).toBe(0);
+  return { full, first, second: cli(['restart', file]) };
+}
+
+test('a checkpoint due while a callback of platform I/O is in flight waits for it (nothing is lost)', () => {
+  const { full, first, second } = checkpointAndRestart('fs-callback', [
     "import { stat } from 'node:fs';",
     "stat('.', (err) => console.log('stat done', err === null));",
     'for (let i = 0; i < 4; i++) console.log(`loop ${[i].map((x) => x * 2)[0]}`);',
-    '',
-  ].join('\n'));
-  expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
-  const full = cli(['run', join(out, 'main.js')]).stdout;
+  ], 3);
   expect(full).toBe('loop 0\nloop 2\nloop 4\nloop 6\nstat done true\n');
-  const file = join(scratch, 'fs-callback.ckpt');
-  const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '3', '--checkpoint-file', file, '--exit-after-checkpoint']);
-  expect(first.status).toBe(0);
-  const second = cli(['restart', file]);
   expect(first.stdout + second.stdout).toBe(full);
 });
 
 test("the program's process exit handlers are saved, and do not run when it is stopped after a checkpoint", () => {
-  const program = join(scratch, 'exit-handlers');
-  const out = join(scratch, 'exit-handlers-out');
-  mkdirSync(program, { recursive: true });
-  writeFileSync(join(program, 'main.ts'), [
+  const { full, first, second } = checkpointAndRestart('exit-handlers', [
     'const stats = { steps: 0 };',
     "process.on('exit', (code) => console.log(`exit: ${stats.steps} steps, code ${code}`));",
     "process.once('beforeExit', () => console.log('before exit'));",
     'for (let i = 0; i < 4; i++) { stats.steps++; console.log(`step ${[i].map((x) => x * 3)[0]}`); }',
-    '',
-  ].join('\n'));
-  expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
-  const full = cli(['run', join(out, 'main.js')]).stdout;
+  ], 5);
   expect(full).toBe('step 0\nstep 3\nstep 6\nstep 9\nbefore exit\nexit: 4 steps, code 0\n');
-  const file = join(scratch, 'exit-handlers.ckpt');
-  const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '5', '--checkpoint-file', file, '--exit-after-checkpoint']);
-  expect(first.status).toBe(0);
   expect(first.stdout).not.toContain('exit');
-  const second = cli(['restart', file]);
   expect(first.stdout + second.stdout).toBe(full);
 });
 

@@ -216,21 +216,17 @@ function removerOf(target: ProgramEventTarget, listener: Listener): () => void {
 
 const REMOVER = 'introspect:event-target.remover';
 
-function abortError(): unknown {
+/** A DOMException where the engine has one (Node, Deno, Bun, browsers), else an Error that reads the same. */
+function domException(message: string, name: string): unknown {
   const D = (globalThis as { DOMException?: new (message: string, name: string) => unknown }).DOMException;
-  if (typeof D === 'function') return new D('This operation was aborted', 'AbortError');
-  const e = new Error('This operation was aborted');
-  e.name = 'AbortError';
+  if (typeof D === 'function') return new D(message, name);
+  const e = new Error(message);
+  e.name = name;
   return e;
 }
 
-function timeoutError(): unknown {
-  const D = (globalThis as { DOMException?: new (message: string, name: string) => unknown }).DOMException;
-  if (typeof D === 'function') return new D('The operation was aborted due to timeout', 'TimeoutError');
-  const e = new Error('The operation was aborted due to timeout');
-  e.name = 'TimeoutError';
-  return e;
-}
+const abortError = (): unknown => domException('This operation was aborted', 'AbortError');
+const timeoutError = (): unknown => domException('The operation was aborted due to timeout', 'TimeoutError');
 
 const ABORT_STATE = Symbol.for('introspect.abortState');
 
@@ -359,16 +355,11 @@ export class ProgramAbortController {
   }
 }
 
-// The names the program's code and console.log see.
+// Each class under the name the program's code and console.log see.
 for (const [C, name] of [[ProgramEvent, 'Event'], [ProgramCustomEvent, 'CustomEvent'], [ProgramEventTarget, 'EventTarget'], [ProgramAbortSignal, 'AbortSignal'], [ProgramAbortController, 'AbortController']] as const) {
   Object.defineProperty(C, 'name', { value: name, configurable: true });
+  functions.registerClassMembers(`introspect:${name}`, C);
 }
-
-functions.registerClassMembers('introspect:Event', ProgramEvent);
-functions.registerClassMembers('introspect:CustomEvent', ProgramCustomEvent);
-functions.registerClassMembers('introspect:EventTarget', ProgramEventTarget);
-functions.registerClassMembers('introspect:AbortSignal', ProgramAbortSignal);
-functions.registerClassMembers('introspect:AbortController', ProgramAbortController);
 functions.registerStatic('introspect:event-target.rethrow', rethrow);
 functions.registerStatic('introspect:abort-signal.byTimeout', abortByTimeout);
 functions.registerFactory(REMOVER, removerOf as (...envs: any[]) => Function);
