@@ -1,8 +1,9 @@
 // `run --count-points`: when the process exits, prints exactly
 // "introspect: N suspension points" as the LAST line on stderr, N read from
 // the runtime the program loaded (globalThis[Symbol.for('introspect.runtime')]).
-// Guarantees it stays last: the exit listener moves itself behind any exit
-// listener the program adds later, and an uncaught error (which Node would
+// N is the count when the process began to exit (a point inside an `exit`
+// handler can hold no checkpoint). Guarantees the line stays last: the exit
+// listener moves itself behind any exit listener the program adds later, and an uncaught error (which Node would
 // report after the exit listeners ran) is reported here first, as Node would,
 // before exiting with code 1.
 
@@ -14,16 +15,26 @@ interface RuntimeHandle {
   pointsReached(): number;
 }
 
+/** The count when the process began to exit: points in `exit` handlers can hold no checkpoint, so they are not counted. */
+let countAtExit: number | undefined;
+
+function runtimeHandle(): Partial<RuntimeHandle> | undefined {
+  return (globalThis as Record<symbol, unknown>)[RUNTIME_KEY] as Partial<RuntimeHandle> | undefined;
+}
+
 export function pointsLine(): string {
-  const runtime = (globalThis as Record<symbol, unknown>)[RUNTIME_KEY] as Partial<RuntimeHandle> | undefined;
+  const runtime = runtimeHandle();
   if (typeof runtime?.pointsReached !== 'function') {
     return 'introspect: cannot count suspension points: no introspect runtime was loaded (the program did not start, or was not built by `introspect build`)';
   }
-  return `introspect: ${runtime.pointsReached()} suspension points`;
+  return `introspect: ${countAtExit ?? runtime.pointsReached()} suspension points`;
 }
 
 export function reportPointsOnExit(): void {
   const report = () => writeStderr(`${pointsLine()}\n`);
+  process.prependListener('exit', () => {
+    countAtExit = runtimeHandle()?.pointsReached?.();
+  });
   process.on('exit', report);
   process.on('newListener', (event: string | symbol, listener: unknown) => {
     if (event !== 'exit' || listener === report) return;

@@ -74,7 +74,8 @@ export const checkpointSink: CheckpointSink = {
     // Taken once the program has ended (nothing on the stack, every body run):
     // restarting it runs nothing, so no state is needed (and what is left,
     // such as a cleared timer's handle, need not be savable).
-    const ended = frames.length === 0 && bodyIndex >= mods.length && async.jobs.jobs.length === 0 && async.timers.active.length === 0;
+    // (Exit handlers of the program still have to run: not ended.)
+    const ended = frames.length === 0 && bodyIndex >= mods.length && async.jobs.jobs.length === 0 && async.timers.active.length === 0 && !async.jobs.ticks?.length && !async.process?.length;
     const dynamic = mods.find((m) => m.dynamic);
     if (dynamic !== undefined && !ended) {
       throw new Error(`the program loaded ${dynamic.id} with import(), and a restart loads only the modules imported statically; import it with a static import declaration`);
