@@ -11,6 +11,7 @@ import { functions } from './functions.js';
 import { bindPromises } from './promises.js';
 import { Runtime } from './runtime.js';
 import { bindTasks } from './tasks.js';
+import { bindDisposal } from './disposal.js';
 import { bindEventTargets } from './event-target.js';
 import { bindTimerPromises, delay, immediate, timerPromises } from './timer-promises.js';
 
@@ -26,6 +27,7 @@ bindWalks(runtime);
 bindPromises(runtime.jobs, runtime);
 bindTimerPromises(runtime);
 bindEventTargets(runtime);
+bindDisposal(runtime);
 // The event loop's functions the program reaches as globals (pass 0b) may be
 // kept in its data (`const later = setTimeout`): saved by these names.
 for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'nextTick'] as const) {

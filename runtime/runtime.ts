@@ -31,6 +31,7 @@ import { startTask } from './tasks.js';
 import { ProgramProxy } from './platform-values.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
+import { addDisposableResource, disposeResources } from './disposal.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 
 /** The value array no suspended body holds (never written to). */
@@ -183,6 +184,9 @@ export class Runtime {
   readonly CustomEvent = ProgramCustomEvent;
   readonly AbortController = ProgramAbortController;
   readonly AbortSignal = ProgramAbortSignal;
+  /** TypeScript's `using` helpers, as the program calls them (pass 0b; disposal.ts). */
+  readonly adr = addDisposableResource;
+  readonly dres = disposeResources;
   /** node:timers/promises (pass 0b points its imports here). */
   readonly tp = timerPromises;
 

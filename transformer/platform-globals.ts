@@ -33,7 +33,11 @@ const REPLACED: Record<string, string> = {
   CustomEvent: 'CustomEvent',
   AbortController: 'AbortController',
   AbortSignal: 'AbortSignal',
+
 };
+
+/** TypeScript's `using` helpers → the runtime's (runtime/disposal.ts). */
+const TS_HELPERS: Record<string, string> = { __addDisposableResource: 'adr', __disposeResources: 'dres' };
 
 export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
   const f = ts.factory;
@@ -50,6 +54,11 @@ export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
       return f.updateHeritageClause(node, node.types.map((t) => f.updateExpressionWithTypeArguments(t, ts.visitNode(t.expression, visit, ts.isExpression), t.typeArguments)));
     }
     if (ts.isTypeNode(node) || ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return node;
+    // Calls of TypeScript's helpers for `using` (synthesized, so without a
+    // parent to judge them by), which it prints with the platform's Promise.
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && Object.hasOwn(TS_HELPERS, ts.idText(node.expression)) && !declared.has(ts.idText(node.expression))) {
+      return f.updateCallExpression(node, f.createPropertyAccessExpression(rt, TS_HELPERS[ts.idText(node.expression)]!), node.typeArguments, ts.visitNodes(node.arguments, visit, ts.isExpression));
+    }
     // `process.nextTick` → `$R.nextTick`: its queue is the runtime's (scheduler.ts).
     if (globalProcess && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.idText(node.expression) === 'process'
       && ts.isIdentifier(node.name) && ts.idText(node.name) === 'nextTick' && !isAssigned(node)) {

@@ -58,6 +58,13 @@ function intrinsics(): [string, unknown][] {
   return found;
 }
 
+// Explicit resource management's symbols, where the engine lacks them
+// (QuickJS): defined here as Node 20 defines them, so that `using` works and
+// a checkpoint names them by their well-known names on every platform.
+for (const name of ['dispose', 'asyncDispose']) {
+  if (typeof (Symbol as unknown as Record<string, unknown>)[name] !== 'symbol') Object.defineProperty(Symbol, name, { value: Symbol(`Symbol.${name}`) });
+}
+
 const WELL_KNOWN_SYMBOLS = wellKnownSymbols();
 
 /**
@@ -194,7 +201,9 @@ function wellKnownSymbols(): Map<symbol, string> {
   const names = new Map<symbol, string>();
   for (const name of Object.getOwnPropertyNames(Symbol)) {
     const value = (Symbol as unknown as Record<string, unknown>)[name];
-    if (typeof value === 'symbol' && Symbol.keyFor(value) === undefined) names.set(value, name);
+    // (Node 20's Symbol.dispose and Symbol.asyncDispose are registered symbols
+    // of its own: still saved by their well-known name, which other engines know.)
+    if (typeof value === 'symbol') names.set(value, name);
   }
   return names;
 }

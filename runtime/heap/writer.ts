@@ -310,8 +310,8 @@ class HeapWriter implements Trail {
   private kindOf(value: object | symbol, parent: number, via: Via | undefined, weakKey?: unknown): number {
     const fail = (what: string, remedy?: string): never => this.fail(what, parent, via, value, remedy, weakKey);
     if (typeof value === 'symbol') {
-      if (Symbol.keyFor(value) !== undefined) return Kind.registeredSymbol;
-      return wellKnownSymbolName(value) !== undefined ? Kind.wellKnownSymbol : Kind.symbol;
+      if (wellKnownSymbolName(value) !== undefined) return Kind.wellKnownSymbol;
+      return Symbol.keyFor(value) !== undefined ? Kind.registeredSymbol : Kind.symbol;
     }
     if (typeof value === 'function') {
       const fns = this.ctx.functions;
