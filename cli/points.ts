@@ -3,9 +3,9 @@
 // the runtime the program loaded (globalThis[Symbol.for('introspect.runtime')]).
 // N is the count when the process began to exit (a point inside an `exit`
 // handler can hold no checkpoint). Guarantees the line stays last: the exit
-// listener moves itself behind any exit listener the program adds later, and an uncaught error (which Node would
-// report after the exit listeners ran) is reported here first, as Node would,
-// before exiting with code 1.
+// listener moves itself behind any exit listener the program adds later, and
+// an uncaught error (which Node would report after the exit listeners ran)
+// is reported here first, as Node would, before exiting with code 1.
 
 import { describeUncaught, ownListeners, programHandlesUncaught, writeStderr } from './uncaught.js';
 

@@ -38,8 +38,8 @@ for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout',
 const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom');
 Object.defineProperty(runtime.setTimeout, PROMISIFY_CUSTOM, { value: delay, configurable: true });
 Object.defineProperty(runtime.setImmediate, PROMISIFY_CUSTOM, { value: immediate, configurable: true });
-runtime.libraries.registerNamed('ns', 'introspect:timers/promises', timerPromises);
-runtime.libraries.registerNamed('ns', 'introspect:timers/promises.scheduler', timerPromises.scheduler);
+runtime.libraries.registerNamed('ns', 'introspect:timerPromises', timerPromises);
+runtime.libraries.registerNamed('ns', 'introspect:timerPromises.scheduler', timerPromises.scheduler);
 if (!existing) {
   runtime.sink = checkpointSink;
   Object.defineProperty(globalThis, KEY, { value: runtime, configurable: true });

@@ -187,7 +187,7 @@ export class Runtime {
   /** TypeScript's `using` helpers, as the program calls them (pass 0b; disposal.ts). */
   readonly adr = addDisposableResource;
   readonly dres = disposeResources;
-  /** node:timers/promises (pass 0b points its imports here). */
+  /** The promise versions of the timers (pass 0b points imports of Node's timers-promises module here). */
   readonly tp = timerPromises;
 
   // ---- counting ----------------------------------------------------------------------
@@ -212,7 +212,7 @@ export class Runtime {
     const due = this.requested || this.base >= this.target;
     this.rearm();
     if (!due) return;
-    if (this.jobs.waitingOnPlatform && this.quiesceExpired()) return;
+    if (this.waitingOnPlatform() && this.quiesceExpired()) return;
     const notHere = this.whyNotHere();
     if (notHere !== undefined) {
       // Not here: the next point where nothing foreign is on the stack.
@@ -226,6 +226,19 @@ export class Runtime {
     this.rearm();
     this.captured = [];
     this.u = true;
+  }
+
+  /**
+   * A due checkpoint must wait: the platform still owes the program a
+   * settlement (a promise it awaits) or a callback (I/O in flight).
+   */
+  private waitingOnPlatform(): boolean {
+    return this.jobs.foreign > 0 || this.platformWork() > 0;
+  }
+
+  /** Operations of the platform in flight that will call the program back (Host.platformWorkInFlight). */
+  private platformWork(): number {
+    return this.host?.platformWorkInFlight?.() ?? 0;
   }
 
   /** When a due checkpoint began to wait for the platform's promises (quiesce). */
@@ -245,7 +258,7 @@ export class Runtime {
     this.requested = false;
     this.target = Infinity;
     this.rearm();
-    const work = this.jobs.platformWork();
+    const work = this.platformWork();
     const what = [
       ...(this.jobs.foreign > 0 ? [`${this.jobs.foreign} promise(s) of the platform or of a library`] : []),
       ...(work > 0 ? [`${work} callback(s) of platform I/O`] : []),
@@ -333,7 +346,7 @@ export class Runtime {
   private whyNotHere(): string | undefined {
     if (this.u) return 'an unwind in progress';
     if (this.ns > 0) return 'code that cannot be resumed is running (a generator stepped by a built-in, a spread or destructuring, or the runtime\'s own step)';
-    if (this.jobs.waitingOnPlatform) return 'the program awaits promises or callbacks of the platform or a library (I/O in flight)';
+    if (this.waitingOnPlatform()) return 'the program awaits promises or callbacks of the platform or a library (I/O in flight)';
     if (this.bodyPending()) return 'a module body with native top-level await is running';
     const foreign = this.foreignFrame();
     return foreign === undefined ? undefined : `an uninstrumented frame on the stack: ${foreign}`;
@@ -568,12 +581,12 @@ export class Runtime {
     if (!this.started || this.driving > 0) return 'the program is starting';
     if (this.bodyPending()) return 'a module with top-level await is still running';
     if (!this.host?.pendingRequest?.()) return undefined;
-    if (this.jobs.waitingOnPlatform) {
+    if (this.waitingOnPlatform()) {
       // Taken at the first point once the I/O is done (its results run program code), or failed at the quiesce timeout.
       this.request();
       this.quiesceSince = this.timers.now();
       this.timers.watchdog(() => {
-        if (this.requested && this.driving === 0 && this.jobs.waitingOnPlatform) this.quiesceExpired();
+        if (this.requested && this.driving === 0 && this.waitingOnPlatform()) this.quiesceExpired();
       }, (this.config.quiesceTimeout ?? 10_000) + 1);
       return undefined;
     }

@@ -47,11 +47,47 @@ export interface SchedulerState {
 
 let rt: Runtime;
 
-export class Scheduler {
-  private queue: Job[] = [];
+/**
+ * A FIFO of jobs that a drain may keep taking from for the whole program
+ * (promise code with no timers): what it has run is dropped now and then, so
+ * it stays as short as its backlog.
+ */
+class JobQueue {
+  private items: Job[] = [];
   private head = 0;
-  private ticks: Job[] = [];
-  private tickHead = 0;
+
+  push(job: Job): void {
+    this.items.push(job);
+  }
+
+  get empty(): boolean {
+    return this.head >= this.items.length;
+  }
+
+  /** The next job (the queue must not be empty). */
+  take(): Job {
+    const job = this.items[this.head++]!;
+    if (this.head >= 1024) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return job;
+  }
+
+  /** The jobs not run yet, in order. */
+  pending(): Job[] {
+    return this.items.slice(this.head);
+  }
+
+  reset(jobs: readonly Job[] = []): void {
+    this.items = [...jobs];
+    this.head = 0;
+  }
+}
+
+export class Scheduler {
+  private readonly queue = new JobQueue();
+  private readonly ticks = new JobQueue();
   /** The drain is in its promise-jobs phase. */
   private inJobs = false;
   private scheduled = false;
@@ -125,35 +161,16 @@ export class Scheduler {
     try {
       if (resume) this.run(undefined, resume);
       for (;;) {
-        if (!this.inJobs) {
-          while (this.tickHead < this.ticks.length) {
-            this.run(this.ticks[this.tickHead++], undefined);
-            if (this.tickHead >= 1024) {
-              this.ticks = this.ticks.slice(this.tickHead);
-              this.tickHead = 0;
-            }
-          }
-        }
+        if (!this.inJobs) while (!this.ticks.empty) this.run(this.ticks.take(), undefined);
         this.inJobs = true;
-        while (this.head < this.queue.length) {
-          const job = this.queue[this.head++];
-          this.run(job, undefined);
-          // A drain can last the whole program (promise code with no timers):
-          // drop the jobs run so far, so the queue stays as short as its backlog.
-          if (this.head >= 1024) {
-            this.queue = this.queue.slice(this.head);
-            this.head = 0;
-          }
-        }
+        while (!this.queue.empty) this.run(this.queue.take(), undefined);
         this.inJobs = false;
-        if (this.tickHead >= this.ticks.length) break;
+        if (this.ticks.empty) break;
       }
     } finally {
       rt.driving--;
-      this.queue = [];
-      this.head = 0;
-      this.ticks = [];
-      this.tickHead = 0;
+      this.queue.reset();
+      this.ticks.reset();
       this.inJobs = false;
       this.scheduled = false;
     }
@@ -190,15 +207,13 @@ export class Scheduler {
   // ---- checkpoint ------------------------------------------------------------------------
 
   capture(): SchedulerState {
-    return { jobs: this.queue.slice(this.head), ticks: this.ticks.slice(this.tickHead), inJobs: this.inJobs, rejected: [...this.rejected] };
+    return { jobs: this.queue.pending(), ticks: this.ticks.pending(), inJobs: this.inJobs, rejected: [...this.rejected] };
   }
 
   /** Puts saved jobs back; `drainNow` false when the restore drains them itself (it resumes a job first). */
   restore(state: SchedulerState | undefined, drainNow: boolean): void {
-    this.queue = state ? [...state.jobs] : [];
-    this.head = 0;
-    this.ticks = [...(state?.ticks ?? [])];
-    this.tickHead = 0;
+    this.queue.reset(state?.jobs);
+    this.ticks.reset(state?.ticks);
     this.inJobs = state?.inJobs ?? false;
     for (const p of state?.rejected ?? []) this.rejected.add(p);
     if (drainNow && !this.idle) this.schedule();
@@ -207,18 +222,9 @@ export class Scheduler {
 
   /** No job is queued. */
   get idle(): boolean {
-    return this.head >= this.queue.length && this.tickHead >= this.ticks.length;
+    return this.queue.empty && this.ticks.empty;
   }
 
-  /** A checkpoint must wait: the platform still owes the program a settlement. */
-  get waitingOnPlatform(): boolean {
-    return this.foreign > 0 || this.platformWork() > 0;
-  }
-
-  /** Operations of the platform in flight that will call the program back (Host.platformWorkInFlight). */
-  platformWork(): number {
-    return rt.host?.platformWorkInFlight?.() ?? 0;
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
-// `node:timers/promises` for the program: setTimeout, setImmediate,
-// setInterval and scheduler that promise through the runtime's own promises
-// and timers (pass 0b points the module's imports here, and the runtime's
+// The promise versions of the timers (Node's timers-promises module) for the
+// program: setTimeout, setImmediate, setInterval and scheduler that promise
+// through the runtime's own promises and timers; no platform API is used
+// (pass 0b points the module's imports here, and the runtime's
 // setTimeout/setImmediate carry `util.promisify.custom` pointing here, as
 // Node's do). So an `await setTimeout(20)` in flight is data a checkpoint
 // saves, a Timer whose callback is the resolve function of a program
@@ -83,20 +84,20 @@ function abortHandlerOf(pending: Pending): () => void {
   (fn as unknown as Record<symbol, unknown>)[CLOSURE] = [ABORT_HANDLER, pending];
   return fn;
 }
-const ABORT_HANDLER = 'introspect:timers/promises.onAbort';
+const ABORT_HANDLER = 'introspect:timerPromises.onAbort';
 
-/** `setTimeout(ms, value, options)` of node:timers/promises. */
+/** `setTimeout(ms, value, options)` of the timers-promises module. */
 export function delay(ms?: unknown, value?: unknown, options?: TimerOptions): IntroPromise {
   return settleLater(false, ms, value, options);
 }
 
-/** `setImmediate(value, options)` of node:timers/promises. */
+/** `setImmediate(value, options)` of the timers-promises module. */
 export function immediate(value?: unknown, options?: TimerOptions): IntroPromise {
   return settleLater(true, 0, value, options);
 }
 
 /**
- * `setInterval(ms, value)` of node:timers/promises: an async iterator whose
+ * `setInterval(ms, value)` of the timers-promises module: an async iterator whose
  * `next()` settles at each tick; ticks nobody was waiting for are counted
  * and served at once, as Node does. Its state is plain data.
  */
@@ -158,15 +159,15 @@ export const scheduler = {
   yield: (): IntroPromise => immediate(),
 };
 
-/** What `import * as tp from 'node:timers/promises'` gives the program. */
+/** The whole module, as a namespace or default import of it gives the program. */
 export const timerPromises = { setTimeout: delay, setImmediate: immediate, setInterval: interval, scheduler };
 
-functions.registerStatic('introspect:timers/promises.setTimeout', delay);
-functions.registerStatic('introspect:timers/promises.setImmediate', immediate);
-functions.registerStatic('introspect:timers/promises.setInterval', interval);
-functions.registerStatic('introspect:timers/promises.scheduler.wait', scheduler.wait);
-functions.registerStatic('introspect:timers/promises.scheduler.yield', scheduler.yield);
-functions.registerStatic('introspect:timers/promises.intervalTick', intervalTick);
-functions.registerStatic('introspect:timers/promises.settleWithSignal', settleWithSignal);
+functions.registerStatic('introspect:timerPromises.setTimeout', delay);
+functions.registerStatic('introspect:timerPromises.setImmediate', immediate);
+functions.registerStatic('introspect:timerPromises.setInterval', interval);
+functions.registerStatic('introspect:timerPromises.scheduler.wait', scheduler.wait);
+functions.registerStatic('introspect:timerPromises.scheduler.yield', scheduler.yield);
+functions.registerStatic('introspect:timerPromises.intervalTick', intervalTick);
+functions.registerStatic('introspect:timerPromises.settleWithSignal', settleWithSignal);
 functions.registerFactory(ABORT_HANDLER, abortHandlerOf as (...envs: any[]) => Function);
 functions.registerClassMembers('introspect:IntervalIterator', IntervalIterator);

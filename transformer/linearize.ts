@@ -464,8 +464,9 @@ export class Linearizer {
    *
    * The yield suspends the body with its delegate: the runtime's generator
    * forwards every later next/throw/return to `$d` itself (no re-entry of
-   * this body per value), and passes on the delegate's own result objects and resumes the body here only when the delegate is
-   * done (with its value, or by `return` if it finished a return) or threw.
+   * this body per value; the delegate's own result objects are passed on),
+   * and resumes the body here only when the delegate is done (with its
+   * value, or by `return` if it finished a return) or threw.
    *
    * In an async generator (pass 0c wrote `yield* $R.adg(x)`), the delegate is
    * async and the loop stays in the body: each step is awaited

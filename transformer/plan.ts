@@ -84,3 +84,9 @@ export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
  * a re-entered call, made with no arguments, could not make again.
  */
 export const entryStatements = new WeakSet<ts.Node>();
+
+/** The statements cannot fall off their end (the last one returns, throws, breaks or continues). */
+export function endsAbruptly(stmts: readonly ts.Statement[]): boolean {
+  const last = stmts[stmts.length - 1];
+  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last) || ts.isBreakStatement(last) || ts.isContinueStatement(last));
+}

@@ -1,15 +1,17 @@
 // Pass 0b: the event loop's globals become the runtime's. Takes a source file
 // after pass 0; gives the same file where every reference to the global
 // `Promise`, `queueMicrotask`, `setTimeout`, `setInterval`, `setImmediate`
-// and their clear functions (and `Proxy`, and the event classes `EventTarget`,
-// `Event`, `CustomEvent`, `AbortController`, `AbortSignal`) reads the runtime's version instead
-// (`Promise` → `$R.P`, `setTimeout` → `$R.setTimeout`, …), whose promises,
+// and their clear functions (and `Proxy`, and the event classes
+// `EventTarget`, `Event`, `CustomEvent`, `AbortController`, `AbortSignal`)
+// reads the runtime's version instead (`Promise` → `$R.P`, `setTimeout` →
+// `$R.setTimeout`, …; `extends` clauses included), whose promises,
 // jobs and timers are data a checkpoint saves (runtime/promises.ts,
 // scheduler.ts, timers.ts). Properties (`x.setTimeout`), types and a file
 // that declares one of these names itself are left alone; so is
 // `globalThis.setTimeout`, an explicit request for the platform's own.
-// `process.nextTick` (the global `process`) becomes `$R.nextTick` likewise. Named
-// imports of them from Node's `timers` module are the same functions, so
+// `process.nextTick` (the global `process`) becomes `$R.nextTick` likewise,
+// and calls of TypeScript's `using` helpers the runtime's. Named imports of
+// them from Node's `timers` module are the same functions, so
 // they become the runtime's too (`import { setTimeout as st } from
 // 'node:timers'` → `const st = $R.setTimeout`), and so do the promise
 // versions of `node:timers/promises` (`$R.tp`, runtime/timer-promises.ts).
@@ -33,7 +35,6 @@ const REPLACED: Record<string, string> = {
   CustomEvent: 'CustomEvent',
   AbortController: 'AbortController',
   AbortSignal: 'AbortSignal',
-
 };
 
 /** TypeScript's `using` helpers → the runtime's (runtime/disposal.ts). */

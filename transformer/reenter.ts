@@ -30,7 +30,7 @@ import { deadTemporaries } from './liveness.js';
 import { isFunctionLike } from './analyze.js';
 import type { Linearized } from './linearize.js';
 import type { FileContext, FunctionPlan } from './plan.js';
-import { entryStatements, lineOf } from './plan.js';
+import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 
 interface Unit {
   out: ts.Statement[];
@@ -575,11 +575,6 @@ function isSuperCall(s: ts.Statement): boolean {
   return call !== undefined && ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.SuperKeyword;
 }
 
-/** The body cannot fall off its end (its last statement returns or throws). */
-function endsAbruptly(body: ts.Statement[]): boolean {
-  const last = body[body.length - 1];
-  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
-}
 
 function callOf(s: ts.Statement): ts.Expression | undefined {
   let e = (s as ts.ExpressionStatement).expression;

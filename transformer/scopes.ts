@@ -24,7 +24,7 @@ import ts from 'typescript';
 import type { Analysis, Binding } from './analyze.js';
 import { isFunctionLike, Scope, usesPrivateNames, usesSuper } from './analyze.js';
 import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
-import { entryStatements, lineOf } from './plan.js';
+import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
 
 /** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
@@ -1349,12 +1349,6 @@ function calledByTheEngine(fn: ts.Node): boolean {
   // Object.defineProperties(o, { k: { get … } }), Object.create(p, { k: { get … } })
   const entry = use && ts.isPropertyAssignment(use) ? use.parent : undefined;
   return entry !== undefined && ts.isObjectLiteralExpression(entry) && isCallOf(entry.parent, ['Object.defineProperties', 'Object.create'], 1, entry);
-}
-
-/** The statements cannot fall off their end (the last one returns, throws, breaks or continues). */
-function endsAbruptly(stmts: readonly ts.Statement[]): boolean {
-  const last = stmts[stmts.length - 1];
-  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last) || ts.isBreakStatement(last) || ts.isContinueStatement(last));
 }
 
 const DESCRIPTOR_KEYS = new Set(['get', 'set', 'init', 'enumerable', 'configurable']);

@@ -1,7 +1,8 @@
 // Loads what `introspect build` compiles: takes the positional input (a
-// program directory, an entry file or a tsconfig.json), the optional `-p tsconfig.json` and
-// the output directory; gives a TypeScript ParsedCommandLine whose outDir is
-// ours, plus the root directory the output mirrors.
+// program directory, an entry file or a tsconfig.json), the optional
+// `-p tsconfig.json` and the output directory; gives a TypeScript
+// ParsedCommandLine whose outDir is ours, plus the root directory the output
+// mirrors.
 //
 //   <dir> without tsconfig.json  ->  <dir>/main.ts (or main.js/.mts/.mjs) and
 //                                    what it imports, with DEFAULT_OPTIONS

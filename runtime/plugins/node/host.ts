@@ -38,10 +38,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
       if (desk) desk.exit(code);
       if (suspending) {
         for (const event of ['exit', 'beforeExit']) {
-          for (const raw of process.rawListeners(event)) {
-            const wrapped = (raw as { listener?: unknown }).listener;
-            if (suspending(typeof wrapped === 'function' ? wrapped : raw)) process.removeListener(event, raw as (...a: unknown[]) => void);
-          }
+          for (const raw of process.rawListeners(event)) if (suspending(listenerOf(raw).fn)) process.removeListener(event, raw as (...a: unknown[]) => void);
         }
       }
       process.exit(code);
@@ -77,15 +74,20 @@ export function createNodeHost(desk?: RequestDesk): Host {
  */
 const IN_FLIGHT = /^(?:FSReqCallback|GetAddrInfoReqWrap|GetNameInfoReqWrap|QueryReqWrap|TCPConnectWrap|PipeConnectWrap)$|Job$/;
 
-/** The program's listeners on process events (`once` ones are wrapped by Node: the wrapper's `listener`). */
+/** A listener as registered: Node wraps a `once` one, the wrapper's `listener` being the function. */
+function listenerOf(raw: Function): { fn: Function; once: boolean } {
+  const wrapped = (raw as { listener?: unknown }).listener;
+  return typeof wrapped === 'function' ? { fn: wrapped, once: true } : { fn: raw, once: false };
+}
+
+/** The program's listeners on process events, in order. */
 function processListeners(isProgram: (fn: Function) => boolean): ProcessListener[] {
   const out: ProcessListener[] = [];
   for (const event of process.eventNames()) {
     if (typeof event !== 'string') continue;
     for (const raw of process.rawListeners(event)) {
-      const wrapped = (raw as { listener?: unknown }).listener;
-      const fn = typeof wrapped === 'function' ? wrapped : raw;
-      if (isProgram(fn)) out.push([event, fn, typeof wrapped === 'function']);
+      const { fn, once } = listenerOf(raw);
+      if (isProgram(fn)) out.push([event, fn, once]);
     }
   }
   return out;
