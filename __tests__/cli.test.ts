@@ -809,6 +809,52 @@ describe('a checkpoint inside a callback of Array.prototype.map', () => {
   });
 });
 
+describe('a checkpoint inside a generator body and an async body (native generators)', () => {
+  test('is taken at the point asked for, with the body frames on the stack, and the restart finishes the output', () => {
+    const program = join(scratch, 'bodies');
+    const out = join(scratch, 'bodies-out');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        'function work(x: number): number {',
+        '  let s = 0;',
+        '  for (let i = 0; i < x; i++) s += i;',
+        '  return s;',
+        '}',
+        'function* squares(n: number) {',
+        '  for (let i = 0; i < n; i++) yield work(i * 3);',
+        '}',
+        'async function total(n: number) {',
+        '  let t = 0;',
+        '  for (const v of squares(n)) t += work(v % 7) + (await Promise.resolve(v));',
+        '  return t;',
+        '}',
+        'console.log(await total(6));',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(program, 'package.json'), '{"type":"module"}');
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    const full = cli(['run', join(out, 'main.js')]).stdout;
+    const points = Number(/(\d+) suspension points/.exec(cli(['run', join(out, 'main.js'), '--count-points']).stderr)![1]);
+    expect(points).toBeGreaterThan(10);
+    const seen = new Set<string>();
+    for (let k = 1; k <= points; k += Math.ceil(points / 8)) {
+      const file = join(scratch, `bodies-${k}.ckpt`);
+      expect(cli(['run', join(out, 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']).status).toBe(0);
+      const header = JSON.parse(cli(['inspect', file, '--json']).stdout) as { deferred?: unknown; body: { frames: { id: string }[] } };
+      // Nothing held it back: the engine's resumption of a body is not a foreign frame.
+      expect(header.deferred).toBeUndefined();
+      for (const fr of header.body.frames) seen.add(fr.id);
+      expect(cli(['restart', file]).stdout).toBe(full);
+    }
+    // Checkpoints landed inside the generator's body and inside the async function's body.
+    expect([...seen].some((id) => /squares\/<arrow>/.test(id))).toBe(true);
+    expect([...seen].some((id) => /total\/<arrow>/.test(id))).toBe(true);
+  });
+});
+
 describe('a checkpoint inside a callback of sort, JSON, replace, Array.from (runtime walks)', () => {
   const slow = ['function slow(x: number): number {', '  let s = 0;', '  for (let i = 0; i < 5; i++) s += x;', '  return s / 5;', '}'];
   test.each([

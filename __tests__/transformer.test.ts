@@ -58,30 +58,36 @@ describe('pass 0: what TypeScript leaves behind', () => {
 });
 
 describe('pass 0b: generators', () => {
-  test('function* becomes a plain function around a resumable body; yield suspends by return', () => {
+  test('function* becomes a plain function around a resumable body, run by one native generator function; yield stays a native yield that answers a capture with its frame', () => {
     const js = emit('export function* g(n: number) { for (let i = 0; i < n; i++) yield i; }\n');
     expect(js).toMatch(/function g\(\$?\w+\) \{[\s\S]*return \$R\.gen\(/);
-    expect(js).not.toMatch(/function\s*\*/);
-    expect(js).toContain('return $R.yld(');
-    expect(js).toContain('$R.sent()');
+    expect(js).not.toMatch(/export function\s*\*/);
+    // The closure the factory makes calls a generator function declared once, at module level.
+    const runner = /^function\* (\$g\d+)\(\$self, (\$e\d+)\) \{/m.exec(js);
+    expect(runner).not.toBeNull();
+    expect(js).toContain(`"": () => ${runner![1]}($self, ${runner![2]})`);
+    // A yield, then the answer to a capture: the frame as data, suspended again at the same yield.
+    expect(js).toMatch(/\$l = (\d+);\s*(\$t\d+) = yield i;\s*for \(; \2 === \$R\.CAPTURE;\)\s*\2 = yield \$R\.yf\(\1, \[i, \2\]\);/);
+    // A restored body resumes at the router's yield.
+    expect(js).toMatch(/(\$t\d+) = yield \$R\.pr\(\);\s*for \(; \1 === \$R\.CAPTURE;\)/);
+    // Its frame record says it is a body (re-entered by running a new native body).
+    expect(js).toMatch(/return \$R\.fb\(\$self, \$l, \[i, \$t\d+\]\);/);
   });
 
-  test('a yield inside try…finally suspends by return, past the finally (a completion record, or a native finally that skips while $R.u)', () => {
-    // The finally has a resume point: the return of the yield is not rewritten into "record, then run the finally".
+  test('a yield inside try…finally stays a native yield; gen.return() reaches the finally through the body\'s own return (a completion record, or a native finally that skips while $R.u)', () => {
+    // The finally has a resume point: `return` after the RT marker records the completion and runs the finally code.
     const record = emit('export function* g() { try { yield 1; } finally { console.log("x"); } }\n');
-    expect(record).toMatch(/return \$R\.yld\(1, \$l, \[[^\]]*\]\);/);
-    expect(record).not.toMatch(/\$fv\d+ = \$R\.yld/);
-    // A finally without resume points stays native and does nothing while a yield returns through it.
+    expect(record).toMatch(/try \{[\s\S]*(\$t\d+) = yield 1;[\s\S]*if \(\1 === \$R\.RT\) \{\s*\{\s*(\$fv\d+) = \$R\.rv;/);
+    // A finally without resume points stays native; it does nothing while a capture unwinds through it.
     const native = emit('let n = 0;\nexport function* g() { try { yield 1; } finally { n++; } }\n');
-    expect(native).toContain('return $R.yld(1');
+    expect(native).toMatch(/= yield 1;/);
     expect(native).toMatch(/finally \{\s*if \(!\$R\.u\) \{\s*n\+\+;/);
   });
 
   test('yield* takes its first step at a resume point, then suspends with the delegate (the runtime forwards the rest)', () => {
     const js = emit('function* a() { yield 1; }\nexport function* b() { const r = yield* a(); return r; }\n');
     expect(js).toContain('$R.dg(');
-    expect(js).toMatch(/\$l = \d+;\s*(\$t\d+) = \$R\.ds\((\$t\d+), "next", void 0\);[\s\S]*return \$R\.yld\(\$R\.yd\(\2, \1\)/);
-    expect(js).not.toContain('$R.sentRaw()');
+    expect(js).toMatch(/\$l = \d+;\s*(\$t\d+) = \$R\.ds\((\$t\d+), "next", void 0\);[\s\S]*= yield \$R\.yd\(\2, \1\);/);
   });
 
   test('an async generator delegating with yield* awaits each step of its delegate', () => {
@@ -106,7 +112,7 @@ describe('pass 0b: generators', () => {
     const js = emit('export async function f(p: Promise<number>) { const v = await p; return v + 1; }\nexport const g = async (x: number) => x * 2;\n');
     expect(js).not.toMatch(/\basync\b/);
     expect(js).toContain('$R.task(');
-    expect(js).toMatch(/return \$R\.yld\(/);
+    expect(js).toMatch(/= yield \$e\d+\.p;/);
   });
 
   test('async generators: awaits are yields of $R.aw, for await becomes a loop of awaits that closes the iterator', () => {
@@ -218,9 +224,9 @@ describe('pass 2: scopes', () => {
 
   test('a module with top-level await gets a resumable body, run as a task', () => {
     const js = emit('async function f() { return 1; }\nconsole.log(await f());\nexport {};\n');
-    expect(js).toMatch(/function \$body\(\)/);
+    expect(js).toMatch(/function\* \$body\(\)/);
     expect(js).not.toMatch(/async function \$body/);
-    expect(js).toMatch(/return \$R\.yld\(/);
+    expect(js).toMatch(/= yield \$t\d+;/);
     expect(js).toMatch(/task: true/);
   });
 
@@ -289,7 +295,7 @@ describe('pass 4 and liveness', () => {
   test('an await\'s value is live at a later resume point of the same statement (its only definition is where the await resumes)', () => {
     const js = emit('declare function a(): Promise<number>;\ndeclare function b(): number;\nexport async function f() { return [await a(), b()]; }\n');
     const [, , , locals, sites, dead] = row(js, '<arrow>');
-    const sent = /(\$t\d+) = \$R\.sent\(\)/.exec(js)![1];
+    const sent = /(\$t\d+) = yield \$R\.pr\(\)/.exec(js)![1];
     const index = locals.indexOf(sent);
     expect(index).toBeGreaterThanOrEqual(0);
     // The last resume point is b()'s call, after the await: the await's value is still to be read.

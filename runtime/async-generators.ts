@@ -12,7 +12,7 @@
 // each `next()` and closes the iterator with `$R.aret` when left early.
 
 import { functions } from './functions.js';
-import { Generator, type ResumeMode, type Step } from './generators.js';
+import { Generator, RAW_YIELD, type ResumeMode, type Step } from './generators.js';
 import { iterate } from './iterators.js';
 import { fulfill, IntroPromise, newInternalPromise, promiseResolve, reject } from './promises.js';
 import type { Runtime } from './runtime.js';
@@ -164,6 +164,8 @@ export function awaitSignal(value: unknown): AwaitSignal {
 
 /** `$R.dy(v)`: a value an async `yield*` passes on. */
 export function delegatedValue(value: unknown): DelegatedValue {
+  // Its resumption is the loop's to forward (generators.ts RAW_YIELD).
+  rt.yk = RAW_YIELD;
   return new DelegatedValue(value);
 }
 

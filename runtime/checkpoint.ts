@@ -7,6 +7,7 @@ import { decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, portableHash, type 
 import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
+import { Generator } from './generators.js';
 import { rebuildTransients, transientFor, TransientValue } from './transient.js';
 import { platformValueFor } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
@@ -95,14 +96,22 @@ export const checkpointSink: CheckpointSink = {
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
     for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
     let transients = 0;
+    const settled: Generator[] = [];
     const substitute = (v: object): object | undefined => {
       // A live Map or Set iterator's position, counted against the collection as it is now.
       if (v instanceof LiveIter || v instanceof CollectionIter) v.settle();
+      // A suspended generator's body, as its frame.
+      else if (v instanceof Generator && v.settle()) settled.push(v);
       const t = transientFor(v) ?? platformValueFor(v);
       if (t !== undefined) transients++;
       return t;
     };
-    const image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), named: () => rt.libraries.namedValues(), substitute, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
+    let image: ReturnType<typeof writeHeap>;
+    try {
+      image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), named: () => rt.libraries.namedValues(), substitute, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
+    } finally {
+      for (const g of settled) g.unsettle();
+    }
     const entry = rt.modules.entry!;
     const header: CheckpointHeader = {
       formatVersion: FORMAT_VERSION,

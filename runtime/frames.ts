@@ -20,4 +20,6 @@ export interface Frame {
   pc: number;
   /** Parameters then locals, in the order of the function table. */
   values: unknown[];
+  /** A generator body's frame (runtime `fb`): re-entered by running a new native body from it. */
+  body?: true;
 }

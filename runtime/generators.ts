@@ -1,15 +1,22 @@
 // Generator objects of instrumented generator functions. Pass 0b turns
-// `function* g() { BODY }` into `function g() { return $R.gen(() => { BODY }) }`
-// and the later passes make BODY's yields resume points. This object runs the
-// body: a yield returns (or unwinds) out of it leaving its frame here as data
-// (fn, pc, values); `next(v)` re-enters the body by the same one-frame rewind
-// a restore uses, landing at the yield with `v`. A suspended generator is so
-// an ordinary object of the heap, saved and restored with the rest.
+// `function* g() { BODY }` into `function g() { return $R.gen(function* () { BODY }) }`
+// and the later passes make BODY's yields resume points. The body stays a
+// native generator, so a running program pays a native yield per yield; its
+// frame becomes data only when a checkpoint needs it:
 //
-// A checkpoint can also be taken while a generator runs: the unwind passes
-// through `run`, which records a frame of `resumeGenerator` (mode, value,
-// phase) between the caller's frame and the body's; on restore the caller's
-// router calls it, and it re-enters the body, or, if the point was the
+// - suspended at a yield, the body is asked for it: `settle` resumes it with
+//   the CAPTURE marker, and the code at every yield answers by yielding its
+//   frame record (pc, values) and suspending again at the same yield;
+// - restored from a checkpoint, the body is primed from that frame on its
+//   first resumption: a one-frame rewind (as a restore's) lands at the yield,
+//   which suspends there (`$R.pr()`), ready for the value sent in.
+//
+// A checkpoint can also be taken while a generator runs: the unwind returns
+// out of the body (the native generator is finished) and passes through
+// `run`, which records a frame of `resumeGenerator` (mode, value, phase)
+// between the caller's frame and the body's; on restore the caller's router
+// calls it, and it takes the body that the rewind made again (a new native
+// generator running from the saved frame), or, if the point was the
 // resumption itself (phase 0), performs the resumption, or (phase 2)
 // re-enters the delegate of a `yield*` it was forwarding to.
 
@@ -35,11 +42,40 @@ export interface Step {
   done: boolean;
 }
 
+/** The engine's generator object that runs an instrumented body. */
+type NativeBody = { next(v?: unknown): Step; throw(e: unknown): Step };
+
+/** What re-entering a body's frame gives the `resumeGenerator` frame below it: the new native body and its first step. */
+export class ReenteredBody {
+  constructor(
+    public native: NativeBody,
+    public step: Step,
+  ) {}
+}
+
+/** A body frame re-entered by a rewind: a new native body runs from the frame (its prologue takes it) to its next stop. */
+export function reenterBody(fn: Function): ReenteredBody {
+  const native = (fn as () => NativeBody)();
+  return new ReenteredBody(native, native.next());
+}
+
+/** How the yield a body last stopped at is special (`rt.yk`, set by the yield's operand). */
+export const PLAIN_YIELD = 0;
+/** `yield*`'s yield (`$R.yd`): the generator forwards to the delegate `rt.ydel`. */
+export const DELEGATE_YIELD = 1;
+/** An async `yield*`'s value (`$R.dy`): resumed with the mode in `$R.sm`, never thrown into. */
+export const RAW_YIELD = 2;
+
 export class Generator {
   state = START;
+  /** The suspended body as data: restored from a checkpoint (primed on resumption), or settled for one. */
   frame: Frame | undefined = undefined;
   /** Suspended in a `yield*`: the iterator every resumption goes to until it is done. */
   delegate: unknown = undefined;
+  /** Suspended at an async `yield*`'s value yield (RAW_YIELD). */
+  raw = false;
+  /** The live body (not saved: `frame` is, see `settle`). */
+  native: NativeBody | undefined = undefined;
   constructor(public body: Function | undefined) {}
 
   next(value?: unknown): Step {
@@ -135,57 +171,106 @@ export class Generator {
   }
 
   /**
-   * Runs the body from its start or its last yield; or, `intoCapture`, lets
-   * the restore rewind into the body that was running at the checkpoint.
+   * Runs the body from its start or its last yield; or, `intoCapture`, takes
+   * the body the restore re-entered where it was running at the checkpoint.
    */
   run(mode: ResumeMode, value: unknown, intoCapture = false): Step {
     const from = this.state;
     this.state = RUNNING;
-    let result: unknown;
+    let step: Step;
     try {
-      if (intoCapture) result = rt.resume();
-      else if (from === START) {
-        const body = this.body as () => unknown;
-        result = body();
-      }
-      else {
-        const frame = this.frame!;
-        this.frame = undefined;
-        rt.resumeSuspended(frame, mode, value);
-        const body = frame.fn as () => unknown;
-        result = body();
+      if (intoCapture) {
+        const reentered = rt.resume() as ReenteredBody;
+        this.native = reentered.native;
+        step = reentered.step;
+      } else if (from === START) {
+        const native = (this.body as () => NativeBody)();
+        this.native = native;
+        step = native.next();
+      } else {
+        const native = this.native ?? this.prime();
+        if (this.raw) {
+          // An async yield*'s loop reads how it was resumed and forwards it.
+          this.raw = false;
+          rt.sm = mode;
+          step = native.next(value);
+        } else if (mode === 'next') step = native.next(value);
+        else if (mode === 'throw') step = native.throw(value);
+        else {
+          // The body's own `return` (after `if ($t === $R.RT)`) runs its finally blocks as the program's code.
+          rt.rv = value;
+          step = native.next(rt.RT);
+        }
       }
     } catch (e) {
-      return this.caught(e);
+      this.close();
+      throw e;
     }
-    if (rt.u && result !== rt.YIELDED) return rt.f(resumeGenerator, this, undefined, 1, [mode, value, 1]) as Step;
-    return this.finish(result);
+    if (step.done) {
+      if (rt.u) {
+        // Unwinding: the body returned its frame record; the rewind makes a new body.
+        this.native = undefined;
+        return rt.f(resumeGenerator, this, undefined, 1, [mode, value, 1]) as Step;
+      }
+      this.close();
+      return step;
+    }
+    this.state = SUSPENDED;
+    if (rt.yk !== PLAIN_YIELD) {
+      if (rt.yk === DELEGATE_YIELD) {
+        this.delegate = rt.ydel;
+        rt.ydel = undefined;
+        rt.yk = PLAIN_YIELD;
+        // The delegate's result object (`$R.yd($d, $s)`), passed on as it is.
+        return step.value as Step;
+      }
+      rt.yk = PLAIN_YIELD;
+      this.raw = true;
+    }
+    return step;
   }
 
-  /** The body returned: a yield by `$R.yld`, or the generator's end. */
-  finish(result: unknown): Step {
-    if (result === rt.YIELDED) {
-      rt.u = false;
-      const value = rt.takeYield(this);
-      this.state = SUSPENDED;
-      return this.delegate === undefined ? { value, done: false } : (value as Step);
-    }
-    this.close();
-    return { value: result, done: true };
+  /** A body restored as data (`frame`) runs again up to its yield, where it waits for the resumption. */
+  private prime(): NativeBody {
+    const frame = this.frame!;
+    this.frame = undefined;
+    rt.resumeSuspended(frame);
+    const native = (frame.fn as () => NativeBody)();
+    const primed = native.next();
+    if (primed.done || primed.value !== rt.PRIMED) throw new Error('introspect: a restored generator did not resume at its yield');
+    this.native = native;
+    return native;
   }
 
-  /** The body threw. */
-  caught(error: unknown): Step {
-    this.close();
-    throw error;
+  /**
+   * A checkpoint is being written: a live body suspended at a yield gives its
+   * frame as data (it stays suspended there, and goes on unchanged).
+   */
+  settle(): boolean {
+    const native = this.native;
+    // (Running with a delegate, the body waits at its `yield*`'s yield while the delegate runs.)
+    if (native === undefined || (this.state !== SUSPENDED && this.delegate === undefined)) return false;
+    const answer = native.next(rt.CAPTURE);
+    const record = answer.value as { pc: number; values: unknown[] };
+    this.frame = { fn: this.body!, self: undefined, nt: undefined, pc: record.pc, values: record.values };
+    return true;
+  }
+
+  /** After the checkpoint: a live body needs no copy of its frame. */
+  unsettle(): void {
+    if (this.native !== undefined) this.frame = undefined;
   }
 
   private close(): void {
     this.state = DONE;
     this.body = undefined;
     this.frame = undefined;
+    this.native = undefined;
   }
 }
+
+// The live body is saved as its frame (settle).
+Object.defineProperty(Generator.prototype, Symbol.for('introspect.transient'), { value: ['native'], writable: true, configurable: true });
 
 /** The frame a running generator leaves in a captured stack; see the file comment. */
 function resumeGenerator(this: Generator): Step {

@@ -18,7 +18,7 @@ import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
 import type { Boot, Host, ProcessListener, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
-import { bindGenerators, delegateStep, drive0, drive1, Generator, type ResumeMode } from './generators.js';
+import { bindGenerators, DELEGATE_YIELD, delegateStep, drive0, drive1, Generator, PLAIN_YIELD, reenterBody, type ResumeMode } from './generators.js';
 import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, indexable, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
@@ -33,9 +33,6 @@ import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
 import { addDisposableResource, disposeResources } from './disposal.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
-
-/** The value array no suspended body holds (never written to). */
-const EMPTY: unknown[] = [];
 
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
 export type DriverKind = 'main' | 'jobs' | 'timer' | 'idle';
@@ -328,6 +325,12 @@ export class Runtime {
     return UNWIND;
   }
 
+  /** The frame record of a generator body (generators.ts): re-entered by running a new native body. */
+  fb(fn: Function, pc: number, values: unknown[]): unknown {
+    this.captured.push({ fn, self: undefined, nt: undefined, pc, values, body: true });
+    return UNWIND;
+  }
+
   /**
    * The first point where a due checkpoint could not be taken, and why; the
    * checkpoint's header carries it (`deferred`), so `inspect` shows which
@@ -361,10 +364,13 @@ export class Runtime {
     if (typeof stack !== 'string') return undefined;
     const lines = stack.split('\n').filter((l) => /\S/.test(l) && !/^Error\b/.test(l));
     const ownFile = fileOfFrame(lines[0] ?? '');
-    for (const line of lines) {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
       if (line.includes('__introspect_drive__')) return undefined;
       const file = fileOfFrame(line);
       if (file !== undefined && (file === ownFile || this.modules.hasFile(file))) continue;
+      // The engine's resumption of a generator body, by the runtime's generator object (generators.ts).
+      if (NATIVE_RESUMPTION.test(line) && fileOfFrame(lines[i + 1] ?? '') === ownFile) continue;
       return line.trim();
     }
     // No driver below: a callback the engine called with nothing of its own
@@ -420,6 +426,7 @@ export class Runtime {
 
   /** Calls a saved frame's function again (its prologue takes the frame), as it was called. */
   private reenter(fr: Frame): unknown {
+    if (fr.body === true) return reenterBody(fr.fn);
     if (fr.self === undefined && fr.nt === undefined) {
       // A plain call, not Reflect.apply: SpiderMonkey's interpreter runs a
       // call through a native function in a new C++ activation, several
@@ -496,8 +503,7 @@ export class Runtime {
       try {
         const value = this.reenter(frames[lo]);
         outcome = { threw: false, value };
-        // (A generator body re-entered at the top may suspend at a yield, which sets `u` too.)
-        unwinding = this.u && value !== this.YIELDED;
+        unwinding = this.u;
       } catch (e) {
         outcome = { threw: true, value: e };
         unwinding = e === UNWIND;
@@ -764,34 +770,22 @@ export class Runtime {
 
   // ---- generators (generators.ts) ----------------------------------------------------
 
-  /** Returned by a body that yielded by `yld`. */
-  readonly YIELDED: unknown = Object.freeze({ introspect: 'yielded' });
   /** Sent into a yield by `gen.return(v)`: the body returns `rv`. */
   readonly RT: unknown = Object.freeze({ introspect: 'return' });
   rv: unknown = undefined;
-  /** How the last yield was resumed (read by `yield*` loops). */
+  /** Sent into a suspended body by a checkpoint (generators.ts `settle`): it yields its frame record and suspends again. */
+  readonly CAPTURE: unknown = Object.freeze({ introspect: 'capture' });
+  /** Yielded by a restored body primed at its yield (generators.ts `prime`). */
+  readonly PRIMED: unknown = Object.freeze({ introspect: 'primed' });
+  /** How the last yield was resumed (read by async `yield*` loops). */
   sm: ResumeMode = 'next';
-  private sv: unknown = undefined;
-  private yieldValue: unknown = undefined;
-  private yieldPc = 0;
-  private yieldValues: unknown[] = EMPTY;
+  /** The kind of the yield a body is stopping at (generators.ts PLAIN_YIELD…), and a `yield*`'s delegate. */
+  yk = PLAIN_YIELD;
+  ydel: unknown = undefined;
 
   gen(body: Function): Generator {
     return new Generator(body);
   }
-
-  /** A yield outside any finally: the body returns this, its frame kept as data. */
-  yld(value: unknown, pc: number, values: unknown[]): unknown {
-    this.yieldValue = value;
-    this.yieldPc = pc;
-    this.yieldValues = values;
-    // The body returns through the finally blocks around the yield; like an
-    // unwind, they must not run (their code tests \`u\`).
-    this.u = true;
-    return this.YIELDED;
-  }
-
-  private yieldDelegate: unknown = undefined;
 
   /**
    * The operand of a `yield*`'s yield: the body suspends with `d` as its
@@ -799,52 +793,31 @@ export class Runtime {
    * the generator's `next` returns (ECMA-262 GeneratorYield(innerResult)).
    */
   yd(d: unknown, step: unknown): unknown {
-    this.yieldDelegate = d;
+    this.yk = DELEGATE_YIELD;
+    this.ydel = d;
     return step;
   }
 
-  /**
-   * The body of `g` just returned `YIELDED`: its frame and delegate go to
-   * `g`; the yielded value is returned (for a `yield*`, the delegate's step).
-   */
-  takeYield(g: Generator): unknown {
-    g.frame = { fn: g.body!, self: undefined, nt: undefined, pc: this.yieldPc, values: this.yieldValues };
-    g.delegate = this.yieldDelegate;
-    const value = this.yieldValue;
-    this.yieldValues = EMPTY;
-    this.yieldDelegate = undefined;
-    this.yieldValue = undefined;
-    return value;
+  /** What a suspended body yields when asked for its frame (CAPTURE): its resume point and values. */
+  yf(pc: number, values: unknown[]): { pc: number; values: unknown[] } {
+    // The yield's own target holds the marker now; it is assigned on resumption.
+    for (let i = 0; i < values.length; i++) if (values[i] === this.CAPTURE) values[i] = undefined;
+    return { pc, values };
   }
 
-  /** A suspended body is about to be re-entered: a one-frame rewind to its yield. */
-  resumeSuspended(frame: Frame, mode: ResumeMode, value: unknown): void {
+  /** A suspended body is about to be primed: a one-frame rewind to its yield. */
+  resumeSuspended(frame: Frame): void {
     this.countdown = this.c;
-    this.sm = mode;
-    this.sv = value;
     this.rframes = [frame];
     this.fi = 0;
     this.rs = true;
     this.c = -1;
   }
 
-  /** The router of a resumed yield: the rewind is over; the value sent in (or a throw, or RT). */
-  sent(): unknown {
-    const value = this.sentRaw();
-    if (this.sm === 'throw') throw value;
-    if (this.sm === 'return') {
-      this.rv = value;
-      return this.RT;
-    }
-    return value;
-  }
-
-  /** As `sent`, for `yield*`, which forwards the mode (`sm`) to its delegate. */
-  sentRaw(): unknown {
+  /** The router of a primed yield: the rewind is over; the body suspends there (PRIMED). */
+  pr(): unknown {
     this.endRestore(this.countdown);
-    const value = this.sv;
-    this.sv = undefined;
-    return value;
+    return this.PRIMED;
   }
 
   dg = delegateOf;
@@ -941,6 +914,9 @@ function callerFile(): string | undefined {
   const files = stack.split('\n').map(fileOfFrame).filter((f) => f !== undefined);
   return files.find((f) => f !== files[0]);
 }
+
+/** A native generator's `next`/`throw` in a stack trace: V8 (`at $g3.next (<anonymous>)`), QuickJS (`at next (native)`); JavaScriptCore and SpiderMonkey list none. */
+const NATIVE_RESUMPTION = /^\s*at (?:[\w$]+\.)?(?:next|throw) \((?:<anonymous>|native)\)\s*$/;
 
 export function fileOfFrame(line: string): string | undefined {
   const m = /(?:\(|@|at )((?:file|https?|node|blob):[^\s()]*?|\/[^\s()]*?|[A-Za-z]:\\[^\s()]*?):\d+:\d+\)?\s*$/.exec(line);

@@ -6,8 +6,8 @@
 // the caller, as natively), and each await subscribes the task to the awaited
 // promise; when that settles, a job of the scheduler resumes the body with the
 // value, or throws the reason into it. Suspended, a task is plain data: its
-// generator (a saved frame) and the promise, held by the reaction of the
-// promise it waits for.
+// generator (saved as a frame, generators.ts) and the promise, held by the
+// reaction of the promise it waits for.
 //
 // A checkpoint can be taken in the synchronous part of the call: the unwind
 // records a `resumeStart` frame between the caller's frame and the body's, so

@@ -12,10 +12,11 @@
 // generator; BODY moves into an arrow, which sees the same `this`,
 // `arguments` and parameters. The arrow is recorded in `bodies`: the later
 // passes instrument it like any nested function, with each `yield` as one
-// more kind of resume point (linearize.ts, reenter.ts), and the runtime's
-// generator object (runtime/generators.ts) runs it, suspends it at a yield by
-// keeping its frame as data, and resumes it by the same rewind that restores
-// a checkpoint. So a suspended generator is a plain object in the heap.
+// more kind of resume point (linearize.ts, reenter.ts). Pass 2 makes the
+// instrumented arrow a native generator function again (scopes.ts
+// nestedFunction), which the runtime's generator object
+// (runtime/generators.ts) runs; a suspended body gives its frame as data when
+// a checkpoint asks, so a suspended generator is a plain object in the heap.
 //
 // Async functions (declarations, expressions, methods, arrows) take the same
 // road, since an async function is a generator driven by its awaits:

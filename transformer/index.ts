@@ -92,12 +92,12 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   ], ts.NodeFlags.Const));
 
   const bodyModifiers = lowered.bodyAsync ? [f.createModifier(ts.SyntaxKind.AsyncKeyword)] : undefined;
-  const bodyFn = f.createFunctionDeclaration(bodyModifiers, undefined, names.fixed('body'), undefined, [], undefined, f.createBlock(lowered.body, true));
+  const bodyFn = f.createFunctionDeclaration(bodyModifiers, lowered.bodyTask ? f.createToken(ts.SyntaxKind.AsteriskToken) : undefined, names.fixed('body'), undefined, [], undefined, f.createBlock(lowered.body, true));
   const state = lowered.state;
   const v = f.createIdentifier(names.fixed('v'));
   const getter = f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createArrayLiteralExpression(state.map((n) => f.createIdentifier(n))));
   const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined, f.createBlock(state.map((n, i) => f.createExpressionStatement(f.createAssignment(f.createIdentifier(n), f.createElementAccessExpression(v, i)))), true));
-  const fingerprint = createHash('sha256').update(original.text).update('\0introspect-transform-1').digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha256').update(original.text).update('\0introspect-transform-2').digest('hex').slice(0, 16);
   const prop = (k: string, e: ts.Expression) => f.createPropertyAssignment(k, e);
   const table = ctx.plans.map((p) => (p.deadAt?.length ? [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines, p.deadAt] : [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines]));
   const registration = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'module'), undefined, [
@@ -122,7 +122,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const libraries = registerLibraries(sf.statements, rt, names, ctx.moduleId, isCommonJs);
   // The program's own imports of the runtime API load the same runtime as the transform's.
   const pointed = rest.map((st) => (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === RUNTIME_PACKAGE ? f.updateImportDeclaration(st, st.modifiers, st.importClause, f.createStringLiteral(spec), st.attributes) : st));
-  const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...lowered.templates, ...pointed, ...lowered.factories.filter((x) => !x.inClass).map((x) => x.decl), bodyFn, registration];
+  const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...lowered.templates, ...pointed, ...lowered.factories.filter((x) => !x.inClass).flatMap((x) => (x.runner ? [x.decl, x.runner] : [x.decl])), bodyFn, registration];
   return f.updateSourceFile(sf, statements);
 }
 

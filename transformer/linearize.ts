@@ -38,8 +38,6 @@ export interface Linearized {
   temps: Set<string>;
   /** The call statements that are `T = yield v` (a subset of `calls`). */
   yields: Set<ts.Statement>;
-  /** Yields of a `yield*` loop: resumed with the raw sent value, mode in $R.sm. */
-  rawYields: Set<ts.YieldExpression>;
 }
 
 export class Linearizer {
@@ -50,7 +48,6 @@ export class Linearizer {
   private stableLocals: Set<string>;
   private readonly temps = new Set<string>();
   private readonly yields = new Set<ts.Statement>();
-  private readonly rawYields = new Set<ts.YieldExpression>();
   /** The label of the loop statement being lowered, if it has one. */
   private loopLabel: string | undefined = undefined;
 
@@ -64,7 +61,7 @@ export class Linearizer {
 
   run(body: ts.Statement[]): Linearized {
     const out = this.statements(body);
-    return { body: out, calls: this.calls, yields: this.yields, rawYields: this.rawYields, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
+    return { body: out, calls: this.calls, yields: this.yields, opaque: this.opaque, temps: this.temps, containsSite: (n) => this.containsSite(n) };
   }
 
   // ---- predicates ---------------------------------------------------------------
@@ -498,7 +495,6 @@ export class Linearizer {
       f.createBreakStatement(),
     ], true)));
     const y = f.createYieldExpression(undefined, call('dy', [value]));
-    this.rawYields.add(y);
     this.emitYield(y, body, v);
     body.push(f.createExpressionStatement(f.createAssignment(m, f.createPropertyAccessExpression(rt, 'sm'))));
     out.push(f.createForStatement(undefined, undefined, undefined, f.createBlock(body, true)));

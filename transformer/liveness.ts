@@ -14,9 +14,10 @@
 // defined and read inside the expansion of one original statement, reads after
 // definitions, never across a loop back-edge. So textual order is flow order
 // for them: a temporary is live at point s iff it is defined somewhere before s
-// and read somewhere after s. A yield's result is defined only where the yield
-// resumes (`t = $R.sent()` in a router), so it counts as defined from the
-// start. Other locals are always treated as live.
+// and read somewhere after s. A yield's result (`t = yield v`, and the
+// router's `t = yield $R.pr()` where a restored body resumes) is defined
+// where the body resumes, so it counts as defined from the start. Other
+// locals are always treated as live.
 
 import ts from 'typescript';
 
@@ -42,9 +43,8 @@ export function deadTemporaries(body: readonly ts.Statement[], siteMarker: strin
         // A router's `t = $R.resume()` runs only when resuming the point that
         // the call itself follows; its textual place (the block's head) is not
         // where the value flows from.
-        // A yield's `t = $R.sent()` is in the router too, but it is the only
-        // definition of t: count t as defined from the start (conservative).
-        if (isSent(node.right, runtime)) firstDef.set(name, 0);
+        // A yield's result: count t as defined from the start (conservative).
+        if (ts.isYieldExpression(node.right)) firstDef.set(name, 0);
         else if (!firstDef.has(name) && !isResume(node.right, runtime)) firstDef.set(name, at);
         visit(node.right);
         return;
@@ -68,11 +68,7 @@ export function deadTemporaries(body: readonly ts.Statement[], siteMarker: strin
 }
 
 function isResume(e: ts.Expression, runtime: string): boolean {
-  return isRuntimeCall(e, runtime, ['resume', 'sent', 'sentRaw']);
-}
-
-function isSent(e: ts.Expression, runtime: string): boolean {
-  return isRuntimeCall(e, runtime, ['sent', 'sentRaw']);
+  return isRuntimeCall(e, runtime, ['resume']);
 }
 
 function isRuntimeCall(e: ts.Expression, runtime: string, names: string[]): boolean {

@@ -164,7 +164,10 @@ export class Reenter {
     const ownThis = !ctor && (plan.kind === 'plain' || plan.kind === 'method') && readsOwnThis(body);
     const thisValue = ctor ? f.createIdentifier(plan.thisLocal!) : ownThis ? f.createThis() : f.createVoidZero();
     const nt = ctor || (plan.kind === 'plain' && ownThis) ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')) : f.createVoidZero();
-    const record = f.createReturnStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'f'), undefined, [plan.self, thisValue, nt, this.l, f.createArrayLiteralExpression(values.map((v) => f.createIdentifier(v)))]));
+    const valueArray = f.createArrayLiteralExpression(values.map((v) => f.createIdentifier(v)));
+    const record = f.createReturnStatement(plan.generator
+      ? f.createCallExpression(f.createPropertyAccessExpression(rt, 'fb'), undefined, [plan.self, this.l, valueArray])
+      : f.createCallExpression(f.createPropertyAccessExpression(rt, 'f'), undefined, [plan.self, thisValue, nt, this.l, valueArray]));
     const decls = [
       f.createVariableDeclaration(this.l, undefined, undefined, f.createNumericLiteral(0)),
       f.createVariableDeclaration(this.r, undefined, undefined, f.createNumericLiteral(0)),
@@ -356,29 +359,34 @@ export class Reenter {
   }
 
   /**
-   * `T = yield v` in a generator body. Suspending keeps this frame as data in
-   * the generator object: the body returns `$R.yld(v, $l, [values])` (no
-   * frame record, no exception). That return must not run the finally blocks
-   * around the yield: native ones skip while `$R.u` is set (yld sets it), and
-   * completion records (finally blocks with sites) leave it alone
-   * (`suspendReturns`). Resuming is a one-frame rewind that lands here and
-   * takes the sent value.
+   * `T = yield v` in a generator body, which runs as a native generator
+   * (runtime/generators.ts): the yield stays a native yield. After it, and
+   * after the router's yield that a restored body is primed at (`$R.pr()`),
+   * a checkpoint asking for the frame (`T` is the CAPTURE marker) gets it
+   * yielded as data, and the body suspends again at the same place:
+   *
+   *   $l = n; T = yield v; for (; T === $R.CAPTURE;) T = yield $R.yf(n, [values]);
    */
   private yieldUnit(s: ts.ExpressionStatement): Unit {
     const f = this.f;
     const rt = this.ctx.rt;
     const assignment = s.expression as ts.BinaryExpression;
+    const target = assignment.left;
     const y = assignment.right as ts.YieldExpression;
     const n = this.nextSite(y);
     const setL = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
-    const value = y.expression ?? f.createVoidZero();
     // The operand temporary is read by the yield itself, never after it resumes.
-    if (ts.isIdentifier(value) && this.lin.temps.has(value.text)) this.yieldOperands.set(n, value.text);
+    const value = y.expression;
+    if (value && ts.isIdentifier(value) && this.lin.temps.has(value.text)) this.yieldOperands.set(n, value.text);
     const call = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(rt, name), undefined, args);
-    const suspend = f.createReturnStatement(call('yld', [value, this.l, f.createIdentifier(`${this.frameValues.text}${n}`)]));
-    suspendReturns.add(suspend);
-    const resumed = f.createExpressionStatement(f.createAssignment(assignment.left, call(this.lin.rawYields.has(y) ? 'sentRaw' : 'sent', [])));
-    return { out: [setL, suspend], lo: n, hi: n, resume: [resumed] };
+    const answer = () => f.createForStatement(
+      undefined,
+      f.createStrictEquality(target, f.createPropertyAccessExpression(rt, 'CAPTURE')),
+      undefined,
+      f.createExpressionStatement(f.createAssignment(target, f.createYieldExpression(undefined, call('yf', [f.createNumericLiteral(n), f.createIdentifier(`${this.frameValues.text}${n}`)])))),
+    );
+    const primed = f.createExpressionStatement(f.createAssignment(target, f.createYieldExpression(undefined, call('pr', []))));
+    return { out: [setL, s, answer()], lo: n, hi: n, resume: [primed, answer()] };
   }
 
   /** How the router resumes call statement `s`: same target, the callee frame resumed. */
@@ -587,8 +595,6 @@ function callOf(s: ts.Statement): ts.Expression | undefined {
  * Inside a try whose finally became plain code: `return e`, and `break`/
  * `continue` that leave the try, record the completion and leave via `break T`.
  */
-/** The `return $R.yld(…)` of yields: a suspension, not a completion of the try around it. */
-const suspendReturns = new WeakSet<ts.Node>();
 /** The `break $u` of unwind checks: a capture leaving the function, not a completion either. */
 const unwindBreaks = new WeakSet<ts.Node>();
 
@@ -596,7 +602,7 @@ function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifi
   const innerLabels = new Set<string>();
   const visit = (n: ts.Node, loops: number, switches: number): ts.Node => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return n;
-    if (ts.isReturnStatement(n) && !suspendReturns.has(n)) {
+    if (ts.isReturnStatement(n)) {
       return f.createBlock([f.createExpressionStatement(f.createAssignment(fv, n.expression ?? f.createVoidZero())), f.createExpressionStatement(f.createAssignment(fk, f.createNumericLiteral(2))), f.createBreakStatement(T)], true);
     }
     if (unwindBreaks.has(n)) return n;

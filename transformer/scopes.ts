@@ -59,7 +59,8 @@ export interface LoweredModule {
   state: string[];
   /** Factory declarations to place at module level, with their ids. */
   /** `inClass`: declared by a static block of its class (it uses the class's `#names`), not at module level. */
-  factories: { id: string; name: string; decl: ts.FunctionDeclaration; inClass?: boolean }[];
+  /** `runner`: the native generator function of a generator body's factory (nestedFunction). */
+  factories: { id: string; name: string; decl: ts.FunctionDeclaration; runner?: ts.FunctionDeclaration; inClass?: boolean }[];
   /** Static functions of this module: id → expression naming them. */
   statics: { id: string; expr: ts.Expression }[];
   classes: { name: string; id: string; members: [string, number, string][] }[];
@@ -401,7 +402,7 @@ export class ScopeLowering {
     if (inClass.length > 0) {
       for (const x of inClass) {
         declared.push(x.name);
-        made.unshift(f.createExpressionStatement(f.createAssignment(f.createIdentifier(x.name), f.createFunctionExpression(undefined, undefined, x.name, undefined, x.decl.parameters, undefined, x.decl.body!))));
+        made.unshift(f.createExpressionStatement(f.createAssignment(f.createIdentifier(x.name), f.createFunctionExpression(undefined, x.decl.asteriskToken, x.name, undefined, x.decl.parameters, undefined, x.decl.body!))));
       }
     }
     const factoryDecls: ts.Statement[] = [];
@@ -606,6 +607,9 @@ export class ScopeLowering {
     this.leave(st);
     this.path.pop();
     const block = f.createBlock(body, true);
+    // A generator body (pass 0c) runs as a native generator (runtime/generators.ts):
+    // the arrow it was has had its `this` and `arguments` moved to environments.
+    if (plan.generator && ts.isArrowFunction(node)) return f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), undefined, undefined, params, undefined, block);
     return updateFunctionLike(f, node, params, block, node.name && ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.computedKey(node.name)) : undefined);
   }
 
@@ -741,10 +745,21 @@ export class ScopeLowering {
     // regions) but are still made by a factory: as values in the heap they
     // are saved and re-made like any closure.
     const implicit = (ts.isMethodDeclaration(node) && IMPLICITLY_CALLED.has(name)) || isImplicitlyCalledValue(node) || calledByTheEngine(node);
-    const lowered = asExpression(f, isGen || isAsync || accessor || implicit ? this.lowerUninstrumented(node) : this.lowerFunction(node, kind, id, name, self));
+    let lowered = asExpression(f, isGen || isAsync || accessor || implicit ? this.lowerUninstrumented(node) : this.lowerFunction(node, kind, id, name, self));
     const st = this.lastLowered!;
     const envs = [...st.envUses].sort();
     const factoryName = this.ctx.names.fresh('mk');
+    let runner: ts.FunctionDeclaration | undefined;
+    if (ts.isFunctionExpression(lowered) && lowered.asteriskToken && this.ctx.generatorBodies.has(node)) {
+      // A generator body: the closure calls one native generator function
+      // made once, beside the factory. A generator function made per call
+      // would give its generator objects a hidden class of their own (V8: the
+      // closure's own initial map), and every body would run megamorphic.
+      const runnerName = this.ctx.names.fresh('g');
+      const args = [self.text, ...envs];
+      runner = f.createFunctionDeclaration(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), runnerName, undefined, args.map((a) => f.createParameterDeclaration(undefined, undefined, a)), undefined, lowered.body);
+      lowered = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), f.createCallExpression(f.createIdentifier(runnerName), undefined, args.map((a) => f.createIdentifier(a))));
+    }
     const key = inferredName;
     const member = ts.isMethodDeclaration(node) || accessor;
     const memberKey = member && !ts.isComputedPropertyName(node.name!) ? (node.name as ts.Identifier | ts.StringLiteral).text : key;
@@ -765,8 +780,11 @@ export class ScopeLowering {
       tag,
       f.createReturnStatement(self),
     ], true));
-    this.out.factories.push({ id, name: factoryName, decl, inClass: privateNames && this.classFactories !== undefined });
-    if (privateNames && this.classFactories !== undefined) this.classFactories.push({ name: factoryName, decl });
+    this.out.factories.push({ id, name: factoryName, decl, runner, inClass: privateNames && this.classFactories !== undefined });
+    if (privateNames && this.classFactories !== undefined) {
+      this.classFactories.push({ name: factoryName, decl });
+      if (runner) this.classFactories.push({ name: ts.idText(runner.name!), decl: runner });
+    }
     return f.createCallExpression(f.createIdentifier(factoryName), undefined, envs.map((e) => f.createIdentifier(e)));
   }
 
