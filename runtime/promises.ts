@@ -228,13 +228,13 @@ export function resolveWith(p: IntroPromise, resolution: unknown): void {
 }
 
 /** PerformPromiseThen: a reaction now (settled) or later (pending). */
-export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unknown, d: IntroPromise | undefined, c: Capability | undefined, t?: Awaiter): void {
+export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unknown, d: IntroPromise | undefined, c: Capability | undefined): void {
   const re: Reaction = {
     d,
     c,
     f: typeof onFulfilled === 'function' ? onFulfilled : undefined,
     r: typeof onRejected === 'function' ? onRejected : undefined,
-    t,
+    t: undefined,
   };
   if (p.s === PENDING) (p.q ??= []).push(re);
   else {
@@ -244,9 +244,24 @@ export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unkno
   p.h = true;
 }
 
+/** The reaction of an awaiter to what it awaits: no handlers, no derived promise. */
+export function awaitReaction(t: Awaiter): Reaction {
+  return { d: undefined, c: undefined, f: undefined, r: undefined, t };
+}
+
+/** `perform` for an await (`re.t` resumes). */
+export function awaitPromise(p: IntroPromise, re: Reaction): void {
+  if (p.s === PENDING) (p.q ??= []).push(re);
+  else {
+    if (p.s === REJECTED && !p.h) scheduler.handled(p);
+    scheduler.enqueue({ k: REACTION_JOB, re, v: p.v, rej: p.s === REJECTED });
+  }
+  p.h = true;
+}
+
 /** `perform` on a promise just fulfilled with a primitive, without making the promise: `await 1`. */
-export function awaitPrimitive(t: Awaiter, value: unknown): void {
-  scheduler.enqueue({ k: REACTION_JOB, re: { d: undefined, c: undefined, f: undefined, r: undefined, t }, v: value, rej: false });
+export function awaitPrimitive(re: Reaction, value: unknown): void {
+  scheduler.enqueue({ k: REACTION_JOB, re, v: value, rej: false });
 }
 
 /** PromiseResolve(C, x): x itself when it is already a promise of C. */

@@ -16,7 +16,7 @@
 
 import { functions } from './functions.js';
 import { Generator, type ResumeMode, type Step } from './generators.js';
-import { awaitPrimitive, IntroPromise, newInternalPromise, perform, promiseResolve, reject, resolveWith } from './promises.js';
+import { awaitPrimitive, awaitPromise, awaitReaction, IntroPromise, newInternalPromise, promiseResolve, type Reaction, reject, resolveWith } from './promises.js';
 import type { Runtime } from './runtime.js';
 
 let rt: Runtime;
@@ -30,7 +30,14 @@ export interface Awaiter {
   resume(mode: ResumeMode, value: unknown, restoring: boolean): void;
 }
 
-export class Task implements Awaiter {
+export class Task implements Awaiter, Reaction {
+  // A task is its own reaction to the promise it awaits (one await at a
+  // time): no Reaction object per await.
+  d = undefined;
+  c = undefined;
+  f = undefined;
+  r = undefined;
+  t: Awaiter = this;
   constructor(
     public g: Generator,
     public p: IntroPromise,
@@ -97,8 +104,9 @@ export function afterStep(t: Task, step: Step): void {
 
 /** `await value` of an awaiter: it is resumed by a job once the value settles. */
 export function awaitValue(who: Awaiter, value: unknown): void {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return awaitPrimitive(who, value);
-  perform(promiseResolve(IntroPromise, value) as IntroPromise, undefined, undefined, undefined, undefined, who);
+  const re = who instanceof Task ? who : awaitReaction(who);
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return awaitPrimitive(re, value);
+  awaitPromise(promiseResolve(IntroPromise, value) as IntroPromise, re);
 }
 
 
