@@ -15,7 +15,7 @@ import type { CliRunConfig } from '../config.js';
 import { InputError, UsageError } from '../errors.js';
 import { launchProgram } from '../launch.js';
 import { createNodeHost, writeDiagnostic } from '../../runtime/plugins/node/host.js';
-import { explainRequestsWithoutDestination, RequestDesk } from '../../runtime/plugins/node/requests.js';
+import { explainRequestsWithoutDestination } from '../../runtime/plugins/node/signals.js';
 
 export interface RunOptions {
   entry: string;
@@ -40,7 +40,8 @@ export async function run(options: RunOptions): Promise<void> {
     throw new InputError(`no such program: ${entry}`, ['build it first: introspect build <programDir> --out-dir <outDir>, then run <outDir>/main.js']);
   }
   const config = runConfig(options);
-  const desk = servesRequests(config) ? new RequestDesk({ config, log: writeDiagnostic }) : undefined;
+  // Loaded only when it serves: its worker threads module costs every other run and restart a few ms of start-up.
+  const desk = servesRequests(config) ? new (await import('../../runtime/plugins/node/requests.js')).RequestDesk({ config, log: writeDiagnostic }) : undefined;
   if (desk) desk.start();
   else explainRequestsWithoutDestination(writeDiagnostic);
   await launchProgram({ entry, config, args: options.args, reportUnsettledTopLevelAwait: true, host: createNodeHost(desk) });

@@ -9,7 +9,6 @@
 // The file-system calls come through `FsOps` so tests can make any step fail.
 
 import * as fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
 export interface FsOps {
@@ -23,9 +22,12 @@ export interface FsOps {
 
 export const nodeFs: FsOps = fs;
 
+let tempSeq = 0;
+
 export function writeFileAtomic(path: string, bytes: Uint8Array, ops: FsOps = nodeFs): void {
   const dir = dirname(path);
-  const temp = join(dir, `${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  // Unique among writers (pid, clock, counter, a random tail); `wx` refuses a name that is taken anyway.
+  const temp = join(dir, `${basename(path)}.tmp-${process.pid}-${Date.now().toString(36)}-${(++tempSeq).toString(36)}${Math.random().toString(36).slice(2, 8)}`);
   let fd: number | undefined;
   let renamed = false;
   try {

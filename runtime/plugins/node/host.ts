@@ -6,15 +6,19 @@
 // gives the runtime the checkpoint requests of other processes, signals and
 // the periodic timer, and tells the desk how each checkpoint went.
 
-import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
+import { portableHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { nodeCrypto } from './lazy-crypto.js';
 import type { RequestDesk } from './requests.js';
 
 export { writeFileAtomic } from './atomic-write.js';
 export { nextCheckpointPath, rotateCheckpoints } from './rotate.js';
+
+/** Bytes from which node:crypto hashes faster than the portable SHA-256, counting its load. */
+const NATIVE_HASH_FROM = 256 * 1024;
 
 export function createNodeHost(desk?: RequestDesk): Host {
   const host: Host = {
@@ -23,10 +27,11 @@ export function createNodeHost(desk?: RequestDesk): Host {
       writeFileAtomic(path, bytes);
       desk?.written(path);
     },
-    // The same SHA-256 as the portable one, several times faster on large files.
+    // The same SHA-256 as the portable one, several times faster on large
+    // files; a small one is hashed before node:crypto would have loaded.
     hash: {
-      sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
-      hmacSha256: (key, data) => new Uint8Array(createHmac('sha256', key).update(data).digest()),
+      sha256: (data) => (data.length < NATIVE_HASH_FROM ? portableHash.sha256(data) : new Uint8Array(nodeCrypto().createHash('sha256').update(data).digest())),
+      hmacSha256: (key, data) => (data.length < NATIVE_HASH_FROM ? portableHash.hmacSha256(key, data) : new Uint8Array(nodeCrypto().createHmac('sha256', key).update(data).digest())),
     },
     readFile(path) {
       const buffer = readFileSync(path);

@@ -247,9 +247,3 @@ function failureHint(error: unknown, where: string | undefined): string | undefi
   }
 }
 
-/** For a run with nowhere to write checkpoints: say so when asked, instead of dying of SIGUSR2. */
-export function explainRequestsWithoutDestination(log: (message: string) => void): void {
-  for (const name of [CHECKPOINT_SIGNAL, CHECKPOINT_AND_EXIT_SIGNAL]) {
-    process.on(name, () => log(`checkpoint asked for (${name}), but this run has nowhere to write it: start the program with \`introspect run <main.js> --checkpoint-dir D\``));
-  }
-}

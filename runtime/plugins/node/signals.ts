@@ -25,3 +25,10 @@ export function requestFor(signal: string): CheckpointRequest | undefined {
   if (signal === CHECKPOINT_AND_EXIT_SIGNAL) return 'checkpoint-and-exit';
   return undefined;
 }
+
+/** For a run with nowhere to write checkpoints: say so when asked, instead of dying of SIGUSR2. */
+export function explainRequestsWithoutDestination(log: (message: string) => void): void {
+  for (const name of [CHECKPOINT_SIGNAL, CHECKPOINT_AND_EXIT_SIGNAL]) {
+    process.on(name, () => log(`checkpoint asked for (${name}), but this run has nowhere to write it: start the program with \`introspect run <main.js> --checkpoint-dir D\``));
+  }
+}
