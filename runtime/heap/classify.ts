@@ -58,7 +58,9 @@ for (const make of [() => proto(proto((function* () {})())!), () => proto(proto(
     // no generators on this engine
   }
 }
-for (const p of GENERATOR_PROTOS) known(p, 'a generator object (not supported by the heap writer yet)');
+for (const p of GENERATOR_PROTOS) {
+  known(p, 'a generator object of a generator function that runs natively: a library\'s, or one of the program that Introspect leaves uninstrumented (a method using `super` in an object literal or an anonymous class, or using #private names in a class that is not at the top level of its module or whose `extends` or computed keys read module variables)');
+}
 known(tryProto(() => [][Symbol.iterator]()), 'a native array iterator');
 known(tryProto(() => new Map()[Symbol.iterator]()), 'a native Map iterator');
 known(tryProto(() => new Set()[Symbol.iterator]()), 'a native Set iterator');
