@@ -44,6 +44,8 @@ export class DelegatedValue {
 const IN_BODY = 0;
 const YIELDED_VALUE = 1;
 const RETURNED_VALUE = 2;
+/** A `return(v)` request to a body suspended at a yield: v is awaited there first (ECMA-262 AsyncGeneratorYield). */
+const RETURN_AT_YIELD = 3;
 
 export class AsyncGen implements Awaiter {
   queue: Request[] = [];
@@ -101,8 +103,11 @@ export class AsyncGen implements Awaiter {
         } else this.wait(RETURNED_VALUE, req.value);
         continue;
       }
-      this.busy = true;
-      this.drive(req.mode, req.value, false);
+      if (req.mode === 'return') this.wait(RETURN_AT_YIELD, req.value);
+      else {
+        this.busy = true;
+        this.drive(req.mode, req.value, false);
+      }
     }
   }
 
@@ -122,6 +127,7 @@ export class AsyncGen implements Awaiter {
     const what = this.waiting;
     this.waiting = IN_BODY;
     if (what === IN_BODY || (what === YIELDED_VALUE && mode === 'throw')) this.drive(mode, value, restoring);
+    else if (what === RETURN_AT_YIELD) this.drive(mode === 'throw' ? 'throw' : 'return', value, restoring);
     else {
       this.busy = false;
       if (mode === 'throw') reject(this.queue.shift()!.p, value);
@@ -143,7 +149,10 @@ export class AsyncGen implements Awaiter {
     if (rt.u) return;
     if (step.done) {
       this.done = true;
-      this.wait(RETURNED_VALUE, step.value);
+      // Its value was awaited already: by the body's `return x` (pass 0c), or
+      // at the yield a `return(v)` resumed (RETURN_AT_YIELD).
+      this.busy = false;
+      this.answer(step.value, true);
     } else if (step.value instanceof AwaitSignal) awaitValue(this, step.value.v);
     else if (step.value instanceof DelegatedValue) {
       this.busy = false;

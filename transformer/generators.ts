@@ -213,6 +213,11 @@ function awaitsToYields(body: ts.Block, rt: ts.Identifier, kind: Kind, tctx: ts.
     if (kind === 'agen' && ts.isYieldExpression(v) && v.asteriskToken && v.expression) {
       return f.updateYieldExpression(v, v.asteriskToken, f.createCallExpression(f.createPropertyAccessExpression(rt, 'adg'), undefined, [v.expression]));
     }
+    // `return x` in an async generator awaits x (ECMA-262 ReturnStatement);
+    // falling off the end or `return;` completes without an await.
+    if (kind === 'agen' && ts.isReturnStatement(v) && v.expression) {
+      return f.updateReturnStatement(v, f.createYieldExpression(undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, 'aw'), undefined, [v.expression])));
+    }
     if (!ts.isAwaitExpression(v)) return v;
     const operand = kind === 'agen' ? f.createCallExpression(f.createPropertyAccessExpression(rt, 'aw'), undefined, [v.expression]) : v.expression;
     return f.createYieldExpression(undefined, operand);
