@@ -7,12 +7,13 @@ import { CLOSURE, type ClosureInfo, type FunctionTable } from '../runtime/functi
 import {
   CaptureError, decodeNodes, readHeap, RestoreError, writeHeap, type HeapContext, type HeapImage,
 } from '../runtime/heap/index.js';
+import { flatImage } from '../runtime/heap/image.js';
 import { swapViews } from '../runtime/heap/byteorder.js';
 import { nativeBind } from '../runtime/heap/bound.js';
 import { Kind, Shape, Tag } from '../runtime/heap/layout.js';
 import { ByteWriter, zigzag } from '../runtime/heap/stream.js';
 import {
-  decodeCheckpoint, describeHeap, encodeCheckpoint, FormatError, readHeader, type CheckpointHeader,
+  decodeCheckpoint, describeHeap, encodeCheckpoint, encodeCheckpointParts, FormatError, portableHash, readHeader, type CheckpointHeader,
 } from '../runtime/format/index.js';
 
 // ── a fake program: a function table with a few static functions and factories ──
@@ -1112,7 +1113,39 @@ describe('container', () => {
   test('the blob starts 8-byte aligned and holds little-endian bytes', () => {
     const f = new Float64Array([1]);
     const image = writeHeap(f, { functions: programTable() });
-    expect(Array.from(image.blob)).toEqual([0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
+    expect(Array.from(flatImage(image).blob)).toEqual([0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
+  });
+
+  test('a large ArrayBuffer is written from its own memory, small ones packed, shared ones copied', () => {
+    const big = new Float64Array(10_001).map((_, i) => i / 3); // 80 008 bytes: its own part
+    const odd = new Uint8Array(100_003).map((_, i) => i & 0xff); // not a multiple of 8: padded
+    const small = [new Int32Array([1, -2, 3]), new Uint8Array([7])];
+    const shared = new Int16Array(new SharedArrayBuffer(70_000)).fill(-5);
+    const value = { big, small, odd, shared, alias: new DataView(big.buffer, 8, 16) };
+    const image = writeHeap(value, { functions: programTable() });
+    const blob = image.blob as readonly Uint8Array[];
+    expect(blob.some((part) => part.buffer === big.buffer)).toBe(true);
+    expect(blob.some((part) => part.buffer === odd.buffer)).toBe(true);
+    expect(blob.some((part) => part.buffer === shared.buffer)).toBe(false);
+    expect(blob.reduce((n, part) => n + part.length, 0) % 8).toBe(0);
+    // what the file holds is what the parts held at the time of the write
+    const file = encodeCheckpoint(header, image);
+    // a hash without the parts methods is given one concatenated copy: the same file
+    const wholeHash = { sha256: portableHash.sha256, hmacSha256: portableHash.hmacSha256 };
+    const join = (parts: Uint8Array[]) => Buffer.concat(parts);
+    expect(join(encodeCheckpointParts(header, image, { hmacKey: key, hash: wholeHash }))).toEqual(join(encodeCheckpointParts(header, image, { hmacKey: key })));
+    const parts = encodeCheckpointParts(header, image);
+    big[0] = 99;
+    const back = readHeap(decodeCheckpoint(file).heap, { functions: programTable() }) as typeof value;
+    expect(back.big[0]).toBe(0);
+    expect(Array.from(back.big.subarray(1))).toEqual(Array.from(big.subarray(1)));
+    expect(Array.from(back.odd)).toEqual(Array.from(odd));
+    expect(back.small.map((a) => Array.from(a))).toEqual([[1, -2, 3], [7]]);
+    expect(back.shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(back.shared)).toEqual(Array.from(shared));
+    expect(back.alias.buffer).toBe(back.big.buffer);
+    // the parts are the program's memory: written after a change, the file no longer matches its hash
+    expect(() => decodeCheckpoint(join(parts))).toThrow(/does not match its contents/);
   });
 });
 

@@ -3,7 +3,7 @@
 // format/. Loading checks that the file belongs to this very program.
 
 import { utf8Encode } from './format/bytes.js';
-import { decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, portableHash, type CheckpointHeader } from './format/index.js';
+import { decodeCheckpoint, encodeCheckpointParts, FORMAT_VERSION, portableHash, type CheckpointHeader } from './format/index.js';
 import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
@@ -127,7 +127,7 @@ export const checkpointSink: CheckpointSink = {
       deferred: rt.takeDeferral(),
       transients: transients > 0 ? transients : undefined,
     };
-    host.writeFileAtomic(file, encodeCheckpoint(header, image, host.hash ? { hash: host.hash } : undefined));
+    host.writeFileAtomic(file, encodeCheckpointParts(header, image, host.hash ? { hash: host.hash } : undefined));
     if (rt.config.exitAfterCheckpoint) host.exit(0, isProgramFunction);
   },
 

@@ -18,8 +18,12 @@ export interface PlatformInfo {
 
 export interface Host {
   platform(): PlatformInfo;
-  /** Durable, atomic replacement of `path`: temp file, fsync, rename. */
-  writeFileAtomic(path: string, bytes: Uint8Array): void;
+  /**
+   * Durable, atomic replacement of `path`: temp file, fsync, rename. A
+   * checkpoint comes as parts in order (some are the program's own buffers):
+   * write them before returning.
+   */
+  writeFileAtomic(path: string, bytes: Uint8Array | readonly Uint8Array[]): void;
   readFile(path: string): Uint8Array;
   /** Diagnostics of the runtime itself; never mixed into the program's stdout. */
   log(message: string): void;

@@ -99,3 +99,24 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
+
+/** Total length of bytes given as one array or as parts in order. */
+export function bytesLength(bytes: Uint8Array | readonly Uint8Array[]): number {
+  if (bytes instanceof Uint8Array) return bytes.length;
+  let n = 0;
+  for (const part of bytes) n += part.length;
+  return n;
+}
+
+/** Bytes given as parts, as one array (the array itself when it is one). */
+export function concatBytes(bytes: Uint8Array | readonly Uint8Array[]): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes.length === 1) return bytes[0]!;
+  const out = new Uint8Array(bytesLength(bytes));
+  let at = 0;
+  for (const part of bytes) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

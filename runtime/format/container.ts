@@ -12,7 +12,8 @@ import { FormatError } from './errors.js';
 import { FORMAT_VERSION, type CheckpointHeader } from './header.js';
 import { MAGIC, VERSION_OFFSET } from './magic.js';
 import { decodeV1, readHeaderV1, type CodecOptions } from './v1.js';
-import { decodeV2, encodeV2, readHeaderV2 } from './v2.js';
+import { decodeV2, encodeV2Parts, readHeaderV2 } from './v2.js';
+import { concatBytes } from './bytes.js';
 import { HEAP_VERSION } from '../heap/layout.js';
 
 export interface CheckpointOptions {
@@ -41,11 +42,20 @@ function codecOptions(opts: CheckpointOptions | undefined): CodecOptions {
 }
 
 export function encodeCheckpoint(header: CheckpointHeader, heap: HeapImage, opts?: CheckpointOptions): Uint8Array {
+  return concatBytes(encodeCheckpointParts(header, heap, opts));
+}
+
+/**
+ * The file as parts to write in order, without one copy of it all: a large
+ * ArrayBuffer's bytes are its own (heap/writer.ts), so the parts must be
+ * written before the program runs again.
+ */
+export function encodeCheckpointParts(header: CheckpointHeader, heap: HeapImage, opts?: CheckpointOptions): Uint8Array[] {
   const version = heap.version ?? HEAP_VERSION;
   if (version !== FORMAT_VERSION) {
     throw new FormatError('invalid-argument', `this heap image holds node stream version ${version}; only the current version ${FORMAT_VERSION} is written`);
   }
-  return encodeV2({ ...header, formatVersion: FORMAT_VERSION }, heap, codecOptions(opts));
+  return encodeV2Parts({ ...header, formatVersion: FORMAT_VERSION }, heap, codecOptions(opts));
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, opts?: CheckpointOptions): { header: CheckpointHeader; heap: HeapImage } {

@@ -5,6 +5,7 @@
 // program or its function table, and never runs code from the file.
 
 import type { HeapImage } from '../heap/image.js';
+import { bytesLength } from './bytes.js';
 import { decodeNodes, isRef, type HeapNode, type NodeProperty, type NodeValue } from '../heap/nodes.js';
 
 export interface KindTotal {
@@ -148,7 +149,7 @@ export function describeHeap(image: HeapImage): HeapDescription {
     nodeCount: nodes.length,
     byType,
     strings: { count: image.strings.length, chars },
-    blobBytes: image.blob.length,
+    blobBytes: bytesLength(image.blob),
     streamBytes: image.nodes.length,
     nodes,
     root: renderValue(root),

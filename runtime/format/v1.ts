@@ -13,8 +13,8 @@
 //   …   32  HMAC-SHA256(key, every byte before it) — only with flag bit 0
 
 import type { HeapImage } from '../heap/image.js';
-import { pad8, readU32, readU64, sameBytes, utf8Decode, utf8Encode, writeU32, writeU64 } from './bytes.js';
-import { DIGEST_LENGTH, type CheckpointHash } from './digest.js';
+import { bytesLength, pad8, readU32, readU64, sameBytes, utf8Decode, utf8Encode, writeU32, writeU64 } from './bytes.js';
+import { DIGEST_LENGTH, hmacSha256Of, sha256Of, type CheckpointHash } from './digest.js';
 import { FormatError } from './errors.js';
 import { checkHeader, type CheckpointHeader } from './header.js';
 import { MAGIC } from './magic.js';
@@ -28,27 +28,37 @@ export interface CodecOptions {
   hash: CheckpointHash;
 }
 
-/** `version` lets v2.ts write this same layout under its own number. */
-export function encodeV1(header: CheckpointHeader, heap: HeapImage, opts: CodecOptions, version = 1): Uint8Array {
-  const sections = [utf8Encode(JSON.stringify(header)), utf8Encode(JSON.stringify(heap.strings)), heap.nodes, heap.blob];
+/**
+ * The file as parts in order: the fixed header and first three sections in
+ * one array, then the blob's parts as the heap image holds them (not
+ * copied), then the digests. `version` lets v2.ts write this same layout
+ * under its own number.
+ */
+export function encodeV1Parts(header: CheckpointHeader, heap: HeapImage, opts: CodecOptions, version = 1): Uint8Array[] {
+  const blob = heap.blob instanceof Uint8Array ? [heap.blob] : heap.blob;
+  const sections = [utf8Encode(JSON.stringify(header)), utf8Encode(JSON.stringify(heap.strings)), heap.nodes];
+  const lengths = [...sections.map((section) => section.length), bytesLength(blob)];
   const signed = opts.hmacKey !== undefined;
   let size = FIXED;
   for (const section of sections) size += pad8(section.length);
-  const hashAt = size;
-  size += DIGEST_LENGTH * (signed ? 2 : 1);
-  const out = new Uint8Array(size);
-  out.set(MAGIC, 0);
-  writeU32(out, 16, version);
-  writeU32(out, 20, signed ? FLAG_HMAC : 0);
+  const head = new Uint8Array(size);
+  head.set(MAGIC, 0);
+  writeU32(head, 16, version);
+  writeU32(head, 20, signed ? FLAG_HMAC : 0);
+  lengths.forEach((length, s) => writeU64(head, 24 + 8 * s, length));
   let at = FIXED;
-  sections.forEach((section, s) => {
-    writeU64(out, 24 + 8 * s, section.length);
-    out.set(section, at);
+  for (const section of sections) {
+    head.set(section, at);
     at += pad8(section.length);
-  });
-  out.set(opts.hash.sha256(out.subarray(0, hashAt)), hashAt);
-  if (signed) out.set(opts.hash.hmacSha256(opts.hmacKey!, out.subarray(0, hashAt + DIGEST_LENGTH)), hashAt + DIGEST_LENGTH);
-  return out;
+  }
+  const parts = [head, ...blob];
+  const tail = pad8(lengths[3]!) - lengths[3]!;
+  if (tail > 0) parts.push(new Uint8Array(tail));
+  const digest = sha256Of(opts.hash, parts);
+  const signature = signed ? hmacSha256Of(opts.hash, opts.hmacKey!, [...parts, digest]) : undefined;
+  parts.push(digest);
+  if (signature) parts.push(signature);
+  return parts;
 }
 
 interface Layout {

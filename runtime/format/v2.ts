@@ -7,10 +7,10 @@
 
 import type { HeapImage } from '../heap/image.js';
 import type { CheckpointHeader } from './header.js';
-import { decodeV1, encodeV1, readHeaderV1, type CodecOptions } from './v1.js';
+import { decodeV1, encodeV1Parts, readHeaderV1, type CodecOptions } from './v1.js';
 
-export function encodeV2(header: CheckpointHeader, heap: HeapImage, opts: CodecOptions): Uint8Array {
-  return encodeV1(header, heap, opts, 2);
+export function encodeV2Parts(header: CheckpointHeader, heap: HeapImage, opts: CodecOptions): Uint8Array[] {
+  return encodeV1Parts(header, heap, opts, 2);
 }
 
 export function decodeV2(bytes: Uint8Array, opts: CodecOptions): { header: CheckpointHeader; heap: HeapImage } {

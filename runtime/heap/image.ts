@@ -3,6 +3,7 @@
 // nodes (layout in layout.ts and docs/FORMAT.md) and one blob holding every
 // ArrayBuffer's bytes (each 8-byte aligned, little-endian element order).
 
+import { concatBytes } from '../format/bytes.js';
 import type { FunctionTable } from '../functions.js';
 
 export interface HeapImage {
@@ -17,10 +18,23 @@ export interface HeapImage {
   strings: string[];
   /** varint nodeCount, the root value, then the nodes in index order. */
   nodes: Uint8Array;
-  /** The bytes of every ArrayBuffer/SharedArrayBuffer. */
-  blob: Uint8Array;
+  /**
+   * The bytes of every ArrayBuffer/SharedArrayBuffer: one array when read
+   * from a file; as the writer returns it, parts in order, where an
+   * ArrayBuffer that needs no conversion is a view of the program's own
+   * buffer — not copied, so encode the image before the program runs again.
+   */
+  blob: Uint8Array | readonly Uint8Array[];
   /** Things saved with a loss the program may notice (not part of the file). */
   warnings?: string[];
+}
+
+/** An image whose blob is one array, as the reader wants it. */
+export type FlatHeapImage = HeapImage & { blob: Uint8Array };
+
+/** The image with its blob as one array (copies a writer's parts once, for in-process round trips). */
+export function flatImage(image: HeapImage): FlatHeapImage {
+  return image.blob instanceof Uint8Array || !Array.isArray(image.blob) ? (image as FlatHeapImage) : { ...image, blob: concatBytes(image.blob) };
 }
 
 export interface HeapContext {

@@ -8,7 +8,7 @@
 //   { kind: 'object', proto: { ref: 3 }, integrity: 'extensible',
 //     props: [{ key: 'x', value: 1, writable: true, enumerable: true, configurable: true }] }
 
-import type { HeapImage } from './image.js';
+import { flatImage, type HeapImage } from './image.js';
 import { CONSTRUCT_FROM, Flag, HAS_HIDDEN, INTEGRITY_MASK, INTEGRITY_NAMES, Kind, KIND_NAMES, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { scanHeap } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
@@ -80,7 +80,8 @@ export function isRef(value: NodeValue): value is Ref {
   return typeof value === 'object' && value !== null && 'ref' in value;
 }
 
-export function decodeNodes(image: HeapImage): DecodedHeap {
+export function decodeNodes(saved: HeapImage): DecodedHeap {
+  const image = flatImage(saved);
   const scan = scanHeap(image);
   const r = new ByteReader(image.nodes, scan.root);
   const strings = image.strings;

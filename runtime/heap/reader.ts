@@ -15,14 +15,15 @@ import { bindAgain } from './bound.js';
 import { builtinByPath, prepareBuiltins, wellKnownSymbol } from './builtins.js';
 import { swapViews, type BufferViews } from './byteorder.js';
 import { RestoreError } from './errors.js';
-import type { HeapContext, HeapImage } from './image.js';
+import { flatImage, type FlatHeapImage, type HeapContext, type HeapImage } from './image.js';
 import { HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
 import { CONSTRUCT_FROM, Flag, HAS_HIDDEN, INTEGRITY_MASK, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AssignRules } from './assign.js';
 import { scanHeap, type Scan } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
 
-export function readHeap(image: HeapImage, ctx: HeapContext): unknown {
+export function readHeap(saved: HeapImage, ctx: HeapContext): unknown {
+  const image = flatImage(saved);
   const scan = scanHeap(image);
   prepareBuiltins();
   return new HeapReader(image, scan, ctx).read();
@@ -69,7 +70,7 @@ class HeapReader {
   /** v2 shapes in definition order (index = shape number) */
   private readonly shapes: (ReadShape | undefined)[] = [undefined, EMPTY_SHAPE];
 
-  constructor(private readonly image: HeapImage, private readonly scan: Scan, private readonly ctx: HeapContext) {
+  constructor(private readonly image: FlatHeapImage, private readonly scan: Scan, private readonly ctx: HeapContext) {
     this.r = new ByteReader(image.nodes);
     this.strings = image.strings;
     this.values = new Array(scan.nodeCount);

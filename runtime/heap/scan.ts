@@ -8,7 +8,7 @@
 // only name shapes defined before them.
 
 import { RestoreError } from './errors.js';
-import type { HeapImage } from './image.js';
+import type { FlatHeapImage, HeapImage } from './image.js';
 import { CONSTRUCT_FROM, FIRST_SHAPE, Flag, HAS_HIDDEN, INTEGRITY_MASK, HEAP_VERSION, HEAP_VERSIONS, Kind, KIND_SINCE, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { ByteReader } from './stream.js';
 
@@ -30,7 +30,7 @@ export interface Scan {
 const BIGINT_TEXT = /^-?(?:0|[1-9]\d*)$/;
 const MAX_ARRAY_LENGTH = 4294967295;
 
-export function checkImageShape(image: unknown): asserts image is HeapImage {
+export function checkImageShape(image: unknown): asserts image is FlatHeapImage {
   if (typeof image !== 'object' || image === null) throw new RestoreError('heap image is not an object');
   const { nodes, blob, strings, nodeCount } = image as Partial<HeapImage>;
   if (!(nodes instanceof Uint8Array)) throw new RestoreError('heap image: `nodes` is not a Uint8Array');
@@ -48,7 +48,7 @@ export function checkImageShape(image: unknown): asserts image is HeapImage {
   }
 }
 
-export function scanHeap(image: HeapImage): Scan {
+export function scanHeap(image: FlatHeapImage): Scan {
   checkImageShape(image);
   return new Scanner(image).scan();
 }
@@ -62,7 +62,7 @@ class Scanner {
   /** v2: number of shapes defined so far; each one's slot count (values per object) */
   private readonly shapeSlots: number[] = [0, 0];
 
-  constructor(private readonly image: HeapImage) {
+  constructor(private readonly image: FlatHeapImage) {
     this.r = new ByteReader(image.nodes);
     this.stringCount = image.strings.length;
     this.version = image.version ?? HEAP_VERSION;

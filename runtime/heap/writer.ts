@@ -36,6 +36,8 @@ export function writeHeap(root: unknown, ctx: HeapContext, rootLabel = 'root'): 
 const TYPED_ARRAY_INDEX = new Map<string, number>(TYPED_ARRAY_NAMES.map((name, i) => [name, i]));
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 const HOLE = Symbol('hole');
+/** From this many bytes an ArrayBuffer is its own part of the blob, not copied (see `blob`). */
+const OWN_BLOB_PART = 64 * 1024;
 const getOwnPropertyNames = Object.getOwnPropertyNames;
 const getOwnPropertySymbols = Object.getOwnPropertySymbols;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
@@ -743,14 +745,42 @@ class HeapWriter implements Trail {
     views.push({ type, byteOffset, length });
   }
 
-  /** Every buffer's bytes, each at its 8-aligned offset, in little-endian element order. */
-  private blob(): Uint8Array {
-    const blob = new Uint8Array(this.blobSize);
-    for (const { node, buffer, offset, length } of this.buffers) {
-      blob.set(new Uint8Array(buffer, 0, length), offset);
-      if (HOST_BIG_ENDIAN) swapViews(blob.subarray(offset, offset + length), this.views.get(node) ?? []);
+  /**
+   * Every buffer's bytes, each at its 8-aligned offset, in little-endian
+   * element order, as parts. On a little-endian host a large ArrayBuffer's
+   * part is a view of the buffer itself: copying hundreds of megabytes into
+   * fresh memory cost more than hashing and writing them. Small buffers are
+   * packed together (one write for many), and a SharedArrayBuffer is copied,
+   * since another thread may change it while the file is written.
+   */
+  private blob(): Uint8Array[] {
+    type Saved = HeapWriter['buffers'][number];
+    const parts: Uint8Array[] = [];
+    let run: Saved[] = [];
+    const pack = (end: number) => {
+      if (run.length === 0) return;
+      const start = run[0]!.offset;
+      const bytes = new Uint8Array(end - start);
+      for (const { node, buffer, offset, length } of run) {
+        const at = offset - start;
+        bytes.set(new Uint8Array(buffer, 0, length), at);
+        if (HOST_BIG_ENDIAN) swapViews(bytes.subarray(at, at + length), this.views.get(node) ?? []);
+      }
+      parts.push(bytes);
+      run = [];
+    };
+    for (const saved of this.buffers) {
+      const { node, buffer, offset, length } = saved;
+      if (length < OWN_BLOB_PART || HOST_BIG_ENDIAN || this.kinds[node] === Kind.sharedarraybuffer) {
+        run.push(saved);
+        continue;
+      }
+      pack(offset);
+      parts.push(new Uint8Array(buffer, 0, length));
+      if (length % 8 !== 0) parts.push(new Uint8Array(8 - (length % 8)));
     }
-    return blob;
+    pack(this.blobSize);
+    return parts;
   }
 }
 

@@ -1,5 +1,5 @@
 // Durable, atomic replacement of a file (SPEC §7): takes a target path and
-// bytes; writes them to `<path>.tmp-<pid>-<random>` in the same directory,
+// bytes (one array, or parts written in order); writes them to `<path>.tmp-<pid>-<random>` in the same directory,
 // fsyncs that file, renames it over the target, then fsyncs the directory so
 // the rename itself survives a crash. Guarantees: at every instant the target
 // holds either its previous content or the complete new content; on any
@@ -24,7 +24,7 @@ export const nodeFs: FsOps = fs;
 
 let tempSeq = 0;
 
-export function writeFileAtomic(path: string, bytes: Uint8Array, ops: FsOps = nodeFs): void {
+export function writeFileAtomic(path: string, bytes: Uint8Array | readonly Uint8Array[], ops: FsOps = nodeFs): void {
   const dir = dirname(path);
   // Unique among writers (pid, clock, counter, a random tail); `wx` refuses a name that is taken anyway.
   const temp = join(dir, `${basename(path)}.tmp-${process.pid}-${Date.now().toString(36)}-${(++tempSeq).toString(36)}${Math.random().toString(36).slice(2, 8)}`);
@@ -32,9 +32,9 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, ops: FsOps = no
   let renamed = false;
   try {
     fd = ops.openSync(temp, 'wx', 0o644);
-    let written = 0;
-    while (written < bytes.length) {
-      written += ops.writeSync(fd, bytes, written, bytes.length - written);
+    for (const part of bytes instanceof Uint8Array ? [bytes] : bytes) {
+      let written = 0;
+      while (written < part.length) written += ops.writeSync(fd, part, written, part.length - written);
     }
     ops.fsyncSync(fd);
     ops.closeSync(fd);

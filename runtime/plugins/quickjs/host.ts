@@ -9,6 +9,7 @@
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+import { concatBytes } from '../../format/bytes.js';
 
 interface QjsFile {
   puts(s: string): void;
@@ -75,7 +76,7 @@ export function createQuickJSHost(hint: PlatformHint): { host: Host; stderr: (li
       const temp = `${path}.tmp-introspect`;
       const f = std.open(temp, 'wb');
       if (!f) throw new Error(`introspect: cannot create ${temp}`);
-      const copy = bytes.slice();
+      const copy = concatBytes(bytes).slice();
       f.write(copy.buffer, 0, copy.byteLength);
       f.flush();
       f.close();
