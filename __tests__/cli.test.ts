@@ -5,7 +5,7 @@
 // bin/introspect.mjs as users do.
 
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,8 +115,9 @@ describe('run option validation', () => {
       config: { checkpointDir: join(scratch, 'ckpts'), every: 30_000, keep: 2, onSignal: 'SIGTERM' },
     },
     { name: 'checkpoint-at without a destination', options: { checkpointAt: 1 }, error: /--checkpoint-at needs --checkpoint-file/ },
-    { name: 'file without a trigger', options: { checkpointFile: file }, error: /--checkpoint-file needs/ },
-    { name: 'exit without checkpoint-at', options: { exitAfterCheckpoint: true }, error: /--exit-after-checkpoint needs --checkpoint-at/ },
+    { name: 'a file alone: where the program\'s checkpoint() calls write', options: { checkpointFile: file }, config: { checkpointFile: file } },
+    { name: 'exit after the checkpoint the program asks for', options: { checkpointFile: file, exitAfterCheckpoint: true }, config: { checkpointFile: file, exitAfterCheckpoint: true } },
+    { name: 'exit without a destination', options: { exitAfterCheckpoint: true }, error: /--exit-after-checkpoint needs a checkpoint to wait for/ },
     { name: 'keep without dir', options: { keep: 2 }, error: /--keep needs --checkpoint-dir/ },
     { name: 'every without destination', options: { every: 1000 }, error: /--every and --on-signal need/ },
     { name: 'file in a missing directory', options: { checkpointAt: 1, checkpointFile: join(scratch, 'no', 'x.ckpt') }, error: /does not exist/ },
@@ -806,6 +807,40 @@ describe('a checkpoint inside a callback of Array.prototype.map', () => {
     expect(frames).toContain('introspect:walkFrame');
     expect(frames[0]).toMatch(/slowSquare/);
     expect(cli(['restart', file]).stdout).toBe('9,16,25,36 86\n');
+  });
+});
+
+describe('a checkpoint holding large typed arrays (written from and read into their own buffers)', () => {
+  test('restarts with every element, views sharing a buffer still share it, and inspect counts the bytes', () => {
+    const program = join(scratch, 'big-buffers');
+    const out = join(scratch, 'big-buffers-out');
+    const file = join(scratch, 'big-buffers.ckpt');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        "import { checkpoint } from 'introspect/runtime';",
+        'const f = new Float64Array(300_000);',
+        'for (let i = 0; i < f.length; i++) f[i] = i * 0.25 - 7;',
+        'const odd = new Uint8Array(100_003).map((_, i) => (i * 7) & 0xff);',
+        'const big = new BigInt64Array(20_000).map((_, i) => BigInt(i) * -3n);',
+        'const alias = new Int32Array(f.buffer, 8, 4);',
+        'function sum(a: ArrayLike<number>): number { let s = 0; for (let i = 0; i < a.length; i++) s = (s * 31 + a[i]!) % 1000003; return s; }',
+        'let step = 0;',
+        'for (; step < 3; step++) { if (step === 1) checkpoint(); f[step] += 1; odd[step] ^= 1; }',
+        'console.log(sum(f), sum(odd), String(big[19_999]), alias.buffer === f.buffer, alias[0], f.length, odd.length);',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    const whole = cli(['run', join(out, 'main.js')]);
+    expect(whole.status).toBe(0);
+    const run = cli(['run', join(out, 'main.js'), '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(run.status).toBe(0);
+    expect(statSync(file).size).toBeGreaterThan(2_660_008);
+    const described = JSON.parse(cli(['inspect', file, '--json']).stdout) as { fileBytes: number; body: { heap: { blobBytes: number } } };
+    expect(described.body.heap.blobBytes).toBe(2_400_000 + 100_008 + 160_000);
+    expect(cli(['restart', file]).stdout).toBe(whole.stdout);
   });
 });
 

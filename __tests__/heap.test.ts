@@ -13,7 +13,7 @@ import { nativeBind } from '../runtime/heap/bound.js';
 import { Kind, Shape, Tag } from '../runtime/heap/layout.js';
 import { ByteWriter, zigzag } from '../runtime/heap/stream.js';
 import {
-  decodeCheckpoint, describeHeap, encodeCheckpoint, encodeCheckpointParts, FormatError, portableHash, readHeader, type CheckpointHeader,
+  decodeCheckpoint, describeHeap, encodeCheckpoint, encodeCheckpointParts, FormatError, portableHash, readHeader, type ByteSource, type CheckpointHeader,
 } from '../runtime/format/index.js';
 
 // ── a fake program: a function table with a few static functions and factories ──
@@ -1146,6 +1146,46 @@ describe('container', () => {
     expect(back.alias.buffer).toBe(back.big.buffer);
     // the parts are the program's memory: written after a change, the file no longer matches its hash
     expect(() => decodeCheckpoint(join(parts))).toThrow(/does not match its contents/);
+  });
+
+  test('a file read in pieces: large buffers land in their own ArrayBuffers, every check still holds', () => {
+    const big = new Float64Array(200_000).map((_, i) => i * 1.5); // a 1.6 MB blob: read in pieces
+    const mid = new Uint16Array(40_000).map((_, i) => i); // 80 000 bytes: its own buffer too
+    const small = new Int8Array([1, -1]);
+    const growable = new (ArrayBuffer as any)(70_000, { maxByteLength: 80_000 }) as ArrayBuffer; // resizable: copied
+    new Uint8Array(growable).fill(9);
+    const value = { big, mid, small, growable, alias: new Float32Array(big.buffer, 16, 2) };
+    const file = new Uint8Array(encodeCheckpoint(header, writeHeap(value, { functions: programTable() }), { hmacKey: key }));
+    const reads: number[] = [];
+    let closed = 0;
+    const source = (bytes: Uint8Array): ByteSource => ({
+      size: bytes.length,
+      read(into, position) {
+        reads.push(into.length);
+        into.set(bytes.subarray(position, position + into.length));
+      },
+      close: () => void closed++,
+    });
+    const decoded = decodeCheckpoint(source(file), { hmacKey: key });
+    expect(closed).toBe(1);
+    expect(reads).toContain(big.byteLength);
+    expect(reads).toContain(mid.byteLength);
+    expect([...decoded.heap.ownBuffers!.values()].map((b) => b.byteLength).sort((a, b) => a - b)).toEqual([mid.byteLength, big.byteLength]);
+    const back = readHeap(decoded.heap, { functions: programTable() }) as typeof value;
+    expect(decoded.heap.ownBuffers!.size).toBe(0); // each given to its node
+    expect(Array.from(back.big)).toEqual(Array.from(big));
+    expect(Array.from(back.mid)).toEqual(Array.from(mid));
+    expect(Array.from(back.small)).toEqual([1, -1]);
+    expect((back.growable as any).resizable).toBe(true);
+    expect(new Uint8Array(back.growable)[69_999]).toBe(9);
+    expect(back.alias.buffer).toBe(back.big.buffer);
+    expect(readHeader(source(file)).program.entry).toBe('main.ts');
+    // the same refusals as a file read whole: a changed byte inside a buffer read apart, a missing key, a short file
+    const damaged = file.slice();
+    damaged[damaged.length - 200_000] ^= 1;
+    expect(() => decodeCheckpoint(source(damaged), { hmacKey: key })).toThrow(/does not match its contents/);
+    expect(() => decodeCheckpoint(source(file), { hmacKey: new Uint8Array([7]) })).toThrow(/signature is invalid/);
+    expect(() => decodeCheckpoint(source(file.subarray(0, file.length - 5)))).toThrow(/truncated/);
   });
 });
 

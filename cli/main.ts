@@ -24,7 +24,7 @@ const bool = (args: ParsedArgs, name: string) => args.flags[name] === true;
 const RUN_FLAGS: FlagSpec[] = [
   { name: 'count-points', type: 'boolean', description: 'when the program ends, print "introspect: N suspension points" as the last stderr line' },
   { name: 'checkpoint-at', type: 'integer', value: 'K', description: 'take a checkpoint at the K-th suspension point reached (from 1)' },
-  { name: 'checkpoint-file', type: 'string', value: 'F', description: 'write that checkpoint to F (atomically: F is always whole)' },
+  { name: 'checkpoint-file', type: 'string', value: 'F', description: 'write that checkpoint, or the program\'s own checkpoint() calls (introspect/runtime), to F (atomically: F is always whole)' },
   { name: 'exit-after-checkpoint', type: 'boolean', description: 'exit (code 0) once the checkpoint is durable, instead of continuing' },
   { name: 'checkpoint-dir', type: 'string', value: 'D', description: 'directory for periodic, signalled and requested checkpoints' },
   { name: 'every', type: 'duration', value: 'TIME', description: 'checkpoint periodically: 500ms, 30s, 5m, 1h (a bare number is seconds)' },

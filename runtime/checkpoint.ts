@@ -3,7 +3,7 @@
 // format/. Loading checks that the file belongs to this very program.
 
 import { utf8Encode } from './format/bytes.js';
-import { decodeCheckpoint, encodeCheckpointParts, FORMAT_VERSION, portableHash, type CheckpointHeader } from './format/index.js';
+import { decodeCheckpoint, encodeCheckpointParts, FORMAT_VERSION, type ByteSource, portableHash, type CheckpointHeader } from './format/index.js';
 import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
@@ -69,7 +69,7 @@ export const checkpointSink: CheckpointSink = {
   captured(rt: Runtime, frames: Frame[], bodyIndex: number, async: AsyncState): void {
     const host = rt.host;
     const file = rt.config.checkpointFile;
-    if (!host || !file) throw new Error('no checkpoint file was given (run the program with `introspect run … --checkpoint-file F`)');
+    if (!host || !file) throw new Error('no checkpoint file was given (run the program with `introspect run … --checkpoint-file F` or `--checkpoint-dir D`)');
     const mods = rt.modules.list;
     clearDeadValues(frames, mods);
     // Taken once the program has ended (nothing on the stack, every body run):
@@ -131,8 +131,8 @@ export const checkpointSink: CheckpointSink = {
     if (rt.config.exitAfterCheckpoint) host.exit(0, isProgramFunction);
   },
 
-  restore(rt: Runtime, bytes: Uint8Array): ReturnType<CheckpointSink['restore']> {
-    const { header, heap } = decodeCheckpoint(bytes, rt.host?.hash ? { hash: rt.host.hash } : undefined);
+  restore(rt: Runtime, file: Uint8Array | ByteSource): ReturnType<CheckpointSink['restore']> {
+    const { header, heap } = decodeCheckpoint(file, rt.host?.hash ? { hash: rt.host.hash } : undefined);
     const mods = rt.modules.list;
     const fingerprint = programFingerprint(mods);
     if (header.program.fingerprint !== fingerprint) {

@@ -4,6 +4,7 @@
 // core runs in Node, Deno, Bun, QuickJS, a browser.
 
 import type { CheckpointHash } from './format/digest.js';
+import type { ByteSource } from './format/streamed.js';
 import type { PlatformTimers } from './timers.js';
 
 export interface PlatformInfo {
@@ -93,8 +94,8 @@ export interface RunConfig {
   exitAfterCheckpoint?: boolean;
   /** Milliseconds a due checkpoint waits for promises of the platform to settle before it fails (default 10 000). */
   quiesceTimeout?: number;
-  /** A checkpoint to resume instead of starting the program afresh. */
-  restore?: Uint8Array;
+  /** A checkpoint to resume instead of starting the program afresh: its bytes, or the file opened for reading in pieces. */
+  restore?: Uint8Array | ByteSource;
 }
 
 /** Put on globalThis by the starter before the program's first module loads. */

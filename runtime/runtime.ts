@@ -13,6 +13,7 @@
 // It imports no platform API; the host comes from the boot record.
 
 import { functions, isProgramFunction } from './functions.js';
+import type { ByteSource } from './format/streamed.js';
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
@@ -67,7 +68,7 @@ export interface CheckpointSink {
   /** Called with the captured stack (bottom first) and the event loop's state; may throw to refuse. */
   captured(rt: Runtime, frames: Frame[], bodyIndex: number, async: AsyncState): void;
   /** Restores a checkpoint image: module state set, returns the stack to rewind and the event loop's state. */
-  restore(rt: Runtime, bytes: Uint8Array): { frames: Frame[]; bodyIndex: number; async?: AsyncState };
+  restore(rt: Runtime, file: Uint8Array | ByteSource): { frames: Frame[]; bodyIndex: number; async?: AsyncState };
 }
 
 /** `below` is a constructor that called `above` by `super()` (or constructs with the same new.target). */

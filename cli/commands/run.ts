@@ -59,15 +59,12 @@ function servesRequests(config: CliRunConfig): boolean {
 
 /** The RunConfig for the runtime; rejects combinations that would silently do nothing. */
 export function runConfig(options: RunOptions): CliRunConfig {
-  const triggers = options.checkpointAt !== undefined || options.every !== undefined || options.onSignal !== undefined;
   if (options.checkpointAt !== undefined && options.checkpointFile === undefined && options.checkpointDir === undefined) {
     throw new UsageError('--checkpoint-at needs --checkpoint-file F (or --checkpoint-dir D)', 'run');
   }
-  if (options.checkpointFile !== undefined && !triggers) {
-    throw new UsageError('--checkpoint-file needs something that takes the checkpoint: --checkpoint-at K, --every or --on-signal', 'run');
-  }
-  if (options.exitAfterCheckpoint && options.checkpointAt === undefined) {
-    throw new UsageError('--exit-after-checkpoint needs --checkpoint-at K', 'run');
+  // --checkpoint-file alone is where the program's own `checkpoint()` calls (introspect/runtime) write.
+  if (options.exitAfterCheckpoint && options.checkpointFile === undefined && options.checkpointDir === undefined) {
+    throw new UsageError('--exit-after-checkpoint needs a checkpoint to wait for: --checkpoint-file F (or --checkpoint-dir D)', 'run');
   }
   if (options.keep !== undefined && options.checkpointDir === undefined) {
     throw new UsageError('--keep needs --checkpoint-dir D (the directory whose checkpoints are rotated)', 'run');

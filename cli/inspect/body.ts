@@ -61,7 +61,7 @@ export function describeBody(checkpoint: CheckpointFile): BodySummary {
 
 function decodeHeap(checkpoint: CheckpointFile): HeapDescription {
   try {
-    return describeHeap(decodeCheckpoint(checkpoint.bytes).heap);
+    return describeHeap(decodeCheckpoint(checkpoint.source).heap);
   } catch (error) {
     if (error instanceof FormatError) throw new CheckpointError(`${checkpoint.path} is not a usable checkpoint: ${error.message}`, error.code, [], { cause: error });
     if (error instanceof RestoreError) throw new CheckpointError(`${checkpoint.path} is not a usable checkpoint: its heap is malformed: ${error.message}`, 'corrupted', [], { cause: error });

@@ -37,7 +37,7 @@ export function describeCheckpoint(checkpoint: CheckpointFile): Description {
   }
   return {
     file: checkpoint.path,
-    fileBytes: checkpoint.bytes.byteLength,
+    fileBytes: checkpoint.source.size,
     formatVersion: header.formatVersion,
     createdAt: timestamp(header.createdAt),
     program: { entry: header.program.entry, dir: header.program.dir, fingerprint: header.program.fingerprint },

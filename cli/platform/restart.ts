@@ -61,7 +61,7 @@ export async function restartOnPlatform(options: PlatformRestartOptions): Promis
   }
   const code = await buildRestartBundle({
     entry,
-    checkpoint: checkpoint.bytes,
+    checkpoint: checkpoint.bytes(),
     host: spec.host!,
     hint: { engine: spec.engine, runtime: spec.runtime, os: 'linux', cpu: spec.cpu },
   });

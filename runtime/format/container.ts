@@ -15,6 +15,13 @@ import { decodeV1, readHeaderV1, type CodecOptions } from './v1.js';
 import { decodeV2, encodeV2Parts, readHeaderV2 } from './v2.js';
 import { concatBytes } from './bytes.js';
 import { HEAP_VERSION } from '../heap/layout.js';
+import { bufferRanges } from '../heap/scan.js';
+import { decodeStreamed, readAt, readHeaderFrom, type ByteSource } from './streamed.js';
+
+export type { ByteSource };
+
+/** Enough of a file's start for its magic, version, flags and section lengths. */
+const HEAD = 56;
 
 export interface CheckpointOptions {
   /** Sign with (encode) or require and verify (decode) an HMAC-SHA256 with this key. */
@@ -58,17 +65,35 @@ export function encodeCheckpointParts(header: CheckpointHeader, heap: HeapImage,
   return encodeV2Parts({ ...header, formatVersion: FORMAT_VERSION }, heap, codecOptions(opts));
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, opts?: CheckpointOptions): { header: CheckpointHeader; heap: HeapImage } {
-  return codecFor(bytes).decode(bytes, codecOptions(opts));
+/**
+ * The header and heap image of a checkpoint: its bytes, or the file opened
+ * as a ByteSource, which reads a large typed-array heap's buffers straight
+ * into the ArrayBuffers the program gets (streamed.ts).
+ */
+export function decodeCheckpoint(file: Uint8Array | ByteSource, opts?: CheckpointOptions): { header: CheckpointHeader; heap: HeapImage } {
+  if (file instanceof Uint8Array) return codecFor(file).decode(file, codecOptions(opts));
+  try {
+    const head = readAt(file, 0, Math.min(file.size, HEAD));
+    if (codecFor(head, file.size) === VERSIONS[FORMAT_VERSION]) {
+      const decoded = decodeStreamed(file, FORMAT_VERSION, codecOptions(opts), bufferRanges);
+      if (decoded !== undefined) return decoded;
+    }
+    return decodeCheckpoint(readAt(file, 0, file.size), opts);
+  } finally {
+    file.close?.();
+  }
 }
 
 /** The header only: checks magic, version and size, not the hash (cheap for `inspect`/`ls`). */
-export function readHeader(bytes: Uint8Array): CheckpointHeader {
-  return codecFor(bytes).readHeader(bytes);
+export function readHeader(file: Uint8Array | ByteSource): CheckpointHeader {
+  if (file instanceof Uint8Array) return codecFor(file).readHeader(file);
+  const head = readAt(file, 0, Math.min(file.size, HEAD));
+  codecFor(head, file.size);
+  return readHeaderFrom(file);
 }
 
-/** The format version of a checkpoint, after checking its magic. */
-export function formatVersionOf(bytes: Uint8Array): number {
+/** The format version of a checkpoint, after checking its magic (`bytes`: the file, or its first bytes of `size`). */
+export function formatVersionOf(bytes: Uint8Array, size = bytes.length): number {
   if (!(bytes instanceof Uint8Array)) throw new FormatError('invalid-argument', 'a checkpoint must be given as a Uint8Array');
   const head = Math.min(bytes.length, MAGIC.length);
   for (let i = 0; i < head; i++) {
@@ -76,14 +101,14 @@ export function formatVersionOf(bytes: Uint8Array): number {
       throw new FormatError('not-a-checkpoint', `not an Introspect checkpoint: byte ${i} should be 0x${MAGIC[i]!.toString(16).padStart(2, '0')} (the magic "\\x89INTROSPECT\\r\\n\\x1a\\n\\0"), found 0x${bytes[i]!.toString(16).padStart(2, '0')} — check the file name`, i);
     }
   }
-  if (bytes.length < VERSION_OFFSET + 4) {
-    throw new FormatError('truncated', `checkpoint is truncated: ${bytes.length} bytes, too short to hold the magic and format version (${VERSION_OFFSET + 4} bytes) — use an earlier checkpoint`, bytes.length);
+  if (size < VERSION_OFFSET + 4) {
+    throw new FormatError('truncated', `checkpoint is truncated: ${size} bytes, too short to hold the magic and format version (${VERSION_OFFSET + 4} bytes) — use an earlier checkpoint`, size);
   }
   return readU32(bytes, VERSION_OFFSET);
 }
 
-function codecFor(bytes: Uint8Array): VersionCodec {
-  const version = formatVersionOf(bytes);
+function codecFor(bytes: Uint8Array, size = bytes.length): VersionCodec {
+  const version = formatVersionOf(bytes, size);
   const codec = VERSIONS[version];
   if (codec === undefined || !Object.prototype.hasOwnProperty.call(VERSIONS, version)) {
     const known = Object.keys(VERSIONS).join(', ');

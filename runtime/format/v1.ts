@@ -61,19 +61,23 @@ export function encodeV1Parts(header: CheckpointHeader, heap: HeapImage, opts: C
   return parts;
 }
 
-interface Layout {
+export interface Layout {
   signed: boolean;
   /** [start, length] of each section */
   sections: [number, number][];
   hashAt: number;
 }
 
-/** Checks the fixed part and the total size; cheap (reads 56 bytes). */
-function layout(bytes: Uint8Array): Layout {
-  if (bytes.length < FIXED) {
-    throw new FormatError('truncated', `checkpoint is truncated: ${bytes.length} bytes, but its fixed header alone is ${FIXED} bytes — the file was cut short while being copied or written; use an earlier checkpoint`, bytes.length);
+/**
+ * Checks the fixed part (the first 56 bytes, in `head`) against the file's
+ * total size; cheap. A streamed decode (streamed.ts) learns from it where
+ * each section is before reading them.
+ */
+export function layoutOf(head: Uint8Array, size: number): Layout {
+  if (size < FIXED || head.length < FIXED) {
+    throw new FormatError('truncated', `checkpoint is truncated: ${size} bytes, but its fixed header alone is ${FIXED} bytes — the file was cut short while being copied or written; use an earlier checkpoint`, size);
   }
-  const flags = readU32(bytes, 20);
+  const flags = readU32(head, 20);
   if ((flags & ~FLAG_HMAC) !== 0) {
     throw new FormatError('corrupted', `checkpoint is corrupted: unknown flags 0x${flags.toString(16)} at byte 20 — the file is damaged; use an earlier checkpoint`, 20);
   }
@@ -81,7 +85,7 @@ function layout(bytes: Uint8Array): Layout {
   const sections: [number, number][] = [];
   let at = FIXED;
   for (let s = 0; s < SECTIONS.length; s++) {
-    const length = readU64(bytes, 24 + 8 * s);
+    const length = readU64(head, 24 + 8 * s);
     if (!Number.isFinite(length)) {
       throw new FormatError('corrupted', `checkpoint is corrupted: the ${SECTIONS[s]} section length at byte ${24 + 8 * s} is impossible — the file is damaged; use an earlier checkpoint`, 24 + 8 * s);
     }
@@ -90,18 +94,23 @@ function layout(bytes: Uint8Array): Layout {
   }
   const hashAt = at;
   const expected = hashAt + DIGEST_LENGTH * (signed ? 2 : 1);
-  if (bytes.length < expected) {
+  if (size < expected) {
     let where = signed ? 'HMAC' : 'hash';
-    for (let s = SECTIONS.length - 1; s >= 0; s--) if (bytes.length < sections[s]![0] + sections[s]![1]) where = `${SECTIONS[s]} section`;
-    if (bytes.length < hashAt + DIGEST_LENGTH && bytes.length >= sections[3]![0] + sections[3]![1]) where = 'hash';
-    throw new FormatError('truncated', `checkpoint is truncated: ${bytes.length} bytes, expected ${expected} (it ends inside the ${where}) — the file was cut short while being copied or written; use an earlier checkpoint`, bytes.length);
+    for (let s = SECTIONS.length - 1; s >= 0; s--) if (size < sections[s]![0] + sections[s]![1]) where = `${SECTIONS[s]} section`;
+    if (size < hashAt + DIGEST_LENGTH && size >= sections[3]![0] + sections[3]![1]) where = 'hash';
+    throw new FormatError('truncated', `checkpoint is truncated: ${size} bytes, expected ${expected} (it ends inside the ${where}) — the file was cut short while being copied or written; use an earlier checkpoint`, size);
   }
-  if (bytes.length > expected) {
-    throw new FormatError('corrupted', `checkpoint is corrupted: ${bytes.length} bytes, expected ${expected} (extra bytes after byte ${expected}, or damaged section lengths at bytes 24–55) — use an earlier checkpoint`, expected);
+  if (size > expected) {
+    throw new FormatError('corrupted', `checkpoint is corrupted: ${size} bytes, expected ${expected} (extra bytes after byte ${expected}, or damaged section lengths at bytes 24–55) — use an earlier checkpoint`, expected);
   }
   return { signed, sections, hashAt };
 }
 
+function layout(bytes: Uint8Array): Layout {
+  return layoutOf(bytes, bytes.length);
+}
+
+/** The section's bytes, from an array that holds the file from its start at least up to the section's end. */
 function section(bytes: Uint8Array, l: Layout, s: number): Uint8Array {
   const [start, length] = l.sections[s]!;
   return bytes.subarray(start, start + length);
@@ -116,14 +125,28 @@ function parseJson(bytes: Uint8Array, l: Layout, s: number): unknown {
 }
 
 export function readHeaderV1(bytes: Uint8Array): CheckpointHeader {
-  const l = layout(bytes);
-  return checkHeader(parseJson(bytes, l, 0), `bytes ${l.sections[0]![0]}–${l.sections[0]![0] + l.sections[0]![1]}`);
+  return readHeaderAt(bytes, layout(bytes));
+}
+
+/** The header, from an array holding the file up to the header section's end at least. */
+export function readHeaderAt(front: Uint8Array, l: Layout): CheckpointHeader {
+  return checkHeader(parseJson(front, l, 0), `bytes ${l.sections[0]![0]}–${l.sections[0]![0] + l.sections[0]![1]}`);
 }
 
 export function decodeV1(bytes: Uint8Array, opts: CodecOptions): { header: CheckpointHeader; heap: HeapImage } {
   const l = layout(bytes);
-  const hash = opts.hash.sha256(bytes.subarray(0, l.hashAt));
-  if (!sameBytes(hash, bytes.subarray(l.hashAt, l.hashAt + DIGEST_LENGTH))) {
+  checkDigests([bytes.subarray(0, l.hashAt)], bytes.subarray(l.hashAt), l, opts);
+  return decodeSections(bytes, l, section(bytes, l, 3));
+}
+
+/**
+ * Checks the SHA-256 (and the HMAC when a key is given) of the file's bytes
+ * before the digests, given as parts in order; `digests` holds the bytes
+ * from the hash on.
+ */
+export function checkDigests(parts: readonly Uint8Array[], digests: Uint8Array, l: Layout, opts: CodecOptions): void {
+  const hash = sha256Of(opts.hash, parts);
+  if (!sameBytes(hash, digests.subarray(0, DIGEST_LENGTH))) {
     throw new FormatError('corrupted', `checkpoint is corrupted: its SHA-256 (bytes ${l.hashAt}–${l.hashAt + DIGEST_LENGTH}) does not match its contents — the file was damaged or changed after it was written; use an earlier checkpoint`, l.hashAt);
   }
   if (opts.hmacKey !== undefined) {
@@ -131,18 +154,22 @@ export function decodeV1(bytes: Uint8Array, opts: CodecOptions): { header: Check
       throw new FormatError('signature', 'checkpoint is not signed, but a signing key was given — refusing an unsigned file; sign checkpoints with the same key when writing them, or load without a key', 20);
     }
     const at = l.hashAt + DIGEST_LENGTH;
-    const mac = opts.hash.hmacSha256(opts.hmacKey, bytes.subarray(0, at));
-    if (!sameBytes(mac, bytes.subarray(at, at + DIGEST_LENGTH))) {
+    const mac = hmacSha256Of(opts.hash, opts.hmacKey, [...parts, hash]);
+    if (!sameBytes(mac, digests.subarray(DIGEST_LENGTH, 2 * DIGEST_LENGTH))) {
       throw new FormatError('signature', `checkpoint signature is invalid: the HMAC-SHA256 at bytes ${at}–${at + DIGEST_LENGTH} does not match this key — the file was tampered with or signed with another key; do not load it`, at);
     }
   }
-  const header = checkHeader(parseJson(bytes, l, 0), `bytes ${l.sections[0]![0]}–${l.sections[0]![0] + l.sections[0]![1]}`);
-  const strings = parseJson(bytes, l, 1);
+}
+
+/** Header, strings and nodes from `front` (the file from its start through the nodes section), with the blob given apart. */
+export function decodeSections(front: Uint8Array, l: Layout, blob: Uint8Array): { header: CheckpointHeader; heap: HeapImage } {
+  const header = readHeaderAt(front, l);
+  const strings = parseJson(front, l, 1);
   if (!Array.isArray(strings) || !strings.every((s) => typeof s === 'string')) {
     throw new FormatError('corrupted', `checkpoint is corrupted: the strings section (byte ${l.sections[1]![0]}) is not an array of strings — use an earlier checkpoint`, l.sections[1]![0]);
   }
-  const nodes = section(bytes, l, 2);
-  return { header, heap: { version: 1, nodeCount: leadingVarint(nodes), strings: strings as string[], nodes, blob: section(bytes, l, 3) } };
+  const nodes = section(front, l, 2);
+  return { header, heap: { version: 1, nodeCount: leadingVarint(nodes), strings: strings as string[], nodes, blob } };
 }
 
 /** The node count at the start of the nodes section (validated again by the heap reader). */

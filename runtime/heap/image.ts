@@ -25,6 +25,13 @@ export interface HeapImage {
    * buffer — not copied, so encode the image before the program runs again.
    */
   blob: Uint8Array | readonly Uint8Array[];
+  /**
+   * Reading only: ArrayBuffers that already hold their bytes, by blob offset
+   * (a streamed decode read them from the file straight into these); the
+   * reader gives each to the one plain buffer node of that range instead of
+   * copying from the blob, where those bytes are then absent.
+   */
+  ownBuffers?: Map<number, ArrayBuffer>;
   /** Things saved with a loss the program may notice (not part of the file). */
   warnings?: string[];
 }

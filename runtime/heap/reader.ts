@@ -418,6 +418,11 @@ class HeapReader {
         const length = r.varint();
         const max = r.varint();
         const options = max > 0 ? { maxByteLength: max - 1 } : undefined;
+        const own = kind === Kind.arraybuffer && max === 0 ? this.image.ownBuffers?.get(offset) : undefined;
+        if (own !== undefined && own.byteLength === length) {
+          this.image.ownBuffers!.delete(offset);
+          return own;
+        }
         let buffer: ArrayBufferLike;
         try {
           if (kind === Kind.arraybuffer) buffer = new (ArrayBuffer as any)(length, options);

@@ -25,6 +25,13 @@ export interface Scan {
   bodies: Float64Array;
   /** v2: byte offset of the ephemeron trailer (entry count); -1 in v1 */
   trailer: number;
+  /** [blob offset, byte length] of each plain (not shared, not resizable) ArrayBuffer */
+  buffers: number[];
+}
+
+/** Where the plain ArrayBuffers' bytes are in the blob (what a streamed decode reads into buffers of their own). */
+export function bufferRanges(image: HeapImage): readonly number[] {
+  return scanHeap(image as FlatHeapImage).buffers;
 }
 
 const BIGINT_TEXT = /^-?(?:0|[1-9]\d*)$/;
@@ -61,6 +68,7 @@ class Scanner {
   private readonly version: number;
   /** v2: number of shapes defined so far; each one's slot count (values per object) */
   private readonly shapeSlots: number[] = [0, 0];
+  private readonly buffers: number[] = [];
 
   constructor(private readonly image: FlatHeapImage) {
     this.r = new ByteReader(image.nodes);
@@ -108,7 +116,7 @@ class Scanner {
       }
     }
     if (r.pos !== r.end) this.fail(`${r.end - r.pos} unexpected bytes after the ${this.version >= 2 ? 'ephemeron trailer' : 'last node'}`);
-    return { version: this.version, nodeCount: count, root, kinds, headers, bodies, trailer };
+    return { version: this.version, nodeCount: count, root, kinds, headers, bodies, trailer, buffers: this.buffers };
   }
 
   // ── values ────────────────────────────────────────────────────────────
@@ -257,6 +265,7 @@ class Scanner {
           this.fail(`buffer bytes [${offset}, ${offset + length}) are not an aligned range of the ${this.image.blob.length}-byte blob`, at);
         }
         if (max !== 0 && max - 1 < length) this.fail(`maxByteLength ${max - 1} is below byteLength ${length}`, at);
+        if (kind === Kind.arraybuffer && max === 0) this.buffers.push(offset, length);
         break;
       }
       case Kind.typedarray: {
