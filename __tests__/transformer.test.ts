@@ -115,6 +115,35 @@ describe('pass 0b: generators', () => {
     expect(js).toMatch(/= yield \$e\d+\.p;/);
   });
 
+  test('an async function binds parameters that may throw (patterns, defaults) in a try of the wrapper: the error is a rejected promise; an async generator\'s throw from the call', () => {
+    const js = emit(
+      'declare function g(): number;\n' +
+        'export async function f(a: number, { x }: { x: number }, y: number = g() + a, ...[z]: number[]) { return a + x + y + z + (await g()); }\n' +
+        'export const h = async ([v]: number[]) => v;\n' +
+        'export async function s(a: number, ...r: number[]) { return a + r.length; }\n' +
+        'export async function k(n = 3, o = {}) { return [n, o, await g()]; }\n' +
+        'export async function* ag({ w }: { w: number }) { yield w; }\n',
+    );
+    // The parameters that may throw become plain ones (`= void 0` where there
+    // was a default: the same `length`), bound in order in the wrapper…
+    const f = /function f\(\$p\d+, (\$p\d+), (\$p\d+) = void 0, \.\.\.(\$p\d+)\) \{[\s\S]*?\n\}/.exec(js);
+    expect(f).not.toBeNull();
+    const wrapper = f![0];
+    const [, pattern, withDefault, rest] = f!;
+    expect(wrapper).toMatch(new RegExp(`try \\{[\\s\\S]*\\{ x: \\$e\\d+\\.x \\} = \\${pattern}\\)[\\s\\S]*\\${withDefault} === void 0[\\s\\S]*= g\\(\\);[\\s\\S]*\\[\\$e\\d+\\.z\\] = \\$R\\.nsi\\(\\${rest}\\)[\\s\\S]*catch \\(\\$x\\)`));
+    // …where a throw becomes the call's rejected promise, before any task is made.
+    expect(wrapper).toMatch(/= \$R\.P\.reject\(\$pe\d+\);[\s\S]*\$R\.task\(/);
+    // (`= void 0` only keeps the length: no code runs for it.)
+    expect(wrapper).not.toMatch(/if \((\$p\d+) === void 0\)\s*\1 = void 0/);
+    // An async arrow gets a block body for it; plain names need nothing.
+    expect(js).toMatch(/"h": \(\$p\d+\) => \{[\s\S]*\$R\.P\.reject/);
+    expect(/function s\(\$p\d+, \.\.\.\$p\d+\) \{[\s\S]*?\n\}/.exec(js)![0]).not.toContain('$R.P.reject');
+    // Nor do constant defaults, which cannot throw.
+    expect(/function k\([^)]*\) \{[\s\S]*?\n\}/.exec(js)![0]).not.toContain('$R.P.reject');
+    // An async generator's parameter errors are thrown by the call, as natively.
+    expect(/function ag\(\$p\d+\) \{[\s\S]*?\n\}/.exec(js)![0]).not.toContain('$R.P.reject');
+  });
+
   test('async generators: awaits are yields of $R.aw, for await becomes a loop of awaits that closes the iterator', () => {
     const js = emit('export async function* f(src: AsyncIterable<number>) { for await (const x of src) { if (x > 3) break; yield await Promise.resolve(x); } }\n');
     expect(js).toContain('$R.agen(');

@@ -27,7 +27,9 @@
 // where BODY' is BODY with each of its own `await x` turned into `yield x`;
 // the runtime's task (runtime/tasks.ts) resumes the body when the awaited
 // promise settles. `$R.task` runs the body up to its first await, so it is a
-// resume point of the wrapper (linearize.ts).
+// resume point of the wrapper (linearize.ts). Parameters that may throw (a
+// pattern, a default) are bound in a try at the wrapper's top, so that an
+// exception there is a rejected promise, as natively (guardParameters).
 //
 // Async generators too, `$R.agen`, their awaits becoming `yield $R.aw(x)`
 // (runtime/async-generators.ts tells the two kinds of yields apart); and
@@ -60,12 +62,14 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     const body = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), block);
     bodies.add(body);
     const run = f.createCallExpression(f.createPropertyAccessExpression(rt, kind), undefined, [body]);
-    const wrapper = f.createBlock([f.createReturnStatement(run)], true);
+    const guarded = kind === 'task' ? guardParameters(fn.parameters, rt, names) : undefined;
+    const parameters = guarded?.parameters ?? fn.parameters;
+    const wrapper = f.createBlock([...(guarded ? [guarded.guard] : []), f.createReturnStatement(run)], true);
     const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword) as readonly ts.Modifier[] | undefined;
-    if (ts.isFunctionDeclaration(fn)) return f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, fn.parameters, fn.type, wrapper);
-    if (ts.isFunctionExpression(fn)) return f.updateFunctionExpression(fn, modifiers, undefined, fn.name, fn.typeParameters, fn.parameters, fn.type, wrapper);
-    if (ts.isArrowFunction(fn)) return f.updateArrowFunction(fn, modifiers, fn.typeParameters, fn.parameters, fn.type, fn.equalsGreaterThanToken, run);
-    return f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, fn.parameters, fn.type, wrapper);
+    if (ts.isFunctionDeclaration(fn)) return f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, parameters, fn.type, wrapper);
+    if (ts.isFunctionExpression(fn)) return f.updateFunctionExpression(fn, modifiers, undefined, fn.name, fn.typeParameters, parameters, fn.type, wrapper);
+    if (ts.isArrowFunction(fn)) return f.updateArrowFunction(fn, modifiers, fn.typeParameters, parameters, fn.type, fn.equalsGreaterThanToken, guarded ? wrapper : run);
+    return f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, parameters, fn.type, wrapper);
   };
   const lowered = ts.visitEachChild(sf, visit, tctx);
   // The module's own `for await` loops become loops of awaits too: its body
@@ -75,6 +79,73 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
 }
 
 type Kind = 'gen' | 'task' | 'agen';
+
+/**
+ * An async function's parameters that may throw (a pattern, a default): the
+ * call must then return a rejected promise (ECMA-262
+ * EvaluateAsyncFunctionBody: FunctionDeclarationInstantiation runs after the
+ * promise capability is made), not throw. Each becomes a plain parameter
+ * `$pN` (`= void 0` where it had a default, so `length` is unchanged), bound
+ * by a `var` in a try at the top of the wrapper (a name whose default is a
+ * constant stays a parameter):
+ *
+ *   async function f(a, { x }, b = g()) { BODY }
+ *   →
+ *   function f(a, $p1, $p2 = void 0) {
+ *     try { var { x } = $p1, b = $p2 === void 0 ? g() : $p2; }
+ *     catch ($pe1) { return $R.P.reject($pe1); }
+ *     return $R.task(() => { BODY' });
+ *   }
+ *
+ * The bindings stay in the wrapper's scope, which is what a parameter scope
+ * is: defaults see earlier parameters, `this` and `arguments` of the call
+ * and the enclosing scopes, never the body's declarations (the body arrow is
+ * nested inside), and closures in defaults capture the parameter itself.
+ * The evaluation order is the parameters' (left to right, a default only
+ * for `undefined`). `Promise.reject` of the runtime's class makes the
+ * promise a task's own rejection makes (a fresh IntroPromise, rejected, the
+ * rejection reported if nobody handles it). Async generators are left as
+ * they are: their parameter errors are thrown by the call (the generator
+ * object is made after the parameters are bound), as natively.
+ */
+function guardParameters(params: ts.NodeArray<ts.ParameterDeclaration>, rt: ts.Identifier, names: NameGen): { parameters: ts.ParameterDeclaration[]; guard: ts.Statement } | undefined {
+  // A name with no default or a constant one (`retries = 3`, `opts = {}`)
+  // cannot throw: it stays a parameter of the wrapper.
+  const cannotThrow = (p: ts.ParameterDeclaration) => ts.isIdentifier(p.name) && (p.initializer === undefined || isConstantValue(p.initializer));
+  if (params.every(cannotThrow)) return undefined;
+  const f = ts.factory;
+  const parameters: ts.ParameterDeclaration[] = [];
+  const bindings: ts.VariableDeclaration[] = [];
+  for (const p of params) {
+    if (cannotThrow(p)) {
+      parameters.push(p);
+      continue;
+    }
+    const arg = f.createIdentifier(names.fresh('p'));
+    parameters.push(f.createParameterDeclaration(undefined, p.dotDotDotToken, arg, undefined, undefined, p.initializer ? f.createVoidZero() : undefined));
+    const value = p.initializer ? f.createConditionalExpression(f.createStrictEquality(arg, f.createVoidZero()), undefined, p.initializer, undefined, arg) : arg;
+    bindings.push(f.createVariableDeclaration(p.name, undefined, undefined, value));
+  }
+  const caught = f.createIdentifier(names.fresh('pe'));
+  const reject = f.createCallExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(rt, 'P'), 'reject'), undefined, [caught]);
+  const guard = f.createTryStatement(
+    f.createBlock([f.createVariableStatement(undefined, f.createVariableDeclarationList(bindings, ts.NodeFlags.None))], true),
+    f.createCatchClause(f.createVariableDeclaration(caught), f.createBlock([f.createReturnStatement(reject)], true)),
+    undefined,
+  );
+  return { parameters, guard };
+}
+
+/** A literal, or an empty object or array literal: evaluating it runs no code and cannot throw. */
+function isConstantValue(e: ts.Expression): boolean {
+  if (ts.isParenthesizedExpression(e)) return isConstantValue(e.expression);
+  if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return (ts.isObjectLiteralExpression(e) ? e.properties : e.elements).length === 0;
+  // (`+1n` throws: unary plus converts a BigInt to a number.)
+  if (ts.isPrefixUnaryExpression(e)) return ts.isNumericLiteral(e.operand) ? e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken : ts.isBigIntLiteral(e.operand) && e.operator === ts.SyntaxKind.MinusToken;
+  if (ts.isVoidExpression(e)) return ts.isNumericLiteral(e.expression);
+  return ts.isNumericLiteral(e) || ts.isBigIntLiteral(e) || ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) ||
+    e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword;
+}
 
 /** How a function is lowered: generator, async function, async generator; undefined: left native. */
 function lowerableKind(node: ts.Node): Kind | undefined {

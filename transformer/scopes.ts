@@ -667,7 +667,10 @@ export class ScopeLowering {
         if (b && b.captured) prologue.push(f.createExpressionStatement(f.createAssignment(this.access(b), name)));
       } else name = f.createIdentifier(this.ctx.names.fresh('p'));
       let init: ts.Expression | undefined;
-      if (p.initializer) {
+      if (p.initializer && isVoidZero(p.initializer)) {
+        // `= void 0` only keeps `length` (generators.ts guardParameters): nothing to run.
+        init = p.initializer;
+      } else if (p.initializer) {
         // Defaults run in the body (they may call); keep `= undefined` so `length` is unchanged.
         const target = ts.isIdentifier(p.name) ? this.identifierTarget(p.name) : name;
         prologue.push(f.createIfStatement(f.createStrictEquality(target, f.createVoidZero()), f.createExpressionStatement(f.createAssignment(target, this.expr(p.initializer)))));
@@ -1447,4 +1450,8 @@ function markCallsNoSave(f: ts.NodeFactory, rt: ts.Identifier, s: ts.Statement):
     return v;
   };
   return visit(s) as ts.Statement;
+}
+
+function isVoidZero(e: ts.Expression): boolean {
+  return ts.isVoidExpression(e) && ts.isNumericLiteral(e.expression) && e.expression.text === '0';
 }
