@@ -308,6 +308,9 @@ describe('build and run a program', () => {
         "console.log(readFileSync(new URL('./data.txt', import.meta.url), 'utf8').trim());",
         "console.error('to stderr');",
         "if (process.argv.includes('--throw')) throw new Error('thrown by the program');",
+        "async function refuse(n: number): Promise<number> { if (n > 1) throw new Error(`refused ${n}`); return n; }",
+        "if (process.argv.includes('--reject')) void refuse(2);",
+        "if (process.argv.includes('--reject-handled')) { const p = refuse(3); queueMicrotask(() => p.catch((e) => console.log('late catch', e.message))); }",
         "process.exitCode = process.argv.includes('--code') ? 7 : 0;",
         '',
       ].join('\n'),
@@ -333,6 +336,15 @@ describe('build and run a program', () => {
     expect(r.stdout).toBe('hello world 42 a,--code\ndata file\n');
     expect(r.stderr).toBe('to stderr\n');
     expect(r.status).toBe(7);
+  });
+
+  test('an unhandled rejection with no job after it ends the program with exit 1, as under node; one handled by a later job does not', () => {
+    const r = cli(['run', join(out, 'main.js'), '--', '--reject']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('Error: refused 2');
+    const handled = cli(['run', join(out, 'main.js'), '--', '--reject-handled']);
+    expect(handled.status).toBe(0);
+    expect(handled.stdout).toContain('late catch refused 3\n');
   });
 
   test('an uncaught error prints its stack and exits 1, as under node', () => {

@@ -137,6 +137,9 @@ export class Scheduler {
 
   unhandled(p: IntroPromise): void {
     this.rejected.add(p);
+    // Reported when the jobs are done (as Node does after its microtasks),
+    // even when no job follows: a drain of nothing still reports.
+    if (!this.scheduled) this.schedule();
   }
 
   handled(p: IntroPromise): void {
@@ -216,7 +219,7 @@ export class Scheduler {
     this.ticks.reset(state?.ticks);
     this.inJobs = state?.inJobs ?? false;
     for (const p of state?.rejected ?? []) this.rejected.add(p);
-    if (drainNow && !this.idle) this.schedule();
+    if (drainNow && (!this.idle || this.rejected.size > 0)) this.schedule();
     else if (!drainNow) this.scheduled = true;
   }
 
