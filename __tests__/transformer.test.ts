@@ -109,10 +109,17 @@ describe('pass 0b: generators', () => {
   });
 
   test('async functions and arrows run their body as a task; their awaits become yields', () => {
-    const js = emit('export async function f(p: Promise<number>) { const v = await p; return v + 1; }\nexport const g = async (x: number) => x * 2;\n');
+    const js = emit('export async function f(p: Promise<number>) { const v = await p; return v + 1; }\nexport const g = async (x: number) => { for await (const y of [x]) return y; return 0; };\n');
     expect(js).not.toMatch(/\basync\b/);
-    expect(js).toContain('$R.task(');
+    expect(js.match(/\$R\.task\(/g)).toHaveLength(2);
     expect(js).toMatch(/= yield \$e\d+\.p;/);
+  });
+
+  test('an async function with no await of its own runs its body as a plain function ($R.ptask): no generator', () => {
+    const js = emit('export async function f(x: number) { const inner = async () => await x; return inner; }\nexport const g = async (x: number) => x * 2;\n');
+    expect(js.match(/\$R\.ptask\(/g)).toHaveLength(2);
+    expect(js.match(/\$R\.task\(/g)).toHaveLength(1); // the inner arrow awaits
+    expect(js.match(/function\* /g)).toHaveLength(1);
   });
 
   test('an async function binds parameters that may throw (patterns, defaults) in a try of the wrapper: the error is a rejected promise; an async generator\'s throw from the call', () => {

@@ -64,8 +64,8 @@ export class IntroPromise<T = unknown> {
   s = PENDING;
   /** Value or reason. */
   v: unknown = undefined;
-  /** Pending reactions, in registration order. */
-  q: Reaction[] | undefined = undefined;
+  /** Pending reactions, in registration order: none, one (most promises have one), or a list. */
+  q: Reaction | Reaction[] | undefined = undefined;
   /** A handler was ever attached (a rejection is then not reported). */
   h = false;
 
@@ -198,7 +198,7 @@ export function fulfill(p: IntroPromise, value: unknown): void {
   p.s = FULFILLED;
   p.v = value;
   p.q = undefined;
-  if (reactions) for (const re of reactions) scheduler.enqueue({ k: REACTION_JOB, re, v: value, rej: false });
+  if (reactions !== undefined) enqueueReactions(reactions, value, false);
 }
 
 export function reject(p: IntroPromise, reason: unknown): void {
@@ -208,7 +208,19 @@ export function reject(p: IntroPromise, reason: unknown): void {
   p.v = reason;
   p.q = undefined;
   if (!p.h) scheduler.unhandled(p);
-  if (reactions) for (const re of reactions) scheduler.enqueue({ k: REACTION_JOB, re, v: reason, rej: true });
+  if (reactions !== undefined) enqueueReactions(reactions, reason, true);
+}
+
+function enqueueReactions(reactions: Reaction | Reaction[], v: unknown, rej: boolean): void {
+  if (!Array.isArray(reactions)) scheduler.enqueue({ k: REACTION_JOB, re: reactions, v, rej });
+  else for (const re of reactions) scheduler.enqueue({ k: REACTION_JOB, re, v, rej });
+}
+
+function subscribe(p: IntroPromise, re: Reaction): void {
+  const q = p.q;
+  if (q === undefined) p.q = re;
+  else if (Array.isArray(q)) q.push(re);
+  else p.q = [q, re];
 }
 
 /** The promise resolve function's steps (§27.2.1.3.2), without its already-resolved flag. */
@@ -236,7 +248,7 @@ export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unkno
     r: typeof onRejected === 'function' ? onRejected : undefined,
     t: undefined,
   };
-  if (p.s === PENDING) (p.q ??= []).push(re);
+  if (p.s === PENDING) subscribe(p, re);
   else {
     if (p.s === REJECTED && !p.h) scheduler.handled(p);
     scheduler.enqueue({ k: REACTION_JOB, re, v: p.v, rej: p.s === REJECTED });
@@ -251,7 +263,7 @@ export function awaitReaction(t: Awaiter): Reaction {
 
 /** `perform` for an await (`re.t` resumes). */
 export function awaitPromise(p: IntroPromise, re: Reaction): void {
-  if (p.s === PENDING) (p.q ??= []).push(re);
+  if (p.s === PENDING) subscribe(p, re);
   else {
     if (p.s === REJECTED && !p.h) scheduler.handled(p);
     scheduler.enqueue({ k: REACTION_JOB, re, v: p.v, rej: p.s === REJECTED });

@@ -28,7 +28,7 @@ import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, close
 import { Libraries } from './libraries.js';
 import { IntroPromise } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
-import { startTask } from './tasks.js';
+import { startPlainTask, startTask } from './tasks.js';
 import { ProgramProxy } from './platform-values.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
@@ -158,6 +158,7 @@ export class Runtime {
   readonly P = IntroPromise;
   readonly Proxy = ProgramProxy;
   readonly task = startTask;
+  readonly ptask = startPlainTask;
   readonly ac = arrayCall;
   readonly agen = startAsyncGenerator;
   readonly aw = awaitSignal;

@@ -96,6 +96,48 @@ function resumeStart(this: Task): IntroPromise {
   return this.p;
 }
 
+/**
+ * `$R.ptask(body)`: the call of an async function with no await of its own
+ * (generators.ts). Its body is a plain instrumented function, so the call
+ * needs no generator and no task: it runs the body to its end and settles
+ * the promise with what it returned or threw. A checkpoint inside the body
+ * leaves a `resumePlainStart` frame holding the promise, as `resumeStart` does.
+ */
+export function startPlainTask(body: () => unknown): IntroPromise {
+  const p = newInternalPromise();
+  let value: unknown;
+  try {
+    value = body();
+  } catch (e) {
+    reject(p, e);
+    return p;
+  }
+  if (rt.u) {
+    rt.f(resumePlainStart, p, undefined, 1, []);
+    return p;
+  }
+  resolveWith(p, value);
+  return p;
+}
+
+/** The frame a plain task left in a stack captured in its body. */
+function resumePlainStart(this: IntroPromise): IntroPromise {
+  rt.enter();
+  let value: unknown;
+  try {
+    value = rt.resume();
+  } catch (e) {
+    reject(this, e);
+    return this;
+  }
+  if (rt.u) {
+    rt.f(resumePlainStart, this, undefined, 1, []);
+    return this;
+  }
+  resolveWith(this, value);
+  return this;
+}
+
 /** The body stopped: at an await (wait for the value) or at its end (settle the promise). */
 export function afterStep(t: Task, step: Step): void {
   if (step.done) resolveWith(t.p, step.value);
@@ -112,3 +154,4 @@ export function awaitValue(who: Awaiter, value: unknown): void {
 
 functions.registerClassMembers('introspect:Task', Task);
 functions.registerStatic('introspect:resumeStart', resumeStart);
+functions.registerStatic('introspect:resumePlainStart', resumePlainStart);

@@ -24,6 +24,10 @@
 //   async function f(a) { BODY }   →   function f(a) { return $R.task(() => { BODY' }); }
 //   async (a) => e                 →   (a) => $R.task(() => { return e'; })
 //
+// (`$R.ptask` instead, and the arrow left a plain one, when BODY has no
+// await of its own: the call then makes no generator, which is most of what
+// an async call costs, runtime/tasks.ts startPlainTask)
+//
 // where BODY' is BODY with each of its own `await x` turned into `yield x`;
 // the runtime's task (runtime/tasks.ts) resumes the body when the awaited
 // promise settles. `$R.task` runs the body up to its first await, so it is a
@@ -60,8 +64,10 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     let block = ts.isBlock(original) ? original : f.createBlock([f.createReturnStatement(original)], true);
     if (kind !== 'gen') block = awaitsToYields(lowerForAwait(block, rt, names, tctx), rt, kind, tctx);
     const body = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), block);
-    bodies.add(body);
-    const run = f.createCallExpression(f.createPropertyAccessExpression(rt, kind), undefined, [body]);
+    // An async function that never awaits runs its body as a plain function (`$R.ptask`): no generator to make per call.
+    const plain = kind === 'task' && !suspends(block);
+    if (!plain) bodies.add(body);
+    const run = f.createCallExpression(f.createPropertyAccessExpression(rt, plain ? 'ptask' : kind), undefined, [body]);
     const guarded = kind === 'task' ? guardParameters(fn.parameters, rt, names) : undefined;
     const parameters = guarded?.parameters ?? fn.parameters;
     const wrapper = f.createBlock([...(guarded ? [guarded.guard] : []), f.createReturnStatement(run)], true);
@@ -79,6 +85,23 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
 }
 
 type Kind = 'gen' | 'task' | 'agen';
+
+/**
+ * Whether an async function's body, its awaits made yields, can suspend: a
+ * yield (or an `await`, `for await`, `await using` left) of its own, outside
+ * nested functions (a class's computed keys are its own).
+ */
+function suspends(block: ts.Block): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n)) return;
+    const awaitUsing = ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing;
+    if (ts.isYieldExpression(n) || ts.isAwaitExpression(n) || awaitUsing || (ts.isForOfStatement(n) && n.awaitModifier !== undefined)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(block);
+  return found;
+}
 
 /**
  * An async function's parameters that may throw (a pattern, a default): the
