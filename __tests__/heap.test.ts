@@ -857,6 +857,11 @@ describe('capture failures name the path and the remedy', () => {
     const locals = { server: { cb: () => 0 } };
     const labels = new Map<object, string>([[locals, 'frame main › local']]);
     expect(() => writeHeap({ frames: [locals] }, { functions: programTable(), labels })).toThrow(/frame main › local › \.server › \.cb/);
+    // an engine error while reading a value (a revoked Proxy) is a CaptureError with a path too
+    const revocable = Proxy.revocable({ a: 1 }, {});
+    revocable.revoke();
+    expect(() => writeHeap({ holder: { proxy: revocable.proxy } }, { functions: programTable() }, 'state')).toThrow(CaptureError);
+    expect(() => writeHeap({ holder: { proxy: revocable.proxy } }, { functions: programTable() }, 'state')).toThrow(/state › \.holder: .*revoked Proxy/);
   });
 
   test('edge labels name slots: frame main › local server › ._handle', () => {

@@ -129,7 +129,7 @@ class HeapWriter implements Trail {
     this.value(root, -1, 0);
     let written = 0;
     do {
-      for (; written < this.values.length; written++) this.node(written);
+      for (; written < this.values.length; written++) this.readableNode(written);
       this.ephemerons();
     } while (written < this.values.length);
     const trailer = this.trailer;
@@ -151,6 +151,26 @@ class HeapWriter implements Trail {
       blob: this.blob(),
       warnings: this.warnings,
     };
+  }
+
+  /**
+   * One node; an exception of the engine while reading it or what it holds
+   * (a revoked Proxy, a trap that throws) is a CaptureError with its path,
+   * never an error without one.
+   */
+  private readableNode(i: number): void {
+    try {
+      this.node(i);
+    } catch (error) {
+      if (error instanceof CaptureError) throw error;
+      let path: string;
+      try {
+        path = pathTo(this, i);
+      } catch {
+        path = this.rootLabel;
+      }
+      throw new CaptureError(`this value: reading it, or a value it holds, threw "${(error as Error)?.message ?? String(error)}"`, path, 'a revoked Proxy, or one whose traps throw, cannot be saved; drop the reference to it before the checkpoint, or wrap it with transient()');
+    }
   }
 
   // ── values ────────────────────────────────────────────────────────────
