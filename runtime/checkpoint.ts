@@ -8,7 +8,7 @@ import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
 import { Generator } from './generators.js';
-import { rebuildTransients, transientFor, TransientValue } from './transient.js';
+import { rebuildTransients, transientFor, type WeakEdges } from './transient.js';
 import { platformValueFor } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
@@ -151,7 +151,9 @@ export const checkpointSink: CheckpointSink = {
       liveIters.push(it);
       return it;
     };
-    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, construct }) as CheckpointRoot;
+    const weak: WeakEdges = [];
+    const weakEdge = (holder: object, key: unknown, value?: unknown): void => void weak.push(holder, key, value);
+    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, construct, weakEdge }) as CheckpointRoot;
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
@@ -160,14 +162,16 @@ export const checkpointSink: CheckpointSink = {
     if (typeof header.transients === 'number' && header.transients > 0) {
       // Module state is back, so `recreate` sees the program's variables; then
       // the modules get the rebuilt values too.
-      const held = root.modules.map((saved) => saved.state.flatMap((v, i) => (v instanceof TransientValue ? [i] : [])));
-      rebuildTransients([root]);
+      const before = root.modules.map((saved) => saved.state.slice());
+      rebuildTransients([root], weak);
       root.modules.forEach((saved, n) => {
         const m = rt.modules.byId(saved.id);
-        if (m === undefined || held[n].length === 0) return;
-        // Only the variables that held a transient: `recreate` may have changed others.
+        if (m === undefined) return;
+        // Only the variables the rebuild changed (a transient, a WeakRef to one): `recreate` may have changed others.
+        const changed = saved.state.flatMap((v, i) => (v !== before[n]![i] ? [i] : []));
+        if (changed.length === 0) return;
         const now = m.get();
-        for (const i of held[n]) now[i] = saved.state[i];
+        for (const i of changed) now[i] = saved.state[i];
         m.set(now);
       });
     }

@@ -34,11 +34,17 @@ export function transientFor(value: object): TransientValue | undefined {
   return registry.get(value);
 }
 
+/** Weak edges the heap reader made (HeapContext.weakEdge): [holder, key or target, value] triples. */
+export type WeakEdges = unknown[];
+
 /**
- * Rebuilds every TransientValue reachable from `roots` and puts the new
- * values where the placeholders were. Returns how many were rebuilt.
+ * Rebuilds every TransientValue reachable from `roots` (and from the weak
+ * edges, which no walk can enumerate) and puts the new values where the
+ * placeholders were: a WeakMap or WeakSet gets the new key (and value), and
+ * a WeakRef to a placeholder is replaced, wherever it is held, by a WeakRef
+ * to the new value. Returns how many were rebuilt.
  */
-export function rebuildTransients(roots: unknown[]): number {
+export function rebuildTransients(roots: unknown[], weak: WeakEdges = []): number {
   const rebuilt = new Map<TransientValue, unknown>();
   const fresh = (p: TransientValue): unknown => {
     if (!rebuilt.has(p)) {
@@ -58,6 +64,29 @@ export function rebuildTransients(roots: unknown[]): number {
     }
   };
   for (const r of roots) visit(r);
+  // WeakRef → its replacement, for a WeakRef whose target was a placeholder.
+  const refs = new Map<object, unknown>();
+  const WeakRefCtor = (globalThis as { WeakRef?: new (target: object) => object }).WeakRef;
+  for (let e = 0; e < weak.length; e += 3) {
+    const holder = weak[e] as object;
+    const key = weak[e + 1];
+    const value = weak[e + 2];
+    visit(key);
+    visit(value);
+    if (!(key instanceof TransientValue) && !(value instanceof TransientValue)) continue;
+    if (holder instanceof WeakMap) {
+      holder.delete(key as object);
+      holder.set((key instanceof TransientValue ? fresh(key) : key) as object, value instanceof TransientValue ? fresh(value) : value);
+    } else if (holder instanceof WeakSet) {
+      holder.delete(key as object);
+      holder.add(fresh(key as TransientValue) as object);
+    } else if (WeakRefCtor !== undefined && key instanceof TransientValue) {
+      const target = fresh(key);
+      if ((typeof target === 'object' && target !== null) || typeof target === 'function') refs.set(holder, new WeakRefCtor(target as object));
+    }
+  }
+  const replaced = (v: unknown): unknown => (v instanceof TransientValue ? fresh(v) : refs.has(v as object) ? refs.get(v as object) : v);
+  const replaces = (v: unknown): boolean => v instanceof TransientValue || refs.has(v as object);
   while (queue.length > 0) {
     const o = queue.pop()!;
     if (typeof o === 'function') {
@@ -65,9 +94,9 @@ export function rebuildTransients(roots: unknown[]): number {
     }
     if (o instanceof Map) {
       const entries = [...o.entries()];
-      if (entries.some(([k, v]) => k instanceof TransientValue || v instanceof TransientValue)) {
+      if (entries.some(([k, v]) => replaces(k) || replaces(v))) {
         o.clear();
-        for (const [k, v] of entries) o.set(k instanceof TransientValue ? fresh(k) : k, v instanceof TransientValue ? fresh(v) : v);
+        for (const [k, v] of entries) o.set(replaced(k), replaced(v));
       }
       for (const [k, v] of o) {
         visit(k);
@@ -75,9 +104,9 @@ export function rebuildTransients(roots: unknown[]): number {
       }
     } else if (o instanceof Set) {
       const members = [...o];
-      if (members.some((m) => m instanceof TransientValue)) {
+      if (members.some(replaces)) {
         o.clear();
-        for (const m of members) o.add(m instanceof TransientValue ? fresh(m) : m);
+        for (const m of members) o.add(replaced(m));
       }
       for (const m of o) visit(m);
     }
@@ -85,7 +114,7 @@ export function rebuildTransients(roots: unknown[]): number {
     for (const key of Reflect.ownKeys(o)) {
       const d = Reflect.getOwnPropertyDescriptor(o, key);
       if (d === undefined || !('value' in d)) continue;
-      if (d.value instanceof TransientValue) Reflect.defineProperty(o, key, { ...d, value: fresh(d.value) });
+      if (replaces(d.value)) Reflect.defineProperty(o, key, { ...d, value: replaced(d.value) });
       else visit(d.value);
     }
   }

@@ -91,6 +91,12 @@ export interface HeapContext {
   named?(): Iterable<object>;
   /** Writing only: an object saved in place of `value` wherever it is held (runtime/transient.ts); undefined: none. */
   substitute?(value: object): object | undefined;
+  /**
+   * Reading only: told each weak edge made (a WeakMap entry, a WeakSet
+   * member, a WeakRef's target), which no walk of the restored values can
+   * enumerate (runtime/transient.ts rebuilds placeholders held there).
+   */
+  weakEdge?(holder: object, key: unknown, value?: unknown): void;
   /** Reading only: gives back what `hidden` saved for `object`. */
   restoreHidden?(object: object, state: unknown): void;
 }

@@ -386,7 +386,9 @@ class HeapReader {
         const WeakRefCtor = intrinsic.WeakRef;
         if (WeakRefCtor === undefined) return this.fail('WeakRef is not available on this platform', i);
         try {
-          return new WeakRefCtor(target === undefined ? {} : target as object);
+          const ref = new WeakRefCtor(target === undefined ? {} : target as object);
+          if (target !== undefined) this.ctx.weakEdge?.(ref, target);
+          return ref;
         } catch (error) {
           return this.fail(`cannot make a WeakRef to this target: ${(error as Error).message}`, i);
         }
@@ -664,12 +666,15 @@ class HeapReader {
       const node = r.varint();
       const collection = this.values[node];
       const key = this.value();
+      const isMap = this.scan.kinds[node] === Kind.weakmap;
+      const value = isMap ? this.value() : undefined;
       try {
-        if (this.scan.kinds[node] === Kind.weakmap) Reflect.apply(intrinsic.weakMapSet, collection, [key, this.value()]);
+        if (isMap) Reflect.apply(intrinsic.weakMapSet, collection, [key, value]);
         else Reflect.apply(intrinsic.weakSetAdd, collection, [key]);
       } catch (error) {
         this.fail(`cannot add an entry to this weak collection: ${(error as Error).message}`, node);
       }
+      this.ctx.weakEdge?.(collection as object, key, value);
     }
   }
 

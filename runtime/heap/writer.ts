@@ -88,6 +88,8 @@ class HeapWriter implements Trail {
   private readonly weak: number[] = [];
   private readonly weakChecked: number[] = [];
   /** nodes first reached as a WeakMap value → the entry's key (for paths) */
+  /** node index → the values saved as that node's substitute (ctx.substitute) */
+  private readonly substituted = new Map<number, object[]>();
   private readonly weakKeys = new Map<number, unknown>();
   private readonly cachedStrings: (string | undefined)[] = new Array(1 << STRING_CACHE_BITS);
   private readonly cachedIds = new Int32Array(1 << STRING_CACHE_BITS);
@@ -223,8 +225,11 @@ class HeapWriter implements Trail {
       for (let n = this.weakChecked[w]!; n < values.length; n++) {
         const kind = this.kinds[n]!;
         if (kind === Kind.registeredSymbol || kind === Kind.wellKnownSymbol) continue;
-        const key = values[n];
-        if (!call<boolean>(has, collection, key)) continue;
+        let key = values[n];
+        if (!call<boolean>(has, collection, key)) {
+          key = this.substituted.get(n)?.find((original) => call<boolean>(has, collection, original));
+          if (key === undefined) continue;
+        }
         this.out = this.trailer;
         try {
           this.trailer.varint(node);
@@ -306,6 +311,10 @@ class HeapWriter implements Trail {
     if (substitute !== undefined) {
       const id = this.ids.get(substitute) ?? this.discover(substitute, parent, via, weakKey);
       this.ids.set(value, id);
+      // a weak collection holds the value itself, not what is saved for it (ephemerons)
+      const originals = this.substituted.get(id);
+      if (originals === undefined) this.substituted.set(id, [value as object]);
+      else originals.push(value as object);
       return id;
     }
     const kind = this.kindOf(value, parent, via, weakKey);
