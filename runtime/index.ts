@@ -12,6 +12,7 @@ import { bindPromises } from './promises.js';
 import { Runtime } from './runtime.js';
 import { bindTasks } from './tasks.js';
 import { bindDisposal } from './disposal.js';
+import { bindDecorators } from './decorators.js';
 import { bindEventTargets } from './event-target.js';
 import { bindTimerPromises, delay, immediate, timerPromises } from './timer-promises.js';
 
@@ -28,6 +29,7 @@ bindPromises(runtime.jobs, runtime);
 bindTimerPromises(runtime);
 bindEventTargets(runtime);
 bindDisposal(runtime);
+bindDecorators(runtime);
 // The event loop's functions the program reaches as globals (pass 0b) may be
 // kept in its data (`const later = setTimeout`): saved by these names.
 for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'nextTick'] as const) {

@@ -33,6 +33,7 @@ import { ProgramProxy } from './platform-values.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
 import { addDisposableResource, disposeResources } from './disposal.js';
+import { esDecorate } from './decorators.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
@@ -186,6 +187,7 @@ export class Runtime {
   /** TypeScript's `using` helpers, as the program calls them (pass 0b; disposal.ts). */
   readonly adr = addDisposableResource;
   readonly dres = disposeResources;
+  readonly esd = esDecorate;
   /** The promise versions of the timers (pass 0b points imports of Node's timers-promises module here). */
   readonly tp = timerPromises;
 

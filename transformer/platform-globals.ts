@@ -10,7 +10,7 @@
 // that declares one of these names itself are left alone; so is
 // `globalThis.setTimeout`, an explicit request for the platform's own.
 // `process.nextTick` (the global `process`) becomes `$R.nextTick` likewise,
-// and calls of TypeScript's `using` helpers the runtime's. Named imports of
+// and calls of TypeScript's `using` and `__esDecorate` helpers the runtime's. Named imports of
 // them from Node's `timers` module are the same functions, so
 // they become the runtime's too (`import { setTimeout as st } from
 // 'node:timers'` → `const st = $R.setTimeout`), and so do the promise
@@ -37,8 +37,8 @@ const REPLACED: Record<string, string> = {
   AbortSignal: 'AbortSignal',
 };
 
-/** TypeScript's `using` helpers → the runtime's (runtime/disposal.ts). */
-const TS_HELPERS: Record<string, string> = { __addDisposableResource: 'adr', __disposeResources: 'dres' };
+/** TypeScript's `using` helpers and its standard decorators' → the runtime's (runtime/disposal.ts, decorators.ts). */
+const TS_HELPERS: Record<string, string> = { __addDisposableResource: 'adr', __disposeResources: 'dres', __esDecorate: 'esd' };
 
 export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
   const f = ts.factory;
