@@ -104,10 +104,20 @@ function resumeStart(this: Task): IntroPromise {
  * leaves a `resumePlainStart` frame holding the promise, as `resumeStart` does.
  */
 export function startPlainTask(body: () => unknown): IntroPromise {
-  const p = newInternalPromise();
+  return settlePlain(newInternalPromise(), body);
+}
+
+/** The frame a plain task left in a stack captured in its body. */
+function resumePlainStart(this: IntroPromise): IntroPromise {
+  rt.enter();
+  return settlePlain(this, () => rt.resume());
+}
+
+/** Runs a plain task's body (or its restored frames) and settles its promise, unless a capture unwinds. */
+function settlePlain(p: IntroPromise, run: () => unknown): IntroPromise {
   let value: unknown;
   try {
-    value = body();
+    value = run();
   } catch (e) {
     reject(p, e);
     return p;
@@ -118,24 +128,6 @@ export function startPlainTask(body: () => unknown): IntroPromise {
   }
   resolveWith(p, value);
   return p;
-}
-
-/** The frame a plain task left in a stack captured in its body. */
-function resumePlainStart(this: IntroPromise): IntroPromise {
-  rt.enter();
-  let value: unknown;
-  try {
-    value = rt.resume();
-  } catch (e) {
-    reject(this, e);
-    return this;
-  }
-  if (rt.u) {
-    rt.f(resumePlainStart, this, undefined, 1, []);
-    return this;
-  }
-  resolveWith(this, value);
-  return this;
 }
 
 /** The body stopped: at an await (wait for the value) or at its end (settle the promise). */
