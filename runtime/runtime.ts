@@ -34,6 +34,7 @@ import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
 import { addDisposableResource, disposeResources } from './disposal.js';
 import { esDecorate } from './decorators.js';
+import { runtimeOnce } from './event-once.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
@@ -188,6 +189,7 @@ export class Runtime {
   readonly adr = addDisposableResource;
   readonly dres = disposeResources;
   readonly esd = esDecorate;
+  readonly eonce = runtimeOnce;
   /** The promise versions of the timers (pass 0b points imports of Node's timers-promises module here). */
   readonly tp = timerPromises;
 

@@ -69,7 +69,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     shadowedGlobals: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(routeArrayCallbacks(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx), rt, tctx, ctx.generatorBodies, names);
+  const sf = lowerGenerators(routeArrayCallbacks(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx, names), rt, tctx), rt, tctx, ctx.generatorBodies, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));

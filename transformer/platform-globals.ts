@@ -17,6 +17,7 @@
 // versions of `node:timers/promises` (`$R.tp`, runtime/timer-promises.ts).
 
 import ts from 'typescript';
+import type { NameGen } from './names.js';
 
 const REPLACED: Record<string, string> = {
   Promise: 'P',
@@ -40,9 +41,9 @@ const REPLACED: Record<string, string> = {
 /** TypeScript's `using` helpers and its standard decorators' → the runtime's (runtime/disposal.ts, decorators.ts). */
 const TS_HELPERS: Record<string, string> = { __addDisposableResource: 'adr', __disposeResources: 'dres', __esDecorate: 'esd' };
 
-export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
+export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, generated: NameGen): ts.SourceFile {
   const f = ts.factory;
-  sf = timersImportsToRuntime(sf, rt);
+  sf = eventsOnceToRuntime(timersImportsToRuntime(sf, rt), rt, generated);
   const declared = declaredNames(sf);
   const names = Object.keys(REPLACED).filter((n) => !declared.has(n));
   const globalProcess = !declared.has('process');
@@ -112,6 +113,37 @@ function timersImportsToRuntime(sf: ts.SourceFile, rt: ts.Identifier): ts.Source
     const keptDefault = promises ? undefined : clause.name;
     const kept = rest.length > 0 || keptDefault ? [f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, keptDefault, rest.length > 0 ? f.updateNamedImports(named as ts.NamedImports, rest) : undefined), st.moduleSpecifier, st.attributes)] : [];
     return [...kept, decl];
+  });
+  return changed ? f.updateSourceFile(sf, statements) : sf;
+}
+
+const EVENTS_MODULES = new Set(['events', 'node:events']);
+
+/**
+ * `import { once } from 'node:events'` → the same import under a fresh name
+ * and `const once = $R.eonce($once1)` (runtime/event-once.ts): a pending
+ * `once` becomes data a checkpoint saves.
+ */
+function eventsOnceToRuntime(sf: ts.SourceFile, rt: ts.Identifier, names: NameGen): ts.SourceFile {
+  const f = ts.factory;
+  let changed = false;
+  const statements = sf.statements.flatMap((st): ts.Statement[] => {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !EVENTS_MODULES.has(st.moduleSpecifier.text)) return [st];
+    const clause = st.importClause;
+    const named = clause?.namedBindings;
+    if (!clause || clause.isTypeOnly || !named || !ts.isNamedImports(named)) return [st];
+    const isOnce = (e: ts.ImportSpecifier) => !e.isTypeOnly && ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name) === 'once';
+    if (!named.elements.some(isOnce)) return [st];
+    changed = true;
+    const wrapped: ts.VariableDeclaration[] = [];
+    const elements = named.elements.map((e) => {
+      if (!isOnce(e)) return e;
+      const native = f.createIdentifier(names.fresh('once'));
+      wrapped.push(f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, 'eonce'), undefined, [native])));
+      return f.updateImportSpecifier(e, false, f.createIdentifier('once'), native);
+    });
+    const kept = f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, clause.name, f.updateNamedImports(named, elements)), st.moduleSpecifier, st.attributes);
+    return [kept, f.createVariableStatement(undefined, f.createVariableDeclarationList(wrapped, ts.NodeFlags.Const))];
   });
   return changed ? f.updateSourceFile(sf, statements) : sf;
 }

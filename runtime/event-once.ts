@@ -1,0 +1,86 @@
+// `once(emitter, name)` of node:events, the runtime's. Node's returns a
+// promise of the platform that only the program's own `emit` settles, so a
+// checkpoint could neither save it nor wait for it (the program is paused).
+// Pass 0b points the program's named import of `once` here
+// (platform-globals.ts): the same promise, made by the runtime's Promise,
+// settled by listeners that are bound functions of registered ones over a
+// plain state object, so a pending `once` is data a checkpoint saves — in
+// the emitter's listener table, in the promise's reactions, in the frames
+// awaiting it. Like Node's: the first `name` event fulfills it with the
+// event's arguments as an array, an `error` event first rejects it, and both
+// listeners are removed either way. An EventTarget (the program's are the
+// runtime's, event-target.ts) is waited on through addEventListener, with no
+// `error` event, as Node does. Anything else, or a call with options (an
+// abort signal), goes to Node's own `once`.
+
+import { functions } from './functions.js';
+import { IntroPromise } from './promises.js';
+
+type Listener = (...args: unknown[]) => void;
+
+interface Emitter {
+  on(name: string | symbol, listener: Listener): unknown;
+  removeListener(name: string | symbol, listener: Listener): unknown;
+}
+
+interface Target {
+  addEventListener(name: string, listener: Listener): unknown;
+  removeEventListener(name: string, listener: Listener): unknown;
+}
+
+/** What one pending `once` shares with its two listeners. */
+class OnceWait {
+  event: Listener | undefined = undefined;
+  error: Listener | undefined = undefined;
+  constructor(
+    public emitter: Emitter | Target,
+    public name: string | symbol,
+    /** An EventTarget (addEventListener), not an EventEmitter. */
+    public target: boolean,
+    public resolve: (value: unknown) => void,
+    public reject: (reason: unknown) => void,
+  ) {}
+}
+
+function detach(wait: OnceWait): void {
+  if (wait.target) return void (wait.emitter as Target).removeEventListener(wait.name as string, wait.event!);
+  (wait.emitter as Emitter).removeListener(wait.name, wait.event!);
+  if (wait.error !== undefined) (wait.emitter as Emitter).removeListener('error', wait.error);
+}
+
+function onceEvent(wait: OnceWait, ...args: unknown[]): void {
+  detach(wait);
+  wait.resolve(args);
+}
+
+function onceError(wait: OnceWait, error: unknown): void {
+  detach(wait);
+  wait.reject(error);
+}
+
+function eventsOnce(native: Function, emitter: unknown, name: string | symbol, ...options: unknown[]): unknown {
+  const e = emitter as Partial<Emitter & Target> | null | undefined;
+  const isEmitter = typeof e?.on === 'function' && typeof e.removeListener === 'function';
+  const isTarget = !isEmitter && typeof e?.addEventListener === 'function' && typeof e.removeEventListener === 'function' && typeof name === 'string';
+  if (options.length > 0 || (!isEmitter && !isTarget)) return Reflect.apply(native, undefined, [emitter, name, ...options]);
+  return new IntroPromise((resolve, reject) => {
+    const wait = new OnceWait(e as Emitter | Target, name, isTarget, resolve, reject);
+    wait.event = onceEvent.bind(undefined, wait);
+    if (isTarget) return void (e as Target).addEventListener(name as string, wait.event);
+    (e as Emitter).on(name, wait.event);
+    if (name !== 'error') {
+      wait.error = onceError.bind(undefined, wait) as Listener;
+      (e as Emitter).on('error', wait.error);
+    }
+  });
+}
+
+/** `$R.eonce(nodeOnce)`: the program's `once`, falling back to Node's own where this one does not apply. */
+export function runtimeOnce(native: Function): Function {
+  return eventsOnce.bind(undefined, native);
+}
+
+functions.registerClassMembers('introspect:OnceWait', OnceWait);
+functions.registerStatic('introspect:onceEvent', onceEvent);
+functions.registerStatic('introspect:onceError', onceError);
+functions.registerStatic('introspect:eventsOnce', eventsOnce);
