@@ -217,8 +217,10 @@ export class Linearizer {
     if (ts.isSwitchStatement(s)) {
       const disc = this.containsSite(s.expression) ? lin(s.expression) : s.expression;
       if (s.caseBlock.clauses.some((c) => ts.isCaseClause(c) && this.containsSite(c.expression))) {
-        this.opaque.add(s);
-        return void out.push(s);
+        // Case tests that call stay in place (a no-save region); the discriminant, already evaluated above, is not evaluated again.
+        const opaque = disc === s.expression ? s : f.updateSwitchStatement(s, disc, s.caseBlock);
+        this.opaque.add(opaque);
+        return void out.push(opaque);
       }
       const clauses = s.caseBlock.clauses.map((c) => (ts.isCaseClause(c) ? f.updateCaseClause(c, c.expression, this.statements(c.statements)) : f.updateDefaultClause(c, this.statements(c.statements))));
       return void out.push(f.updateSwitchStatement(s, disc, f.updateCaseBlock(s.caseBlock, clauses)));
