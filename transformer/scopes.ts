@@ -768,7 +768,7 @@ export class ScopeLowering {
     const memberKey = member && !ts.isComputedPropertyName(node.name!) ? (node.name as ts.Identifier | ts.StringLiteral).text : key;
     const holder = member
       ? f.createObjectLiteralExpression([lowered as unknown as ts.ObjectLiteralElementLike])
-      : f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(key), lowered as ts.Expression)]);
+      : f.createObjectLiteralExpression([f.createPropertyAssignment(ownKey(f, key), lowered as ts.Expression)]);
     // The holder gets a variable of its own: `({ k: f })["k"]` in one
     // expression is folded to `f` by Bun's transpiler, which then names the
     // function after the variable it lands in instead of the key.
@@ -1110,7 +1110,7 @@ export class ScopeLowering {
     }
     if (ts.isMethodDeclaration(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && !usesSuper(node)) {
       // An object-literal method: made by a factory, kept a method (no [[Construct]]).
-      return f.createPropertyAssignment(f.createStringLiteral(node.name.text), this.nestedFunction(node, node.name.text));
+      return f.createPropertyAssignment(ownKey(f, node.name.text), this.nestedFunction(node, node.name.text));
     }
     if (ts.isMethodDeclaration(node) && ts.isComputedPropertyName(node.name) && !usesSuper(node)) {
       // `[Symbol.iterator]() {…}`: the key is evaluated here, the method made
@@ -1454,4 +1454,13 @@ function markCallsNoSave(f: ts.NodeFactory, rt: ts.Identifier, s: ts.Statement):
 
 function isVoidZero(e: ts.Expression): boolean {
   return ts.isVoidExpression(e) && ts.isNumericLiteral(e.expression) && e.expression.text === '0';
+}
+
+/**
+ * A literal's key for an own property named `name`: `"__proto__": v` would
+ * set the prototype instead (a method named `__proto__` is an own property),
+ * so that one key is computed.
+ */
+function ownKey(f: ts.NodeFactory, name: string): ts.PropertyName {
+  return name === '__proto__' ? f.createComputedPropertyName(f.createStringLiteral(name)) : f.createStringLiteral(name);
 }
