@@ -43,6 +43,14 @@ known(Symbol.prototype, Kind.boxed);
 known(ArrayBuffer.prototype, Kind.arraybuffer);
 known(tryProto(() => new Float64Array(0).buffer), Kind.arraybuffer);
 if (intrinsic.SharedArrayBuffer) known(intrinsic.SharedArrayBuffer.prototype, Kind.sharedarraybuffer);
+// A real typed array or DataView is told by ArrayBuffer.isView before this
+// table is asked (writer.ts kindOf); what else inherits from their
+// prototypes (a subclass's own prototype object) holds no hidden state.
+known(tryProto(() => Int8Array.prototype), Kind.object); // %TypedArray%.prototype
+for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'DataView']) {
+  const ctor = (globalThis as Record<string, unknown>)[name];
+  if (typeof ctor === 'function') known((ctor as { prototype: object }).prototype, Kind.object);
+}
 known(Promise.prototype, "a promise of the platform (made by Node or a library: only the program's own promises can be saved; await it before the checkpoint, or wrap it with transient())");
 if (typeof WeakRef === 'function') known(WeakRef.prototype, Kind.weakref);
 if (typeof FinalizationRegistry === 'function') {
