@@ -673,7 +673,7 @@ export class ScopeLowering {
       } else if (p.initializer) {
         // Defaults run in the body (they may call); keep `= undefined` so `length` is unchanged.
         const target = ts.isIdentifier(p.name) ? this.identifierTarget(p.name) : name;
-        prologue.push(f.createIfStatement(f.createStrictEquality(target, f.createVoidZero()), f.createExpressionStatement(f.createAssignment(target, this.expr(p.initializer)))));
+        prologue.push(f.createIfStatement(f.createStrictEquality(target, f.createVoidZero()), f.createExpressionStatement(f.createAssignment(target, this.expr(p.initializer, namedBy(p.name))))));
         init = f.createVoidZero();
       }
       if (!ts.isIdentifier(p.name)) {
@@ -1084,7 +1084,7 @@ export class ScopeLowering {
       const b = this.a.refs.get(node.name);
       const value = b ? this.access(b, node.name) : node.name;
       if (ts.isIdentifier(value) && ts.idText(value) === ts.idText(node.name) && !node.objectAssignmentInitializer) return node;
-      const init = node.objectAssignmentInitializer ? f.createAssignment(value, this.expr(node.objectAssignmentInitializer)) : value;
+      const init = node.objectAssignmentInitializer ? f.createAssignment(value, this.expr(node.objectAssignmentInitializer, ts.idText(node.name))) : value;
       return f.createPropertyAssignment(ts.idText(node.name), init);
     }
     if (ts.isVariableDeclaration(node)) throw new Error('internal: declaration in expression');
@@ -1135,7 +1135,7 @@ export class ScopeLowering {
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isArrayLiteralExpression(node.left)) {
       return f.updateBinaryExpression(node, this.expr(node.left), node.operatorToken, this.engineIterated(this.expr(node.right)));
     }
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && (isFunctionLike(node.right) || ts.isClassExpression(node.right))) {
+    if (ts.isBinaryExpression(node) && NAMING_ASSIGNMENTS.has(node.operatorToken.kind) && ts.isIdentifier(node.left) && (isFunctionLike(node.right) || ts.isClassExpression(node.right))) {
       return f.updateBinaryExpression(node, this.expr(node.left), node.operatorToken, this.expr(node.right, ts.idText(node.left)));
     }
     if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node) || ts.isTryStatement(node) || ts.isSwitchStatement(node) || ts.isLabeledStatement(node) || ts.isVariableStatement(node) || ts.isClassDeclaration(node)) {
@@ -1215,7 +1215,7 @@ export class ScopeLowering {
       return f.createObjectLiteralExpression(
         name.elements.map((el) => {
           const target = this.patternToTarget(el.name);
-          const value = el.initializer ? f.createAssignment(target, this.expr(el.initializer)) : target;
+          const value = el.initializer ? f.createAssignment(target, this.expr(el.initializer, namedBy(el.name))) : target;
           if (el.dotDotDotToken) return f.createSpreadAssignment(target);
           const key = el.propertyName ?? (el.name as ts.Identifier);
           const keyNode = ts.isComputedPropertyName(key) ? f.createComputedPropertyName(this.expr(key.expression)) : ts.isIdentifier(key) ? f.createIdentifier(ts.idText(key)) : key;
@@ -1228,7 +1228,7 @@ export class ScopeLowering {
         if (ts.isOmittedExpression(el)) return f.createOmittedExpression();
         const target = this.patternToTarget(el.name);
         if (el.dotDotDotToken) return f.createSpreadElement(target);
-        return el.initializer ? f.createAssignment(target, this.expr(el.initializer)) : target;
+        return el.initializer ? f.createAssignment(target, this.expr(el.initializer, namedBy(el.name))) : target;
       }),
     );
   }
@@ -1388,6 +1388,14 @@ function inAssignmentTarget(spread: ts.Node): boolean {
     if (!(ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isSpreadAssignment(p) || ts.isParenthesizedExpression(p))) return false;
   }
   return false;
+}
+
+/** Assignments whose anonymous function or class on the right is named after the identifier on the left (NamedEvaluation). */
+const NAMING_ASSIGNMENTS = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken]);
+
+/** The name a default value's anonymous function or class gets from its binding: the identifier's, else none. */
+function namedBy(name: ts.BindingName): string {
+  return ts.isIdentifier(name) ? ts.idText(name) : '';
 }
 
 function inferName(node: ts.Node): string {
