@@ -895,7 +895,7 @@ export class ScopeLowering {
     const isLexical = !!(node.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
     for (const d of node.declarationList.declarations) {
       if (d.initializer) {
-        const init = this.expr(d.initializer, ts.isIdentifier(d.name) ? ts.idText(d.name) : '');
+        const init = this.expr(d.initializer, namedBy(d.name));
         out.push(f.createExpressionStatement(f.createAssignment(this.patternToTarget(d.name), ts.isArrayBindingPattern(d.name) ? this.engineIterated(init) : init)));
       } else if (isLexical) {
         // `let x;` in a loop body starts every iteration as undefined.

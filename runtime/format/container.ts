@@ -16,12 +16,9 @@ import { decodeV2, encodeV2Parts, readHeaderV2 } from './v2.js';
 import { concatBytes } from './bytes.js';
 import { HEAP_VERSION } from '../heap/layout.js';
 import { bufferRanges } from '../heap/scan.js';
-import { decodeStreamed, readAt, readHeaderFrom, type ByteSource } from './streamed.js';
+import { decodeStreamed, readAt, readHead, readHeaderFrom, type ByteSource } from './streamed.js';
 
 export type { ByteSource };
-
-/** Enough of a file's start for its magic, version, flags and section lengths. */
-const HEAD = 56;
 
 export interface CheckpointOptions {
   /** Sign with (encode) or require and verify (decode) an HMAC-SHA256 with this key. */
@@ -73,9 +70,9 @@ export function encodeCheckpointParts(header: CheckpointHeader, heap: HeapImage,
 export function decodeCheckpoint(file: Uint8Array | ByteSource, opts?: CheckpointOptions): { header: CheckpointHeader; heap: HeapImage } {
   if (file instanceof Uint8Array) return codecFor(file).decode(file, codecOptions(opts));
   try {
-    const head = readAt(file, 0, Math.min(file.size, HEAD));
+    const head = readHead(file);
     if (codecFor(head, file.size) === VERSIONS[FORMAT_VERSION]) {
-      const decoded = decodeStreamed(file, FORMAT_VERSION, codecOptions(opts), bufferRanges);
+      const decoded = decodeStreamed(file, head, FORMAT_VERSION, codecOptions(opts), bufferRanges);
       if (decoded !== undefined) return decoded;
     }
     return decodeCheckpoint(readAt(file, 0, file.size), opts);
@@ -87,9 +84,9 @@ export function decodeCheckpoint(file: Uint8Array | ByteSource, opts?: Checkpoin
 /** The header only: checks magic, version and size, not the hash (cheap for `inspect`/`ls`). */
 export function readHeader(file: Uint8Array | ByteSource): CheckpointHeader {
   if (file instanceof Uint8Array) return codecFor(file).readHeader(file);
-  const head = readAt(file, 0, Math.min(file.size, HEAD));
+  const head = readHead(file);
   codecFor(head, file.size);
-  return readHeaderFrom(file);
+  return readHeaderFrom(file, head);
 }
 
 /** The format version of a checkpoint, after checking its magic (`bytes`: the file, or its first bytes of `size`). */

@@ -14,7 +14,7 @@
 
 import type { HeapImage } from '../heap/image.js';
 import type { CheckpointHeader } from './header.js';
-import { checkDigests, decodeSections, layoutOf, readHeaderAt, type CodecOptions } from './v1.js';
+import { checkDigests, decodeSections, FIXED, layoutOf, readHeaderAt, type CodecOptions } from './v1.js';
 
 /** A checkpoint file opened for reading: its size and positioned reads of exactly `into.length` bytes. */
 export interface ByteSource {
@@ -25,10 +25,9 @@ export interface ByteSource {
 }
 
 /** Blob sizes from which reading in pieces pays (below, the file is read whole). */
-export const STREAM_FROM = 1 << 20;
+const STREAM_FROM = 1 << 20;
 /** Buffers from this size get their own ArrayBuffer read from the file. */
 const OWN_BUFFER_FROM = 64 * 1024;
-const FIXED = 56;
 
 /** Where the ArrayBuffers' bytes are in the blob, as [offset, length] pairs (plain, non-resizable buffers only). */
 export type BufferRanges = (image: HeapImage) => readonly number[];
@@ -39,20 +38,26 @@ export function readAt(source: ByteSource, position: number, length: number): Ui
   return bytes;
 }
 
-/** The header only: reads the fixed part and the header section. */
-export function readHeaderFrom(source: ByteSource): CheckpointHeader {
-  const l = layoutOf(readAt(source, 0, Math.min(source.size, FIXED)), source.size);
+/** The file's fixed part (or all of a shorter file): what its magic, version and layout are read from. */
+export function readHead(source: ByteSource): Uint8Array {
+  return readAt(source, 0, Math.min(source.size, FIXED));
+}
+
+/** The header only, given the fixed part (`readHead`): reads the header section. */
+export function readHeaderFrom(source: ByteSource, head: Uint8Array): CheckpointHeader {
+  const l = layoutOf(head, source.size);
   const [start, length] = l.sections[0]!;
   return readHeaderAt(readAt(source, 0, start + length), l);
 }
 
 /**
- * Decodes a file (of a format `version` with version 1's layout) whose blob
- * is at least STREAM_FROM bytes, reading large buffers into their own
- * ArrayBuffers; undefined for a smaller blob (read the file whole instead).
+ * Decodes a file (of a format `version` with version 1's layout, its fixed
+ * part `head`) whose blob is at least STREAM_FROM bytes, reading large
+ * buffers into their own ArrayBuffers; undefined for a smaller blob (read
+ * the file whole instead).
  */
-export function decodeStreamed(source: ByteSource, version: number, opts: CodecOptions, bufferRanges: BufferRanges): { header: CheckpointHeader; heap: HeapImage } | undefined {
-  const l = layoutOf(readAt(source, 0, Math.min(source.size, FIXED)), source.size);
+export function decodeStreamed(source: ByteSource, head: Uint8Array, version: number, opts: CodecOptions, bufferRanges: BufferRanges): { header: CheckpointHeader; heap: HeapImage } | undefined {
+  const l = layoutOf(head, source.size);
   const [blobStart, blobLength] = l.sections[3]!;
   if (blobLength < STREAM_FROM) return undefined;
   const front = readAt(source, 0, blobStart);

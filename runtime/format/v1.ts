@@ -20,7 +20,8 @@ import { checkHeader, type CheckpointHeader } from './header.js';
 import { MAGIC } from './magic.js';
 
 const FLAG_HMAC = 1;
-const FIXED = 56;
+/** Bytes of the fixed part (magic, version, flags, section lengths): what `layoutOf` reads. */
+export const FIXED = 56;
 const SECTIONS = ['header', 'strings', 'nodes', 'blob'] as const;
 
 export interface CodecOptions {

@@ -87,9 +87,9 @@ class HeapWriter implements Trail {
   /** weak collections met so far, and for each how many nodes it was asked about */
   private readonly weak: number[] = [];
   private readonly weakChecked: number[] = [];
-  /** nodes first reached as a WeakMap value → the entry's key (for paths) */
   /** node index → the values saved as that node's substitute (ctx.substitute) */
   private readonly substituted = new Map<number, object[]>();
+  /** nodes first reached as a WeakMap value → the entry's key (for paths) */
   private readonly weakKeys = new Map<number, unknown>();
   private readonly cachedStrings: (string | undefined)[] = new Array(1 << STRING_CACHE_BITS);
   private readonly cachedIds = new Int32Array(1 << STRING_CACHE_BITS);

@@ -1,10 +1,11 @@
 // Durable, atomic replacement of a file (SPEC §7): takes a target path and
-// bytes (one array, or parts written in order); writes them to `<path>.tmp-<pid>-<random>` in the same directory,
-// fsyncs that file, renames it over the target, then fsyncs the directory so
-// the rename itself survives a crash. Guarantees: at every instant the target
-// holds either its previous content or the complete new content; on any
-// error the temporary file is removed and an Error naming the target is
-// thrown (with the system error as `cause` and its `code` kept).
+// bytes (one array, or parts written in order); writes them to
+// `<path>.tmp-<pid>-<random>` in the same directory, fsyncs that file,
+// renames it over the target, then fsyncs the directory so the rename itself
+// survives a crash. Guarantees: at every instant the target holds either its
+// previous content or the complete new content; on any error the temporary
+// file is removed and an Error naming the target is thrown (with the system
+// error as `cause` and its `code` kept).
 //
 // The file-system calls come through `FsOps` so tests can make any step fail.
 

@@ -47,8 +47,6 @@ export function createNodeHost(desk?: RequestDesk): Host {
       writeFileAtomic(path, bytes);
       desk?.written(path);
     },
-    // The same SHA-256 as the portable one, several times faster on large
-    // files; a small one is hashed before node:crypto would have loaded.
     hash: nodeHash,
     readFile(path) {
       const buffer = readFileSync(path);
