@@ -4,7 +4,8 @@
 // object on every engine that has it. The table is built once, lazily, by a
 // breadth-first walk (so each object gets its shortest path) over a fixed list
 // of standard globals and intrinsics, a few levels deep, reading data
-// properties only (no getter is ever called below the roots). Call
+// properties only (no getter is ever called below the roots, and a root that
+// is a getter is read only when a lookup needs it: see TableBuilder). Call
 // `prepareBuiltins()` early at boot, before the program can add its own
 // values to built-ins (those would otherwise be taken for built-ins).
 
@@ -87,16 +88,17 @@ export interface BuiltinTable {
   byPath: Map<string, object>;
 }
 
-let table: BuiltinTable | undefined;
+let table: TableBuilder | undefined;
 
 /** Build the table now (idempotent). */
 export function prepareBuiltins(): BuiltinTable {
-  if (table === undefined) table = buildTable();
+  if (table === undefined) table = new TableBuilder();
   return table;
 }
 
 export function builtinPath(value: object): string | undefined {
-  return (table ?? prepareBuiltins()).pathOf.get(value);
+  const t = table ?? (prepareBuiltins() as TableBuilder);
+  return t.pathOf.get(value) ?? (t.completeLazyRoots() ? t.pathOf.get(value) : undefined);
 }
 
 /**
@@ -104,8 +106,8 @@ export function builtinPath(value: object): string | undefined {
  * the path's own data properties from its root (never calling a getter).
  */
 export function builtinByPath(path: string): object | undefined {
-  const t = table ?? prepareBuiltins();
-  const found = t.byPath.get(path) ?? walkPath(t, path);
+  const t = table ?? (prepareBuiltins() as TableBuilder);
+  const found = t.byPath.get(path) ?? walkPath(t, path) ?? (t.completeLazyRoots() ? t.byPath.get(path) ?? walkPath(t, path) : undefined);
   if (found !== undefined || !Object.prototype.hasOwnProperty.call(FALLBACKS, path)) return found;
   return builtinByPath(FALLBACKS[path]!);
 }
@@ -132,68 +134,94 @@ function isObjectLike(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
 
-function buildTable(): BuiltinTable {
-  const pathOf = new Map<object, string>();
-  const byPath = new Map<string, object>();
-  const queue: object[] = [];
-  const paths: string[] = [];
-  const depths: number[] = [];
-  const seen = new Set<object>();
-  const visit = (value: unknown, path: string, depth: number) => {
+/**
+ * The breadth-first walk. A root that the host defines as a getter (Node's
+ * lazy globals: `performance`, `AbortController`, `Buffer`…) is not read at
+ * boot, since reading it loads a module (~5 ms of every start); it is walked
+ * the first time a lookup misses, which a restart whose heap names none of
+ * them never does. Its objects then get the paths they would have had,
+ * unless a non-lazy root reaches them too.
+ */
+class TableBuilder implements BuiltinTable {
+  readonly pathOf = new Map<object, string>();
+  readonly byPath = new Map<string, object>();
+  private readonly queue: object[] = [];
+  private readonly paths: string[] = [];
+  private readonly depths: number[] = [];
+  private readonly seen = new Set<object>();
+  private walked = 0;
+  private lazyRoots: string[] = [];
+
+  constructor() {
+    const global = globalThis as Record<string, unknown>;
+    for (const name of ROOT_NAMES) {
+      const descriptor = Object.getOwnPropertyDescriptor(global, name);
+      if (descriptor === undefined) continue;
+      if ('value' in descriptor) this.visit(name === 'globalThis' ? globalThis : descriptor.value, name, name === 'globalThis' ? MAX_DEPTH : 0);
+      else this.lazyRoots.push(name);
+    }
+    this.walk();
+    // Intrinsics come after every object reachable from a global has its
+    // global path, so they only name what has no other name.
+    for (const [name, value] of intrinsics()) this.visit(value, name, 0);
+    this.walk();
+  }
+
+  /** Walks the lazy roots once; true if there were any. */
+  completeLazyRoots(): boolean {
+    if (this.lazyRoots.length === 0) return false;
+    const global = globalThis as Record<string, unknown>;
+    for (const name of this.lazyRoots) {
+      try {
+        this.visit(global[name], name, 0);
+      } catch {
+        // a getter that throws: the root does not exist here
+      }
+    }
+    this.lazyRoots = [];
+    this.walk();
+    return true;
+  }
+
+  private visit(value: unknown, path: string, depth: number): void {
     if (!isObjectLike(value)) return;
     const evaluator = CODE_EVALUATORS.has(value);
-    if (!evaluator && !byPath.has(path)) byPath.set(path, value);
-    if (seen.has(value)) return;
-    seen.add(value);
-    if (!evaluator) pathOf.set(value, path);
-    queue.push(value);
-    paths.push(path);
-    depths.push(depth);
-  };
-  const global = globalThis as Record<string, unknown>;
-  for (const name of ROOT_NAMES) {
-    if (!Object.prototype.hasOwnProperty.call(global, name)) continue;
-    let value: unknown;
-    try {
-      value = name === 'globalThis' ? globalThis : global[name];
-    } catch {
-      continue;
-    }
-    visit(value, name, name === 'globalThis' ? MAX_DEPTH : 0);
+    if (!evaluator && !this.byPath.has(path)) this.byPath.set(path, value);
+    if (this.seen.has(value)) return;
+    this.seen.add(value);
+    if (!evaluator) this.pathOf.set(value, path);
+    this.queue.push(value);
+    this.paths.push(path);
+    this.depths.push(depth);
   }
-  // Intrinsics come after every object reachable from a global has its
-  // global path, so they only name what has no other name.
-  let intrinsicsAdded = false;
-  for (let i = 0; i < queue.length || !intrinsicsAdded; i++) {
-    if (i === queue.length) {
-      intrinsicsAdded = true;
-      for (const [name, value] of intrinsics()) visit(value, name, 0);
-      if (i === queue.length) break;
-    }
-    if (depths[i]! >= MAX_DEPTH) continue;
-    const holder = queue[i]!;
-    const base = paths[i]!;
-    const depth = depths[i]! + 1;
-    let keys: (string | symbol)[];
-    try {
-      keys = Reflect.ownKeys(holder);
-    } catch {
-      continue;
-    }
-    for (const key of keys) {
-      let segment: string;
-      if (typeof key === 'string') segment = `.${key}`;
-      else {
-        const name = WELL_KNOWN_SYMBOLS.get(key);
-        if (name === undefined) continue;
-        segment = `[Symbol.${name}]`;
+
+  private walk(): void {
+    for (; this.walked < this.queue.length; this.walked++) {
+      const i = this.walked;
+      if (this.depths[i]! >= MAX_DEPTH) continue;
+      const holder = this.queue[i]!;
+      const base = this.paths[i]!;
+      const depth = this.depths[i]! + 1;
+      let keys: (string | symbol)[];
+      try {
+        keys = Reflect.ownKeys(holder);
+      } catch {
+        continue;
       }
-      const descriptor = Object.getOwnPropertyDescriptor(holder, key);
-      if (descriptor === undefined || !('value' in descriptor)) continue;
-      visit(descriptor.value, base + segment, depth);
+      for (const key of keys) {
+        let segment: string;
+        if (typeof key === 'string') segment = `.${key}`;
+        else {
+          const name = WELL_KNOWN_SYMBOLS.get(key);
+          if (name === undefined) continue;
+          segment = `[Symbol.${name}]`;
+        }
+        const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+        if (descriptor === undefined || !('value' in descriptor)) continue;
+        this.visit(descriptor.value, base + segment, depth);
+      }
     }
   }
-  return { pathOf, byPath };
 }
 
 /** Symbol.iterator → "iterator", for every well-known symbol of this engine. */
