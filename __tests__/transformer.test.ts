@@ -179,9 +179,10 @@ describe('pass 0b: generators', () => {
     expect(ticks.match(/\$R\.nextTick/g)).toHaveLength(2);
     expect(ticks).toContain('process.env');
     expect(emit('import process from "node:process";\nexport function t(f: () => void) { process.nextTick(f); }\n')).not.toContain('$R.nextTick');
-    const onced = emit("import { EventEmitter, once as when } from 'node:events';\nexport const bus = new EventEmitter();\nexport const ready = when(bus, 'ready');\n");
-    expect(onced).toMatch(/import \{ EventEmitter, once as \$once1 \} from ['"]node:events['"]/);
+    const onced = emit("import { EventEmitter, once as when, on } from 'node:events';\nexport const bus = new EventEmitter();\nexport const ready = when(bus, 'ready');\nexport const ticks = on(bus, 'tick');\n");
+    expect(onced).toMatch(/import \{ EventEmitter, once as \$once1, on as \$on1 \} from ['"]node:events['"]/);
     expect(onced).toMatch(/when = \$R\.eonce\(\$once1\)/);
+    expect(onced).toMatch(/on = \$R\.eon\(\$on1\)/);
     const events = emit('export class Bus extends EventTarget {}\nexport class Lazy<T> extends Promise<T> {}\nexport const ac = new AbortController();\nexport const e: Event = new CustomEvent("x");\n');
     expect(events).toMatch(/class Bus extends \$R\.EventTarget/);
     expect(events).toMatch(/class Lazy extends \$R\.P/);

@@ -34,6 +34,7 @@ import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
 import { addDisposableResource, disposeResources } from './disposal.js';
 import { esDecorate } from './decorators.js';
+import { runtimeOn } from './event-on.js';
 import { runtimeOnce } from './event-once.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 
@@ -190,6 +191,7 @@ export class Runtime {
   readonly dres = disposeResources;
   readonly esd = esDecorate;
   readonly eonce = runtimeOnce;
+  readonly eon = runtimeOn;
   /** The promise versions of the timers (pass 0b points imports of Node's timers-promises module here). */
   readonly tp = timerPromises;
 

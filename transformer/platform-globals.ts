@@ -43,7 +43,7 @@ const TS_HELPERS: Record<string, string> = { __addDisposableResource: 'adr', __d
 
 export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, generated: NameGen): ts.SourceFile {
   const f = ts.factory;
-  sf = eventsOnceToRuntime(timersImportsToRuntime(sf, rt), rt, generated);
+  sf = eventsHelpersToRuntime(timersImportsToRuntime(sf, rt), rt, generated);
   const declared = declaredNames(sf);
   const names = Object.keys(REPLACED).filter((n) => !declared.has(n));
   const globalProcess = !declared.has('process');
@@ -119,12 +119,16 @@ function timersImportsToRuntime(sf: ts.SourceFile, rt: ts.Identifier): ts.Source
 
 const EVENTS_MODULES = new Set(['events', 'node:events']);
 
+/** node:events functions whose pending state the runtime's versions keep as data, and the runtime member for each. */
+const EVENTS_HELPERS: Record<string, string> = { once: 'eonce', on: 'eon' };
+
 /**
- * `import { once } from 'node:events'` → the same import under a fresh name
- * and `const once = $R.eonce($once1)` (runtime/event-once.ts): a pending
- * `once` becomes data a checkpoint saves.
+ * `import { once, on } from 'node:events'` → the same imports under fresh
+ * names and `const once = $R.eonce($once1), on = $R.eon($on1)`
+ * (runtime/event-once.ts, event-on.ts): a pending `once`, or an `on`
+ * iteration, becomes data a checkpoint saves.
  */
-function eventsOnceToRuntime(sf: ts.SourceFile, rt: ts.Identifier, names: NameGen): ts.SourceFile {
+function eventsHelpersToRuntime(sf: ts.SourceFile, rt: ts.Identifier, names: NameGen): ts.SourceFile {
   const f = ts.factory;
   let changed = false;
   const statements = sf.statements.flatMap((st): ts.Statement[] => {
@@ -132,15 +136,19 @@ function eventsOnceToRuntime(sf: ts.SourceFile, rt: ts.Identifier, names: NameGe
     const clause = st.importClause;
     const named = clause?.namedBindings;
     if (!clause || clause.isTypeOnly || !named || !ts.isNamedImports(named)) return [st];
-    const isOnce = (e: ts.ImportSpecifier) => !e.isTypeOnly && ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name) === 'once';
-    if (!named.elements.some(isOnce)) return [st];
+    const helperOf = (e: ts.ImportSpecifier) => {
+      const imported = ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name);
+      return !e.isTypeOnly && Object.prototype.hasOwnProperty.call(EVENTS_HELPERS, imported) ? imported : undefined;
+    };
+    if (!named.elements.some(helperOf)) return [st];
     changed = true;
     const wrapped: ts.VariableDeclaration[] = [];
     const elements = named.elements.map((e) => {
-      if (!isOnce(e)) return e;
-      const native = f.createIdentifier(names.fresh('once'));
-      wrapped.push(f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, 'eonce'), undefined, [native])));
-      return f.updateImportSpecifier(e, false, f.createIdentifier('once'), native);
+      const imported = helperOf(e);
+      if (imported === undefined) return e;
+      const native = f.createIdentifier(names.fresh(imported));
+      wrapped.push(f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, EVENTS_HELPERS[imported]!), undefined, [native])));
+      return f.updateImportSpecifier(e, false, f.createIdentifier(imported), native);
     });
     const kept = f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, clause.name, f.updateNamedImports(named, elements)), st.moduleSpecifier, st.attributes);
     return [kept, f.createVariableStatement(undefined, f.createVariableDeclarationList(wrapped, ts.NodeFlags.Const))];

@@ -1,0 +1,171 @@
+// `on(emitter, name)` of node:events, the runtime's. Node's returns an async
+// iterator whose queues live in closures no checkpoint can read, so a
+// program suspended inside `for await (… of on(…))` could not be saved.
+// Pass 0b points the program's named import of `on` here
+// (platform-globals.ts), as it does for `once` (event-once.ts): the iterator
+// is an instance of a registered class, its listeners are bound functions of
+// registered ones over it, and its promises are the runtime's, so a pending
+// iteration is data. It behaves as Node 20's: events not yet asked for are
+// queued (their arguments as an array), a `next()` before any event waits,
+// an `error` event rejects the first waiting `next()` or the next one to
+// come and ends the iteration, `return()` ends it and settles every waiting
+// `next()` as done, and the `close` option names events that end it. The
+// `highWaterMark`/`lowWaterMark` options pause and resume the emitter. An
+// EventTarget is followed through addEventListener, with no `error` event.
+// A call with an abort signal, or on anything else, goes to Node's own `on`.
+
+import { functions } from './functions.js';
+import { IntroPromise } from './promises.js';
+
+type Listener = (...args: unknown[]) => void;
+
+interface Emitter {
+  on(name: string | symbol, listener: Listener): unknown;
+  removeListener(name: string | symbol, listener: Listener): unknown;
+  pause?(): unknown;
+  resume?(): unknown;
+}
+
+interface Target {
+  addEventListener(name: string, listener: Listener): unknown;
+  removeEventListener(name: string, listener: Listener): unknown;
+}
+
+interface Waiter {
+  resolve: (value: IteratorResult<unknown[]>) => void;
+  reject: (reason: unknown) => void;
+}
+
+interface OnOptions {
+  close?: readonly (string | symbol)[];
+  highWaterMark?: number;
+  lowWaterMark?: number;
+  highWatermark?: number;
+  lowWatermark?: number;
+  signal?: unknown;
+}
+
+type Step = Promise<IteratorResult<unknown[]>>;
+
+const done = (): IteratorResult<unknown[]> => ({ value: undefined, done: true });
+
+class EventIterator {
+  /** Events nobody asked for yet, oldest first. */
+  readonly unconsumed: unknown[][] = [];
+  /** `next()` calls waiting for an event, oldest first. */
+  readonly waiting: Waiter[] = [];
+  /** [name, listener] pairs to remove when the iteration ends. */
+  readonly listeners: [string | symbol, Listener][] = [];
+  error: unknown = undefined;
+  failed = false;
+  finished = false;
+  paused = false;
+
+  constructor(
+    readonly emitter: Emitter | Target,
+    readonly target: boolean,
+    readonly highWaterMark: number,
+    readonly lowWaterMark: number,
+  ) {}
+
+  next(): Step {
+    if (this.unconsumed.length > 0) {
+      const value = this.unconsumed.shift()!;
+      if (this.paused && this.unconsumed.length < this.lowWaterMark) {
+        (this.emitter as Emitter).resume?.();
+        this.paused = false;
+      }
+      return IntroPromise.resolve({ value, done: false }) as Step;
+    }
+    if (this.failed) {
+      const error = this.error;
+      this.failed = false;
+      this.error = undefined;
+      return IntroPromise.reject(error) as Step;
+    }
+    if (this.finished) return close(this);
+    return new IntroPromise<IteratorResult<unknown[]>>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+    }) as unknown as Step;
+  }
+
+  return(): Step {
+    return close(this);
+  }
+
+  throw(error: unknown): void {
+    if (!(error instanceof Error)) throw new TypeError('The "EventEmitter.AsyncIterator" property must be an instance of Error.');
+    onError(this, error);
+  }
+
+  [Symbol.asyncIterator](): EventIterator {
+    return this;
+  }
+}
+
+function onEvent(it: EventIterator, ...args: unknown[]): void {
+  const waiter = it.waiting.shift();
+  if (waiter !== undefined) return waiter.resolve({ value: args, done: false });
+  it.unconsumed.push(args);
+  if (!it.paused && it.unconsumed.length > it.highWaterMark) {
+    it.paused = true;
+    (it.emitter as Emitter).pause?.();
+  }
+}
+
+function onError(it: EventIterator, error: unknown): void {
+  const waiter = it.waiting.shift();
+  if (waiter !== undefined) waiter.reject(error);
+  else {
+    it.error = error;
+    it.failed = true;
+  }
+  void close(it);
+}
+
+function close(it: EventIterator): Step {
+  for (const [name, listener] of it.listeners.splice(0)) {
+    if (it.target) (it.emitter as Target).removeEventListener(name as string, listener);
+    else (it.emitter as Emitter).removeListener(name, listener);
+  }
+  it.finished = true;
+  for (const waiter of it.waiting.splice(0)) waiter.resolve(done());
+  return IntroPromise.resolve(done()) as Step;
+}
+
+function listen(it: EventIterator, name: string | symbol, listener: Listener): void {
+  it.listeners.push([name, listener]);
+  if (it.target) (it.emitter as Target).addEventListener(name as string, listener);
+  else (it.emitter as Emitter).on(name, listener);
+}
+
+function eventsOn(native: Function, emitter: unknown, name: string | symbol, ...rest: unknown[]): unknown {
+  const e = emitter as Partial<Emitter & Target> | null | undefined;
+  const options = rest[0] as OnOptions | undefined;
+  const isEmitter = typeof e?.on === 'function' && typeof e.removeListener === 'function';
+  const isTarget = !isEmitter && typeof e?.addEventListener === 'function' && typeof e.removeEventListener === 'function' && typeof name === 'string';
+  const plainOptions = options === undefined || (typeof options === 'object' && options !== null && options.signal === undefined);
+  if (rest.length > 1 || !plainOptions || (!isEmitter && !isTarget)) return Reflect.apply(native, undefined, [emitter, name, ...rest]);
+  const high = options?.highWaterMark ?? options?.highWatermark ?? Number.MAX_SAFE_INTEGER;
+  const low = options?.lowWaterMark ?? options?.lowWatermark ?? 1;
+  const it = new EventIterator(e as Emitter | Target, isTarget, high, low);
+  listen(it, name, onEvent.bind(undefined, it));
+  if (name !== 'error' && isEmitter) listen(it, 'error', onError.bind(undefined, it) as Listener);
+  for (const closing of options?.close ?? []) listen(it, closing, close.bind(undefined, it) as Listener);
+  return it;
+}
+
+// Like Node's, the iterator inherits from %AsyncIteratorPrototype%.
+const asyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}.prototype)) as object;
+Object.setPrototypeOf(EventIterator.prototype, asyncIteratorPrototype);
+
+/** `$R.eon(nodeOn)`: the program's `on`, falling back to Node's own where this one does not apply. */
+export function runtimeOn(native: Function): Function {
+  return eventsOn.bind(undefined, native);
+}
+
+functions.registerClassMembers('introspect:EventIterator', EventIterator);
+functions.registerStatic('introspect:onEvent', onEvent);
+functions.registerStatic('introspect:onError', onError);
+functions.registerStatic('introspect:onClose', close);
+functions.registerStatic('introspect:eventsOn', eventsOn);
