@@ -97,6 +97,13 @@ export const HAS_HIDDEN = 0x10;
  * private fields, not yet its own.
  */
 export const CONSTRUCT_FROM = 0x20;
+/**
+ * Exotic kinds whose objects a program class that extends their built-in
+ * can blank-construct empty, to carry the class's private #fields: the
+ * reader fills the contents afterwards, as for one it made itself. Other
+ * exotic kinds with private fields are refused at capture.
+ */
+export const BLANK_CONSTRUCTIBLE: ReadonlySet<number> = new Set([Kind.array, Kind.map, Kind.set, Kind.weakmap, Kind.weakset, Kind.error, Kind.date]);
 /** The integrity level of an integrity byte. */
 export const INTEGRITY_MASK = 0x0f;
 export const INTEGRITY_NAMES = ['extensible', 'non-extensible', 'sealed', 'frozen'] as const;

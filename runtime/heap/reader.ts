@@ -17,7 +17,7 @@ import { swapViews, type BufferViews } from './byteorder.js';
 import { RestoreError } from './errors.js';
 import { flatImage, type FlatHeapImage, type HeapContext, type HeapImage } from './image.js';
 import { HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
-import { CONSTRUCT_FROM, Flag, HAS_HIDDEN, INTEGRITY_MASK, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { BLANK_CONSTRUCTIBLE, CONSTRUCT_FROM, Flag, HAS_HIDDEN, INTEGRITY_MASK, Integrity, Kind, KIND_NAMES, PLAIN_PROPERTY, Shape, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AssignRules } from './assign.js';
 import { scanHeap, type Scan } from './scan.js';
 import { ByteReader, unzigzag } from './stream.js';
@@ -366,9 +366,53 @@ class HeapReader {
       const proto = this.proto(i);
       return proto === ObjectPrototype ? {} : Object.create(proto) as object;
     }
+    const construct = this.ctx.construct;
+    const at = construct !== undefined && this.lateProto[i] === 0 && BLANK_CONSTRUCTIBLE.has(kind) ? this.refIndexAt(r.pos) : -1;
     const proto = this.proto(i);
-    const made = this.createExotic(kind, i);
+    const made = (at >= 0 && this.scan.kinds[at] === Kind.prototypeOf ? this.constructExotic(kind, proto as object, i) : undefined) ?? this.createExotic(kind, i);
     if (this.lateProto[i] === 0 && Object.getPrototypeOf(made) !== proto) Object.setPrototypeOf(made, proto);
+    return made;
+  }
+
+  /**
+   * An Array, Map, Error… of a program class with private #fields, made by
+   * its class (the construct hook's blank construction) so that it carries
+   * the private names: empty, as createExotic would make it, for the reader
+   * to fill. Undefined: the class has no private fields (createExotic makes it).
+   */
+  private constructExotic(kind: number, proto: object, i: number): object | undefined {
+    const made = this.ctx.construct!.call(this.ctx, proto, undefined);
+    if (made === undefined) return undefined;
+    const fail = (what: string) => this.fail(`${what}: its class's constructor did not make a ${KIND_NAMES[kind]} (blank construction)`, i);
+    if ((typeof made !== 'object' && typeof made !== 'function') || made === null) return fail('the construct hook returned a non-object');
+    try {
+      switch (kind) {
+        case Kind.array:
+          if (!Array.isArray(made)) return fail('not an array');
+          (made as unknown[]).length = 0;
+          break;
+        case Kind.map:
+          intrinsic.mapClear.call(made as Map<unknown, unknown>);
+          break;
+        case Kind.set:
+          intrinsic.setClear.call(made as Set<unknown>);
+          break;
+        case Kind.weakmap:
+          intrinsic.weakMapHas.call(made as WeakMap<object, unknown>, {});
+          break;
+        case Kind.weakset:
+          intrinsic.weakSetHas.call(made as WeakSet<object>, {});
+          break;
+        case Kind.error:
+          for (const key of Reflect.ownKeys(made)) Reflect.deleteProperty(made, key);
+          break;
+        case Kind.date:
+          intrinsic.dateSetTime.call(made as Date, this.r.f64());
+          break;
+      }
+    } catch {
+      return fail(`not a ${KIND_NAMES[kind]}`);
+    }
     return made;
   }
 

@@ -23,7 +23,7 @@ import { boxedPrimitive, Classifier } from './classify.js';
 import { CaptureError } from './errors.js';
 import type { HeapContext, HeapImage } from './image.js';
 import { call, HOST_BIG_ENDIAN, intrinsic } from './intrinsics.js';
-import { CONSTRUCT_FROM, FIRST_SHAPE, Flag, HAS_HIDDEN, HEAP_VERSION, Integrity, Kind, Shape, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
+import { BLANK_CONSTRUCTIBLE, CONSTRUCT_FROM, FIRST_SHAPE, Flag, HAS_HIDDEN, HEAP_VERSION, Integrity, Kind, KIND_NAMES, Shape, SMALL_ARRAY, SMALL_TYPED_ARRAY, Tag, TYPED_ARRAY_NAMES } from './layout.js';
 import { AccessorEdge, Edge, pathTo, type Trail, type Via } from './path.js';
 import { ByteWriter, zigzag } from './stream.js';
 import { swapViews, type BufferViews } from './byteorder.js';
@@ -540,8 +540,12 @@ class HeapWriter implements Trail {
    */
   private props(value: object, i: number, keys: (string | symbol)[]): void {
     const out = this.out;
-    const hidden = this.kinds[i] === Kind.object && this.ctx.hidden !== undefined ? this.ctx.hidden(value) : undefined;
-    const base = hidden !== undefined || this.kinds[i] === Kind.object ? this.ctx.constructBase?.(value, hidden) : undefined;
+    const kind = this.kinds[i]!;
+    const hidden = typeof value === 'object' && this.ctx.hidden !== undefined ? this.ctx.hidden(value) : undefined;
+    if (hidden !== undefined && kind !== Kind.object && !BLANK_CONSTRUCTIBLE.has(kind)) {
+      throw new CaptureError(`a ${KIND_NAMES[kind]} with private #fields of its class (a restore cannot give them back to a ${KIND_NAMES[kind]})`, pathTo(this, i), 'keep the private state in an ordinary object the instance points to, or in a WeakMap keyed by the instance');
+    }
+    const base = kind === Kind.object ? this.ctx.constructBase?.(value, hidden) : undefined;
     out.u8(this.integrity(value) | (hidden === undefined ? 0 : HAS_HIDDEN) | (base === undefined ? 0 : CONSTRUCT_FROM));
     if (base !== undefined) out.varint(base);
     const count = keys.length;
