@@ -153,6 +153,38 @@ function forEachMember(C: Function, id: string, each: (memberId: string, fn: Fun
   walk(C, 'static');
 }
 
+/**
+ * The factories of closures that use the `#names` of a class made at run time
+ * (scopes.ts runtimeClass), per class: each class made has its own, since its
+ * private names are its own. The class's first static block registers them
+ * (`$R.icf`); a closure one makes has the class as the last entry of its
+ * record, so the module's factory for the id (`$R.mcf`) finds the class's.
+ */
+const madeClassFactories = new WeakMap<Function, Map<string, Factory>>();
+
+/** `$R.icf(C, id, factory)`: the factory class C's code calls; each closure it makes records C too. */
+export function inClassFactory(C: Function, id: string, factory: Factory): Factory {
+  const tagged = (...envs: unknown[]): Function => {
+    const fn = factory(...envs);
+    ((fn as any)[CLOSURE] as unknown[]).push(C);
+    return fn;
+  };
+  let table = madeClassFactories.get(C);
+  if (table === undefined) madeClassFactories.set(C, (table = new Map()));
+  table.set(id, tagged);
+  return tagged;
+}
+
+/** `$R.mcf(id)`: the module's factory for `id`, which makes the closure with the factory of the class its record names. */
+export function madeClassFactory(id: string): Factory {
+  return (...envs: unknown[]): Function => {
+    const C = envs[envs.length - 1] as Function;
+    const make = madeClassFactories.get(C)?.get(id);
+    if (make === undefined) throw new Error(`${id}: the class it was made in (${typeof C === 'function' ? C.name || '(anonymous)' : typeof C}) does not make it in this build`);
+    return make(...envs.slice(0, -1));
+  };
+}
+
 /** Members of the classes factories made, by member id. */
 const madeMembers = new WeakMap<Function, Map<string, Function>>();
 

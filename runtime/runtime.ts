@@ -12,7 +12,7 @@
 //   - the driver that runs module bodies in load order.
 // It imports no platform API; the host comes from the boot record.
 
-import { functions, isProgramFunction } from './functions.js';
+import { functions, inClassFactory, isProgramFunction, madeClassFactory } from './functions.js';
 import type { ByteSource } from './format/streamed.js';
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
@@ -731,6 +731,10 @@ export class Runtime {
     }
     functions.registerClassMembers(id, C);
   }
+
+  /** Closure factories inside a class made at run time (functions.ts inClassFactory, madeClassFactory). */
+  readonly icf = inClassFactory;
+  readonly mcf = madeClassFactory;
 
   /** A class a factory made (scopes.ts runtimeClass): registered like a closure; see functions.ts. */
   rcls(C: Function, id: string, envs: unknown[], instrumented: [string, number][], staticInit: (() => void) | undefined): Function[] {

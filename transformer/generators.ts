@@ -49,7 +49,7 @@
 // method, an anonymous class, an assignment to `super.x`).
 
 import ts from 'typescript';
-import { isFunctionLike, usesPrivateNames, usesSuper } from './analyze.js';
+import { isFunctionLike, usesSuper } from './analyze.js';
 import type { NameGen } from './names.js';
 
 export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Set<ts.Node>, names: NameGen): ts.SourceFile {
@@ -178,58 +178,8 @@ function lowerableKind(node: ts.Node): Kind | undefined {
   const isGen = !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
   if (!isGen && !isAsync) return undefined;
   if (usesSuper(node) && superHome(node) === undefined) return undefined;
-  // Its body would move out of the class that its `#names` belong to, which
-  // scopes.ts can only do for a class at the top level of the module.
-  if (usesPrivateNames(node) && !inTopLevelClass(node)) return undefined;
   if (!isAsync) return 'gen';
   return isGen ? 'agen' : 'task';
-}
-
-function inTopLevelClass(node: ts.Node): boolean {
-  for (let n = ts.getOriginalNode(node).parent; n !== undefined; n = n.parent) {
-    if (ts.isClassLike(n)) return ts.isClassDeclaration(n) && n.name !== undefined && ts.isSourceFile(n.parent) && !mayBeMadeFromModuleState(n);
-  }
-  return false;
-}
-
-/**
- * Whether scopes.ts may make this top-level class where it is in the module
- * (its `extends` or a computed key reads a module variable,
- * `definedFromModuleState`): then each class made has `#names` of its own,
- * and closures using them stay where they are, uninstrumented, so a body
- * must not move out. Decided from syntax alone, erring towards yes: any
- * identifier there that names a top-level variable, or a top-level class
- * that may itself be made so.
- */
-function mayBeMadeFromModuleState(cls: ts.ClassDeclaration, seen = new Set<ts.ClassDeclaration>()): boolean {
-  if (seen.has(cls)) return false;
-  seen.add(cls);
-  const sf = cls.parent as ts.SourceFile;
-  const variables = new Set<string>();
-  const classes = new Map<string, ts.ClassDeclaration>();
-  for (const st of sf.statements) {
-    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bindingNames(d.name, variables);
-    else if (ts.isClassDeclaration(st) && st.name) classes.set(ts.idText(st.name), st);
-  }
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isIdentifier(n)) {
-      const name = ts.idText(n);
-      const cls = classes.get(name);
-      found = variables.has(name) || (cls !== undefined && mayBeMadeFromModuleState(cls, seen));
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  for (const h of cls.heritageClauses ?? []) for (const t of h.types) visit(t.expression);
-  for (const m of cls.members) if (m.name && ts.isComputedPropertyName(m.name)) visit(m.name.expression);
-  return found;
-}
-
-function bindingNames(name: ts.BindingName, out: Set<string>): void {
-  if (ts.isIdentifier(name)) out.add(ts.idText(name));
-  else for (const e of name.elements) if (!ts.isOmittedExpression(e)) bindingNames(e.name, out);
 }
 
 /**

@@ -45,6 +45,13 @@ interface FnState {
   thisLocal?: string;
 }
 
+/** A function made inside a class's static block: a closure factory (with its id) or a generator runner. */
+interface ClassMade {
+  name: string;
+  decl: ts.FunctionDeclaration;
+  id?: string;
+}
+
 export interface LoweredModule {
   /** Statements that stay at module level, in order. */
   hoisted: ts.Statement[];
@@ -57,10 +64,15 @@ export interface LoweredModule {
   bodyTask?: boolean;
   /** Module-level bindings saved as module state. */
   state: string[];
-  /** Factory declarations to place at module level, with their ids. */
-  /** `inClass`: declared by a static block of its class (it uses the class's `#names`), not at module level. */
-  /** `runner`: the native generator function of a generator body's factory (nestedFunction). */
-  factories: { id: string; name: string; decl: ts.FunctionDeclaration; runner?: ts.FunctionDeclaration; inClass?: boolean }[];
+  /**
+   * Factory declarations to place at module level, with their ids.
+   * `inClass`: declared by a static block of its class (it uses the class's
+   * `#names`), not at module level; `madeClass`: and that class is made at
+   * run time (runtimeClass), so each class made has a factory of its own,
+   * which the module registers through `$R.mcf` (by the class).
+   * `runner`: the native generator function of a generator body's factory (nestedFunction).
+   */
+  factories: { id: string; name: string; decl: ts.FunctionDeclaration; runner?: ts.FunctionDeclaration; inClass?: boolean; madeClass?: boolean }[];
   /** Static functions of this module: id → expression naming them. */
   statics: { id: string; expr: ts.Expression }[];
   classes: { name: string; id: string; members: [string, number, string][] }[];
@@ -377,8 +389,8 @@ export class ScopeLowering {
     const name = ts.idText(node.name!);
     const classId = this.uniqueId(name);
     const outerFactories = this.classFactories;
-    const inClass: { name: string; decl: ts.FunctionDeclaration }[] = [];
-    this.classFactories = inClass;
+    const inClass: ClassMade[] = [];
+    this.classFactories = { list: inClass, made: false };
     const { members: newMembers, instrumented: members } = this.lowerMembers(node, classId, name, f.createIdentifier(name), (id) => this.staticRef(id));
     this.classFactories = outerFactories;
     // The static initialization's arrow and the factories of closures that
@@ -399,11 +411,9 @@ export class ScopeLowering {
     // Registered when the class is defined, restore included (not deferred).
     const privates = privateStateBlock(f, this.ctx.rt, node);
     if (privates) newMembers.push(privates);
-    if (inClass.length > 0) {
-      for (const x of inClass) {
-        declared.push(x.name);
-        made.unshift(f.createExpressionStatement(f.createAssignment(f.createIdentifier(x.name), f.createFunctionExpression(undefined, x.decl.asteriskToken, x.name, undefined, x.decl.parameters, undefined, x.decl.body!))));
-      }
+    for (const x of inClass) {
+      declared.push(x.name);
+      made.unshift(this.madeInClass(x, false));
     }
     const factoryDecls: ts.Statement[] = [];
     if (made.length > 0) {
@@ -783,10 +793,11 @@ export class ScopeLowering {
       tag,
       f.createReturnStatement(self),
     ], true));
-    this.out.factories.push({ id, name: factoryName, decl, runner, inClass: privateNames && this.classFactories !== undefined });
-    if (privateNames && this.classFactories !== undefined) {
-      this.classFactories.push({ name: factoryName, decl });
-      if (runner) this.classFactories.push({ name: ts.idText(runner.name!), decl: runner });
+    const inClass = privateNames ? this.classFactories : undefined;
+    this.out.factories.push({ id, name: factoryName, decl, runner, inClass: inClass !== undefined, madeClass: inClass?.made });
+    if (inClass !== undefined) {
+      inClass.list.push({ name: factoryName, decl, id });
+      if (runner) inClass.list.push({ name: ts.idText(runner.name!), decl: runner });
     }
     return f.createCallExpression(f.createIdentifier(factoryName), undefined, envs.map((e) => f.createIdentifier(e)));
   }
@@ -803,8 +814,12 @@ export class ScopeLowering {
   private readonly hoistedConsts = new Set<string>();
   /** Top-level classes defined where they are (definedFromModuleState), so module state too. */
   private readonly inPlaceClasses = new Set<string>();
-  /** While a top-level class's members are lowered: the factories that must be made inside it. */
-  private classFactories: { name: string; decl: ts.FunctionDeclaration }[] | undefined;
+  /**
+   * While a class's members are lowered: the factories (with their id) and
+   * generator runners that must be made inside it; `made`: a class made at
+   * run time (runtimeClass), not a top-level one.
+   */
+  private classFactories: { list: ClassMade[]; made: boolean } | undefined;
 
   // ---- statements ---------------------------------------------------------------
 
@@ -958,6 +973,18 @@ export class ScopeLowering {
   }
 
   /**
+   * `$mk7 = function $mk7(…) {…}` in a class's static block; in a class made
+   * at run time a factory is `$mk7 = $R.icf(this, "id", function $mk7(…) {…})`,
+   * which tags each closure it makes with the class too.
+   */
+  private madeInClass(x: ClassMade, madeClass: boolean): ts.Statement {
+    const f = this.f;
+    const fn = f.createFunctionExpression(undefined, x.decl.asteriskToken, x.name, undefined, x.decl.parameters, undefined, x.decl.body!);
+    const value = madeClass && x.id !== undefined ? f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'icf'), undefined, [f.createThis(), f.createStringLiteral(x.id), fn]) : fn;
+    return f.createExpressionStatement(f.createAssignment(f.createIdentifier(x.name), value));
+  }
+
+  /**
    * A class made at run time (declared in a function, a class expression, a
    * mixin's result): made by a module-level factory from the environments
    * its members use, its base class and its computed keys (all evaluated
@@ -991,13 +1018,18 @@ export class ScopeLowering {
     const si = f.createIdentifier(this.ctx.names.fixed('si'));
     const st = this.enter(this.a.scopeOf.get(node)!, 'uninstrumented', undefined);
     const outerFactories = this.classFactories;
-    this.classFactories = undefined; // closures using `#names` stay uninstrumented: each class made has names of its own
+    const inClass: ClassMade[] = [];
+    this.classFactories = { list: inClass, made: true };
     const lowered = this.lowerMembers(node, classId, name, self, (_id, i) => f.createElementAccessExpression(ms, i));
     this.classFactories = outerFactories;
     this.leave(st);
     let members = lowered.members;
     const init = this.deferStaticInitializers(members);
     if (init) members = [f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(f.createAssignment(si, init.thunk))], true)), ...init.members];
+    // The factories of closures that use the class's `#names`, made by its
+    // first static block into variables of the class's factory: each class
+    // made has its own, registered with the runtime by the class.
+    if (inClass.length > 0) members = [f.createClassStaticBlockDeclaration(f.createBlock(inClass.map((x) => this.madeInClass(x, true)).reverse(), true)), ...members];
     const privates = privateStateBlock(f, this.ctx.rt, node);
     if (privates) members.push(privates);
     const envs = [...st.envUses].sort().map((e) => f.createIdentifier(e));
@@ -1022,7 +1054,7 @@ export class ScopeLowering {
     const factoryName = this.ctx.names.fresh('mk');
     const decl = f.createFunctionDeclaration(undefined, undefined, factoryName, undefined, params.map((p) => f.createParameterDeclaration(undefined, undefined, p)), undefined, f.createBlock([
       ...this.localDecls(st),
-      ...(init ? [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(si)], ts.NodeFlags.Let))] : []),
+      ...(init || inClass.length > 0 ? [f.createVariableStatement(undefined, f.createVariableDeclarationList([...(init ? [si.text] : []), ...inClass.map((x) => x.name)].map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let))] : []),
       ...holder,
       constDecl(self, made),
       lowered.instrumented.length > 0 ? constDecl(ms, register) : f.createExpressionStatement(register),
