@@ -97,7 +97,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const v = f.createIdentifier(names.fixed('v'));
   const getter = f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createArrayLiteralExpression(state.map((n) => f.createIdentifier(n))));
   const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined, f.createBlock(state.map((n, i) => f.createExpressionStatement(f.createAssignment(f.createIdentifier(n), f.createElementAccessExpression(v, i)))), true));
-  const fingerprint = createHash('sha256').update(original.text).update('\0introspect-transform-4').digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha256').update(original.text).update('\0introspect-transform-5').digest('hex').slice(0, 16);
   const prop = (k: string, e: ts.Expression) => f.createPropertyAssignment(k, e);
   const table = ctx.plans.map((p) => (p.deadAt?.length ? [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines, p.deadAt] : [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines]));
   const registration = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'module'), undefined, [
