@@ -649,6 +649,27 @@ test('a checkpoint due while a callback of platform I/O is in flight waits for i
   expect(first.stdout + second.stdout).toBe(full);
 });
 
+test('private #fields on a RegExp subclass instance fail the checkpoint with the path and a remedy, and the program runs on', () => {
+  const program = join(scratch, 'regexp-privates');
+  const out = join(scratch, 'regexp-privates-out');
+  mkdirSync(program, { recursive: true });
+  writeFileSync(join(program, 'main.ts'), [
+    'class Pattern extends RegExp { #hits = 0; hit() { return ++this.#hits; } }',
+    "const p = new Pattern('a+', 'g');",
+    'p.hit();',
+    'await null;',
+    'console.log(p.hit(), p.source);',
+    '',
+  ].join('\n'));
+  expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+  const file = join(scratch, 'regexp-privates.ckpt');
+  const r = cli(['run', join(out, 'main.js'), '--checkpoint-at', '3', '--checkpoint-file', file]);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe('2 a+\n');
+  expect(r.stderr).toMatch(/checkpoint failed, nothing written: cannot save a regexp with private #fields of its class .* at module main\.ts .*: keep the private state in an ordinary object/);
+  expect(existsSync(file)).toBe(false);
+});
+
 test("the program's process exit handlers are saved, and do not run when it is stopped after a checkpoint", () => {
   const { full, first, second } = checkpointAndRestart('exit-handlers', [
     'const stats = { steps: 0 };',
