@@ -666,7 +666,7 @@ test('private #fields on a RegExp subclass instance fail the checkpoint with the
   const r = cli(['run', join(out, 'main.js'), '--checkpoint-at', '3', '--checkpoint-file', file]);
   expect(r.status).toBe(0);
   expect(r.stdout).toBe('2 a+\n');
-  expect(r.stderr).toMatch(/checkpoint failed, nothing written: cannot save a regexp with private #fields of its class .* at module main\.ts .*: keep the private state in an ordinary object/);
+  expect(r.stderr).toMatch(/checkpoint failed, nothing written: cannot save a regexp with private #fields of its class .* at module main\.ts › variable p: keep the private state in an ordinary object/);
   expect(existsSync(file)).toBe(false);
 });
 

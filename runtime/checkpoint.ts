@@ -95,6 +95,12 @@ export const checkpointSink: CheckpointSink = {
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
     for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
+    const slotNames = slotNamesOf(frames, mods, root.modules);
+    const edgeLabel = (container: object, key: string | symbol | number): string | undefined => {
+      const slots = typeof key === 'number' ? slotNames.get(container) : undefined;
+      const name = slots?.names[key as number];
+      return name === undefined ? undefined : slotLabel(name, slots!.module);
+    };
     let transients = 0;
     const settled: Generator[] = [];
     const substitute = (v: object): object | undefined => {
@@ -108,7 +114,7 @@ export const checkpointSink: CheckpointSink = {
     };
     let image: ReturnType<typeof writeHeap>;
     try {
-      image = writeHeap(root, { functions, labels, external: (v) => rt.libraries.pathOf(v), named: () => rt.libraries.namedValues(), substitute, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
+      image = writeHeap(root, { functions, labels, edgeLabel, external: (v) => rt.libraries.pathOf(v), named: () => rt.libraries.namedValues(), substitute, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
     } finally {
       for (const g of settled) g.unsettle();
     }
@@ -182,6 +188,34 @@ export const checkpointSink: CheckpointSink = {
     return { frames: root.stack, bodyIndex: root.body, async: root.async };
   },
 };
+
+/**
+ * The names of the slots of each frame's values (the function table's row)
+ * and of each module's state, so that a capture error's path says
+ * `frame main.ts#run › local holder` rather than `› [1]`.
+ */
+function slotNamesOf(frames: readonly Frame[], mods: readonly ModuleRecord[], states: readonly { id: string; state: unknown[] }[]): Map<object, { names: readonly string[]; module: boolean }> {
+  const rows = new Map<string, FunctionRow>();
+  for (const m of mods) for (const row of m.functions) rows.set(row[0], row);
+  const names = new Map<object, { names: readonly string[]; module: boolean }>();
+  for (const fr of frames) {
+    const id = functions.staticId(fr.fn) ?? functions.closureOf(fr.fn)?.factory;
+    const row = id === undefined ? undefined : rows.get(id);
+    if (row !== undefined) names.set(fr.values, { names: row[3], module: false });
+  }
+  for (const s of states) {
+    const stateNames = mods.find((m) => m.id === s.id)?.stateNames;
+    if (stateNames !== undefined) names.set(s.state, { names: stateNames, module: true });
+  }
+  return names;
+}
+
+/** `local holder`, `variable scene` (module level); the transform's own slots say what they are (`$t3` a temporary, `$e2` the variables closures share). */
+function slotLabel(name: string, module: boolean): string {
+  if (/^\$t\d+$/.test(name)) return `temporary ${name}`;
+  if (/^\$e\d+$/.test(name)) return `shared variables ${name}`;
+  return `${module ? 'variable' : 'local'} ${name}`;
+}
 
 function describeFn(fn: Function): string {
   return functions.staticId(fn) ?? functions.closureOf(fn)?.factory ?? (fn.name || '<function>');

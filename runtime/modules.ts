@@ -22,6 +22,8 @@ export interface ModuleRecord {
   task?: boolean;
   get: () => unknown[];
   set: (values: unknown[]) => void;
+  /** The names of the module-level bindings `get` returns, in order (for messages). */
+  stateNames?: string[];
   statics: Record<string, Function>;
   factories: Record<string, Factory>;
   exports?: object;

@@ -109,6 +109,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
       ...(lowered.bodyTask ? [prop('task', f.createTrue())] : []),
       prop('get', getter),
       prop('set', setter),
+      prop('stateNames', f.createArrayLiteralExpression(state.map((n) => f.createStringLiteral(n)))),
       prop('statics', f.createObjectLiteralExpression(lowered.statics.map((s) => prop(JSON.stringify(s.id), s.expr)), true)),
       prop('factories', f.createObjectLiteralExpression(lowered.factories.map((x) => prop(JSON.stringify(x.id), x.madeClass ? f.createCallExpression(f.createPropertyAccessExpression(rt, 'mcf'), undefined, [f.createStringLiteral(x.id)]) : f.createIdentifier(x.name))), true)),
       prop('exports', isCommonJs ? f.createIdentifier('exports') : f.createVoidZero()),
