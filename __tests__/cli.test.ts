@@ -420,6 +420,23 @@ describe('build and run a program', () => {
     expect(first.stdout + cli(['restart', file]).stdout).toBe('0.3 0\n0.5 1\n0.7 3\n0.9 6\n1.1 10\n');
   });
 
+  test("CommonJS output: a module's exported variables (kept on its exports object) are saved and come back at every k", () => {
+    const dir = join(scratch, 'cjs-exports');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', lib: ['es2022'], types: [], skipLibCheck: true }, files: ['main.ts'] }));
+    writeFileSync(join(dir, 'main.ts'), "import { add, calls, count } from './state';\ndeclare const console: { log(...a: unknown[]): void };\nfor (let i = 0; i < 3; i++) { add('x' + i); console.log(i, calls.join(','), count); }\n");
+    writeFileSync(join(dir, 'state.ts'), "export const calls: string[] = [];\nexport let count = 0;\nexport function add(s: string) { count++; calls.push(s); }\n");
+    expect(cli(['build', join(dir, 'tsconfig.json'), '--out-dir', join(dir, 'out')]).status).toBe(0);
+    const full = cli(['run', join(dir, 'out', 'main.js')]).stdout;
+    expect(full).toBe('0 x0 1\n1 x0,x1 2\n2 x0,x1,x2 3\n');
+    const file = join(dir, 'c.ckpt');
+    for (const k of [2, 4, 6]) {
+      const first = cli(['run', join(dir, 'out', 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']);
+      expect(first.status).toBe(0);
+      expect(first.stdout + cli(['restart', file]).stdout).toBe(full);
+    }
+  });
+
   test('--count-points: the last stderr line counts suspension points', () => {
     const r = cli(['run', join(out, 'main.js'), '--count-points']);
     expect(r.status).toBe(0);
@@ -668,6 +685,17 @@ test('private #fields on a RegExp subclass instance fail the checkpoint with the
   expect(r.stdout).toBe('2 a+\n');
   expect(r.stderr).toMatch(/checkpoint failed, nothing written: cannot save a regexp with private #fields of its class .* at module main\.ts › variable p: keep the private state in an ordinary object/);
   expect(existsSync(file)).toBe(false);
+});
+
+test('process.exitCode set before the checkpoint is the exit code after the restart', () => {
+  const { full, first, second } = checkpointAndRestart('exit-code', [
+    'process.exitCode = 7;',
+    'for (let i = 0; i < 3; i++) console.log(`i ${[i].map((x) => x * 2)[0]}`);',
+    'console.log(`exitCode ${process.exitCode}`);',
+  ], 2);
+  expect(full).toBe('i 0\ni 2\ni 4\nexitCode 7\n');
+  expect(first.stdout + second.stdout).toBe(full);
+  expect(second.status).toBe(7);
 });
 
 test("the program's process exit handlers are saved, and do not run when it is stopped after a checkpoint", () => {

@@ -17,7 +17,8 @@ import { captureStatics, restoreStatics, type StaticState } from './statics.js';
 
 /** The root value of the heap graph. */
 interface CheckpointRoot {
-  modules: { id: string; state: unknown[] }[];
+  /** `exports`: a CommonJS module's exported data (its module-level `export let`s live there). */
+  modules: { id: string; state: unknown[]; exports?: Record<string, unknown> }[];
   stack: Frame[];
   body: number;
   points: number;
@@ -82,7 +83,7 @@ export const checkpointSink: CheckpointSink = {
       throw new Error(`the program loaded ${dynamic.id} with import(), and a restart loads only the modules imported statically; import it with a static import declaration`);
     }
     const root: CheckpointRoot = {
-      modules: ended ? [] : mods.map((m) => ({ id: m.id, state: m.get() })),
+      modules: ended ? [] : mods.map((m) => ({ id: m.id, state: m.get(), ...(m.exports !== undefined ? { exports: exportedData(m.exports) } : {}) })),
       stack: frames,
       body: bodyIndex,
       points: rt.pointsReached(),
@@ -94,7 +95,10 @@ export const checkpointSink: CheckpointSink = {
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
-    for (const m of root.modules) labels.set(m.state, `module ${m.id}`);
+    for (const m of root.modules) {
+      labels.set(m.state, `module ${m.id}`);
+      if (m.exports !== undefined) labels.set(m.exports, `module ${m.id} › exports`);
+    }
     const slotNames = slotNamesOf(frames, mods, root.modules);
     const edgeLabel = (container: object, key: string | symbol | number): string | undefined => {
       const slots = typeof key === 'number' ? slotNames.get(container) : undefined;
@@ -163,6 +167,7 @@ export const checkpointSink: CheckpointSink = {
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
+      if (m?.exports !== undefined && saved.exports !== undefined) restoreExported(m.exports, saved.exports);
     }
     for (const it of liveIters) it.resync();
     if (typeof header.transients === 'number' && header.transients > 0) {
@@ -188,6 +193,32 @@ export const checkpointSink: CheckpointSink = {
     return { frames: root.stack, bodyIndex: root.body, async: root.async };
   },
 };
+
+/**
+ * A CommonJS module's own enumerable data exports. TypeScript's CommonJS
+ * emit keeps the module's exported variables there (`exports.count++`), so
+ * they are module state; the exports object itself is made by the loader
+ * again on restart, which is where importers find it (`require` results are
+ * not saved), so its data is copied back onto that one. Accessors (the
+ * re-exports `export { x } from`) are made again by loading.
+ */
+function exportedData(exports: object): Record<string, unknown> {
+  const entries: [string, unknown][] = [];
+  for (const key of Object.keys(exports)) {
+    const d = Object.getOwnPropertyDescriptor(exports, key);
+    if (d !== undefined && 'value' in d) entries.push([key, d.value]);
+  }
+  return Object.fromEntries(entries);
+}
+
+function restoreExported(exports: object, saved: Record<string, unknown>): void {
+  for (const key of Object.keys(saved)) {
+    const d = Object.getOwnPropertyDescriptor(exports, key);
+    if (d !== undefined && !('value' in d)) continue;
+    if (d === undefined || d.writable) (exports as Record<string, unknown>)[key] = saved[key];
+    else if (d.configurable) Object.defineProperty(exports, key, { value: saved[key] });
+  }
+}
 
 /**
  * The names of the slots of each frame's values (the function table's row)

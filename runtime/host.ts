@@ -80,6 +80,12 @@ export interface Host {
    */
   processListeners?(isProgram: (fn: Function) => boolean): ProcessListener[];
   addProcessListeners?(listeners: ProcessListener[]): void;
+  /**
+   * Optional: the exit code the program has set for when it ends
+   * (`process.exitCode`), saved with the event loop and set again on restore.
+   */
+  exitCode?(): number | string | undefined;
+  setExitCode?(code: number | string): void;
   /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
   checkpointFailed?(error: unknown): void;
 }

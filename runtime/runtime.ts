@@ -50,6 +50,8 @@ export interface AsyncState {
   timers: TimerState;
   /** The program's listeners on the process's events (Host.processListeners); absent where the host has none. */
   process?: ProcessListener[];
+  /** The exit code the program set (Host.exitCode), if any. */
+  exitCode?: number | string;
 }
 
 const WINDOW = 1 << 30;
@@ -621,7 +623,8 @@ export class Runtime {
     const since = this.timers.now();
     try {
       const process = this.host?.processListeners?.(isProgramFunction);
-      this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), ...(process?.length ? { process } : {}) });
+      const exitCode = this.host?.exitCode?.();
+      this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}) });
     } catch (e) {
       this.checkpointFailed(e);
     }
@@ -704,6 +707,7 @@ export class Runtime {
       this.jobs.restore(async?.jobs, driver !== 'jobs');
       this.timers.restore(async?.timers);
       if (async?.process) this.host?.addProcessListeners?.(async.process);
+      if (async?.exitCode !== undefined) this.host?.setExitCode?.(async.exitCode);
       if (driver === 'jobs') this.jobs.__introspect_drive__(restored.frames);
       else if (driver === 'timer') this.timers.resumeIn(async!.timer!, restored.frames);
       else this.__introspect_drive__(restored.bodyIndex, driver === 'main' ? restored.frames : undefined);

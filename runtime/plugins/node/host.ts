@@ -68,6 +68,10 @@ export function createNodeHost(desk?: RequestDesk): Host {
     },
     platformWorkInFlight,
     processListeners,
+    exitCode: () => process.exitCode ?? undefined,
+    setExitCode(code) {
+      process.exitCode = code;
+    },
     addProcessListeners(listeners) {
       for (const [event, fn, once] of listeners) {
         if (once) process.once(event, fn as (...a: unknown[]) => void);
