@@ -437,6 +437,34 @@ describe('build and run a program', () => {
     }
   });
 
+  test('a tsconfig target below ES2022 is raised to it (class fields keep their semantics): async functions and async generators stay checkpointable', () => {
+    const dir = join(scratch, 'es2017');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2017', module: 'ESNext', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: true }, files: ['main.ts'] }));
+    writeFileSync(join(dir, 'main.ts'), [
+      'class Base { v: number; constructor() { this.v = 5; } }',
+      'class A extends Base { v!: number; }',
+      'async function* ticks() { for (let i = 0; i < 3; i++) yield i; }',
+      'async function main() {',
+      '  for await (const t of ticks()) { await new Promise((r) => setTimeout(r, 1)); console.log("tick", t); }',
+      '  console.log("v", new A().v);',
+      '}',
+      'main();',
+      '',
+    ].join('\n'));
+    expect(cli(['build', join(dir, 'tsconfig.json'), '--out-dir', join(dir, 'out')]).status).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'main.js'), 'utf8')).not.toContain('__awaiter');
+    const full = cli(['run', join(dir, 'out', 'main.js')]).stdout;
+    // ES2017's class fields: a field declared without a value is not defined over the base's (ES2022 would make it undefined).
+    expect(full).toBe('tick 0\ntick 1\ntick 2\nv 5\n');
+    const file = join(dir, 'c.ckpt');
+    for (const k of [3, 7, 11]) {
+      const first = cli(['run', join(dir, 'out', 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']);
+      expect(first.stderr).toBe('');
+      expect(first.stdout + cli(['restart', file]).stdout).toBe(full);
+    }
+  });
+
   test('--count-points: the last stderr line counts suspension points', () => {
     const r = cli(['run', join(out, 'main.js'), '--count-points']);
     expect(r.status).toBe(0);

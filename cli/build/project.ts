@@ -144,6 +144,7 @@ function fromConfig(configPath: string, outDir: string): Project {
   }
   if (commandLine.options.inlineSourceMap !== true) commandLine.options.sourceMap = true;
   commandLine.options.paths = apiPaths(commandLine.options.paths);
+  raiseTarget(commandLine.options);
   const baseDir = dirname(configPath);
   return {
     commandLine,
@@ -151,6 +152,24 @@ function fromConfig(configPath: string, outDir: string): Project {
     baseDir,
     configPath,
   };
+}
+
+/**
+ * The transform works on what TypeScript emits for ES2022 (SPEC §4): below
+ * that, TypeScript would turn async functions and generators into helpers
+ * (`__awaiter` over a native generator, `__asyncGenerator`) that run outside
+ * the transform, and no checkpoint could be taken inside them. Every
+ * platform Introspect runs on has ES2022, so an older target is raised to
+ * it; class fields keep the semantics the older target gave them
+ * (`useDefineForClassFields` is only on by default from ES2022). The emitted
+ * code keeps the language's own async timing, which TypeScript's helpers
+ * approximate (README).
+ */
+function raiseTarget(options: ts.CompilerOptions): void {
+  // (No target: TypeScript 6's default, which is above ES2022.)
+  if (options.target === undefined || options.target >= ts.ScriptTarget.ES2022) return;
+  options.useDefineForClassFields ??= false;
+  options.target = ts.ScriptTarget.ES2022;
 }
 
 /**
