@@ -20,6 +20,12 @@ interface PluginConfig {
 export default function introspectPlugin(program: ts.Program, config: PluginConfig = {}) {
   const options = program.getCompilerOptions();
   const rootDir = options.rootDir ?? program.getCurrentDirectory();
+  // Below ES2022 TypeScript turns async functions and generators into
+  // helpers before the transform sees them (`introspect build` raises the
+  // target; tsc's own run cannot be changed from here).
+  if (options.target !== undefined && options.target < ts.ScriptTarget.ES2022) {
+    console.warn(`introspect: warning: "target": "${ts.ScriptTarget[options.target]}" is below ES2022: TypeScript's async and generator helpers run outside the transform, and a checkpoint inside them fails; set "target": "ES2022" or later (with "useDefineForClassFields": false to keep the older class-field semantics)`);
+  }
   const after = createTransformer({ runtimeImport: () => config.runtime ?? 'introspect/runtime', rootDir });
   const before = (tctx: ts.TransformationContext) => {
     // At print time the compilation's transformation context is closed; the
