@@ -437,6 +437,23 @@ describe('build and run a program', () => {
     }
   });
 
+  test('CommonJS `export =` of a class, or of an object of functions, is the exports as the module loads (require returns it before the body runs)', () => {
+    const dir = join(scratch, 'cjs-export-equals');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', lib: ['es2022'], types: [], skipLibCheck: true }, files: ['main.ts'] }));
+    writeFileSync(join(dir, 'q.ts'), 'class Q { n = 1; }\nexport = Q;\n');
+    writeFileSync(join(dir, 'lib.ts'), 'let count = 0;\nfunction bump() { return ++count; }\nexport = { bump, version: 3 };\n');
+    writeFileSync(join(dir, 'main.ts'), "import Q = require('./q');\nimport lib = require('./lib');\ndeclare const console: { log(...a: unknown[]): void };\nfor (let i = 0; i < 3; i++) console.log(typeof Q, new Q().n, lib.bump(), lib.version);\n");
+    expect(cli(['build', join(dir, 'tsconfig.json'), '--out-dir', join(dir, 'out')]).status).toBe(0);
+    const full = cli(['run', join(dir, 'out', 'main.js')]);
+    expect(full.stdout).toBe('function 1 1 3\nfunction 1 2 3\nfunction 1 3 3\n');
+    expect(full.status).toBe(0);
+    const file = join(dir, 'c.ckpt');
+    const first = cli(['run', join(dir, 'out', 'main.js'), '--checkpoint-at', '4', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.status).toBe(0);
+    expect(first.stdout + cli(['restart', file]).stdout).toBe(full.stdout);
+  });
+
   test('a tsconfig target below ES2022 is raised to it (class fields keep their semantics): async functions and async generators stay checkpointable', () => {
     const dir = join(scratch, 'es2017');
     mkdirSync(dir, { recursive: true });

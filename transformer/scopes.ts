@@ -315,21 +315,30 @@ export class ScopeLowering {
     return found;
   }
 
-  // `Object.defineProperty(exports, "__esModule", …)`, `exports.x = void 0`, `exports.f = f`.
+  // `Object.defineProperty(exports, "__esModule", …)`, `exports.x = void 0`,
+  // `exports.f = f`, and `module.exports = C` (`export = C`): run as the
+  // module loads, since `require` returns the exports before the deferred
+  // body runs.
   private isCommonJsPlumbing(stmt: ts.Statement): boolean {
     if (!ts.isExpressionStatement(stmt)) return false;
     const e = stmt.expression;
     if (ts.isCallExpression(e) && e.arguments.some((x) => ts.isStringLiteral(x) && x.text === '__esModule')) return true;
-    const isExportsTarget = (x: ts.Expression): boolean => ts.isPropertyAccessExpression(x) && ts.isIdentifier(x.expression) && ts.idText(x.expression) === 'exports';
+    const named = (x: ts.Expression, name: string): boolean => ts.isIdentifier(x) && ts.idText(x) === name;
+    const isExportsTarget = (x: ts.Expression): boolean => ts.isPropertyAccessExpression(x) && (named(x.expression, 'exports') || (named(x.expression, 'module') && ts.idText(x.name) === 'exports'));
     let x: ts.Expression = e;
     while (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && isExportsTarget(x.left)) x = x.right;
     if (x === e) return false;
     if (ts.isVoidExpression(x)) return true;
-    if (ts.isIdentifier(x)) {
-      const b = this.a.module.bindings.get(ts.idText(x));
+    const loaded = (v: ts.Expression): boolean => {
+      if (!ts.isIdentifier(v)) return PURE_CONST(v);
+      const b = this.a.module.bindings.get(ts.idText(v));
       return !!b && (b.kind === 'function' || b.kind === 'class' || b.kind === 'import');
+    };
+    // `export = { parse, format }` of functions, classes and imports
+    if (ts.isObjectLiteralExpression(x)) {
+      return x.properties.every((p) => (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer && loaded(p.name)) || (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && loaded(p.initializer)));
     }
-    return false;
+    return ts.isIdentifier(x) && loaded(x);
   }
 
   private lowerTopLevelFunction(node: ts.FunctionDeclaration): ts.Statement {
