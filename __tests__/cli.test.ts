@@ -388,9 +388,13 @@ describe('build and run a program', () => {
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', lib: ['es2022'], types: [], skipLibCheck: true }, files: ['main.ts'] }));
     writeFileSync(join(dir, 'main.ts'), "import { x } from './x';\ndeclare const console: { log(...a: unknown[]): void };\nconsole.log('cjs', x);\n");
     writeFileSync(join(dir, 'x.ts'), 'export const x = 1;\n');
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'table.csv'), 'a,b\n');
     const r = cli(['build', join(dir, 'tsconfig.json'), '--out-dir', join(dir, 'out')]);
     expect(r.status).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'out', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    // data next to the sources is copied, as for a directory without a tsconfig
+    expect(readFileSync(join(dir, 'out', 'data', 'table.csv'), 'utf8')).toBe('a,b\n');
     const run = cli(['run', join(dir, 'out', 'main.js')]);
     expect(run.stdout).toBe('cjs 1\n');
     expect(run.status).toBe(0);

@@ -79,7 +79,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     writePackageJson(outDir, moduleFormat);
     copyRuntime(outDir);
     linkNodeModules(project.baseDir, outDir);
-    if (project.configPath === undefined) copyDataFiles(project.baseDir, outDir, written);
+    // Data the program reads next to its sources (`new URL('./data.txt', import.meta.url)`):
+    // the directory's files, or with a tsconfig those under the root the output mirrors.
+    copyDataFiles(project.configPath === undefined ? project.baseDir : project.rootDir, outDir, written);
 
     const entry = project.configPath === undefined ? outputOf(project, project.commandLine.fileNames[0]!) : undefined;
     progress.clear();
