@@ -382,6 +382,17 @@ describe('build and run a program', () => {
     expect(r.stderr).toMatch(/main\.ts:2:\d+: error TS\d+/);
   });
 
+  test('a direct eval is a warning with its place and a remedy; the build goes on', () => {
+    const dir = join(scratch, 'direct-eval');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'main.ts'), "const g = 1;\nconsole.log(eval('g + 1'), (0, eval)('2'));\n");
+    const r = cli(['build', dir, '--out-dir', join(dir, 'out')]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/main\.ts:2:13: warning TS99001: direct eval: .*use indirect eval/);
+    expect(r.stderr.match(/TS99001/g)).toHaveLength(1);
+    expect(cli(['run', join(dir, 'out', 'main.js')]).stdout).toBe('2 2\n');
+  });
+
   test('a tsconfig with CommonJS output gets a commonjs package.json and runs', () => {
     const dir = join(scratch, 'cjs');
     mkdirSync(dir, { recursive: true });

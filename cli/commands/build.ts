@@ -11,6 +11,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { BuildError, UsageError } from '../errors.js';
 import { formatDiagnostics, isError } from '../build/diagnostics.js';
+import { directEvalWarnings } from '../build/direct-eval.js';
 import { createProgress, type Progress } from '../build/progress.js';
 import { loadProject, type Project } from '../build/project.js';
 import { createSpecifierRewriter } from '../build/specifiers.js';
@@ -66,9 +67,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const progress = createProgress(sources.length);
   try {
     failOnSyntaxErrors(program);
-    const warnings = typeCheck(program, sources, progress);
+    const warnings = [...typeCheck(program, sources, progress), ...directEvalWarnings(program, sources)];
     if (warnings.length > 0) {
-      log(`introspect: warning: ${warnings.length} type/option diagnostics (the build continues):`);
+      log(`introspect: warning: ${warnings.length} diagnostics (types, options, direct eval; the build continues):`);
       for (const line of formatDiagnostics(warnings, WARNING_LIMIT)) log(`  ${line}`);
     }
 
