@@ -12,6 +12,7 @@
 // each `next()` and closes the iterator with `$R.aret` when left early.
 
 import { functions } from './functions.js';
+import { lookLikePlatform } from './platform-look.js';
 import { Generator, RAW_YIELD, type ResumeMode, type Step } from './generators.js';
 import { iterate } from './iterators.js';
 import { fulfill, IntroPromise, newInternalPromise, promiseResolve, reject } from './promises.js';
@@ -48,6 +49,7 @@ const RETURNED_VALUE = 2;
 const RETURN_AT_YIELD = 3;
 
 export class AsyncGen implements Awaiter {
+  declare toJSON: () => Record<string, unknown>;
   queue: Request[] = [];
   /** The body runs or waits: requests queue up. */
   busy = false;
@@ -245,6 +247,8 @@ class AsyncFromSyncIterator {
 function iterResult(done: boolean, value: unknown): unknown {
   return { value, done };
 }
+
+lookLikePlatform(AsyncGen.prototype, ['g', 'queue', 'busy', 'done', 'waiting'], (self, show) => `Object [AsyncGenerator] ${show((self as AsyncGen).toJSON())}`);
 
 functions.registerClassMembers('introspect:AsyncGen', AsyncGen);
 functions.registerClassMembers('introspect:AwaitSignal', AwaitSignal);

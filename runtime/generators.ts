@@ -22,6 +22,7 @@
 
 import type { Frame } from './frames.js';
 import { functions } from './functions.js';
+import { lookLikePlatform } from './platform-look.js';
 import type { Runtime } from './runtime.js';
 
 const START = 0;
@@ -66,7 +67,11 @@ export const DELEGATE_YIELD = 1;
 /** An async `yield*`'s value (`$R.dy`): resumed with the mode in `$R.sm`, never thrown into. */
 export const RAW_YIELD = 2;
 
+/** A generator object's own fields (platform-look.ts hides them from what the program prints). */
+const GENERATOR_FIELDS = ['body', 'state', 'frame', 'delegate', 'raw', 'native'];
+
 export class Generator {
+  declare toJSON: () => Record<string, unknown>;
   state = START;
   /** The suspended body as data: restored from a checkpoint (primed on resumption), or settled for one. */
   frame: Frame | undefined = undefined;
@@ -271,6 +276,7 @@ export class Generator {
 
 // The live body is saved as its frame (settle).
 Object.defineProperty(Generator.prototype, Symbol.for('introspect.transient'), { value: ['native'], writable: true, configurable: true });
+lookLikePlatform(Generator.prototype, GENERATOR_FIELDS, (self, show) => `Object [Generator] ${show((self as Generator).toJSON())}`);
 
 /** The frame a running generator leaves in a captured stack; see the file comment. */
 function resumeGenerator(this: Generator): Step {

@@ -18,6 +18,7 @@
 // one subscribes to it; while such a subscription is pending, a checkpoint
 // waits (the scheduler's quiesce rule).
 
+import { lookLikePlatform } from './platform-look.js';
 import type { Runtime } from './runtime.js';
 import { CLOSURE, functions } from './functions.js';
 import type { Job, Scheduler } from './scheduler.js';
@@ -154,13 +155,11 @@ export class IntroPromise<T = unknown> {
 }
 Object.defineProperty(IntroPromise, 'name', { value: 'Promise' });
 
-/** Node's util.inspect shows it as it shows a native promise. */
-Object.defineProperty(IntroPromise.prototype, Symbol.for('nodejs.util.inspect.custom'), {
-  value(this: IntroPromise, _depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string): string {
-    if (this.s === PENDING) return 'Promise { <pending> }';
-    const shown = typeof inspect === 'function' ? inspect(this.v, options) : String(this.v);
-    return `Promise { ${this.s === REJECTED ? '<rejected> ' : ''}${shown} }`;
-  },
+/** Node's util.inspect and JSON.stringify show it as they show a native promise. */
+lookLikePlatform(IntroPromise.prototype, ['s', 'v', 'q', 'h'], (self, show) => {
+  const p = self as IntroPromise;
+  if (p.s === PENDING) return 'Promise { <pending> }';
+  return `Promise { ${p.s === REJECTED ? '<rejected> ' : ''}${show(p.v)} }`;
 });
 
 const isPrototypeOf = Object.prototype.isPrototypeOf;
