@@ -5,6 +5,7 @@
 // iterators) through a live native iterator plus a count of steps taken, so a
 // restored loop re-creates the iterator and skips what it had consumed.
 
+import { lookLikePlatform } from './platform-look.js';
 import { functions } from './functions.js';
 import { Generator, GeneratorIter } from './generators.js';
 
@@ -105,6 +106,7 @@ const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<st
  * re-created and advanced after a restore.
  */
 export class CollectionIter {
+  declare toJSON: () => Record<string, unknown>;
   /** The native iterator of a Map or Set: not saved, re-created after a restore. */
   live: Iterator<unknown> | undefined = undefined;
   constructor(
@@ -112,6 +114,8 @@ export class CollectionIter {
     public kind: IterKind,
     public indexed: boolean,
     public n = 0,
+    /** The native iterator's tag where it is not the source's (a string's, matchAll's). */
+    public tag: string | undefined = undefined,
   ) {}
   next(): Step {
     if (this.indexed) {
@@ -142,9 +146,23 @@ export class CollectionIter {
     return this;
   }
   get [Symbol.toStringTag](): string {
-    return this.indexed ? 'Array Iterator' : this.source instanceof Map ? 'Map Iterator' : 'Set Iterator';
+    return this.tag ?? (this.indexed ? 'Array Iterator' : this.source instanceof Map ? 'Map Iterator' : 'Set Iterator');
   }
 }
+
+// Printed as Node prints the native iterators: a Map's or Set's with the
+// entries still to come, the others as an empty object of their tag.
+lookLikePlatform(CollectionIter.prototype, ['live', 'source', 'kind', 'indexed', 'n', 'tag'], (self, show) => {
+  const it = self as CollectionIter;
+  const tag = it[Symbol.toStringTag];
+  if (it.indexed) return `Object [${tag}] ${show(it.toJSON())}`;
+  const rest: unknown[] = [];
+  const native = advanced(it.source[it.kind]() as Iterator<unknown>, it.n);
+  for (let r = native.next(); !r.done; r = native.next()) rest.push(r.value);
+  const shown = rest.map(show).join(', ');
+  const title = it.kind === 'entries' ? tag.replace('Iterator', 'Entries') : tag;
+  return rest.length === 0 ? `[${title}] {  }` : `[${title}] { ${shown} }`;
+});
 
 /**
  * `o[name]()` for name in keys/values/entries, savable when `o` is a built-in
@@ -156,7 +174,7 @@ export class CollectionIter {
 export function collectionIterator(o: any, name: IterKind | '@@iterator' | 'matchAll', arg?: unknown): unknown {
   if (name === '@@iterator') return ownIterator(o);
   if (name === 'matchAll') {
-    if (typeof o === 'string' && o.matchAll === String.prototype.matchAll) return new CollectionIter(Array.from(o.matchAll(arg as RegExp)), 'values', true);
+    if (typeof o === 'string' && o.matchAll === String.prototype.matchAll) return new CollectionIter(Array.from(o.matchAll(arg as RegExp)), 'values', true, 0, 'RegExp String Iterator');
     return o.matchAll(arg);
   }
   if (o != null) {
@@ -174,7 +192,7 @@ function ownIterator(o: any): unknown {
   if (ArrayBuffer.isView(o) && !(o instanceof DataView) && method === typedArrayProto[Symbol.iterator as unknown as string]) return new CollectionIter(o, 'values', true);
   if (o instanceof Map && method === Map.prototype[Symbol.iterator]) return new CollectionIter(o, 'entries', false);
   if (o instanceof Set && method === Set.prototype[Symbol.iterator]) return new CollectionIter(o, 'values', false);
-  if (typeof o === 'string' && method === String.prototype[Symbol.iterator]) return new CollectionIter(Array.from(o), 'values', true);
+  if (typeof o === 'string' && method === String.prototype[Symbol.iterator]) return new CollectionIter(Array.from(o), 'values', true, 0, 'String Iterator');
   return Reflect.apply(method, o, []);
 }
 

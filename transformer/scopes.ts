@@ -1292,12 +1292,18 @@ export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
  * a writer of them (they can only be written inside the class), for instance
  * fields and then, if any, for static ones:
  *   static { $R.priv(this, (o) => #a in o ? [o.#a, o.#b] : void 0, (o, v) => { o.#a = v[0]; o.#b = v[1]; }, () => [this.#s], (v) => { this.#s = v[0]; }); }
+ * A class with private methods or accessors and no instance fields hands a
+ * brand check (`(o) => #m in o ? [] : void 0`) and a writer that does nothing.
  */
 function privateStateBlock(f: ts.NodeFactory, rt: ts.Identifier, node: ts.ClassLikeDeclaration): ts.ClassStaticBlockDeclaration | undefined {
   const fields = node.members.filter((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && ts.isPrivateIdentifier(m.name) && !hasModifier(m, ts.SyntaxKind.AccessorKeyword));
   const names = fields.filter((m) => !hasModifier(m, ts.SyntaxKind.StaticKeyword)).map((m) => (m.name as ts.PrivateIdentifier).text);
   const statics = fields.filter((m) => hasModifier(m, ts.SyntaxKind.StaticKeyword)).map((m) => (m.name as ts.PrivateIdentifier).text);
-  if (names.length === 0 && statics.length === 0) return undefined;
+  // Private methods and accessors carry no state, but an object has them (its
+  // brand) only if its class constructed it: an object of a class with only
+  // those is saved with empty hidden state, so a restore constructs it too.
+  const branded = node.members.find((m) => (ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m)) && ts.isPrivateIdentifier(m.name) && !hasModifier(m, ts.SyntaxKind.StaticKeyword));
+  if (names.length === 0 && statics.length === 0 && branded === undefined) return undefined;
   const o = f.createIdentifier('o');
   const v = f.createIdentifier('v');
   const staticArgs: ts.Expression[] = [];
@@ -1316,6 +1322,11 @@ function privateStateBlock(f: ts.NodeFactory, rt: ts.Identifier, node: ts.ClassL
       f.createConditionalExpression(f.createBinaryExpression(f.createPrivateIdentifier(names[0]), ts.SyntaxKind.InKeyword, o), undefined, f.createArrayLiteralExpression(names.map(field)), undefined, f.createVoidZero()));
     instanceArgs[1] = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, o), f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined,
       f.createBlock(names.map((n, i) => f.createExpressionStatement(f.createAssignment(field(n), f.createElementAccessExpression(v, i)))), true));
+  } else if (branded !== undefined) {
+    const brand = (branded.name as ts.PrivateIdentifier).text;
+    instanceArgs[0] = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, o)], undefined, undefined,
+      f.createConditionalExpression(f.createBinaryExpression(f.createPrivateIdentifier(brand), ts.SyntaxKind.InKeyword, o), undefined, f.createArrayLiteralExpression([]), undefined, f.createVoidZero()));
+    instanceArgs[1] = f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([], false));
   }
   return f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'priv'), undefined, [f.createThis(), ...instanceArgs, ...staticArgs]))], true));
 }
