@@ -99,7 +99,7 @@ export const checkpointSink: CheckpointSink = {
       labels.set(m.state, `module ${m.id}`);
       if (m.exports !== undefined) labels.set(m.exports, `module ${m.id} › exports`);
     }
-    const slotNames = slotNamesOf(frames, mods, root.modules);
+    const slotNames = slotNamesOf(frames, mods, root.modules.map((m) => m.state));
     const edgeLabel = (container: object, key: string | symbol | number): string | undefined => {
       const slots = typeof key === 'number' ? slotNames.get(container) : undefined;
       const name = slots?.names[key as number];
@@ -225,7 +225,7 @@ function restoreExported(exports: object, saved: Record<string, unknown>): void 
  * and of each module's state, so that a capture error's path says
  * `frame main.ts#run › local holder` rather than `› [1]`.
  */
-function slotNamesOf(frames: readonly Frame[], mods: readonly ModuleRecord[], states: readonly { id: string; state: unknown[] }[]): Map<object, { names: readonly string[]; module: boolean }> {
+function slotNamesOf(frames: readonly Frame[], mods: readonly ModuleRecord[], states: readonly unknown[][]): Map<object, { names: readonly string[]; module: boolean }> {
   const rows = new Map<string, FunctionRow>();
   for (const m of mods) for (const row of m.functions) rows.set(row[0], row);
   const names = new Map<object, { names: readonly string[]; module: boolean }>();
@@ -234,10 +234,11 @@ function slotNamesOf(frames: readonly Frame[], mods: readonly ModuleRecord[], st
     const row = id === undefined ? undefined : rows.get(id);
     if (row !== undefined) names.set(fr.values, { names: row[3], module: false });
   }
-  for (const s of states) {
-    const stateNames = mods.find((m) => m.id === s.id)?.stateNames;
-    if (stateNames !== undefined) names.set(s.state, { names: stateNames, module: true });
-  }
+  // states[i] is mods[i]'s (none once the program has ended)
+  states.forEach((state, i) => {
+    const stateNames = mods[i]!.stateNames;
+    if (stateNames !== undefined) names.set(state, { names: stateNames, module: true });
+  });
   return names;
 }
 

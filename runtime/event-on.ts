@@ -14,22 +14,9 @@
 // EventTarget is followed through addEventListener, with no `error` event.
 // A call with an abort signal, or on anything else, goes to Node's own `on`.
 
+import { type Emitter, type Listener, listen, sourceKind, type Target, unlisten } from './event-sources.js';
 import { functions } from './functions.js';
 import { IntroPromise } from './promises.js';
-
-type Listener = (...args: unknown[]) => void;
-
-interface Emitter {
-  on(name: string | symbol, listener: Listener): unknown;
-  removeListener(name: string | symbol, listener: Listener): unknown;
-  pause?(): unknown;
-  resume?(): unknown;
-}
-
-interface Target {
-  addEventListener(name: string, listener: Listener): unknown;
-  removeEventListener(name: string, listener: Listener): unknown;
-}
 
 interface Waiter {
   resolve: (value: IteratorResult<unknown[]>) => void;
@@ -124,34 +111,28 @@ function onError(it: EventIterator, error: unknown): void {
 }
 
 function close(it: EventIterator): Step {
-  for (const [name, listener] of it.listeners.splice(0)) {
-    if (it.target) (it.emitter as Target).removeEventListener(name as string, listener);
-    else (it.emitter as Emitter).removeListener(name, listener);
-  }
+  for (const [name, listener] of it.listeners.splice(0)) unlisten(it.emitter, it.target, name, listener);
   it.finished = true;
   for (const waiter of it.waiting.splice(0)) waiter.resolve(done());
   return IntroPromise.resolve(done()) as Step;
 }
 
-function listen(it: EventIterator, name: string | symbol, listener: Listener): void {
+function follow(it: EventIterator, name: string | symbol, listener: Listener): void {
   it.listeners.push([name, listener]);
-  if (it.target) (it.emitter as Target).addEventListener(name as string, listener);
-  else (it.emitter as Emitter).on(name, listener);
+  listen(it.emitter, it.target, name, listener);
 }
 
 function eventsOn(native: Function, emitter: unknown, name: string | symbol, ...rest: unknown[]): unknown {
-  const e = emitter as Partial<Emitter & Target> | null | undefined;
   const options = rest[0] as OnOptions | undefined;
-  const isEmitter = typeof e?.on === 'function' && typeof e.removeListener === 'function';
-  const isTarget = !isEmitter && typeof e?.addEventListener === 'function' && typeof e.removeEventListener === 'function' && typeof name === 'string';
+  const kind = sourceKind(emitter, name);
   const plainOptions = options === undefined || (typeof options === 'object' && options !== null && options.signal === undefined);
-  if (rest.length > 1 || !plainOptions || (!isEmitter && !isTarget)) return Reflect.apply(native, undefined, [emitter, name, ...rest]);
+  if (rest.length > 1 || !plainOptions || kind === undefined) return Reflect.apply(native, undefined, [emitter, name, ...rest]);
   const high = options?.highWaterMark ?? options?.highWatermark ?? Number.MAX_SAFE_INTEGER;
   const low = options?.lowWaterMark ?? options?.lowWatermark ?? 1;
-  const it = new EventIterator(e as Emitter | Target, isTarget, high, low);
-  listen(it, name, onEvent.bind(undefined, it));
-  if (name !== 'error' && isEmitter) listen(it, 'error', onError.bind(undefined, it) as Listener);
-  for (const closing of options?.close ?? []) listen(it, closing, close.bind(undefined, it) as Listener);
+  const it = new EventIterator(emitter as Emitter | Target, kind === 'target', high, low);
+  follow(it, name, onEvent.bind(undefined, it));
+  if (name !== 'error' && kind === 'emitter') follow(it, 'error', onError.bind(undefined, it) as Listener);
+  for (const closing of options?.close ?? []) follow(it, closing, close.bind(undefined, it) as Listener);
   return it;
 }
 

@@ -13,20 +13,9 @@
 // `error` event, as Node does. Anything else, or a call with options (an
 // abort signal), goes to Node's own `once`.
 
+import { type Emitter, type Listener, listen, sourceKind, type Target, unlisten } from './event-sources.js';
 import { functions } from './functions.js';
 import { IntroPromise } from './promises.js';
-
-type Listener = (...args: unknown[]) => void;
-
-interface Emitter {
-  on(name: string | symbol, listener: Listener): unknown;
-  removeListener(name: string | symbol, listener: Listener): unknown;
-}
-
-interface Target {
-  addEventListener(name: string, listener: Listener): unknown;
-  removeEventListener(name: string, listener: Listener): unknown;
-}
 
 /** What one pending `once` shares with its two listeners. */
 class OnceWait {
@@ -43,9 +32,8 @@ class OnceWait {
 }
 
 function detach(wait: OnceWait): void {
-  if (wait.target) return void (wait.emitter as Target).removeEventListener(wait.name as string, wait.event!);
-  (wait.emitter as Emitter).removeListener(wait.name, wait.event!);
-  if (wait.error !== undefined) (wait.emitter as Emitter).removeListener('error', wait.error);
+  unlisten(wait.emitter, wait.target, wait.name, wait.event!);
+  if (wait.error !== undefined) unlisten(wait.emitter, false, 'error', wait.error);
 }
 
 function onceEvent(wait: OnceWait, ...args: unknown[]): void {
@@ -59,18 +47,16 @@ function onceError(wait: OnceWait, error: unknown): void {
 }
 
 function eventsOnce(native: Function, emitter: unknown, name: string | symbol, ...options: unknown[]): unknown {
-  const e = emitter as Partial<Emitter & Target> | null | undefined;
-  const isEmitter = typeof e?.on === 'function' && typeof e.removeListener === 'function';
-  const isTarget = !isEmitter && typeof e?.addEventListener === 'function' && typeof e.removeEventListener === 'function' && typeof name === 'string';
-  if (options.length > 0 || (!isEmitter && !isTarget)) return Reflect.apply(native, undefined, [emitter, name, ...options]);
+  const kind = sourceKind(emitter, name);
+  if (options.length > 0 || kind === undefined) return Reflect.apply(native, undefined, [emitter, name, ...options]);
+  const isTarget = kind === 'target';
   return new IntroPromise((resolve, reject) => {
-    const wait = new OnceWait(e as Emitter | Target, name, isTarget, resolve, reject);
+    const wait = new OnceWait(emitter as Emitter | Target, name, isTarget, resolve, reject);
     wait.event = onceEvent.bind(undefined, wait);
-    if (isTarget) return void (e as Target).addEventListener(name as string, wait.event);
-    (e as Emitter).on(name, wait.event);
-    if (name !== 'error') {
+    listen(wait.emitter, isTarget, name, wait.event);
+    if (!isTarget && name !== 'error') {
       wait.error = onceError.bind(undefined, wait) as Listener;
-      (e as Emitter).on('error', wait.error);
+      listen(wait.emitter, false, 'error', wait.error);
     }
   });
 }

@@ -159,9 +159,8 @@ lookLikePlatform(CollectionIter.prototype, ['live', 'source', 'kind', 'indexed',
   const rest: unknown[] = [];
   const native = advanced(it.source[it.kind]() as Iterator<unknown>, it.n);
   for (let r = native.next(); !r.done; r = native.next()) rest.push(r.value);
-  const shown = rest.map(show).join(', ');
   const title = it.kind === 'entries' ? tag.replace('Iterator', 'Entries') : tag;
-  return rest.length === 0 ? `[${title}] {  }` : `[${title}] { ${shown} }`;
+  return `[${title}] { ${rest.map(show).join(', ')} }`;
 });
 
 /**

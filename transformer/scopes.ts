@@ -1038,7 +1038,7 @@ export class ScopeLowering {
     // The factories of closures that use the class's `#names`, made by its
     // first static block into variables of the class's factory: each class
     // made has its own, registered with the runtime by the class.
-    if (inClass.length > 0) members = [f.createClassStaticBlockDeclaration(f.createBlock(inClass.map((x) => this.madeInClass(x, true)).reverse(), true)), ...members];
+    if (inClass.length > 0) members = [f.createClassStaticBlockDeclaration(f.createBlock(inClass.map((x) => this.madeInClass(x, true)), true)), ...members];
     const privates = privateStateBlock(f, this.ctx.rt, node);
     if (privates) members.push(privates);
     const envs = [...st.envUses].sort().map((e) => f.createIdentifier(e));

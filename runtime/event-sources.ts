@@ -1,0 +1,36 @@
+// What the runtime's `once` and `on` of node:events (event-once.ts,
+// event-on.ts) listen on, as Node's do: an EventEmitter (`on` /
+// `removeListener`, any event name) or an EventTarget (`addEventListener` /
+// `removeEventListener`, string names only, no `error` event).
+
+export type Listener = (...args: unknown[]) => void;
+
+export interface Emitter {
+  on(name: string | symbol, listener: Listener): unknown;
+  removeListener(name: string | symbol, listener: Listener): unknown;
+  pause?(): unknown;
+  resume?(): unknown;
+}
+
+export interface Target {
+  addEventListener(name: string, listener: Listener): unknown;
+  removeEventListener(name: string, listener: Listener): unknown;
+}
+
+/** Which kind of source `source` is for events named `name`; undefined: neither (Node's own function handles it). */
+export function sourceKind(source: unknown, name: string | symbol): 'emitter' | 'target' | undefined {
+  const s = source as Partial<Emitter & Target> | null | undefined;
+  if (typeof s?.on === 'function' && typeof s.removeListener === 'function') return 'emitter';
+  if (typeof s?.addEventListener === 'function' && typeof s.removeEventListener === 'function' && typeof name === 'string') return 'target';
+  return undefined;
+}
+
+export function listen(source: Emitter | Target, target: boolean, name: string | symbol, listener: Listener): void {
+  if (target) (source as Target).addEventListener(name as string, listener);
+  else (source as Emitter).on(name, listener);
+}
+
+export function unlisten(source: Emitter | Target, target: boolean, name: string | symbol, listener: Listener): void {
+  if (target) (source as Target).removeEventListener(name as string, listener);
+  else (source as Emitter).removeListener(name, listener);
+}
