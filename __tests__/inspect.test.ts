@@ -127,6 +127,8 @@ test('text view: every frame innermost first, with its function, file:line and l
   expect(text).toMatch(/^ {2}main\.ts: Shelf \{.*\}, Tally \{sum: 0\}$/m);
   expect(text).toMatch(/^ {2}Shelf +1 +\d+$/m);
   expect(text).toMatch(/^ {2}string +\d+ +\d+$/m);
+  // A program that leaves the global environment alone has no changes to it (none the host made count).
+  expect(text).not.toContain('global changes');
 });
 
 test('--json: the same frames, names, lines and locals for tools', () => {
@@ -191,6 +193,35 @@ test('a checkpoint whose body is damaged is refused with exit 3, nothing on stdo
   expect(r.status).toBe(3);
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(/damaged\.ckpt is not a usable checkpoint/);
+});
+
+test('the program\'s changes to globals are listed, and --json has them', () => {
+  const dir = join(scratch, 'globals');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'main.ts'),
+    `(globalThis as any).config = { level: 3 };
+(Array.prototype as any).sum = function (this: number[]) { return this.reduce((a, b) => a + b, 0); };
+Math.random = () => 0.5;
+delete (globalThis as any).escape;
+for (let i = 0; i < 3; i++) console.log(i, (globalThis as any).config.level, ([1, 2, i] as any).sum());
+export {};
+`,
+  );
+  const built = join(scratch, 'globals-out');
+  expect(cli(['build', dir, '--out-dir', built]).status).toBe(0);
+  const ckpt = join(scratch, 'globals.ckpt');
+  expect(cli(['run', join(built, 'main.js'), '--checkpoint-at', '2', '--checkpoint-file', ckpt, '--exit-after-checkpoint']).status).toBe(0);
+  const text = cli(['inspect', ckpt]).stdout;
+  const section = text.slice(text.indexOf('global changes'), text.indexOf('heap by type'));
+  expect(section.split('\n').slice(1).filter(Boolean)).toEqual([
+    '  globalThis.config = {level: 3}',
+    '  globalThis.escape (deleted)',
+    '  Array.prototype.sum = closure main.ts#<anonymous> (0 envs)',
+    '  Math.random = closure main.ts#<arrow> (0 envs)',
+  ]);
+  const json = JSON.parse(cli(['inspect', ckpt, '--json']).stdout) as { body: { globals: { name: string }[] } };
+  expect(json.body.globals.map((g) => g.name)).toEqual(['globalThis.config', 'globalThis.escape', 'Array.prototype.sum', 'Math.random']);
 });
 
 describe('frame slot names', () => {

@@ -14,6 +14,7 @@ import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
+import { applyGlobalChanges, captureGlobalChanges, describeGlobalChange, type GlobalChange } from './global-changes.js';
 
 /** The root value of the heap graph. */
 interface CheckpointRoot {
@@ -29,6 +30,8 @@ interface CheckpointRoot {
   restoreHooks?: (() => void)[];
   /** Primitive settings of the libraries' exports (libraries.ts). */
   librarySettings?: [string, string, string, unknown][];
+  /** What the program changed in globalThis and the standard globals (global-changes.ts). */
+  globals?: GlobalChange[];
   /** The event loop: driver of the stack, queued jobs, active timers (absent in files of format 2 writers before async). */
   async?: AsyncState;
 }
@@ -92,6 +95,7 @@ export const checkpointSink: CheckpointSink = {
       async: ended ? undefined : async,
       librarySettings: ended ? undefined : rt.libraries.captureSettings(),
       restoreHooks: ended || rt.restoreHooks.length === 0 ? undefined : rt.restoreHooks,
+      globals: ended ? undefined : captureGlobalChanges((f) => rt.libraries.pathOf(f) !== undefined),
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);
@@ -99,6 +103,7 @@ export const checkpointSink: CheckpointSink = {
       labels.set(m.state, `module ${m.id}`);
       if (m.exports !== undefined) labels.set(m.exports, `module ${m.id} › exports`);
     }
+    for (const change of root.globals ?? []) if (change.length === 3 && change[2] !== null) labels.set(change[2], `global ${describeGlobalChange(change)}`);
     const slotNames = slotNamesOf(frames, mods, root.modules.map((m) => m.state));
     const edgeLabel = (container: object, key: string | symbol | number): string | undefined => {
       const slots = typeof key === 'number' ? slotNames.get(container) : undefined;
@@ -164,6 +169,7 @@ export const checkpointSink: CheckpointSink = {
     const weak: WeakEdges = [];
     const weakEdge = (holder: object, key: unknown, value?: unknown): void => void weak.push(holder, key, value);
     const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, construct, weakEdge }) as CheckpointRoot;
+    applyGlobalChanges(root.globals, (message) => rt.host?.log(message));
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);

@@ -37,6 +37,7 @@ import { esDecorate } from './decorators.js';
 import { runtimeOn } from './event-on.js';
 import { runtimeOnce } from './event-once.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
+import { recordPristine } from './heap/pristine.js';
 
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
 export type DriverKind = 'main' | 'jobs' | 'timer' | 'idle';
@@ -677,6 +678,8 @@ export class Runtime {
   }
 
   private start(): void {
+    // before the program's first statement, and before a restart re-applies its changes
+    recordPristine();
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
     this.host = boot?.host;
     this.config = boot?.config ?? {};

@@ -24,6 +24,9 @@ import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import type { Runtime } from './runtime.js';
 
+// The engine's clock, taken at load: a program may put a fake one in Date.now.
+const dateNow = Date.now;
+
 /** Node's bound: longer or invalid delays become 1 ms, as there. */
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
@@ -132,7 +135,7 @@ export class Timers {
   }
 
   now(): number {
-    return this.services().now?.() ?? Date.now();
+    return this.services().now?.() ?? dateNow();
   }
 
   // ---- the program's functions --------------------------------------------------------------
@@ -358,7 +361,7 @@ function virtualTimers(jobsIdle: () => boolean): PlatformTimers {
     at: number;
     id: number;
   }
-  let clock = Date.now();
+  let clock = dateNow();
   let ids = 0;
   let pumping = false;
   const pending: Pending[] = [];
@@ -392,7 +395,7 @@ function virtualTimers(jobsIdle: () => boolean): PlatformTimers {
       if (i >= 0) pending.splice(i, 1);
     },
     now() {
-      clock = Math.max(clock, Date.now());
+      clock = Math.max(clock, dateNow());
       return clock;
     },
   };

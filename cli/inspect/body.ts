@@ -1,6 +1,7 @@
 // `introspect inspect`'s body summary: every frame of the captured stack
 // (innermost first) with its function, original TypeScript file:line and
-// locals, each module's saved state, and the heap summarised by type.
+// locals, each module's saved state, what the program changed in the global
+// environment, and the heap summarised by type.
 // Takes the checkpoint (bytes + decoded header); verifies the integrity hash
 // and decodes the heap image into inert nodes (runtime/heap/nodes.ts) —
 // never the program, never a live value, never code from the file. A file
@@ -34,6 +35,8 @@ export interface BodyData {
   order: 'innermost-first';
   frames: FrameView[] | null;
   modules: { id: string; state: string[] }[];
+  /** The program's changes to globalThis and the built-ins: `Math.random`, and what it is now. */
+  globals: { name: string; now: string }[];
   heap: HeapSummary;
 }
 
@@ -48,11 +51,13 @@ export function describeBody(checkpoint: CheckpointFile): BodySummary {
   const modules = readModules(root, heap);
   const summary = summarizeHeap(heap);
   const points = asNumber(new Graph(heap.nodes).prop(root, 'points'));
-  const data: BodyData = { points, order: 'innermost-first', frames, modules, heap: summary };
+  const globals = readGlobals(root, heap);
+  const data: BodyData = { points, order: 'innermost-first', frames, modules, globals, heap: summary };
   return {
     sections: [
       { title: frames === null ? 'stack: not found in this checkpoint' : `stack (${frames.length} frame${frames.length === 1 ? '' : 's'}, innermost first)`, lines: frames === null ? [] : stackLines(frames) },
       { title: 'module state (top-level variables in declaration order; their names are not recorded)', lines: modules.map((m) => `${m.id}: ${m.state.length === 0 ? '(none)' : m.state.join(', ')}`) },
+      ...(globals.length === 0 ? [] : [{ title: 'global changes (made again on restart)', lines: globals.map((g) => `${g.name} ${g.now}`) }]),
       { title: 'heap by type', lines: heapLines(summary) },
     ],
     data,
@@ -81,6 +86,27 @@ function readModules(root: NodeValue, description: HeapDescription): { id: strin
   return (graph.elements(graph.prop(root, 'modules')) ?? []).map((record) => {
     const id = graph.prop(record, 'id');
     return { id: typeof id === 'string' ? id : '?', state: (graph.elements(graph.prop(record, 'state')) ?? []).map(render) };
+  });
+}
+
+/** root.globals: [object, key, descriptor | null] or [object, lock] (runtime/global-changes.ts). */
+function readGlobals(root: NodeValue, description: HeapDescription): { name: string; now: string }[] {
+  const graph = new Graph(description.nodes);
+  const render = (value: NodeValue) => clip(isRef(value) ? description.render(value.ref) : description.renderValue(value));
+  return (graph.elements(graph.prop(root, 'globals')) ?? []).map((entry) => {
+    const [target, key, descriptor] = graph.elements(entry) ?? [];
+    const holder = graph.node(target);
+    const base = holder?.kind === 'builtin' ? holder.path : '?';
+    if (descriptor === undefined) return { name: base, now: `(${key === 'freeze' ? 'frozen' : key === 'seal' ? 'sealed' : 'made non-extensible'})` };
+    const name = typeof key === 'string' ? `${base}.${key}` : `${base}[${render(key)}]`;
+    if (descriptor === null) return { name, now: '(deleted)' };
+    const value = graph.prop(descriptor, 'value');
+    const has = (k: string) => (graph.node(descriptor) as { props?: { key: unknown }[] } | undefined)?.props?.some((p) => p.key === k) === true;
+    if (has('value')) return { name, now: `= ${render(graph.prop(descriptor, 'value'))}` };
+    const accessors = ['get', 'set'].filter((k) => graph.prop(descriptor, k) !== undefined);
+    if (has('get') || has('set')) return { name, now: `(${accessors.join('/') || 'accessor'})` };
+    const attributes = ['writable', 'enumerable', 'configurable'].filter(has).map((k) => `${graph.prop(descriptor, k) === true ? '' : 'not '}${k}`);
+    return { name, now: `(now ${attributes.join(', ')})` };
   });
 }
 

@@ -5,59 +5,17 @@
 // breadth-first walk (so each object gets its shortest path) over a fixed list
 // of standard globals and intrinsics, a few levels deep, reading data
 // properties only (no getter is ever called below the roots, and a root that
-// is a getter is read only when a lookup needs it: see TableBuilder). Call
-// `prepareBuiltins()` early at boot, before the program can add its own
-// values to built-ins (those would otherwise be taken for built-ins).
+// is a getter is read only when a lookup needs it: see TableBuilder). The
+// properties read are those the engine made (pristine.ts), so what the program
+// adds to built-ins or replaces there is never taken for a built-in.
 
-const ROOT_NAMES = [
-  'globalThis', 'Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'BigInt',
-  'Math', 'JSON', 'Reflect', 'Date', 'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef',
-  'FinalizationRegistry', 'Promise', 'Proxy', 'Error', 'AggregateError', 'EvalError', 'RangeError',
-  'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'ArrayBuffer', 'SharedArrayBuffer',
-  'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array',
-  'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array',
-  'BigInt64Array', 'BigUint64Array', 'Iterator', 'Intl', 'parseInt', 'parseFloat', 'isNaN',
-  'isFinite', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape',
-  'unescape', 'eval', 'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval',
-  'queueMicrotask', 'structuredClone', 'TextEncoder', 'TextDecoder', 'URL', 'URLSearchParams',
-  'AbortController', 'AbortSignal', 'Event', 'EventTarget', 'atob', 'btoa', 'performance',
-  // platform globals: present on some hosts only (see FALLBACKS)
-  'Buffer',
-];
+import { intrinsics, ROOT_NAMES } from './roots.js';
+import { pristineDescriptor, pristineKeys } from './pristine.js';
 
 /** What a platform-only built-in becomes on a host that lacks it. */
 const FALLBACKS: Record<string, string> = {
   'Buffer.prototype': 'Uint8Array.prototype',
 };
-
-/** Intrinsics with no global name, reachable only through [[Prototype]] links. */
-function intrinsics(): [string, unknown][] {
-  const proto = Object.getPrototypeOf;
-  const found: [string, unknown][] = [];
-  const add = (name: string, make: () => unknown) => {
-    try {
-      const value = make();
-      if (value !== null && value !== undefined) found.push([name, value]);
-    } catch {
-      // absent on this engine: its paths simply do not exist here
-    }
-  };
-  add('%TypedArray%', () => proto(Int8Array));
-  // the realm's own ArrayBuffer.prototype, even where the global was replaced
-  // by another realm's (as test runners do)
-  add('%ArrayBufferPrototype%', () => proto(new Float64Array(0).buffer));
-  add('%IteratorPrototype%', () => proto(proto([][Symbol.iterator]())));
-  add('%ArrayIteratorPrototype%', () => proto([][Symbol.iterator]()));
-  add('%MapIteratorPrototype%', () => proto(new Map()[Symbol.iterator]()));
-  add('%SetIteratorPrototype%', () => proto(new Set()[Symbol.iterator]()));
-  add('%StringIteratorPrototype%', () => proto(''[Symbol.iterator]()));
-  add('%RegExpStringIteratorPrototype%', () => proto(/x/[Symbol.matchAll]('')));
-  add('%GeneratorFunction%', () => proto(function* () {}).constructor);
-  add('%AsyncFunction%', () => proto(async function () {}).constructor);
-  add('%AsyncGeneratorFunction%', () => proto(async function* () {}).constructor);
-  add('%AsyncIteratorPrototype%', () => proto(proto((async function* () {}).prototype)));
-  return found;
-}
 
 // Explicit resource management's symbols, where the engine lacks them
 // (QuickJS): defined here as Node 20 defines them, so that `using` works and
@@ -123,7 +81,7 @@ function walkPath(t: BuiltinTable, path: string): object | undefined {
     if (!isObjectLike(at)) return undefined;
     const key = segment[1] ?? wellKnownSymbol(segment[2]!);
     if (key === undefined) return undefined;
-    const descriptor = Object.getOwnPropertyDescriptor(at, key);
+    const descriptor = pristineDescriptor(at, key);
     if (descriptor === undefined || !('value' in descriptor)) return undefined;
     at = descriptor.value;
   }
@@ -155,7 +113,7 @@ class TableBuilder implements BuiltinTable {
   constructor() {
     const global = globalThis as Record<string, unknown>;
     for (const name of ROOT_NAMES) {
-      const descriptor = Object.getOwnPropertyDescriptor(global, name);
+      const descriptor = pristineDescriptor(global, name);
       if (descriptor === undefined) continue;
       if ('value' in descriptor) this.visit(name === 'globalThis' ? globalThis : descriptor.value, name, name === 'globalThis' ? MAX_DEPTH : 0);
       else this.lazyRoots.push(name);
@@ -204,7 +162,7 @@ class TableBuilder implements BuiltinTable {
       const depth = this.depths[i]! + 1;
       let keys: (string | symbol)[];
       try {
-        keys = Reflect.ownKeys(holder);
+        keys = pristineKeys(holder) as (string | symbol)[];
       } catch {
         continue;
       }
@@ -216,7 +174,7 @@ class TableBuilder implements BuiltinTable {
           if (name === undefined) continue;
           segment = `[Symbol.${name}]`;
         }
-        const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+        const descriptor = pristineDescriptor(holder, key);
         if (descriptor === undefined || !('value' in descriptor)) continue;
         this.visit(descriptor.value, base + segment, depth);
       }

@@ -12,6 +12,9 @@
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+// The engine's clock, taken at load: a program may put a fake one in Date.now.
+const dateNow = Date.now;
+
 export interface FsOps {
   openSync(path: string, flags: string, mode?: number): number;
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
@@ -27,8 +30,8 @@ let tempSeq = 0;
 
 export function writeFileAtomic(path: string, bytes: Uint8Array | readonly Uint8Array[], ops: FsOps = nodeFs): void {
   const dir = dirname(path);
-  // Unique among writers (pid, clock, counter, a random tail); `wx` refuses a name that is taken anyway.
-  const temp = join(dir, `${basename(path)}.tmp-${process.pid}-${Date.now().toString(36)}-${(++tempSeq).toString(36)}${Math.random().toString(36).slice(2, 8)}`);
+  // Unique among writers (pid, clock, counter, a fine clock's tail); `wx` refuses a name that is taken anyway.
+  const temp = join(dir, `${basename(path)}.tmp-${process.pid}-${dateNow().toString(36)}-${(++tempSeq).toString(36)}${process.hrtime.bigint().toString(36).slice(-6)}`);
   let fd: number | undefined;
   let renamed = false;
   try {

@@ -15,6 +15,9 @@
 // request also sees its number (it may see a later number too: that request
 // is answered by the same checkpoint, which was taken after it arrived).
 
+// The engine's clock, taken at load: a program may put a fake one in Date.now.
+const dateNow = Date.now;
+
 /** Take a checkpoint, then continue. */
 export const WANT_CHECKPOINT = 1;
 /** Take a checkpoint, then exit. */
@@ -80,11 +83,11 @@ export function markFlushed(board: Board, n: number): void {
 
 /** Blocks this thread until answer `n` is sent on, at most `timeoutMs`; true if it was. */
 export function waitFlushed(board: Board, n: number, timeoutMs: number): boolean {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = dateNow() + timeoutMs;
   for (;;) {
     const seen = Atomics.load(board, FLUSHED);
     if (seen >= n) return true;
-    const left = deadline - Date.now();
+    const left = deadline - dateNow();
     if (left <= 0) return false;
     Atomics.wait(board, FLUSHED, seen, left);
   }

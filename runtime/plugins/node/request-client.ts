@@ -20,6 +20,9 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { encode, LineReader, parseAnswer, PROTOCOL_VERSION, socketPath } from './request-socket.js';
 
+// The engine's clock, taken at load: a program may put a fake one in Date.now.
+const dateNow = Date.now;
+
 export type Outcome =
   | { kind: 'no-socket'; path: string; reason: string }
   | { kind: 'accepted'; serial: number }
@@ -46,11 +49,11 @@ const RETRY_MS = 50;
 export async function askToCheckpoint(pid: number, ask: Ask): Promise<Outcome> {
   const path = socketPath(pid);
   const age = ask.startupGrace === false ? STARTUP_GRACE_MS : processAgeMs(pid);
-  const retryUntil = Date.now() + (age === undefined ? UNKNOWN_AGE_GRACE_MS : Math.max(0, STARTUP_GRACE_MS - age));
+  const retryUntil = dateNow() + (age === undefined ? UNKNOWN_AGE_GRACE_MS : Math.max(0, STARTUP_GRACE_MS - age));
   for (;;) {
     const socket = await open(path);
     if (typeof socket !== 'string') return converse(socket, ask);
-    if (Date.now() >= retryUntil) return { kind: 'no-socket', path, reason: socket };
+    if (dateNow() >= retryUntil) return { kind: 'no-socket', path, reason: socket };
     await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }
 }

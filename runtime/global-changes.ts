@@ -1,0 +1,150 @@
+// What the program changed in the global environment: properties it added to
+// globalThis (`globalThis.registry = new Map()`, a `declare global` var), to
+// a standard global or prototype (`Array.prototype.sum = …`, a polyfill), or
+// put in place of the engine's (`Math.random = seeded`, `console.log = …`),
+// deleted, or froze. Takes the pristine view (heap/pristine.ts) and the live
+// objects; guarantees that a checkpoint saves each difference as
+// [object, key, descriptor] (descriptor null: deleted; without a value: its
+// attributes changed) or [object, 'freeze' | 'seal' | 'preventExtensions'], with the objects named by their built-in paths, and that
+// a restart applies them before the program goes on. The next checkpoint
+// compares with the restarted engine's own view, so the changes are saved
+// again.
+
+import { functions, isProgramFunction } from './functions.js';
+import { boundParts } from './heap/bound.js';
+import { builtinPath } from './heap/builtins.js';
+import { pristineObjects, type PristineObject } from './heap/pristine.js';
+
+export type GlobalChange = [target: object, key: string | symbol, descriptor: PropertyDescriptor | null] | [target: object, lock: 'freeze' | 'seal' | 'preventExtensions'];
+
+const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/** The runtime's and the hosts' own keys on globalThis, whenever they are set. */
+function isRuntimeKey(key: string | symbol): boolean {
+  return typeof key === 'string' ? key.startsWith('__introspect') : (Symbol.keyFor(key) ?? '').startsWith('introspect.');
+}
+
+function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
+  return Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
+}
+
+/**
+ * A host's lazy global (Node's `crypto`, `navigator`…) is a getter that, on
+ * first read, makes itself a data property holding what it loaded: not the
+ * program's change. Its getter, called again, gives that same value.
+ */
+function materializedByHost(target: object, before: PropertyDescriptor, after: PropertyDescriptor): boolean {
+  if (before.get === undefined || !('value' in after) || isProgramFunction(before.get)) return false;
+  try {
+    return before.get.call(target) === after.value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A value of the host's or of a library's, put there after the program
+ * started (Node 24 keeps its fetch dispatcher on a global symbol; a library
+ * may install a polyfill lazily): not the program's to save, and not savable
+ * (no path names it). Left out, as if unchanged. Decided from the value
+ * itself: a function nothing names, or an object whose prototype's own
+ * constructor is such a function (a host class); what the value holds is
+ * the heap writer's to judge.
+ */
+function foreign(value: unknown, named: (f: object) => boolean): boolean {
+  const unknownFunction = (f: Function): boolean => functions.staticId(f) === undefined && functions.closureOf(f) === undefined && boundParts(f) === undefined && builtinPath(f) === undefined && !named(f);
+  if (typeof value === 'function') return unknownFunction(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === null || builtinPath(proto) !== undefined || named(proto)) return false;
+  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as unknown;
+  return typeof ctor === 'function' && unknownFunction(ctor);
+}
+
+type Lock = 'freeze' | 'seal' | 'preventExtensions';
+
+/** How far a formerly extensible object was locked, if at all. */
+function lockOf(target: object, before: PristineObject): Lock | undefined {
+  if (!before.extensible || Object.isExtensible(target)) return undefined;
+  return Object.isFrozen(target) ? 'freeze' : Object.isSealed(target) ? 'seal' : 'preventExtensions';
+}
+
+/** The same value or accessors, other attributes. */
+function sameSlot(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
+  return Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && ('value' in a) === ('value' in b);
+}
+
+/** Attribute changes that freezing or sealing the object makes by itself. */
+function lockedOnly(was: PropertyDescriptor, after: PropertyDescriptor, lock: Lock | undefined): boolean {
+  if (lock === undefined || lock === 'preventExtensions' || was.enumerable !== after.enumerable || after.configurable) return false;
+  return lock === 'freeze' ? !after.writable : was.writable === after.writable;
+}
+
+function changesOf(target: object, before: PristineObject, named: (f: object) => boolean, out: GlobalChange[]): void {
+  const now = Object.getOwnPropertyDescriptors(target) as Record<string | symbol, PropertyDescriptor>;
+  const isGlobal = target === globalThis;
+  const lock = lockOf(target, before);
+  for (const key of Reflect.ownKeys(now)) {
+    if (isGlobal && isRuntimeKey(key)) continue;
+    const after = now[key]!;
+    const was = hasOwn(before.descriptors, key) ? before.descriptors[key] : undefined;
+    if (was !== undefined && (sameDescriptor(was, after) || materializedByHost(target, was, after))) continue;
+    if (was !== undefined && sameSlot(was, after)) {
+      // Attributes only: saved without the value, which may be a built-in
+      // another engine lacks (and which that engine has of its own).
+      if (lockedOnly(was, after, lock)) continue;
+      const { enumerable, configurable, writable } = after;
+      out.push([target, key, 'value' in after ? { enumerable, configurable, writable } : { enumerable, configurable }]);
+      continue;
+    }
+    if (foreign(after.value, named) || foreign(after.get, named) || foreign(after.set, named)) continue;
+    out.push([target, key, after]);
+  }
+  for (const key of before.keys) if (!hasOwn(now, key)) out.push([target, key, null]);
+  if (lock !== undefined) out.push([target, lock]);
+}
+
+/** Every difference from the pristine view, in the objects' own key order. */
+export function captureGlobalChanges(named: (f: object) => boolean): GlobalChange[] {
+  const out: GlobalChange[] = [];
+  for (const [target, before] of pristineObjects()) changesOf(target, before, named, out);
+  return out;
+}
+
+const LOCKED: Record<Lock, string> = { freeze: 'frozen', seal: 'sealed', preventExtensions: 'made non-extensible' };
+
+/** `Array.prototype.sum`, `globalThis.registry`: how a change is named in messages. */
+export function describeGlobalChange(change: GlobalChange): string {
+  const base = builtinPath(change[0]) ?? 'a built-in object';
+  if (change.length === 2) return `${base} (${LOCKED[change[1]]})`;
+  const key = change[1];
+  return typeof key === 'string' ? `${base}.${key}` : `${base}[${key.description ?? 'symbol'}]`;
+}
+
+/**
+ * Applies saved changes to this engine's globals. One that this engine does
+ * not allow (a property it made non-configurable) is reported through `warn`
+ * and skipped; the rest still apply.
+ */
+export function applyGlobalChanges(changes: readonly GlobalChange[] | undefined, warn: (message: string) => void): void {
+  for (const change of changes ?? []) {
+    const [target] = change;
+    let ok: boolean;
+    try {
+      if (change.length === 2) ok = lock(target, change[1]);
+      else if (change[2] === null) ok = Reflect.deleteProperty(target, change[1]);
+      else if (!('value' in change[2]) && !('get' in change[2]) && !('set' in change[2]) && !hasOwn(target, change[1])) ok = true; // attributes of a built-in this engine lacks
+      else ok = Reflect.defineProperty(target, change[1], change[2]);
+    } catch {
+      ok = false;
+    }
+    if (!ok) warn(`the program's change to ${describeGlobalChange(change)} could not be made again on this platform; it goes on without it`);
+  }
+}
+
+function lock(target: object, how: Lock): boolean {
+  if (how === 'freeze') Object.freeze(target);
+  else if (how === 'seal') Object.seal(target);
+  else Object.preventExtensions(target);
+  return !Object.isExtensible(target);
+}
