@@ -7,15 +7,19 @@
 // only when it prints it inside that IIFE. The later passes move functions
 // out of the IIFE (into factories), where that would no longer happen, so
 // this pass writes the qualification out: every such reference becomes a
-// property access on the IIFE's parameter. Names declared inside the IIFE
+// property access on the IIFE's parameter. The members are those of every
+// block of the same name in the file (`namespace Units` twice, `namespace
+// A.B.C` and `namespace A.B`: merged, as TypeScript merges them), since a
+// block sees the others' exports bare too. Names declared inside the IIFE
 // are left alone (they shadow the member, natively too).
 
 import ts from 'typescript';
 
 export function qualifyContainerMembers(sf: ts.SourceFile, tctx: ts.TransformationContext): ts.SourceFile {
+  let merged: Map<string, Set<string>> | undefined;
   const visit = (node: ts.Node): ts.Node => {
     if (ts.isExpressionStatement(node)) {
-      const target = containerIife(node);
+      const target = containerIife(node, (decl) => (merged ??= mergedMembers(decl.getSourceFile())).get(pathOf(decl)));
       if (target) {
         const rewritten = qualify(target.fn, target.members, tctx);
         if (rewritten !== target.fn) return ts.visitEachChild(replaceFunction(node, target.fn, rewritten, tctx), visit, tctx);
@@ -26,26 +30,71 @@ export function qualifyContainerMembers(sf: ts.SourceFile, tctx: ts.Transformati
   return ts.visitEachChild(sf, visit, tctx);
 }
 
-/** The IIFE of a namespace or enum, and the member names its body refers to bare. */
-function containerIife(st: ts.ExpressionStatement): { fn: ts.FunctionExpression; members: Set<string> } | undefined {
+/** The IIFE of a namespace or enum, and the member names its body may refer to bare. */
+function containerIife(st: ts.ExpressionStatement, membersOf: (decl: ts.ModuleDeclaration | ts.EnumDeclaration) => Set<string> | undefined): { fn: ts.FunctionExpression; members: Set<string> } | undefined {
   const original = ts.getOriginalNode(st);
   if (!ts.isModuleDeclaration(original) && !ts.isEnumDeclaration(original)) return undefined;
+  if (ts.isModuleDeclaration(original) && !(original.body && ts.isModuleBlock(original.body))) return undefined;
   let call: ts.Expression = st.expression;
   while (ts.isParenthesizedExpression(call)) call = call.expression;
   if (!ts.isCallExpression(call)) return undefined;
   let callee: ts.Expression = call.expression;
   while (ts.isParenthesizedExpression(callee)) callee = callee.expression;
   if (!ts.isFunctionExpression(callee) || callee.parameters.length !== 1 || !ts.isIdentifier(callee.parameters[0].name)) return undefined;
-  const members = new Set<string>();
-  if (ts.isEnumDeclaration(original)) {
-    for (const m of original.members) if (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) members.add(m.name.text);
-  } else if (original.body && ts.isModuleBlock(original.body)) {
-    for (const s of original.body.statements) {
-      if (!ts.isVariableStatement(s) || !s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-      for (const d of s.declarationList.declarations) collectNames(d.name, members);
-    }
+  const members = membersOf(original);
+  return members !== undefined && members.size > 0 ? { fn: callee, members } : undefined;
+}
+
+/**
+ * `A.B.C` for `namespace A.B.C`, for `namespace C` inside `namespace A.B`,
+ * and for `enum C` there: declarations with one path are one object.
+ */
+function pathOf(decl: ts.ModuleDeclaration | ts.EnumDeclaration): string {
+  const names: string[] = [];
+  let at: ts.Node = decl;
+  for (;;) {
+    if ((ts.isModuleDeclaration(at) || ts.isEnumDeclaration(at)) && ts.isIdentifier(at.name)) names.unshift(at.name.text);
+    else break;
+    const parent: ts.Node = at.parent;
+    if (ts.isModuleDeclaration(parent)) at = parent; // the outer part of a dotted name
+    else if (ts.isModuleBlock(parent)) at = parent.parent;
+    else break;
   }
-  return members.size > 0 ? { fn: callee, members } : undefined;
+  return `${ts.isEnumDeclaration(decl) ? 'enum ' : ''}${names.join('.')}`;
+}
+
+/** Each namespace's (and enum's) members over all its declarations in the file, by path. */
+function mergedMembers(sf: ts.SourceFile): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (path: string, name: string) => {
+    let set = out.get(path);
+    if (set === undefined) out.set(path, (set = new Set()));
+    set.add(name);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isEnumDeclaration(node)) {
+      for (const m of node.members) if (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) add(pathOf(node), m.name.text);
+    } else if (ts.isModuleDeclaration(node) && ts.isIdentifier(node.name)) {
+      const path = pathOf(node);
+      if (node.body && ts.isModuleDeclaration(node.body)) add(path, node.body.name.text); // `namespace A.B`: B is A's
+      else if (node.body && ts.isModuleBlock(node.body)) for (const s of node.body.statements) exportedNames(s, (name) => add(path, name));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** The names a statement of a namespace block exports. */
+function exportedNames(s: ts.Statement, add: (name: string) => void): void {
+  if (!ts.canHaveModifiers(s) || !ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
+  if (ts.isVariableStatement(s)) {
+    const names = new Set<string>();
+    for (const d of s.declarationList.declarations) collectNames(d.name, names);
+    names.forEach(add);
+  } else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s) || ts.isModuleDeclaration(s) || ts.isImportEqualsDeclaration(s)) && s.name && ts.isIdentifier(s.name)) {
+    add(s.name.text);
+  }
 }
 
 function qualify(fn: ts.FunctionExpression, members: Set<string>, tctx: ts.TransformationContext): ts.FunctionExpression {
