@@ -486,9 +486,20 @@ export class ScopeLowering {
     return { members, instrumented };
   }
 
-  /** Whether the class's `extends` clause or a computed member key reads a module variable that the body assigns. */
+  /**
+   * Whether the class's `extends` clause or a computed member key reads a
+   * module variable that the body assigns, or its `extends` makes a class
+   * (`extends Tagged(Base)`, a mixin): a restart's load would make another
+   * one, not the parent the saved objects and statics belong to.
+   */
   private definedFromModuleState(node: ts.ClassDeclaration): boolean {
     let found = false;
+    const makes = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isClassExpression(n) || ts.isTaggedTemplateExpression(n)) found = true;
+      else if (!isFunctionLike(n)) ts.forEachChild(n, makes);
+    };
+    for (const h of node.heritageClauses ?? []) for (const t of h.types) makes(t.expression);
     const visit = (n: ts.Node): void => {
       if (found) return;
       if (ts.isIdentifier(n)) {
