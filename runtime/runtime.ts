@@ -158,6 +158,11 @@ export class Runtime {
   /** Drivers running (module bodies, the job queue, a timer): requests are taken only under one. */
   driving = 0;
 
+  /** The end of a driver's run; the outermost one lets a drain held back meanwhile go ahead (scheduler.ts). */
+  leaveDrive(): void {
+    if (--this.driving === 0) this.jobs.afterDrive();
+  }
+
   // ---- the event loop the program sees (scheduler.ts, timers.ts, promises.ts, tasks.ts) ----
   readonly jobs = new Scheduler(this);
   readonly timers = new Timers(this);
@@ -544,9 +549,9 @@ export class Runtime {
     try {
       this.driveBodies(index, resumeFrames);
     } finally {
-      this.driving--;
       this.inBodies--;
       if (esm) this.jobs.evaluatingModules(false);
+      this.leaveDrive();
     }
   }
 

@@ -94,7 +94,31 @@ export class Scheduler {
   private readonly rejected = new Set<IntroPromise>();
   /** Subscriptions to promises of the platform (or of libraries) not settled yet. */
   foreign = 0;
-  private readonly drain = (): void => this.__introspect_drive__();
+  /**
+   * A platform may run microtasks inside a synchronous call: Deno does when a
+   * lazy global is first read (it loads a module), and the heap writer reads
+   * them in the middle of a checkpoint. The drain must not run jobs inside
+   * another driver then (the checkpoint would save their effects with the
+   * stack from before them); it waits for the outermost driver to end. It
+   * cannot queue itself again: that nested microtask run would take it again
+   * at once.
+   */
+  private readonly drain = (): void => {
+    if (rt.driving > 0) {
+      this.scheduled = false;
+      this.heldBack = true;
+      return;
+    }
+    this.__introspect_drive__();
+  };
+  private heldBack = false;
+
+  /** Called when the outermost driver ends (Runtime.leaveDrive). */
+  afterDrive(): void {
+    if (!this.heldBack) return;
+    this.heldBack = false;
+    if (!this.scheduled && !this.idle) this.schedule();
+  }
 
   constructor(runtime: Runtime) {
     rt = runtime;
@@ -171,11 +195,11 @@ export class Scheduler {
         if (this.ticks.empty) break;
       }
     } finally {
-      rt.driving--;
       this.queue.reset();
       this.ticks.reset();
       this.inJobs = false;
       this.scheduled = false;
+      rt.leaveDrive();
     }
     this.reportUnhandled();
   }

@@ -282,7 +282,7 @@ export class Timers {
         }
       }
     } finally {
-      rt.driving--;
+      rt.leaveDrive();
     }
   }
 

@@ -198,7 +198,21 @@ export function wellKnownSymbolName(symbol: symbol): string | undefined {
   return WELL_KNOWN_SYMBOLS.get(symbol);
 }
 
+/**
+ * Well-known symbols of proposals that some engines have and others lack
+ * yet (Deno and Node 22+ have `Symbol.metadata`, which decorators use; Node
+ * 20 has not). A checkpoint that holds one restarts where it is missing: the
+ * symbol is then defined, as a polyfill would, and the program goes on with
+ * it, as where it started.
+ */
+const LATE_WELL_KNOWN = new Set(['metadata', 'dispose', 'asyncDispose']);
+
 export function wellKnownSymbol(name: string): symbol | undefined {
+  if (!Object.prototype.hasOwnProperty.call(Symbol, name) && LATE_WELL_KNOWN.has(name)) {
+    const symbol = Symbol(`Symbol.${name}`);
+    Object.defineProperty(Symbol, name, { value: symbol });
+    WELL_KNOWN_SYMBOLS.set(symbol, name);
+  }
   if (!Object.prototype.hasOwnProperty.call(Symbol, name)) return undefined;
   const value = (Symbol as unknown as Record<string, unknown>)[name];
   return typeof value === 'symbol' && WELL_KNOWN_SYMBOLS.has(value) ? value : undefined;
