@@ -268,6 +268,7 @@ describe('introspect (end to end)', () => {
     [['run', 'main.js', '--bogus'], 2, /unknown option --bogus for 'run'/],
     [['run', 'main.js', '--checkpoint-at', 'two'], 2, /whole number/],
     [['run', join(scratch, 'absent.js')], 1, /no such program/],
+    [['run', join(scratch, 'main.ts')], 1, /main\.ts is TypeScript source: run takes the program as built[\s\S]*introspect build <programDir> --out-dir <outDir>/],
     [['build', join(scratch, 'absent-dir'), '--out-dir', join(scratch, 'o')], 1, /no such program directory/],
     [['restart', join(scratch, 'absent.ckpt')], 3, /no such checkpoint file/],
     [['restart', 'x.ckpt', '--platform', 'nope'], 2, /unknown platform "nope"/],

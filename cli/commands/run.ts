@@ -36,6 +36,9 @@ export interface RunOptions {
 
 export async function run(options: RunOptions): Promise<void> {
   const entry = resolve(options.entry);
+  if (/\.[mc]?tsx?$/.test(entry)) {
+    throw new InputError(`${entry} is TypeScript source: run takes the program as built, in JavaScript`, ['build it first: introspect build <programDir> --out-dir <outDir>, then run <outDir>/main.js']);
+  }
   if (!existsSync(entry) || !statSync(entry).isFile()) {
     throw new InputError(`no such program: ${entry}`, ['build it first: introspect build <programDir> --out-dir <outDir>, then run <outDir>/main.js']);
   }
