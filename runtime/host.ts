@@ -3,6 +3,7 @@
 // starts the program (the CLI on Node, a bundle loader elsewhere), so the same
 // core runs in Node, Deno, Bun, QuickJS, a browser.
 
+import type { ProgramClock } from './clocks.js';
 import type { CheckpointHash } from './format/digest.js';
 import type { ByteSource } from './format/streamed.js';
 import type { PlatformTimers } from './timers.js';
@@ -85,6 +86,8 @@ export interface Host {
    * (`process.exitCode`), saved with the event loop and set again on restore.
    */
   exitCode?(): number | string | undefined;
+  /** The platform's own monotonic clocks the program may read, besides `performance.now()` (runtime/clocks.ts). */
+  clocks?(): ProgramClock[];
   setExitCode?(code: number | string): void;
   /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
   checkpointFailed?(error: unknown): void;

@@ -38,6 +38,7 @@ import { runtimeOn } from './event-on.js';
 import { runtimeOnce } from './event-once.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
+import { continueClocks, performanceClock, readClocks, type ClockReadings, type ProgramClock } from './clocks.js';
 
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
 export type DriverKind = 'main' | 'jobs' | 'timer' | 'idle';
@@ -53,6 +54,8 @@ export interface AsyncState {
   process?: ProcessListener[];
   /** The exit code the program set (Host.exitCode), if any. */
   exitCode?: number | string;
+  /** The program's monotonic clocks' readings (runtime/clocks.ts); absent in older files. */
+  clocks?: ClockReadings;
 }
 
 const WINDOW = 1 << 30;
@@ -624,13 +627,20 @@ export class Runtime {
     }
   }
 
+  private programClocks(): ProgramClock[] {
+    // The host's first: an engine's performance.now() may read them (Node 18's reads process.hrtime).
+    const perf = performanceClock();
+    return [...(this.host?.clocks?.() ?? []), ...(perf ? [perf] : [])];
+  }
+
   private onCaptured(frames: Frame[], driver: DriverKind, timer: Timer | undefined): void {
     if (!this.sink) return;
     const since = this.timers.now();
     try {
       const process = this.host?.processListeners?.(isProgramFunction);
       const exitCode = this.host?.exitCode?.();
-      this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}) });
+      const clocks = readClocks(this.programClocks());
+      this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), clocks, ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}) });
     } catch (e) {
       this.checkpointFailed(e);
     }
@@ -708,6 +718,8 @@ export class Runtime {
         }
         throw e;
       }
+      // before anything reads them: the hooks, the timers (their due times are on the same clock)
+      continueClocks(this.programClocks(), restored.async?.clocks);
       for (let i = 0; i < restored.bodyIndex; i++) this.modules.list[i].done = true;
       for (const hook of [...this.restoreHooks]) hook();
       const async = restored.async;

@@ -12,6 +12,7 @@ import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
 import { bytesLength } from '../../format/bytes.js';
 import { portableHash, type CheckpointHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { processClocks } from './process-clocks.js';
 import { nodeCrypto } from './lazy-crypto.js';
 import type { RequestDesk } from './requests.js';
 
@@ -72,6 +73,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     setExitCode(code) {
       process.exitCode = code;
     },
+    clocks: processClocks,
     addProcessListeners(listeners) {
       for (const [event, fn, once] of listeners) {
         if (once) process.once(event, fn as (...a: unknown[]) => void);
