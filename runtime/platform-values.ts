@@ -12,6 +12,12 @@
 // held back; a URL's `searchParams` object is made anew, so a program holding
 // both holds two objects after the restart.
 //
+// Node's StringDecoder is one too, though no global names it: its state
+// lives under a private symbol of Node's, which a restart could not name.
+// It is saved as its class (a library value: the program imported it), its
+// encoding and the bytes of a character it holds back, and made again by
+// constructing the class and writing those bytes to it.
+//
 // A Proxy is one too: the engine never shows its target and handler, so the
 // program's `new Proxy(t, h)` is the runtime's (`$R.Proxy`, pass 0b), which
 // notes them; the proxy is saved as `new Proxy(t, h)` made again, its target
@@ -81,9 +87,45 @@ export function platformValueFor(v: object): PlatformValue | undefined {
       if (C !== undefined && typeof C.prototype === 'object') byPrototype.set(C.prototype, m);
     }
   }
-  const maker = byPrototype.get(Object.getPrototypeOf(v));
-  if (maker === undefined) return undefined;
-  return new PlatformValue(remake.bind(undefined, maker.name, maker.args(v)));
+  const proto = Object.getPrototypeOf(v) as object | null;
+  const maker = proto === null ? undefined : byPrototype.get(proto);
+  if (maker !== undefined) return new PlatformValue(remake.bind(undefined, maker.name, maker.args(v)));
+  if (proto !== null && isStringDecoderPrototype(proto)) return stringDecoderValue(v as StringDecoderLike);
+  return undefined;
+}
+
+interface StringDecoderLike {
+  encoding: string;
+  lastChar: Uint8Array;
+  lastNeed: number;
+  lastTotal: number;
+  write(bytes: Uint8Array): string;
+}
+
+const decoderPrototypes = new Map<object, boolean>();
+
+/** Node's StringDecoder.prototype (not a subclass's), told by its shape; remembered per prototype. */
+function isStringDecoderPrototype(proto: object): boolean {
+  let known = decoderPrototypes.get(proto);
+  if (known === undefined) {
+    const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as { name?: unknown } | undefined;
+    known = typeof ctor === 'function' && ctor.name === 'StringDecoder' && typeof Object.getOwnPropertyDescriptor(proto, 'write')?.value === 'function' && Object.getOwnPropertyDescriptor(proto, 'lastNeed')?.get !== undefined;
+    decoderPrototypes.set(proto, known);
+  }
+  return known;
+}
+
+function stringDecoderValue(d: StringDecoderLike): PlatformValue {
+  const held = Math.max(0, d.lastTotal - d.lastNeed);
+  const bytes = d.lastNeed > 0 ? Uint8Array.from(d.lastChar.subarray(0, held)) : new Uint8Array(0);
+  const C = Object.getPrototypeOf(d).constructor as Function;
+  return new PlatformValue(remakeStringDecoder.bind(undefined, C, d.encoding, bytes));
+}
+
+function remakeStringDecoder(C: Function, encoding: string, bytes: Uint8Array): object {
+  const d = Reflect.construct(C, [encoding]) as StringDecoderLike;
+  if (bytes.length > 0) d.write(bytes);
+  return d;
 }
 
 function remake(name: string, args: unknown[]): object {
@@ -100,4 +142,5 @@ function remake(name: string, args: unknown[]): object {
 
 functions.registerStatic('introspect:remakePlatformValue', remake);
 functions.registerStatic('introspect:remakeProxy', remakeProxy);
+functions.registerStatic('introspect:remakeStringDecoder', remakeStringDecoder);
 functions.registerClassMembers('introspect:PlatformValue', PlatformValue);
