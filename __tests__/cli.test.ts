@@ -727,6 +727,23 @@ test('a checkpoint due while a callback of platform I/O is in flight waits for i
   expect(first.stdout + second.stdout).toBe(full);
 });
 
+test.each([3, 6])('a checkpoint due while a function holds a value that cannot be saved (a crypto Hash) is taken once it is gone (k=%i)', (k) => {
+  const { full, first, second } = checkpointAndRestart(`held-hash-${k}`, [
+    "import { createHash } from 'node:crypto';",
+    'const upper = (s: string): string => s.toUpperCase();',
+    'function digest(parts: string[]): string {',
+    "  const h = createHash('sha256');",
+    '  for (const p of parts) h.update(upper(p));',
+    "  return h.digest('hex').slice(0, 12);",
+    '}',
+    "for (let i = 0; i < 4; i++) console.log(`digest ${i} ${digest(['a', 'b', String(i)])}`);",
+  ], k);
+  expect(full.split('\n')).toHaveLength(5);
+  expect(first.stderr).not.toMatch(/failed/);
+  expect(first.stdout + second.stdout).toBe(full);
+  expect(second.status).toBe(0);
+});
+
 test('private #fields on a RegExp subclass instance fail the checkpoint with the path and a remedy, and the program runs on', () => {
   const program = join(scratch, 'regexp-privates');
   const out = join(scratch, 'regexp-privates-out');

@@ -38,6 +38,7 @@ import { runtimeOn } from './event-on.js';
 import { runtimeOnce } from './event-once.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
+import { CaptureError } from './heap/errors.js';
 import { continueClocks, performanceClock, readClocks, type ClockReadings, type ProgramClock } from './clocks.js';
 
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
@@ -620,7 +621,7 @@ export class Runtime {
   }
 
   private takeFinalCheckpoint(): void {
-    if (this.started && (this.requested || this.pointsReached() >= this.target)) {
+    if (this.started && (this.requested || this.pointsReached() >= this.target || this.retry !== undefined)) {
       this.requested = false;
       this.target = Infinity;
       this.onCaptured([], 'idle', undefined);
@@ -641,10 +642,37 @@ export class Runtime {
       const exitCode = this.host?.exitCode?.();
       const clocks = readClocks(this.programClocks());
       this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), clocks, ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}) });
+      this.retry = undefined;
     } catch (e) {
-      this.checkpointFailed(e);
+      if (!this.retryLater(e)) this.checkpointFailed(e);
     }
     this.timers.shiftAfterPause(since);
+  }
+
+  /** A capture that failed on a value running code holds, being retried: since when, and after how many points next. */
+  private retry: { since: number; after: number } | undefined = undefined;
+
+  /**
+   * A value that cannot be saved (a crypto Hash, a stream) held by a frame
+   * or a suspended task is often gone a little later: the function returns,
+   * the loop ends. Then the checkpoint is tried again, after 2, 4, 8… more
+   * points (each try walks the heap), until one succeeds or the quiesce
+   * timeout passes, and only then fails, with the last error. A module
+   * variable or a global does not go away: that fails at once, as before.
+   */
+  private retryLater(e: unknown): boolean {
+    if (!(e instanceof CaptureError) || /^(module|global) /.test(e.path)) return false;
+    const now = this.timers.now();
+    this.retry ??= { since: now, after: 1 };
+    if (now - this.retry.since > (this.config.quiesceTimeout ?? 10_000)) {
+      this.retry = undefined;
+      return false;
+    }
+    this.deferral ??= { by: `a value running code holds cannot be saved (${e.message}); tried again until it was gone`, point: this.pointsReached() };
+    this.retry.after = Math.min(this.retry.after * 2, 1 << 20);
+    this.target = this.pointsReached() + this.retry.after;
+    this.rearm();
+    return true;
   }
 
   /** A checkpoint that cannot be written never stops the program. */
