@@ -36,6 +36,7 @@ import { addDisposableResource, disposeResources } from './disposal.js';
 import { esDecorate } from './decorators.js';
 import { runtimeOn } from './event-on.js';
 import { runtimeOnce } from './event-once.js';
+import { runtimePromisify } from './promisify.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
 import { CaptureError } from './heap/errors.js';
@@ -204,6 +205,8 @@ export class Runtime {
   readonly esd = esDecorate;
   readonly eonce = runtimeOnce;
   readonly eon = runtimeOn;
+  /** `util.promisify` (pass 0b'' points its imports here): what it makes is saved as made again. */
+  readonly prm = runtimePromisify;
   /** The promise versions of the timers (pass 0b points imports of Node's timers-promises module here). */
   readonly tp = timerPromises;
 

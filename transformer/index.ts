@@ -6,6 +6,7 @@
 //   0. names       (generated-names.ts) TypeScript's generated identifiers get plain names;
 //                  (container-members.ts) namespace and enum members it qualifies when printing, qualified
 //  0b. event loop  (platform-globals.ts) Promise, timers, queueMicrotask → the runtime's
+// 0b''. libraries  (library-helpers.ts) events once/on and util.promisify → the runtime's wrappers
 // 0b'. callbacks   (builtin-callbacks.ts) arr.map(f) and kin → $R.ac(arr, "map", f)
 //  0c. generators  (generators.ts) function* and async functions → plain function around a resumable body arrow
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
@@ -25,6 +26,7 @@ import { lowerGenerators } from './generators.js';
 import { routeArrayCallbacks } from './builtin-callbacks.js';
 import { registerLibraries, RUNTIME_PACKAGE } from './libraries.js';
 import { useRuntimeEventLoop } from './platform-globals.js';
+import { wrapLibraryHelpers } from './library-helpers.js';
 import { Linearizer } from './linearize.js';
 import { collectIdentifiers, NameGen } from './names.js';
 import type { FileContext, FunctionPlan } from './plan.js';
@@ -69,7 +71,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     shadowedGlobals: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(routeArrayCallbacks(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx, names), rt, tctx), rt, tctx, ctx.generatorBodies, names);
+  const sf = lowerGenerators(routeArrayCallbacks(wrapLibraryHelpers(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx), rt, tctx, ctx.generatorBodies, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));

@@ -17,7 +17,6 @@
 // versions of `node:timers/promises` (`$R.tp`, runtime/timer-promises.ts).
 
 import ts from 'typescript';
-import type { NameGen } from './names.js';
 
 const REPLACED: Record<string, string> = {
   Promise: 'P',
@@ -41,9 +40,9 @@ const REPLACED: Record<string, string> = {
 /** TypeScript's `using` helpers and its standard decorators' → the runtime's (runtime/disposal.ts, decorators.ts). */
 const TS_HELPERS: Record<string, string> = { __addDisposableResource: 'adr', __disposeResources: 'dres', __esDecorate: 'esd' };
 
-export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, generated: NameGen): ts.SourceFile {
+export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
   const f = ts.factory;
-  sf = eventsHelpersToRuntime(timersImportsToRuntime(sf, rt), rt, generated);
+  sf = timersImportsToRuntime(sf, rt);
   const declared = declaredNames(sf);
   const names = Object.keys(REPLACED).filter((n) => !declared.has(n));
   const globalProcess = !declared.has('process');
@@ -113,45 +112,6 @@ function timersImportsToRuntime(sf: ts.SourceFile, rt: ts.Identifier): ts.Source
     const keptDefault = promises ? undefined : clause.name;
     const kept = rest.length > 0 || keptDefault ? [f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, keptDefault, rest.length > 0 ? f.updateNamedImports(named as ts.NamedImports, rest) : undefined), st.moduleSpecifier, st.attributes)] : [];
     return [...kept, decl];
-  });
-  return changed ? f.updateSourceFile(sf, statements) : sf;
-}
-
-const EVENTS_MODULES = new Set(['events', 'node:events']);
-
-/** node:events functions whose pending state the runtime's versions keep as data, and the runtime member for each. */
-const EVENTS_HELPERS: Record<string, string> = { once: 'eonce', on: 'eon' };
-
-/**
- * `import { once, on } from 'node:events'` → the same imports under fresh
- * names and `const once = $R.eonce($once1), on = $R.eon($on1)`
- * (runtime/event-once.ts, event-on.ts): a pending `once`, or an `on`
- * iteration, becomes data a checkpoint saves.
- */
-function eventsHelpersToRuntime(sf: ts.SourceFile, rt: ts.Identifier, names: NameGen): ts.SourceFile {
-  const f = ts.factory;
-  let changed = false;
-  const statements = sf.statements.flatMap((st): ts.Statement[] => {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !EVENTS_MODULES.has(st.moduleSpecifier.text)) return [st];
-    const clause = st.importClause;
-    const named = clause?.namedBindings;
-    if (!clause || clause.isTypeOnly || !named || !ts.isNamedImports(named)) return [st];
-    const helperOf = (e: ts.ImportSpecifier) => {
-      const imported = ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name);
-      return !e.isTypeOnly && Object.prototype.hasOwnProperty.call(EVENTS_HELPERS, imported) ? imported : undefined;
-    };
-    if (!named.elements.some(helperOf)) return [st];
-    changed = true;
-    const wrapped: ts.VariableDeclaration[] = [];
-    const elements = named.elements.map((e) => {
-      const imported = helperOf(e);
-      if (imported === undefined) return e;
-      const native = f.createIdentifier(names.fresh(imported));
-      wrapped.push(f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, EVENTS_HELPERS[imported]!), undefined, [native])));
-      return f.updateImportSpecifier(e, false, f.createIdentifier(imported), native);
-    });
-    const kept = f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, clause.name, f.updateNamedImports(named, elements)), st.moduleSpecifier, st.attributes);
-    return [kept, f.createVariableStatement(undefined, f.createVariableDeclarationList(wrapped, ts.NodeFlags.Const))];
   });
   return changed ? f.updateSourceFile(sf, statements) : sf;
 }

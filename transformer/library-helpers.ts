@@ -1,0 +1,94 @@
+// Pass 0b'': library functions whose results the runtime must be able to
+// save. Takes a source file after pass 0b; gives the same file where
+//   import { once, on } from 'node:events'   (runtime/event-once.ts, event-on.ts)
+//   import { promisify } from 'node:util'    (runtime/promisify.ts)
+// keep their imports under fresh names and bind the program's names to the
+// runtime's versions: `const once = $R.eonce($once1)`. A pending `once`, an
+// `on` iteration and what `promisify` made become data a checkpoint saves.
+// `util.promisify` read from a namespace or default import of the module
+// (`import * as util from 'node:util'`) becomes `$R.prm(util.promisify)`.
+
+import ts from 'typescript';
+import type { NameGen } from './names.js';
+
+interface LibraryHelpers {
+  modules: ReadonlySet<string>;
+  /** Export name → the runtime member that wraps it. */
+  helpers: Readonly<Record<string, string>>;
+}
+
+const LIBRARY_HELPERS: readonly LibraryHelpers[] = [
+  { modules: new Set(['events', 'node:events']), helpers: { once: 'eonce', on: 'eon' } },
+  { modules: new Set(['util', 'node:util']), helpers: { promisify: 'prm' } },
+];
+
+function helpersOf(specifier: ts.Expression): LibraryHelpers | undefined {
+  return ts.isStringLiteral(specifier) ? LIBRARY_HELPERS.find((l) => l.modules.has(specifier.text)) : undefined;
+}
+
+export function wrapLibraryHelpers(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, names: NameGen): ts.SourceFile {
+  const f = ts.factory;
+  let changed = false;
+  /** Local names of namespace and default imports of a module with helpers. */
+  const whole = new Map<string, LibraryHelpers>();
+  const statements = sf.statements.flatMap((st): ts.Statement[] => {
+    if (!ts.isImportDeclaration(st)) return [st];
+    const library = helpersOf(st.moduleSpecifier);
+    const clause = st.importClause;
+    if (library === undefined || !clause || clause.isTypeOnly) return [st];
+    if (clause.name) whole.set(ts.idText(clause.name), library);
+    const named = clause.namedBindings;
+    if (named && ts.isNamespaceImport(named)) whole.set(ts.idText(named.name), library);
+    if (!named || !ts.isNamedImports(named)) return [st];
+    const helperOf = (e: ts.ImportSpecifier) => {
+      const imported = ts.idText(e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName : e.name);
+      return !e.isTypeOnly && Object.hasOwn(library.helpers, imported) ? imported : undefined;
+    };
+    if (!named.elements.some(helperOf)) return [st];
+    changed = true;
+    const wrapped: ts.VariableDeclaration[] = [];
+    const elements = named.elements.map((e) => {
+      const imported = helperOf(e);
+      if (imported === undefined) return e;
+      const native = f.createIdentifier(names.fresh(imported));
+      wrapped.push(f.createVariableDeclaration(f.createIdentifier(ts.idText(e.name)), undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, library.helpers[imported]!), undefined, [native])));
+      return f.updateImportSpecifier(e, false, f.createIdentifier(imported), native);
+    });
+    const kept = f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, clause.name, f.updateNamedImports(named, elements)), st.moduleSpecifier, st.attributes);
+    return [kept, f.createVariableStatement(undefined, f.createVariableDeclarationList(wrapped, ts.NodeFlags.Const))];
+  });
+  let out = changed ? f.updateSourceFile(sf, statements) : sf;
+  if (whole.size === 0) return out;
+  // `util.promisify` → `$R.prm(util.promisify)`, where `util` is still the import (no local of that name shadows it: the file's own declarations are checked).
+  const shadowed = declaredLocally(out, whole);
+  const visit = (node: ts.Node): ts.Node => {
+    if (ts.isImportDeclaration(node) || ts.isTypeNode(node)) return node;
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
+      const library = whole.get(ts.idText(node.expression));
+      const member = ts.idText(node.name);
+      if (library !== undefined && !shadowed.has(ts.idText(node.expression)) && Object.hasOwn(library.helpers, member) && !isAssignedTo(node)) {
+        return f.createCallExpression(f.createPropertyAccessExpression(rt, library.helpers[member]!), undefined, [node]);
+      }
+    }
+    return ts.visitEachChild(node, visit, tctx);
+  };
+  out = ts.visitEachChild(out, visit, tctx);
+  return out;
+}
+
+function isAssignedTo(e: ts.Expression): boolean {
+  const p = e.parent ?? ts.getOriginalNode(e).parent;
+  return p !== undefined && ts.isBinaryExpression(p) && p.left === ts.getOriginalNode(e);
+}
+
+/** Which of `names` the file also declares other than by its imports (then a reference may mean that binding: left alone). */
+function declaredLocally(sf: ts.SourceFile, names: ReadonlyMap<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isImportDeclaration(n)) return;
+    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n) || ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name && ts.isIdentifier(n.name) && names.has(ts.idText(n.name))) out.add(ts.idText(n.name));
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
