@@ -3,7 +3,7 @@
 // nothing is written. RestoreError: the image is malformed or does not fit
 // this program; it names the node (and byte offset) at fault.
 
-export const CAPTURE_REMEDY = 'register a plugin for it or wrap it with transient()';
+export const CAPTURE_REMEDY = 'wrap it with transient(value, recreate) from introspect/runtime, so that a restart makes it again, or keep it out of what the program holds at the checkpoint';
 
 export class CaptureError extends Error {
   override name = 'CaptureError';
