@@ -12,9 +12,12 @@
 // `next()` as done, and the `close` option names events that end it. The
 // `highWaterMark`/`lowWaterMark` options pause and resume the emitter. An
 // EventTarget is followed through addEventListener, with no `error` event.
-// A call with an abort signal, or on anything else, goes to Node's own `on`.
+// A `signal` option (an AbortSignal) is followed like the emitter: its
+// abort ends the iteration with Node's AbortError (the waiting `next()`, or
+// the next one, rejects with it); one already aborted throws at the call.
+// A call on anything else goes to Node's own `on`.
 
-import { type Emitter, type Listener, listen, sourceKind, type Target, unlisten } from './event-sources.js';
+import { abortError, asSignal, type Emitter, type Listener, listen, type Signal, sourceKind, type Target, unlisten } from './event-sources.js';
 import { functions } from './functions.js';
 import { IntroPromise } from './promises.js';
 
@@ -44,6 +47,9 @@ class EventIterator {
   /** [name, listener] pairs to remove when the iteration ends. */
   readonly listeners: [string | symbol, Listener][] = [];
   error: unknown = undefined;
+  /** The `signal` option and the listener on it, removed when the iteration ends. */
+  signal: Signal | undefined = undefined;
+  abort: Listener | undefined = undefined;
   failed = false;
   finished = false;
   paused = false;
@@ -110,8 +116,14 @@ function onError(it: EventIterator, error: unknown): void {
   void close(it);
 }
 
+function onAbort(it: EventIterator): void {
+  onError(it, abortError(it.signal!));
+}
+
 function close(it: EventIterator): Step {
   for (const [name, listener] of it.listeners.splice(0)) unlisten(it.emitter, it.target, name, listener);
+  if (it.abort !== undefined) unlisten(it.signal!, true, 'abort', it.abort);
+  it.abort = undefined;
   it.finished = true;
   for (const waiter of it.waiting.splice(0)) waiter.resolve(done());
   return IntroPromise.resolve(done()) as Step;
@@ -125,14 +137,21 @@ function follow(it: EventIterator, name: string | symbol, listener: Listener): v
 function eventsOn(native: Function, emitter: unknown, name: string | symbol, ...rest: unknown[]): unknown {
   const options = rest[0] as OnOptions | undefined;
   const kind = sourceKind(emitter, name);
-  const plainOptions = options === undefined || (typeof options === 'object' && options !== null && options.signal === undefined);
+  const signal = typeof options === 'object' && options !== null ? options.signal : undefined;
+  const plainOptions = options === undefined || (typeof options === 'object' && options !== null && (signal === undefined || asSignal(signal) !== undefined));
   if (rest.length > 1 || !plainOptions || kind === undefined) return Reflect.apply(native, undefined, [emitter, name, ...rest]);
+  if (asSignal(signal)?.aborted) throw abortError(asSignal(signal)!);
   const high = options?.highWaterMark ?? options?.highWatermark ?? Number.MAX_SAFE_INTEGER;
   const low = options?.lowWaterMark ?? options?.lowWatermark ?? 1;
   const it = new EventIterator(emitter as Emitter | Target, kind === 'target', high, low);
   follow(it, name, onEvent.bind(undefined, it));
   if (name !== 'error' && kind === 'emitter') follow(it, 'error', onError.bind(undefined, it) as Listener);
   for (const closing of options?.close ?? []) follow(it, closing, close.bind(undefined, it) as Listener);
+  if (signal !== undefined) {
+    it.signal = asSignal(signal);
+    it.abort = onAbort.bind(undefined, it) as Listener;
+    listen(it.signal!, true, 'abort', it.abort);
+  }
   return it;
 }
 
@@ -149,4 +168,5 @@ functions.registerClassMembers('introspect:EventIterator', EventIterator);
 functions.registerStatic('introspect:onEvent', onEvent);
 functions.registerStatic('introspect:onError', onError);
 functions.registerStatic('introspect:onClose', close);
+functions.registerStatic('introspect:onAbort', onAbort);
 functions.registerStatic('introspect:eventsOn', eventsOn);

@@ -10,10 +10,12 @@
 // event's arguments as an array, an `error` event first rejects it, and both
 // listeners are removed either way. An EventTarget (the program's are the
 // runtime's, event-target.ts) is waited on through addEventListener, with no
-// `error` event, as Node does. Anything else, or a call with options (an
-// abort signal), goes to Node's own `once`.
+// `error` event, as Node does. A `signal` option (an AbortSignal) is
+// followed the same way: its abort rejects the promise with Node's
+// AbortError and removes the listeners; one already aborted rejects at once.
+// Anything else goes to Node's own `once`.
 
-import { type Emitter, type Listener, listen, sourceKind, type Target, unlisten } from './event-sources.js';
+import { abortError, asSignal, type Emitter, type Listener, listen, type Signal, sourceKind, type Target, unlisten } from './event-sources.js';
 import { functions } from './functions.js';
 import { IntroPromise } from './promises.js';
 
@@ -21,6 +23,8 @@ import { IntroPromise } from './promises.js';
 class OnceWait {
   event: Listener | undefined = undefined;
   error: Listener | undefined = undefined;
+  signal: Signal | undefined = undefined;
+  abort: Listener | undefined = undefined;
   constructor(
     public emitter: Emitter | Target,
     public name: string | symbol,
@@ -34,6 +38,12 @@ class OnceWait {
 function detach(wait: OnceWait): void {
   unlisten(wait.emitter, wait.target, wait.name, wait.event!);
   if (wait.error !== undefined) unlisten(wait.emitter, false, 'error', wait.error);
+  if (wait.abort !== undefined) unlisten(wait.signal!, true, 'abort', wait.abort);
+}
+
+function onceAbort(wait: OnceWait): void {
+  detach(wait);
+  wait.reject(abortError(wait.signal!));
 }
 
 function onceEvent(wait: OnceWait, ...args: unknown[]): void {
@@ -48,10 +58,17 @@ function onceError(wait: OnceWait, error: unknown): void {
 
 function eventsOnce(native: Function, emitter: unknown, name: string | symbol, ...options: unknown[]): unknown {
   const kind = sourceKind(emitter, name);
-  if (options.length > 0 || kind === undefined) return Reflect.apply(native, undefined, [emitter, name, ...options]);
+  const signal = signalOption(options);
+  if ((options.length > 0 && signal === undefined) || kind === undefined) return Reflect.apply(native, undefined, [emitter, name, ...options]);
   const isTarget = kind === 'target';
+  if (signal?.aborted) return IntroPromise.reject(abortError(signal));
   return new IntroPromise((resolve, reject) => {
     const wait = new OnceWait(emitter as Emitter | Target, name, isTarget, resolve, reject);
+    if (signal !== undefined) {
+      wait.signal = signal;
+      wait.abort = onceAbort.bind(undefined, wait) as Listener;
+      listen(signal, true, 'abort', wait.abort);
+    }
     wait.event = onceEvent.bind(undefined, wait);
     listen(wait.emitter, isTarget, name, wait.event);
     if (!isTarget && name !== 'error') {
@@ -59,6 +76,14 @@ function eventsOnce(native: Function, emitter: unknown, name: string | symbol, .
       listen(wait.emitter, false, 'error', wait.error);
     }
   });
+}
+
+/** The `signal` of `[{ signal }]`, the one options object this `once` takes. */
+function signalOption(options: unknown[]): Signal | undefined {
+  if (options.length !== 1) return undefined;
+  const o = options[0] as { signal?: unknown } | null;
+  if (typeof o !== 'object' || o === null || Object.keys(o).some((k) => k !== 'signal')) return undefined;
+  return asSignal(o.signal);
 }
 
 /** `$R.eonce(nodeOnce)`: the program's `once`, falling back to Node's own where this one does not apply. */
@@ -69,4 +94,5 @@ export function runtimeOnce(native: Function): Function {
 functions.registerClassMembers('introspect:OnceWait', OnceWait);
 functions.registerStatic('introspect:onceEvent', onceEvent);
 functions.registerStatic('introspect:onceError', onceError);
+functions.registerStatic('introspect:onceAbort', onceAbort);
 functions.registerStatic('introspect:eventsOnce', eventsOnce);

@@ -34,3 +34,21 @@ export function unlisten(source: Emitter | Target, target: boolean, name: string
   if (target) (source as Target).removeEventListener(name as string, listener);
   else (source as Emitter).removeListener(name, listener);
 }
+
+/** A `signal` option `once` and `on` can follow: an AbortSignal (the program's are the runtime's, event-target.ts). */
+export interface Signal extends Target {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
+export function asSignal(value: unknown): Signal | undefined {
+  return sourceKind(value, 'abort') === 'target' && typeof (value as Partial<Signal>).aborted === 'boolean' ? (value as Signal) : undefined;
+}
+
+/** Node's error for an aborted `signal` option: its name, code and message, the signal's reason as its cause. */
+export function abortError(signal: Signal): Error {
+  const error = new Error('The operation was aborted', { cause: signal.reason });
+  Object.defineProperty(error, 'name', { value: 'AbortError', writable: true, configurable: true });
+  Object.defineProperty(error, 'code', { value: 'ABORT_ERR', writable: true, enumerable: true, configurable: true });
+  return error;
+}
