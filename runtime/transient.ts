@@ -12,6 +12,7 @@
 // `inspect` shows it as TransientValue).
 
 import { functions } from './functions.js';
+import { hasBrand, intrinsic } from './heap/intrinsics.js';
 
 export class TransientValue {
   constructor(public recreate: Function) {}
@@ -92,23 +93,24 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = []): numbe
     if (typeof o === 'function') {
       for (const env of functions.closureOf(o)?.envs ?? []) visit(env);
     }
-    if (o instanceof Map) {
-      const entries = [...o.entries()];
+    // The engine's brand, not `instanceof`: a Map subclass's prototype is an instance of Map too, without a map in it.
+    if (o instanceof Map && hasBrand(intrinsic.mapSize, o)) {
+      const entries = [...(Reflect.apply(Map.prototype.entries, o, []) as Iterable<[unknown, unknown]>)];
       if (entries.some(([k, v]) => replaces(k) || replaces(v))) {
-        o.clear();
-        for (const [k, v] of entries) o.set(replaced(k), replaced(v));
+        Reflect.apply(Map.prototype.clear, o, []);
+        for (const [k, v] of entries) Reflect.apply(Map.prototype.set, o, [replaced(k), replaced(v)]);
       }
-      for (const [k, v] of o) {
+      for (const [k, v] of Reflect.apply(Map.prototype.entries, o, []) as Iterable<[unknown, unknown]>) {
         visit(k);
         visit(v);
       }
-    } else if (o instanceof Set) {
-      const members = [...o];
+    } else if (o instanceof Set && hasBrand(intrinsic.setSize, o)) {
+      const members = [...(Reflect.apply(Set.prototype.values, o, []) as Iterable<unknown>)];
       if (members.some(replaces)) {
-        o.clear();
-        for (const m of members) o.add(replaced(m));
+        Reflect.apply(Set.prototype.clear, o, []);
+        for (const m of members) Reflect.apply(Set.prototype.add, o, [replaced(m)]);
       }
-      for (const m of o) visit(m);
+      for (const m of Reflect.apply(Set.prototype.values, o, []) as Iterable<unknown>) visit(m);
     }
     if (ArrayBuffer.isView(o)) continue;
     for (const key of Reflect.ownKeys(o)) {
