@@ -137,10 +137,11 @@ function follow(it: EventIterator, name: string | symbol, listener: Listener): v
 function eventsOn(native: Function, emitter: unknown, name: string | symbol, ...rest: unknown[]): unknown {
   const options = rest[0] as OnOptions | undefined;
   const kind = sourceKind(emitter, name);
-  const signal = typeof options === 'object' && options !== null ? options.signal : undefined;
-  const plainOptions = options === undefined || (typeof options === 'object' && options !== null && (signal === undefined || asSignal(signal) !== undefined));
+  const given = typeof options === 'object' && options !== null ? options.signal : undefined;
+  const signal = asSignal(given);
+  const plainOptions = options === undefined || (typeof options === 'object' && options !== null && (given === undefined || signal !== undefined));
   if (rest.length > 1 || !plainOptions || kind === undefined) return Reflect.apply(native, undefined, [emitter, name, ...rest]);
-  if (asSignal(signal)?.aborted) throw abortError(asSignal(signal)!);
+  if (signal?.aborted) throw abortError(signal);
   const high = options?.highWaterMark ?? options?.highWatermark ?? Number.MAX_SAFE_INTEGER;
   const low = options?.lowWaterMark ?? options?.lowWatermark ?? 1;
   const it = new EventIterator(emitter as Emitter | Target, kind === 'target', high, low);
@@ -148,9 +149,9 @@ function eventsOn(native: Function, emitter: unknown, name: string | symbol, ...
   if (name !== 'error' && kind === 'emitter') follow(it, 'error', onError.bind(undefined, it) as Listener);
   for (const closing of options?.close ?? []) follow(it, closing, close.bind(undefined, it) as Listener);
   if (signal !== undefined) {
-    it.signal = asSignal(signal);
+    it.signal = signal;
     it.abort = onAbort.bind(undefined, it) as Listener;
-    listen(it.signal!, true, 'abort', it.abort);
+    listen(signal, true, 'abort', it.abort);
   }
   return it;
 }

@@ -13,19 +13,27 @@
 import { functions, isProgramFunction } from './functions.js';
 import { boundParts } from './heap/bound.js';
 import { builtinPath } from './heap/builtins.js';
-import { pristineObjects, type PristineObject } from './heap/pristine.js';
+import { hasOwn, pristineObjects, type PristineObject } from './heap/pristine.js';
 
-export type GlobalChange = [target: object, key: string | symbol, descriptor: PropertyDescriptor | null] | [target: object, lock: 'freeze' | 'seal' | 'preventExtensions'];
+export type Lock = 'freeze' | 'seal' | 'preventExtensions';
 
-const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
+export type GlobalChange = [target: object, key: string | symbol, descriptor: PropertyDescriptor | null] | [target: object, lock: Lock];
+
+/** How a lock reads in messages (and in `inspect`, which says the same). */
+const LOCKED: Readonly<Record<Lock, string>> = { freeze: 'frozen', seal: 'sealed', preventExtensions: 'made non-extensible' };
 
 /** The runtime's and the hosts' own keys on globalThis, whenever they are set. */
 function isRuntimeKey(key: string | symbol): boolean {
   return typeof key === 'string' ? key.startsWith('__introspect') : (Symbol.keyFor(key) ?? '').startsWith('introspect.');
 }
 
+/** The same value or accessors, whatever the attributes. */
+function sameSlot(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
+  return Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && ('value' in a) === ('value' in b);
+}
+
 function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
-  return Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
+  return sameSlot(a, b) && a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
 }
 
 /**
@@ -61,17 +69,10 @@ function foreign(value: unknown, named: (f: object) => boolean): boolean {
   return typeof ctor === 'function' && unknownFunction(ctor);
 }
 
-type Lock = 'freeze' | 'seal' | 'preventExtensions';
-
 /** How far a formerly extensible object was locked, if at all. */
 function lockOf(target: object, before: PristineObject): Lock | undefined {
   if (!before.extensible || Object.isExtensible(target)) return undefined;
   return Object.isFrozen(target) ? 'freeze' : Object.isSealed(target) ? 'seal' : 'preventExtensions';
-}
-
-/** The same value or accessors, other attributes. */
-function sameSlot(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
-  return Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && ('value' in a) === ('value' in b);
 }
 
 /** Attribute changes that freezing or sealing the object makes by itself. */
@@ -110,8 +111,6 @@ export function captureGlobalChanges(named: (f: object) => boolean): GlobalChang
   for (const [target, before] of pristineObjects()) changesOf(target, before, named, out);
   return out;
 }
-
-const LOCKED: Record<Lock, string> = { freeze: 'frozen', seal: 'sealed', preventExtensions: 'made non-extensible' };
 
 /** `Array.prototype.sum`, `globalThis.registry`: how a change is named in messages. */
 export function describeGlobalChange(change: GlobalChange): string {

@@ -10,6 +10,7 @@
 
 import ts from 'typescript';
 import type { NameGen } from './names.js';
+import { declaredNames, isAssigned } from './platform-globals.js';
 
 interface LibraryHelpers {
   modules: ReadonlySet<string>;
@@ -60,35 +61,18 @@ export function wrapLibraryHelpers(sf: ts.SourceFile, rt: ts.Identifier, tctx: t
   let out = changed ? f.updateSourceFile(sf, statements) : sf;
   if (whole.size === 0) return out;
   // `util.promisify` → `$R.prm(util.promisify)`, where `util` is still the import (no local of that name shadows it: the file's own declarations are checked).
-  const shadowed = declaredLocally(out, whole);
+  const shadowed = declaredNames(out, false);
   const visit = (node: ts.Node): ts.Node => {
     if (ts.isImportDeclaration(node) || ts.isTypeNode(node)) return node;
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
       const library = whole.get(ts.idText(node.expression));
       const member = ts.idText(node.name);
-      if (library !== undefined && !shadowed.has(ts.idText(node.expression)) && Object.hasOwn(library.helpers, member) && !isAssignedTo(node)) {
+      if (library !== undefined && !shadowed.has(ts.idText(node.expression)) && Object.hasOwn(library.helpers, member) && !isAssigned(node)) {
         return f.createCallExpression(f.createPropertyAccessExpression(rt, library.helpers[member]!), undefined, [node]);
       }
     }
     return ts.visitEachChild(node, visit, tctx);
   };
   out = ts.visitEachChild(out, visit, tctx);
-  return out;
-}
-
-function isAssignedTo(e: ts.Expression): boolean {
-  const p = e.parent ?? ts.getOriginalNode(e).parent;
-  return p !== undefined && ts.isBinaryExpression(p) && p.left === ts.getOriginalNode(e);
-}
-
-/** Which of `names` the file also declares other than by its imports (then a reference may mean that binding: left alone). */
-function declaredLocally(sf: ts.SourceFile, names: ReadonlyMap<string, unknown>): Set<string> {
-  const out = new Set<string>();
-  const visit = (n: ts.Node): void => {
-    if (ts.isImportDeclaration(n)) return;
-    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n) || ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name && ts.isIdentifier(n.name) && names.has(ts.idText(n.name))) out.add(ts.idText(n.name));
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
   return out;
 }

@@ -116,9 +116,11 @@ function timersImportsToRuntime(sf: ts.SourceFile, rt: ts.Identifier): ts.Source
   return changed ? f.updateSourceFile(sf, statements) : sf;
 }
 
-function isAssigned(e: ts.Expression): boolean {
-  const p = e.parent;
-  return p !== undefined && ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+/** `e = …` (a synthesized `e` is judged by the parsed node it comes from). */
+export function isAssigned(e: ts.Expression): boolean {
+  const original = ts.getOriginalNode(e);
+  const p = e.parent ?? original.parent;
+  return p !== undefined && ts.isBinaryExpression(p) && (p.left === e || p.left === original) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 }
 
 /** An identifier in a position that reads a variable (not a property name, label or declaration). */
@@ -135,8 +137,8 @@ function isReference(id: ts.Identifier): boolean {
   return true;
 }
 
-/** Every name the file binds anywhere (a file that declares `setTimeout` means its own). */
-function declaredNames(sf: ts.SourceFile): Set<string> {
+/** Every name the file binds anywhere (a file that declares `setTimeout` means its own); without its imports' names if `imports` is false. */
+export function declaredNames(sf: ts.SourceFile, imports = true): Set<string> {
   const out = new Set<string>();
   const addBinding = (name: ts.BindingName | undefined): void => {
     if (!name) return;
@@ -146,6 +148,7 @@ function declaredNames(sf: ts.SourceFile): Set<string> {
   const visit = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) addBinding(n.name);
     else if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassExpression(n)) && n.name) out.add(ts.idText(n.name));
+    else if (!imports && ts.isImportDeclaration(n)) return;
     else if (ts.isImportClause(n) && n.name) out.add(ts.idText(n.name));
     else if (ts.isImportSpecifier(n) || ts.isNamespaceImport(n) || ts.isImportEqualsDeclaration(n)) out.add(ts.idText(n.name));
     ts.forEachChild(n, visit);

@@ -80,9 +80,14 @@ function rootOf(description: HeapDescription): NodeValue {
   return first !== undefined && first.kind === 'object' ? { ref: 0 } : undefined;
 }
 
+/** A value's one-line preview, clipped. */
+function renderer(description: HeapDescription): (value: NodeValue) => string {
+  return (value) => clip(isRef(value) ? description.render(value.ref) : description.renderValue(value));
+}
+
 function readModules(root: NodeValue, description: HeapDescription): { id: string; state: string[] }[] {
   const graph = new Graph(description.nodes);
-  const render = (value: NodeValue) => clip(isRef(value) ? description.render(value.ref) : description.renderValue(value));
+  const render = renderer(description);
   return (graph.elements(graph.prop(root, 'modules')) ?? []).map((record) => {
     const id = graph.prop(record, 'id');
     return { id: typeof id === 'string' ? id : '?', state: (graph.elements(graph.prop(record, 'state')) ?? []).map(render) };
@@ -92,11 +97,12 @@ function readModules(root: NodeValue, description: HeapDescription): { id: strin
 /** root.globals: [object, key, descriptor | null] or [object, lock] (runtime/global-changes.ts). */
 function readGlobals(root: NodeValue, description: HeapDescription): { name: string; now: string }[] {
   const graph = new Graph(description.nodes);
-  const render = (value: NodeValue) => clip(isRef(value) ? description.render(value.ref) : description.renderValue(value));
+  const render = renderer(description);
   return (graph.elements(graph.prop(root, 'globals')) ?? []).map((entry) => {
     const [target, key, descriptor] = graph.elements(entry) ?? [];
     const holder = graph.node(target);
     const base = holder?.kind === 'builtin' ? holder.path : '?';
+    // (the words of runtime/global-changes.ts's LOCKED; not imported: loading it would wrap Function.prototype.bind in this command)
     if (descriptor === undefined) return { name: base, now: `(${key === 'freeze' ? 'frozen' : key === 'seal' ? 'sealed' : 'made non-extensible'})` };
     const name = typeof key === 'string' ? `${base}.${key}` : `${base}[${render(key)}]`;
     if (descriptor === null) return { name, now: '(deleted)' };
