@@ -12,6 +12,7 @@ import ts from 'typescript';
 import { BuildError, UsageError } from '../errors.js';
 import { formatDiagnostics, isError } from '../build/diagnostics.js';
 import { directEvalWarnings } from '../build/direct-eval.js';
+import { compactingWriter } from '../build/compact.js';
 import { createProgress, type Progress } from '../build/progress.js';
 import { loadProject, type Project } from '../build/project.js';
 import { createSpecifierRewriter } from '../build/specifiers.js';
@@ -135,15 +136,16 @@ function emit(
     return relativeSpecifier(output(from), output(target));
   });
   let emitted = 0;
-  const writeFile: ts.WriteFileCallback = (fileName, text) => {
+  const compacting = compactingWriter((fileName, text) => {
     mkdirSync(dirname(fileName), { recursive: true });
     writeFileSync(fileName, text);
     written.add(resolve(fileName));
     if (/\.[cm]?js$/.test(fileName)) progress.step(Math.min(++emitted, total), total, `emitting ${relative(process.cwd(), fileName)}`);
-  };
+  });
   let result: ts.EmitResult;
   try {
-    result = program.emit(undefined, writeFile, undefined, false, { after: [specifiers, transformer] });
+    result = program.emit(undefined, compacting.writeFile, undefined, false, { after: [specifiers, transformer] });
+    compacting.flush();
   } catch (error) {
     if (error instanceof BuildError) throw error;
     const message = error instanceof Error ? error.message : String(error);
