@@ -40,6 +40,7 @@ import { runtimePromisify } from './promisify.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
 import { CaptureError } from './heap/errors.js';
+import { consoleState, restoreConsoleState, trackConsole, type ConsoleState } from './console-state.js';
 import { continueClocks, performanceClock, readClocks, type ClockReadings, type ProgramClock } from './clocks.js';
 
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
@@ -58,6 +59,8 @@ export interface AsyncState {
   exitCode?: number | string;
   /** The program's monotonic clocks' readings (runtime/clocks.ts); absent in older files. */
   clocks?: ClockReadings;
+  /** console.group depth and console.count counters (runtime/console-state.ts), when the program changed them. */
+  console?: ConsoleState;
 }
 
 const WINDOW = 1 << 30;
@@ -644,7 +647,11 @@ export class Runtime {
       const process = this.host?.processListeners?.(isProgramFunction);
       const exitCode = this.host?.exitCode?.();
       const clocks = readClocks(this.programClocks());
-      this.sink.captured(this, frames, this.bodyIndex, { driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), clocks, ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}) });
+      const console = consoleState();
+      this.sink.captured(this, frames, this.bodyIndex, {
+        driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), clocks,
+        ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(console ? { console } : {}),
+      });
       this.retry = undefined;
     } catch (e) {
       if (!this.retryLater(e)) this.checkpointFailed(e);
@@ -724,7 +731,9 @@ export class Runtime {
   }
 
   private start(): void {
-    // before the program's first statement, and before a restart re-applies its changes
+    // before the program's first statement, and before a restart re-applies its changes;
+    // the console's wrappers first, so that they are what the pristine view holds
+    trackConsole();
     recordPristine();
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
     this.host = boot?.host;
@@ -751,6 +760,7 @@ export class Runtime {
       }
       // before anything reads them: the hooks, the timers (their due times are on the same clock)
       continueClocks(this.programClocks(), restored.async?.clocks);
+      restoreConsoleState(restored.async?.console);
       for (let i = 0; i < restored.bodyIndex; i++) this.modules.list[i].done = true;
       for (const hook of [...this.restoreHooks]) hook();
       const async = restored.async;
