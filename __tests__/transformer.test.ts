@@ -23,9 +23,10 @@ function emit(source: string, module: ts.ModuleKind = ts.ModuleKind.ESNext): str
 
 /** The function table the module registers: [id, name, line, locals, siteLines, dead?][]. */
 function table(js: string): [string, string, number, string[], number[], (number[] | null)[]?][] {
-  const m = /functions: JSON\.parse\(("(?:[^"\\]|\\.)*")\)/.exec(js);
+  const m = /functions: JSON\.parse\(('(?:[^'\\]|\\.)*')\)/.exec(js);
   if (!m) throw new Error('no function table in the output');
-  return JSON.parse(JSON.parse(m[1]) as string);
+  // a single-quoted JavaScript string literal holding the JSON text
+  return JSON.parse(new Function(`return ${m[1]};`)() as string);
 }
 
 function row(js: string, name: string) {

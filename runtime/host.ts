@@ -46,6 +46,13 @@ export interface Host {
    * ("console.log"): what a saved reference re-links to on restore.
    */
   builtins?: Record<string, unknown>;
+  /**
+   * The platform's own functions and objects that the program's data can
+   * hold but that no path from a global or a module reaches (Node's
+   * `onceWrapper`, the target of every `emitter.once` listener), by a name
+   * the same platform gives them again on restore.
+   */
+  named?: Record<string, object>;
   /** A faster SHA-256/HMAC than the portable one (Node: node:crypto), for the file's integrity hash. */
   hash?: CheckpointHash;
   /**

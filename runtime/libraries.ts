@@ -41,13 +41,14 @@ export class Libraries {
    * Values the program makes once at load, by a name the same code gives
    * them again on restart (so they stay the identical, live objects): a
    * program module's namespace as an importer sees it (`ns:["main.ts","./m.js"]`),
-   * a tagged template's strings object (`tpl:main.ts#$tp1`).
+   * a tagged template's strings object (`tpl:main.ts#$tp1`), the platform's
+   * own values of Host.named (`platform:node:events.onceWrapper`).
    */
   private readonly named = new Map<string, object>();
   private readonly names = new Map<object, string>();
 
-  registerNamed(kind: 'ns' | 'tpl', key: string, value: unknown): void {
-    if (value === null || typeof value !== 'object') return;
+  registerNamed(kind: 'ns' | 'tpl' | 'platform', key: string, value: unknown): void {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
     const name = `${kind}:${key}`;
     this.named.set(name, value);
     if (!this.names.has(value)) this.names.set(value, name);

@@ -64,6 +64,7 @@ export interface AsyncState {
 }
 
 const WINDOW = 1 << 30;
+const FOREIGN_FRAME = 'an uninstrumented frame on the stack: ';
 /**
  * The count window when the host takes checkpoint requests from outside
  * (host.pendingRequest): each window's end asks it (pollRequests), and 2^14
@@ -241,8 +242,17 @@ export class Runtime {
       // Not here: the next point where nothing foreign is on the stack.
       this.deferral ??= { by: notHere, point: this.base };
       this.c = this.armed = 0;
+      if (notHere.startsWith(FOREIGN_FRAME) && ++this.foreignSeen > 64) {
+        // A frame of the engine's (a native sort calling the comparator)
+        // that stays for many points: finding it takes a stack trace, so
+        // after 64 looks, look again after 1, 3, 7 … 1023 points, not at
+        // every one (the checkpoint then lands a little after it is gone).
+        this.c = this.armed = this.foreignWait;
+        this.foreignWait = Math.min(2 * this.foreignWait + 1, 1023);
+      }
       return;
     }
+    this.foreignSeen = this.foreignWait = 0;
     this.requested = false;
     this.target = Infinity;
     this.quiesceSince = undefined;
@@ -378,8 +388,12 @@ export class Runtime {
     if (this.waitingOnPlatform()) return 'the program awaits promises or callbacks of the platform or a library (I/O in flight)';
     if (this.bodyPending()) return 'a module body with native top-level await is running';
     const foreign = this.foreignFrame();
-    return foreign === undefined ? undefined : `an uninstrumented frame on the stack: ${foreign}`;
+    return foreign === undefined ? undefined : `${FOREIGN_FRAME}${foreign}`;
   }
+
+  /** Looks that found a foreign frame in a row, and points to pass before the next (event). */
+  private foreignSeen = 0;
+  private foreignWait = 0;
 
   /** The first frame between here and the driver that is not instrumented code (its stack-trace line), or undefined. */
   private foreignFrame(): string | undefined {
@@ -737,6 +751,7 @@ export class Runtime {
     recordPristine();
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
     this.host = boot?.host;
+    for (const [name, value] of Object.entries(this.host?.named ?? {})) this.libraries.registerNamed('platform', name, value);
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);
     this.host?.onIdleRequests?.(() => this.idleCheckpoint());

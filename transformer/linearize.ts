@@ -611,11 +611,21 @@ export class Linearizer {
       // x op= f()  →  $old = x; $v = f(); x = $old op $v   (logical ones: if)
       const target = this.lvalue(e.left, out, assigned, true);
       if (op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken) {
-        const body: ts.Statement[] = [];
-        body.push(f.createExpressionStatement(f.createAssignment(target, this.expr(e.right, body, assigned))));
         const logical = op === ts.SyntaxKind.AmpersandAmpersandEqualsToken ? ts.SyntaxKind.AmpersandAmpersandToken : op === ts.SyntaxKind.BarBarEqualsToken ? ts.SyntaxKind.BarBarToken : ts.SyntaxKind.QuestionQuestionToken;
-        out.push(f.createIfStatement(shortCircuitTest(f, logical, target), f.createBlock(body, true)));
-        return target;
+        const body: ts.Statement[] = [];
+        if (discard || ts.isIdentifier(target)) {
+          body.push(f.createExpressionStatement(f.createAssignment(target, this.expr(e.right, body, assigned))));
+          out.push(f.createIfStatement(shortCircuitTest(f, logical, target), f.createBlock(body, true)));
+          return discard ? f.createVoidZero() : target;
+        }
+        // a property is read once (a getter or a Proxy sees one get), and the
+        // expression's value is what was read or assigned, not a second read
+        const t = this.temp();
+        out.push(f.createExpressionStatement(f.createAssignment(t, target)));
+        body.push(f.createExpressionStatement(f.createAssignment(t, this.expr(e.right, body, assigned))));
+        body.push(f.createExpressionStatement(f.createAssignment(target, t)));
+        out.push(f.createIfStatement(shortCircuitTest(f, logical, t), f.createBlock(body, true)));
+        return t;
       }
       const old = this.isStable(target, assigned) ? target : this.spill(target, out);
       const v = this.expr(e.right, out, assigned);

@@ -210,6 +210,7 @@ export class ScopeLowering {
       this.out.state.push(name);
       this.out.hoisted.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name)], isVar ? ts.NodeFlags.None : ts.NodeFlags.Let)));
     };
+    this.programImports = programImports(sf);
     for (const stmt of sf.statements) {
       if (ts.isImportDeclaration(stmt) || ts.isImportEqualsDeclaration(stmt) || (ts.isExportDeclaration(stmt)) || ts.isExportAssignment(stmt) && !stmt.isExportEquals && this.isPureExport(stmt)) {
         this.out.hoisted.push(stmt);
@@ -492,6 +493,9 @@ export class ScopeLowering {
    * (`extends Tagged(Base)`, a mixin): a restart's load would make another
    * one, not the parent the saved objects and statics belong to.
    */
+  /** Names the module imports from other modules of the program (relative specifiers). */
+  private programImports = new Set<string>();
+
   private definedFromModuleState(node: ts.ClassDeclaration): boolean {
     let found = false;
     const makes = (n: ts.Node): void => {
@@ -506,6 +510,9 @@ export class ScopeLowering {
         const b = this.a.refs.get(n);
         if (b && b.scope === this.a.module && (b.kind === 'let' || b.kind === 'const' || b.kind === 'var') && !this.hoistedConsts.has(b.name)) found = true;
         if (b && b.scope === this.a.module && b.kind === 'class' && this.inPlaceClasses.has(b.name)) found = true;
+        // another module of the program: its binding may be state its body assigns
+        // (`export const Base = class {}`, a mixin's result), undefined until that body ran
+        if (b && b.scope === this.a.module && b.kind === 'import' && this.programImports.has(b.name)) found = true;
         return;
       }
       if (isFunctionLike(n) || ts.isClassLike(n)) return;
@@ -1534,4 +1541,20 @@ function isVoidZero(e: ts.Expression): boolean {
  */
 function ownKey(f: ts.NodeFactory, name: string): ts.PropertyName {
   return name === '__proto__' ? f.createComputedPropertyName(f.createStringLiteral(name)) : f.createStringLiteral(name);
+}
+
+/** The local names of `import … from './x'` (a module of the program, not a package or the platform's). */
+function programImports(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.importClause === undefined || st.importClause.isTypeOnly) continue;
+    const specifier = st.moduleSpecifier.text;
+    if (!specifier.startsWith('.') && !specifier.startsWith('/')) continue;
+    const clause = st.importClause;
+    if (clause.name) names.add(ts.idText(clause.name));
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) names.add(ts.idText(bindings.name));
+    if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) if (!el.isTypeOnly) names.add(ts.idText(el.name));
+  }
+  return names;
 }

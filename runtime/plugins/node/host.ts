@@ -6,9 +6,11 @@
 // gives the runtime the checkpoint requests of other processes, signals and
 // the periodic timer, and tells the desk how each checkpoint went.
 
+import { EventEmitter } from 'node:events';
 import { readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
+import { boundParts } from '../../heap/bound.js';
 import { bytesLength } from '../../format/bytes.js';
 import { portableHash, type CheckpointHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -54,6 +56,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     },
     log: writeDiagnostic,
+    named: namedInternals(),
     args: () => process.argv.slice(2),
     exit(code, suspending): never {
       if (desk) desk.exit(code);
@@ -150,4 +153,17 @@ export function detectPlatform(): PlatformInfo {
     engine = 'unknown';
   }
   return { engine, runtime, os: process.platform, cpu: process.arch, endianness: endianness() };
+}
+
+/**
+ * Node's functions that the program's data holds without a path to them:
+ * `emitter.once(…)` stores `onceWrapper.bind(state)` (node:events), so an
+ * emitter with a pending once-listener holds the internal `onceWrapper`.
+ */
+function namedInternals(): Record<string, object> {
+  const probe = new EventEmitter();
+  probe.once('probe', () => {});
+  const wrapper = probe.rawListeners('probe')[0];
+  const target = typeof wrapper === 'function' ? boundParts(wrapper)?.target : undefined;
+  return target === undefined ? {} : { 'node:events.onceWrapper': target };
 }
