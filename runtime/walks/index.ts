@@ -52,7 +52,8 @@ function walkFor(o: unknown, name: string, args: unknown[]): WalkState | undefin
       // An engine without toSorted (gjs 1.74's SpiderMonkey) gets the walk's at any length.
       return isPlainArray(o, name, nativeToSorted) && (o.length < WALKED_SORT_LIMIT || nativeToSorted === undefined) ? sortWalk(o, cb, false) : undefined;
     case 'from':
-      return o === Array && Array.from === nativeFrom ? arrayFromWalk(args[0], cb, args[2]) : undefined;
+      // null or undefined items: the engine's own TypeError (its message is the program's output)
+      return o === Array && Array.from === nativeFrom && args[0] != null ? arrayFromWalk(args[0], cb, args[2]) : undefined;
     case 'replace':
     case 'replaceAll': {
       const native = stringProto[name] as Function | undefined;
