@@ -236,9 +236,16 @@ export class Runtime {
     const due = this.requested || this.base >= this.target;
     this.rearm();
     if (!due) return;
-    if (this.waitingOnPlatform() && this.quiesceExpired()) return;
+    // From here the program's timeline stands still (Timers.pause): the
+    // checks below, the unwind, the write and the rewind are not its time.
+    this.timers.pause();
+    if (this.waitingOnPlatform() && this.quiesceExpired()) {
+      this.timers.resume();
+      return;
+    }
     const notHere = this.whyNotHere();
     if (notHere !== undefined) {
+      this.timers.resume();
       // Not here: the next point where nothing foreign is on the stack.
       this.deferral ??= { by: notHere, point: this.base };
       this.c = this.armed = 0;
@@ -499,6 +506,7 @@ export class Runtime {
     this.fi = 0;
     if (countdown === undefined) this.rearm();
     else this.c = countdown;
+    this.timers.resume();
   }
 
   /** The frames an unwind collected (bottom first); the unwind is over. */
@@ -656,7 +664,9 @@ export class Runtime {
 
   private onCaptured(frames: Frame[], driver: DriverKind, timer: Timer | undefined): void {
     if (!this.sink) return;
-    const since = this.timers.now();
+    // the timeline stands still from the unwind (or here) until the program goes on:
+    // after the write, or after the rewind of its frames (endRestore)
+    this.timers.pause();
     try {
       const process = this.host?.processListeners?.(isProgramFunction);
       const exitCode = this.host?.exitCode?.();
@@ -670,7 +680,7 @@ export class Runtime {
     } catch (e) {
       if (!this.retryLater(e)) this.checkpointFailed(e);
     }
-    this.timers.shiftAfterPause(since);
+    if (frames.length === 0) this.timers.resume();
   }
 
   /** A capture that failed on a value running code holds, being retried: since when, and after how many points next. */

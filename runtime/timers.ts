@@ -26,6 +26,8 @@ import type { Runtime } from './runtime.js';
 
 // The engine's clock, taken at load: a program may put a fake one in Date.now.
 const dateNow = Date.now;
+/** The platform's clock as it was at load: the program may replace performance.now (a fake clock), and a restore does. */
+const nativePerformanceNow = (globalThis as { performance?: { now?: () => number } }).performance?.now;
 
 /** Node's bound: longer or invalid delays become 1 ms, as there. */
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -123,7 +125,7 @@ export class Timers {
       clear: (h) => g.clearTimeout(h),
       immediate: typeof g.setImmediate === 'function' ? (fn) => g.setImmediate(fn) : undefined,
       clearImmediate: typeof g.clearImmediate === 'function' ? (h) => g.clearImmediate(h) : undefined,
-      now: typeof perf?.now === 'function' ? () => perf.now!() : undefined,
+      now: typeof nativePerformanceNow === 'function' ? () => Reflect.apply(nativePerformanceNow, perf, []) as number : undefined,
     };
     return this.platform;
   }
@@ -295,11 +297,8 @@ export class Timers {
 
   // ---- checkpoint --------------------------------------------------------------------------------
 
-  /**
-   * The program went on after a checkpoint that began at `since`: the time
-   * spent writing it is not the program's, so the timeline moves by it.
-   */
-  shiftAfterPause(since: number): void {
+  /** The timeline moves by the time since `since` (see pause). */
+  private shiftAfterPause(since: number): void {
     const paused = this.now() - since;
     if (paused <= 0 || this.queue.length === 0) return;
     for (const t of this.queue) t.due += paused;
@@ -307,7 +306,30 @@ export class Timers {
   }
 
   capture(): TimerState {
-    return { active: [...this.active.values()], nextId: this.nextId, now: this.now() };
+    // while the timeline stands still, its time is when it stopped
+    return { active: [...this.active.values()], nextId: this.nextId, now: this.pausedAt ?? this.now() };
+  }
+
+  /** Since when the program's timeline stands still (pause), or undefined while it runs. */
+  private pausedAt: number | undefined = undefined;
+
+  /**
+   * The program stops for the runtime: a capture begins (its unwind, the
+   * write, the rewind after it), or a restore puts the saved timers back and
+   * rewinds the stack. None of that time is the program's; on a cold or
+   * loaded engine it is milliseconds, and a timer the resumed code sets right
+   * away would otherwise fire late against the ones already armed.
+   */
+  pause(): void {
+    this.pausedAt ??= this.now();
+  }
+
+  /** The program goes on: the armed timers move by the time it stood still. */
+  resume(): void {
+    if (this.pausedAt === undefined) return;
+    const since = this.pausedAt;
+    this.pausedAt = undefined;
+    this.shiftAfterPause(since);
   }
 
   /** Puts the saved timers back for the time each had left, in the same order. */
@@ -315,6 +337,7 @@ export class Timers {
     if (!state) return;
     this.nextId = state.nextId;
     const now = this.now();
+    this.pause();
     for (const t of [...state.active].sort((a, b) => a.id - b.id)) {
       this.active.set(t.id, t);
       t.due = now + Math.max(0, t.due - state.now);
