@@ -40,6 +40,7 @@ import { runtimePromisify } from './promisify.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
 import { CaptureError } from './heap/errors.js';
+import { homeMethods, superGet } from './home-objects.js';
 import { consoleState, restoreConsoleState, trackConsole, type ConsoleState } from './console-state.js';
 import { continueClocks, performanceClock, readClocks, type ClockReadings, type ProgramClock } from './clocks.js';
 
@@ -211,6 +212,9 @@ export class Runtime {
   readonly eon = runtimeOn;
   /** `util.promisify` (pass 0b'' points its imports here): what it makes is saved as made again. */
   readonly prm = runtimePromisify;
+  /** `super` in object-literal methods (runtime/home-objects.ts). */
+  readonly home = homeMethods;
+  readonly hsg = superGet;
   /** The promise versions of the timers (pass 0b points imports of Node's timers-promises module here). */
   readonly tp = timerPromises;
 

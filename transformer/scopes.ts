@@ -26,6 +26,7 @@ import { isFunctionLike, Scope, usesPrivateNames, usesSuper } from './analyze.js
 import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
 import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
+import { homeMethodsOf, isSuperProperty, methodOfSuper, superRead, withHome } from './home-methods.js';
 
 /** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
 export type Instrument = (plan: FunctionPlan, body: ts.Statement[], node: ts.Node) => ts.Statement[];
@@ -493,6 +494,14 @@ export class ScopeLowering {
    * (`extends Tagged(Base)`, a mixin): a restart's load would make another
    * one, not the parent the saved objects and statics belong to.
    */
+  /** Object-literal methods whose `super` is rewritten (transformer/home-methods.ts). */
+  private readonly homeMethods = new WeakSet<ts.Node>();
+
+  /** (Earlier passes may have replaced the nodes: the set holds the originals.) */
+  private isHomeMethod(node: ts.Node | undefined): boolean {
+    return node !== undefined && this.homeMethods.has(ts.getOriginalNode(node));
+  }
+
   /** Names the module imports from other modules of the program (relative specifiers). */
   private programImports = new Set<string>();
 
@@ -771,7 +780,7 @@ export class ScopeLowering {
     const isGen = !!(node as ts.FunctionExpression).asteriskToken;
     const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
     // A function that uses `super` needs the home object it was written in.
-    if (usesSuper(node)) return asExpression(f, this.lowerUninstrumented(node));
+    if (usesSuper(node) && !this.isHomeMethod(node)) return asExpression(f, this.lowerUninstrumented(node));
     // One that uses `#names` must be made inside their class: its factory
     // goes into the class (classFactories), where there is one to go into.
     const privateNames = usesPrivateNames(node);
@@ -1163,11 +1172,26 @@ export class ScopeLowering {
       const name = ts.isPropertyAccessExpression(callee) ? ts.idText(callee.name as ts.Identifier) : '@@iterator';
       return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'ni'), undefined, [this.expr(callee.expression), f.createStringLiteral(name), ...node.arguments.map((a) => this.expr(a))]);
     }
-    if (ts.isObjectLiteralExpression(node)) {
-      const accessors = savableAccessors(node);
-      if (accessors.size > 0) return this.literalWithAccessors(node, accessors);
+    if (ts.isCallExpression(node) && isSuperProperty(node.expression) && this.isHomeMethod(methodOfSuper(ts.getOriginalNode(node.expression)))) {
+      // super.m(a) in an object-literal method → $R.hsg($self, "m", this).call(this, a): still a call site
+      const read = this.visitor(node.expression) as ts.Expression;
+      return f.createCallExpression(f.createPropertyAccessExpression(read, 'call'), undefined, [f.createThis(), ...ts.visitNodes(node.arguments, this.visitor, ts.isExpression)]);
     }
-    if (ts.isMethodDeclaration(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && !usesSuper(node)) {
+    if (isSuperProperty(node) && this.isHomeMethod(methodOfSuper(ts.getOriginalNode(node)))) {
+      const key = ts.isPropertyAccessExpression(node) ? f.createStringLiteral(ts.idText(node.name as ts.Identifier)) : this.expr(node.argumentExpression);
+      return superRead(f, this.ctx.rt, f.createIdentifier(this.ctx.names.fixed('self')), key);
+    }
+    if (ts.isObjectLiteralExpression(node)) {
+      const original = ts.getOriginalNode(node);
+      const homes = ts.isObjectLiteralExpression(original) ? homeMethodsOf(original) : [];
+      for (const m of homes) this.homeMethods.add(ts.getOriginalNode(m));
+      const accessors = savableAccessors(node);
+      if (accessors.size > 0 || homes.length > 0) {
+        const literal = accessors.size > 0 ? this.literalWithAccessors(node, accessors) : ts.visitEachChild(node, this.visitor, undefined as unknown as ts.TransformationContext);
+        return homes.length > 0 ? withHome(f, this.ctx.rt, literal, homes) : literal;
+      }
+    }
+    if (ts.isMethodDeclaration(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && (!usesSuper(node) || this.isHomeMethod(node))) {
       // An object-literal method: made by a factory, kept a method (no [[Construct]]).
       return f.createPropertyAssignment(ownKey(f, node.name.text), this.nestedFunction(node, node.name.text));
     }
