@@ -17,6 +17,7 @@ import { LiveIter } from './iterators.js';
 import type { Runtime } from './runtime.js';
 import { toLength } from './walks/array-from.js';
 import { callThroughWalk, NOT_WALKED } from './walks/index.js';
+import { isProxyValue, isWalkableArray } from './walkable.js';
 
 let rt: Runtime;
 
@@ -50,6 +51,8 @@ interface Walk {
 
 /** `$R.ac(o, name, ...args)`: a call of an iteration method at a resume point. */
 export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown {
+  // a Proxy's traps see every read: its method is read once and called, as written
+  if (isProxyValue(o)) return Reflect.apply((o as Record<string, Function>)[name]!, o, args);
   if (name === 'forEach' && typeof args[0] === 'function' && isPlainCollection(o)) {
     return collectionWalk.call({ it: new LiveIter(o as Iterable<unknown>), o: o as Map<unknown, unknown> | Set<unknown>, fn: args[0] as Function, t: args[1], isSet: o instanceof Set }, false);
   }
@@ -65,8 +68,8 @@ export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown
     if (walked !== NOT_WALKED) return walked;
   }
   // An engine older than the method (findLast before ES2023): the walk provides it for plain arrays.
-  const provided = builtin === undefined && (ARRAY_CALLBACK_METHODS as readonly string[]).includes(name) && Array.isArray(o) && Object.getPrototypeOf(o) === Array.prototype && (o as unknown as Record<string, unknown>)[name] === undefined && typeof args[0] === 'function';
-  if ((!provided && builtin === undefined) || !Array.isArray(o) || Object.getPrototypeOf(o) !== Array.prototype || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
+  const provided = builtin === undefined && (ARRAY_CALLBACK_METHODS as readonly string[]).includes(name) && isWalkableArray(o) && (o as unknown as Record<string, unknown>)[name] === undefined && typeof args[0] === 'function';
+  if ((!provided && builtin === undefined) || !isWalkableArray(o) || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
     if (o == null) throw new TypeError(`Cannot read properties of ${o} (reading '${name}')`);
     const method = (o as Record<string, unknown>)[name];
     if (typeof method !== 'function') throw new TypeError(`${describe(o)}.${name} is not a function`);

@@ -53,6 +53,8 @@ export interface Host {
    * the same platform gives them again on restore.
    */
   named?: Record<string, object>;
+  /** Is this a Proxy? (Node's `util.types.isProxy`.) Its traps must not see the runtime's own reads. */
+  isProxy?(value: unknown): boolean;
   /** A faster SHA-256/HMAC than the portable one (Node: node:crypto), for the file's integrity hash. */
   hash?: CheckpointHash;
   /**

@@ -41,6 +41,7 @@ import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, Program
 import { recordPristine } from './heap/pristine.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
+import { useProxyTest } from './walkable.js';
 import { consoleState, restoreConsoleState, trackConsole, type ConsoleState } from './console-state.js';
 import { continueClocks, performanceClock, readClocks, type ClockReadings, type ProgramClock } from './clocks.js';
 
@@ -766,6 +767,7 @@ export class Runtime {
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
     this.host = boot?.host;
     for (const [name, value] of Object.entries(this.host?.named ?? {})) this.libraries.registerNamed('platform', name, value);
+    useProxyTest(this.host?.isProxy);
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);
     this.host?.onIdleRequests?.(() => this.idleCheckpoint());

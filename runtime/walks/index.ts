@@ -7,6 +7,7 @@ import { runWalk, type WalkState } from './driver.js';
 import { parseWalk, stringifyWalk } from './json.js';
 import { replaceWalk } from './replace.js';
 import { sortWalk } from './sort.js';
+import { isWalkableArray } from '../walkable.js';
 
 export { bindWalks } from './driver.js';
 
@@ -31,7 +32,7 @@ nativeParse('0', function (this: unknown, ...a: unknown[]) {
 const WALKED_SORT_LIMIT = 64;
 
 function isPlainArray(o: unknown, method: string, native: unknown): o is unknown[] {
-  return Array.isArray(o) && Object.getPrototypeOf(o) === Array.prototype && (o as unknown as Record<string, unknown>)[method] === native;
+  return isWalkableArray(o) && (o as unknown as Record<string, unknown>)[method] === native;
 }
 
 function isPlainPattern(p: unknown): boolean {

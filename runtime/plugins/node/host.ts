@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { types } from 'node:util';
 import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
 import { boundParts } from '../../heap/bound.js';
 import { bytesLength } from '../../format/bytes.js';
@@ -57,6 +58,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     },
     log: writeDiagnostic,
     named: namedInternals(),
+    isProxy: types.isProxy,
     args: () => process.argv.slice(2),
     exit(code, suspending): never {
       if (desk) desk.exit(code);

@@ -1,0 +1,22 @@
+// Which receivers the runtime may run a built-in's loop for itself
+// (array-callbacks.ts, walks/). Its loop reads what the engine's reads, in
+// the same order, for an ordinary array; a Proxy's traps would see the
+// checks too, and an array whose `constructor` is not Array makes its
+// results through its species. Takes the host's Proxy test where it has one
+// (Node, Bun, Deno: `util.types.isProxy`; elsewhere a Proxy is taken for
+// its target); guarantees that `isWalkableArray` is true only for an Array
+// of this realm, with Array.prototype, not a Proxy, whose species is Array.
+
+let proxyTest: ((value: unknown) => boolean) | undefined;
+
+export function useProxyTest(test: ((value: unknown) => boolean) | undefined): void {
+  proxyTest = test;
+}
+
+export function isProxyValue(value: unknown): boolean {
+  return proxyTest !== undefined && typeof value === 'object' && value !== null && proxyTest(value);
+}
+
+export function isWalkableArray(o: unknown): o is unknown[] {
+  return Array.isArray(o) && !isProxyValue(o) && Object.getPrototypeOf(o) === Array.prototype && (o as { constructor?: unknown }).constructor === Array;
+}
