@@ -15,6 +15,7 @@ import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
 import { applyGlobalChanges, captureGlobalChanges, describeGlobalChange, type GlobalChange } from './global-changes.js';
+import { settledStandIn } from './platform-promises.js';
 
 /** The root value of the heap graph. */
 interface CheckpointRoot {
@@ -117,7 +118,7 @@ export const checkpointSink: CheckpointSink = {
       if (v instanceof LiveIter || v instanceof CollectionIter) v.settle();
       // A suspended generator's body, as its frame.
       else if (v instanceof Generator && v.settle()) settled.push(v);
-      const t = transientFor(v) ?? platformValueFor(v);
+      const t = transientFor(v) ?? platformValueFor(v) ?? settledStandIn(v);
       if (t !== undefined) transients++;
       return t;
     };

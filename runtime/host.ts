@@ -53,6 +53,12 @@ export interface Host {
    * the same platform gives them again on restore.
    */
   named?: Record<string, object>;
+  /**
+   * Modules of the platform whose classes the program's data can hold
+   * without importing them (`fs.Stats` from a `stat()` of node:fs/promises),
+   * by a key of their own: what they export is saved by its path from them.
+   */
+  libraries?: Record<string, object>;
   /** Is this a Proxy? (Node's `util.types.isProxy`.) Its traps must not see the runtime's own reads. */
   isProxy?(value: unknown): boolean;
   /** A faster SHA-256/HMAC than the portable one (Node: node:crypto), for the file's integrity hash. */

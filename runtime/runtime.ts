@@ -41,6 +41,7 @@ import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, Program
 import { recordPristine } from './heap/pristine.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
+import { platformPromisesAwaited } from './platform-promises.js';
 import { useProxyTest } from './walkable.js';
 import { consoleState, restoreConsoleState, trackConsole, type ConsoleState } from './console-state.js';
 import { continueClocks, performanceClock, readClocks, type ClockReadings, type ProgramClock } from './clocks.js';
@@ -441,8 +442,9 @@ export class Runtime {
       // Within a group (rewind): the callee's entry takes the next frame.
       this.c = -1;
     } else if (this.pending === undefined) {
-      // The top frame: the restore ends at its point.
+      // The top frame: the restore ends at its point, and the program's time goes on.
       this.rs = false;
+      this.timers.resume();
       if (r === 0) this.finishRestore();
       else {
         this.landing = true;
@@ -700,7 +702,9 @@ export class Runtime {
    * variable or a global does not go away: that fails at once, as before.
    */
   private retryLater(e: unknown): boolean {
-    if (!(e instanceof CaptureError) || /^(module|global) /.test(e.path)) return false;
+    // a platform promise a module holds: retried once its outcome is in (platform-promises.ts)
+    const awaitedPromise = platformPromisesAwaited() > 0;
+    if (!(e instanceof CaptureError) || (/^(module|global) /.test(e.path) && !awaitedPromise)) return false;
     const now = this.timers.now();
     this.retry ??= { since: now, after: 1 };
     if (now - this.retry.since > (this.config.quiesceTimeout ?? 10_000)) {
@@ -768,6 +772,7 @@ export class Runtime {
     this.host = boot?.host;
     for (const [name, value] of Object.entries(this.host?.named ?? {})) this.libraries.registerNamed('platform', name, value);
     useProxyTest(this.host?.isProxy);
+    for (const [key, ns] of Object.entries(this.host?.libraries ?? {})) this.libraries.register(key, ns);
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);
     this.host?.onIdleRequests?.(() => this.idleCheckpoint());

@@ -23,6 +23,7 @@ import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
 import { IntroPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB, TICK_JOB } from './promises.js';
 import type { Runtime } from './runtime.js';
+import { noteOutcome } from './platform-promises.js';
 
 export type Job =
   | { k: typeof REACTION_JOB; re: Reaction; v: unknown; rej: boolean }
@@ -317,8 +318,8 @@ function adoptThenable(p: IntroPromise, thenable: unknown, then: Function, resto
       if (open) s.foreign--;
       open = false;
     };
-    settle = (v?: unknown) => (done(), resolve(v));
-    fail = (r?: unknown) => (done(), rejectFn(r));
+    settle = (v?: unknown) => (done(), noteOutcome(thenable, true, v), resolve(v));
+    fail = (r?: unknown) => (done(), noteOutcome(thenable, false, r), rejectFn(r));
   }
   try {
     if (restoring) rt.resume();

@@ -298,10 +298,11 @@ export class Timers {
   // ---- checkpoint --------------------------------------------------------------------------------
 
   /** The timeline moves by the time since `since` (see pause). */
-  private shiftAfterPause(since: number): void {
+  private shiftAfterPause(since: number, before = Infinity): void {
     const paused = this.now() - since;
     if (paused <= 0 || this.queue.length === 0) return;
-    for (const t of this.queue) t.due += paused;
+    for (const t of this.queue) if (t.id < before) t.due += paused;
+    this.queue.sort((a, b) => a.due - b.due || a.id - b.id);
     this.schedule();
   }
 
@@ -321,15 +322,20 @@ export class Timers {
    * away would otherwise fire late against the ones already armed.
    */
   pause(): void {
-    this.pausedAt ??= this.now();
+    if (this.pausedAt !== undefined) return;
+    this.pausedAt = this.now();
+    this.pausedBefore = this.nextId;
   }
 
-  /** The program goes on: the armed timers move by the time it stood still. */
+  /** Timers set from here on were set by the program after the pause: they do not move. */
+  private pausedBefore = 0;
+
+  /** The program goes on: the timers armed before the pause move by the time it stood still. */
   resume(): void {
     if (this.pausedAt === undefined) return;
     const since = this.pausedAt;
     this.pausedAt = undefined;
-    this.shiftAfterPause(since);
+    this.shiftAfterPause(since, this.pausedBefore);
   }
 
   /** Puts the saved timers back for the time each had left, in the same order. */

@@ -16,7 +16,7 @@ import { bytesLength } from '../../format/bytes.js';
 import { portableHash, type CheckpointHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { processClocks } from './process-clocks.js';
-import { nodeCrypto } from './lazy-crypto.js';
+import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
 import type { RequestDesk } from './requests.js';
 
 export { writeFileAtomic } from './atomic-write.js';
@@ -59,6 +59,8 @@ export function createNodeHost(desk?: RequestDesk): Host {
     log: writeDiagnostic,
     named: namedInternals(),
     isProxy: types.isProxy,
+    // fs.Stats and fs.Dirent reach programs that import only node:fs/promises
+    libraries: { 'host:node:fs': loadBuiltin('node:fs') as object },
     args: () => process.argv.slice(2),
     exit(code, suspending): never {
       if (desk) desk.exit(code);

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 
 type Crypto = typeof import('node:crypto');
 
-const loadBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.bind(process) ?? createRequire(import.meta.url);
+export const loadBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.bind(process) ?? createRequire(import.meta.url);
 let crypto: Crypto | undefined;
 
 export function nodeCrypto(): Crypto {
