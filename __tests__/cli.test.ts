@@ -348,6 +348,18 @@ describe('build and run a program', () => {
     expect(handled.stdout).toContain('late catch refused 3\n');
   });
 
+  test('a top-level await that can never settle warns and exits 13, as under node', () => {
+    const program = join(scratch, 'never-settles');
+    const built = join(scratch, 'never-settles-out');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(join(program, 'main.ts'), ["console.log('start');", 'await new Promise<void>(() => {});', "console.log('never');", 'export {};', ''].join('\n'));
+    expect(cli(['build', program, '--out-dir', built]).status).toBe(0);
+    const r = cli(['run', join(built, 'main.js')]);
+    expect(r.stdout).toBe('start\n');
+    expect(r.stderr).toContain('Warning: Detected unsettled top-level await');
+    expect(r.status).toBe(13);
+  });
+
   test('an uncaught error prints its stack and exits 1, as under node', () => {
     const r = cli(['run', join(out, 'main.js'), '--', '--throw']);
     expect(r.status).toBe(1);

@@ -20,8 +20,6 @@ export interface LaunchOptions {
   config: CliRunConfig;
   /** The program's own arguments (process.argv[2...]). */
   args: readonly string[];
-  /** As plain node: a top-level await that never settles exits with code 13. */
-  reportUnsettledTopLevelAwait: boolean;
   /** The host for the runtime (default: the plain Node host). */
   host?: Host;
 }
@@ -33,22 +31,9 @@ export async function launchProgram(options: LaunchOptions): Promise<void> {
   if (options.config.countPoints) reportPointsOnExit();
 
   const url = pathToFileURL(options.entry).href;
-  const stopWatching = options.reportUnsettledTopLevelAwait ? watchUnsettled(url) : () => {};
   try {
     await import(url);
   } catch (error) {
     throw fromRuntimeError(error) ?? new ProgramFailure(error);
-  } finally {
-    stopWatching();
   }
-}
-
-/** Node exits with 13 when the entry's top-level await can never settle. */
-function watchUnsettled(url: string): () => void {
-  const onBeforeExit = () => {
-    process.stderr.write(`Warning: Detected unsettled top-level await in ${url}\n`);
-    process.exitCode = 13;
-  };
-  process.on('beforeExit', onBeforeExit);
-  return () => process.removeListener('beforeExit', onBeforeExit);
 }

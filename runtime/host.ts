@@ -42,6 +42,11 @@ export interface Host {
    */
   whenIdle?(fn: () => void): void;
   /**
+   * The program's event loop is empty while a module's top-level await is
+   * still pending: it can never settle (Node warns and exits with 13).
+   */
+  unsettledTopLevelAwait?(moduleUrl: string): void;
+  /**
    * Built-ins this platform provides other than through globalThis, by path
    * ("console.log"): what a saved reference re-links to on restore.
    */

@@ -772,6 +772,11 @@ export class Runtime {
     this.host = boot?.host;
     for (const [name, value] of Object.entries(this.host?.named ?? {})) this.libraries.registerNamed('platform', name, value);
     useProxyTest(this.host?.isProxy);
+    this.host?.whenIdle?.(() => {
+      // bodies not all run, and nothing left that could settle the await they wait on
+      const pending = this.modules.list[this.bodyIndex];
+      if (pending !== undefined && !pending.done) this.host?.unsettledTopLevelAwait?.(pending.url);
+    });
     for (const [key, ns] of Object.entries(this.host?.libraries ?? {})) this.libraries.register(key, ns);
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);

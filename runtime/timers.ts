@@ -45,6 +45,8 @@ let rt: Runtime;
 
 export class Timer {
   refed = true;
+  /** Cleared by the program: a later refresh() does not bring it back (one that fired, it does). */
+  cleared = false;
   constructor(
     public id: number,
     public cb: Function,
@@ -162,7 +164,9 @@ export class Timers {
 
   clear(t: unknown): void {
     const timer = t instanceof Timer ? t : typeof t === 'number' || typeof t === 'string' ? this.active.get(Number(t)) : undefined;
-    if (!timer || this.active.get(timer.id) !== timer) return;
+    if (!timer) return;
+    timer.cleared = true;
+    if (this.active.get(timer.id) !== timer) return;
     this.active.delete(timer.id);
     if (timer.immediate) this.immediates = this.immediates.filter((x) => x !== timer);
     else this.remove(timer);
@@ -170,8 +174,9 @@ export class Timers {
   }
 
   refresh(t: Timer): void {
-    if (this.active.get(t.id) !== t || t.immediate) return;
-    this.remove(t);
+    if (t.immediate || t.cleared) return;
+    if (this.active.get(t.id) === t) this.remove(t);
+    else this.active.set(t.id, t); // it fired: refresh() arms it again, as Node's does
     t.due = this.now() + t.ms;
     this.insert(t);
   }
@@ -300,8 +305,10 @@ export class Timers {
   /** The timeline moves by the time since `since` (see pause). */
   private shiftAfterPause(since: number, before = Infinity): void {
     const paused = this.now() - since;
-    if (paused <= 0 || this.queue.length === 0) return;
-    for (const t of this.queue) if (t.id < before) t.due += paused;
+    if (paused <= 0) return;
+    // every armed timer, also an interval whose callback is running (it is
+    // queued again when the callback returns, for the due time it has now)
+    for (const t of this.active.values()) if (t.id < before && !t.immediate) t.due += paused;
     this.queue.sort((a, b) => a.due - b.due || a.id - b.id);
     this.schedule();
   }

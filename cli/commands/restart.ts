@@ -37,7 +37,7 @@ export async function restart(options: RestartOptions): Promise<void> {
   const entry = locateEntry(checkpoint.path, checkpoint.header.program, options.program);
   // The program sees the arguments it was started with, as if it had never stopped.
   const args = Array.isArray(checkpoint.header.args) ? checkpoint.header.args.map(String) : [];
-  await launchProgram({ entry, config: { restore: checkpoint.source }, args, reportUnsettledTopLevelAwait: false });
+  await launchProgram({ entry, config: { restore: checkpoint.source }, args });
 }
 
 export function locateEntry(file: string, program: { entry: string; dir: string }, override: string | undefined): string {

@@ -47,7 +47,7 @@ export async function run(options: RunOptions): Promise<void> {
   const desk = servesRequests(config) ? new (await import('../../runtime/plugins/node/requests.js')).RequestDesk({ config, log: writeDiagnostic }) : undefined;
   if (desk) desk.start();
   else explainRequestsWithoutDestination(writeDiagnostic);
-  await launchProgram({ entry, config, args: options.args, reportUnsettledTopLevelAwait: true, host: createNodeHost(desk) });
+  await launchProgram({ entry, config, args: options.args, host: createNodeHost(desk) });
   desk?.programLoaded();
 }
 

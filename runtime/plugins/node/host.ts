@@ -71,6 +71,10 @@ export function createNodeHost(desk?: RequestDesk): Host {
       }
       process.exit(code);
     },
+    unsettledTopLevelAwait(url) {
+      process.stderr.write(`Warning: Detected unsettled top-level await in ${url}\n`);
+      process.exitCode = 13;
+    },
     whenIdle(fn) {
       process.on('beforeExit', fn);
     },
