@@ -244,6 +244,11 @@ export class Timers {
     while (this.queue.length > 0 && this.queue[0].due <= now) due.push(this.queue.shift()!);
     for (const t of due) {
       if (this.active.get(t.id) !== t) continue;
+      if (t.due > now) {
+        // refresh()ed by a callback of this pass (or moved by a checkpoint's pause): not due any more
+        if (!this.queue.includes(t)) this.insert(t);
+        continue;
+      }
       this.fire(t, undefined);
       rt.jobs.drainNow();
     }
