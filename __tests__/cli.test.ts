@@ -360,6 +360,25 @@ describe('build and run a program', () => {
     expect(r.status).toBe(13);
   });
 
+  test("a rejection reported unhandled and handled later emits 'rejectionHandled', as under node", () => {
+    const program = join(scratch, 'handled-late');
+    const built = join(scratch, 'handled-late-out');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(join(program, 'main.ts'), [
+      'const seen: string[] = [];',
+      "process.on('unhandledRejection', (reason) => { seen.push(`unhandled ${(reason as Error).message}`); });",
+      "process.on('rejectionHandled', () => { seen.push('handled'); });",
+      "const late = Promise.reject(new Error('late'));",
+      "setTimeout(() => { late.catch(() => seen.push('caught')); }, 5);",
+      "setTimeout(() => console.log(seen.join(' | ')), 30);",
+      '',
+    ].join('\n'));
+    expect(cli(['build', program, '--out-dir', built]).status).toBe(0);
+    const r = cli(['run', join(built, 'main.js')]);
+    expect(r.stdout).toBe('unhandled late | caught | handled\n');
+    expect(r.status).toBe(0);
+  });
+
   test('an uncaught error prints its stack and exits 1, as under node', () => {
     const r = cli(['run', join(out, 'main.js'), '--', '--throw']);
     expect(r.status).toBe(1);

@@ -169,7 +169,16 @@ export class Scheduler {
 
   handled(p: IntroPromise): void {
     this.rejected.delete(p);
+    // already reported: a handler on the platform's stand-in makes Node emit 'rejectionHandled'
+    const standIn = this.reported.get(p);
+    if (standIn !== undefined) {
+      this.reported.delete(p);
+      Reflect.apply(nativeThen, standIn, [undefined, () => {}]);
+    }
   }
+
+  /** The platform promise each reported rejection was handed to the platform as (not saved: a restart reports anew). */
+  private readonly reported = new WeakMap<IntroPromise, Promise<never>>();
 
   /** Runs `fn` where no checkpoint may be taken (program code called by runtime code that has no frame). */
   noSave<T>(fn: () => T): T {
@@ -229,7 +238,11 @@ export class Scheduler {
     if (this.rejected.size === 0) return;
     const list = [...this.rejected];
     this.rejected.clear();
-    for (const p of list) if (!p.h) void NativePromise.reject(p.v);
+    for (const p of list) {
+      if (p.h) continue;
+      const standIn = NativePromise.reject(p.v) as Promise<never>;
+      this.reported.set(p, standIn);
+    }
   }
 
   // ---- checkpoint ------------------------------------------------------------------------
