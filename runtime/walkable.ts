@@ -3,14 +3,27 @@
 // the same order, for an ordinary array; a Proxy's traps would see the
 // checks too, and an array whose `constructor` is not Array makes its
 // results through its species. Takes the host's Proxy test where it has one
-// (Node, Bun, Deno: `util.types.isProxy`; elsewhere a Proxy is taken for
-// its target); guarantees that `isWalkableArray` is true only for an Array
-// of this realm, with Array.prototype, not a Proxy, whose species is Array.
+// (Node, Bun, Deno: `util.types.isProxy`); without a host (a built program
+// run by plain node) the same test where the platform offers its built-in
+// modules to feature detection (`process.getBuiltinModule`), an import of
+// nothing; elsewhere a Proxy is taken for its target. Guarantees that
+// `isWalkableArray` is true only for an Array of this realm, with
+// Array.prototype, not a Proxy, whose species is Array.
 
 let proxyTest: ((value: unknown) => boolean) | undefined;
 
 export function useProxyTest(test: ((value: unknown) => boolean) | undefined): void {
-  proxyTest = test;
+  proxyTest = test ?? builtinProxyTest();
+}
+
+function builtinProxyTest(): ((value: unknown) => boolean) | undefined {
+  type Util = { types?: { isProxy?: (value: unknown) => boolean } };
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return (process?.getBuiltinModule?.('node:util') as Util | undefined)?.types?.isProxy;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isProxyValue(value: unknown): boolean {
