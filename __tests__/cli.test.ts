@@ -349,32 +349,21 @@ describe('build and run a program', () => {
   });
 
   test('a top-level await that can never settle warns and exits 13, as under node', () => {
-    const program = join(scratch, 'never-settles');
-    const built = join(scratch, 'never-settles-out');
-    mkdirSync(program, { recursive: true });
-    writeFileSync(join(program, 'main.ts'), ["console.log('start');", 'await new Promise<void>(() => {});', "console.log('never');", 'export {};', ''].join('\n'));
-    expect(cli(['build', program, '--out-dir', built]).status).toBe(0);
-    const r = cli(['run', join(built, 'main.js')]);
+    const r = cli(['run', buildProgram('never-settles', ["console.log('start');", 'await new Promise<void>(() => {});', "console.log('never');", 'export {};'])]);
     expect(r.stdout).toBe('start\n');
     expect(r.stderr).toContain('Warning: Detected unsettled top-level await');
     expect(r.status).toBe(13);
   });
 
   test("a rejection reported unhandled and handled later emits 'rejectionHandled', as under node", () => {
-    const program = join(scratch, 'handled-late');
-    const built = join(scratch, 'handled-late-out');
-    mkdirSync(program, { recursive: true });
-    writeFileSync(join(program, 'main.ts'), [
+    const r = cli(['run', buildProgram('handled-late', [
       'const seen: string[] = [];',
       "process.on('unhandledRejection', (reason) => { seen.push(`unhandled ${(reason as Error).message}`); });",
       "process.on('rejectionHandled', () => { seen.push('handled'); });",
       "const late = Promise.reject(new Error('late'));",
       "setTimeout(() => { late.catch(() => seen.push('caught')); }, 5);",
       "setTimeout(() => console.log(seen.join(' | ')), 30);",
-      '',
-    ].join('\n'));
-    expect(cli(['build', program, '--out-dir', built]).status).toBe(0);
-    const r = cli(['run', join(built, 'main.js')]);
+    ])]);
     expect(r.stdout).toBe('unhandled late | caught | handled\n');
     expect(r.status).toBe(0);
   });
@@ -731,19 +720,25 @@ describe('checkpoint, inspect and restart through the CLI', () => {
   });
 });
 
-/**
- * Builds `lines` as a program, runs it whole, then checkpoints it at point
- * `k` and exits, restarts the file: returns both halves and the whole.
- */
-function checkpointAndRestart(name: string, lines: string[], k: number): { full: string; first: SpawnSyncReturns<string>; second: SpawnSyncReturns<string> } {
+/** Writes `lines` as <scratch>/<name>/main.ts and builds it; returns the built main.js. */
+function buildProgram(name: string, lines: string[]): string {
   const program = join(scratch, name);
   const out = join(scratch, `${name}-out`);
   mkdirSync(program, { recursive: true });
   writeFileSync(join(program, 'main.ts'), [...lines, ''].join('\n'));
   expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
-  const full = cli(['run', join(out, 'main.js')]).stdout;
+  return join(out, 'main.js');
+}
+
+/**
+ * Builds `lines` as a program, runs it whole, then checkpoints it at point
+ * `k` and exits, restarts the file: returns both halves and the whole.
+ */
+function checkpointAndRestart(name: string, lines: string[], k: number): { full: string; first: SpawnSyncReturns<string>; second: SpawnSyncReturns<string> } {
+  const mainJs = buildProgram(name, lines);
+  const full = cli(['run', mainJs]).stdout;
   const file = join(scratch, `${name}.ckpt`);
-  const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']);
+  const first = cli(['run', mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']);
   expect(first.status).toBe(0);
   return { full, first, second: cli(['restart', file]) };
 }

@@ -68,8 +68,9 @@ export function arrayCall(o: unknown, name: string, ...args: unknown[]): unknown
     if (walked !== NOT_WALKED) return walked;
   }
   // An engine older than the method (findLast before ES2023): the walk provides it for plain arrays.
-  const provided = builtin === undefined && (ARRAY_CALLBACK_METHODS as readonly string[]).includes(name) && isWalkableArray(o) && (o as unknown as Record<string, unknown>)[name] === undefined && typeof args[0] === 'function';
-  if ((!provided && builtin === undefined) || !isWalkableArray(o) || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
+  const walkable = isWalkableArray(o);
+  const provided = builtin === undefined && (ARRAY_CALLBACK_METHODS as readonly string[]).includes(name) && walkable && (o as unknown as Record<string, unknown>)[name] === undefined && typeof args[0] === 'function';
+  if ((!provided && builtin === undefined) || !walkable || (o as unknown as Record<string, unknown>)[name] !== builtin || typeof args[0] !== 'function') {
     if (o == null) throw new TypeError(`Cannot read properties of ${o} (reading '${name}')`);
     const method = (o as Record<string, unknown>)[name];
     if (typeof method !== 'function') throw new TypeError(`${describe(o)}.${name} is not a function`);

@@ -53,11 +53,10 @@ export function trackConsole(): void {
     },
     countReset(label = 'default') {
       const key = `${label}`;
-      if (t.ownCounts && t.counts.has(key)) t.counts.set(key, 0);
-      else {
-        if (t.counts.has(key)) t.counts.set(key, 0);
-        Reflect.apply(countReset, this, [key]);
-      }
+      const counted = t.counts.has(key);
+      if (counted) t.counts.set(key, 0);
+      // the platform's counter too, unless we count ourselves (it warns of a label it never counted)
+      if (!(t.ownCounts && counted)) Reflect.apply(countReset, this, [key]);
     },
   };
   if (typeof collapsed === 'function') {

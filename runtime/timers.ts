@@ -308,7 +308,7 @@ export class Timers {
   // ---- checkpoint --------------------------------------------------------------------------------
 
   /** The timeline moves by the time since `since` (see pause). */
-  private shiftAfterPause(since: number, before = Infinity): void {
+  private shiftAfterPause(since: number, before: number): void {
     const paused = this.now() - since;
     if (paused <= 0) return;
     // every armed timer, also an interval whose callback is running (it is

@@ -7,8 +7,9 @@
 // run by plain node) the same test where the platform offers its built-in
 // modules to feature detection (`process.getBuiltinModule`), an import of
 // nothing; elsewhere a Proxy is taken for its target. Guarantees that
-// `isWalkableArray` is true only for an Array of this realm, with
-// Array.prototype, not a Proxy, whose species is Array.
+// `isWalkableArray`, asked about a value `isProxyValue` has ruled out (the
+// one entry, `arrayCall`, asks that first), is true only for an Array of
+// this realm, with Array.prototype, whose species is Array.
 
 let proxyTest: ((value: unknown) => boolean) | undefined;
 
@@ -31,5 +32,5 @@ export function isProxyValue(value: unknown): boolean {
 }
 
 export function isWalkableArray(o: unknown): o is unknown[] {
-  return Array.isArray(o) && !isProxyValue(o) && Object.getPrototypeOf(o) === Array.prototype && (o as { constructor?: unknown }).constructor === Array;
+  return Array.isArray(o) && Object.getPrototypeOf(o) === Array.prototype && (o as { constructor?: unknown }).constructor === Array;
 }

@@ -1172,12 +1172,12 @@ export class ScopeLowering {
       const name = ts.isPropertyAccessExpression(callee) ? ts.idText(callee.name as ts.Identifier) : '@@iterator';
       return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'ni'), undefined, [this.expr(callee.expression), f.createStringLiteral(name), ...node.arguments.map((a) => this.expr(a))]);
     }
-    if (ts.isCallExpression(node) && isSuperProperty(node.expression) && this.isHomeMethod(methodOfSuper(ts.getOriginalNode(node.expression)))) {
+    if (ts.isCallExpression(node) && isSuperProperty(node.expression) && this.isHomeMethod(methodOfSuper(node.expression))) {
       // super.m(a) in an object-literal method → $R.hsg($self, "m", this).call(this, a): still a call site
       const read = this.visitor(node.expression) as ts.Expression;
       return f.createCallExpression(f.createPropertyAccessExpression(read, 'call'), undefined, [f.createThis(), ...ts.visitNodes(node.arguments, this.visitor, ts.isExpression)]);
     }
-    if (isSuperProperty(node) && this.isHomeMethod(methodOfSuper(ts.getOriginalNode(node)))) {
+    if (isSuperProperty(node) && this.isHomeMethod(methodOfSuper(node))) {
       const key = ts.isPropertyAccessExpression(node) ? f.createStringLiteral(ts.idText(node.name as ts.Identifier)) : this.expr(node.argumentExpression);
       return superRead(f, this.ctx.rt, f.createIdentifier(this.ctx.names.fixed('self')), key);
     }
