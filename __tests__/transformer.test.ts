@@ -68,11 +68,22 @@ describe('pass 0b: generators', () => {
     expect(runner).not.toBeNull();
     expect(js).toContain(`"": () => ${runner![1]}($self, ${runner![2]})`);
     // A yield, then the answer to a capture: the frame as data, suspended again at the same yield.
-    expect(js).toMatch(/\$l = (\d+);\s*(\$t\d+) = yield i;\s*for \(; \2 === \$R\.CAPTURE;\)\s*\2 = yield \$R\.yf\(\1, \[i, \2\]\);/);
+    expect(js).toMatch(/\$l = (\d+);\s*(\$t\d+) = yield i;\s*for \(; \2 === \$R\.CAPTURE;\)\s*\2 = yield \$R\.yf\(\1, \[i, \2\], \$self\);/);
     // A restored body resumes at the router's yield.
     expect(js).toMatch(/(\$t\d+) = yield \$R\.pr\(\);\s*for \(; \1 === \$R\.CAPTURE;\)/);
     // Its frame record says it is a body (re-entered by running a new native body).
     expect(js).toMatch(/return \$R\.fb\(\$self, \$l, \[i, \$t\d+\]\);/);
+  });
+
+  test('an async call makes no closure: its body\'s runner is called directly, and makes the closure only where a frame names it', () => {
+    const js = emit('export async function f(n: number) { const a = await n; return a + n; }\n');
+    const call = /= \$R\.task\((\$g\d+)\(void 0, (\$e\d+)\)\);/.exec(js);
+    expect(call).not.toBeNull();
+    // The runner's call is no resume point (it only makes the generator object): no temporary of its own.
+    expect(js).not.toMatch(/\$t\d+ = \$g\d+\(/);
+    const factory = /^function (\$mk\d+)\(\$e\d+\) \{/m.exec(js)![1];
+    expect(js).toMatch(new RegExp(`yield \\$R\\.yf\\(\\d+, \\[[^\\]]*\\], \\(\\$self \\?\\?= \\${factory}\\(\\$e\\d+\\)\\)\\);`));
+    expect(js).toMatch(new RegExp(`return \\$R\\.fb\\(\\(\\$self \\?\\?= \\${factory}\\(\\$e\\d+\\)\\), \\$l, `));
   });
 
   test('a yield inside try…finally stays a native yield; gen.return() reaches the finally through the body\'s own return (a completion record, or a native finally that skips while $R.u)', () => {

@@ -44,7 +44,7 @@ export interface Step {
 }
 
 /** The engine's generator object that runs an instrumented body. */
-type NativeBody = { next(v?: unknown): Step; throw(e: unknown): Step };
+export type NativeBody = { next(v?: unknown): Step; throw(e: unknown): Step };
 
 /** What re-entering a body's frame gives the `resumeGenerator` frame below it: the new native body and its first step. */
 export class ReenteredBody {
@@ -82,6 +82,16 @@ export class Generator {
   /** The live body (not saved: `frame` is, see `settle`). */
   native: NativeBody | undefined = undefined;
   constructor(public body: Function | undefined) {}
+
+  /**
+   * A generator whose body is already made (an async function's task): its
+   * function, needed only for a frame, comes with the frame (`$R.yf`, `$R.fb`).
+   */
+  static ofNative(native: NativeBody): Generator {
+    const g = new Generator(undefined);
+    g.native = native;
+    return g;
+  }
 
   next(value?: unknown): Step {
     return this.step('next', value);
@@ -189,8 +199,7 @@ export class Generator {
         this.native = reentered.native;
         step = reentered.step;
       } else if (from === START) {
-        const native = (this.body as () => NativeBody)();
-        this.native = native;
+        const native = this.native ?? (this.native = (this.body as () => NativeBody)());
         step = native.next();
       } else {
         const native = this.native ?? this.prime();
@@ -256,8 +265,8 @@ export class Generator {
     // (Running with a delegate, the body waits at its `yield*`'s yield while the delegate runs.)
     if (native === undefined || (this.state !== SUSPENDED && this.delegate === undefined)) return false;
     const answer = native.next(rt.CAPTURE);
-    const record = answer.value as { pc: number; values: unknown[] };
-    this.frame = { fn: this.body!, self: undefined, nt: undefined, pc: record.pc, values: record.values };
+    const record = answer.value as { pc: number; values: unknown[]; fn: Function };
+    this.frame = { fn: record.fn, self: undefined, nt: undefined, pc: record.pc, values: record.values };
     return true;
   }
 

@@ -917,10 +917,10 @@ export class Runtime {
   }
 
   /** What a suspended body yields when asked for its frame (CAPTURE): its resume point and values. */
-  yf(pc: number, values: unknown[]): { pc: number; values: unknown[] } {
+  yf(pc: number, values: unknown[], fn: Function): { pc: number; values: unknown[]; fn: Function } {
     // The yield's own target holds the marker now; it is assigned on resumption.
     for (let i = 0; i < values.length; i++) if (values[i] === this.CAPTURE) values[i] = undefined;
-    return { pc, values };
+    return { pc, values, fn };
   }
 
   /** A suspended body is about to be primed: a one-frame rewind to its yield. */

@@ -15,7 +15,7 @@
 // caller gets.
 
 import { functions } from './functions.js';
-import { Generator, type ResumeMode, type Step } from './generators.js';
+import { Generator, type NativeBody, type ResumeMode, type Step } from './generators.js';
 import { awaitPrimitive, awaitPromise, awaitReaction, IntroPromise, newInternalPromise, promiseResolve, type Reaction, reject, resolveWith } from './promises.js';
 import type { Runtime } from './runtime.js';
 
@@ -60,9 +60,16 @@ export class Task implements Awaiter, Reaction {
   }
 }
 
-/** `$R.task(body)`: the call of an async function. */
-export function startTask(body: Function): IntroPromise {
-  const t = new Task(new Generator(body), newInternalPromise());
+/**
+ * `$R.task(body)`: the call of an async function. The program's calls pass
+ * the body's native generator, already made (`$R.task($g(void 0, envs))`):
+ * the body makes its own closure only when a checkpoint needs its frame
+ * (scopes.ts nestedFunction), so a call allocates no closure. A module body
+ * with top-level await passes the function.
+ */
+export function startTask(body: Function | NativeBody): IntroPromise {
+  const g = typeof body === 'function' ? new Generator(body) : Generator.ofNative(body);
+  const t = new Task(g, newInternalPromise());
   let step: Step;
   try {
     step = t.g.run('next', undefined);
@@ -133,15 +140,23 @@ function settlePlain(p: IntroPromise, run: () => unknown): IntroPromise {
 /** The body stopped: at an await (wait for the value) or at its end (settle the promise). */
 export function afterStep(t: Task, step: Step): void {
   if (step.done) resolveWith(t.p, step.value);
-  else awaitValue(t, step.value);
+  else awaitWith(t, step.value);
 }
 
 /** `await value` of an awaiter: it is resumed by a job once the value settles. */
 export function awaitValue(who: Awaiter, value: unknown): void {
-  const re = who instanceof Task ? who : awaitReaction(who);
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return awaitPrimitive(re, value);
-  awaitPromise(promiseResolve(IntroPromise, value) as IntroPromise, re);
+  awaitWith(who instanceof Task ? who : awaitReaction(who), value);
 }
+
+function awaitWith(re: Reaction, value: unknown): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return awaitPrimitive(re, value);
+  // Most awaits are of the program's own promises (an async call's): PromiseResolve gives them back as they are.
+  const p = getPrototypeOf(value) === INTRO_PROTO && (value as IntroPromise).constructor === IntroPromise ? (value as IntroPromise) : (promiseResolve(IntroPromise, value) as IntroPromise);
+  awaitPromise(p, re);
+}
+
+const getPrototypeOf = Object.getPrototypeOf;
+const INTRO_PROTO: object = IntroPromise.prototype;
 
 
 functions.registerClassMembers('introspect:Task', Task);

@@ -51,8 +51,9 @@
 import ts from 'typescript';
 import { isFunctionLike, usesSuper } from './analyze.js';
 import type { NameGen } from './names.js';
+import type { BodyKind as Kind } from './plan.js';
 
-export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Set<ts.Node>, names: NameGen): ts.SourceFile {
+export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Map<ts.Node, Kind>, names: NameGen): ts.SourceFile {
   const f = ts.factory;
   const visit = (node: ts.Node): ts.Node => {
     const visited = ts.visitEachChild(node, visit, tctx);
@@ -66,7 +67,7 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     const body = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), block);
     // An async function that never awaits runs its body as a plain function (`$R.ptask`): no generator to make per call.
     const plain = kind === 'task' && !suspends(block);
-    if (!plain) bodies.add(body);
+    if (!plain) bodies.set(body, kind);
     const run = f.createCallExpression(f.createPropertyAccessExpression(rt, plain ? 'ptask' : kind), undefined, [body]);
     const guarded = kind === 'task' ? guardParameters(fn.parameters, rt, names) : undefined;
     const parameters = guarded?.parameters ?? fn.parameters;
@@ -84,7 +85,6 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
   return statements === lowered.statements ? lowered : f.updateSourceFile(lowered, statements);
 }
 
-type Kind = 'gen' | 'task' | 'agen';
 
 /**
  * Whether an async function's body, its awaits made yields, can suspend: a

@@ -67,7 +67,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     rt,
     unwind: f.createIdentifier(names.fixed('U')),
     plans: [],
-    generatorBodies: new Set(),
+    generatorBodies: new Map(),
     shadowedGlobals: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();

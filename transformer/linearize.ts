@@ -841,6 +841,11 @@ const LEAF_BUILTINS: Record<string, true | ReadonlySet<string>> = {
 };
 const LEAF_FUNCTIONS = new Set(['parseInt', 'parseFloat', 'isNaN', 'isFinite']);
 
+function isRunnerName(name: string, ctx: FileContext): boolean {
+  const prefix = ctx.names.fixed('g');
+  return name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length));
+}
+
 /** A call into the program (or anything that may call back into it): a resume point. */
 export function isSiteCall(node: ts.Node, ctx: FileContext): boolean {
   if (ts.isNewExpression(node)) return !isLeafBuiltinNew(node, ctx.shadowedGlobals);
@@ -849,7 +854,8 @@ export function isSiteCall(node: ts.Node, ctx: FileContext): boolean {
   const callee = node.expression;
   // `import(…)` evaluates the module in a later job, never inside the call.
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return false;
-  if (ts.isIdentifier(callee) && ts.idText(callee).startsWith(ctx.names.fixed('mk'))) return false;
+  // A factory makes a closure; a generator body's runner (`$g1(void 0, envs)`, an async call's) only makes its generator object.
+  if (ts.isIdentifier(callee) && (ts.idText(callee).startsWith(ctx.names.fixed('mk')) || isRunnerName(ts.idText(callee), ctx))) return false;
   // The runtime's helpers never call back into the program, but `$R.task`
   // (an async body), `$R.ac` (an array method's callbacks) and `$R.ni`
   // (`o.keys()` and co. on an object of the program's own).

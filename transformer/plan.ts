@@ -57,9 +57,12 @@ export interface FileContext {
   plans: FunctionPlan[];
   /** Every name the file declares (so `Math.max` may not be the built-in); set from pass 1. */
   shadowedGlobals: ReadonlySet<string>;
-  /** The arrows pass 0c made to hold generator bodies (generators.ts). */
-  generatorBodies: Set<ts.Node>;
+  /** The arrows pass 0c made to hold generator bodies (generators.ts), and which kind of function each is the body of. */
+  generatorBodies: Map<ts.Node, BodyKind>;
 }
+
+/** What a generator body runs for: a generator function, an async function's task, or an async generator. */
+export type BodyKind = 'gen' | 'task' | 'agen';
 
 export function lineOf(ctx: FileContext, node: ts.Node): number {
   const pos = ts.getOriginalNode(node).pos;

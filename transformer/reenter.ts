@@ -383,7 +383,7 @@ export class Reenter {
       undefined,
       f.createStrictEquality(target, f.createPropertyAccessExpression(rt, 'CAPTURE')),
       undefined,
-      f.createExpressionStatement(f.createAssignment(target, f.createYieldExpression(undefined, call('yf', [f.createNumericLiteral(n), f.createIdentifier(`${this.frameValues.text}${n}`)])))),
+      f.createExpressionStatement(f.createAssignment(target, f.createYieldExpression(undefined, call('yf', [f.createNumericLiteral(n), f.createIdentifier(`${this.frameValues.text}${n}`), this.plan.self])))),
     );
     const primed = f.createExpressionStatement(f.createAssignment(target, f.createYieldExpression(undefined, call('pr', []))));
     return { out: [setL, s, answer()], lo: n, hi: n, resume: [primed, answer()] };

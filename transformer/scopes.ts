@@ -799,6 +799,7 @@ export class ScopeLowering {
     const envs = [...st.envUses].sort();
     const factoryName = this.ctx.names.fresh('mk');
     let runner: ts.FunctionDeclaration | undefined;
+    let taskRunner: string | undefined;
     if (ts.isFunctionExpression(lowered) && lowered.asteriskToken && this.ctx.generatorBodies.has(node)) {
       // A generator body: the closure calls one native generator function
       // made once, beside the factory. A generator function made per call
@@ -806,7 +807,12 @@ export class ScopeLowering {
       // closure's own initial map), and every body would run megamorphic.
       const runnerName = this.ctx.names.fresh('g');
       const args = [self.text, ...envs];
-      runner = f.createFunctionDeclaration(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), runnerName, undefined, args.map((a) => f.createParameterDeclaration(undefined, undefined, a)), undefined, lowered.body);
+      // An async function's body is made per call: its runner is called
+      // directly (`$R.task($g(void 0, envs))`), and makes the closure only
+      // where a frame names it (`$R.fb`, `$R.yf`), so a call allocates no closure.
+      taskRunner = this.ctx.generatorBodies.get(node) === 'task' ? runnerName : undefined;
+      const body = taskRunner === undefined ? lowered.body : selfMadeWhereUsed(lowered.body, self, f.createCallExpression(f.createIdentifier(factoryName), undefined, envs.map((e) => f.createIdentifier(e))));
+      runner = f.createFunctionDeclaration(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), runnerName, undefined, args.map((a) => f.createParameterDeclaration(undefined, undefined, a)), undefined, body);
       lowered = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), f.createCallExpression(f.createIdentifier(runnerName), undefined, args.map((a) => f.createIdentifier(a))));
     }
     const key = inferredName;
@@ -835,7 +841,9 @@ export class ScopeLowering {
       inClass.list.push({ name: factoryName, decl, id });
       if (runner) inClass.list.push({ name: ts.idText(runner.name!), decl: runner });
     }
-    return f.createCallExpression(f.createIdentifier(factoryName), undefined, envs.map((e) => f.createIdentifier(e)));
+    const envArgs = envs.map((e) => f.createIdentifier(e));
+    if (taskRunner !== undefined) return f.createCallExpression(f.createIdentifier(taskRunner), undefined, [f.createVoidZero(), ...envArgs]);
+    return f.createCallExpression(f.createIdentifier(factoryName), undefined, envArgs);
   }
 
   /** A computed member key: where it is, or the factory parameter a made class's key was passed in. */
@@ -1581,4 +1589,14 @@ function programImports(sf: ts.SourceFile): Set<string> {
     if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) if (!el.isTypeOnly) names.add(ts.idText(el.name));
   }
   return names;
+}
+
+/** `body` with each use of `self` (a frame's function) made `(self ??= make)`: the closure is made the first time a frame needs it. */
+function selfMadeWhereUsed(body: ts.Block, self: ts.Identifier, make: ts.Expression): ts.Block {
+  const f = ts.factory;
+  const visit = (n: ts.Node): ts.Node => {
+    if (n === self) return f.createParenthesizedExpression(f.createBinaryExpression(f.createIdentifier(ts.idText(self)), ts.SyntaxKind.QuestionQuestionEqualsToken, make));
+    return ts.visitEachChild(n, visit, undefined as unknown as ts.TransformationContext);
+  };
+  return visit(body) as ts.Block;
 }
