@@ -14,7 +14,7 @@
 import { functions } from './functions.js';
 import { lookLikePlatform } from './platform-look.js';
 import { Generator, RAW_YIELD, type ResumeMode, type Step } from './generators.js';
-import { iterate } from './iterators.js';
+import { callNoSave, iterate } from './iterators.js';
 import { fulfill, IntroPromise, newInternalPromise, promiseResolve, reject } from './promises.js';
 import type { Runtime } from './runtime.js';
 import { type Awaiter, awaitValue } from './tasks.js';
@@ -200,7 +200,8 @@ export function asyncIteratorOf(obj: unknown): unknown {
   const o = obj as Record<symbol, unknown>;
   const method = o[Symbol.asyncIterator];
   if (method !== undefined && method !== null) {
-    const it = (method as Function).call(obj);
+    // The program's own methods run as no-save regions: the loop resumes after these calls, never inside.
+    const it = callNoSave(rt, method as Function, obj, undefined);
     if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
     return it;
   }
@@ -220,7 +221,7 @@ export function checkIterResult(r: unknown): unknown {
 export function closeAsyncIterator(it: unknown): unknown {
   const ret = (it as { return?: unknown }).return;
   if (ret === undefined || ret === null) return undefined;
-  return (ret as Function).call(it);
+  return callNoSave(rt, ret as Function, it, undefined);
 }
 
 class AsyncFromSyncIterator {

@@ -219,9 +219,19 @@ export function iterate(x: any): { next(): Step } {
   // One of ours (`xs.values()` and co.): iterated in place, so what the loop leaves stays in it.
   if (x instanceof CollectionIter && x[Symbol.iterator] === CollectionIter.prototype[Symbol.iterator]) return x;
   if (nativeIteratorTags.has(Object.prototype.toString.call(x))) return new ArrayIter(Array.from(x));
-  const it = x[Symbol.iterator]();
+  // The program's own `[Symbol.iterator]()` runs as a no-save region: the
+  // loop's resume point is after this call, not inside it.
+  const method = x[Symbol.iterator];
+  const it = typeof method === 'function' ? callNoSave(noSave, method, x, undefined) : x[Symbol.iterator]();
   if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.iterator method is not an object');
   return it;
+}
+
+/** The runtime's no-save counter (bindIterators); a stand-in until the runtime is made. */
+let noSave: NoSave = { ns: 0 };
+
+export function bindIterators(rt: NoSave): void {
+  noSave = rt;
 }
 
 /**
@@ -245,7 +255,7 @@ export function closeIterator(it: any, step: Step | undefined): void {
 /** Iterator methods of built-ins whose iteration runs no program code. */
 const NATIVE_ITERATE = new Set<unknown>([Array.prototype[Symbol.iterator], Map.prototype[Symbol.iterator], Set.prototype[Symbol.iterator], Object.getPrototypeOf(Int8Array).prototype[Symbol.iterator]]);
 
-interface NoSave {
+export interface NoSave {
   ns: number;
 }
 
@@ -263,7 +273,7 @@ export function engineIterable(x: unknown, rt: NoSave): unknown {
 }
 
 /** `fn.call(self, arg)` as a no-save region (no closure made per step). */
-function callNoSave(rt: NoSave, fn: Function, self: unknown, arg: unknown): unknown {
+export function callNoSave(rt: NoSave, fn: Function, self: unknown, arg: unknown): unknown {
   rt.ns++;
   try {
     return fn.call(self, arg);
