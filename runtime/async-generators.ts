@@ -182,14 +182,16 @@ export function delegatedValue(value: unknown): DelegatedValue {
 
 /** `$R.ads(it, mode, value)`: one step of an async `yield*`'s delegate (awaited by the body), forwarding how the generator was resumed. */
 export function asyncDelegateStep(it: any, mode: ResumeMode, value: unknown): unknown {
-  if (mode === 'next') return it.next(value);
+  // Not a resume point (the body resumes at the await of what this returns):
+  // the delegate's methods, the program's own, run as no-save regions.
+  if (mode === 'next') return typeof it.next === 'function' ? callNoSave(rt, it.next, it, value) : it.next(value);
   if (mode === 'throw') {
-    if (typeof it.throw === 'function') return it.throw(value);
-    if (typeof it.return === 'function') it.return();
+    if (typeof it.throw === 'function') return callNoSave(rt, it.throw, it, value);
+    if (typeof it.return === 'function') callNoSave(rt, it.return, it, undefined);
     throw new TypeError("The iterator does not provide a 'throw' method");
   }
   if (typeof it.return !== 'function') return { value, done: true };
-  return it.return(value);
+  return callNoSave(rt, it.return, it, value);
 }
 
 // ---- for await ----------------------------------------------------------------------------

@@ -91,7 +91,11 @@ const PURE_CONST = (e: ts.Expression): boolean =>
  * (`${x}`, `'a' + x`, `x < y`): run as no-save regions, since a frame of
  * theirs could not be resumed from the caller's.
  */
-const IMPLICITLY_CALLED = new Set(['toString', 'valueOf']);
+/**
+ * Methods the engine calls by itself: a conversion (`${o}`, `o + 1`) or
+ * `instanceof` calls them from code that is no call site of ours.
+ */
+const IMPLICITLY_CALLED = new Set(['toString', 'valueOf', '[Symbol.toPrimitive]', '[Symbol.hasInstance]']);
 
 /** The statements copying `arguments` and `new.target` into their storage (lowerParams). */
 const argumentsCopies = new WeakSet<ts.Node>();
@@ -1439,7 +1443,9 @@ function isImplicitlyCalledValue(fn: ts.Node): boolean {
   const node = ts.getOriginalNode(fn);
   const p = node.parent;
   if (!p || !(ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) || p.initializer !== node) return false;
-  return (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && IMPLICITLY_CALLED.has(p.name.text);
+  if (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) return IMPLICITLY_CALLED.has(p.name.text);
+  const key = ts.isComputedPropertyName(p.name) ? p.name.expression : undefined;
+  return key !== undefined && ts.isPropertyAccessExpression(key) && ts.isIdentifier(key.expression) && key.expression.text === 'Symbol' && IMPLICITLY_CALLED.has(`[Symbol.${ts.idText(key.name)}]`);
 }
 
 function calledByTheEngine(fn: ts.Node): boolean {
