@@ -14,7 +14,8 @@
 import { functions } from './functions.js';
 import { lookLikePlatform } from './platform-look.js';
 import { Generator, RAW_YIELD, type ResumeMode, type Step } from './generators.js';
-import { callNoSave, iterate } from './iterators.js';
+import { iterate } from './iterators.js';
+import { callNoSave, callNoSave1 } from './no-save.js';
 import { fulfill, IntroPromise, newInternalPromise, promiseResolve, reject } from './promises.js';
 import type { Runtime } from './runtime.js';
 import { type Awaiter, awaitValue } from './tasks.js';
@@ -184,14 +185,14 @@ export function delegatedValue(value: unknown): DelegatedValue {
 export function asyncDelegateStep(it: any, mode: ResumeMode, value: unknown): unknown {
   // Not a resume point (the body resumes at the await of what this returns):
   // the delegate's methods, the program's own, run as no-save regions.
-  if (mode === 'next') return typeof it.next === 'function' ? callNoSave(rt, it.next, it, value) : it.next(value);
+  if (mode === 'next') return typeof it.next === 'function' ? callNoSave1(it.next, it, value) : it.next(value);
   if (mode === 'throw') {
-    if (typeof it.throw === 'function') return callNoSave(rt, it.throw, it, value);
-    if (typeof it.return === 'function') callNoSave(rt, it.return, it, undefined);
+    if (typeof it.throw === 'function') return callNoSave1(it.throw, it, value);
+    if (typeof it.return === 'function') callNoSave(it.return, it);
     throw new TypeError("The iterator does not provide a 'throw' method");
   }
   if (typeof it.return !== 'function') return { value, done: true };
-  return callNoSave(rt, it.return, it, value);
+  return callNoSave1(it.return, it, value);
 }
 
 // ---- for await ----------------------------------------------------------------------------
@@ -203,7 +204,7 @@ export function asyncIteratorOf(obj: unknown): unknown {
   const method = o[Symbol.asyncIterator];
   if (method !== undefined && method !== null) {
     // The program's own methods run as no-save regions: the loop resumes after these calls, never inside.
-    const it = callNoSave(rt, method as Function, obj, undefined);
+    const it = callNoSave(method as Function, obj);
     if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
     return it;
   }
@@ -223,7 +224,7 @@ export function checkIterResult(r: unknown): unknown {
 export function closeAsyncIterator(it: unknown): unknown {
   const ret = (it as { return?: unknown }).return;
   if (ret === undefined || ret === null) return undefined;
-  return callNoSave(rt, ret as Function, it, undefined);
+  return callNoSave(ret as Function, it);
 }
 
 class AsyncFromSyncIterator {

@@ -20,6 +20,7 @@
 import { abortError, asSignal, type Emitter, type Listener, listen, type Signal, sourceKind, type Target, unlisten } from './event-sources.js';
 import { functions } from './functions.js';
 import { IntroPromise } from './promises.js';
+import { callNoSave } from './no-save.js';
 
 interface Waiter {
   resolve: (value: IteratorResult<unknown[]>) => void;
@@ -65,7 +66,9 @@ class EventIterator {
     if (this.unconsumed.length > 0) {
       const value = this.unconsumed.shift()!;
       if (this.paused && this.unconsumed.length < this.lowWaterMark) {
-        (this.emitter as Emitter).resume?.();
+        // The program's stream, maybe: called where no resume point is (this `next` is not re-entered).
+        const resume = (this.emitter as Emitter).resume;
+        if (typeof resume === 'function') callNoSave(resume, this.emitter);
         this.paused = false;
       }
       return IntroPromise.resolve({ value, done: false }) as Step;
@@ -102,7 +105,8 @@ function onEvent(it: EventIterator, ...args: unknown[]): void {
   it.unconsumed.push(args);
   if (!it.paused && it.unconsumed.length > it.highWaterMark) {
     it.paused = true;
-    (it.emitter as Emitter).pause?.();
+    const pause = (it.emitter as Emitter).pause;
+    if (typeof pause === 'function') callNoSave(pause, it.emitter);
   }
 }
 

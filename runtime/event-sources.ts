@@ -3,6 +3,8 @@
 // `removeListener`, any event name) or an EventTarget (`addEventListener` /
 // `removeEventListener`, string names only, no `error` event).
 
+import { callNoSave2 } from './no-save.js';
+
 export type Listener = (...args: unknown[]) => void;
 
 export interface Emitter {
@@ -25,14 +27,17 @@ export function sourceKind(source: unknown, name: string | symbol): 'emitter' | 
   return undefined;
 }
 
+// The source may be the program's own (an emitter whose `on` it overrides):
+// its methods run as no-save regions, since the runtime calls them several
+// at a time, from places that are no resume points.
 export function listen(source: Emitter | Target, target: boolean, name: string | symbol, listener: Listener): void {
-  if (target) (source as Target).addEventListener(name as string, listener);
-  else (source as Emitter).on(name, listener);
+  if (target) callNoSave2((source as Target).addEventListener, source, name, listener);
+  else callNoSave2((source as Emitter).on, source, name, listener);
 }
 
 export function unlisten(source: Emitter | Target, target: boolean, name: string | symbol, listener: Listener): void {
-  if (target) (source as Target).removeEventListener(name as string, listener);
-  else (source as Emitter).removeListener(name, listener);
+  if (target) callNoSave2((source as Target).removeEventListener, source, name, listener);
+  else callNoSave2((source as Emitter).removeListener, source, name, listener);
 }
 
 /** A `signal` option `once` and `on` can follow: an AbortSignal (the program's are the runtime's, event-target.ts). */

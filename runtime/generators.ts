@@ -22,6 +22,7 @@
 
 import type { Frame } from './frames.js';
 import { functions } from './functions.js';
+import { callNoSave } from './no-save.js';
 import { lookLikePlatform } from './platform-look.js';
 import type { Runtime } from './runtime.js';
 
@@ -328,7 +329,8 @@ export function delegateStep(it: any, mode: ResumeMode, value: unknown): Step {
   if (mode === 'next') return it.next(value);
   if (mode === 'throw') {
     if (typeof it.throw === 'function') return it.throw(value);
-    if (typeof it.return === 'function') it.return();
+    // Cleanup before the TypeError: no resume point is here, and a capture would be lost in the throw.
+    if (typeof it.return === 'function') callNoSave(it.return, it);
     throw new TypeError('The iterator does not provide a \'throw\' method');
   }
   if (typeof it.return !== 'function') return { value, done: true };

@@ -7,7 +7,7 @@ import { bindArrayCallbacks } from './array-callbacks.js';
 import { bindWalks } from './walks/index.js';
 import { bindAsyncGenerators } from './async-generators.js';
 import { bindGenerators } from './generators.js';
-import { bindIterators } from './iterators.js';
+import { bindNoSave } from './no-save.js';
 import { functions } from './functions.js';
 import { bindPromises } from './promises.js';
 import { Runtime } from './runtime.js';
@@ -22,7 +22,7 @@ const existing = (globalThis as Record<symbol, unknown>)[KEY] as Runtime | undef
 
 export const runtime: Runtime = existing ?? new Runtime();
 bindGenerators(runtime);
-bindIterators(runtime);
+bindNoSave(runtime);
 bindTasks(runtime);
 bindAsyncGenerators(runtime);
 bindArrayCallbacks(runtime);

@@ -8,6 +8,7 @@
 import { lookLikePlatform } from './platform-look.js';
 import { functions } from './functions.js';
 import { Generator, GeneratorIter } from './generators.js';
+import { callNoSave, callNoSave1 } from './no-save.js';
 
 interface Step {
   value: unknown;
@@ -195,6 +196,8 @@ function ownIterator(o: any): unknown {
   return Reflect.apply(method, o, []);
 }
 
+const MAP_ENTRIES = Map.prototype[Symbol.iterator];
+const SET_VALUES = Set.prototype[Symbol.iterator];
 const nativeIteratorTags = new Set(['[object Array Iterator]', '[object Map Iterator]', '[object Set Iterator]', '[object String Iterator]', '[object RegExp String Iterator]']);
 const arrayValues = Array.prototype[Symbol.iterator];
 
@@ -214,7 +217,8 @@ export function iterate(x: any): { next(): Step } {
   if (x == null) throw new TypeError(`${x} is not iterable`);
   const indexed = indexable(x);
   if (indexed !== undefined) return new ArrayIter(indexed);
-  if (x instanceof Map || x instanceof Set) return new LiveIter(x);
+  // A Map or Set iterated by the engine's own iterator (a subclass's own `[Symbol.iterator]` is the program's, below).
+  if ((x instanceof Map && x[Symbol.iterator] === MAP_ENTRIES) || (x instanceof Set && x[Symbol.iterator] === SET_VALUES)) return new LiveIter(x);
   if (x instanceof Generator && x[Symbol.iterator] === Generator.prototype[Symbol.iterator]) return new GeneratorIter(x);
   // One of ours (`xs.values()` and co.): iterated in place, so what the loop leaves stays in it.
   if (x instanceof CollectionIter && x[Symbol.iterator] === CollectionIter.prototype[Symbol.iterator]) return x;
@@ -222,17 +226,11 @@ export function iterate(x: any): { next(): Step } {
   // The program's own `[Symbol.iterator]()` runs as a no-save region: the
   // loop's resume point is after this call, not inside it.
   const method = x[Symbol.iterator];
-  const it = typeof method === 'function' ? callNoSave(noSave, method, x, undefined) : x[Symbol.iterator]();
+  const it = typeof method === 'function' ? callNoSave(method, x) : x[Symbol.iterator]();
   if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('Result of the Symbol.iterator method is not an object');
   return it;
 }
 
-/** The runtime's no-save counter (bindIterators); a stand-in until the runtime is made. */
-let noSave: NoSave = { ns: 0 };
-
-export function bindIterators(rt: NoSave): void {
-  noSave = rt;
-}
 
 /**
  * The iterator a `yield*` delegates to: a generator of ours itself (its
@@ -255,9 +253,6 @@ export function closeIterator(it: any, step: Step | undefined): void {
 /** Iterator methods of built-ins whose iteration runs no program code. */
 const NATIVE_ITERATE = new Set<unknown>([Array.prototype[Symbol.iterator], Map.prototype[Symbol.iterator], Set.prototype[Symbol.iterator], Object.getPrototypeOf(Int8Array).prototype[Symbol.iterator]]);
 
-export interface NoSave {
-  ns: number;
-}
 
 /**
  * The operand of a spread or of array destructuring, which the engine
@@ -265,38 +260,26 @@ export interface NoSave {
  * own is stepped in no-save regions (`rt.ns`). Arrays, strings, Maps, Sets
  * and the runtime's own iterators run no program code and pass as they are.
  */
-export function engineIterable(x: unknown, rt: NoSave): unknown {
+export function engineIterable(x: unknown): unknown {
   if (x === null || x === undefined || typeof x === 'string') return x;
   const method = (x as Record<symbol, unknown>)[Symbol.iterator];
   if (typeof method !== 'function' || NATIVE_ITERATE.has(method) || x instanceof Generator || x instanceof CollectionIter) return x;
-  return new NoSaveIterator(rt, callNoSave(rt, method, x, undefined) as Iterator<unknown>);
+  return new NoSaveIterator(callNoSave(method, x) as Iterator<unknown>);
 }
 
-/** `fn.call(self, arg)` as a no-save region (no closure made per step). */
-export function callNoSave(rt: NoSave, fn: Function, self: unknown, arg: unknown): unknown {
-  rt.ns++;
-  try {
-    return fn.call(self, arg);
-  } finally {
-    rt.ns--;
-  }
-}
 
 class NoSaveIterator {
-  constructor(
-    private readonly rt: NoSave,
-    private readonly it: Iterator<unknown>,
-  ) {}
+  constructor(private readonly it: Iterator<unknown>) {}
   [Symbol.iterator](): this {
     return this;
   }
   next(value?: unknown): IteratorResult<unknown> {
-    return callNoSave(this.rt, this.it.next, this.it, value) as IteratorResult<unknown>;
+    return callNoSave1(this.it.next, this.it, value) as IteratorResult<unknown>;
   }
   get return(): ((value?: unknown) => IteratorResult<unknown>) | undefined {
     const close = this.it.return;
     if (typeof close !== 'function') return undefined;
-    return (value?: unknown) => callNoSave(this.rt, close, this.it, value) as IteratorResult<unknown>;
+    return (value?: unknown) => callNoSave1(close, this.it, value) as IteratorResult<unknown>;
   }
 }
 

@@ -997,7 +997,7 @@ export class Runtime {
 
   /** The operand of a spread or of array destructuring (iterators.ts engineIterable). */
   nsi(x: unknown): unknown {
-    return engineIterable(x, this);
+    return engineIterable(x);
   }
   keys = forInKeys;
 
