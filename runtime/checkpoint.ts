@@ -9,7 +9,7 @@ import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
 import { Generator } from './generators.js';
 import { rebuildTransients, transientFor, type WeakEdges } from './transient.js';
-import { platformValueFor } from './platform-values.js';
+import { platformValueFor, proxyStandIn } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
@@ -114,6 +114,12 @@ export const checkpointSink: CheckpointSink = {
     let transients = 0;
     const settled: Generator[] = [];
     const substitute = (v: object): object | undefined => {
+      // The program's proxies first: a revoked one throws at any question (instanceof too).
+      const proxy = proxyStandIn(v);
+      if (proxy !== undefined) {
+        transients++;
+        return proxy;
+      }
       // A live Map or Set iterator's position, counted against the collection as it is now.
       if (v instanceof LiveIter || v instanceof CollectionIter) v.settle();
       // A suspended generator's body, as its frame.

@@ -48,3 +48,13 @@ export function callNoSave2(fn: Function, self: unknown, a: unknown, b: unknown)
     bound.ns--;
   }
 }
+
+/** `Reflect.apply(fn, self, args)` as a no-save region. */
+export function applyNoSave(fn: Function, self: unknown, args: unknown[]): unknown {
+  bound.ns++;
+  try {
+    return Reflect.apply(fn, self, args);
+  } finally {
+    bound.ns--;
+  }
+}

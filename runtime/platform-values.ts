@@ -18,13 +18,10 @@
 // encoding and the bytes of a character it holds back, and made again by
 // constructing the class and writing those bytes to it.
 //
-// A Proxy is one too: the engine never shows its target and handler, so the
-// program's `new Proxy(t, h)` is the runtime's (`$R.Proxy`, pass 0b), which
-// notes them; the proxy is saved as `new Proxy(t, h)` made again, its target
-// and handler saved as any objects. A proxy made by code we do not
-// instrument is saved as what its traps show, as before.
+// A Proxy of the program is one too (proxies.ts).
 
 import { functions } from './functions.js';
+import { proxyParts, remakeProxy } from './proxies.js';
 import { PlatformValue } from './transient.js';
 
 interface Maker {
@@ -60,26 +57,14 @@ function classAt(path: string): Function | undefined {
 /** Prototype → maker, for the classes this platform has; built on first use. */
 let byPrototype: Map<object, Maker> | undefined;
 
-const NativeProxy = Proxy;
-const proxyParts = new WeakMap<object, [object, object]>();
-
-/** `$R.Proxy`: the program's Proxy constructor. */
-export const ProgramProxy: ProxyConstructor = new NativeProxy(NativeProxy, {
-  construct(_C, args: unknown[], newTarget: Function) {
-    const made = Reflect.construct(NativeProxy, args, newTarget === ProgramProxy ? NativeProxy : newTarget) as object;
-    proxyParts.set(made, [args[0] as object, args[1] as object]);
-    return made;
-  },
-});
-
-function remakeProxy(target: object, handler: object): object {
-  return new ProgramProxy(target, handler);
+/** The transient standing for `v`, if it is one of the program's proxies (proxies.ts). */
+export function proxyStandIn(v: object): PlatformValue | undefined {
+  const proxy = proxyParts(v);
+  return proxy === undefined ? undefined : new PlatformValue(remakeProxy.bind(undefined, proxy.target, proxy.handler, proxy.revocation));
 }
 
 /** The transient standing for `v` in a checkpoint, if `v` is an instance (not of a subclass) of one of the classes above. */
 export function platformValueFor(v: object): PlatformValue | undefined {
-  const parts = proxyParts.get(v);
-  if (parts !== undefined) return new PlatformValue(remakeProxy.bind(undefined, parts[0], parts[1]));
   if (byPrototype === undefined) {
     byPrototype = new Map();
     for (const m of MAKERS) {
@@ -141,6 +126,5 @@ function remake(name: string, args: unknown[]): object {
 }
 
 functions.registerStatic('introspect:remakePlatformValue', remake);
-functions.registerStatic('introspect:remakeProxy', remakeProxy);
 functions.registerStatic('introspect:remakeStringDecoder', remakeStringDecoder);
 functions.registerClassMembers('introspect:PlatformValue', PlatformValue);

@@ -29,7 +29,7 @@ import { Libraries } from './libraries.js';
 import { IntroPromise } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startPlainTask, startTask } from './tasks.js';
-import { ProgramProxy } from './platform-values.js';
+import { ProgramProxy } from './proxies.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
 import { addDisposableResource, disposeResources } from './disposal.js';
