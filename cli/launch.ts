@@ -10,6 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import { BOOT_KEY, type Boot, type Host } from '../runtime/host.js';
 import { createNodeHost } from '../runtime/plugins/node/host.js';
+import { printLikeNode } from '../runtime/plugins/portable/node-format.js';
 import type { CliRunConfig } from './config.js';
 import { fromRuntimeError, ProgramFailure } from './errors.js';
 import { reportPointsOnExit } from './points.js';
@@ -29,6 +30,11 @@ export async function launchProgram(options: LaunchOptions): Promise<void> {
   (globalThis as Record<string, unknown>)[BOOT_KEY] = boot;
   process.argv = [process.argv[0]!, options.entry, ...options.args];
   if (options.config.countPoints) reportPointsOnExit();
+  // Bun's and Deno's consoles print objects otherwise than Node's: what the
+  // program prints is Node's, so that a run moved between them prints the
+  // same (before the runtime records the pristine globals).
+  const versions = process.versions as Record<string, string | undefined>;
+  if (versions.bun !== undefined || versions.deno !== undefined) printLikeNode(console as unknown as Record<string, unknown>);
 
   const url = pathToFileURL(options.entry).href;
   try {

@@ -12,6 +12,7 @@
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+import { printLikeNode } from '../portable/node-format.js';
 
 /** Where the bundle's footer finds the promise of the program's end. */
 export const DONE_KEY = '__introspect_done__';
@@ -66,6 +67,7 @@ export function createBrowserHost(hint: PlatformHint): { host: Host; stderr: (li
 }
 
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
+  printLikeNode(console as unknown as Record<string, unknown>);
   const { host, stderr } = createBrowserHost(hint);
   bootRestart(host, checkpointBase64, stderr, { wrapMicrotasks: true });
 }

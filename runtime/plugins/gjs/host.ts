@@ -13,6 +13,7 @@
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+import { printLikeNode } from '../portable/node-format.js';
 
 interface GjsRunnerHost {
   readFile(path: string): string;
@@ -72,6 +73,8 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
 }
 
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
+  // Before the host lists the console's methods as built-ins (a saved `console.log` re-links to what the program prints with).
+  printLikeNode(console as unknown as Record<string, unknown>);
   const { host: h, stderr } = createGjsHost(hint);
   // The runner enters its main loop only if a timer is pending when the
   // script ends; the restart arms the program's timers in a microtask, after

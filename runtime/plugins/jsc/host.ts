@@ -7,6 +7,7 @@
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+import { printLikeNode } from '../portable/node-format.js';
 
 interface JscGlobals {
   printErr?: (s: string) => void;
@@ -39,6 +40,7 @@ export function createJscHost(hint: PlatformHint): { host: Host; stderr: (line: 
 }
 
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
+  printLikeNode(typeof console === 'undefined' ? undefined : (console as unknown as Record<string, unknown>));
   const { host, stderr } = createJscHost(hint);
   bootRestart(host, checkpointBase64, stderr);
 }

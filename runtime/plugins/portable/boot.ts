@@ -9,6 +9,7 @@
 // unhandled rejection.
 // Imports nothing from a platform.
 
+import { provideStructuredClone } from './structured-clone.js';
 import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
 
 /** What the CLI knows about the platform it starts the bundle on (registry entry). */
@@ -71,6 +72,7 @@ export function uncaughtText(error: unknown): string {
  */
 export function bootRestart(host: Host, checkpointBase64: string, stderr: (line: string) => void, options: { wrapMicrotasks?: boolean } = {}): void {
   const g = globalThis as Record<string, unknown>;
+  provideStructuredClone();
   const native = typeof g.queueMicrotask === 'function' ? (g.queueMicrotask as (fn: () => void) => void) : undefined;
   if (native === undefined || options.wrapMicrotasks) {
     const schedule = native ?? ((job: () => void) => void Promise.resolve().then(job));

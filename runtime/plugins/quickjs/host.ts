@@ -9,6 +9,7 @@
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+import { printLikeNode } from '../portable/node-format.js';
 import { concatBytes } from '../../format/bytes.js';
 
 interface QjsFile {
@@ -123,5 +124,6 @@ function fixBigIntAsUintN(): void {
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
   fixBigIntAsUintN();
   const { host, stderr } = createQuickJSHost(hint);
+  printLikeNode(typeof console === 'undefined' ? undefined : (console as unknown as Record<string, unknown>));
   bootRestart(host, checkpointBase64, stderr);
 }

@@ -1,0 +1,71 @@
+// The console of the script engines prints what Node's prints
+// (runtime/plugins/portable/node-format.ts), and structuredClone exists
+// there (structured-clone.ts): both are checked against Node's own.
+
+import { format, inspect } from 'node:util';
+import { formatLogArgs } from '../runtime/plugins/portable/node-format.js';
+import { structuredClonePolyfill } from '../runtime/plugins/portable/structured-clone.js';
+
+class Point {
+  constructor(
+    public x: number,
+    public y: unknown,
+  ) {}
+}
+class Empty {}
+
+function battery(): unknown[][] {
+  const circular: Record<string, unknown> = { name: 'c' };
+  circular.self = circular;
+  circular.list = [circular, 1];
+  const sparse: (number | undefined)[] = [1, , 3];
+  sparse[10] = 5;
+  const extra = Object.assign([1, 2], { foo: 'bar' });
+  const nullProto = Object.assign(Object.create(null) as object, { a: 1 });
+  const accessors = {
+    get g() {
+      return 1;
+    },
+    set s(_v: number) {},
+  };
+  return [
+    ['a', 'b'], [1, 2, 3], [[1, 2, 3]], [{ a: 1, b: 'two', c: [1, 2, { d: 3 }] }], [new Point(1, 2)], [new Empty()], [-0, 0, NaN, Infinity],
+    [123n], [Symbol('s')], [undefined, null, true], [{ 'a-b': 1, [Symbol('k')]: 2, valid_id: 3 }], [circular], [sparse], [extra], [nullProto],
+    [new Map<string, unknown>([['a', 1], ['b', { c: 2 }]])], [new Set([1, 'x', [2]])], [new Map()], [new Set()], [Array.from({ length: 30 }, (_, i) => i * 7)],
+    [Array.from({ length: 120 }, (_, i) => i)], [Array.from({ length: 8 }, (_, i) => `item${i}`)], [new Uint8Array([1, 2, 3])], [new Float64Array(10)],
+    [new Date(0)], [/ab+c/gi], [function foo() {}], [() => {}], [class A {}], [class B extends Point {}],
+    [{ deep: { deeper: { deepest: { gone: 1 } } } }], [[[[[1]]]]], ["it's"], ['say "hi" it\'s'], [{ s: "it's", t: 'a\nb', u: 'tab\there' }],
+    ['%s is %d years', 'Bob', 42], ['%i %f %j', '42.5', '3.25', { a: 1 }], ['100%', 5], ['%c styled', 'color: red'], ['%%s', 1],
+    [new Number(3), new String('str'), new Boolean(false)], [accessors], [new ArrayBuffer(4)], [{ a: 'x'.repeat(100) }], ['x'.repeat(200)],
+    [{ long1: 'aaaaaaaaaaaaaaaa', long2: 'bbbbbbbbbbbbbbbbbbbb', long3: 'cccccccccccccccccc', long4: 'dddddddddddd' }],
+    [[{ a: 1, b: 2 }, { a: 3, b: 4 }]], [{ arr: Array.from({ length: 10 }, (_, i) => i), nested: { m: new Map([[1, { x: [1, 2] }]]) } }],
+    [[1.5, -2.25, 1000000, 3, 4, 5, 6, 7, 8]], [['a', 'bb', 'ccc', 'dddd', 'e', 'f', 'g', 'h', 'i', 'j']], [Object.assign(Object.create({ inherited: 1 }) as object, { own: 2 })],
+    [{ u: undefined, f() {}, g: function named() {} }], [[undefined, null]], [new WeakMap()], [{ 0: 'a', 1: 'b' }], [new DataView(new ArrayBuffer(2))],
+    [[new Point(1, 2), new Point(3, 4), new Point(5, 6)]], [{ p: new Point(1, { q: [1, 2, 3] }) }], [Object.create(Point.prototype)],
+  ];
+}
+
+describe('console.log as Node prints it', () => {
+  test.each(battery().map((args, i) => [i, args] as const))('case %i', (_i, args) => {
+    expect(formatLogArgs(args)).toBe(format(...args));
+  });
+});
+
+describe('structuredClone where the engine has none', () => {
+  test('clones what the native one clones, sharing and cycles included', () => {
+    const value: Record<string, unknown> = {
+      holes: [1, , 3], when: new Date(5), re: /x/g, map: new Map([[1, { z: 1 }]]), set: new Set([1]), floats: new Float64Array([1.5, 2]),
+      error: new RangeError('bad', { cause: 1 }), boxed: new Number(3), nested: { q: 'x' }, point: new Point(1, 2),
+    };
+    value.self = value;
+    value.bytes = new Uint8Array((value.floats as Float64Array).buffer, 0, 4);
+    const ours = structuredClonePolyfill(value);
+    expect(inspect(ours, { depth: 4 })).toBe(inspect(structuredClone(value), { depth: 4 }));
+    expect(ours.self).toBe(ours);
+    expect((ours.bytes as Uint8Array).buffer).toBe((ours.floats as Float64Array).buffer);
+  });
+
+  test('a function is a DataCloneError', () => {
+    expect(() => structuredClonePolyfill({ f() {} })).toThrow(expect.objectContaining({ name: 'DataCloneError' }));
+  });
+});
