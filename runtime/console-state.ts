@@ -27,10 +27,14 @@ interface Tracker {
 
 let tracker: Tracker | undefined;
 
+/** The console the program prints with: the host's (gjs hands the script one of its own), else the global one. */
+let tracked: Record<string, unknown> | undefined;
+
 /** Wraps the console's group and count methods, once per realm; no-op where they are missing. */
-export function trackConsole(): void {
-  const console = (globalThis as unknown as { console?: Record<string, unknown> }).console;
+export function trackConsole(programConsole?: unknown): void {
+  const console = (programConsole ?? (globalThis as unknown as { console?: Record<string, unknown> }).console) as Record<string, unknown> | undefined;
   if (tracker !== undefined || console === undefined) return;
+  tracked = console;
   const group = console.group, collapsed = console.groupCollapsed, groupEnd = console.groupEnd;
   const count = console.count, countReset = console.countReset;
   if (typeof group !== 'function' || typeof groupEnd !== 'function' || typeof count !== 'function' || typeof countReset !== 'function') return;
@@ -80,7 +84,7 @@ export function consoleState(): ConsoleState | undefined {
 
 export function restoreConsoleState(saved: ConsoleState | undefined): void {
   if (tracker === undefined || saved === undefined) return;
-  const console = (globalThis as { console: object }).console;
+  const console = tracked;
   for (let i = tracker.depth; i < saved.depth; i++) Reflect.apply(tracker.group, console, []);
   tracker.depth = Math.max(tracker.depth, saved.depth);
   if (saved.counts.length > 0) {

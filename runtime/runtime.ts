@@ -766,9 +766,9 @@ export class Runtime {
   private start(): void {
     // before the program's first statement, and before a restart re-applies its changes;
     // the console's wrappers first, so that they are what the pristine view holds
-    trackConsole();
-    recordPristine();
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
+    trackConsole(boot?.host?.builtins?.console);
+    recordPristine();
     this.host = boot?.host;
     for (const [name, value] of Object.entries(this.host?.named ?? {})) this.libraries.registerNamed('platform', name, value);
     useProxyTest(this.host?.isProxy);

@@ -626,31 +626,56 @@ function groupArrayElements(ctx: Context, output: string[], value: ArrayLike<unk
 }
 
 /**
- * Makes `console`'s printing methods print what Node's would: each formats
- * its arguments into the one line Node prints, then hands that line to the
- * engine's own method. A console the engine froze is left as it is.
+ * Makes `console` print what Node's would: each printing method formats its
+ * arguments into the one line Node prints, indented as deep as
+ * `console.group` has gone, then hands that line to the engine's own
+ * method; `group`, `groupCollapsed`, `groupEnd`, `count` and `countReset`
+ * are Node's (the shells have none, Bun and Deno indent and count
+ * otherwise). A console the engine froze is left as it is.
  */
 export function printLikeNode(console: Record<string, unknown> | undefined): void {
   if (console === undefined || console === null) return;
+  let indent = '';
+  const counts = new Map<string, number>();
+  const set = (name: string, fn: Function): void => {
+    Object.defineProperty(fn, 'name', { value: name });
+    try {
+      console[name] = fn;
+    } catch {
+      // frozen
+    }
+  };
+  const printers: Record<string, (line: string) => void> = {};
   for (const name of ['log', 'info', 'debug', 'warn', 'error']) {
     const original = console[name];
     if (typeof original !== 'function') continue;
-    const method = function (this: unknown, ...args: unknown[]): unknown {
-      return original.call(console, formatLogArgs(args));
+    const print = (line: string): void => {
+      original.call(console, indent === '' ? line : indent + line.replaceAll('\n', `\n${indent}`));
     };
-    Object.defineProperty(method, 'name', { value: name });
-    try {
-      console[name] = method;
-    } catch {
-      // frozen
-    }
+    printers[name] = print;
+    set(name, (...args: unknown[]): void => print(formatLogArgs(args)));
   }
-  const log = console.log;
-  if (typeof log === 'function') {
-    try {
-      console.dir = (value: unknown): unknown => log.call(console, inspect(value));
-    } catch {
-      // frozen
-    }
-  }
+  const log = printers.log;
+  if (log === undefined) return;
+  set('dir', (value: unknown): void => log(inspect(value)));
+  const group = (...label: unknown[]): void => {
+    if (label.length > 0) log(formatLogArgs(label));
+    indent += '  ';
+  };
+  set('group', group);
+  set('groupCollapsed', (...label: unknown[]): void => group(...label));
+  set('groupEnd', (): void => {
+    indent = indent.slice(0, Math.max(0, indent.length - 2));
+  });
+  set('count', (label: unknown = 'default'): void => {
+    const key = `${label}`;
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    log(`${key}: ${n}`);
+  });
+  set('countReset', (label: unknown = 'default'): void => {
+    const key = `${label}`;
+    if (counts.has(key)) counts.delete(key);
+    else (printers.error ?? log)(`(node) Warning: Count for '${key}' does not exist`);
+  });
 }
