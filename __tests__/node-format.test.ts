@@ -3,7 +3,7 @@
 // there (structured-clone.ts): both are checked against Node's own.
 
 import { format, inspect } from 'node:util';
-import { formatLogArgs } from '../runtime/plugins/portable/node-format.js';
+import { formatLogArgs, printLikeNode } from '../runtime/plugins/portable/node-format.js';
 import { structuredClonePolyfill } from '../runtime/plugins/portable/structured-clone.js';
 
 class Point {
@@ -48,6 +48,25 @@ function battery(): unknown[][] {
 describe('console.log as Node prints it', () => {
   test.each(battery().map((args, i) => [i, args] as const))('case %i', (_i, args) => {
     expect(formatLogArgs(args)).toBe(format(...args));
+  });
+});
+
+describe('a console made to print like Node', () => {
+  test('groups indent, counts count, lone surrogates print as U+FFFD', () => {
+    const lines: string[] = [];
+    const console: Record<string, unknown> = { log: (line: string) => lines.push(line), error: (line: string) => lines.push(`E ${line}`) };
+    printLikeNode(console);
+    const c = console as unknown as Console;
+    c.log('top', [1, 2]);
+    c.group('Group');
+    c.log({ a: 1 }, 'x\ny');
+    c.count();
+    c.count('k');
+    c.count();
+    c.groupEnd();
+    c.log('bad \ud800 end');
+    c.countReset('nope');
+    expect(lines).toEqual(['top [ 1, 2 ]', 'Group', '  { a: 1 } x\n  y', '  default: 1', '  k: 1', '  default: 2', 'bad \ufffd end', "E (node) Warning: Count for 'nope' does not exist"]);
   });
 });
 

@@ -625,6 +625,9 @@ function groupArrayElements(ctx: Context, output: string[], value: ArrayLike<unk
   return output;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
 /**
  * Makes `console` print what Node's would: each printing method formats its
  * arguments into the one line Node prints, indented as deep as
@@ -650,7 +653,9 @@ export function printLikeNode(console: Record<string, unknown> | undefined): voi
     const original = console[name];
     if (typeof original !== 'function') continue;
     const print = (line: string): void => {
-      original.call(console, indent === '' ? line : indent + line.replaceAll('\n', `\n${indent}`));
+      const text = indent === '' ? line : indent + line.replaceAll('\n', `\n${indent}`);
+      // Node writes a lone surrogate as U+FFFD (its UTF-8 encoder); some shells write its raw bytes.
+      original.call(console, LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\ufffd') : text);
     };
     printers[name] = print;
     set(name, (...args: unknown[]): void => print(formatLogArgs(args)));
