@@ -49,11 +49,21 @@ export function callNoSave2(fn: Function, self: unknown, a: unknown, b: unknown)
   }
 }
 
-/** `Reflect.apply(fn, self, args)` as a no-save region. */
-export function applyNoSave(fn: Function, self: unknown, args: unknown[]): unknown {
+/** `fn.call(self, a, b, c)` as a no-save region. */
+export function callNoSave3(fn: Function, self: unknown, a: unknown, b: unknown, c: unknown): unknown {
   bound.ns++;
   try {
-    return Reflect.apply(fn, self, args);
+    return fn.call(self, a, b, c);
+  } finally {
+    bound.ns--;
+  }
+}
+
+/** `fn.call(self, a, b, c, d)` as a no-save region. */
+export function callNoSave4(fn: Function, self: unknown, a: unknown, b: unknown, c: unknown, d: unknown): unknown {
+  bound.ns++;
+  try {
+    return fn.call(self, a, b, c, d);
   } finally {
     bound.ns--;
   }

@@ -9,12 +9,12 @@
 // access, where the program has no resume point. Traps written inline in
 // `new Proxy(t, { get() {…} })` are left uninstrumented (scopes.ts), but a
 // handler made elsewhere (a variable, a class instance) has instrumented
-// ones. So the engine is handed the program's handler behind a handler of
-// ours, which gives each trap as a wrapper that runs it as a no-save region
-// with the program's handler as `this`: a point inside waits until it returns.
+// ones. So the engine is handed a handler of ours in front of the program's,
+// whose traps run the program's as no-save regions with the program's
+// handler as `this`: a point inside waits until it returns.
 
 import { functions } from './functions.js';
-import { applyNoSave } from './no-save.js';
+import { callNoSave1, callNoSave2, callNoSave3, callNoSave4 } from './no-save.js';
 
 const NativeProxy = Proxy;
 
@@ -32,34 +32,91 @@ export function proxyParts(v: object): ProxyParts | undefined {
   return parts.get(v);
 }
 
-/** Program handler → its trap functions → their no-save wrappers. */
-const wrappers = new WeakMap<object, Map<Function, Function>>();
-
-function wrappedTrap(handler: object, trap: Function): Function {
-  let byTrap = wrappers.get(handler);
-  if (byTrap === undefined) wrappers.set(handler, (byTrap = new Map()));
-  let wrapper = byTrap.get(trap);
-  if (wrapper === undefined) {
-    wrapper = (...args: unknown[]) => applyNoSave(trap, handler, args);
-    byTrap.set(trap, wrapper);
-  }
-  return wrapper;
+/**
+ * Our handler in front of the program's `h`: each trap reads the program's
+ * trap when the engine calls it (a handler may change its traps), and runs
+ * it as a no-save region with `h` as `this`; a trap `h` lacks does what the
+ * engine does without one (the Reflect function of the same name).
+ */
+function frontOf(h: Record<string, unknown>): ProxyHandler<object> {
+  type Trap = Function | undefined;
+  const trap = (name: string): Trap => {
+    const t = h[name];
+    if (t === undefined || t === null) return undefined;
+    if (typeof t !== 'function') throw new TypeError(`'${String(t)}' returned for property '${name}' of object '#<Object>' is not a function`);
+    return t;
+  };
+  return {
+    get: (t, k, r) => {
+      const f = trap('get');
+      return f === undefined ? Reflect.get(t, k, r) : callNoSave3(f, h, t, k, r);
+    },
+    set: (t, k, v, r) => {
+      const f = trap('set');
+      return f === undefined ? Reflect.set(t, k, v, r) : (callNoSave4(f, h, t, k, v, r) as boolean);
+    },
+    has: (t, k) => {
+      const f = trap('has');
+      return f === undefined ? Reflect.has(t, k) : (callNoSave2(f, h, t, k) as boolean);
+    },
+    deleteProperty: (t, k) => {
+      const f = trap('deleteProperty');
+      return f === undefined ? Reflect.deleteProperty(t, k) : (callNoSave2(f, h, t, k) as boolean);
+    },
+    ownKeys: (t) => {
+      const f = trap('ownKeys');
+      return f === undefined ? Reflect.ownKeys(t) : (callNoSave1(f, h, t) as (string | symbol)[]);
+    },
+    getOwnPropertyDescriptor: (t, k) => {
+      const f = trap('getOwnPropertyDescriptor');
+      return f === undefined ? Reflect.getOwnPropertyDescriptor(t, k) : (callNoSave2(f, h, t, k) as PropertyDescriptor | undefined);
+    },
+    defineProperty: (t, k, d) => {
+      const f = trap('defineProperty');
+      return f === undefined ? Reflect.defineProperty(t, k, d) : (callNoSave3(f, h, t, k, d) as boolean);
+    },
+    getPrototypeOf: (t) => {
+      const f = trap('getPrototypeOf');
+      return f === undefined ? Reflect.getPrototypeOf(t) : (callNoSave1(f, h, t) as object | null);
+    },
+    setPrototypeOf: (t, p) => {
+      const f = trap('setPrototypeOf');
+      return f === undefined ? Reflect.setPrototypeOf(t, p) : (callNoSave2(f, h, t, p) as boolean);
+    },
+    isExtensible: (t) => {
+      const f = trap('isExtensible');
+      return f === undefined ? Reflect.isExtensible(t) : (callNoSave1(f, h, t) as boolean);
+    },
+    preventExtensions: (t) => {
+      const f = trap('preventExtensions');
+      return f === undefined ? Reflect.preventExtensions(t) : (callNoSave1(f, h, t) as boolean);
+    },
+    apply: (t, self, args) => {
+      const f = trap('apply');
+      return f === undefined ? Reflect.apply(t as Function, self, args) : callNoSave3(f, h, t, self, args);
+    },
+    construct: (t, args, nt) => {
+      const f = trap('construct');
+      return f === undefined ? Reflect.construct(t as Function, args, nt) : (callNoSave3(f, h, t, args, nt) as object);
+    },
+  };
 }
 
-/** Our handler in front of the program's: the engine reads each trap through it. */
-const FRONT: ProxyHandler<object> = {
-  get(handler, name) {
-    const trap = Reflect.get(handler, name) as unknown;
-    return typeof trap === 'function' ? wrappedTrap(handler, trap) : trap;
-  },
-};
+/** One front per program handler. */
+const fronts = new WeakMap<object, ProxyHandler<object>>();
+
+function frontFor(handler: object): ProxyHandler<object> {
+  let front = fronts.get(handler);
+  if (front === undefined) fronts.set(handler, (front = frontOf(handler as Record<string, unknown>)));
+  return front;
+}
 
 function make(target: object, handler: object, revocable: boolean): { proxy: object; revoke: (() => void) | undefined } {
   // The engine's checks and errors first (a target or handler that is not an object).
   if ((typeof handler !== 'object' && typeof handler !== 'function') || handler === null) {
     return revocable ? NativeProxy.revocable(target, handler) : { proxy: new NativeProxy(target, handler), revoke: undefined };
   }
-  const front = new NativeProxy(handler, FRONT);
+  const front = frontFor(handler);
   if (!revocable) return { proxy: new NativeProxy(target, front), revoke: undefined };
   return NativeProxy.revocable(target, front);
 }
