@@ -246,6 +246,14 @@ export class ScopeLowering {
         body.push(...this.classDeclaredAt(stmt, f.createIdentifier(name)));
         continue;
       }
+      if (ts.isClassDeclaration(stmt) && !stmt.name && hasModifier(stmt, ts.SyntaxKind.DefaultKeyword)) {
+        // `export default class { … }`: made where it stands, as the default export, named "default" as natively.
+        const name = this.ctx.names.fixed('default');
+        declareState(name, false);
+        this.out.hoisted.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, name, 'default')])));
+        body.push(...this.classDeclaredAt(stmt, f.createIdentifier(name), 'default'));
+        continue;
+      }
       if (ts.isClassDeclaration(stmt) && stmt.name) {
         const lowered = this.lowerTopLevelClass(stmt);
         this.out.hoisted.push(...lowered.hoisted);
@@ -307,8 +315,22 @@ export class ScopeLowering {
     return this.out;
   }
 
+  /**
+   * `export default x` that can be exported before the body runs: a
+   * constant, or a name that has its value by then (a function declaration,
+   * an import, a constant or class defined at the top, a global). A module
+   * variable gets its value in the body: its default export is the value
+   * it has where the statement stands (`$default = x` there).
+   */
   private isPureExport(stmt: ts.ExportAssignment): boolean {
-    return ts.isIdentifier(stmt.expression) || PURE_CONST(stmt.expression);
+    const e = stmt.expression;
+    if (PURE_CONST(e)) return true;
+    if (!ts.isIdentifier(e)) return false;
+    const name = ts.idText(e);
+    const b = this.a.module.bindings.get(name);
+    if (b === undefined || b.kind === 'function' || b.kind === 'import') return true;
+    if (b.kind === 'class') return !this.inPlaceClasses.has(name);
+    return b.kind === 'const' && this.hoistedConsts.has(name);
   }
 
   private isRequireDeclaration(stmt: ts.VariableStatement): boolean {
@@ -1116,9 +1138,9 @@ export class ScopeLowering {
    * A class declared in a body: assigned first, then its static
    * initialization runs (which may name it), as in `class` evaluation.
    */
-  private classDeclaredAt(node: ts.ClassLikeDeclaration, target: ts.Expression | undefined): ts.Statement[] {
+  private classDeclaredAt(node: ts.ClassLikeDeclaration, target: ts.Expression | undefined, inferredName = node.name ? ts.idText(node.name) : ''): ts.Statement[] {
     const f = this.f;
-    const { made, statics } = this.runtimeClass(node, node.name ? ts.idText(node.name) : '');
+    const { made, statics } = this.runtimeClass(node, inferredName);
     if (target === undefined) return [f.createExpressionStatement(statics ? this.runStatics(made) : made)];
     const out = [f.createExpressionStatement(f.createAssignment(target, made))];
     if (statics) out.push(f.createExpressionStatement(this.runStatics(target)));
