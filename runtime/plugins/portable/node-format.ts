@@ -297,6 +297,7 @@ function formatRaw(ctx: Context, value: object, recurseTimes: number): string {
   let braces: [string, string] = ['{', '}'];
   let keys: (string | symbol)[];
   let extrasType = OBJECT;
+  let boxed: { base: string; primitive: unknown } | undefined;
   const mapSize = value instanceof Map ? slotOf(() => Map.prototype.entries.call(value) && (value as Map<unknown, unknown>).size) : undefined;
   const setSize = mapSize === undefined && value instanceof Set ? slotOf(() => Set.prototype.values.call(value) && (value as Set<unknown>).size) : undefined;
   if (Array.isArray(value)) {
@@ -360,10 +361,10 @@ function formatRaw(ctx: Context, value: object, recurseTimes: number): string {
     } else if (value instanceof WeakMap || value instanceof WeakSet) {
       braces[0] = `${prefixOf(constructor, t, value instanceof WeakMap ? 'WeakMap' : 'WeakSet')}{`;
       formatter = () => ['<items unknown>'];
-    } else if (boxedBase(value) !== undefined) {
-      base = boxedBase(value)!;
+    } else if ((boxed = boxedOf(value)) !== undefined) {
+      base = boxed.base;
       // A String object's characters are its index keys: not shown twice.
-      if (typeof slotOf(() => String.prototype.valueOf.call(value)) === 'string') keys = nonIndexKeys(value);
+      if (typeof boxed.primitive === 'string') keys = nonIndexKeys(value);
       if (keys.length === 0) return base;
     } else {
       const style = prefixOf(constructor, t, constructor === null ? 'Object' : '');
@@ -388,17 +389,27 @@ function formatRaw(ctx: Context, value: object, recurseTimes: number): string {
   return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
 }
 
-function boxedBase(value: object): string | undefined {
-  const n = slotOf(() => Number.prototype.valueOf.call(value));
-  if (n !== undefined) return `[Number: ${formatNumber(n)}]`;
-  const s = slotOf(() => String.prototype.valueOf.call(value));
-  if (s !== undefined) return `[String: ${quote(s)}]`;
-  const b = slotOf(() => Boolean.prototype.valueOf.call(value));
-  if (b !== undefined) return `[Boolean: ${b}]`;
-  const big = slotOf(() => BigInt.prototype.valueOf.call(value));
-  if (big !== undefined) return `[BigInt: ${big}n]`;
-  const sym = slotOf(() => Symbol.prototype.valueOf.call(value));
-  if (sym !== undefined) return `[Symbol: ${sym.toString()}]`;
+/** A boxed primitive's class name and its valueOf, which throws for any other object. */
+const BOXES: [string, (this: unknown) => unknown][] = [
+  ['Number', Number.prototype.valueOf],
+  ['String', String.prototype.valueOf],
+  ['Boolean', Boolean.prototype.valueOf],
+  ['BigInt', BigInt.prototype.valueOf],
+  ['Symbol', Symbol.prototype.valueOf],
+] as [string, (this: unknown) => unknown][];
+
+/** `[Number: 3]`, `[String: 'x']` and the like, and the primitive; undefined for an object that boxes none. */
+function boxedOf(value: object): { base: string; primitive: unknown } | undefined {
+  for (const [name, unbox] of BOXES) {
+    let primitive: unknown;
+    try {
+      primitive = unbox.call(value);
+    } catch {
+      continue;
+    }
+    const shown = typeof primitive === 'string' ? quote(primitive) : formatPrimitive(newContext(), primitive);
+    return { base: `[${name}: ${shown}]`, primitive };
+  }
   return undefined;
 }
 
