@@ -52,8 +52,8 @@ class Table implements FunctionTable {
   private readonly idsByFn = new Map<Function, string>();
   private readonly fnsById = new Map<string, Function>();
   private readonly factories = new Map<string, Factory>();
-  /** Top-level functions and classes (the ones that can carry static state), with the prototype object loading gave each. */
-  private readonly holderSet = new Map<Function, object | undefined>();
+  /** Top-level functions and classes (the ones that can carry static state), with what loading gave each. */
+  private readonly holderSet = new Map<Function, LoadedShape>();
 
   registerStatic(id: string, fn: Function): void {
     if (!this.idsByFn.has(fn)) this.idsByFn.set(fn, id);
@@ -72,7 +72,9 @@ class Table implements FunctionTable {
 
   /** A top-level function of the program, whose own properties are program state. */
   registerHolder(fn: Function): void {
-    if (!this.holderSet.has(fn)) this.holderSet.set(fn, ownPrototype(fn));
+    if (this.holderSet.has(fn)) return;
+    const prototype = ownPrototype(fn);
+    this.holderSet.set(fn, { prototype, parent: Object.getPrototypeOf(fn), prototypeParent: prototype && Object.getPrototypeOf(prototype) });
   }
 
   holders(): Iterable<Function> {
@@ -85,6 +87,11 @@ class Table implements FunctionTable {
    * again, unlike an object the program assigned to `fn.prototype` since.
    */
   loadedPrototype(fn: Function): object | undefined {
+    return this.holderSet.get(fn)?.prototype;
+  }
+
+  /** What loading gave top-level function `fn`: its prototype object, and the [[Prototype]]s of both. */
+  loadedShape(fn: Function): LoadedShape | undefined {
     return this.holderSet.get(fn);
   }
 
@@ -201,6 +208,18 @@ function tag(fn: Function, value: unknown[]): void {
 
 export const functions = new Table();
 export type { Table as FunctionRegistry };
+
+/**
+ * A top-level function as loading made it. The program may change the
+ * [[Prototype]] of the function or of its prototype object afterwards
+ * (`Object.setPrototypeOf(Sub.prototype, Base.prototype)`, ES5 inheritance
+ * without replacing the prototype): statics.ts saves that change.
+ */
+export interface LoadedShape {
+  prototype: object | undefined;
+  parent: object | null;
+  prototypeParent: object | null | undefined;
+}
 
 function ownPrototype(fn: Function): object | undefined {
   const proto = Object.getOwnPropertyDescriptor(fn, 'prototype')?.value as unknown;

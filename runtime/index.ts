@@ -33,8 +33,8 @@ bindEventTargets(runtime);
 bindDisposal(runtime);
 bindDecorators(runtime);
 // The event loop's functions the program reaches as globals (pass 0b) may be
-// kept in its data (`const later = setTimeout`): saved by these names.
-for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'nextTick'] as const) {
+// kept in its data (`const later = setTimeout`, `const make = Reflect.construct`): saved by these names.
+for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'nextTick', 'construct'] as const) {
   functions.registerStatic(`introspect:${name}`, runtime[name]);
 }
 // `util.promisify(setTimeout)` gives what Node's setTimeout names there: the

@@ -94,6 +94,9 @@ function constructsThrough(below: Frame, above: Frame): boolean {
   return below.nt !== undefined && above.nt === below.nt && isClass(below.fn);
 }
 
+/** Taken at load: `$R.construct` stands in for the program's calls of it. */
+const nativeConstruct = Reflect.construct;
+
 function isClass(fn: Function): boolean {
   return /^class\b/.test(Function.prototype.toString.call(fn));
 }
@@ -129,6 +132,22 @@ export class Runtime {
   lib(spec: string, ns: unknown): void {
     this.libraries.register(spec, ns);
   }
+
+  /**
+   * The program's `Reflect.construct` (pass 0b). Given a new.target other
+   * than the constructor, a frame that unwinds throws UNWIND (`f`: under
+   * `super()` a return would run the subclass's field initializers); called
+   * this way, no subclass constructor's `super()` site is there to catch
+   * it, so the unwind becomes this call's return, which its site checks.
+   */
+  readonly construct = (target: Function, args: ArrayLike<unknown>, newTarget: Function = target): unknown => {
+    try {
+      return nativeConstruct(target, args, newTarget);
+    } catch (e) {
+      if (e === UNWIND && this.u) return UNWIND;
+      throw e;
+    }
+  };
 
   /** Whether a `for…in` key is still there when the loop reaches it. */
   kin(o: unknown, key: string): boolean {

@@ -10,6 +10,7 @@
 // that declares one of these names itself are left alone; so is
 // `globalThis.setTimeout`, an explicit request for the platform's own.
 // `process.nextTick` (the global `process`) becomes `$R.nextTick` likewise,
+// `Reflect.construct` becomes `$R.construct` (an unwind under it is thrown),
 // and calls of TypeScript's `using` and `__esDecorate` helpers the runtime's. Named imports of
 // them from Node's `timers` module are the same functions, so
 // they become the runtime's too (`import { setTimeout as st } from
@@ -46,7 +47,8 @@ export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
   const declared = declaredNames(sf);
   const names = Object.keys(REPLACED).filter((n) => !declared.has(n));
   const globalProcess = !declared.has('process');
-  if (names.length === 0 && !globalProcess) return sf;
+  const globalReflect = !declared.has('Reflect');
+  if (names.length === 0 && !globalProcess && !globalReflect) return sf;
   const wanted = new Set(names);
   const replacement = (id: ts.Identifier) => f.createPropertyAccessExpression(rt, REPLACED[ts.idText(id)]);
   const visit = (node: ts.Node): ts.Node => {
@@ -64,6 +66,11 @@ export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
     if (globalProcess && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.idText(node.expression) === 'process'
       && ts.isIdentifier(node.name) && ts.idText(node.name) === 'nextTick' && !isAssigned(node)) {
       return f.createPropertyAccessExpression(rt, 'nextTick');
+    }
+    // `Reflect.construct` → `$R.construct`: with another new.target, an unwind leaves the constructor by a throw (runtime.ts `construct`).
+    if (globalReflect && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.idText(node.expression) === 'Reflect'
+      && ts.isIdentifier(node.name) && ts.idText(node.name) === 'construct' && !isAssigned(node)) {
+      return f.createPropertyAccessExpression(rt, 'construct');
     }
     if (ts.isShorthandPropertyAssignment(node) && wanted.has(ts.idText(node.name)) && !node.objectAssignmentInitializer) {
       return f.createPropertyAssignment(node.name, replacement(node.name));
