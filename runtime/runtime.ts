@@ -94,6 +94,12 @@ function constructsThrough(below: Frame, above: Frame): boolean {
   return below.nt !== undefined && above.nt === below.nt && isClass(below.fn);
 }
 
+/** Whether `base` is on the [[Prototype]] chain of constructor `sub` (`class sub extends … base`). */
+function inherits(sub: Function, base: Function): boolean {
+  for (let p = Object.getPrototypeOf(sub) as object | null; p !== null; p = Object.getPrototypeOf(p) as object | null) if (p === base) return true;
+  return false;
+}
+
 /** Taken at load: `$R.construct` stands in for the program's calls of it. */
 const nativeConstruct = Reflect.construct;
 
@@ -134,9 +140,9 @@ export class Runtime {
   }
 
   /**
-   * The program's `Reflect.construct` (pass 0b). Given a new.target other
-   * than the constructor, a frame that unwinds throws UNWIND (`f`: under
-   * `super()` a return would run the subclass's field initializers); called
+   * The program's `Reflect.construct` (pass 0b). Given a subclass as
+   * new.target, a frame that unwinds throws UNWIND (`f`: under `super()` a
+   * return would run the subclass's field initializers); called
    * this way, no subclass constructor's `super()` site is there to catch
    * it, so the unwind becomes this call's return, which its site checks.
    */
@@ -389,7 +395,9 @@ export class Runtime {
    */
   f(fn: Function, self: unknown, nt: Function | undefined, pc: number, values: unknown[]): unknown {
     this.captured.push({ fn, self, nt, pc, values });
-    if (nt !== undefined && nt !== fn) throw UNWIND;
+    // Under super() new.target is a subclass of `fn`. Another new.target (a
+    // Proxy of the class, `new`'s own) takes the return: `new` yields UNWIND.
+    if (nt !== undefined && nt !== fn && inherits(nt, fn)) throw UNWIND;
     return UNWIND;
   }
 
