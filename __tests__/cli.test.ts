@@ -1092,3 +1092,24 @@ describe('a checkpoint inside a callback of sort, JSON, replace, Array.from (run
     expect(cli(['restart', file]).stdout).toBe('after\n');
   });
 });
+
+test('an unwind no call site could record stops the program with exit code 4 and writes nothing (never a truncated stack)', () => {
+  // `R.construct` with a subclass as new.target is not the program's
+  // `Reflect.construct` as pass 0b sees it: the constructor's unwind is
+  // thrown past the caller's frame.
+  const mainJs = buildProgram('stack-lost', [
+    'function label(n: number): string { return "b" + n; }',
+    'function Legacy(this: any, x: number) { this.x = x; this.tag = label(x); }',
+    'class B extends (Legacy as any) {}',
+    'const R = globalThis.Reflect;',
+    'const b: any = R.construct(Legacy, [2], B);',
+    'console.log(JSON.stringify(b), b instanceof B);',
+  ]);
+  expect(cli(['run', mainJs]).stdout).toBe('{"x":2,"tag":"b2"} true\n');
+  const file = join(scratch, 'stack-lost.ckpt');
+  const r = cli(['run', mainJs, '--checkpoint-at', '2', '--checkpoint-file', file]);
+  expect(r.status).toBe(4);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/checkpoint failed, nothing written: the program's stack could not be recorded \(the unwind was thrown out of Legacy/);
+  expect(existsSync(file)).toBe(false);
+});

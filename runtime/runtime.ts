@@ -551,6 +551,22 @@ export class Runtime {
     return frames;
   }
 
+  /**
+   * An unwind reached a driver by a throw, not by returns: a frame threw
+   * UNWIND (a constructor, `f`) and no `super()` site caught it, so the
+   * frames between it and the driver were never recorded, and the program's
+   * own stack is gone with them. Writing what was recorded would restart a
+   * different program; going on would skip the rest of it. Stop, saying so.
+   */
+  stackLost(): never {
+    const names = this.takeCaptured().map((fr) => fr.fn.name || '<anonymous>').reverse().join(' < ');
+    const text = `checkpoint failed, nothing written: the program's stack could not be recorded (the unwind was thrown out of ${names} with no call site to catch it: a constructor reached by an unusual new.target). The program cannot go on; please report this with the program (exiting with code 4)`;
+    if (this.host === undefined) throw new Error(`introspect: ${text}`);
+    this.host.log(text);
+    this.host.exit(4, isProgramFunction);
+    throw new Error(`introspect: ${text}`);
+  }
+
   /** A driver caught a capture: write the checkpoint. */
   captureAt(driver: DriverKind, frames: Frame[], timer: Timer | undefined): void {
     this.onCaptured(frames, driver, timer);
@@ -628,8 +644,10 @@ export class Runtime {
       this.bodyIndex = i;
       let next: () => unknown = resumeFrames && i === index ? () => this.rewind(resumeFrames) : list[i].task ? () => startTask(list[i].body) : () => list[i].body();
       for (;;) {
+        let returned = false;
         try {
           const result = next();
+          returned = true;
           if (this.u) throw UNWIND;
           if (isThenable(result)) {
             // A module with top-level await: the modules after it wait, as in
@@ -643,6 +661,7 @@ export class Runtime {
           break;
         } catch (e) {
           if (e !== UNWIND) throw e;
+          if (!returned) this.stackLost();
           const frames = this.takeCaptured();
           this.onCaptured(frames, 'main', undefined);
           next = () => this.rewind(frames);

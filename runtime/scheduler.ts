@@ -217,12 +217,15 @@ export class Scheduler {
   private run(job: Job | undefined, resume: Frame[] | undefined): void {
     let frames = resume;
     for (;;) {
+      let returned = false;
       try {
         if (frames !== undefined) rt.rewind(frames);
         else runJob.call(job!);
+        returned = true;
         if (rt.u) throw UNWIND;
         return;
       } catch (e) {
+        if (e === UNWIND && !returned) rt.stackLost();
         if (e !== UNWIND) {
           // A microtask that threw: reported by the platform, as natively; the queue goes on.
           Reflect.apply(nativeThen, nativeResolved, [() => { throw e; }]);

@@ -282,12 +282,15 @@ export class Timers {
     let enter: () => unknown = resume ? () => rt.rewind(resume) : () => runTimer.call(t);
     try {
       for (;;) {
+        let returned = false;
         try {
           enter();
+          returned = true;
           if (rt.u) throw UNWIND;
           break;
         } catch (e) {
           if (e !== UNWIND) throw e;
+          if (!returned) rt.stackLost();
           const frames = rt.takeCaptured();
           rt.captureAt('timer', frames, t);
           enter = () => rt.rewind(frames);
