@@ -6,7 +6,7 @@
 // iterable is closed if the map function throws.
 
 import { closeIterator, iterate } from '../iterators.js';
-import { ask, defineWalk, walkFields, type WalkState } from './driver.js';
+import { ask, defineWalk, type WalkState } from './driver.js';
 
 interface FromState extends WalkState {
   items: unknown;
@@ -28,7 +28,7 @@ export function arrayFromWalk(items: unknown, mapFn: Function, thisArg: unknown)
   const usesIterator = (items as { [Symbol.iterator]?: unknown })[Symbol.iterator] != null;
   const it = usesIterator ? iterate(items) : undefined;
   const len = usesIterator ? 0 : toLength((items as { length?: unknown }).length);
-  return { ...walkFields('array.from'), items, mapFn, thisArg, it, len, k: 0, out: usesIterator ? [] : new Array(len), v: undefined };
+  return { w: 'array.from', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, items, mapFn, thisArg, it, len, k: 0, out: usesIterator ? [] : new Array(len), v: undefined };
 }
 
 /** ToLength: a length read from an array-like. */

@@ -7,7 +7,7 @@
 // boxed primitives unwrapped, cycles refused with V8's message). Parsing
 // itself and string quoting are the engine's.
 
-import { ask, defineWalk, walkFields, type WalkState } from './driver.js';
+import { ask, defineWalk, type WalkState } from './driver.js';
 
 const nativeParse = JSON.parse;
 const nativeStringify = JSON.stringify;
@@ -33,7 +33,7 @@ interface ParseState extends WalkState {
 const P_START = 0, P_DESCEND = 1, P_REVIVED = 2;
 
 export function parseWalk(text: unknown, reviver: Function): ParseState {
-  return { ...walkFields('json.parse'), text: String(text), reviver, s: [] };
+  return { w: 'json.parse', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, text: String(text), reviver, s: [] };
 }
 
 function holder(h: Record<string, unknown>, n: string): Holder {
@@ -124,7 +124,7 @@ const W_STEP = 0;
 export function stringifyWalk(value: unknown, replacer: Function, space: unknown): StringifyState {
   const wrapper = {};
   define(wrapper, '', value);
-  return { ...walkFields('json.stringify'), replacer, gap: gapOf(space), indent: '', s: [property(wrapper, '')], ret: undefined };
+  return { w: 'json.stringify', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, replacer, gap: gapOf(space), indent: '', s: [property(wrapper, '')], ret: undefined };
 }
 
 function property(h: object, k: string): Property {

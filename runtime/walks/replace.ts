@@ -7,7 +7,7 @@
 // and splices the results in, keeping a match only if it starts after the
 // previous one ended (GetSubstitution's position rule).
 
-import { ask, defineWalk, walkFields, type WalkState } from './driver.js';
+import { ask, defineWalk, type WalkState } from './driver.js';
 
 interface ReplaceState extends WalkState {
   s: string;
@@ -25,7 +25,7 @@ export function replaceWalk(s: string, native: Function, pattern: unknown, repla
     calls.push(a);
     return '';
   });
-  return { ...walkFields('string.replace'), s, replacer, calls, out: [] };
+  return { w: 'string.replace', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, s, replacer, calls, out: [] };
 }
 
 function step(st: ReplaceState, r: unknown): boolean {

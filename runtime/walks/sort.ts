@@ -9,7 +9,7 @@
 // consistent comparator, but the calls differ, so index.ts leaves arrays of
 // 64 elements or more to the engine's sort (a no-save region).
 
-import { ask, defineWalk, order, walkFields, type WalkState } from './driver.js';
+import { ask, defineWalk, order, type WalkState } from './driver.js';
 
 interface SortState extends WalkState {
   /** The array sorted in place; undefined for toSorted. */
@@ -52,7 +52,12 @@ const START = 0, RUN = 1, RUN_FIRST = 2, RUN_NEXT_ASK = 3, RUN_NEXT = 4, RUN_DON
 export function sortWalk(o: unknown[], cmp: Function, inPlace: boolean): SortState {
   const { a, undef, len } = collect(o, inPlace);
   return {
-    ...walkFields('sort'),
+    w: 'sort',
+    p: 0,
+    fn: undefined,
+    self: undefined,
+    args: undefined,
+    result: undefined,
     o: inPlace ? o : undefined,
     cmp,
     a,
