@@ -213,12 +213,12 @@ describe('pass 2: scopes', () => {
   });
 
   test('toString and valueOf, which the engine calls from places that are no call site, run as no-save regions', () => {
-    const js = emit('export class M { toString() { return f(); } valueOf() { return f().length; } plus() { return f(); } }\nexport class N { valueOf() { return 1; } }\nfunction f() { return "x"; }\n');
+    const js = emit('export class M { toString() { return f(); } valueOf() { return f().length; } plus() { return f(); } }\nexport class N { valueOf() { return 1; } }\ndeclare function f(): string;\n');
     expect(js).toMatch(/toString\(\) \{\s*\$R\.ns\+\+;/);
     expect(js).toMatch(/valueOf\(\) \{\s*\$R\.ns\+\+;/);
     expect(js).not.toMatch(/plus\(\) \{\s*\$R\.ns\+\+;/);
     expect(js).toMatch(/valueOf\(\) \{\s*return 1;/); // reaches no program code: nothing to guard
-    const valued = emit('export const o = { toString: () => f() };\nexport class C { valueOf = () => f().length; }\nfunction f() { return "x"; }\n');
+    const valued = emit('export const o = { toString: () => f() };\nexport class C { valueOf = () => f().length; }\ndeclare function f(): string;\n');
     expect(valued).toMatch(/"toString": \(\) => \{\s*\$R\.ns\+\+;/); // a function-valued property the engine calls as well
     expect(valued).toMatch(/\(\) => \{\s*\$R\.ns\+\+;\s*try \{\s*return f\(\)\.length;/); // a class field's too
   });
@@ -263,7 +263,7 @@ describe('pass 2: scopes', () => {
   });
 
   test('getters of descriptor literals and Proxy traps are no-save functions, made by factories', () => {
-    const js = emit('export const o = Object.defineProperty({}, "x", { get() { return g(); } });\nexport const p = new Proxy({}, { get: (t, k) => g() });\nfunction g() { return 1; }\n');
+    const js = emit('export const o = Object.defineProperty({}, "x", { get() { return g(); } });\nexport const p = new Proxy({}, { get: (t, k) => g() });\ndeclare function g(): number;\n');
     expect(js.match(/\$R\.ns\+\+/g)).toHaveLength(2);
     expect(js).toContain('new $R.Proxy({}, '); // the runtime's Proxy notes target and handler (runtime/platform-values.ts)
   });
@@ -292,7 +292,7 @@ describe('pass 2: scopes', () => {
 
 describe('pass 3: linearize', () => {
   test('super.m(call()) stays a member call on this', () => {
-    const js = emit('class A { m(n: number) { return n; } }\nexport class B extends A { m(n: number) { return super.m(Math.abs(f(n))); } }\nfunction f(n: number) { return n; }\n');
+    const js = emit('class A { m(n: number) { return n; } }\nexport class B extends A { m(n: number) { return super.m(Math.abs(f(n))); } }\ndeclare function f(n: number): number;\n');
     expect(js).toMatch(/(\$t\d+) = f\(n\);[\s\S]*super\.m\(\$t\d+\.abs\(\1\)\)/);
     expect(js).not.toMatch(/= super\.m;/);
   });
@@ -308,6 +308,30 @@ describe('pass 3: linearize', () => {
     expect(row(js, 'g')[4]).toHaveLength(0); // new of a typed array of a number
     expect(row(js, 'h')[4].length).toBeGreaterThan(1); // a typed array from an iterable iterates it: a site
     expect(row(js, 'k')[4].length).toBeGreaterThan(1); // so does a Map given entries
+  });
+
+  test('calls of the file\'s own leaf functions are not resume points; recursion, reassignment and shadowing keep them sites', () => {
+    const js = emit([
+      'function rotr(x: number, n: number) { return (x >>> n) | (x << (32 - n)); }',
+      'function mix(a: number) { return rotr(a, 2) ^ rotr(a, 13); }', // a leaf calling leaves
+      'function fact(n: number): number { return n <= 1 ? 1 : n * fact(n - 1); }', // recursive: never a leaf
+      'function swapped() { return 1; }',
+      'function shadowed() { return 2; }',
+      'function looping(n: number) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }',
+      'export function f(a: number) { return mix(a) + rotr(a, 7) + fact(a) + swapped() + looping(a); }',
+      'export function g() { const shadowed = () => 3; return shadowed(); }',
+      'export function h(o: { m(a: number, b: number): number }) { return o.m(rotr(1, 2), fact(3)); }',
+      '(swapped as any) = () => 3;',
+      '',
+    ].join('\n'));
+    expect(row(js, 'mix')[4]).toHaveLength(0);
+    expect(row(js, 'fact')[4].length).toBeGreaterThan(1);
+    // f: fact, swapped and looping are sites; mix and rotr are not
+    expect(row(js, 'f')[4]).toHaveLength(4);
+    expect(js).toMatch(/\$t\d+ = mix\(a\) \+ rotr\(a, 7\);/);
+    expect(row(js, 'g')[4].length).toBeGreaterThan(1);
+    // A leaf call before a site is still made first (its effects are the program's).
+    expect(js).toMatch(/(\$t\d+) = rotr\(1, 2\);[\s\S]*= fact\(3\);[\s\S]*\.m\(\1, /);
   });
 
   test('calls to leaf built-ins are not resume points, unless the file declares the name', () => {
@@ -381,7 +405,7 @@ describe('pass 4 and liveness', () => {
   });
 
   test('every instrumented function has its entry point and a line for each resume point', () => {
-    const js = emit('export function f(n: number) {\n  let s = 0;\n  for (let i = 0; i < n; i++) {\n    s += g(i);\n  }\n  return s;\n}\nfunction g(i: number) { return i; }\n');
+    const js = emit('export function f(n: number) {\n  let s = 0;\n  for (let i = 0; i < n; i++) {\n    s += g(i);\n  }\n  return s;\n}\ndeclare function g(i: number): number;\n');
     const [, , line, , sites] = row(js, 'f');
     expect(line).toBe(1);
     expect(sites[0]).toBe(1);

@@ -10,6 +10,7 @@
 // 0b'. callbacks   (builtin-callbacks.ts) arr.map(f) and kin → $R.ac(arr, "map", f)
 //  0c. generators  (generators.ts) function* and async functions → plain function around a resumable body arrow
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
+//  1b. leaves      (leaf-functions.ts) top-level functions no checkpoint can begin in: calls of them are no sites
 //   2. scopes      (scopes.ts)    hoisting, closure conversion, factories; module body split out
 //   3. linearize   (linearize.ts) calls that may suspend become call statements (per function)
 //   4. reenter     (reenter.ts)   resume points, routers, frame handler and prologue (per function)
@@ -27,7 +28,8 @@ import { routeArrayCallbacks } from './builtin-callbacks.js';
 import { registerLibraries, RUNTIME_PACKAGE } from './libraries.js';
 import { useRuntimeEventLoop } from './platform-globals.js';
 import { wrapLibraryHelpers } from './library-helpers.js';
-import { Linearizer } from './linearize.js';
+import { isSiteCall, Linearizer } from './linearize.js';
+import { findLeafFunctions } from './leaf-functions.js';
 import { collectIdentifiers, NameGen } from './names.js';
 import type { FileContext, FunctionPlan } from './plan.js';
 import { Reenter } from './reenter.js';
@@ -69,12 +71,15 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     plans: [],
     generatorBodies: new Map(),
     shadowedGlobals: new Set(),
+    leafFunctions: new Set(),
+    leafDeclarations: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
   const sf = lowerGenerators(routeArrayCallbacks(wrapLibraryHelpers(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx), rt, tctx, ctx.generatorBodies, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));
+  ctx.leafDeclarations = new Set(findLeafFunctions(sf, analysis, ctx, (n) => isSiteCall(n, ctx)).values());
   const lowering = new ScopeLowering(ctx, analysis, (plan, body) => instrumentFunction(ctx, plan, body));
   const lowered = lowering.lowerModule(sf, isCommonJs);
 

@@ -96,7 +96,7 @@ export class Linearizer {
       if (n.startsWith(this.ctx.names.prefix + 'e') && /^\d+$/.test(n.slice(this.ctx.names.prefix.length + 1))) return true;
       return this.stableLocals.has(n) && !assigned.has(n);
     }
-    if (ts.isCallExpression(e) && !this.isSiteCall(e)) return e.arguments.every((a) => ts.isIdentifier(a));
+    if (ts.isCallExpression(e) && !this.isSiteCall(e) && !isLeafFunctionCall(e, this.ctx)) return e.arguments.every((a) => ts.isIdentifier(a));
     return false;
   }
 
@@ -861,7 +861,13 @@ export function isSiteCall(node: ts.Node, ctx: FileContext): boolean {
   // (`o.keys()` and co. on an object of the program's own).
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(ctx.rt)) return CALLING_HELPERS.has(ts.idText(callee.name));
   if (isLeafBuiltinCall(callee, ctx.shadowedGlobals)) return false;
+  if (isLeafFunctionCall(node, ctx)) return false;
   return true;
+}
+
+/** A call of one of the file's leaf functions (leaf-functions.ts): no site, but program code with effects of its own, so not stable. */
+function isLeafFunctionCall(node: ts.CallExpression, ctx: FileContext): boolean {
+  return ts.isIdentifier(node.expression) && !node.questionDotToken && ctx.leafFunctions.has(ts.idText(node.expression));
 }
 
 /**

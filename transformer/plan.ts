@@ -38,6 +38,8 @@ export interface FunctionPlan {
   siteLines: number[];
   /** A generator's body (pass 0c): `yield` is a resume point. */
   generator?: boolean;
+  /** Pass 1b took it for a leaf, and its callers make no resume point at its calls: pass 4 must find none in it. */
+  predictedLeaf?: boolean;
   /** The local counting back-edges of call-free loops (pass 4), starting at 0. */
   counter?: string;
   /** Per resume point, indices of frame values that are dead there (liveness.ts). */
@@ -57,6 +59,10 @@ export interface FileContext {
   plans: FunctionPlan[];
   /** Every name the file declares (so `Math.max` may not be the built-in); set from pass 1. */
   shadowedGlobals: ReadonlySet<string>;
+  /** Top-level functions that never reach a resume point (pass 1b, leaf-functions.ts): calling one is no site. */
+  leafFunctions: ReadonlySet<string>;
+  /** Their declarations, for pass 4 to check the prediction. */
+  leafDeclarations: ReadonlySet<ts.Node>;
   /** The arrows pass 0c made to hold generator bodies (generators.ts), and which kind of function each is the body of. */
   generatorBodies: Map<ts.Node, BodyKind>;
 }

@@ -89,6 +89,8 @@ export class Reenter {
     if (plan.kind === 'ctor' || plan.kind === 'derived-ctor') stmts = [...this.ctorReturns(stmts), f.createReturnStatement(f.createIdentifier(plan.thisLocal!))];
     const body = this.block(stmts);
     if (this.isLeaf()) return this.bare(body);
+    // Its callers made no resume point at its calls: a point in it would unwind through them unrecorded.
+    if (plan.predictedLeaf) throw new Error(`introspect: internal error: ${plan.name} (line ${plan.line}) was taken for a leaf function but has resume points; please report this with the program`);
     plan.deadAt = deadTemporaries(body, this.l.text, this.ctx.rt.text, [...plan.params, ...plan.locals], this.lin.temps);
     return this.wrap(body);
   }

@@ -654,7 +654,7 @@ export class ScopeLowering {
   private lowerFunction(node: ts.FunctionLikeDeclaration, kind: FunctionKind, id: string, name: string, self: ts.Expression, scopeOverride?: Scope): ts.Node {
     const f = this.f;
     const scope = scopeOverride ?? this.a.scopeOf.get(node)!;
-    const plan: FunctionPlan = { id, kind, line: lineOf(this.ctx, node), name, params: [], locals: [], self, siteLines: [], generator: this.ctx.generatorBodies.has(node) };
+    const plan: FunctionPlan = { id, kind, line: lineOf(this.ctx, node), name, params: [], locals: [], self, siteLines: [], generator: this.ctx.generatorBodies.has(node), predictedLeaf: this.ctx.leafDeclarations.has(node) };
     this.ctx.plans.push(plan);
     this.path.push(name);
     const st = this.enter(scope, kind, plan);

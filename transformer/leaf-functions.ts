@@ -1,0 +1,69 @@
+// Pass 1b — leaf functions. Takes the source file pass 1 analyzed and its
+// scope tables; gives the names of the top-level function declarations that
+// can never reach a resume point, so that a call of one is no resume point
+// either (linearize.ts `isSiteCall`), as a call of `Math.abs` is not:
+//
+//   function rotr(x, n) { return (x >>> n) | (x << (32 - n)); }
+//   …  s0 = rotr(a, 2) ^ rotr(a, 13);    // no `$l = n`, no `if ($R.u) break $u`
+//
+// A leaf has no loop, no yield or await, and makes no call that may reach
+// the program other than calls of leaves (a least fixpoint: a recursive
+// function is never one, so the time a leaf runs stays bounded by the code).
+// Pass 4 leaves such a function plain (reenter.ts `isLeaf`, which checks the
+// prediction), so no checkpoint can begin inside a call of it; what the
+// engine calls from it (getters, toString) runs as no-save regions anyway.
+//
+// Only a name that is a top-level `function` declaration, never assigned
+// and declared nowhere else in the file, so that every call by that name in
+// the file is a call of that function.
+
+import ts from 'typescript';
+import { isFunctionLike, type Analysis } from './analyze.js';
+import type { FileContext } from './plan.js';
+
+/** The leaf declarations of `sf` by name (`ctx.leafFunctions` must be empty while they are found). */
+export function findLeafFunctions(sf: ts.SourceFile, analysis: Analysis, ctx: FileContext, isSite: (n: ts.Node) => boolean): Map<string, ts.FunctionDeclaration> {
+  const declaredIn = new Map<string, number>();
+  for (const s of analysis.scopes) for (const name of s.bindings.keys()) declaredIn.set(name, (declaredIn.get(name) ?? 0) + 1);
+  const candidates = new Map<string, ts.FunctionDeclaration>();
+  const topLevelDeclarations = new Map<string, number>();
+  for (const st of sf.statements) {
+    if (!ts.isFunctionDeclaration(st) || st.name === undefined) continue;
+    const name = ts.idText(st.name);
+    topLevelDeclarations.set(name, (topLevelDeclarations.get(name) ?? 0) + 1);
+    const binding = analysis.module.bindings.get(name);
+    const plain = st.body !== undefined && st.asteriskToken === undefined && !ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    if (plain && binding?.kind === 'function' && !binding.assigned && declaredIn.get(name) === 1) candidates.set(name, st);
+  }
+  const leaves = new Map<string, ts.FunctionDeclaration>();
+  const known = ctx.leafFunctions as Set<string>;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, fn] of candidates) {
+      if (leaves.has(name) || topLevelDeclarations.get(name) !== 1 || !isLeafBody(fn, isSite)) continue;
+      leaves.set(name, fn);
+      known.add(name);
+      grew = true;
+    }
+  }
+  return leaves;
+}
+
+/** No loop, yield, await, engine-driven iteration, class definition, or call that is a site (given the leaves known so far). */
+function isLeafBody(fn: ts.FunctionDeclaration, isSite: (n: ts.Node) => boolean): boolean {
+  let leaf = true;
+  const visit = (n: ts.Node): void => {
+    if (!leaf || (n !== fn && isFunctionLike(n))) return;
+    if (
+      ts.isIterationStatement(n, false) || ts.isYieldExpression(n) || ts.isAwaitExpression(n) || ts.isSpreadElement(n) || ts.isSpreadAssignment(n) ||
+      ts.isArrayBindingPattern(n) || ts.isClassLike(n) || ts.isTaggedTemplateExpression(n) || isSite(n) ||
+      (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isArrayLiteralExpression(n.left))
+    ) {
+      leaf = false;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(fn);
+  return leaf;
+}
