@@ -23,7 +23,7 @@ import { bindGenerators, DELEGATE_YIELD, delegateStep, drive0, drive1, Generator
 import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, indexable, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
-import { arrayCall } from './array-callbacks.js';
+import { arrayCall, arrayCall1, arrayCall2 } from './array-callbacks.js';
 import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, delegatedValue, startAsyncGenerator } from './async-generators.js';
 import { Libraries } from './libraries.js';
 import { IntroPromise } from './promises.js';
@@ -208,6 +208,8 @@ export class Runtime {
   readonly task = startTask;
   readonly ptask = startPlainTask;
   readonly ac = arrayCall;
+  readonly ac1 = arrayCall1;
+  readonly ac2 = arrayCall2;
   readonly agen = startAsyncGenerator;
   readonly aw = awaitSignal;
   readonly ai = asyncIteratorOf;

@@ -24,7 +24,7 @@ import { entryStatements, isAssignmentOperator } from './plan.js';
 import type { FileContext, FunctionPlan } from './plan.js';
 
 /** Runtime helpers that may call program code. */
-const CALLING_HELPERS = new Set(['task', 'ptask', 'ac', 'ni', 'construct']);
+const CALLING_HELPERS = new Set(['task', 'ptask', 'ac', 'ac1', 'ac2', 'ni', 'construct']);
 
 export interface Linearized {
   body: ts.Statement[];
