@@ -561,7 +561,10 @@ export class ScopeLowering {
   /** See lowerTopLevelClass: the members with the static initialization taken out, and the arrow that does it. */
   private deferStaticInitializers(members: ts.ClassElement[]): { members: ts.ClassElement[]; thunk: ts.Expression } | undefined {
     const f = this.f;
-    const isStaticField = (m: ts.ClassElement): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && hasModifier(m, ts.SyntaxKind.StaticKeyword) && !hasModifier(m, ts.SyntaxKind.AccessorKeyword) && !ts.isComputedPropertyName(m.name);
+    // A computed key counts when it is a name (a made class's key, evaluated
+    // where the class is and passed to its factory): read again, it is the same key.
+    const isStaticField = (m: ts.ClassElement): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && hasModifier(m, ts.SyntaxKind.StaticKeyword) && !hasModifier(m, ts.SyntaxKind.AccessorKeyword) &&
+      (!ts.isComputedPropertyName(m.name) || ts.isIdentifier(m.name.expression));
     const effectful = members.some((m) => ts.isClassStaticBlockDeclaration(m) || (isStaticField(m) && m.initializer !== undefined && !PURE_CONST(m.initializer)));
     if (!effectful) return undefined;
     const steps: ts.Statement[] = [];
@@ -572,8 +575,9 @@ export class ScopeLowering {
         continue;
       }
       if (isStaticField(m) && m.initializer !== undefined) {
-        const name = m.name as ts.Identifier | ts.PrivateIdentifier | ts.StringLiteral | ts.NumericLiteral;
-        const target = ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? f.createPropertyAccessExpression(f.createThis(), name) : f.createElementAccessExpression(f.createThis(), name);
+        const name = m.name as ts.Identifier | ts.PrivateIdentifier | ts.StringLiteral | ts.NumericLiteral | ts.ComputedPropertyName;
+        const target = ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? f.createPropertyAccessExpression(f.createThis(), name)
+          : f.createElementAccessExpression(f.createThis(), ts.isComputedPropertyName(name) ? f.createIdentifier(ts.idText(name.expression as ts.Identifier)) : name);
         steps.push(f.createExpressionStatement(f.createAssignment(target, m.initializer)));
         kept.push(f.updatePropertyDeclaration(m, m.modifiers, m.name, m.questionToken ?? m.exclamationToken, m.type, undefined));
         continue;

@@ -624,12 +624,11 @@ class HeapWriter implements Trail {
 
   private functionProps(fn: Function, i: number): void {
     const keys: (string | symbol)[] = [];
+    // `name` and `length` too: `Object.defineProperty(f, 'name', { value })`
+    // keeps the default attributes, so only the value tells it was changed,
+    // and what a restart's function would have is not known here.
     for (const key of ownKeys(fn)) {
       if (key === CLOSURE || key === 'arguments' || key === 'caller') continue;
-      if (key === 'name' || key === 'length') {
-        const d = Object.getOwnPropertyDescriptor(fn, key)!;
-        if ('value' in d && !d.writable && !d.enumerable && d.configurable) continue;
-      }
       keys.push(key);
     }
     this.props(fn, i, keys);
