@@ -1098,7 +1098,7 @@ test('an unwind no call site could record stops the program with exit code 4 and
   // `Reflect.construct` as pass 0b sees it: the constructor's unwind is
   // thrown past the caller's frame.
   const mainJs = buildProgram('stack-lost', [
-    'function label(n: number): string { return "b" + n; }',
+    'function label(n: number): string { let s = "b"; for (let i = 0; i < 1; i++) s += n; return s; }', // a loop: no leaf
     'function Legacy(this: any, x: number) { this.x = x; this.tag = label(x); }',
     'class B extends (Legacy as any) {}',
     'const R = globalThis.Reflect;',
