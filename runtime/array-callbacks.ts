@@ -79,13 +79,14 @@ function isFastArray(o: unknown): o is unknown[] {
 }
 
 /**
- * `walk`'s fast loop for a call that has no state object yet: the position
- * and accumulator are locals, and the state is made only when a capture
- * passes. `second` is the this-argument, or reduce's initial value.
+ * The fast loop: the position and accumulator are locals, and the state is
+ * made only when a capture passes. `second` is the this-argument, or
+ * reduce's accumulator; `from`, where a reduce without an initial value
+ * starts (after the first present element, its accumulator).
  */
-function fastLoop(o: unknown[], m: Method, mode: number, fn: Function, second: unknown): unknown {
+function fastLoop(o: unknown[], m: Method, mode: number, fn: Function, second: unknown, from = 0): unknown {
   const end = o.length;
-  let i = 0;
+  let i = from;
   if (mode === REDUCE) {
     let acc = second;
     for (; i < end; i++) {
@@ -185,41 +186,9 @@ function describe(o: unknown): string {
 function walk(this: Walk, resuming: boolean): unknown {
   const st = this;
   if (resuming || st.d < 0) return walkGeneral.call(st, resuming);
-  const { o, fn, t, end, m } = st;
-  let i = st.i;
-  if (m === 'reduce') {
-    let acc = st.acc;
-    for (; i < end; i++) {
-      if (!(i in o)) continue;
-      const v = o[i];
-      const r = fn.call(undefined, acc, v, i, o);
-      if (rt.u) {
-        st.acc = acc;
-        return captured(st, i, v);
-      }
-      acc = r;
-    }
-    return acc;
-  }
-  const mode = FAST_MODES.get(m);
+  const mode = st.m === 'reduce' ? REDUCE : FAST_MODES.get(st.m);
   if (mode === undefined) return walkGeneral.call(st, false);
-  const out = st.out;
-  for (; i < end; i++) {
-    // find and findIndex visit holes (as undefined); the others skip them.
-    if (mode < FIND && !(i in o)) continue;
-    const v = o[i];
-    const r = fn.call(t, v, i, o);
-    if (rt.u) return captured(st, i, v);
-    if (mode === MAP) out![i] = r;
-    else if (mode === FILTER) {
-      if (r) out!.push(v);
-    } else if (mode === SOME) {
-      if (r) return true;
-    } else if (mode === EVERY) {
-      if (!r) return false;
-    } else if (mode !== FOR_EACH && r) return mode === FIND ? v : i;
-  }
-  return fastResult(mode, out);
+  return fastLoop(st.o, st.m, mode, st.fn, mode === REDUCE ? st.acc : st.t, st.i);
 }
 
 /** What a fast loop that ran to its end returns. */
