@@ -396,6 +396,9 @@ export class Runtime {
    * initializers; the `super()` site turns the throw back into a return.
    */
   f(fn: Function, self: unknown, nt: Function | undefined, pc: number, values: unknown[]): unknown {
+    // Resumed by a stand-in (standInFor), it runs without its new.target.
+    const standing = this.standingIn;
+    if (nt === undefined && standing !== undefined && standing.fn === fn && standing.self === self) nt = standing.nt;
     this.captured.push({ fn, self, nt, pc, values });
     // Under super() new.target is a subclass of `fn`. Another new.target (a
     // Proxy of the class, `new`'s own) takes the return: `new` yields UNWIND.
@@ -507,6 +510,38 @@ export class Runtime {
     return o.value;
   }
 
+  /** A function-style constructor's frame resumed by a stand-in (standInFor), which the call's new.target cannot name. */
+  private standingIn: Frame | undefined = undefined;
+
+  /**
+   * A function-style constructor restored under a class's `super()`:
+   * `super()` would run it on a new object, so for that one call the class's
+   * parent is a stand-in that resumes the saved frame on the object it was
+   * constructing and returns it, which `super()` binds. Returns the undo.
+   */
+  private standInFor(sub: Function, fr: Frame): (() => void) | undefined {
+    const base = fr.fn;
+    const self = fr.self;
+    if (Object.getPrototypeOf(sub) !== base || typeof self !== 'object' || self === null) return undefined;
+    const rt = this;
+    const undo = (): void => {
+      if (Object.getPrototypeOf(sub) === standIn) Object.setPrototypeOf(sub, base);
+    };
+    function standIn(): unknown {
+      undo();
+      const outer = rt.standingIn;
+      rt.standingIn = fr;
+      try {
+        const made = Reflect.apply(base, self, []);
+        return (typeof made === 'object' && made !== null) || typeof made === 'function' ? made : self;
+      } finally {
+        rt.standingIn = outer;
+      }
+    }
+    Object.setPrototypeOf(sub, standIn);
+    return undo;
+  }
+
   /** Calls a saved frame's function again (its prologue takes the frame), as it was called. */
   private reenter(fr: Frame): unknown {
     if (fr.body === true) return reenterBody(fr.fn);
@@ -600,6 +635,7 @@ export class Runtime {
       this.rs = true;
       this.c = -1;
       let unwinding: boolean;
+      const undoStandIn = hi > lo && !isClass(frames[hi].fn) ? this.standInFor(frames[hi - 1].fn, frames[hi]) : undefined;
       try {
         const value = this.reenter(frames[lo]);
         outcome = { threw: false, value };
@@ -607,6 +643,8 @@ export class Runtime {
       } catch (e) {
         outcome = { threw: true, value: e };
         unwinding = e === UNWIND;
+      } finally {
+        undoStandIn?.();
       }
       if (unwinding) {
         for (let j = lo - 1; j >= 0; j--) this.captured.push(frames[j]);
