@@ -321,6 +321,9 @@ describe('pass 3: linearize', () => {
       'export function f(a: number) { return mix(a) + rotr(a, 7) + fact(a) + swapped() + looping(a); }',
       'export function g() { const shadowed = () => 3; return shadowed(); }',
       'export function h(o: { m(a: number, b: number): number }) { return o.m(rotr(1, 2), fact(3)); }',
+      'const clamp = (x: number) => Math.min(1, rotr(x, 1));', // a const arrow: a leaf too
+      'let later = (x: number) => x;', // a let may be given another function: a site
+      'export function k(x: number) { return clamp(x) + later(x); }',
       '(swapped as any) = () => 3;',
       '',
     ].join('\n'));
@@ -330,6 +333,8 @@ describe('pass 3: linearize', () => {
     expect(row(js, 'f')[4]).toHaveLength(4);
     expect(js).toMatch(/\$t\d+ = mix\(a\) \+ rotr\(a, 7\);/);
     expect(row(js, 'g')[4].length).toBeGreaterThan(1);
+    expect(row(js, 'k')[4]).toHaveLength(2); // entry and later(x)
+    expect(js).toMatch(/(\$t\d+) = clamp\(x\);/);
     // A leaf call before a site is still made first (its effects are the program's).
     expect(js).toMatch(/(\$t\d+) = rotr\(1, 2\);[\s\S]*= fact\(3\);[\s\S]*\.m\(\1, /);
   });

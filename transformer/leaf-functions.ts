@@ -13,29 +13,40 @@
 // prediction), so no checkpoint can begin inside a call of it; what the
 // engine calls from it (getters, toString) runs as no-save regions anyway.
 //
-// Only a name that is a top-level `function` declaration, never assigned
-// and declared nowhere else in the file, so that every call by that name in
-// the file is a call of that function.
+// Only a name that is a top-level `function` declaration (never assigned) or
+// a top-level `const` holding a function written in place, declared nowhere
+// else in the file, so that every call by that name in the file is a call of
+// that function.
 
 import ts from 'typescript';
 import { isFunctionLike, type Analysis } from './analyze.js';
 import type { FileContext } from './plan.js';
 
 /** The leaf declarations of `sf` by name (`ctx.leafFunctions` must be empty while they are found). */
-export function findLeafFunctions(sf: ts.SourceFile, analysis: Analysis, ctx: FileContext, isSite: (n: ts.Node) => boolean): Map<string, ts.FunctionDeclaration> {
+type LeafCandidate = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+
+export function findLeafFunctions(sf: ts.SourceFile, analysis: Analysis, ctx: FileContext, isSite: (n: ts.Node) => boolean): Map<string, LeafCandidate> {
   const declaredIn = new Map<string, number>();
   for (const s of analysis.scopes) for (const name of s.bindings.keys()) declaredIn.set(name, (declaredIn.get(name) ?? 0) + 1);
-  const candidates = new Map<string, ts.FunctionDeclaration>();
+  const candidates = new Map<string, LeafCandidate>();
   const topLevelDeclarations = new Map<string, number>();
-  for (const st of sf.statements) {
-    if (!ts.isFunctionDeclaration(st) || st.name === undefined) continue;
-    const name = ts.idText(st.name);
+  const consider = (name: string, fn: LeafCandidate, kind: 'function' | 'const'): void => {
     topLevelDeclarations.set(name, (topLevelDeclarations.get(name) ?? 0) + 1);
     const binding = analysis.module.bindings.get(name);
-    const plain = st.body !== undefined && st.asteriskToken === undefined && !ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-    if (plain && binding?.kind === 'function' && !binding.assigned && declaredIn.get(name) === 1) candidates.set(name, st);
+    const plain = fn.body !== undefined && fn.asteriskToken === undefined && !ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    if (plain && binding?.kind === kind && !binding.assigned && declaredIn.get(name) === 1) candidates.set(name, fn);
+  };
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name !== undefined) consider(ts.idText(st.name), st, 'function');
+    // `const clamp = (x: number) => …`: the binding never holds another function.
+    if (ts.isVariableStatement(st) && st.declarationList.flags & ts.NodeFlags.Const) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer && skipParens(d.initializer);
+        if (ts.isIdentifier(d.name) && init !== undefined && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) consider(ts.idText(d.name), init, 'const');
+      }
+    }
   }
-  const leaves = new Map<string, ts.FunctionDeclaration>();
+  const leaves = new Map<string, LeafCandidate>();
   const known = ctx.leafFunctions as Set<string>;
   for (let grew = true; grew; ) {
     grew = false;
@@ -50,7 +61,7 @@ export function findLeafFunctions(sf: ts.SourceFile, analysis: Analysis, ctx: Fi
 }
 
 /** No loop, yield, await, engine-driven iteration, class definition, or call that is a site (given the leaves known so far). */
-function isLeafBody(fn: ts.FunctionDeclaration, isSite: (n: ts.Node) => boolean): boolean {
+function isLeafBody(fn: LeafCandidate, isSite: (n: ts.Node) => boolean): boolean {
   let leaf = true;
   const visit = (n: ts.Node): void => {
     if (!leaf || (n !== fn && isFunctionLike(n))) return;
@@ -66,4 +77,9 @@ function isLeafBody(fn: ts.FunctionDeclaration, isSite: (n: ts.Node) => boolean)
   };
   visit(fn);
   return leaf;
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
 }
