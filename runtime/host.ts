@@ -18,6 +18,12 @@ export interface PlatformInfo {
   endianness: 'LE' | 'BE';
 }
 
+/** See Host.processChanges: `env` pairs are [name, value], null for a variable the program deleted. */
+export interface ProcessChanges {
+  cwd?: string;
+  env?: [string, string | null][];
+}
+
 export interface Host {
   platform(): PlatformInfo;
   /**
@@ -57,7 +63,7 @@ export interface Host {
    * `onceWrapper`, the target of every `emitter.once` listener), by a name
    * the same platform gives them again on restore.
    */
-  named?: Record<string, object>;
+  named?: Record<string, object | symbol>;
   /**
    * Modules of the platform whose classes the program's data can hold
    * without importing them (`fs.Stats` from a `stat()` of node:fs/promises),
@@ -109,6 +115,14 @@ export interface Host {
   /** The platform's own monotonic clocks the program may read, besides `performance.now()` (runtime/clocks.ts). */
   clocks?(): ProgramClock[];
   setExitCode?(code: number | string): void;
+  /**
+   * Optional: what the program changed of its process that a restarted
+   * process starts without: its working directory (`process.chdir`) and the
+   * environment variables it set or deleted. Saved with the event loop and
+   * applied on restore, before the program goes on.
+   */
+  processChanges?(): ProcessChanges | undefined;
+  applyProcessChanges?(changes: ProcessChanges): void;
   /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
   checkpointFailed?(error: unknown): void;
 }

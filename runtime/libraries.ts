@@ -44,11 +44,11 @@ export class Libraries {
    * a tagged template's strings object (`tpl:main.ts#$tp1`), the platform's
    * own values of Host.named (`platform:node:events.onceWrapper`).
    */
-  private readonly named = new Map<string, object>();
-  private readonly names = new Map<object, string>();
+  private readonly named = new Map<string, object | symbol>();
+  private readonly names = new Map<object | symbol, string>();
 
   registerNamed(kind: 'ns' | 'tpl' | 'platform', key: string, value: unknown): void {
-    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return;
     const name = `${kind}:${key}`;
     this.named.set(name, value);
     if (!this.names.has(value)) this.names.set(value, name);
@@ -56,13 +56,13 @@ export class Libraries {
 
   /** The program's named values. */
   namedValues(): Iterable<object> {
-    return this.names.keys();
+    return [...this.names.keys()].filter((v): v is object => typeof v !== 'symbol');
   }
 
   /** The saved name of a named value or of a value reachable from a library's exports, or undefined. */
-  pathOf(value: object): string | undefined {
+  pathOf(value: object | symbol): string | undefined {
     const name = this.names.get(value);
-    if (name !== undefined) return name;
+    if (name !== undefined || typeof value === 'symbol') return name;
     if (this.namespaces.size === 0) return undefined;
     this.index ??= this.build();
     return this.index.get(value);
@@ -71,7 +71,8 @@ export class Libraries {
   /** The value a saved name denotes in this process, or undefined (not a library path, or gone). */
   resolve(path: string): object | undefined {
     const named = this.named.get(path);
-    if (named !== undefined) return named;
+    // (a platform's own symbol too: the heap reader takes it as the value it is)
+    if (named !== undefined) return named as object;
     if (!path.startsWith(PREFIX)) return undefined;
     let parts: unknown;
     try {

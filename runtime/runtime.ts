@@ -17,7 +17,7 @@ import type { ByteSource } from './format/streamed.js';
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
-import type { Boot, Host, ProcessListener, RunConfig } from './host.js';
+import type { Boot, Host, ProcessChanges, ProcessListener, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
 import { bindGenerators, DELEGATE_YIELD, delegateStep, drive0, drive1, Generator, PLAIN_YIELD, reenterBody, type ResumeMode } from './generators.js';
 import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, indexable, iterate } from './iterators.js';
@@ -60,6 +60,8 @@ export interface AsyncState {
   process?: ProcessListener[];
   /** The exit code the program set (Host.exitCode), if any. */
   exitCode?: number | string;
+  /** The working directory and environment variables the program changed (Host.processChanges), if any. */
+  processChanges?: ProcessChanges;
   /** The program's monotonic clocks' readings (runtime/clocks.ts); absent in older files. */
   clocks?: ClockReadings;
   /** console.group depth and console.count counters (runtime/console-state.ts), when the program changed them. */
@@ -763,11 +765,12 @@ export class Runtime {
     try {
       const process = this.host?.processListeners?.(isProgramFunction);
       const exitCode = this.host?.exitCode?.();
+      const processChanges = this.host?.processChanges?.();
       const clocks = readClocks(this.programClocks());
       const console = consoleState();
       this.sink.captured(this, frames, this.bodyIndex, {
         driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), clocks,
-        ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(console ? { console } : {}),
+        ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(processChanges ? { processChanges } : {}), ...(console ? { console } : {}),
       });
       this.retry = undefined;
     } catch (e) {
@@ -896,6 +899,7 @@ export class Runtime {
       this.timers.restore(async?.timers);
       if (async?.process) this.host?.addProcessListeners?.(async.process);
       if (async?.exitCode !== undefined) this.host?.setExitCode?.(async.exitCode);
+      if (async?.processChanges) this.host?.applyProcessChanges?.(async.processChanges);
       if (driver === 'jobs') this.jobs.__introspect_drive__(restored.frames);
       else if (driver === 'timer') this.timers.resumeIn(async!.timer!, restored.frames);
       else this.__introspect_drive__(restored.bodyIndex, driver === 'main' ? restored.frames : undefined);

@@ -86,7 +86,7 @@ export interface HeapContext {
    * code (a library's export, runtime/libraries.ts), saved like a built-in
    * path; the reader's `builtin` hook resolves it. Undefined: not one.
    */
-  external?(value: object): string | undefined;
+  external?(value: object | symbol): string | undefined;
   /** Writing only: values `external` names that the program may hold weakly only (WeakMap/WeakSet keys). */
   named?(): Iterable<object>;
   /** Writing only: an object saved in place of `value` wherever it is held (runtime/transient.ts); undefined: none. */

@@ -342,7 +342,9 @@ class HeapWriter implements Trail {
     const fail = (what: string, remedy?: string): never => this.fail(what, parent, via, value, remedy, weakKey);
     if (typeof value === 'symbol') {
       if (wellKnownSymbolName(value) !== undefined) return Kind.wellKnownSymbol;
-      return Symbol.keyFor(value) !== undefined ? Kind.registeredSymbol : Kind.symbol;
+      if (Symbol.keyFor(value) !== undefined) return Kind.registeredSymbol;
+      // One of the platform's own (Node's `errorMonitor`, a Dirent's type key): the same one again on restore.
+      return this.ctx.external?.(value) !== undefined ? Kind.builtin : Kind.symbol;
     }
     if (typeof value === 'function') {
       const fns = this.ctx.functions;
@@ -378,8 +380,8 @@ class HeapWriter implements Trail {
   }
 
   /** The name of a value saved by reference: a platform built-in, or an export of a library (ctx.external). */
-  private builtinOf(value: object): string | undefined {
-    return builtinPath(value) ?? this.ctx.external?.(value);
+  private builtinOf(value: object | symbol): string | undefined {
+    return (typeof value === 'symbol' ? undefined : builtinPath(value)) ?? this.ctx.external?.(value);
   }
 
   /** Notes F.prototype as F's (generator functions' have no `constructor` link back). */

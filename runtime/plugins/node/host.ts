@@ -6,8 +6,8 @@
 // gives the runtime the checkpoint requests of other processes, signals and
 // the periodic timer, and tells the desk how each checkpoint went.
 
-import { EventEmitter } from 'node:events';
-import { readFileSync, writeSync } from 'node:fs';
+import { errorMonitor, EventEmitter } from 'node:events';
+import { Dirent, readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { types } from 'node:util';
 import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
@@ -45,6 +45,9 @@ const nodeHash: CheckpointHash = {
 };
 
 export function createNodeHost(desk?: RequestDesk): Host {
+  // What the process had before the program ran: a checkpoint saves what the program changed of it.
+  const startCwd = process.cwd();
+  const startEnv: Record<string, string | undefined> = { ...process.env };
   const host: Host = {
     platform: detectPlatform,
     writeFileAtomic(path, bytes) {
@@ -85,6 +88,26 @@ export function createNodeHost(desk?: RequestDesk): Host {
       process.exitCode = code;
     },
     clocks: processClocks,
+    processChanges() {
+      const cwd = process.cwd();
+      const env: [string, string | null][] = [];
+      for (const [name, value] of Object.entries(process.env)) if (startEnv[name] !== value) env.push([name, value ?? null]);
+      for (const name of Object.keys(startEnv)) if (!Object.hasOwn(process.env, name)) env.push([name, null]);
+      if (cwd === startCwd && env.length === 0) return undefined;
+      return { ...(cwd !== startCwd ? { cwd } : {}), ...(env.length > 0 ? { env } : {}) };
+    },
+    applyProcessChanges({ cwd, env }) {
+      for (const [name, value] of env ?? []) {
+        if (value === null) delete process.env[name];
+        else process.env[name] = value;
+      }
+      if (cwd === undefined) return;
+      try {
+        process.chdir(cwd);
+      } catch (e) {
+        writeDiagnostic(`warning: the program had changed its working directory to ${cwd}, which this machine cannot enter (${(e as Error).message}); it goes on in ${process.cwd()}`);
+      }
+    },
     addProcessListeners(listeners) {
       for (const [event, fn, once] of listeners) {
         if (once) process.once(event, fn as (...a: unknown[]) => void);
@@ -168,10 +191,27 @@ export function detectPlatform(): PlatformInfo {
  * `emitter.once(…)` stores `onceWrapper.bind(state)` (node:events), so an
  * emitter with a pending once-listener holds the internal `onceWrapper`.
  */
-function namedInternals(): Record<string, object> {
-  const probe = new EventEmitter();
+function namedInternals(): Record<string, object | symbol> {
+  const probe = new EventEmitter({ captureRejections: true });
   probe.once('probe', () => {});
   const wrapper = probe.rawListeners('probe')[0];
   const target = typeof wrapper === 'function' ? boundParts(wrapper)?.target : undefined;
-  return target === undefined ? {} : { 'node:events.onceWrapper': target };
+  const named: Record<string, object | symbol> = target === undefined ? {} : { 'node:events.onceWrapper': target };
+  // Node's own symbols that objects of the program carry as keys or values:
+  // an emitter's captureRejections flag, `errorMonitor` listeners, a Dirent's
+  // type. A fresh symbol on restore would leave them unreadable to Node.
+  named['node:events.errorMonitor'] = errorMonitor;
+  addOwnSymbols(named, 'node:events.EventEmitter', probe);
+  try {
+    addOwnSymbols(named, 'node:fs.Dirent', new (Dirent as unknown as new (name: string, type: number, path: string) => object)('probe', 1, ''));
+  } catch {
+    // a Node whose Dirent cannot be made this way: its Dirents are saved as they were before
+  }
+  return named;
+}
+
+function addOwnSymbols(named: Record<string, object | symbol>, owner: string, o: object): void {
+  for (const s of Object.getOwnPropertySymbols(o)) {
+    if (Symbol.keyFor(s) === undefined && s.description) named[`${owner}#${s.description}`] ??= s;
+  }
 }
