@@ -73,6 +73,9 @@ export class Libraries {
     const named = this.named.get(path);
     // (a platform's own symbol too: the heap reader takes it as the value it is)
     if (named !== undefined) return named as object;
+    // A platform's symbol this platform does not have (`platform:<owner>#<description>`, Host.named): a fresh one.
+    const hash = path.indexOf('#');
+    if (path.startsWith('platform:') && hash > 0) return Symbol(path.slice(hash + 1)) as unknown as object;
     if (!path.startsWith(PREFIX)) return undefined;
     let parts: unknown;
     try {

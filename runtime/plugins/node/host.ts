@@ -200,7 +200,9 @@ function namedInternals(): Record<string, object | symbol> {
   // Node's own symbols that objects of the program carry as keys or values:
   // an emitter's captureRejections flag, `errorMonitor` listeners, a Dirent's
   // type. A fresh symbol on restore would leave them unreadable to Node.
-  named['node:events.errorMonitor'] = errorMonitor;
+  // Named `<owner>#<description>`: a platform without it (Bun, Deno) gets a
+  // fresh symbol of that description (Libraries.resolve), as before.
+  named[`node:events#${errorMonitor.description ?? 'errorMonitor'}`] = errorMonitor;
   addOwnSymbols(named, 'node:events.EventEmitter', probe);
   try {
     addOwnSymbols(named, 'node:fs.Dirent', new (Dirent as unknown as new (name: string, type: number, path: string) => object)('probe', 1, ''));
