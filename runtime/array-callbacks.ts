@@ -58,24 +58,25 @@ interface Walk {
  * call cost (a `map` of three elements took ~8× the engine's).
  */
 export function arrayCall1(o: unknown, name: string, fn: unknown): unknown {
-  if (typeof fn === 'function' && isFastArray(o)) {
-    const mode = FAST_BY_NAME[name];
-    if (mode !== undefined && mode !== REDUCE && o[name as 'map'] === FAST_BUILTINS[mode]) return fastLoop(o, name as Method, mode, fn, undefined);
-  }
-  return arrayCall(o, name, fn);
+  const mode = fastMode(o, name, fn);
+  // (a reduce without an initial value starts from the first present element: the general way)
+  return mode === undefined || mode === REDUCE ? arrayCall(o, name, fn) : fastLoop(o as unknown[], name as Method, mode, fn as Function, undefined);
 }
 
 export function arrayCall2(o: unknown, name: string, fn: unknown, second: unknown): unknown {
-  if (typeof fn === 'function' && isFastArray(o)) {
-    const mode = FAST_BY_NAME[name];
-    if (mode !== undefined && o[name as 'map'] === FAST_BUILTINS[mode]) return fastLoop(o, name as Method, mode, fn, second);
-  }
-  return arrayCall(o, name, fn, second);
+  const mode = fastMode(o, name, fn);
+  return mode === undefined ? arrayCall(o, name, fn, second) : fastLoop(o as unknown[], name as Method, mode, fn as Function, second);
 }
 
-/** A plain array, asked in the order `arrayCall` asks (a Proxy first: its traps would see the rest). */
-function isFastArray(o: unknown): o is unknown[] {
-  return Array.isArray(o) && !isProxyValue(o) && Object.getPrototypeOf(o) === Array.prototype && (o as { constructor?: unknown }).constructor === Array;
+/**
+ * The fast loop's mode for `o[name](fn, …)`, if `o` is a plain array (asked
+ * in the order `arrayCall` asks: a Proxy first, its traps would see the
+ * rest) with the built-in method, and `fn` a function.
+ */
+function fastMode(o: unknown, name: string, fn: unknown): number | undefined {
+  if (typeof fn !== 'function' || !Array.isArray(o) || isProxyValue(o) || Object.getPrototypeOf(o) !== Array.prototype || (o as { constructor?: unknown }).constructor !== Array) return undefined;
+  const mode = FAST_MODES[name];
+  return mode !== undefined && (o as unknown as Record<string, unknown>)[name] === FAST_BUILTINS[mode] ? mode : undefined;
 }
 
 /**
@@ -186,7 +187,7 @@ function describe(o: unknown): string {
 function walk(this: Walk, resuming: boolean): unknown {
   const st = this;
   if (resuming || st.d < 0) return walkGeneral.call(st, resuming);
-  const mode = st.m === 'reduce' ? REDUCE : FAST_MODES.get(st.m);
+  const mode = FAST_MODES[st.m];
   if (mode === undefined) return walkGeneral.call(st, false);
   return fastLoop(st.o, st.m, mode, st.fn, mode === REDUCE ? st.acc : st.t, st.i);
 }
@@ -209,10 +210,11 @@ function fastResult(mode: number, out: unknown[] | undefined): unknown {
 }
 
 const FOR_EACH = 0, MAP = 1, FILTER = 2, SOME = 3, EVERY = 4, FIND = 5, FIND_INDEX = 6, REDUCE = 7;
-const FAST_MODES = new Map<Method, number>([['forEach', FOR_EACH], ['map', MAP], ['filter', FILTER], ['some', SOME], ['every', EVERY], ['find', FIND], ['findIndex', FIND_INDEX]]);
-/** The fast entries' table (REDUCE too, with an initial value only): by name, and each mode's built-in. */
-const FAST_BY_NAME: Record<string, number | undefined> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(FAST_MODES), { reduce: REDUCE });
-const FAST_BUILTINS: Function[] = ['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce'].map((m) => (Array.prototype as unknown as Record<string, Function>)[m]);
+/** The methods the fast loop runs, by name; a mode is also the index of its built-in in FAST_BUILTINS. */
+const FAST_MODES: Record<string, number | undefined> = Object.assign(Object.create(null) as Record<string, number>, {
+  forEach: FOR_EACH, map: MAP, filter: FILTER, some: SOME, every: EVERY, find: FIND, findIndex: FIND_INDEX, reduce: REDUCE,
+});
+const FAST_BUILTINS: Function[] = Object.keys(FAST_MODES).map((m) => (Array.prototype as unknown as Record<string, Function>)[m]);
 
 /** A capture passing a fast loop records the walk's position (the element in progress) and its frame. */
 function captured(st: Walk, i: number, v: unknown): unknown {

@@ -591,13 +591,19 @@ export class Runtime {
   }
 
   /**
-   * An unwind reached a driver by a throw, not by returns: a frame threw
-   * UNWIND (a constructor, `f`) and no `super()` site caught it, so the
-   * frames between it and the driver were never recorded, and the program's
-   * own stack is gone with them. Writing what was recorded would restart a
+   * The frames of an unwind a driver caught: `byReturn`, it came back to
+   * the driver by returns, as every unwind should. Else a frame threw UNWIND
+   * (a constructor, `f`) and no `super()` site caught it, so the frames
+   * between it and the driver were never recorded, and the program's own
+   * stack is gone with them. Writing what was recorded would restart a
    * different program; going on would skip the rest of it. Stop, saying so.
    */
-  stackLost(): never {
+  takeUnwound(byReturn: boolean): Frame[] {
+    if (!byReturn) this.stackLost();
+    return this.takeCaptured();
+  }
+
+  private stackLost(): never {
     const names = this.takeCaptured().map((fr) => fr.fn.name || '<anonymous>').reverse().join(' < ');
     const text = `checkpoint failed, nothing written: the program's stack could not be recorded (the unwind was thrown out of ${names} with no call site to catch it: a constructor reached by an unusual new.target). The program cannot go on; please report this with the program (exiting with code 4)`;
     if (this.host === undefined) throw new Error(`introspect: ${text}`);
@@ -703,8 +709,7 @@ export class Runtime {
           break;
         } catch (e) {
           if (e !== UNWIND) throw e;
-          if (!returned) this.stackLost();
-          const frames = this.takeCaptured();
+          const frames = this.takeUnwound(returned);
           this.onCaptured(frames, 'main', undefined);
           next = () => this.rewind(frames);
         }

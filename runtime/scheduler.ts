@@ -225,13 +225,12 @@ export class Scheduler {
         if (rt.u) throw UNWIND;
         return;
       } catch (e) {
-        if (e === UNWIND && !returned) rt.stackLost();
         if (e !== UNWIND) {
           // A microtask that threw: reported by the platform, as natively; the queue goes on.
           Reflect.apply(nativeThen, nativeResolved, [() => { throw e; }]);
           return;
         }
-        frames = rt.takeCaptured();
+        frames = rt.takeUnwound(returned);
         rt.captureAt('jobs', frames, undefined);
       }
     }

@@ -290,8 +290,7 @@ export class Timers {
           break;
         } catch (e) {
           if (e !== UNWIND) throw e;
-          if (!returned) rt.stackLost();
-          const frames = rt.takeCaptured();
+          const frames = rt.takeUnwound(returned);
           rt.captureAt('timer', frames, t);
           enter = () => rt.rewind(frames);
         }

@@ -28,7 +28,7 @@ import { routeArrayCallbacks } from './builtin-callbacks.js';
 import { registerLibraries, RUNTIME_PACKAGE } from './libraries.js';
 import { useRuntimeEventLoop } from './platform-globals.js';
 import { wrapLibraryHelpers } from './library-helpers.js';
-import { isSiteCall, Linearizer } from './linearize.js';
+import { Linearizer } from './linearize.js';
 import { findLeafFunctions } from './leaf-functions.js';
 import { collectIdentifiers, NameGen } from './names.js';
 import type { FileContext, FunctionPlan } from './plan.js';
@@ -79,7 +79,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));
-  ctx.leafDeclarations = new Set(findLeafFunctions(sf, analysis, ctx, (n) => isSiteCall(n, ctx)).values());
+  ({ names: ctx.leafFunctions, declarations: ctx.leafDeclarations } = findLeafFunctions(sf, analysis, ctx));
   const lowering = new ScopeLowering(ctx, analysis, (plan, body) => instrumentFunction(ctx, plan, body));
   const lowered = lowering.lowerModule(sf, isCommonJs);
 

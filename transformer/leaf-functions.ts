@@ -20,12 +20,13 @@
 
 import ts from 'typescript';
 import { isFunctionLike, type Analysis } from './analyze.js';
+import { mayCallProgram } from './linearize.js';
 import type { FileContext } from './plan.js';
 
-/** The leaf declarations of `sf` by name (`ctx.leafFunctions` must be empty while they are found). */
 type LeafCandidate = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
 
-export function findLeafFunctions(sf: ts.SourceFile, analysis: Analysis, ctx: FileContext, isSite: (n: ts.Node) => boolean): Map<string, LeafCandidate> {
+/** The file's leaves: their names (for `ctx.leafFunctions`) and declarations (for `ctx.leafDeclarations`). */
+export function findLeafFunctions(sf: ts.SourceFile, analysis: Analysis, ctx: FileContext): { names: Set<string>; declarations: Set<ts.Node> } {
   const declaredIn = new Map<string, number>();
   for (const s of analysis.scopes) for (const name of s.bindings.keys()) declaredIn.set(name, (declaredIn.get(name) ?? 0) + 1);
   const candidates = new Map<string, LeafCandidate>();
@@ -46,37 +47,30 @@ export function findLeafFunctions(sf: ts.SourceFile, analysis: Analysis, ctx: Fi
       }
     }
   }
-  const leaves = new Map<string, LeafCandidate>();
-  const known = ctx.leafFunctions as Set<string>;
+  // Calls of the leaves found so far are no sites while the rest are judged.
+  const names = new Set<string>();
+  const declarations = new Set<ts.Node>();
+  const judging: FileContext = { ...ctx, leafFunctions: names };
   for (let grew = true; grew; ) {
     grew = false;
     for (const [name, fn] of candidates) {
-      if (leaves.has(name) || topLevelDeclarations.get(name) !== 1 || !isLeafBody(fn, isSite)) continue;
-      leaves.set(name, fn);
-      known.add(name);
+      if (names.has(name) || topLevelDeclarations.get(name) !== 1 || !isLeafBody(fn, judging)) continue;
+      names.add(name);
+      declarations.add(fn);
       grew = true;
     }
   }
-  return leaves;
+  return { names, declarations };
 }
 
-/** No loop, yield, await, engine-driven iteration, class definition, or call that is a site (given the leaves known so far). */
-function isLeafBody(fn: LeafCandidate, isSite: (n: ts.Node) => boolean): boolean {
-  let leaf = true;
-  const visit = (n: ts.Node): void => {
-    if (!leaf || (n !== fn && isFunctionLike(n))) return;
-    if (
-      ts.isIterationStatement(n, false) || ts.isYieldExpression(n) || ts.isAwaitExpression(n) || ts.isSpreadElement(n) || ts.isSpreadAssignment(n) ||
-      ts.isArrayBindingPattern(n) || ts.isClassLike(n) || ts.isTaggedTemplateExpression(n) || isSite(n) ||
-      (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isArrayLiteralExpression(n.left))
-    ) {
-      leaf = false;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(fn);
-  return leaf;
+/** No loop, and nothing that may call the program (mayCallProgram: sites, yields, awaits, engine-driven iteration, classes). */
+function isLeafBody(fn: LeafCandidate, ctx: FileContext): boolean {
+  return ![...fn.parameters, fn.body!].some((part) => containsLoop(part) || mayCallProgram(part, ctx));
+}
+
+function containsLoop(node: ts.Node): boolean {
+  if (isFunctionLike(node)) return false;
+  return ts.isIterationStatement(node, false) || (ts.forEachChild(node, (c) => containsLoop(c) || undefined) ?? false);
 }
 
 function skipParens(e: ts.Expression): ts.Expression {
