@@ -31,6 +31,8 @@ interface CheckpointRoot {
   restoreHooks?: (() => void)[];
   /** Primitive settings of the libraries' exports (libraries.ts). */
   librarySettings?: [string, string, string, unknown][];
+  /** The contents of the program's JSON modules' data (Libraries.captureJsonData). */
+  jsonData?: [string, unknown, boolean][];
   /** What the program changed in globalThis and the standard globals (global-changes.ts). */
   globals?: GlobalChange[];
   /** The event loop: driver of the stack, queued jobs, active timers (absent in files of format 2 writers before async). */
@@ -95,6 +97,7 @@ export const checkpointSink: CheckpointSink = {
       privateStatics: ended ? [] : rt.privates.captureStatics(),
       async: ended ? undefined : async,
       librarySettings: ended ? undefined : rt.libraries.captureSettings(),
+      jsonData: ended ? undefined : rt.libraries.captureJsonData(),
       restoreHooks: ended || rt.restoreHooks.length === 0 ? undefined : rt.restoreHooks,
       globals: ended ? undefined : captureGlobalChanges((f) => rt.libraries.pathOf(f) !== undefined),
     };
@@ -200,6 +203,7 @@ export const checkpointSink: CheckpointSink = {
       });
     }
     rt.libraries.restoreSettings(root.librarySettings);
+    rt.libraries.restoreJsonData(root.jsonData);
     rt.restoreHooks.push(...(root.restoreHooks ?? []));
     restoreStatics(root.statics);
     rt.privates.restoreStatics(root.privateStatics);

@@ -11,6 +11,12 @@
 //
 //   saved as   lib:["decimal.js","default","prototype"]   (Decimal.prototype)
 //
+// The data of the program's JSON modules is named too (`json:conf/data.json`),
+// so that every importer's binding and every reference the program keeps
+// stay one object after a restart: the restart's fresh import. Its contents
+// are the program's, though (it may have changed them): they are saved by
+// value (`captureJsonData`) and written back into that fresh object.
+//
 // Instances of library classes are ordinary objects of the heap whose
 // prototype is such a name; state a library keeps in closures or private
 // fields cannot be seen, and a closure a library made fails the checkpoint.
@@ -21,6 +27,7 @@
 import { builtinPath } from './heap/builtins.js';
 
 const PREFIX = 'lib:';
+const JSON_PREFIX = 'json:';
 /** How far from a namespace the index looks: export → member → prototype → method. */
 const MAX_DEPTH = 4;
 /** A bound on the index of one namespace (a huge library is indexed partly, near its surface first). */
@@ -47,7 +54,7 @@ export class Libraries {
   private readonly named = new Map<string, object | symbol>();
   private readonly names = new Map<object | symbol, string>();
 
-  registerNamed(kind: 'ns' | 'tpl' | 'platform', key: string, value: unknown): void {
+  registerNamed(kind: 'ns' | 'tpl' | 'platform' | 'json', key: string, value: unknown): void {
     if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return;
     const name = `${kind}:${key}`;
     this.named.set(name, value);
@@ -129,6 +136,38 @@ export class Libraries {
       if (exported === undefined || Object.is(exported[prop], value)) continue;
       const d = Object.getOwnPropertyDescriptor(exported, prop);
       if (d && 'value' in d && d.writable) exported[prop] = value;
+    }
+  }
+
+  /**
+   * The contents of each JSON module's data as the program left them:
+   * [name, copy, frozen] rows, the copy an array of the elements or an
+   * object with the own enumerable properties in order.
+   */
+  captureJsonData(): [string, unknown, boolean][] {
+    const rows: [string, unknown, boolean][] = [];
+    for (const [name, data] of this.named) {
+      if (!name.startsWith(JSON_PREFIX) || typeof data !== 'object') continue;
+      const copy: unknown = Array.isArray(data) ? Array.prototype.slice.call(data) : Object.fromEntries(Object.entries(data));
+      rows.push([name, copy, Object.isFrozen(data)]);
+    }
+    return rows;
+  }
+
+  /** Writes saved contents into the fresh JSON module data of this process (same key order, frozen again if it was). */
+  restoreJsonData(rows: readonly [string, unknown, boolean][] | undefined): void {
+    for (const [name, copy, frozen] of rows ?? []) {
+      const data = this.named.get(name);
+      if (data === undefined || typeof data !== 'object' || Object.isFrozen(data)) continue;
+      if (Array.isArray(data) && Array.isArray(copy)) {
+        data.length = 0;
+        for (let i = 0; i < copy.length; i++) data[i] = copy[i];
+      } else if (!Array.isArray(data) && typeof copy === 'object' && copy !== null) {
+        for (const key of Object.keys(data)) delete (data as Record<string, unknown>)[key];
+        // (defined, not assigned: a "__proto__" key of JSON is an own property)
+        for (const [key, value] of Object.entries(copy)) Reflect.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+      }
+      if (frozen) Object.freeze(data);
     }
   }
 

@@ -175,6 +175,11 @@ export class Runtime {
   pns(importer: string, spec: string, ns: unknown): void {
     this.libraries.registerNamed('ns', JSON.stringify([importer, spec]), ns);
   }
+
+  /** The data of the program's JSON module `id` (its default export), as an importer sees it: saved by name, contents and all (runtime/libraries.ts). */
+  json(id: string, data: unknown): void {
+    this.libraries.registerNamed('json', id, data);
+  }
   host: Host | undefined;
   config: RunConfig = {};
   sink: CheckpointSink | undefined;

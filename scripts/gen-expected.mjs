@@ -6,8 +6,8 @@
 //   node scripts/gen-expected.mjs life sudoku     # only these (names or paths)
 //   node scripts/gen-expected.mjs --check         # compare, write nothing; exit 1 on a difference
 //
-// Each fixture is compiled into a temporary directory (target and module
-// ES2022, strict, lib ES2023, @types/node for `console`, every file a module)
+// Each fixture is compiled into a temporary directory (target
+// ES2022, module ESNext (JSON imports), strict, lib ES2023, @types/node for `console`, every file a module)
 // unless it brings
 // its own tsconfig.json, then run twice: the two runs must agree (the program
 // is deterministic), exit 0 and write nothing to stderr unless its
@@ -68,8 +68,9 @@ function compilerOptions(dir, outDir) {
     options: {
       ...overrides,
       target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ES2022,
+      module: ts.ModuleKind.ESNext,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
+      resolveJsonModule: true,
       lib: ['lib.es2023.d.ts'],
       types: ['node'],
       typeRoots: [join(root, 'node_modules/@types')],

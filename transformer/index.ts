@@ -48,9 +48,14 @@ function instrumentFunction(ctx: FileContext, plan: FunctionPlan, body: ts.State
   return new Reenter(ctx, plan, linearized).run();
 }
 
+/** A file the transform rewrites: not a declaration file, not a JSON module (`import data from './x.json'`, emitted as the JSON it is). */
+export function isProgramCode(sf: ts.SourceFile): boolean {
+  return !sf.isDeclarationFile && (sf.flags & ts.NodeFlags.JsonFile) === 0;
+}
+
 export function createTransformer(options: TransformOptions): (tctx: ts.TransformationContext) => (sf: ts.SourceFile) => ts.SourceFile {
   return (tctx) => (sf) => {
-    if (sf.isDeclarationFile) return sf;
+    if (!isProgramCode(sf)) return sf;
     const original = (ts.getParseTreeNode(sf) as ts.SourceFile | undefined) ?? sf;
     return transformModule(sf, original, options, tctx);
   };

@@ -17,7 +17,12 @@
 // A namespace import of a module of the program (`import * as m from
 // './m.js'`) is registered too (`$R.pns("main.ts", "./m.js", m)`): held as a
 // value, it is saved by that name and stays the live namespace on restart.
+// So is the data of a JSON module of the program (`import data from
+// './data.json'`, `$R.json("data.json", data)`): the importers' bindings
+// name the object the restart's fresh import makes, and the runtime writes
+// the saved contents back into it (runtime/libraries.ts).
 
+import { posix } from 'node:path';
 import ts from 'typescript';
 import type { NameGen } from './names.js';
 
@@ -28,9 +33,16 @@ export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Id
   const note = (spec: string) => {
     if (!isProgramPath(spec) && spec !== RUNTIME_PACKAGE && !specs.includes(spec)) specs.push(spec);
   };
+  const registerJson = (spec: string, data: ts.Expression) => {
+    const id = jsonModuleId(moduleId, spec);
+    if (id !== undefined) registrations.push(f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'json'), undefined, [f.createStringLiteral(id), data])));
+  };
   for (const s of statements) {
     if (commonJs) {
-      requiredSpecs(s).forEach(note);
+      for (const spec of requiredSpecs(s)) {
+        note(spec);
+        registerJson(spec, f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral(spec)]));
+      }
       continue;
     }
     if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
@@ -41,6 +53,9 @@ export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Id
     if (isProgramPath(s.moduleSpecifier.text) && bindings && ts.isNamespaceImport(bindings)) {
       registrations.push(f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'pns'), undefined, [f.createStringLiteral(moduleId), f.createStringLiteral(s.moduleSpecifier.text), f.createIdentifier(ts.idText(bindings.name))])));
     }
+    const defaultName = s.importClause?.name;
+    if (defaultName !== undefined) registerJson(s.moduleSpecifier.text, f.createIdentifier(ts.idText(defaultName)));
+    else if (bindings && ts.isNamespaceImport(bindings)) registerJson(s.moduleSpecifier.text, f.createPropertyAccessExpression(f.createIdentifier(ts.idText(bindings.name)), 'default'));
   }
   const imports: ts.Statement[] = [];
   if (commonJs) {
@@ -71,6 +86,12 @@ function requiredSpecs(statement: ts.Statement): string[] {
   };
   visit(statement);
   return out;
+}
+
+/** The program-relative path of a JSON module a relative specifier names, e.g. "conf/data.json" from "conf/load.ts" and "./data.json". */
+function jsonModuleId(importer: string, spec: string): string | undefined {
+  if (!spec.startsWith('.') || !/\.json$/i.test(spec)) return undefined;
+  return posix.normalize(posix.join(posix.dirname(importer), spec));
 }
 
 /** A specifier that names a file of the program (instrumented too), not a package. */

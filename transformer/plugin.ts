@@ -10,7 +10,7 @@
 // The runtime is imported from the installed package ("introspect/runtime").
 
 import ts from 'typescript';
-import { createTransformer } from './index.js';
+import { createTransformer, isProgramCode } from './index.js';
 
 interface PluginConfig {
   /** Module specifier of the runtime (default: "introspect/runtime"). */
@@ -36,7 +36,7 @@ export default function introspectPlugin(program: ts.Program, config: PluginConf
     const previous = tctx.onEmitNode;
     tctx.enableEmitNotification(ts.SyntaxKind.SourceFile);
     tctx.onEmitNode = (hint, node, emit) => {
-      if (ts.isSourceFile(node) && !node.isDeclarationFile) {
+      if (ts.isSourceFile(node) && isProgramCode(node)) {
         let out = done.get(node);
         if (out === undefined) done.set(node, (out = transform(node)));
         node = out;
