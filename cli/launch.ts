@@ -7,6 +7,7 @@
 // format/restore/capture error raised by the runtime while loading is thrown
 // as the matching CLI error.
 
+import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { BOOT_KEY, type Boot, type Host } from '../runtime/host.js';
 import { createNodeHost } from '../runtime/plugins/node/host.js';
@@ -36,10 +37,27 @@ export async function launchProgram(options: LaunchOptions): Promise<void> {
   const versions = process.versions as Record<string, string | undefined>;
   if (versions.bun !== undefined || versions.deno !== undefined) printLikeNode(console as unknown as Record<string, unknown>);
 
+  if (options.config.restore !== undefined) warmOutput();
+
   const url = pathToFileURL(options.entry).href;
   try {
     await import(url);
   } catch (error) {
     throw fromRuntimeError(error) ?? new ProgramFailure(error);
   }
+}
+
+/**
+ * A restart resumes the program's timeline in mid-run, where an uninterrupted
+ * process opened its output long ago: open stdout and stderr and run the
+ * console's formatting once now (into nothing), or the first console.log
+ * after the restore pays that cold start (10–20 ms on a loaded machine) on
+ * the program's clock, and a timer it sets fires late against those already
+ * armed (timers.ts moves those by the restore's pause, not by this).
+ */
+function warmOutput(): void {
+  void process.stdout;
+  void process.stderr;
+  const nowhere = new Writable({ write: (_chunk, _encoding, done) => done() });
+  new console.Console({ stdout: nowhere, stderr: nowhere }).log('%s %d %o', 'warm', 1, { up: true });
 }
