@@ -74,6 +74,13 @@ known(tryProto(() => new Map()[Symbol.iterator]()), 'a native Map iterator');
 known(tryProto(() => new Set()[Symbol.iterator]()), 'a native Set iterator');
 known(tryProto(() => ''[Symbol.iterator]()), 'a native string iterator');
 known(tryProto(() => /x/[Symbol.matchAll]('')), 'a native RegExp string iterator');
+// Intl.Segmenter's results: their prototypes are intrinsics no global path reaches.
+const segments = (): object | undefined => {
+  const Segmenter = (globalThis as { Intl?: { Segmenter?: new (locale?: string) => { segment(text: string): object } } }).Intl?.Segmenter;
+  return Segmenter === undefined ? undefined : new Segmenter('en').segment('');
+};
+known(tryProto(() => segments()!), 'the segments of an Intl.Segmenter (their text and segmenter live in internal slots: call segment() again after the checkpoint)');
+known(tryProto(() => (segments() as Iterable<unknown>)[Symbol.iterator]() as object), 'a native Intl.Segmenter segment iterator');
 
 /** Does `value` really carry the internal slots of `kind`? */
 function branded(kind: number, value: object): boolean {
