@@ -74,13 +74,20 @@ known(tryProto(() => new Map()[Symbol.iterator]()), 'a native Map iterator');
 known(tryProto(() => new Set()[Symbol.iterator]()), 'a native Set iterator');
 known(tryProto(() => ''[Symbol.iterator]()), 'a native string iterator');
 known(tryProto(() => /x/[Symbol.matchAll]('')), 'a native RegExp string iterator');
-// Intl.Segmenter's results: their prototypes are intrinsics no global path reaches.
-const segments = (): object | undefined => {
+/**
+ * Intl.Segmenter's results: their prototypes are intrinsics no global path
+ * reaches. Found at the first capture, not at load: making a Segmenter
+ * loads ICU's break data, which would cost every program's start-up.
+ */
+let segmentsKnown = false;
+function knowSegments(): void {
+  segmentsKnown = true;
   const Segmenter = (globalThis as { Intl?: { Segmenter?: new (locale?: string) => { segment(text: string): object } } }).Intl?.Segmenter;
-  return Segmenter === undefined ? undefined : new Segmenter('en').segment('');
-};
-known(tryProto(() => segments()!), 'the segments of an Intl.Segmenter (their text and segmenter live in internal slots: call segment() again after the checkpoint)');
-known(tryProto(() => (segments() as Iterable<unknown>)[Symbol.iterator]() as object), 'a native Intl.Segmenter segment iterator');
+  if (Segmenter === undefined) return;
+  const segments = (): object => new Segmenter('en').segment('');
+  known(tryProto(segments), 'the segments of an Intl.Segmenter (their text and segmenter live in internal slots: call segment() again after the checkpoint)');
+  known(tryProto(() => (segments() as Iterable<unknown>)[Symbol.iterator]() as object), 'a native Intl.Segmenter segment iterator');
+}
 
 /** Does `value` really carry the internal slots of `kind`? */
 function branded(kind: number, value: object): boolean {
@@ -138,6 +145,7 @@ for (const p of [tryProto(() => proto([][Symbol.iterator]())!), tryProto(() => p
 }
 
 function chainKind(start: object | null): Classification {
+  if (!segmentsKnown) knowSegments();
   // An object whose own prototype is %GeneratorPrototype% is some generator
   // function's `.prototype`, not a generator object: a plain object.
   if (start !== null && GENERATOR_PROTOS.has(start)) return Kind.object;
