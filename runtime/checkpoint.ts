@@ -8,7 +8,7 @@ import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
 import { Generator } from './generators.js';
-import { rebuildTransients, transientFor, type WeakEdges } from './transient.js';
+import { rebuildTransients, TransientValue, transientFor, type WeakEdges } from './transient.js';
 import { platformValueFor, proxyStandIn } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
@@ -178,7 +178,13 @@ export const checkpointSink: CheckpointSink = {
     };
     const weak: WeakEdges = [];
     const weakEdge = (holder: object, key: unknown, value?: unknown): void => void weak.push(holder, key, value);
-    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, construct, weakEdge }) as CheckpointRoot;
+    // Private fields that held a placeholder (a transient, a platform value): written again once it is rebuilt.
+    const hiddenPlaceholders: [object, unknown[]][] = [];
+    const restoreHidden = (o: object, state: unknown): void => {
+      privates.restoreHidden!(o, state);
+      if (Array.isArray(state) && state.some((values) => Array.isArray(values) && values.some((v) => v instanceof TransientValue))) hiddenPlaceholders.push([o, state]);
+    };
+    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, restoreHidden, construct, weakEdge }) as CheckpointRoot;
     applyGlobalChanges(root.globals, (message) => rt.host?.log(message));
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
@@ -190,7 +196,8 @@ export const checkpointSink: CheckpointSink = {
       // Module state is back, so `recreate` sees the program's variables; then
       // the modules get the rebuilt values too.
       const before = root.modules.map((saved) => saved.state.slice());
-      rebuildTransients([root], weak);
+      rebuildTransients([root, ...hiddenPlaceholders.map(([, state]) => state)], weak);
+      for (const [o, state] of hiddenPlaceholders) privates.restoreHidden!(o, state);
       root.modules.forEach((saved, n) => {
         const m = rt.modules.byId(saved.id);
         if (m === undefined) return;

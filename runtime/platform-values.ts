@@ -18,7 +18,8 @@
 // encoding and the bytes of a character it holds back, and made again by
 // constructing the class and writing those bytes to it.
 //
-// A Proxy of the program is one too (proxies.ts).
+// A Proxy of the program is one too (proxies.ts), and so is the function an
+// Intl formatter's `format` (or a Collator's `compare`) getter gives out.
 
 import { functions } from './functions.js';
 import { proxyParts, remakeProxy } from './proxies.js';
@@ -43,6 +44,41 @@ const MAKERS: Maker[] = [
   { name: 'DOMException', args: (e) => [e.message, e.name] },
 ];
 
+/**
+ * The functions some Intl getters give out, bound to their formatter
+ * (`const money = new Intl.NumberFormat(…).format`, a common idiom). The
+ * engine never shows which formatter one is bound to, so those getters are
+ * the runtime's, installed at load, which note it: such a function is saved
+ * as how to make its formatter again and read the getter.
+ */
+const BOUND_GETTERS: readonly (readonly [string, string])[] = [['Intl.NumberFormat', 'format'], ['Intl.DateTimeFormat', 'format'], ['Intl.Collator', 'compare']];
+const boundOwners = new WeakMap<Function, { maker: Maker; owner: object; key: string }>();
+
+function noteBoundFunctions(): void {
+  for (const [name, key] of BOUND_GETTERS) {
+    const C = classAt(name);
+    const maker = MAKERS.find((m) => m.name === name);
+    const proto = C?.prototype as object | undefined;
+    const d = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, key);
+    const nativeGet = d?.get;
+    if (maker === undefined || proto === undefined || nativeGet === undefined || !d!.configurable) continue;
+    // (an object literal's getter, so that it is named `get format` as the engine's is)
+    const noted = Object.getOwnPropertyDescriptor({
+      get [key]() {
+        const f = Reflect.apply(nativeGet, this, []) as unknown;
+        if (typeof f === 'function' && !boundOwners.has(f)) boundOwners.set(f, { maker, owner: this as object, key });
+        return f;
+      },
+    }, key)!.get!;
+    Object.defineProperty(proto, key, { ...d, get: noted });
+  }
+}
+noteBoundFunctions();
+
+function remakeBound(name: string, args: unknown[], key: string): unknown {
+  return (remake(name, args) as Record<string, unknown>)[key];
+}
+
 function resolvedArgs(options: Record<string, unknown>): unknown[] {
   const { locale, ...rest } = options;
   return [locale, rest];
@@ -65,6 +101,10 @@ export function proxyStandIn(v: object): PlatformValue | undefined {
 
 /** The transient standing for `v` in a checkpoint, if `v` is an instance (not of a subclass) of one of the classes above. */
 export function platformValueFor(v: object): PlatformValue | undefined {
+  if (typeof v === 'function') {
+    const bound = boundOwners.get(v);
+    return bound === undefined ? undefined : new PlatformValue(remakeBound.bind(undefined, bound.maker.name, bound.maker.args(bound.owner), bound.key));
+  }
   if (byPrototype === undefined) {
     byPrototype = new Map();
     for (const m of MAKERS) {
@@ -127,4 +167,5 @@ function remake(name: string, args: unknown[]): object {
 
 functions.registerStatic('introspect:remakePlatformValue', remake);
 functions.registerStatic('introspect:remakeStringDecoder', remakeStringDecoder);
+functions.registerStatic('introspect:remakeBoundPlatformFunction', remakeBound);
 functions.registerClassMembers('introspect:PlatformValue', PlatformValue);
