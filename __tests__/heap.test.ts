@@ -553,6 +553,21 @@ const roundtrips: Row[] = [
     },
   },
   {
+    name: 'a detached ArrayBuffer (transferred away) comes back empty, next to the buffer it went to',
+    value: () => {
+      const gone = new ArrayBuffer(16);
+      new Uint8Array(gone).fill(9);
+      const moved = structuredClone(gone, { transfer: [gone] });
+      return { gone, moved, view: new Uint8Array(moved) };
+    },
+    check: (r) => {
+      expect(r.gone).toBeInstanceOf(ArrayBuffer);
+      expect(r.gone.byteLength).toBe(0);
+      expect(r.moved.byteLength).toBe(16);
+      expect([...r.view]).toEqual(new Array(16).fill(9));
+    },
+  },
+  {
     name: 'a Node Buffer is a Uint8Array with the Buffer prototype',
     value: () => ({ buf: Buffer.from('hi') }),
     check: (r) => {

@@ -797,7 +797,8 @@ class HeapWriter implements Trail {
       const bytes = new Uint8Array(end - start);
       for (const { node, buffer, offset, length } of run) {
         const at = offset - start;
-        bytes.set(new Uint8Array(buffer, 0, length), at);
+        // (an empty buffer may be detached, and a view of a detached one throws)
+        if (length > 0) bytes.set(new Uint8Array(buffer, 0, length), at);
         if (HOST_BIG_ENDIAN) swapViews(bytes.subarray(at, at + length), this.views.get(node) ?? []);
       }
       parts.push(bytes);
