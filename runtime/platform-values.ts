@@ -19,7 +19,8 @@
 // constructing the class and writing those bytes to it.
 //
 // A Proxy of the program is one too (proxies.ts), and so is the function an
-// Intl formatter's `format` (or a Collator's `compare`) getter gives out.
+// Intl formatter's `format` (or a Collator's `compare`) getter gives out,
+// and a function the Function constructors made (its source text).
 
 import { functions } from './functions.js';
 import { proxyParts, remakeProxy } from './proxies.js';
@@ -75,6 +76,25 @@ function noteBoundFunctions(): void {
 }
 noteBoundFunctions();
 
+/**
+ * A function the Function constructors made (`new Function('x', 'return x * 2')`,
+ * and their async and generator kinds): it closes over the global scope
+ * only, so its source text, in the form the language gives it
+ * (CreateDynamicFunction), makes it again anywhere.
+ */
+const DYNAMIC_SOURCE = /^(?:async )?function\*? anonymous\([^]*\n\) \{\n[^]*\n\}$/;
+const functionToString = Function.prototype.toString;
+
+function dynamicFunctionSource(fn: Function): string | undefined {
+  if (Object.getOwnPropertyDescriptor(fn, 'name')?.value !== 'anonymous') return undefined;
+  const source = Reflect.apply(functionToString, fn, []) as string;
+  return DYNAMIC_SOURCE.test(source) ? source : undefined;
+}
+
+function remakeDynamicFunction(source: string): Function {
+  return (0, eval)(`(${source})`) as Function;
+}
+
 function remakeBound(name: string, args: unknown[], key: string): unknown {
   return (remake(name, args) as Record<string, unknown>)[key];
 }
@@ -103,7 +123,9 @@ export function proxyStandIn(v: object): PlatformValue | undefined {
 export function platformValueFor(v: object): PlatformValue | undefined {
   if (typeof v === 'function') {
     const bound = boundOwners.get(v);
-    return bound === undefined ? undefined : new PlatformValue(remakeBound.bind(undefined, bound.maker.name, bound.maker.args(bound.owner), bound.key));
+    if (bound !== undefined) return new PlatformValue(remakeBound.bind(undefined, bound.maker.name, bound.maker.args(bound.owner), bound.key));
+    const source = dynamicFunctionSource(v);
+    return source === undefined ? undefined : new PlatformValue(remakeDynamicFunction.bind(undefined, source));
   }
   if (byPrototype === undefined) {
     byPrototype = new Map();
@@ -168,4 +190,5 @@ function remake(name: string, args: unknown[]): object {
 functions.registerStatic('introspect:remakePlatformValue', remake);
 functions.registerStatic('introspect:remakeStringDecoder', remakeStringDecoder);
 functions.registerStatic('introspect:remakeBoundPlatformFunction', remakeBound);
+functions.registerStatic('introspect:remakeDynamicFunction', remakeDynamicFunction);
 functions.registerClassMembers('introspect:PlatformValue', PlatformValue);
