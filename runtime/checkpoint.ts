@@ -184,7 +184,12 @@ export const checkpointSink: CheckpointSink = {
       privates.restoreHidden!(o, state);
       if (Array.isArray(state) && state.some((values) => Array.isArray(values) && values.some((v) => v instanceof TransientValue))) hiddenPlaceholders.push([o, state]);
     };
-    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, restoreHidden, construct, weakEdge }) as CheckpointRoot;
+    // Bound functions whose bound `this` or arguments are placeholders: bound again once they are rebuilt.
+    const rebinds: Function[] = [];
+    const madeBound = (fn: Function, thisArg: unknown, args: readonly unknown[]): void => {
+      if (thisArg instanceof TransientValue || args.some((a) => a instanceof TransientValue)) rebinds.push(fn);
+    };
+    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, restoreHidden, construct, weakEdge, madeBound }) as CheckpointRoot;
     applyGlobalChanges(root.globals, (message) => rt.host?.log(message));
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
@@ -196,7 +201,7 @@ export const checkpointSink: CheckpointSink = {
       // Module state is back, so `recreate` sees the program's variables; then
       // the modules get the rebuilt values too.
       const before = root.modules.map((saved) => saved.state.slice());
-      rebuildTransients([root, ...hiddenPlaceholders.map(([, state]) => state)], weak);
+      rebuildTransients([root, ...hiddenPlaceholders.map(([, state]) => state)], weak, rebinds);
       for (const [o, state] of hiddenPlaceholders) privates.restoreHidden!(o, state);
       root.modules.forEach((saved, n) => {
         const m = rt.modules.byId(saved.id);

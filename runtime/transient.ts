@@ -7,11 +7,14 @@
 // back (so `recreate` sees the program's variables), each is rebuilt by one
 // call of its `recreate`, and every place that held it (object and array
 // slots, Map and Set entries, closure environments, saved frames) is given
-// the new value, which is transient again. Not reached: private #fields and
-// bound functions' targets and arguments (their placeholder stays, and
-// `inspect` shows it as TransientValue).
+// the new value, which is transient again. A bound function whose bound
+// `this` or arguments held one is bound again (the engine's cannot be
+// changed), and the new one takes its place everywhere; so is a platform
+// value made from another (a Proxy of a Proxy). The checkpoint's restore
+// also hands over the private #fields that held one (checkpoint.ts).
 
 import { functions } from './functions.js';
+import { bindAgain, boundParts } from './heap/bound.js';
 import { hasBrand, intrinsic } from './heap/intrinsics.js';
 
 export class TransientValue {
@@ -45,11 +48,19 @@ export type WeakEdges = unknown[];
  * a WeakRef to a placeholder is replaced, wherever it is held, by a WeakRef
  * to the new value. Returns how many were rebuilt.
  */
-export function rebuildTransients(roots: unknown[], weak: WeakEdges = []): number {
+export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebinds: readonly Function[] = []): number {
   const rebuilt = new Map<TransientValue, unknown>();
+  const making = new Set<TransientValue>();
+  const resolved = (v: unknown): unknown => (v instanceof TransientValue && !making.has(v) ? fresh(v) : v);
   const fresh = (p: TransientValue): unknown => {
     if (!rebuilt.has(p)) {
-      const v = Reflect.apply(p.recreate, undefined, []);
+      // A platform value made from placeholders (a Proxy whose target is one) gets them made first.
+      const parts = boundParts(p.recreate);
+      making.add(p);
+      const v = parts !== undefined && parts.args.some((a) => a instanceof TransientValue)
+        ? Reflect.apply(parts.target, parts.thisArg, parts.args.map(resolved))
+        : Reflect.apply(p.recreate, undefined, []);
+      making.delete(p);
       rebuilt.set(p, v);
       // (A platform value, platform-values.ts, is saved from its state at the next checkpoint instead.)
       if (((typeof v === 'object' && v !== null) || typeof v === 'function') && !(p instanceof PlatformValue)) registry.set(v as object, new TransientValue(p.recreate));
@@ -85,6 +96,10 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = []): numbe
       const target = fresh(key);
       if ((typeof target === 'object' && target !== null) || typeof target === 'function') refs.set(holder, new WeakRefCtor(target as object));
     }
+  }
+  for (const fn of rebinds) {
+    const parts = boundParts(fn);
+    if (parts !== undefined) refs.set(fn, bindAgain(resolved(parts.target) as Function, resolved(parts.thisArg), parts.args.map(resolved)));
   }
   const replaced = (v: unknown): unknown => (v instanceof TransientValue ? fresh(v) : refs.has(v as object) ? refs.get(v as object) : v);
   const replaces = (v: unknown): boolean => v instanceof TransientValue || refs.has(v as object);

@@ -97,6 +97,8 @@ export interface HeapContext {
    * enumerate (runtime/transient.ts rebuilds placeholders held there).
    */
   weakEdge?(holder: object, key: unknown, value?: unknown): void;
+  /** Reading only: a bound function was made again (its bound `this` and arguments may be placeholders to rebuild). */
+  madeBound?(fn: Function, thisArg: unknown, args: readonly unknown[]): void;
   /** Reading only: gives back what `hidden` saved for `object`. */
   restoreHidden?(object: object, state: unknown): void;
 }

@@ -336,7 +336,9 @@ class HeapReader {
         const args: unknown[] = [];
         for (let a = r.varint(); a > 0; a--) args.push(this.value());
         if (typeof target !== 'function') return this.fail('the target of a bound function is not a function', i);
-        return bindAgain(target, thisArg, args);
+        const bound = bindAgain(target, thisArg, args);
+        this.ctx.madeBound?.(bound, thisArg, args);
+        return bound;
       }
       case Kind.registeredSymbol:
         return Symbol.for(this.strings[r.varint()]!);
