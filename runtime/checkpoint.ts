@@ -8,9 +8,9 @@ import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
 import { Generator } from './generators.js';
-import { rebuildTransients, TransientValue, transientFor, type WeakEdges } from './transient.js';
+import { isPlaceholder, rebuildTransients, transientFor, type WeakEdges } from './transient.js';
 import { platformValueFor, proxyStandIn } from './platform-values.js';
-import { readHeap, writeHeap } from './heap/index.js';
+import { applyIntegrity, lockProperty, readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
@@ -182,14 +182,20 @@ export const checkpointSink: CheckpointSink = {
     const hiddenPlaceholders: [object, unknown[]][] = [];
     const restoreHidden = (o: object, state: unknown): void => {
       privates.restoreHidden!(o, state);
-      if (Array.isArray(state) && state.some((values) => Array.isArray(values) && values.some((v) => v instanceof TransientValue))) hiddenPlaceholders.push([o, state]);
+      if (Array.isArray(state) && state.some((values) => Array.isArray(values) && values.some(isPlaceholder))) hiddenPlaceholders.push([o, state]);
     };
     // Bound functions whose bound `this` or arguments are placeholders: bound again once they are rebuilt.
     const rebinds: Function[] = [];
     const madeBound = (fn: Function, thisArg: unknown, args: readonly unknown[]): void => {
-      if (thisArg instanceof TransientValue || args.some((a) => a instanceof TransientValue)) rebinds.push(fn);
+      if (isPlaceholder(thisArg) || args.some(isPlaceholder)) rebinds.push(fn);
     };
-    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, restoreHidden, construct, weakEdge, madeBound }) as CheckpointRoot;
+    // Frozen, sealed and non-extensible objects are made so once placeholders in them are replaced.
+    const integrity: [object, number][] = [];
+    const deferIntegrity = (o: object, level: number): void => void integrity.push([o, level]);
+    // So are read-only properties that hold a placeholder.
+    const locks: [object, string | symbol, number][] = [];
+    const lockLater = (o: object, key: string | symbol, value: unknown, flags: number): boolean => isPlaceholder(value) && locks.push([o, key, flags]) > 0;
+    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, restoreHidden, construct, weakEdge, madeBound, integrity: deferIntegrity, lockLater }) as CheckpointRoot;
     applyGlobalChanges(root.globals, (message) => rt.host?.log(message));
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
@@ -219,6 +225,8 @@ export const checkpointSink: CheckpointSink = {
     rt.restoreHooks.push(...(root.restoreHooks ?? []));
     restoreStatics(root.statics);
     rt.privates.restoreStatics(root.privateStatics);
+    for (const [o, key, flags] of locks) lockProperty(o, key, flags);
+    for (const [o, level] of integrity) applyIntegrity(o, level);
     return { frames: root.stack, bodyIndex: root.body, async: root.async };
   },
 };

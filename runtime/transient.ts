@@ -24,6 +24,18 @@ export class TransientValue {
 /** A transient the runtime made for a platform object (platform-values.ts): rebuilt, then saved from its state at the next checkpoint, not kept transient. */
 export class PlatformValue extends TransientValue {}
 
+/**
+ * A placeholder the heap reader made, told by its own prototype: not
+ * `instanceof`, which an object whose prototype is a placeholder (made with
+ * `Object.create(aProxy)`) also passes.
+ */
+export function isPlaceholder(v: unknown): v is TransientValue {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  // (PlatformValue.prototype itself inherits from TransientValue.prototype)
+  return proto === PlatformValue.prototype || (proto === TransientValue.prototype && v !== PlatformValue.prototype);
+}
+
 const registry = new WeakMap<object, TransientValue>();
 
 /** See the file comment. Primitives are saved as they are: they are returned unregistered. */
@@ -51,13 +63,13 @@ export type WeakEdges = unknown[];
 export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebinds: readonly Function[] = []): number {
   const rebuilt = new Map<TransientValue, unknown>();
   const making = new Set<TransientValue>();
-  const resolved = (v: unknown): unknown => (v instanceof TransientValue && !making.has(v) ? fresh(v) : v);
+  const resolved = (v: unknown): unknown => (isPlaceholder(v) && !making.has(v) ? fresh(v) : v);
   const fresh = (p: TransientValue): unknown => {
     if (!rebuilt.has(p)) {
       // A platform value made from placeholders (a Proxy whose target is one) gets them made first.
       const parts = boundParts(p.recreate);
       making.add(p);
-      const v = parts !== undefined && parts.args.some((a) => a instanceof TransientValue)
+      const v = parts !== undefined && parts.args.some((a) => isPlaceholder(a))
         ? Reflect.apply(parts.target, parts.thisArg, parts.args.map(resolved))
         : Reflect.apply(p.recreate, undefined, []);
       making.delete(p);
@@ -70,9 +82,13 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
   const seen = new Set<object>();
   const queue: object[] = [];
   const visit = (v: unknown): void => {
-    if (((typeof v === 'object' && v !== null) || typeof v === 'function') && !seen.has(v as object) && !(v instanceof TransientValue)) {
+    if (((typeof v === 'object' && v !== null) || typeof v === 'function') && !seen.has(v as object)) {
       seen.add(v as object);
-      queue.push(v as object);
+      // A placeholder is replaced, not walked; what its `recreate` is bound to
+      // is (a Proxy's target and handler, which only the proxy may hold).
+      if (isPlaceholder(v)) {
+        for (const a of boundParts(v.recreate)?.args ?? []) visit(a);
+      } else queue.push(v as object);
     }
   };
   for (const r of roots) visit(r);
@@ -85,14 +101,14 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
     const value = weak[e + 2];
     visit(key);
     visit(value);
-    if (!(key instanceof TransientValue) && !(value instanceof TransientValue)) continue;
+    if (!(isPlaceholder(key)) && !(isPlaceholder(value))) continue;
     if (holder instanceof WeakMap) {
       holder.delete(key as object);
-      holder.set((key instanceof TransientValue ? fresh(key) : key) as object, value instanceof TransientValue ? fresh(value) : value);
+      holder.set((isPlaceholder(key) ? fresh(key) : key) as object, isPlaceholder(value) ? fresh(value) : value);
     } else if (holder instanceof WeakSet) {
       holder.delete(key as object);
       holder.add(fresh(key as TransientValue) as object);
-    } else if (WeakRefCtor !== undefined && key instanceof TransientValue) {
+    } else if (WeakRefCtor !== undefined && isPlaceholder(key)) {
       const target = fresh(key);
       if ((typeof target === 'object' && target !== null) || typeof target === 'function') refs.set(holder, new WeakRefCtor(target as object));
     }
@@ -101,16 +117,33 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
     const parts = boundParts(fn);
     if (parts !== undefined) refs.set(fn, bindAgain(resolved(parts.target) as Function, resolved(parts.thisArg), parts.args.map(resolved)));
   }
-  const replaced = (v: unknown): unknown => (v instanceof TransientValue ? fresh(v) : refs.has(v as object) ? refs.get(v as object) : v);
-  const replaces = (v: unknown): boolean => v instanceof TransientValue || refs.has(v as object);
+  const replaced = (v: unknown): unknown => (isPlaceholder(v) ? fresh(v) : refs.has(v as object) ? refs.get(v as object) : v);
+  const replaces = (v: unknown): boolean => isPlaceholder(v) || refs.has(v as object);
   while (queue.length > 0) {
     const o = queue.pop()!;
     if (typeof o === 'function') {
       for (const env of functions.closureOf(o)?.envs ?? []) visit(env);
+      const bound = boundParts(o);
+      if (bound !== undefined) {
+        visit(bound.target);
+        visit(bound.thisArg);
+        bound.args.forEach(visit);
+      }
+    }
+    // An object whose prototype was a placeholder (`Object.create(aProxy)`).
+    const proto = Reflect.getPrototypeOf(o);
+    if (replaces(proto)) {
+      visit(proto);
+      Reflect.setPrototypeOf(o, replaced(proto) as object | null);
     }
     // The engine's brand, not `instanceof`: a Map subclass's prototype is an instance of Map too, without a map in it.
     if (o instanceof Map && hasBrand(intrinsic.mapSize, o)) {
       const entries = [...(Reflect.apply(Map.prototype.entries, o, []) as Iterable<[unknown, unknown]>)];
+      for (const [k, v] of entries) {
+        // (a placeholder's own parts too: what its `recreate` is bound to)
+        if (isPlaceholder(k)) visit(k);
+        if (isPlaceholder(v)) visit(v);
+      }
       if (entries.some(([k, v]) => replaces(k) || replaces(v))) {
         Reflect.apply(Map.prototype.clear, o, []);
         for (const [k, v] of entries) Reflect.apply(Map.prototype.set, o, [replaced(k), replaced(v)]);
@@ -121,6 +154,7 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
       }
     } else if (o instanceof Set && hasBrand(intrinsic.setSize, o)) {
       const members = [...(Reflect.apply(Set.prototype.values, o, []) as Iterable<unknown>)];
+      for (const m of members) if (isPlaceholder(m)) visit(m);
       if (members.some(replaces)) {
         Reflect.apply(Set.prototype.clear, o, []);
         for (const m of members) Reflect.apply(Set.prototype.add, o, [replaced(m)]);
@@ -130,9 +164,15 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
     if (ArrayBuffer.isView(o)) continue;
     for (const key of Reflect.ownKeys(o)) {
       const d = Reflect.getOwnPropertyDescriptor(o, key);
-      if (d === undefined || !('value' in d)) continue;
+      if (d === undefined) continue;
+      if (!('value' in d)) {
+        // an accessor: its functions' closures may hold one
+        visit(d.get);
+        visit(d.set);
+        continue;
+      }
+      visit(d.value);
       if (replaces(d.value)) Reflect.defineProperty(o, key, { ...d, value: replaced(d.value) });
-      else visit(d.value);
     }
   }
   return rebuilt.size;

@@ -97,6 +97,19 @@ export interface HeapContext {
    * enumerate (runtime/transient.ts rebuilds placeholders held there).
    */
   weakEdge?(holder: object, key: unknown, value?: unknown): void;
+  /**
+   * Reading only: makes an object non-extensible, sealed or frozen itself
+   * (`applyIntegrity`), when it likes, instead of the reader once the
+   * object is filled: a placeholder in it may still have to be replaced.
+   */
+  integrity?(object: object, level: number): void;
+  /**
+   * Reading only: asked for a data property that is not both writable and
+   * configurable; true means the caller gives it its attributes (`flags`)
+   * later, once `value` is replaced, and the reader defines it writable and
+   * configurable meanwhile.
+   */
+  lockLater?(object: object, key: string | symbol, value: unknown, flags: number): boolean;
   /** Reading only: a bound function was made again (its bound `this` and arguments may be placeholders to rebuild). */
   madeBound?(fn: Function, thisArg: unknown, args: readonly unknown[]): void;
   /** Reading only: gives back what `hidden` saved for `object`. */

@@ -2,7 +2,7 @@
 // byte blob). See docs/FORMAT.md for the representation.
 
 export { writeHeap } from './writer.js';
-export { readHeap } from './reader.js';
+export { applyIntegrity, lockProperty, readHeap } from './reader.js';
 export { CaptureError, RestoreError, CAPTURE_REMEDY } from './errors.js';
 export type { HeapContext, HeapImage } from './image.js';
 export { prepareBuiltins } from './builtins.js';

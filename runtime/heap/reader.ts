@@ -673,11 +673,13 @@ class HeapReader {
       if (flag === PLAIN_PROPERTY && unsafe !== undefined && typeof key === 'string' && !unsafe.has(key)) {
         (target as Record<string, unknown>)[key] = value;
       } else {
+        // (a read-only property whose value is still to be replaced is made read-only by the caller, later)
+        const later = (flag & (Flag.writable | Flag.configurable)) !== (Flag.writable | Flag.configurable) && this.ctx.lockLater?.(target, key, value, flag) === true;
         defineProperty(target, key, {
           value,
-          writable: (flag & Flag.writable) !== 0,
+          writable: later || (flag & Flag.writable) !== 0,
           enumerable: (flag & Flag.enumerable) !== 0,
-          configurable: (flag & Flag.configurable) !== 0,
+          configurable: later || (flag & Flag.configurable) !== 0,
         });
       }
     }
@@ -699,9 +701,9 @@ class HeapReader {
   }
 
   private integrity(target: object, integrity: number): void {
-    if (integrity === Integrity.preventExtensions) Object.preventExtensions(target);
-    else if (integrity === Integrity.sealed) Object.seal(target);
-    else if (integrity === Integrity.frozen) Object.freeze(target);
+    if (integrity === Integrity.extensible) return;
+    if (this.ctx.integrity !== undefined) this.ctx.integrity(target, integrity);
+    else applyIntegrity(target, integrity);
   }
 
   /** v2: the WeakMap/WeakSet entries after the last node. */
@@ -767,8 +769,20 @@ class HeapReader {
         });
       }
     }
-    if (integrity === Integrity.preventExtensions) Object.preventExtensions(target);
-    else if (integrity === Integrity.sealed) Object.seal(target);
-    else if (integrity === Integrity.frozen) Object.freeze(target);
+    this.integrity(target, integrity);
   }
+}
+
+/** Gives a data property the attributes `flags` saved for it (HeapContext.lockLater), keeping its value. */
+export function lockProperty(target: object, key: string | symbol, flags: number): void {
+  const d = Object.getOwnPropertyDescriptor(target, key);
+  if (d === undefined || !('value' in d)) return;
+  defineProperty(target, key, { value: d.value, writable: (flags & Flag.writable) !== 0, enumerable: (flags & Flag.enumerable) !== 0, configurable: (flags & Flag.configurable) !== 0 });
+}
+
+/** Makes `target` non-extensible, sealed or frozen (an Integrity level of the stream). */
+export function applyIntegrity(target: object, integrity: number): void {
+  if (integrity === Integrity.preventExtensions) Object.preventExtensions(target);
+  else if (integrity === Integrity.sealed) Object.seal(target);
+  else if (integrity === Integrity.frozen) Object.freeze(target);
 }
