@@ -8,9 +8,9 @@ import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
 import { Generator } from './generators.js';
-import { isPlaceholder, rebuildTransients, transientFor, type WeakEdges } from './transient.js';
+import { PlaceholderRestore, transientFor } from './transient.js';
 import { platformValueFor, proxyStandIn } from './platform-values.js';
-import { applyIntegrity, lockProperty, readHeap, writeHeap } from './heap/index.js';
+import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
@@ -176,26 +176,8 @@ export const checkpointSink: CheckpointSink = {
       liveIters.push(it);
       return it;
     };
-    const weak: WeakEdges = [];
-    const weakEdge = (holder: object, key: unknown, value?: unknown): void => void weak.push(holder, key, value);
-    // Private fields that held a placeholder (a transient, a platform value): written again once it is rebuilt.
-    const hiddenPlaceholders: [object, unknown[]][] = [];
-    const restoreHidden = (o: object, state: unknown): void => {
-      privates.restoreHidden!(o, state);
-      if (Array.isArray(state) && state.some((values) => Array.isArray(values) && values.some(isPlaceholder))) hiddenPlaceholders.push([o, state]);
-    };
-    // Bound functions whose bound `this` or arguments are placeholders: bound again once they are rebuilt.
-    const rebinds: Function[] = [];
-    const madeBound = (fn: Function, thisArg: unknown, args: readonly unknown[]): void => {
-      if (isPlaceholder(thisArg) || args.some(isPlaceholder)) rebinds.push(fn);
-    };
-    // Frozen, sealed and non-extensible objects are made so once placeholders in them are replaced.
-    const integrity: [object, number][] = [];
-    const deferIntegrity = (o: object, level: number): void => void integrity.push([o, level]);
-    // So are read-only properties that hold a placeholder.
-    const locks: [object, string | symbol, number][] = [];
-    const lockLater = (o: object, key: string | symbol, value: unknown, flags: number): boolean => isPlaceholder(value) && locks.push([o, key, flags]) > 0;
-    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, restoreHidden, construct, weakEdge, madeBound, integrity: deferIntegrity, lockLater }) as CheckpointRoot;
+    const placeholders = new PlaceholderRestore(privates.restoreHidden!);
+    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, construct, ...placeholders.hooks() }) as CheckpointRoot;
     applyGlobalChanges(root.globals, (message) => rt.host?.log(message));
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
@@ -207,8 +189,7 @@ export const checkpointSink: CheckpointSink = {
       // Module state is back, so `recreate` sees the program's variables; then
       // the modules get the rebuilt values too.
       const before = root.modules.map((saved) => saved.state.slice());
-      rebuildTransients([root, ...hiddenPlaceholders.map(([, state]) => state)], weak, rebinds);
-      for (const [o, state] of hiddenPlaceholders) privates.restoreHidden!(o, state);
+      placeholders.rebuild([root]);
       root.modules.forEach((saved, n) => {
         const m = rt.modules.byId(saved.id);
         if (m === undefined) return;
@@ -225,8 +206,7 @@ export const checkpointSink: CheckpointSink = {
     rt.restoreHooks.push(...(root.restoreHooks ?? []));
     restoreStatics(root.statics);
     rt.privates.restoreStatics(root.privateStatics);
-    for (const [o, key, flags] of locks) lockProperty(o, key, flags);
-    for (const [o, level] of integrity) applyIntegrity(o, level);
+    placeholders.finish();
     return { frames: root.stack, bodyIndex: root.body, async: root.async };
   },
 };

@@ -15,7 +15,9 @@
 
 import { functions } from './functions.js';
 import { bindAgain, boundParts } from './heap/bound.js';
+import type { HeapContext } from './heap/image.js';
 import { hasBrand, intrinsic } from './heap/intrinsics.js';
+import { applyIntegrity, lockProperty } from './heap/index.js';
 
 export class TransientValue {
   constructor(public recreate: Function) {}
@@ -52,6 +54,53 @@ export function transientFor(value: object): TransientValue | undefined {
 
 /** Weak edges the heap reader made (HeapContext.weakEdge): [holder, key or target, value] triples. */
 export type WeakEdges = unknown[];
+
+/**
+ * What a restore needs to put rebuilt values where the heap reader left
+ * placeholders. The reader's hooks note the edges no walk of the restored
+ * values finds (weak collections' entries, private #fields, bound
+ * functions' parts) and defer what would lock a placeholder in (an object's
+ * integrity, a read-only property); `rebuild` then replaces them all, and
+ * `finish` locks what was deferred.
+ */
+export class PlaceholderRestore {
+  private readonly weak: WeakEdges = [];
+  /** objects whose private #fields held a placeholder, with the saved fields */
+  private readonly hidden: [object, unknown[]][] = [];
+  private readonly rebinds: Function[] = [];
+  private readonly integrity: [object, number][] = [];
+  private readonly locks: [object, string | symbol, number][] = [];
+
+  constructor(private readonly restoreHidden: (o: object, state: unknown) => void) {}
+
+  hooks(): Pick<HeapContext, 'weakEdge' | 'restoreHidden' | 'madeBound' | 'integrity' | 'lockLater'> {
+    return {
+      weakEdge: (holder, key, value) => void this.weak.push(holder, key, value),
+      restoreHidden: (o, state) => {
+        this.restoreHidden(o, state);
+        if (Array.isArray(state) && state.some((values) => Array.isArray(values) && values.some(isPlaceholder))) this.hidden.push([o, state]);
+      },
+      madeBound: (fn, thisArg, args) => {
+        if (isPlaceholder(thisArg) || args.some(isPlaceholder)) this.rebinds.push(fn);
+      },
+      integrity: (o, level) => void this.integrity.push([o, level]),
+      lockLater: (o, key, value, flags) => isPlaceholder(value) && this.locks.push([o, key, flags]) > 0,
+    };
+  }
+
+  /** Rebuilds every placeholder reachable from `roots` or noted by the hooks; the private fields that held one are written again. */
+  rebuild(roots: unknown[]): number {
+    const count = rebuildTransients([...roots, ...this.hidden.map(([, state]) => state)], this.weak, this.rebinds);
+    for (const [o, state] of this.hidden) this.restoreHidden(o, state);
+    return count;
+  }
+
+  /** The deferred property attributes and integrity levels, once no placeholder is left to replace. */
+  finish(): void {
+    for (const [o, key, flags] of this.locks) lockProperty(o, key, flags);
+    for (const [o, level] of this.integrity) applyIntegrity(o, level);
+  }
+}
 
 /**
  * Rebuilds every TransientValue reachable from `roots` (and from the weak
