@@ -36,6 +36,12 @@ const TIMEOUT_MAX = 2 ** 31 - 1;
 export interface PlatformTimers {
   set(fn: () => void, ms: number): unknown;
   clear(handle: unknown): void;
+  /**
+   * The platform's timers cannot be unref'd and every pending one keeps the
+   * process (QuickJS's and gjs's shells): while only unref'd timers are
+   * pending, none is armed, so that the program ends as it would on Node.
+   */
+  noUnref?: boolean;
   immediate?(fn: () => void): unknown;
   clearImmediate?(handle: unknown): void;
   now?(): number;
@@ -217,6 +223,7 @@ export class Timers {
     this.wake = undefined;
     this.wakeAt = Infinity;
     if (first === undefined) return;
+    if (!refed && s.noUnref) return;
     this.wakeAt = first.due;
     this.wakeRefed = refed;
     this.wake = s.set(() => this.onWake(), Math.max(0, first.due - this.now()));

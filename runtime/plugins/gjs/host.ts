@@ -12,7 +12,7 @@
 // program's own code calls.
 
 import type { Host } from '../../host.js';
-import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+import { bootRestart, exitLine, exitOnThrow, platformFrom, type PlatformHint } from '../portable/boot.js';
 import { printLikeNode } from '../portable/node-format.js';
 
 interface GjsRunnerHost {
@@ -54,9 +54,10 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
       ? {
           set: (fn, ms) => setTimeout(() => {
             setTimeout(() => {}, 0);
-            fn();
+            exitOnThrow(fn, () => result, stderr)();
           }, ms),
           clear: (h) => clearTimeout?.(h),
+          noUnref: true,
         }
       : undefined,
     builtins: {

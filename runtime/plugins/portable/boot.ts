@@ -65,6 +65,22 @@ export function uncaughtText(error: unknown): string {
 }
 
 /**
+ * `fn` as a callback of the shell's event loop (a timer's), ending the
+ * program as Node ends it when it throws: the stack on stderr, exit code 1.
+ * The shells print such an exception and go on, then exit 0.
+ */
+export function exitOnThrow(fn: () => void, host: () => Host, stderr: (line: string) => void): () => void {
+  return () => {
+    try {
+      fn();
+    } catch (error) {
+      stderr(uncaughtText(error));
+      host().exit(1);
+    }
+  };
+}
+
+/**
  * Sets globalThis[BOOT_KEY] for a restart of `checkpoint` on `host`, adding
  * queueMicrotask where the engine lacks it (or wrapping it, with
  * wrapMicrotasks, where the engine drops a job's exception). `stderr` writes

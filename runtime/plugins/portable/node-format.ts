@@ -673,7 +673,14 @@ export function printLikeNode(console: Record<string, unknown> | undefined): voi
   }
   const log = printers.log;
   if (log === undefined) return;
-  set('dir', (value: unknown): void => log(inspect(value)));
+  // A shell without some of them (QuickJS has no info, gjs's runner no debug): Node's stream for each.
+  for (const [name, stream] of [['info', log], ['debug', log], ['warn', printers.error ?? log], ['error', printers.warn ?? log]] as const) {
+    if (printers[name] === undefined) set(name, (...args: unknown[]): void => stream(formatLogArgs(args)));
+  }
+  set('dir', (value: unknown, options?: { depth?: number | null }): void => {
+    const depth = options?.depth;
+    log(depth === undefined ? inspect(value) : inspectWith(value, depth === null ? Infinity : depth));
+  });
   const group = (...label: unknown[]): void => {
     if (label.length > 0) log(formatLogArgs(label));
     indent += '  ';

@@ -8,7 +8,7 @@
 // operand (fixBigIntAsUintN).
 
 import type { Host } from '../../host.js';
-import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
+import { bootRestart, exitLine, exitOnThrow, platformFrom, type PlatformHint } from '../portable/boot.js';
 import { printLikeNode } from '../portable/node-format.js';
 import { concatBytes } from '../../format/bytes.js';
 
@@ -85,7 +85,7 @@ export function createQuickJSHost(hint: PlatformHint): { host: Host; stderr: (li
     },
     log: (message) => stderr(`introspect: ${message}`),
     // The native shell's timers are in `os`; the wasm runner's (if any) are globals, the runtime's default.
-    timers: os && typeof os.setTimeout === 'function' ? { set: (fn, ms) => os.setTimeout!(fn, ms), clear: (h) => os.clearTimeout?.(h) } : undefined,
+    timers: os && typeof os.setTimeout === 'function' ? { set: (fn, ms) => os.setTimeout!(exitOnThrow(fn, () => host, stderr), ms), clear: (h) => os.clearTimeout?.(h), noUnref: true } : undefined,
     exit(code): never {
       if (std) {
         std.out.flush();
