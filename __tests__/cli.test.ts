@@ -901,6 +901,41 @@ describe('the runtime API (introspect/runtime)', () => {
     expect(second.status).toBe(0);
     expect(second.stdout).toBe('restored (1)\nstep 2 cache 1\nstep 3 cache 2\nstep 4 cache 3\nrestarts 1\n');
   });
+
+  test('what an onRestore hook queues (a microtask, a timer) runs after the restart, after what the checkpoint had queued', () => {
+    const program = join(scratch, 'api-jobs');
+    const out = join(scratch, 'api-jobs-out');
+    const file = join(scratch, 'api-jobs.ckpt');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        "import { onRestore } from 'introspect/runtime';",
+        'let open = true;',
+        'onRestore(() => {',
+        '  open = false;',
+        '  queueMicrotask(() => { open = true; console.log(\'reopened\'); });',
+        '  setTimeout(() => console.log(\'hook timer\'), 5);',
+        '});',
+        'async function main(): Promise<void> {',
+        '  for (let i = 0; i < 3; i++) {',
+        '    await new Promise((resolve) => setTimeout(resolve, 30));',
+        '    console.log(`tick ${i} open=${open}`);',
+        '  }',
+        '}',
+        'main();',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    // Point 3: the hook is registered, the first 30 ms timer is armed and far from due.
+    const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '3', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.stdout).toBe('');
+    expect(first.status).toBe(0);
+    const second = cli(['restart', file]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe('reopened\nhook timer\ntick 0 open=true\ntick 1 open=true\ntick 2 open=true\n');
+  });
 });
 
 describe('transient(value, recreate)', () => {

@@ -902,7 +902,6 @@ export class Runtime {
       continueClocks(this.programClocks(), restored.async?.clocks);
       restoreConsoleState(restored.async?.console);
       for (let i = 0; i < restored.bodyIndex; i++) this.modules.list[i].done = true;
-      for (const hook of [...this.restoreHooks]) hook();
       const async = restored.async;
       const driver = async?.driver ?? 'main';
       this.jobs.restore(async?.jobs, driver !== 'jobs');
@@ -910,6 +909,9 @@ export class Runtime {
       if (async?.process) this.host?.addProcessListeners?.(async.process);
       if (async?.exitCode !== undefined) this.host?.setExitCode?.(async.exitCode);
       if (async?.processChanges) this.host?.applyProcessChanges?.(async.processChanges);
+      // The hooks run in the process as restored (its jobs, timers, working
+      // directory): what they queue or set comes after what was saved.
+      for (const hook of [...this.restoreHooks]) hook();
       if (driver === 'jobs') this.jobs.__introspect_drive__(restored.frames);
       else if (driver === 'timer') this.timers.resumeIn(async!.timer!, restored.frames);
       else this.__introspect_drive__(restored.bodyIndex, driver === 'main' ? restored.frames : undefined);
