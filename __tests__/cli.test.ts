@@ -240,8 +240,8 @@ describe('restart: locating the program', () => {
 
 // ---------------------------------------------------------------- end to end
 
-function cli(args: string[], options: { cwd?: string } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: options.cwd ?? ROOT });
+function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: options.cwd ?? ROOT, env: options.env });
 }
 
 const lastLine = (text: string) => text.trimEnd().split('\n').pop();
@@ -900,6 +900,35 @@ describe('the runtime API (introspect/runtime)', () => {
     const second = cli(['restart', file]);
     expect(second.status).toBe(0);
     expect(second.stdout).toBe('restored (1)\nstep 2 cache 1\nstep 3 cache 2\nstep 4 cache 3\nrestarts 1\n');
+  });
+
+  test('a checkpoint() of the program neither changes the count of points nor cancels --checkpoint-at K', () => {
+    const program = join(scratch, 'api-count');
+    const out = join(scratch, 'api-count-out');
+    const dir = join(scratch, 'api-count-ckpts');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        "import { checkpoint } from 'introspect/runtime';",
+        'function step(i: number): number { return (i * 7) % 11; }',
+        'const call: (i: number) => number = step;',
+        'let sum = 0;',
+        'for (let i = 0; i < 60; i++) {',
+        "  if (i === 10 && process.env.CALL === '1') checkpoint();",
+        '  sum += call(i);',
+        '}',
+        'console.log(sum);',
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    const count = (call: string) => lastLine(cli(['run', join(out, 'main.js'), '--count-points'], { env: { ...process.env, CALL: call } }).stderr);
+    expect(count('0')).toMatch(/\d+ suspension points/);
+    expect(count('1')).toBe(count('0'));
+    const r = cli(['run', join(out, 'main.js'), '--checkpoint-at', '40', '--checkpoint-dir', dir], { env: { ...process.env, CALL: '1' } });
+    expect(r.status).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.ckpt'))).toHaveLength(2);
   });
 
   test('what an onRestore hook queues (a microtask, a timer) runs after the restart, after what the checkpoint had queued', () => {

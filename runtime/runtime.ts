@@ -301,7 +301,8 @@ export class Runtime {
     }
     this.foreignSeen = this.foreignWait = 0;
     this.requested = false;
-    this.target = Infinity;
+    // A requested checkpoint leaves --checkpoint-at K's to come.
+    if (this.base >= this.target) this.target = Infinity;
     this.quiesceSince = undefined;
     this.rearm();
     this.captured = [];
@@ -1108,6 +1109,8 @@ export class Runtime {
   /** Asks for a checkpoint at the next point where one can be taken. */
   request(): void {
     this.requested = true;
+    // (the points of the window so far are counted: --count-points and --checkpoint-at K stay exact)
+    if (this.c >= 0) this.base += this.armed - this.c;
     this.c = this.armed = 0;
   }
 
