@@ -867,6 +867,45 @@ describe('a checkpoint while the program awaits I/O of the platform (quiesce)', 
   });
 });
 
+describe('restart with checkpoint options', () => {
+  test('a resumed long job checkpoints again (--checkpoint-dir, --every), and that checkpoint resumes too', () => {
+    const program = join(scratch, 'long-job');
+    const out = join(scratch, 'long-job-out');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        'let total = 0;',
+        'for (let i = 0; i < 6; i++) {',
+        '  const end = Date.now() + 150;',
+        '  while (Date.now() < end) total = (total * 31 + i) % 1000003;',
+        '  console.log(`chunk ${i}`);',
+        '}',
+        "console.log('done');",
+        '',
+      ].join('\n'),
+    );
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    const first = join(scratch, 'long-job-1');
+    const second = join(scratch, 'long-job-2');
+    const a = cli(['run', join(out, 'main.js'), '--checkpoint-dir', first, '--every', '200ms', '--exit-after-checkpoint']);
+    expect(a.status).toBe(0);
+    const fileA = readdirSync(first).filter((n) => n.endsWith('.ckpt'));
+    expect(fileA).toHaveLength(1);
+    const b = cli(['restart', join(first, fileA[0]!), '--checkpoint-dir', second, '--every', '200ms', '--exit-after-checkpoint']);
+    expect(b.status).toBe(0);
+    const fileB = readdirSync(second).filter((n) => n.endsWith('.ckpt'));
+    expect(fileB).toHaveLength(1);
+    const c = cli(['restart', join(second, fileB[0]!)]);
+    expect(c.status).toBe(0);
+    expect(a.stdout + b.stdout + c.stdout).toBe('chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\nchunk 5\ndone\n');
+    // not with --platform: the other platforms' hosts write no checkpoints here
+    const refused = cli(['restart', join(second, fileB[0]!), '--platform', 'qjs', '--checkpoint-dir', second]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/checkpoint options apply to a restart on Node/);
+  });
+});
+
 describe('the runtime API (introspect/runtime)', () => {
   test('onRestore hooks are saved with the checkpoint and run after the restart, before the program goes on', () => {
     const program = join(scratch, 'api');

@@ -103,17 +103,20 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'restart',
     summary: 'resume a program from a checkpoint file',
-    usage: 'introspect restart <file.ckpt> [--program DIR] [--platform NAME [--platforms-dir DIR]]',
+    usage: 'introspect restart <file.ckpt> [--program DIR] [--platform NAME [--platforms-dir DIR]] [checkpoint options]',
     description: [
       'Reads the checkpoint\'s header, loads the built program it names and resumes it where it was.',
       'The program\'s output continues on stdout/stderr; its exit code is the process\'s.',
+      'The checkpoint options are run\'s: with them the resumed program checkpoints again (a long job',
+      'that keeps its --checkpoint-dir and --every across restarts); without them it does not.',
     ].join('\n'),
     flags: [
       { name: 'program', type: 'string', value: 'DIR', description: 'the built program\'s directory, if not where it was when checkpointed' },
       { name: 'platform', type: 'string', value: 'NAME', description: 'restart on an installed platform (qjs, bun, deno, node20-s390x, ... see scripts/platforms.sh)' },
       { name: 'platforms-dir', type: 'string', value: 'DIR', description: 'where platforms are installed (default $INTROSPECT_PLATFORMS)' },
+      ...RUN_FLAGS.filter((f) => f.name !== 'count-points' && f.name !== 'checkpoint-at'),
     ],
-    examples: ['introspect restart /tmp/p.ckpt', 'introspect restart /tmp/p.ckpt --program ./build', 'introspect restart /tmp/p.ckpt --platform qjs --platforms-dir ~/platforms'],
+    examples: ['introspect restart /tmp/p.ckpt', 'introspect restart /tmp/p.ckpt --program ./build', 'introspect restart /tmp/p.ckpt --platform qjs --platforms-dir ~/platforms', 'introspect restart ckpts/latest.ckpt --checkpoint-dir ckpts --every 30s --keep 3'],
     positionals: { min: 1, max: 1 },
     async start(args) {
       const { restart } = await import('./commands/restart.js');
@@ -122,6 +125,15 @@ export const COMMANDS: readonly Command[] = [
         program: str(args, 'program'),
         platform: str(args, 'platform'),
         platformsDir: str(args, 'platforms-dir'),
+        checkpoints: {
+          checkpointFile: str(args, 'checkpoint-file'),
+          exitAfterCheckpoint: bool(args, 'exit-after-checkpoint'),
+          checkpointDir: str(args, 'checkpoint-dir'),
+          every: num(args, 'every'),
+          onSignal: str(args, 'on-signal'),
+          keep: num(args, 'keep'),
+          quiesceTimeout: num(args, 'quiesce-timeout'),
+        },
       });
     },
   },

@@ -1,5 +1,7 @@
-// `introspect restart <file.ckpt> [--program DIR]`: resumes a checkpoint in
-// this process. Reads the header without loading the program, finds the
+// `introspect restart <file.ckpt> [--program DIR] [checkpoint options]`:
+// resumes a checkpoint in this process; run's checkpoint options (a file or
+// directory, --every, --on-signal, …) make the resumed program checkpoint
+// again, as the first run did. Reads the header without loading the program, finds the
 // built program (DIR, or the directory recorded in the header), checks that
 // it is an introspect build and that the entry stays inside it (the path
 // comes from the file: never import something else), then boots the runtime
@@ -14,10 +16,13 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readCheckpointFile } from '../checkpoint-file.js';
 import { RestoreError, UsageError } from '../errors.js';
 import { launchProgram } from '../launch.js';
+import { launchServed, runConfig, type RunOptions } from './run.js';
 import { RUNTIME_DIR } from '../build/layout.js';
 
 export interface RestartOptions {
   file: string;
+  /** Where and when the resumed program checkpoints again (run's options; none: it does not). */
+  checkpoints?: Omit<RunOptions, 'entry' | 'args' | 'countPoints' | 'checkpointAt'>;
   /** The built program's directory, when it is not where the checkpoint says. */
   program?: string;
   platform?: string;
@@ -28,7 +33,10 @@ export async function restart(options: RestartOptions): Promise<void> {
   if (options.platformsDir !== undefined && options.platform === undefined) {
     throw new UsageError('--platforms-dir needs --platform NAME', 'restart');
   }
+  const checkpoints = options.checkpoints;
+  const checkpointing = checkpoints !== undefined && (checkpoints.checkpointFile !== undefined || checkpoints.checkpointDir !== undefined || checkpoints.every !== undefined || checkpoints.onSignal !== undefined || checkpoints.exitAfterCheckpoint);
   if (options.platform !== undefined) {
+    if (checkpointing) throw new UsageError('checkpoint options apply to a restart on Node here, not with --platform', 'restart');
     const { restartOnPlatform } = await import('../platform/restart.js');
     process.exitCode = await restartOnPlatform({ ...options, platform: options.platform, locateEntry });
     return;
@@ -37,7 +45,12 @@ export async function restart(options: RestartOptions): Promise<void> {
   const entry = locateEntry(checkpoint.path, checkpoint.header.program, options.program);
   // The program sees the arguments it was started with, as if it had never stopped.
   const args = Array.isArray(checkpoint.header.args) ? checkpoint.header.args.map(String) : [];
-  await launchProgram({ entry, config: { restore: checkpoint.source }, args });
+  if (!checkpointing) {
+    await launchProgram({ entry, config: { restore: checkpoint.source }, args });
+    return;
+  }
+  const config = runConfig({ ...checkpoints, entry, args, countPoints: false });
+  await launchServed(entry, { ...config, restore: checkpoint.source }, args);
 }
 
 export function locateEntry(file: string, program: { entry: string; dir: string }, override: string | undefined): string {

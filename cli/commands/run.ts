@@ -42,12 +42,16 @@ export async function run(options: RunOptions): Promise<void> {
   if (!existsSync(entry) || !statSync(entry).isFile()) {
     throw new InputError(`no such program: ${entry}`, ['build it first: introspect build <programDir> --out-dir <outDir>, then run <outDir>/main.js']);
   }
-  const config = runConfig(options);
+  await launchServed(entry, runConfig(options), options.args);
+}
+
+/** Launches the program with `config`, serving checkpoint requests when the config gives them somewhere to go (run, and restart with checkpoint options). */
+export async function launchServed(entry: string, config: CliRunConfig, args: readonly string[]): Promise<void> {
   // Loaded only when it serves: its worker threads module costs every other run and restart a few ms of start-up.
   const desk = servesRequests(config) ? new (await import('../../runtime/plugins/node/requests.js')).RequestDesk({ config, log: writeDiagnostic }) : undefined;
   if (desk) desk.start();
   else explainRequestsWithoutDestination(writeDiagnostic);
-  await launchProgram({ entry, config, args: options.args, host: createNodeHost(desk) });
+  await launchProgram({ entry, config, args, host: createNodeHost(desk) });
   desk?.programLoaded();
 }
 
