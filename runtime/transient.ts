@@ -10,8 +10,11 @@
 // the new value, which is transient again. A bound function whose bound
 // `this` or arguments held one is bound again (the engine's cannot be
 // changed), and the new one takes its place everywhere; so is a platform
-// value made from another (a Proxy of a Proxy). The checkpoint's restore
-// also hands over the private #fields that held one (checkpoint.ts).
+// value made from another (a Proxy of a Proxy). PlaceholderRestore below
+// gives the heap reader the hooks that find what no walk can (private
+// #fields, bound functions' parts) and defer what would lock a placeholder
+// in (frozen objects, read-only properties); the restore (checkpoint.ts)
+// uses it.
 
 import { functions } from './functions.js';
 import { bindAgain, boundParts } from './heap/bound.js';
