@@ -33,6 +33,19 @@ const RUN_FLAGS: FlagSpec[] = [
   { name: 'quiesce-timeout', type: 'duration', value: 'TIME', description: 'how long a checkpoint waits for pending I/O promises of the platform or libraries (default 10s), then fails' },
 ];
 
+/** Where and when a run (or a resumed program) checkpoints: the RUN_FLAGS that run and restart share. */
+function checkpointOptions(args: ParsedArgs) {
+  return {
+    checkpointFile: str(args, 'checkpoint-file'),
+    exitAfterCheckpoint: bool(args, 'exit-after-checkpoint'),
+    checkpointDir: str(args, 'checkpoint-dir'),
+    every: num(args, 'every'),
+    onSignal: str(args, 'on-signal'),
+    keep: num(args, 'keep'),
+    quiesceTimeout: num(args, 'quiesce-timeout'),
+  };
+}
+
 export const COMMANDS: readonly Command[] = [
   {
     name: 'build',
@@ -90,13 +103,7 @@ export const COMMANDS: readonly Command[] = [
         args: [...args.positionals.slice(1), ...args.rest],
         countPoints: bool(args, 'count-points'),
         checkpointAt: num(args, 'checkpoint-at'),
-        checkpointFile: str(args, 'checkpoint-file'),
-        exitAfterCheckpoint: bool(args, 'exit-after-checkpoint'),
-        checkpointDir: str(args, 'checkpoint-dir'),
-        every: num(args, 'every'),
-        onSignal: str(args, 'on-signal'),
-        keep: num(args, 'keep'),
-        quiesceTimeout: num(args, 'quiesce-timeout'),
+        ...checkpointOptions(args),
       });
     },
   },
@@ -125,15 +132,7 @@ export const COMMANDS: readonly Command[] = [
         program: str(args, 'program'),
         platform: str(args, 'platform'),
         platformsDir: str(args, 'platforms-dir'),
-        checkpoints: {
-          checkpointFile: str(args, 'checkpoint-file'),
-          exitAfterCheckpoint: bool(args, 'exit-after-checkpoint'),
-          checkpointDir: str(args, 'checkpoint-dir'),
-          every: num(args, 'every'),
-          onSignal: str(args, 'on-signal'),
-          keep: num(args, 'keep'),
-          quiesceTimeout: num(args, 'quiesce-timeout'),
-        },
+        checkpoints: checkpointOptions(args),
       });
     },
   },
