@@ -121,7 +121,7 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
       // A platform value made from placeholders (a Proxy whose target is one) gets them made first.
       const parts = boundParts(p.recreate);
       making.add(p);
-      const v = parts !== undefined && parts.args.some((a) => isPlaceholder(a))
+      const v = parts !== undefined && parts.args.some(isPlaceholder)
         ? Reflect.apply(parts.target, parts.thisArg, parts.args.map(resolved))
         : Reflect.apply(p.recreate, undefined, []);
       making.delete(p);
@@ -153,7 +153,7 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
     const value = weak[e + 2];
     visit(key);
     visit(value);
-    if (!(isPlaceholder(key)) && !(isPlaceholder(value))) continue;
+    if (!isPlaceholder(key) && !isPlaceholder(value)) continue;
     if (holder instanceof WeakMap) {
       holder.delete(key as object);
       holder.set((isPlaceholder(key) ? fresh(key) : key) as object, isPlaceholder(value) ? fresh(value) : value);
