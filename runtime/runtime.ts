@@ -39,6 +39,7 @@ import { runtimeOnce } from './event-once.js';
 import { runtimePromisify } from './promisify.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
+import { provideLaterBuiltins } from './later-builtins.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
 import { platformPromisesAwaited } from './platform-promises.js';
@@ -867,6 +868,7 @@ export class Runtime {
     // before the program's first statement, and before a restart re-applies its changes;
     // the console's wrappers first, so that they are what the pristine view holds
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
+    if (boot?.config?.restore !== undefined) provideLaterBuiltins();
     trackConsole(boot?.host?.builtins?.console);
     recordPristine();
     this.host = boot?.host;

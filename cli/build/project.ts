@@ -50,7 +50,7 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
   rewriteRelativeImportExtensions: true,
   // Every file is an ES module (Node loads them so): no script-scope clashes with globals.
   moduleDetection: ts.ModuleDetectionKind.Force,
-  lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+  lib: ['lib.es2025.d.ts', 'lib.dom.d.ts'],
 };
 
 /** The runtime API's types (runtime/api.d.ts), for a program that imports 'introspect/runtime'. */
