@@ -186,6 +186,23 @@ export function detectPlatform(): PlatformInfo {
   return { engine, runtime, os: process.platform, cpu: process.arch, endianness: endianness() };
 }
 
+/** What Node's `emitter.once` binds a wrapper to (lib/events.js `_onceWrap`). */
+interface OnceState {
+  fired: boolean;
+  wrapFn: Function;
+  target: { removeListener(type: string | symbol, listener: Function): unknown };
+  type: string | symbol;
+  listener: Function;
+}
+
+/** Node's `onceWrapper`, for a platform whose own is not a bound function (Bun, Deno). */
+function onceWrapper(this: OnceState, ...args: unknown[]): unknown {
+  if (this.fired) return undefined;
+  this.target.removeListener(this.type, this.wrapFn);
+  this.fired = true;
+  return Reflect.apply(this.listener, this.target, args);
+}
+
 /**
  * Node's functions that the program's data holds without a path to them:
  * `emitter.once(…)` stores `onceWrapper.bind(state)` (node:events), so an
@@ -196,7 +213,9 @@ function namedInternals(): Record<string, object | symbol> {
   probe.once('probe', () => {});
   const wrapper = probe.rawListeners('probe')[0];
   const target = typeof wrapper === 'function' ? boundParts(wrapper)?.target : undefined;
-  const named: Record<string, object | symbol> = target === undefined ? {} : { 'node:events.onceWrapper': target };
+  // Bun's `once` makes a closure and Deno's binds through a bind the runtime
+  // does not see: there, Node's wrapper of a checkpoint taken on Node is ours.
+  const named: Record<string, object | symbol> = { 'node:events.onceWrapper': target ?? onceWrapper };
   // Node's own symbols that objects of the program carry as keys or values:
   // an emitter's captureRejections flag, `errorMonitor` listeners, a Dirent's
   // type. A fresh symbol on restore would leave them unreadable to Node.
