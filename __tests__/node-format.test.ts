@@ -2,6 +2,8 @@
 // (runtime/plugins/portable/node-format.ts), and structuredClone exists
 // there (structured-clone.ts): both are checked against Node's own.
 
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
 import { format, inspect } from 'node:util';
 import { formatLogArgs, printLikeNode } from '../runtime/plugins/portable/node-format.js';
 import { structuredClonePolyfill } from '../runtime/plugins/portable/structured-clone.js';
@@ -67,6 +69,31 @@ describe('a console made to print like Node', () => {
     c.log('bad \ud800 end');
     c.countReset('nope');
     expect(lines).toEqual(['top [ 1, 2 ]', 'Group', '  { a: 1 } x\n  y', '  default: 1', '  k: 1', '  default: 2', 'bad \ufffd end', "E (node) Warning: Count for 'nope' does not exist"]);
+  });
+});
+
+/** What Node's own console.table writes for these arguments (without the final newline). */
+function nodeTable(args: unknown[]): string {
+  let text = '';
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) });
+  (new Console({ stdout: sink, colorMode: false }).table as (...a: unknown[]) => void)(...args);
+  return text.replace(/\n$/, '');
+}
+
+describe('console.table as Node prints it', () => {
+  const rows = [{ a: 1, b: 'xy' }, { a: 22, c: true }, 5, null];
+  const cases: unknown[][] = [
+    [rows], [rows, ['a', 'c']], [[[1, 2], [3]]], [{ r1: { c: 1 }, r2: { c: 'long text' } }, ['c']], [{ z: { 10: 'ten', 2: 'two', name: 'n' } }],
+    [new Map<unknown, unknown>([['k', { x: 1 }], [2, [1, 2, 3, 4]], [{ big: 1, bigger: 2, biggest: 3 }, 'v']])], [new Set(['a', 'bb', 'ｗｉｄｅ'])],
+    [[{ nested: { deep: { deeper: 1 } }, list: Array.from({ length: 10 }, (_, i) => i), text: 'tab\there', wide: '日本語' }]],
+    [['only', 'primitives', 3n, undefined]], ['not a table'], [42], [[]], [{}], [[{}, {}]],
+  ];
+  test.each(cases.map((args, i) => [i, args] as const))('case %i', (_i, args) => {
+    const lines: string[] = [];
+    const console: Record<string, unknown> = { log: (line: string) => lines.push(line) };
+    printLikeNode(console);
+    (console.table as (...a: unknown[]) => void)(...args);
+    expect(lines.join('\n')).toBe(nodeTable(args));
   });
 });
 

@@ -12,6 +12,7 @@ import { endianness } from 'node:os';
 import { types } from 'node:util';
 import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
 import { boundParts } from '../../heap/bound.js';
+import { tableLikeNode } from '../portable/console-table.js';
 import { bytesLength } from '../../format/bytes.js';
 import { portableHash, type CheckpointHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -45,6 +46,7 @@ const nodeHash: CheckpointHash = {
 };
 
 export function createNodeHost(desk?: RequestDesk): Host {
+  if (process.versions.bun !== undefined || process.versions.deno !== undefined) tableLikeNode(console as unknown as Record<string, unknown>);
   // What the process had before the program ran: a checkpoint saves what the program changed of it.
   const startCwd = process.cwd();
   const startEnv: Record<string, string | undefined> = { ...process.env };

@@ -14,6 +14,8 @@
 // `nodejs.util.inspect.custom` method (the runtime's promises and generators,
 // platform-look.ts). Imports nothing from a platform.
 
+import { formatTable } from './console-table.js';
+
 const DEPTH = 2;
 const BREAK_LENGTH = 80;
 const COMPACT = 3;
@@ -125,15 +127,25 @@ export function inspect(value: unknown): string {
 }
 
 let depthLimit = DEPTH;
+let breakLength = BREAK_LENGTH;
+let maxArrayLength = MAX_ARRAY_LENGTH;
 
-function inspectWith(value: unknown, depth: number): string {
-  const saved = depthLimit;
+function inspectWith(value: unknown, depth: number, lineLimit = BREAK_LENGTH, entryLimit = MAX_ARRAY_LENGTH): string {
+  const saved = [depthLimit, breakLength, maxArrayLength];
   depthLimit = depth;
+  breakLength = lineLimit;
+  maxArrayLength = entryLimit;
   try {
     return formatValue(newContext(), value, 0);
   } finally {
-    depthLimit = saved;
+    [depthLimit, breakLength, maxArrayLength] = saved as [number, number, number];
   }
+}
+
+/** A cell of `console.table`: Node inspects it on one line, arrays cut after 3 entries, objects of more than two keys as `[Object]`. */
+export function inspectCell(value: unknown): string {
+  const depth = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 2 ? -1 : 0;
+  return inspectWith(value, depth, Infinity, 3);
 }
 
 function tryStringify(value: unknown): string {
@@ -200,7 +212,7 @@ function formatPrimitive(ctx: Context, value: unknown): string {
       text = text.slice(0, MAX_STRING_LENGTH);
       trailer = `... ${remaining} more character${remaining > 1 ? 's' : ''}`;
     }
-    if (text.length > MIN_LINE_LENGTH && text.length > BREAK_LENGTH - ctx.indentationLvl - 4) {
+    if (text.length > MIN_LINE_LENGTH && text.length > breakLength - ctx.indentationLvl - 4) {
       return text.split(/(?<=\n)/).map(quote).join(` +\n${' '.repeat(ctx.indentationLvl + 2)}`) + trailer;
     }
     return quote(text) + trailer;
@@ -449,7 +461,7 @@ function remainingText(remaining: number): string {
 
 function formatArray(ctx: Context, value: object, recurseTimes: number): string[] {
   const array = value as unknown[];
-  const length = Math.min(MAX_ARRAY_LENGTH, array.length);
+  const length = Math.min(maxArrayLength, array.length);
   const output: string[] = [];
   for (let i = 0; i < length; i++) {
     if (!Object.prototype.hasOwnProperty.call(array, i)) return formatSparseArray(ctx, array, recurseTimes, length, output, i);
@@ -485,7 +497,7 @@ function formatSparseArray(ctx: Context, array: unknown[], recurseTimes: number,
 
 function formatTypedArray(_ctx: Context, value: object): string[] {
   const typed = value as unknown as ArrayLike<number | bigint>;
-  const length = Math.min(MAX_ARRAY_LENGTH, typed.length);
+  const length = Math.min(maxArrayLength, typed.length);
   const output: string[] = [];
   for (let i = 0; i < length; i++) {
     const v = typed[i]!;
@@ -499,7 +511,7 @@ function formatArrayBuffer(_ctx: Context, value: object): string[] {
   const bytes = slotOf(() => new Uint8Array(value as ArrayBuffer));
   if (bytes === undefined) return ['(detached)'];
   let hex = '';
-  const shown = Math.min(MAX_ARRAY_LENGTH, bytes.length);
+  const shown = Math.min(maxArrayLength, bytes.length);
   for (let i = 0; i < shown; i++) hex += `${i > 0 ? ' ' : ''}${bytes[i]!.toString(16).padStart(2, '0')}`;
   const remaining = bytes.length - shown;
   if (remaining > 0) hex += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
@@ -512,10 +524,10 @@ function formatSet(ctx: Context, value: object, recurseTimes: number): string[] 
   ctx.indentationLvl += 2;
   let i = 0;
   for (const v of Set.prototype.values.call(set)) {
-    if (i++ >= MAX_ARRAY_LENGTH) break;
+    if (i++ >= maxArrayLength) break;
     output.push(formatValue(ctx, v, recurseTimes));
   }
-  if (set.size > MAX_ARRAY_LENGTH) output.push(remainingText(set.size - MAX_ARRAY_LENGTH));
+  if (set.size > maxArrayLength) output.push(remainingText(set.size - maxArrayLength));
   ctx.indentationLvl -= 2;
   return output;
 }
@@ -526,10 +538,10 @@ function formatMap(ctx: Context, value: object, recurseTimes: number): string[] 
   ctx.indentationLvl += 2;
   let i = 0;
   for (const [k, v] of Map.prototype.entries.call(map)) {
-    if (i++ >= MAX_ARRAY_LENGTH) break;
+    if (i++ >= maxArrayLength) break;
     output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
   }
-  if (map.size > MAX_ARRAY_LENGTH) output.push(remainingText(map.size - MAX_ARRAY_LENGTH));
+  if (map.size > maxArrayLength) output.push(remainingText(map.size - maxArrayLength));
   ctx.indentationLvl -= 2;
   return output;
 }
@@ -560,10 +572,10 @@ function formatProperty(ctx: Context, value: object, recurseTimes: number, key: 
 
 function isBelowBreakLength(output: string[], start: number, base: string): boolean {
   let total = output.length + start;
-  if (total + output.length > BREAK_LENGTH) return false;
+  if (total + output.length > breakLength) return false;
   for (const entry of output) {
     total += entry.length;
-    if (total > BREAK_LENGTH) return false;
+    if (total > breakLength) return false;
   }
   return base === '' || !base.includes('\n');
 }
@@ -588,7 +600,7 @@ function groupArrayElements(ctx: Context, output: string[], value: ArrayLike<unk
   let maxLength = 0;
   let outputLength = output.length;
   // The "... n more items" entry takes no column.
-  if (MAX_ARRAY_LENGTH < output.length) outputLength--;
+  if (maxArrayLength < output.length) outputLength--;
   const separatorSpace = 2;
   const dataLen: number[] = new Array(outputLength);
   for (let i = 0; i < outputLength; i++) {
@@ -598,10 +610,10 @@ function groupArrayElements(ctx: Context, output: string[], value: ArrayLike<unk
     if (maxLength < len) maxLength = len;
   }
   const actualMax = maxLength + separatorSpace;
-  if (actualMax * 3 + ctx.indentationLvl < BREAK_LENGTH && (totalLength / actualMax > 5 || maxLength <= 6)) {
+  if (actualMax * 3 + ctx.indentationLvl < breakLength && (totalLength / actualMax > 5 || maxLength <= 6)) {
     const averageBias = Math.sqrt(actualMax - totalLength / output.length);
     const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
-    const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax), Math.floor((BREAK_LENGTH - ctx.indentationLvl) / actualMax), COMPACT * 4, 15);
+    const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax), Math.floor((breakLength - ctx.indentationLvl) / actualMax), COMPACT * 4, 15);
     if (columns <= 1) return output;
     const grouped: string[] = [];
     const maxLineLength: number[] = [];
@@ -677,6 +689,10 @@ export function printLikeNode(console: Record<string, unknown> | undefined): voi
   for (const [name, stream] of [['info', log], ['debug', log], ['warn', printers.error ?? log], ['error', printers.warn ?? log]] as const) {
     if (printers[name] === undefined) set(name, (...args: unknown[]): void => stream(formatLogArgs(args)));
   }
+  set('table', (data: unknown, properties?: readonly string[]): void => {
+    const table = formatTable(data, properties);
+    log(table ?? formatLogArgs([data]));
+  });
   set('dir', (value: unknown, options?: { depth?: number | null }): void => {
     const depth = options?.depth;
     log(depth === undefined ? inspect(value) : inspectWith(value, depth === null ? Infinity : depth));
