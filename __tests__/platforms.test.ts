@@ -84,6 +84,37 @@ describe('restart on QuickJS (wasm, built in)', () => {
   );
 });
 
+describe('an error nothing catches ends a restarted program as on Node (exit 1, stack on stderr, no timer after)', () => {
+  const engines = ['qjs-wasm', ...['gjs', 'jsc', 'qjs'].filter((n) => installed.has(n))];
+  test.each(['uncaught-rejection', 'uncaught-microtask'])('%s', async (name) => {
+    const work = mkdtempSync(join(tmpdir(), `introspect-${name}-`));
+    try {
+      const mainJs = join(work, 'out', 'main.js');
+      const build = await runProcess([process.execPath, cliEntry, 'build', join(repoRoot, '__tests__', 'programs', name), '--out-dir', join(work, 'out')], { cwd: work, timeoutMs: 60_000 });
+      expect(build.code).toBe(0);
+      const plain = await runProcess([process.execPath, cliEntry, 'run', mainJs], { cwd: work, timeoutMs: 60_000 });
+      expect(plain.code).toBe(1);
+      expect(plain.stderr.toString()).toContain('boom');
+      const problems: string[] = [];
+      for (const k of [1, 2, 3, 4]) {
+        const file = join(work, `k${k}.ckpt`);
+        const taken = await runProcess([process.execPath, cliEntry, 'run', mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], { cwd: work, timeoutMs: 60_000 });
+        expect(existsSync(file)).toBe(true);
+        for (const engine of engines) {
+          const r = await runProcess([process.execPath, cliEntry, 'restart', file, '--platform', engine, ...(dir ? ['--platforms-dir', dir] : [])], { cwd: work, timeoutMs: 120_000 });
+          const out = Buffer.concat([taken.stdout, r.stdout]).toString();
+          if (r.code !== 1 || out !== plain.stdout.toString() || !r.stderr.toString().includes('boom')) {
+            problems.push(`k=${k} ${engine}: exit ${r.code}, stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(r.stderr.toString().slice(0, 200))}`);
+          }
+        }
+      }
+      expect(problems.join('\n')).toBe('');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
 describe('an engine without timers (QuickJS as the platforms wrapper runs it): virtual time', () => {
   test('a timer-driven program restarted there fires its timers in order, without waiting', async () => {
     const built = await buildFixture(loadFixture('async-combinators'), options);

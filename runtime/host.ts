@@ -42,6 +42,14 @@ export interface Host {
    */
   exit(code: number, suspending?: (fn: Function) => boolean): never;
   /**
+   * An exception no code of the program catches, thrown by a job of the
+   * runtime's scheduler (a microtask) or carried by a promise rejection no
+   * handler took: ends the program as Node does (its stack on stderr, exit
+   * code 1). Only the script hosts have it, whose engines log such an error
+   * and go on (gjs) or drop it (jsc); without it, the platform reports it.
+   */
+  uncaught?(error: unknown): never;
+  /**
    * Calls `fn` whenever the program has nothing left to run (its event loop
    * is empty: Node's 'beforeExit'). Without it the runtime treats the end of
    * the module bodies as the end of the program.

@@ -226,7 +226,8 @@ export class Scheduler {
         return;
       } catch (e) {
         if (e !== UNWIND) {
-          // A microtask that threw: reported by the platform, as natively; the queue goes on.
+          // A microtask that threw: reported by the platform, as natively; the queue goes on (on Node until the report ends the process).
+          if (rt.host?.uncaught !== undefined) rt.host.uncaught(e);
           Reflect.apply(nativeThen, nativeResolved, [() => { throw e; }]);
           return;
         }
@@ -242,6 +243,7 @@ export class Scheduler {
     this.rejected.clear();
     for (const p of list) {
       if (p.h) continue;
+      if (rt.host?.uncaught !== undefined) rt.host.uncaught(p.v);
       const standIn = NativePromise.reject(p.v) as Promise<never>;
       this.reported.set(p, standIn);
     }

@@ -36,6 +36,7 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
     if (typeof printerr === 'function') printerr(line);
     else console.error(line);
   };
+  let exited = false;
   const result: Host = {
     platform: () => platformFrom({ ...hint, runtime: runner?.engine ?? hint.runtime }),
     readFile() {
@@ -53,6 +54,7 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
     timers: typeof setTimeout === 'function'
       ? {
           set: (fn, ms) => setTimeout(() => {
+            if (exited) return;
             setTimeout(() => {}, 0);
             exitOnThrow(fn, () => result, stderr)();
           }, ms),
@@ -65,6 +67,8 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
       ...Object.fromEntries(['log', 'info', 'warn', 'error', 'debug', 'trace'].map((m) => [`console.${m}`, (console as unknown as Record<string, unknown>)[m]])),
     },
     exit(code): never {
+      // gjs's System.exit inside a promise job ends the process only once the main loop runs again: no timer of the program fires before.
+      exited = true;
       if (runner) runner.exit(code);
       stderr(exitLine(code));
       throw new Error(`introspect: exit ${code}`);

@@ -103,6 +103,10 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
       });
     };
   }
+  host.uncaught ??= (error: unknown): never => {
+    stderr(uncaughtText(error));
+    return host.exit(1);
+  };
   const config: RunConfig = { restore: decodeBase64(checkpointBase64) };
   const boot: Boot = { host, config };
   g[BOOT_KEY] = boot;
