@@ -36,8 +36,55 @@ export function performanceClock(): ProgramClock | undefined {
         writable: true,
         configurable: true,
       });
+      readOnFromNow(perf as UserTiming);
     },
   };
+}
+
+type UserTiming = {
+  now(): number;
+  mark?: (name: string, options?: { startTime?: number }) => unknown;
+  measure?: (name: string, start?: unknown, end?: unknown) => unknown;
+};
+
+/**
+ * `performance.mark` and `performance.measure` take "now" from the engine's
+ * clock, not from the `now` above: where the program leaves a time out, it
+ * is given `performance.now()`, so that a mark made after the restore comes
+ * after those made before it (timeline.ts restores them).
+ */
+function readOnFromNow(perf: UserTiming): void {
+  const { mark, measure } = perf;
+  if (typeof mark === 'function') {
+    const wrapped = {
+      mark(name: string, options?: { startTime?: number }): unknown {
+        const timed = options?.startTime === undefined ? { ...options, startTime: perf.now() } : options;
+        return Reflect.apply(mark, perf, [name, timed]);
+      },
+    }.mark;
+    Object.defineProperty(perf, 'mark', {
+      value: wrapped,
+      writable: true,
+      configurable: true,
+    });
+  }
+  if (typeof measure === 'function') {
+    const wrapped = {
+      measure(name: string, start?: unknown, end?: unknown): unknown {
+        if (start !== null && typeof start === 'object') {
+          const o = start as { end?: unknown; duration?: unknown };
+          return Reflect.apply(measure, perf, [name, o.end === undefined && o.duration === undefined ? { ...o, end: perf.now() } : o]);
+        }
+        if (end !== undefined) return Reflect.apply(measure, perf, [name, start, end]);
+        return Reflect.apply(measure, perf, [name, start === undefined ? { end: perf.now() } : { start, end: perf.now() }]);
+      },
+    }.measure;
+    Object.defineProperty(perf, 'measure', {
+      value: wrapped,
+      writable: true,
+      configurable: true,
+    });
+  }
 }
 
 export function readClocks(clocks: readonly ProgramClock[]): ClockReadings {

@@ -45,6 +45,7 @@ import { homeMethods, superGet } from './home-objects.js';
 import { platformPromisesAwaited } from './platform-promises.js';
 import { useProxyTest } from './walkable.js';
 import { consoleState, restoreConsoleState, trackConsole, type ConsoleState } from './console-state.js';
+import { restoreTimeline, timelineState, type TimelineEntry } from './timeline.js';
 import { continueClocks, performanceClock, readClocks, type ClockReadings, type ProgramClock } from './clocks.js';
 
 /** Who ran the code a checkpoint was taken in: the module bodies, a job of the queue, a timer; or nothing (the program was idle). */
@@ -67,6 +68,8 @@ export interface AsyncState {
   clocks?: ClockReadings;
   /** console.group depth and console.count counters (runtime/console-state.ts), when the program changed them. */
   console?: ConsoleState;
+  /** The program's performance marks and measures (runtime/timeline.ts), if it made any. */
+  timeline?: TimelineEntry[];
 }
 
 const WINDOW = 1 << 30;
@@ -780,9 +783,10 @@ export class Runtime {
       const processChanges = this.host?.processChanges?.();
       const clocks = readClocks(this.programClocks());
       const console = consoleState();
+      const timeline = timelineState();
       this.sink.captured(this, frames, this.bodyIndex, {
         driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), clocks,
-        ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(processChanges ? { processChanges } : {}), ...(console ? { console } : {}),
+        ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(processChanges ? { processChanges } : {}), ...(console ? { console } : {}), ...(timeline ? { timeline } : {}),
       });
       this.retry = undefined;
     } catch (e) {
@@ -903,6 +907,7 @@ export class Runtime {
       }
       // before anything reads them: the hooks, the timers (their due times are on the same clock)
       continueClocks(this.programClocks(), restored.async?.clocks);
+      restoreTimeline(restored.async?.timeline);
       restoreConsoleState(restored.async?.console);
       for (let i = 0; i < restored.bodyIndex; i++) this.modules.list[i].done = true;
       const async = restored.async;
