@@ -514,12 +514,6 @@ export class ScopeLowering {
     return { members, instrumented };
   }
 
-  /**
-   * Whether the class's `extends` clause or a computed member key reads a
-   * module variable that the body assigns, or its `extends` makes a class
-   * (`extends Tagged(Base)`, a mixin): a restart's load would make another
-   * one, not the parent the saved objects and statics belong to.
-   */
   /** Object-literal methods whose `super` is rewritten (transformer/home-methods.ts). */
   private readonly homeMethods = new WeakSet<ts.Node>();
 
@@ -531,6 +525,14 @@ export class ScopeLowering {
   /** Names the module imports from other modules of the program (relative specifiers). */
   private programImports = new Set<string>();
 
+  /**
+   * Whether the class's `extends` clause or a computed member key reads a
+   * module variable that the body assigns, or its `extends` makes a class
+   * (`extends Tagged(Base)`, a mixin): a restart's load would make another
+   * one, not the parent the saved objects and statics belong to. Or whether
+   * a computed key has an effect (a call, an assignment): hoisted, it would
+   * run before the statements above the class.
+   */
   private definedFromModuleState(node: ts.ClassDeclaration): boolean {
     let found = false;
     const makes = (n: ts.Node): void => {
@@ -553,8 +555,21 @@ export class ScopeLowering {
       if (isFunctionLike(n) || ts.isClassLike(n)) return;
       ts.forEachChild(n, visit);
     };
+    // A computed key that does something (`[key('k')]`, `[(log('k'), 'k')]`, `[n++]`) must run after the statements before the class.
+    const acts = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isClassExpression(n) || ts.isTaggedTemplateExpression(n) || ts.isDeleteExpression(n) || ts.isAwaitExpression(n) || ts.isYieldExpression(n)) found = true;
+      else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) found = true;
+      else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) found = true;
+      else if (!isFunctionLike(n)) ts.forEachChild(n, acts);
+    };
     for (const h of node.heritageClauses ?? []) for (const t of h.types) visit(t.expression);
-    for (const m of node.members) if (m.name && ts.isComputedPropertyName(m.name)) visit(m.name.expression);
+    for (const m of node.members) {
+      if (m.name && ts.isComputedPropertyName(m.name)) {
+        visit(m.name.expression);
+        acts(m.name.expression);
+      }
+    }
     return found;
   }
 
