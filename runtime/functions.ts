@@ -144,13 +144,29 @@ class Table implements FunctionTable {
   }
 }
 
+/**
+ * Well-known symbols by their name on `Symbol`: the member id of
+ * `[Symbol.dispose]() {}` must be the same on every platform, and the
+ * symbol's description is not (Node 20's is the registered `nodejs.dispose`,
+ * Bun's `Symbol.dispose`).
+ */
+const WELL_KNOWN = new Map<symbol, string>();
+for (const name of Object.getOwnPropertyNames(Symbol)) {
+  const value = (Symbol as unknown as Record<string, unknown>)[name];
+  if (typeof value === 'symbol') WELL_KNOWN.set(value, `Symbol.${name}`);
+}
+
+function keyName(key: string | symbol): string {
+  return typeof key === 'symbol' ? `[${WELL_KNOWN.get(key) ?? key.description ?? ''}]` : key;
+}
+
 /** The functions a class definition made, by member id: `${classId}#proto.m`, `#static.get x`. */
 function forEachMember(C: Function, id: string, each: (memberId: string, fn: Function) => void): void {
   const walk = (holder: object, where: string) => {
     for (const key of Reflect.ownKeys(holder)) {
       if (where === 'static' && (key === 'prototype' || key === 'length' || key === 'name' || key === CLOSURE)) continue;
       const d = Object.getOwnPropertyDescriptor(holder, key)!;
-      const name = typeof key === 'symbol' ? `[${key.description ?? ''}]` : key;
+      const name = keyName(key);
       if (typeof d.value === 'function' && key !== 'constructor') each(`${id}#${where}.${name}`, d.value);
       if (d.get) each(`${id}#${where}.get ${name}`, d.get);
       if (d.set) each(`${id}#${where}.set ${name}`, d.set);
