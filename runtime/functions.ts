@@ -46,6 +46,8 @@ export interface FunctionTable {
   makeClosure(factory: string, envs: unknown[]): Function;
   /** See Table.loadedPrototype. */
   loadedPrototype?(fn: Function): object | undefined;
+  /** See Table.loadedPrototypeOwner. */
+  loadedPrototypeOwner?(proto: object): Function | undefined;
 }
 
 class Table implements FunctionTable {
@@ -54,6 +56,7 @@ class Table implements FunctionTable {
   private readonly factories = new Map<string, Factory>();
   /** Top-level functions and classes (the ones that can carry static state), with what loading gave each. */
   private readonly holderSet = new Map<Function, LoadedShape>();
+  private readonly prototypeOwners = new WeakMap<object, Function>();
 
   registerStatic(id: string, fn: Function): void {
     if (!this.idsByFn.has(fn)) this.idsByFn.set(fn, id);
@@ -74,7 +77,14 @@ class Table implements FunctionTable {
   registerHolder(fn: Function): void {
     if (this.holderSet.has(fn)) return;
     const prototype = ownPrototype(fn);
-    this.holderSet.set(fn, { prototype, parent: Object.getPrototypeOf(fn), prototypeParent: prototype && Object.getPrototypeOf(prototype) });
+    if (prototype !== undefined) this.prototypeOwners.set(prototype, fn);
+    this.holderSet.set(fn, {
+      prototype,
+      parent: Object.getPrototypeOf(fn),
+      prototypeParent: prototype && Object.getPrototypeOf(prototype),
+      attributes: attributesOf(fn),
+      prototypeAttributes: prototype && attributesOf(prototype),
+    });
   }
 
   holders(): Iterable<Function> {
@@ -88,6 +98,16 @@ class Table implements FunctionTable {
    */
   loadedPrototype(fn: Function): object | undefined {
     return this.holderSet.get(fn)?.prototype;
+  }
+
+  /**
+   * The top-level function whose prototype `proto` is, as loading made it
+   * and still in place: how the writer knows a class's prototype after the
+   * program deleted its `constructor`.
+   */
+  loadedPrototypeOwner(proto: object): Function | undefined {
+    const fn = this.prototypeOwners.get(proto);
+    return fn !== undefined && Object.getOwnPropertyDescriptor(fn, 'prototype')?.value === proto ? fn : undefined;
   }
 
   /** What loading gave top-level function `fn`: its prototype object, and the [[Prototype]]s of both. */
@@ -235,6 +255,25 @@ export interface LoadedShape {
   prototype: object | undefined;
   parent: object | null;
   prototypeParent: object | null | undefined;
+  /** The attributes (`attributeBits`) of the function's own string-keyed properties, and of its prototype's. */
+  attributes: Map<string, number>;
+  prototypeAttributes: Map<string, number> | undefined;
+}
+
+export const WRITABLE = 1;
+export const ENUMERABLE = 2;
+export const CONFIGURABLE = 4;
+export const ACCESSOR = 8;
+
+/** A property's attributes as bits: what statics.ts compares with the loaded ones. */
+export function attributeBits(d: PropertyDescriptor): number {
+  return (d.writable ? WRITABLE : 0) | (d.enumerable ? ENUMERABLE : 0) | (d.configurable ? CONFIGURABLE : 0) | ('value' in d ? 0 : ACCESSOR);
+}
+
+function attributesOf(o: object): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const key of Object.getOwnPropertyNames(o)) out.set(key, attributeBits(Object.getOwnPropertyDescriptor(o, key)!));
+  return out;
 }
 
 function ownPrototype(fn: Function): object | undefined {

@@ -8,16 +8,32 @@
 // Loading the program re-creates these functions, so a checkpoint saves only
 // their own data properties and restore writes them back onto the freshly
 // loaded functions; identity (`instanceof`, shared statics) is the loaded one.
+// What the program changed of their shape is saved too, compared with how
+// loading made them (functions.ts LoadedShape): a property's attributes
+// (`Object.defineProperty(K, 'x', { writable: false })`, a read-only
+// property added), properties deleted (`delete K.prototype.constructor`),
+// and `Object.freeze`/`seal`/`preventExtensions`.
 
-import { functions } from './functions.js';
+import { attributeBits, CONFIGURABLE, ENUMERABLE, functions, WRITABLE } from './functions.js';
+
+/** What the program changed of an object's shape: [key, attribute bits] pairs, deleted keys, integrity (see `integrityOf`). */
+export interface ShapeChanges {
+  attributes?: [string, number][];
+  deleted?: string[];
+  integrity?: number;
+}
 
 /**
- * [function or prototype, keys, values, parent?]: one row per object with
- * saved properties, or whose [[Prototype]] the program changed (`parent`,
- * present only then).
+ * [function or prototype, keys, values, parent?, changes?]: one row per
+ * object with saved properties, a [[Prototype]] the program changed
+ * (`parent`, undefined when unchanged) or a changed shape.
  */
-export type StaticRow = [object, string[], unknown[]] | [object, string[], unknown[], object | null];
+export type StaticRow = [object, string[], unknown[]] | [object, string[], unknown[], object | null | undefined] | [object, string[], unknown[], object | null | undefined, ShapeChanges];
 export type StaticState = StaticRow[];
+
+const NOT_EXTENSIBLE = 1;
+const SEALED = 2;
+const FROZEN = 3;
 
 /** Own properties every function has, which loading sets up itself. */
 const BUILT_IN = new Set(['length', 'name', 'prototype', 'arguments', 'caller']);
@@ -27,59 +43,94 @@ export function captureStatics(): StaticState {
   for (const fn of functions.holders()) {
     const keys: string[] = [];
     const values: unknown[] = [];
+    const shape = functions.loadedShape(fn);
     for (const key of Object.getOwnPropertyNames(fn)) {
       if (BUILT_IN.has(key)) continue;
       const d = Object.getOwnPropertyDescriptor(fn, key)!;
-      // Accessors and read-only values come from the definition itself.
-      if (!('value' in d) || !d.writable) continue;
+      // Accessors and read-only values come from the definition itself, unless the program made them so.
+      if (!('value' in d) || (!d.writable && shape?.attributes.get(key) === attributeBits(d))) continue;
       keys.push(key);
       values.push(d.value);
     }
     // The prototype: replaced by the program (ES5 inheritance), or the one
     // loading made, with what the program added to it (`F.prototype.m = …`,
     // enumerable, unlike a class's methods).
-    const shape = functions.loadedShape(fn);
     const loaded = shape?.prototype;
     const d = Object.getOwnPropertyDescriptor(fn, 'prototype');
     if (loaded !== undefined && d !== undefined && 'value' in d && d.value !== loaded && d.writable) {
       keys.push('prototype');
       values.push(d.value);
     } else if (loaded !== undefined) {
-      const [addedKeys, addedValues] = addedProperties(loaded);
-      pushRow(out, loaded, addedKeys, addedValues, shape!.prototypeParent);
+      const [addedKeys, addedValues] = addedProperties(loaded, shape!.prototypeAttributes!);
+      pushRow(out, loaded, addedKeys, addedValues, shape!.prototypeParent, shapeChanges(loaded, shape!.prototypeAttributes!, addedKeys));
     }
-    pushRow(out, fn, keys, values, shape?.parent);
+    pushRow(out, fn, keys, values, shape?.parent, shape && shapeChanges(fn, shape.attributes, keys));
   }
   return out;
 }
 
-/** A row for `target` if it has saved properties or a [[Prototype]] other than `loadedParent`. */
-function pushRow(out: StaticState, target: object, keys: string[], values: unknown[], loadedParent: object | null | undefined): void {
+/** A row for `target` if it has saved properties, a [[Prototype]] other than `loadedParent`, or shape changes. */
+function pushRow(out: StaticState, target: object, keys: string[], values: unknown[], loadedParent: object | null | undefined, changes: ShapeChanges | undefined): void {
   const parent = Object.getPrototypeOf(target) as object | null;
-  if (loadedParent !== undefined && parent !== loadedParent) out.push([target, keys, values, parent]);
+  const reparented = loadedParent !== undefined && parent !== loadedParent;
+  if (changes !== undefined) out.push([target, keys, values, reparented ? parent : undefined, changes]);
+  else if (reparented) out.push([target, keys, values, parent]);
   else if (keys.length > 0) out.push([target, keys, values]);
 }
 
-function addedProperties(o: object): [string[], unknown[]] {
+function addedProperties(o: object, loaded: Map<string, number>): [string[], unknown[]] {
   const keys: string[] = [];
   const values: unknown[] = [];
-  for (const key of Object.keys(o)) {
+  for (const key of Object.getOwnPropertyNames(o)) {
     const d = Object.getOwnPropertyDescriptor(o, key)!;
-    if (!('value' in d) || !d.writable) continue;
+    if (!('value' in d)) continue;
+    const bits = attributeBits(d);
+    // What the program added or changed (a class's methods and `constructor` are as loading made them, unless it changed them).
+    if (loaded.get(key) === bits && !d.enumerable) continue;
+    if (!d.writable && loaded.get(key) === bits) continue;
     keys.push(key);
     values.push(d.value);
   }
   return [keys, values];
 }
 
+/** How `o` differs in shape from how loading made it (`loaded`); `saved` are the keys whose values the row carries. */
+function shapeChanges(o: object, loaded: Map<string, number>, saved: string[]): ShapeChanges | undefined {
+  const changes: ShapeChanges = {};
+  for (const key of saved) {
+    const bits = attributeBits(Object.getOwnPropertyDescriptor(o, key)!);
+    if (bits !== (loaded.get(key) ?? WRITABLE | ENUMERABLE | CONFIGURABLE)) (changes.attributes ??= []).push([key, bits]);
+  }
+  for (const key of loaded.keys()) if (!Object.prototype.hasOwnProperty.call(o, key)) (changes.deleted ??= []).push(key);
+  const integrity = integrityOf(o);
+  if (integrity !== 0) changes.integrity = integrity;
+  return changes.attributes || changes.deleted || changes.integrity ? changes : undefined;
+}
+
+function integrityOf(o: object): number {
+  if (Object.isExtensible(o)) return 0;
+  return Object.isFrozen(o) ? FROZEN : Object.isSealed(o) ? SEALED : NOT_EXTENSIBLE;
+}
+
 export function restoreStatics(state: StaticState | undefined): void {
   for (const row of state ?? []) {
     const [target, keys, values] = row;
-    if (row.length > 3) Object.setPrototypeOf(target, row[3] as object | null);
+    if (row.length > 3 && row[3] !== undefined) Object.setPrototypeOf(target, row[3] as object | null);
+    const changes = row.length > 4 ? row[4] : undefined;
+    const attributes = new Map(changes?.attributes);
     keys.forEach((key, i) => {
       const d = Object.getOwnPropertyDescriptor(target, key);
-      if (d === undefined) Object.defineProperty(target, key, { value: values[i], writable: true, enumerable: true, configurable: true });
+      const bits = attributes.get(key);
+      if (bits !== undefined && (d === undefined || d.configurable)) {
+        Object.defineProperty(target, key, { value: values[i], writable: (bits & WRITABLE) !== 0, enumerable: (bits & ENUMERABLE) !== 0, configurable: (bits & CONFIGURABLE) !== 0 });
+      } else if (d === undefined) Object.defineProperty(target, key, { value: values[i], writable: true, enumerable: true, configurable: true });
       else if ('value' in d && d.writable) (target as Record<string, unknown>)[key] = values[i];
     });
+    for (const key of changes?.deleted ?? []) Reflect.deleteProperty(target, key);
+    const integrity = changes?.integrity ?? 0;
+    if (integrity === FROZEN) Object.freeze(target);
+    else if (integrity === SEALED) Object.seal(target);
+    else if (integrity === NOT_EXTENSIBLE) Object.preventExtensions(target);
   }
 }
+

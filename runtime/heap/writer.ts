@@ -376,6 +376,14 @@ class HeapWriter implements Trail {
       }
       return Kind.prototypeOf;
     }
+    if (kind === Kind.object && ctor === undefined) {
+      // A top-level function's prototype that lost its `constructor` (`delete K.prototype.constructor`).
+      const owner = this.ctx.functions.loadedPrototypeOwner?.(value);
+      if (owner !== undefined) {
+        this.protoOwners.set(value, owner);
+        return Kind.prototypeOf;
+      }
+    }
     return kind;
   }
 
