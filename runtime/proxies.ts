@@ -33,73 +33,47 @@ export function proxyParts(v: object): ProxyParts | undefined {
 }
 
 /**
- * Our handler in front of the program's `h`: each trap reads the program's
- * trap when the engine calls it (a handler may change its traps), and runs
- * it as a no-save region with `h` as `this`; a trap `h` lacks does what the
- * engine does without one (the Reflect function of the same name).
+ * Our handler in front of the program's `h`. Its traps are getters: the
+ * engine reads a trap before each operation, and each getter reads the
+ * program's trap then (a handler may change its traps). Where `h` has none,
+ * the getter gives none, and the engine does what it does without one —
+ * also without the invariant checks a trap brings, which on a proxy of a
+ * proxy would call the inner proxy's traps again, level after level (a
+ * proxy nested 12 deep took seconds for a few thousand reads). Where `h`
+ * has one, the getter gives our trap, which runs the program's as a no-save
+ * region with `h` as `this`. The engine calls a trap right after reading
+ * it, so the program's trap is handed over in `picked`.
  */
 function frontOf(h: Record<string, unknown>): ProxyHandler<object> {
-  type Trap = Function | undefined;
-  const trap = (name: string): Trap => {
-    const t = h[name];
-    if (t === undefined || t === null) return undefined;
-    if (typeof t !== 'function') throw new TypeError(`'${String(t)}' returned for property '${name}' of object '#<Object>' is not a function`);
-    return t;
+  let picked: Function = undefined as unknown as Function;
+  const ours: Record<string, Function> = {
+    get: (t: object, k: PropertyKey, r: unknown) => callNoSave3(picked, h, t, k, r),
+    set: (t: object, k: PropertyKey, v: unknown, r: unknown) => callNoSave4(picked, h, t, k, v, r) as boolean,
+    has: (t: object, k: PropertyKey) => callNoSave2(picked, h, t, k) as boolean,
+    deleteProperty: (t: object, k: PropertyKey) => callNoSave2(picked, h, t, k) as boolean,
+    ownKeys: (t: object) => callNoSave1(picked, h, t) as (string | symbol)[],
+    getOwnPropertyDescriptor: (t: object, k: PropertyKey) => callNoSave2(picked, h, t, k) as PropertyDescriptor | undefined,
+    defineProperty: (t: object, k: PropertyKey, d: PropertyDescriptor) => callNoSave3(picked, h, t, k, d) as boolean,
+    getPrototypeOf: (t: object) => callNoSave1(picked, h, t) as object | null,
+    setPrototypeOf: (t: object, p: object | null) => callNoSave2(picked, h, t, p) as boolean,
+    isExtensible: (t: object) => callNoSave1(picked, h, t) as boolean,
+    preventExtensions: (t: object) => callNoSave1(picked, h, t) as boolean,
+    apply: (t: object, self: unknown, args: unknown[]) => callNoSave3(picked, h, t, self, args),
+    construct: (t: object, args: unknown[], nt: unknown) => callNoSave3(picked, h, t, args, nt) as object,
   };
-  return {
-    get: (t, k, r) => {
-      const f = trap('get');
-      return f === undefined ? Reflect.get(t, k, r) : callNoSave3(f, h, t, k, r);
-    },
-    set: (t, k, v, r) => {
-      const f = trap('set');
-      return f === undefined ? Reflect.set(t, k, v, r) : (callNoSave4(f, h, t, k, v, r) as boolean);
-    },
-    has: (t, k) => {
-      const f = trap('has');
-      return f === undefined ? Reflect.has(t, k) : (callNoSave2(f, h, t, k) as boolean);
-    },
-    deleteProperty: (t, k) => {
-      const f = trap('deleteProperty');
-      return f === undefined ? Reflect.deleteProperty(t, k) : (callNoSave2(f, h, t, k) as boolean);
-    },
-    ownKeys: (t) => {
-      const f = trap('ownKeys');
-      return f === undefined ? Reflect.ownKeys(t) : (callNoSave1(f, h, t) as (string | symbol)[]);
-    },
-    getOwnPropertyDescriptor: (t, k) => {
-      const f = trap('getOwnPropertyDescriptor');
-      return f === undefined ? Reflect.getOwnPropertyDescriptor(t, k) : (callNoSave2(f, h, t, k) as PropertyDescriptor | undefined);
-    },
-    defineProperty: (t, k, d) => {
-      const f = trap('defineProperty');
-      return f === undefined ? Reflect.defineProperty(t, k, d) : (callNoSave3(f, h, t, k, d) as boolean);
-    },
-    getPrototypeOf: (t) => {
-      const f = trap('getPrototypeOf');
-      return f === undefined ? Reflect.getPrototypeOf(t) : (callNoSave1(f, h, t) as object | null);
-    },
-    setPrototypeOf: (t, p) => {
-      const f = trap('setPrototypeOf');
-      return f === undefined ? Reflect.setPrototypeOf(t, p) : (callNoSave2(f, h, t, p) as boolean);
-    },
-    isExtensible: (t) => {
-      const f = trap('isExtensible');
-      return f === undefined ? Reflect.isExtensible(t) : (callNoSave1(f, h, t) as boolean);
-    },
-    preventExtensions: (t) => {
-      const f = trap('preventExtensions');
-      return f === undefined ? Reflect.preventExtensions(t) : (callNoSave1(f, h, t) as boolean);
-    },
-    apply: (t, self, args) => {
-      const f = trap('apply');
-      return f === undefined ? Reflect.apply(t as Function, self, args) : callNoSave3(f, h, t, self, args);
-    },
-    construct: (t, args, nt) => {
-      const f = trap('construct');
-      return f === undefined ? Reflect.construct(t as Function, args, nt) : (callNoSave3(f, h, t, args, nt) as object);
-    },
-  };
+  const front: ProxyHandler<object> = {};
+  for (const name of Object.keys(ours)) {
+    Object.defineProperty(front, name, {
+      get(): Function | undefined {
+        const t = h[name];
+        if (t === undefined || t === null) return undefined;
+        if (typeof t !== 'function') throw new TypeError(`'${String(t)}' returned for property '${name}' of object '#<Object>' is not a function`);
+        picked = t;
+        return ours[name];
+      },
+    });
+  }
+  return front;
 }
 
 /** One front per program handler. */
