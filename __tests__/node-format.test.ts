@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { format, inspect } from 'node:util';
 import { formatLogArgs, printLikeNode } from '../runtime/plugins/portable/node-format.js';
 import { structuredClonePolyfill } from '../runtime/plugins/portable/structured-clone.js';
+import { PortableTextDecoder, PortableTextEncoder, portableAtob, portableBtoa } from '../runtime/plugins/portable/text-encoding.js';
 
 class Point {
   constructor(
@@ -113,5 +114,63 @@ describe('structuredClone where the engine has none', () => {
 
   test('a function is a DataCloneError', () => {
     expect(() => structuredClonePolyfill({ f() {} })).toThrow(expect.objectContaining({ name: 'DataCloneError' }));
+  });
+});
+
+describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', () => {
+  const texts = ['', 'plain ascii', 'é ü ß', '日本語テキスト', 'emoji 😀👍🏽', 'lone \ud800 high', 'lone \udc00 low', 'end \ud83d', '\ufeffBOM first'];
+  test('encode and encodeInto write what Node writes', () => {
+    for (const text of texts) {
+      expect([...new PortableTextEncoder().encode(text)]).toEqual([...new TextEncoder().encode(text)]);
+      for (const size of [0, 1, 3, 5, 64]) {
+        const ours = new Uint8Array(size);
+        const theirs = new Uint8Array(size);
+        expect(new PortableTextEncoder().encodeInto(text, ours)).toEqual(new TextEncoder().encodeInto(text, theirs));
+        expect([...ours]).toEqual([...theirs]);
+      }
+    }
+  });
+
+  const sequences: number[][] = [
+    [0x68, 0x69], [0xef, 0xbb, 0xbf, 0x41], [0xc3, 0xa9], [0xe6, 0x97, 0xa5], [0xf0, 0x9f, 0x98, 0x80], [0x80], [0xc0, 0xaf], [0xc3], [0xe6, 0x97],
+    [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x80, 0x80], [0xe0, 0x80, 0x41], [0xff, 0xfe, 0x41], [0xf0, 0x9f, 0x41, 0xe6, 0x97, 0xa5, 0xc3],
+  ];
+  test('decode, in one piece and streamed in every split, reads what Node reads (replacement, fatal, BOM)', () => {
+    for (const bytes of sequences) {
+      const all = Uint8Array.from(bytes);
+      for (const options of [{}, { ignoreBOM: true }, { fatal: true }]) {
+        const run = (D: new (label?: string, o?: object) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string }): string => {
+          try {
+            const d = new D('utf-8', options);
+            const pieces = [d.decode(all)];
+            for (let cut = 0; cut <= all.length; cut++) pieces.push(d.decode(all.subarray(0, cut), { stream: true }) + d.decode(all.subarray(cut)));
+            return JSON.stringify(pieces);
+          } catch (e) {
+            return (e as Error).constructor.name;
+          }
+        };
+        expect(run(PortableTextDecoder as never)).toBe(run(TextDecoder as never));
+      }
+    }
+    expect(() => new PortableTextDecoder('latin1')).toThrow(RangeError);
+    expect(new PortableTextDecoder('UTF8').encoding).toBe('utf-8');
+  });
+
+  test('btoa and atob as Node has them, errors included', () => {
+    for (const text of ['', 'a', 'ab', 'abc', 'abcd', 'hello world', '\u00ff\u0000\u0080']) {
+      expect(portableBtoa(text)).toBe(btoa(text));
+      expect(portableAtob(btoa(text))).toBe(atob(btoa(text)));
+    }
+    for (const encoded of ['aGk', 'aGk=', ' aG\nk= ', 'aGVsbG8', 'a', 'a===', '*abc', 'ab=c']) {
+      const outcome = (f: (s: string) => string): string => {
+        try {
+          return f(encoded);
+        } catch (e) {
+          return `throws ${(e as Error).name}`;
+        }
+      };
+      expect(outcome(portableAtob)).toBe(outcome(atob));
+    }
+    expect(() => portableBtoa('日本')).toThrow(/Invalid character/);
   });
 });

@@ -10,6 +10,7 @@
 // Imports nothing from a platform.
 
 import { provideStructuredClone } from './structured-clone.js';
+import { provideTextEncoding } from './text-encoding.js';
 import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
 
 /** What the CLI knows about the platform it starts the bundle on (registry entry). */
@@ -89,6 +90,7 @@ export function exitOnThrow(fn: () => void, host: () => Host, stderr: (line: str
 export function bootRestart(host: Host, checkpointBase64: string, stderr: (line: string) => void, options: { wrapMicrotasks?: boolean } = {}): void {
   const g = globalThis as Record<string, unknown>;
   provideStructuredClone();
+  provideTextEncoding();
   const native = typeof g.queueMicrotask === 'function' ? (g.queueMicrotask as (fn: () => void) => void) : undefined;
   if (native === undefined || options.wrapMicrotasks) {
     const schedule = native ?? ((job: () => void) => void Promise.resolve().then(job));

@@ -1,0 +1,243 @@
+// `TextEncoder`, `TextDecoder`, `atob` and `btoa` for the script engines that
+// lack them (QuickJS and jsc have no TextEncoder/TextDecoder, QuickJS and
+// gjs no atob/btoa, and gjs's TextDecoder no `stream` option): a program
+// moved there from Node keeps calling them.
+// UTF-8 only, as the WHATWG Encoding Standard specifies it: encoding
+// writes a lone surrogate as U+FFFD; decoding replaces each maximal invalid
+// subpart with U+FFFD (or throws a TypeError when `fatal`), skips a leading
+// BOM unless `ignoreBOM`, and with `{ stream: true }` keeps an incomplete
+// sequence at a chunk's end for the next call. `atob` and `btoa` are the
+// HTML Standard's forgiving base64 (a DOMException-like InvalidCharacterError
+// where it throws). Imports nothing from a platform.
+
+const REPLACEMENT = 0xfffd;
+
+function encodeUtf8(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = REPLACEMENT;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
+}
+
+class PortableTextEncoder {
+  get encoding(): string {
+    return 'utf-8';
+  }
+
+  encode(input: unknown = ''): Uint8Array {
+    return encodeUtf8(String(input));
+  }
+
+  encodeInto(input: unknown, destination: Uint8Array): { read: number; written: number } {
+    const text = String(input);
+    let read = 0;
+    let written = 0;
+    for (const char of text) {
+      const bytes = encodeUtf8(char);
+      if (written + bytes.length > destination.length) break;
+      destination.set(bytes, written);
+      written += bytes.length;
+      read += char.length;
+    }
+    return { read, written };
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'TextEncoder';
+  }
+}
+
+const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8']);
+
+function bytesOf(input: unknown): Uint8Array {
+  if (input === undefined) return new Uint8Array(0);
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  throw new TypeError('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView');
+}
+
+class PortableTextDecoder {
+  readonly fatal: boolean;
+  readonly ignoreBOM: boolean;
+  /** The decoder's state between `stream` calls: the code point so far, bytes still needed and seen, the bounds of the next byte. */
+  private codePoint = 0;
+  private needed = 0;
+  private seen = 0;
+  private lower = 0x80;
+  private upper = 0xbf;
+  private bomSeen = false;
+
+  constructor(label: unknown = 'utf-8', options: { fatal?: boolean; ignoreBOM?: boolean } = {}) {
+    const name = String(label).trim().toLowerCase();
+    if (!UTF8_LABELS.has(name)) throw new RangeError(`The "${String(label)}" encoding is not supported`);
+    this.fatal = Boolean(options?.fatal);
+    this.ignoreBOM = Boolean(options?.ignoreBOM);
+  }
+
+  get encoding(): string {
+    return 'utf-8';
+  }
+
+  decode(input?: unknown, options: { stream?: boolean } = {}): string {
+    const bytes = bytesOf(input);
+    const stream = Boolean(options?.stream);
+    let out = '';
+    const emit = (c: number): void => {
+      if (c === 0xfeff && !this.bomSeen && !this.ignoreBOM && out.length === 0) {
+        this.bomSeen = true;
+        return;
+      }
+      this.bomSeen = true;
+      out += String.fromCodePoint(c);
+    };
+    const error = (): void => {
+      if (this.fatal) {
+        this.reset();
+        throw new TypeError('The encoded data was not valid for encoding utf-8');
+      }
+      emit(REPLACEMENT);
+    };
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (this.needed === 0) {
+        if (b <= 0x7f) emit(b);
+        else if (b >= 0xc2 && b <= 0xdf) this.start(1, b & 0x1f);
+        else if (b >= 0xe0 && b <= 0xef) {
+          if (b === 0xe0) this.lower = 0xa0;
+          if (b === 0xed) this.upper = 0x9f;
+          this.start(2, b & 0xf);
+        } else if (b >= 0xf0 && b <= 0xf4) {
+          if (b === 0xf0) this.lower = 0x90;
+          if (b === 0xf4) this.upper = 0x8f;
+          this.start(3, b & 0x7);
+        } else error();
+        continue;
+      }
+      if (b < this.lower || b > this.upper) {
+        // the byte is not part of the sequence: the sequence so far is one error, the byte is read again
+        this.reset();
+        error();
+        i--;
+        continue;
+      }
+      this.lower = 0x80;
+      this.upper = 0xbf;
+      this.codePoint = (this.codePoint << 6) | (b & 0x3f);
+      if (++this.seen === this.needed) {
+        const c = this.codePoint;
+        this.reset();
+        emit(c);
+      }
+    }
+    if (!stream) {
+      if (this.needed !== 0) {
+        this.reset();
+        error();
+      }
+      this.bomSeen = false;
+    }
+    return out;
+  }
+
+  private start(needed: number, bits: number): void {
+    this.needed = needed;
+    this.codePoint = bits;
+  }
+
+  private reset(): void {
+    this.codePoint = 0;
+    this.needed = 0;
+    this.seen = 0;
+    this.lower = 0x80;
+    this.upper = 0xbf;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'TextDecoder';
+  }
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function invalidCharacter(message: string): Error {
+  const error = new Error(message);
+  error.name = 'InvalidCharacterError';
+  return error;
+}
+
+function btoa(data: unknown): string {
+  const text = String(data);
+  let out = '';
+  for (let i = 0; i < text.length; i += 3) {
+    const codes = [text.charCodeAt(i), text.charCodeAt(i + 1), text.charCodeAt(i + 2)];
+    for (let j = 0; j < 3 && i + j < text.length; j++) if (codes[j]! > 0xff) throw invalidCharacter('Invalid character');
+    const n = (codes[0]! << 16) | ((i + 1 < text.length ? codes[1]! : 0) << 8) | (i + 2 < text.length ? codes[2]! : 0);
+    out += ALPHABET[(n >> 18) & 63]! + ALPHABET[(n >> 12) & 63]! + (i + 1 < text.length ? ALPHABET[(n >> 6) & 63]! : '=') + (i + 2 < text.length ? ALPHABET[n & 63]! : '=');
+  }
+  return out;
+}
+
+function atob(data: unknown): string {
+  let text = String(data).replace(/[\t\n\f\r ]/g, '');
+  if (text.length % 4 === 0) text = text.replace(/==?$/, '');
+  if (text.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(text)) throw invalidCharacter('The string to be decoded is not correctly encoded.');
+  let out = '';
+  let bits = 0;
+  let acc = 0;
+  for (const char of text) {
+    acc = (acc << 6) | ALPHABET.indexOf(char);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+/** Whether `D` is a TextDecoder that takes `{ stream: true }`. */
+function decodesStreams(D: unknown): boolean {
+  if (typeof D !== 'function') return false;
+  try {
+    const d = new (D as typeof PortableTextDecoder)();
+    return d.decode(Uint8Array.of(0xe6), { stream: true }) === '' && d.decode(Uint8Array.of(0x97, 0xa5)) === '\u65e5';
+  } catch {
+    return false;
+  }
+}
+
+/** Installs what this engine lacks of TextEncoder, TextDecoder, atob and btoa, as globals that are writable and configurable. */
+export function provideTextEncoding(): void {
+  const g = globalThis as Record<string, unknown>;
+  const provide = (name: string, value: unknown): void => {
+    if (typeof g[name] === 'undefined') Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+  };
+  Object.defineProperty(PortableTextEncoder, 'name', { value: 'TextEncoder' });
+  Object.defineProperty(PortableTextDecoder, 'name', { value: 'TextDecoder' });
+  provide('TextEncoder', PortableTextEncoder);
+  if (!decodesStreams(g.TextDecoder)) {
+    // gjs's TextDecoder throws for `{ stream: true }`: ours replaces it (where the global can be replaced).
+    try {
+      Object.defineProperty(g, 'TextDecoder', { value: PortableTextDecoder, writable: true, configurable: true, enumerable: false });
+    } catch {
+      // a non-configurable global: the engine's stays
+    }
+  }
+  provide('atob', atob);
+  provide('btoa', btoa);
+}
+
+export { PortableTextDecoder, PortableTextEncoder, atob as portableAtob, btoa as portableBtoa };
