@@ -40,6 +40,7 @@ import { runtimePromisify } from './promisify.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
 import { provideLaterBuiltins } from './later-builtins.js';
+import { recognizeProgramPromises } from './util-types.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
 import { platformPromisesAwaited } from './platform-promises.js';
@@ -143,6 +144,7 @@ export class Runtime {
   /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
   lib(spec: string, ns: unknown): void {
     this.libraries.register(spec, ns);
+    recognizeProgramPromises(spec, ns);
   }
 
   /**
