@@ -83,6 +83,8 @@ class Table implements FunctionTable {
       parent: Object.getPrototypeOf(fn),
       prototypeParent: prototype && Object.getPrototypeOf(prototype),
       attributes: attributesOf(fn),
+      name: fn.name,
+      length: fn.length,
       prototypeAttributes: prototype && attributesOf(prototype),
     });
   }
@@ -258,6 +260,9 @@ export interface LoadedShape {
   /** The attributes (`attributeBits`) of the function's own string-keyed properties, and of its prototype's. */
   attributes: Map<string, number>;
   prototypeAttributes: Map<string, number> | undefined;
+  /** The function's `name` and `length` as loading made them (a program may redefine both). */
+  name: string;
+  length: number;
 }
 
 export const WRITABLE = 1;

@@ -45,10 +45,11 @@ export function captureStatics(): StaticState {
     const values: unknown[] = [];
     const shape = functions.loadedShape(fn);
     for (const key of Object.getOwnPropertyNames(fn)) {
-      if (BUILT_IN.has(key)) continue;
+      // `name` and `length` as loading made them (`Object.defineProperty(f, 'name', { value })` keeps their attributes: only the value tells)
+      if (BUILT_IN.has(key) && !((key === 'name' || key === 'length') && shape !== undefined && (fn as unknown as Record<string, unknown>)[key] !== shape[key])) continue;
       const d = Object.getOwnPropertyDescriptor(fn, key)!;
       // Accessors and read-only values come from the definition itself, unless the program made them so.
-      if (!('value' in d) || (!d.writable && shape?.attributes.get(key) === attributeBits(d))) continue;
+      if (!('value' in d) || (!d.writable && shape?.attributes.get(key) === attributeBits(d) && !BUILT_IN.has(key))) continue;
       keys.push(key);
       values.push(d.value);
     }
@@ -125,6 +126,7 @@ export function restoreStatics(state: StaticState | undefined): void {
         Object.defineProperty(target, key, { value: values[i], writable: (bits & WRITABLE) !== 0, enumerable: (bits & ENUMERABLE) !== 0, configurable: (bits & CONFIGURABLE) !== 0 });
       } else if (d === undefined) Object.defineProperty(target, key, { value: values[i], writable: true, enumerable: true, configurable: true });
       else if ('value' in d && d.writable) (target as Record<string, unknown>)[key] = values[i];
+      else if ('value' in d && d.configurable) Object.defineProperty(target, key, { value: values[i] });
     });
     for (const key of changes?.deleted ?? []) Reflect.deleteProperty(target, key);
     const integrity = changes?.integrity ?? 0;
