@@ -56,6 +56,8 @@ export function createBrowserHost(hint: PlatformHint): { host: Host; stderr: (li
         if (live.delete(h)) check();
       },
       now: () => performance.now(),
+      // a page's timers cannot be unref'd: one the program unref'd would keep the page (and the restart) alive
+      noUnref: true,
     },
     exit(code): never {
       finish();

@@ -685,9 +685,10 @@ export function printLikeNode(console: Record<string, unknown> | undefined): voi
   }
   const log = printers.log;
   if (log === undefined) return;
-  // A shell without some of them (QuickJS has no info, gjs's runner no debug): Node's stream for each.
+  // Node's info and debug are log (stdout): a shell's own may go elsewhere or nowhere (QuickJS has no
+  // info, gjs's runner no debug, a browser runner does not relay debug). A missing warn or error: the other.
   for (const [name, stream] of [['info', log], ['debug', log], ['warn', printers.error ?? log], ['error', printers.warn ?? log]] as const) {
-    if (printers[name] === undefined) set(name, (...args: unknown[]): void => stream(formatLogArgs(args)));
+    if (printers[name] === undefined || name === 'info' || name === 'debug') set(name, (...args: unknown[]): void => stream(formatLogArgs(args)));
   }
   set('table', (data: unknown, properties?: readonly string[]): void => {
     const table = formatTable(data, properties);
