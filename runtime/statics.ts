@@ -45,11 +45,14 @@ export function captureStatics(): StaticState {
     const values: unknown[] = [];
     const shape = functions.loadedShape(fn);
     for (const key of Object.getOwnPropertyNames(fn)) {
-      // `name` and `length` as loading made them (`Object.defineProperty(f, 'name', { value })` keeps their attributes: only the value tells)
-      if (BUILT_IN.has(key) && !((key === 'name' || key === 'length') && shape !== undefined && (fn as unknown as Record<string, unknown>)[key] !== shape[key])) continue;
       const d = Object.getOwnPropertyDescriptor(fn, key)!;
-      // Accessors and read-only values come from the definition itself, unless the program made them so.
-      if (!('value' in d) || (!d.writable && shape?.attributes.get(key) === attributeBits(d) && !BUILT_IN.has(key))) continue;
+      if (BUILT_IN.has(key)) {
+        // `name` and `length` redefined keep their attributes (`Object.defineProperty(f, 'name', { value })`): only the value tells.
+        if ((key !== 'name' && key !== 'length') || shape === undefined || d.value === shape[key]) continue;
+      } else if (!('value' in d) || (!d.writable && shape?.attributes.get(key) === attributeBits(d))) {
+        // Accessors and read-only values come from the definition itself, unless the program made them so.
+        continue;
+      }
       keys.push(key);
       values.push(d.value);
     }
@@ -87,8 +90,7 @@ function addedProperties(o: object, loaded: Map<string, number>): [string[], unk
     if (!('value' in d)) continue;
     const bits = attributeBits(d);
     // What the program added or changed (a class's methods and `constructor` are as loading made them, unless it changed them).
-    if (loaded.get(key) === bits && !d.enumerable) continue;
-    if (!d.writable && loaded.get(key) === bits) continue;
+    if (loaded.get(key) === bits && (!d.enumerable || !d.writable)) continue;
     keys.push(key);
     values.push(d.value);
   }

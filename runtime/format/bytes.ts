@@ -37,7 +37,11 @@ const encoder = typeof TextEncoder === 'function' ? new TextEncoder() : undefine
 const decoder = typeof TextDecoder === 'function' ? new TextDecoder('utf-8', { fatal: true }) : undefined;
 
 export function utf8Encode(text: string): Uint8Array {
-  if (encoder !== undefined) return encoder.encode(text);
+  return encoder !== undefined ? encoder.encode(text) : utf8EncodePortable(text);
+}
+
+/** UTF-8 of `text` without a TextEncoder (a lone surrogate as U+FFFD): the engines that lack one. */
+export function utf8EncodePortable(text: string): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);

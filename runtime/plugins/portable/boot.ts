@@ -10,7 +10,7 @@
 // Imports nothing from a platform.
 
 import { provideStructuredClone } from './structured-clone.js';
-import { provideTextEncoding } from './text-encoding.js';
+import { ALPHABET, provideTextEncoding } from './text-encoding.js';
 import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
 
 /** What the CLI knows about the platform it starts the bundle on (registry entry). */
@@ -29,8 +29,6 @@ export function hostEndianness(): 'LE' | 'BE' {
 export function platformFrom(hint: PlatformHint): PlatformInfo {
   return { engine: hint.engine, runtime: hint.runtime, os: hint.os, cpu: hint.cpu, endianness: hostEndianness() };
 }
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** Standard base64 (with or without padding) to bytes; no atob (QuickJS has none). */
 export function decodeBase64(text: string): Uint8Array {

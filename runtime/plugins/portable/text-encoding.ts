@@ -10,27 +10,9 @@
 // HTML Standard's forgiving base64 (a DOMException-like InvalidCharacterError
 // where it throws). Imports nothing from a platform.
 
-const REPLACEMENT = 0xfffd;
+import { utf8EncodePortable } from '../../format/bytes.js';
 
-function encodeUtf8(text: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c <= 0xdfff) c = REPLACEMENT;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(out);
-}
+const REPLACEMENT = 0xfffd;
 
 class PortableTextEncoder {
   get encoding(): string {
@@ -38,7 +20,7 @@ class PortableTextEncoder {
   }
 
   encode(input: unknown = ''): Uint8Array {
-    return encodeUtf8(String(input));
+    return utf8EncodePortable(String(input));
   }
 
   encodeInto(input: unknown, destination: Uint8Array): { read: number; written: number } {
@@ -46,7 +28,7 @@ class PortableTextEncoder {
     let read = 0;
     let written = 0;
     for (const char of text) {
-      const bytes = encodeUtf8(char);
+      const bytes = utf8EncodePortable(char);
       if (written + bytes.length > destination.length) break;
       destination.set(bytes, written);
       written += bytes.length;
@@ -170,7 +152,8 @@ class PortableTextDecoder {
   }
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** The base64 alphabet (boot.ts decodes the embedded checkpoint with it too). */
+export const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 function invalidCharacter(message: string): Error {
   const error = new Error(message);
