@@ -6,7 +6,7 @@
 // directory installed by scripts/platforms.sh, the byte-order fixture also
 // goes to and comes from big-endian s390x, and native QuickJS joins in.
 // `npm run test:platforms` is the full table over every installed platform.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformSpec, resolvePlatform, installedPlatforms, PLATFORMS } from '../cli/platform/registry.js';
@@ -111,6 +111,22 @@ describe('an error nothing catches ends a restarted program as on Node (exit 1, 
       expect(problems.join('\n')).toBe('');
     } finally {
       rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
+describe('ES2025 iterator helpers: a checkpoint taken where the engine has them restarts on this Node, which has none', () => {
+  const takers = ['node22-x64', 'node24-x64', 'bun'].filter((n) => installed.has(n));
+  const onlyIf = (ok: boolean) => (ok ? test : test.skip);
+  onlyIf(takers.length > 0)(`${takers.join(', ') || 'Node 22+'} → this Node`, async () => {
+    const dir = join(repoRoot, '__tests__', 'programs', 'iterator-helpers');
+    const built = await buildFixture({ name: 'iterator-helpers', dir, expected: readFileSync(join(dir, 'expected.txt')), settings: {} }, options, platformSpec(takers[0]!));
+    try {
+      const checks: PlatformCheck[] = [];
+      for (const taker of takers) for (const k of chooseKs(built.points, 3, 0, taker)) checks.push(await checkFrom(built, platformSpec(taker)!, k, options));
+      expect(failures(checks)).toBe('');
+    } finally {
+      cleanUp(built);
     }
   }, 600_000);
 });

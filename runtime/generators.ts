@@ -286,6 +286,8 @@ export class Generator {
 
 // The live body is saved as its frame (settle).
 Object.defineProperty(Generator.prototype, Symbol.for('introspect.transient'), { value: ['native'], writable: true, configurable: true });
+// as natively, a generator object inherits %IteratorPrototype% (ES2025's helpers, a method the program adds there)
+Object.setPrototypeOf(Generator.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
 lookLikePlatform(Generator.prototype, GENERATOR_FIELDS, (self, show) => `Object [Generator] ${show((self as Generator).toJSON())}`);
 
 /** The frame a running generator leaves in a captured stack; see the file comment. */

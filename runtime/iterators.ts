@@ -151,6 +151,9 @@ export class CollectionIter {
   }
 }
 
+// As the native iterators do, they inherit %IteratorPrototype%.
+Object.setPrototypeOf(CollectionIter.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+
 // Printed as Node prints the native iterators: a Map's or Set's with the
 // entries still to come, the others as an empty object of their tag.
 lookLikePlatform(CollectionIter.prototype, ['live', 'source', 'kind', 'indexed', 'n', 'tag'], (self, show) => {

@@ -39,6 +39,7 @@ import { runtimeOnce } from './event-once.js';
 import { runtimePromisify } from './promisify.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
+import { installIteratorHelpers } from './iterator-helpers.js';
 import { provideLaterBuiltins } from './later-builtins.js';
 import { recognizeProgramPromises } from './util-types.js';
 import { CaptureError } from './heap/errors.js';
@@ -875,6 +876,7 @@ export class Runtime {
     // the console's wrappers first, so that they are what the pristine view holds
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
     if (boot?.config?.restore !== undefined) provideLaterBuiltins();
+    installIteratorHelpers(boot?.config?.restore !== undefined);
     trackConsole(boot?.host?.builtins?.console);
     recordPristine();
     this.host = boot?.host;

@@ -56,13 +56,27 @@ function cli(fixture: Fixture, options: PlatformOracleOptions, ...args: string[]
   return runProcess([process.execPath, ...nodeArgs(fixture), cliEntry, ...args], { cwd: repoRoot, timeoutMs: options.timeoutMs, env: env(options) });
 }
 
-/** Builds the fixture into a temporary directory and counts its points; throws with the CLI's stderr on failure. */
-export async function buildFixture(fixture: Fixture, options: PlatformOracleOptions): Promise<BuiltFixture> {
+/** The CLI's command under a Node-compatible platform of the platforms directory. */
+function cliOn(spec: PlatformSpec, options: PlatformOracleOptions): string[] {
+  if (spec.kind !== 'node' || options.platformsDir === undefined) throw new Error(`${spec.name}: checkpoints are taken only on Node-compatible platforms`);
+  const wrapper = [join(options.platformsDir, 'bin', spec.name), ...(spec.preArgs ?? [])];
+  // dist/cli/main.js, not bin/introspect.mjs: the latter re-executes process.execPath, which fails under qemu-user.
+  const kb = safeStackKb(existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : undefined);
+  return [...wrapper, ...stackArgs(spec, kb), join(repoRoot, 'dist', 'cli', 'main.js')];
+}
+
+/**
+ * Builds the fixture into a temporary directory and counts its points (on
+ * `countOn`, a Node-compatible platform, for a program only it can run from
+ * the start); throws with the CLI's stderr on failure.
+ */
+export async function buildFixture(fixture: Fixture, options: PlatformOracleOptions, countOn?: PlatformSpec): Promise<BuiltFixture> {
   const work = mkdtempSync(join(tmpdir(), `introspect-platforms-${fixture.name}-`));
   const mainJs = join(work, 'out', 'main.js');
   const build = await cli(fixture, options, 'build', fixture.dir, '--out-dir', join(work, 'out'));
   if (build.code !== 0 || !existsSync(mainJs)) throw new Error(`build of ${fixture.name} failed: ${describeExit(build)}\n${tail(build.stderr.toString('utf8'))}`);
-  const counted = await cli(fixture, options, 'run', mainJs, '--count-points');
+  const countArgs = ['run', mainJs, '--count-points'];
+  const counted = countOn === undefined ? await cli(fixture, options, ...countArgs) : await runProcess([...cliOn(countOn, options), ...countArgs], { cwd: repoRoot, timeoutMs: options.timeoutMs, env: env(options) });
   const points = parsePointCount(counted.stderr.toString('utf8'));
   if (counted.code !== 0 || points === null) throw new Error(`counting points of ${fixture.name} failed: ${describeExit(counted)}\n${tail(counted.stderr.toString('utf8'))}`);
   return { fixture, work, mainJs, points };
@@ -128,12 +142,8 @@ export async function checkTo(built: BuiltFixture, spec: PlatformSpec, k: number
 
 /** Checkpoint on the platform (the CLI runs there) at k, restart on this Node. Node-compatible platforms only. */
 export async function checkFrom(built: BuiltFixture, spec: PlatformSpec, k: number, options: PlatformOracleOptions): Promise<PlatformCheck> {
-  if (spec.kind !== 'node' || options.platformsDir === undefined) throw new Error(`${spec.name}: checkpoints are taken only on Node-compatible platforms`);
   const file = join(built.work, `k${k}-from-${spec.name}.ckpt`);
-  const wrapper = [join(options.platformsDir, 'bin', spec.name), ...(spec.preArgs ?? [])];
-  // dist/cli/main.js, not bin/introspect.mjs: the latter re-executes process.execPath, which fails under qemu-user.
-  const kb = safeStackKb(existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : undefined);
-  const first = await runProcess([...wrapper, ...stackArgs(spec, kb), join(repoRoot, 'dist', 'cli', 'main.js'), 'run', built.mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], {
+  const first = await runProcess([...cliOn(spec, options), 'run', built.mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], {
     cwd: repoRoot,
     timeoutMs: options.timeoutMs,
     env: env(options),

@@ -1,0 +1,388 @@
+// The iterator helpers of ES2025 (`Iterator.prototype.map` and co.,
+// `Iterator.from`) as objects a checkpoint can save. The engine's own helper
+// keeps the iterator it wraps, its counter and its place in internal slots no
+// program can read, so a checkpoint taken while one was alive could not be
+// written; ours keep them in fields. Takes nothing; guarantees that, once
+// installed, every helper the program makes is one of ours, behaving as
+// ECMA-262 specifies (argument checks, closing the underlying iterator on an
+// early exit or an error, the counter passed to callbacks), and that the
+// program's callbacks and the iterators it wraps run as no-save regions (they
+// are called from here, no resume point of the program). Installed where
+// the engine has its own helpers (run and restart, before the pristine view
+// is recorded, so that they count as the engine's), and on a restart where
+// it lacks them (a checkpoint of Node 22 restarted on Node 20 or QuickJS).
+// Imports nothing from a platform.
+
+import { functions } from './functions.js';
+import { collectionIterator } from './iterators.js';
+import { callNoSave, callNoSave2, callNoSave3 } from './no-save.js';
+import { lookLikePlatform } from './platform-look.js';
+
+interface Step {
+  value: unknown;
+  done: boolean;
+}
+
+type Kind = 'map' | 'filter' | 'take' | 'drop' | 'flatMap';
+
+/** %IteratorPrototype%: what every built-in iterator inherits from. */
+export const ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as Record<string, unknown>;
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+function requireObject(value: unknown, method: string): asserts value is object {
+  if (!isObject(value)) throw new TypeError(`${method} called on non-object`);
+}
+
+/** IteratorStepValue: the next value, or DONE. */
+const DONE: unique symbol = Symbol('done');
+
+function stepValue(it: object, next: unknown): unknown {
+  if (typeof next !== 'function') throw new TypeError(`${String(next)} is not a function`);
+  const result = callNoSave(next, it);
+  if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  return (result as Step).done ? DONE : (result as Step).value;
+}
+
+/** IteratorClose after a normal exit: the iterator's `return`, whose result must be an object. */
+function closeNormally(it: object): void {
+  const close = (it as { return?: unknown }).return;
+  if (close === undefined || close === null) return;
+  if (typeof close !== 'function') throw new TypeError('The iterator\'s return is not a function');
+  const result = callNoSave(close, it);
+  if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+}
+
+/** IteratorClose after an error: the error wins over whatever `return` does. */
+function closeAfterError(it: object, error: unknown): never {
+  try {
+    const close = (it as { return?: unknown }).return;
+    if (typeof close === 'function') callNoSave(close, it);
+  } catch {
+    // the first error is the one thrown
+  }
+  throw error;
+}
+
+/** A callback's call, closing the underlying iterator if it throws. */
+function callClosing(it: object, fn: Function, a: unknown, b: unknown, c?: unknown, three = false): unknown {
+  try {
+    return three ? callNoSave3(fn, undefined, a, b, c) : callNoSave2(fn, undefined, a, b);
+  } catch (e) {
+    closeAfterError(it, e);
+  }
+}
+
+function requireCallable(it: object, fn: unknown): asserts fn is Function {
+  if (typeof fn !== 'function') closeAfterError(it, new TypeError(`${String(fn)} is not a function`));
+}
+
+/** take/drop's limit: a non-negative integer or Infinity. */
+function toLimit(it: object, limit: unknown): number {
+  let n: number;
+  try {
+    n = Number(limit);
+  } catch (e) {
+    closeAfterError(it, e);
+  }
+  if (Number.isNaN(n)) closeAfterError(it, new RangeError(`${String(limit)} must be positive`));
+  const integer = Number.isFinite(n) ? Math.trunc(n) : n;
+  if (integer < 0) closeAfterError(it, new RangeError(`${String(limit)} must be positive`));
+  return integer;
+}
+
+/** GetIteratorFlattenable: an object's iterator (by its @@iterator, else itself); strings only where allowed. */
+function flattenable(value: unknown, strings: boolean): object {
+  if (!isObject(value) && !(strings && typeof value === 'string')) throw new TypeError(`${String(value)} is not an object`);
+  const method = (value as Record<symbol, unknown>)[Symbol.iterator];
+  let it: unknown;
+  if (method === undefined || method === null) it = value;
+  else if (typeof method !== 'function') throw new TypeError(`${String(method)} is not a function`);
+  // the built-in collections' iterators as savable ones (iterators.ts), the program's own as a no-save call
+  else it = isNativeIteration(value, method) ? collectionIterator(value, '@@iterator') : callNoSave(method, value);
+  if (!isObject(it)) throw new TypeError(`${String(it)} is not an object`);
+  return it;
+}
+
+const NATIVE_ITERATION = new Set<unknown>([Array.prototype[Symbol.iterator], Map.prototype[Symbol.iterator], Set.prototype[Symbol.iterator], String.prototype[Symbol.iterator], Object.getPrototypeOf(Int8Array).prototype[Symbol.iterator]]);
+
+function isNativeIteration(value: unknown, method: unknown): boolean {
+  return NATIVE_ITERATION.has(method) && (typeof value === 'string' || Array.isArray(value) || value instanceof Map || value instanceof Set || ArrayBuffer.isView(value));
+}
+
+const START = 0;
+const SUSPENDED = 1;
+const RUNNING = 2;
+const DONE_STATE = 3;
+
+/** What `it.map(fn)`, `filter`, `take`, `drop` and `flatMap` return. */
+export class IteratorHelper {
+  state = START;
+  /** flatMap: the inner iterator being flattened, and its next method. */
+  inner: object | undefined = undefined;
+  innerNext: unknown = undefined;
+  constructor(
+    public kind: Kind,
+    /** The iterator it wraps, and its `next` as read once when made. */
+    public it: object,
+    public next_: unknown,
+    /** The callback (map, filter, flatMap), or the limit left (take, drop). */
+    public fn: unknown,
+    /** The callbacks' counter. */
+    public n = 0,
+  ) {}
+
+  next(): Step {
+    if (!(this instanceof IteratorHelper)) throw new TypeError('Iterator Helper.prototype.next called on an incompatible receiver');
+    if (this.state === RUNNING) throw new TypeError('Generator is already running');
+    if (this.state === DONE_STATE) return { value: undefined, done: true };
+    this.state = RUNNING;
+    let value: unknown;
+    try {
+      value = this.produce();
+    } catch (e) {
+      this.state = DONE_STATE;
+      throw e;
+    }
+    if (value === DONE) {
+      this.state = DONE_STATE;
+      return { value: undefined, done: true };
+    }
+    this.state = SUSPENDED;
+    return { value, done: false };
+  }
+
+  return(): Step {
+    if (!(this instanceof IteratorHelper)) throw new TypeError('Iterator Helper.prototype.return called on an incompatible receiver');
+    if (this.state === RUNNING) throw new TypeError('Generator is already running');
+    if (this.state === DONE_STATE) return { value: undefined, done: true };
+    const inner = this.inner;
+    this.state = DONE_STATE;
+    this.inner = undefined;
+    if (inner !== undefined) {
+      // flatMap suspended inside its inner iterator: that one is closed first
+      try {
+        closeNormally(inner);
+      } catch (e) {
+        closeAfterError(this.it, e);
+      }
+    }
+    closeNormally(this.it);
+    return { value: undefined, done: true };
+  }
+
+  /** The helper's next value, or DONE (ECMA-262 27.1.2.1's closures, as a step). */
+  private produce(): unknown {
+    const { it } = this;
+    switch (this.kind) {
+      case 'map': {
+        const value = stepValue(it, this.next_);
+        if (value === DONE) return DONE;
+        return callClosing(it, this.fn as Function, value, this.n++);
+      }
+      case 'filter':
+        for (;;) {
+          const value = stepValue(it, this.next_);
+          if (value === DONE) return DONE;
+          if (callClosing(it, this.fn as Function, value, this.n++)) return value;
+        }
+      case 'take': {
+        const left = this.fn as number;
+        if (left === 0) {
+          closeNormally(it);
+          return DONE;
+        }
+        if (left !== Infinity) this.fn = left - 1;
+        return stepValue(it, this.next_);
+      }
+      case 'drop':
+        for (let left = this.fn as number; left > 0; ) {
+          if (left !== Infinity) this.fn = --left;
+          if (stepValue(it, this.next_) === DONE) return DONE;
+        }
+        return stepValue(it, this.next_);
+      case 'flatMap':
+        for (;;) {
+          if (this.inner !== undefined) {
+            let value: unknown;
+            try {
+              value = stepValue(this.inner, this.innerNext);
+            } catch (e) {
+              this.inner = undefined;
+              closeAfterError(it, e);
+            }
+            if (value !== DONE) return value;
+            this.inner = undefined;
+          }
+          const value = stepValue(it, this.next_);
+          if (value === DONE) return DONE;
+          const mapped = callClosing(it, this.fn as Function, value, this.n++);
+          try {
+            const inner = flattenable(mapped, false);
+            this.innerNext = (inner as { next?: unknown }).next;
+            this.inner = inner;
+          } catch (e) {
+            closeAfterError(it, e);
+          }
+        }
+    }
+  }
+}
+
+/** What `Iterator.from(o)` returns for an iterator that does not inherit from %IteratorPrototype%. */
+export class WrappedIterator {
+  constructor(
+    public it: object,
+    public next_: unknown,
+  ) {}
+  next(): unknown {
+    if (!(this instanceof WrappedIterator)) throw new TypeError('next called on an incompatible receiver');
+    return callNoSave(this.next_ as Function, this.it);
+  }
+  return(): unknown {
+    if (!(this instanceof WrappedIterator)) throw new TypeError('return called on an incompatible receiver');
+    const close = (this.it as { return?: unknown }).return;
+    if (close === undefined || close === null) return { value: undefined, done: true };
+    return callNoSave(close as Function, this.it);
+  }
+}
+
+function helper(kind: Kind, self: unknown, method: string, arg: unknown): IteratorHelper {
+  requireObject(self, `Iterator.prototype.${method}`);
+  if (kind === 'take' || kind === 'drop') return new IteratorHelper(kind, self, (self as { next?: unknown }).next, toLimit(self, arg));
+  requireCallable(self, arg);
+  return new IteratorHelper(kind, self, (self as { next?: unknown }).next, arg);
+}
+
+/** The eager helpers' walk: `visit` gets each value and its index and says whether to stop (closing the iterator). */
+function walk(self: unknown, method: string, fn: unknown, visit: (value: unknown, index: number) => boolean): void {
+  requireObject(self, `Iterator.prototype.${method}`);
+  requireCallable(self, fn);
+  const next = (self as { next?: unknown }).next;
+  for (let i = 0; ; i++) {
+    const value = stepValue(self, next);
+    if (value === DONE) return;
+    if (visit(value, i)) {
+      closeNormally(self);
+      return;
+    }
+  }
+}
+
+const methods: Record<string, Function> = {
+  map(this: unknown, mapper: unknown) {
+    return helper('map', this, 'map', mapper);
+  },
+  filter(this: unknown, predicate: unknown) {
+    return helper('filter', this, 'filter', predicate);
+  },
+  take(this: unknown, limit: unknown) {
+    return helper('take', this, 'take', limit);
+  },
+  drop(this: unknown, limit: unknown) {
+    return helper('drop', this, 'drop', limit);
+  },
+  flatMap(this: unknown, mapper: unknown) {
+    return helper('flatMap', this, 'flatMap', mapper);
+  },
+  reduce(this: unknown, reducer: unknown, ...initial: unknown[]) {
+    requireObject(this, 'Iterator.prototype.reduce');
+    const self = this;
+    requireCallable(self, reducer);
+    const next = (self as { next?: unknown }).next;
+    let acc: unknown;
+    let i = 0;
+    if (initial.length > 0) acc = initial[0];
+    else {
+      acc = stepValue(self, next);
+      if (acc === DONE) throw new TypeError('Reduce of empty iterator with no initial value');
+      i = 1;
+    }
+    for (; ; i++) {
+      const value = stepValue(self, next);
+      if (value === DONE) return acc;
+      acc = callClosing(self, reducer, acc, value, i, true);
+    }
+  },
+  toArray(this: unknown) {
+    requireObject(this, 'Iterator.prototype.toArray');
+    const next = (this as { next?: unknown }).next;
+    const out: unknown[] = [];
+    for (let value = stepValue(this, next); value !== DONE; value = stepValue(this, next)) out.push(value);
+    return out;
+  },
+  forEach(this: unknown, fn: unknown) {
+    walk(this, 'forEach', fn, (value, i) => {
+      callClosing(this as object, fn as Function, value, i);
+      return false;
+    });
+  },
+  some(this: unknown, predicate: unknown) {
+    let found = false;
+    walk(this, 'some', predicate, (value, i) => (found = !!callClosing(this as object, predicate as Function, value, i)));
+    return found;
+  },
+  every(this: unknown, predicate: unknown) {
+    let all = true;
+    walk(this, 'every', predicate, (value, i) => !(all = !!callClosing(this as object, predicate as Function, value, i)));
+    return all;
+  },
+  find(this: unknown, predicate: unknown) {
+    let found: unknown;
+    walk(this, 'find', predicate, (value, i) => {
+      if (!callClosing(this as object, predicate as Function, value, i)) return false;
+      found = value;
+      return true;
+    });
+    return found;
+  },
+};
+
+const LENGTHS: Record<string, number> = { map: 1, filter: 1, take: 1, drop: 1, flatMap: 1, reduce: 1, toArray: 0, forEach: 1, some: 1, every: 1, find: 1 };
+
+function from(o: unknown): object {
+  const it = flattenable(o, true);
+  if (ITERATOR_PROTOTYPE.isPrototypeOf.call(ITERATOR_PROTOTYPE, it)) return it;
+  return new WrappedIterator(it, (it as { next?: unknown }).next);
+}
+
+/** ES2025's abstract `Iterator`, for an engine that has none. */
+function Iterator(this: unknown): void {
+  if (new.target === undefined || new.target === (Iterator as unknown)) throw new TypeError('Abstract class Iterator not directly constructable');
+}
+
+function defineMethod(target: object, name: string, fn: Function, length: number): void {
+  Object.defineProperty(fn, 'name', { value: name, configurable: true });
+  Object.defineProperty(fn, 'length', { value: length, configurable: true });
+  Object.defineProperty(target, name, { value: fn, writable: true, enumerable: false, configurable: true });
+}
+
+/**
+ * Puts ours in place of the engine's helpers where it has them; where it has
+ * none, provides them only for a restart (`provideMissing`), as the engine's
+ * own: a program run on such an engine behaves as it does natively.
+ */
+export function installIteratorHelpers(provideMissing: boolean): void {
+  const native = typeof ITERATOR_PROTOTYPE.map === 'function';
+  if (!native && !provideMissing) return;
+  for (const name of Object.keys(methods)) defineMethod(ITERATOR_PROTOTYPE, name, methods[name]!, LENGTHS[name]!);
+  const global = globalThis as Record<string, unknown>;
+  if (typeof global.Iterator !== 'function') {
+    Object.defineProperty(Iterator, 'prototype', { value: ITERATOR_PROTOTYPE, writable: false, enumerable: false, configurable: false });
+    if (!Object.prototype.hasOwnProperty.call(ITERATOR_PROTOTYPE, Symbol.toStringTag)) Object.defineProperty(ITERATOR_PROTOTYPE, Symbol.toStringTag, { value: 'Iterator', writable: true, enumerable: false, configurable: true });
+    Object.defineProperty(global, 'Iterator', { value: Iterator, writable: true, enumerable: false, configurable: true });
+  }
+  defineMethod(global.Iterator as object, 'from', from, 1);
+}
+
+Object.setPrototypeOf(IteratorHelper.prototype, ITERATOR_PROTOTYPE);
+Object.defineProperty(IteratorHelper.prototype, Symbol.toStringTag, { value: 'Iterator Helper', configurable: true });
+Object.setPrototypeOf(WrappedIterator.prototype, ITERATOR_PROTOTYPE);
+lookLikePlatform(IteratorHelper.prototype, ['state', 'inner', 'innerNext', 'kind', 'it', 'next_', 'fn', 'n'], () => 'Object [Iterator Helper] {}');
+lookLikePlatform(WrappedIterator.prototype, ['it', 'next_'], () => 'Object [Iterator] {}');
+functions.registerClassMembers('introspect:IteratorHelper', IteratorHelper);
+functions.registerClassMembers('introspect:WrappedIterator', WrappedIterator);
+for (const name of Object.keys(methods)) functions.registerStatic(`introspect:Iterator.prototype.${name}`, methods[name]!);
+functions.registerStatic('introspect:Iterator.from', from);
