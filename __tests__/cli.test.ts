@@ -5,7 +5,7 @@
 // bin/introspect.mjs as users do.
 
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,6 +199,33 @@ describe('rotateCheckpoints', () => {
     expect(deleted).toEqual(paths.slice(0, 2));
     expect(readdirSync(dir).sort()).toEqual([...paths.slice(2).map((p) => p.slice(dir.length + 1)), 'mine.ckpt'].sort());
     expect(() => rotateCheckpoints(dir, 0)).toThrow(RangeError);
+  });
+
+  test('a directory holding a checkpoint stamped by a clock ahead of ours: new names sort after it, and --keep 1 keeps the new one', () => {
+    const dir = join(scratch, 'rotate-skew');
+    mkdirSync(dir, { recursive: true });
+    const t0 = Date.UTC(2030, 0, 1);
+    const ahead = nextCheckpointPath(dir, new Date(t0 + 3_600_000));
+    writeFileSync(ahead, 'from a machine an hour ahead');
+    const ours = nextCheckpointPath(dir, new Date(t0));
+    expect(ours > ahead).toBe(true);
+    writeFileSync(ours, 'x');
+    expect(rotateCheckpoints(dir, 1, ours)).toEqual([ahead]);
+    expect(readdirSync(dir)).toEqual([ours.slice(dir.length + 1)]);
+  });
+
+  test('temporary files of a killed write are removed once old, those of a live writer never', () => {
+    const dir = join(scratch, 'rotate-temps');
+    mkdirSync(dir, { recursive: true });
+    const base = nextCheckpointPath(dir, new Date(Date.UTC(2030, 0, 1))).slice(dir.length + 1);
+    const gone = 4_194_000; // above the usual pid_max of 2^22 - 1 minus a margin; checked below
+    const names = { deadOld: `${base}.tmp-${gone}-a`, deadNew: `${base}.tmp-${gone}-b`, liveOld: `${base}.tmp-${process.pid}-c`, other: 'notes.tmp-1-x' };
+    for (const name of Object.values(names)) writeFileSync(join(dir, name), 'partial');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const name of [names.deadOld, names.liveOld, names.other]) utimesSync(join(dir, name), hourAgo, hourAgo);
+    expect(() => process.kill(gone, 0)).toThrow();
+    rotateCheckpoints(dir, 3);
+    expect(readdirSync(dir).sort()).toEqual([names.deadNew, names.liveOld, names.other].sort());
   });
 
   test('names sort in creation order even within one millisecond', () => {

@@ -225,6 +225,50 @@ describe('a checkpoint that cannot be taken never stops the program', () => {
   });
 });
 
+describe('a restarted program is checkpointed again (ticker: a timer loop at top level or in an async function)', () => {
+  const tickerOut = join(scratch, 'ticker-out');
+  const ticker = join(tickerOut, 'main.js');
+  const ticks = '12';
+  const whole = Array.from({ length: 12 }, (_, i) => `tick ${i} n ${i + 1}\n`).join('') + 'done\n';
+  beforeAll(() => {
+    const r = spawnSync(process.execPath, [BIN, 'build', join(ROOT, '__tests__', 'programs', 'ticker'), '--out-dir', tickerOut], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+    expect(spawnSync(process.execPath, [BIN, 'run', ticker, 'tla', ticks], { encoding: 'utf8' }).stdout).toBe(whole);
+  });
+
+  test('taken while a top-level await waits (--every): the restart resumes that await and runs no module body again', async () => {
+    const { dir } = fresh();
+    const run = await cli(['run', ticker, 'tla', ticks, '--checkpoint-dir', dir, '--every', '100ms']);
+    expect(run.code).toBe(0);
+    const files = ckpts(dir);
+    expect(files.length).toBeGreaterThan(1);
+    const rest = await cli(['restart', join(dir, files[0]!)]);
+    expect(rest.code).toBe(0);
+    // a second run of the body printed "tick 0 n …" again and reset n; the suffix of one run is what must come
+    expect(rest.stdout).toMatch(/done\n$/);
+    expect(whole.endsWith(rest.stdout)).toBe(true);
+  });
+
+  test('taken inside a timer callback, restarted with --every: the restart checkpoints while it waits, and those files finish the run', async () => {
+    const { dir } = fresh();
+    const counted = spawnSync(process.execPath, [BIN, 'run', ticker, 'main', ticks, '--count-points'], { encoding: 'utf8' });
+    const points = Number(/(\d+) suspension points/.exec(counted.stderr)![1]);
+    const first = join(scratch, 'ticker-first.ckpt');
+    const hop1 = await cli(['run', ticker, 'main', ticks, '--checkpoint-at', String(Math.floor(points / 3)), '--checkpoint-file', first, '--exit-after-checkpoint']);
+    expect(hop1.code).toBe(0);
+    const hop2 = await cli(['restart', first, '--checkpoint-dir', dir, '--every', '100ms']);
+    expect(hop2.code).toBe(0);
+    expect(hop2.stderr).not.toMatch(/skipped/);
+    expect(hop1.stdout + hop2.stdout).toBe(whole);
+    const files = ckpts(dir);
+    expect(files.length).toBeGreaterThan(1);
+    const hop3 = await cli(['restart', join(dir, files[0]!)]);
+    expect(hop3.code).toBe(0);
+    expect(hop3.stdout).toMatch(/done\n$/);
+    expect(whole.endsWith(hop3.stdout)).toBe(true);
+  });
+});
+
 describe('request socket messages', () => {
   const asks: { line: string; ok?: object; error?: RegExp }[] = [
     { line: '{"v":1,"op":"checkpoint","exit":true,"wait":false}', ok: { exit: true, wait: false } },

@@ -734,7 +734,11 @@ export class Runtime {
     // program has ended, with an empty stack; restarting it finishes at once.
     // Not at the end of the bodies while work is still queued: that state
     // would restart without the work.
-    this.bodyIndex = list.length;
+    this.bodiesDone();
+  }
+
+  private bodiesDone(): void {
+    this.bodyIndex = this.modules.list.length;
     if (this.host?.whenIdle) this.host.whenIdle(() => this.takeFinalCheckpoint());
     else this.takeFinalCheckpoint();
   }
@@ -924,9 +928,21 @@ export class Runtime {
       // The hooks run in the process as restored (its jobs, timers, working
       // directory): what they queue or set comes after what was saved.
       for (const hook of [...this.restoreHooks]) hook();
+      if (driver === 'main') {
+        this.__introspect_drive__(restored.bodyIndex, restored.frames);
+        return;
+      }
+      // Taken outside the bodies' driver: the bodies before bodyIndex are done,
+      // and the one at it, if any, is a suspended top-level-await task whose
+      // continuation (the bodies after it) was restored with the jobs; so no
+      // body runs again here. Where all were done, the final checkpoint is
+      // armed as the driver would have armed it.
+      this.bodyIndex = restored.bodyIndex;
+      const pendingBody = this.modules.list[restored.bodyIndex];
+      if (pendingBody === undefined) this.bodiesDone();
+      else if (!pendingBody.task) this.__introspect_drive__(restored.bodyIndex);
       if (driver === 'jobs') this.jobs.__introspect_drive__(restored.frames);
       else if (driver === 'timer') this.timers.resumeIn(async!.timer!, restored.frames);
-      else this.__introspect_drive__(restored.bodyIndex, driver === 'main' ? restored.frames : undefined);
       return;
     }
     this.__introspect_drive__(0);

@@ -142,7 +142,7 @@ export class RequestDesk {
     if (dir !== undefined) {
       if (this.config.keep !== undefined) {
         try {
-          rotateCheckpoints(dir, this.config.keep);
+          rotateCheckpoints(dir, this.config.keep, path);
         } catch (error) {
           this.log(`could not remove old checkpoints in ${dir} (--keep ${this.config.keep}): ${(error as Error).message}`);
         }
