@@ -48,8 +48,8 @@ class Running {
   readonly pid: number;
   readonly done: Promise<Result>;
 
-  constructor(args: string[]) {
-    const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: string[], command = 'run') {
+    const child = spawn(process.execPath, [BIN, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.pid = child.pid!;
     child.stdout.on('data', (chunk) => (this.stdout += chunk));
     child.stderr.on('data', (chunk) => (this.stderr += chunk));
@@ -228,44 +228,54 @@ describe('a checkpoint that cannot be taken never stops the program', () => {
 describe('a restarted program is checkpointed again (ticker: a timer loop at top level or in an async function)', () => {
   const tickerOut = join(scratch, 'ticker-out');
   const ticker = join(tickerOut, 'main.js');
-  const ticks = '12';
-  const whole = Array.from({ length: 12 }, (_, i) => `tick ${i} n ${i + 1}\n`).join('') + 'done\n';
   beforeAll(() => {
     const r = spawnSync(process.execPath, [BIN, 'build', join(ROOT, '__tests__', 'programs', 'ticker'), '--out-dir', tickerOut], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
-    expect(spawnSync(process.execPath, [BIN, 'run', ticker, 'tla', ticks], { encoding: 'utf8' }).stdout).toBe(whole);
   });
 
-  test('taken while a top-level await waits (--every): the restart resumes that await and runs no module body again', async () => {
-    const { dir } = fresh();
-    const run = await cli(['run', ticker, 'tla', ticks, '--checkpoint-dir', dir, '--every', '100ms']);
-    expect(run.code).toBe(0);
-    const files = ckpts(dir);
-    expect(files.length).toBeGreaterThan(1);
-    const rest = await cli(['restart', join(dir, files[0]!)]);
+  test('taken while a top-level await waits: the restart resumes that await and runs no module body again', async () => {
+    const { stop, dir } = fresh();
+    const run = new Running([ticker, stop, 'tla', '--checkpoint-dir', dir]);
+    await until('the loop', () => run.stdout.includes('ready tla'));
+    const asked = await cli(['checkpoint', String(run.pid), '--wait']);
+    expect(asked.code).toBe(0);
+    writeFileSync(stop, '');
+    expect((await run.done).stdout).toBe('ready tla\ndone, counted true\n');
+    const rest = await cli(['restart', asked.stdout.trim()]);
     expect(rest.code).toBe(0);
-    // a second run of the body printed "tick 0 n …" again and reset n; the suffix of one run is what must come
-    expect(rest.stdout).toMatch(/done\n$/);
-    expect(whole.endsWith(rest.stdout)).toBe(true);
+    // (a second run of the body printed "ready tla" again, and "done" twice with a wrong count)
+    expect(rest.stdout).toBe('done, counted true\n');
   });
 
-  test('taken inside a timer callback, restarted with --every: the restart checkpoints while it waits, and those files finish the run', async () => {
-    const { dir } = fresh();
-    const counted = spawnSync(process.execPath, [BIN, 'run', ticker, 'main', ticks, '--count-points'], { encoding: 'utf8' });
-    const points = Number(/(\d+) suspension points/.exec(counted.stderr)![1]);
+  test('taken inside a timer callback: the restarted program can be checkpointed again, and that file finishes the run', async () => {
+    const { stop, dir } = fresh();
     const first = join(scratch, 'ticker-first.ckpt');
-    const hop1 = await cli(['run', ticker, 'main', ticks, '--checkpoint-at', String(Math.floor(points / 3)), '--checkpoint-file', first, '--exit-after-checkpoint']);
+    const hop1 = await cli(['run', ticker, stop, 'main', '--checkpoint-file', first, '--exit-after-checkpoint']);
     expect(hop1.code).toBe(0);
-    const hop2 = await cli(['restart', first, '--checkpoint-dir', dir, '--every', '100ms']);
-    expect(hop2.code).toBe(0);
-    expect(hop2.stderr).not.toMatch(/skipped/);
-    expect(hop1.stdout + hop2.stdout).toBe(whole);
-    const files = ckpts(dir);
-    expect(files.length).toBeGreaterThan(1);
-    const hop3 = await cli(['restart', join(dir, files[0]!)]);
-    expect(hop3.code).toBe(0);
-    expect(hop3.stdout).toMatch(/done\n$/);
-    expect(whole.endsWith(hop3.stdout)).toBe(true);
+    expect(hop1.stdout).toBe('ready main\n');
+    const hop2 = new Running([first, '--checkpoint-dir', dir], 'restart');
+    await until('the restarted program\'s request worker', () => existsSync(socketPath(hop2.pid)));
+    const asked = await cli(['checkpoint', String(hop2.pid), '--wait']);
+    expect(asked.stderr).toBe('');
+    expect(asked.code).toBe(0);
+    writeFileSync(stop, '');
+    const second = await hop2.done;
+    expect([second.code, second.stdout]).toEqual([0, 'restored\ndone, counted true\n']);
+    const hop3 = await cli(['restart', asked.stdout.trim()]);
+    expect([hop3.code, hop3.stdout]).toEqual([0, 'restored\ndone, counted true\n']);
+  });
+
+  test('a restart with nowhere to write checkpoints answers a request with why, and runs on (it used to die of SIGUSR2)', async () => {
+    const { stop } = fresh();
+    const first = join(scratch, 'ticker-plain.ckpt');
+    expect((await cli(['run', ticker, stop, 'main', '--checkpoint-file', first, '--exit-after-checkpoint'])).code).toBe(0);
+    const restarted = new Running([first], 'restart');
+    await until('the restore', () => restarted.stdout.includes('restored'));
+    expect((await cli(['checkpoint', String(restarted.pid)])).code).toBe(0);
+    await until('the answer', () => restarted.stderr.includes('nowhere to write it'));
+    writeFileSync(stop, '');
+    const end = await restarted.done;
+    expect([end.code, end.stdout]).toEqual([0, 'restored\ndone, counted true\n']);
   });
 });
 

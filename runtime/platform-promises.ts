@@ -9,7 +9,7 @@
 // same way, and that until then the capture fails with a reason the runtime
 // retries (Runtime.retryLater).
 
-import { fulfill, IntroPromise, newInternalPromise, reject } from './promises.js';
+import { fulfill, IntroPromise, isPlatformPromise, newInternalPromise, reject } from './promises.js';
 
 const NativePromise = Promise;
 const nativeThen = NativePromise.prototype.then;
@@ -39,7 +39,7 @@ export function platformPromisesAwaited(): number {
  * fails this capture).
  */
 export function settledStandIn(value: object): IntroPromise | undefined {
-  if (!(value instanceof NativePromise)) return undefined;
+  if (!isPlatformPromise(value)) return undefined;
   const outcome = outcomes.get(value);
   if (outcome === undefined) {
     if (!observed.has(value)) {

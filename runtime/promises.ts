@@ -18,6 +18,7 @@
 // one subscribes to it; while such a subscription is pending, a checkpoint
 // waits (the scheduler's quiesce rule).
 
+import { runtimePrototype } from './heap/classify.js';
 import { lookLikePlatform } from './platform-look.js';
 import type { Runtime } from './runtime.js';
 import { CLOSURE, functions } from './functions.js';
@@ -169,6 +170,19 @@ export function isIntroPromise(x: unknown): x is IntroPromise {
   return typeof x === 'object' && x !== null && isPrototypeOf.call(IntroPromise.prototype, x);
 }
 
+/** A promise of the platform's (a library's, Node's I/O): `instanceof` the engine's Promise, and not ours. */
+export function isPlatformPromise(x: unknown): x is Promise<unknown> {
+  return x instanceof NativePromise && !isIntroPromise(x) && x !== IntroPromise.prototype;
+}
+
+// A library (uninstrumented) asks `x instanceof Promise` of the engine's
+// Promise to tell an async callback's result from a value (zod's async
+// refinements, p-limit, many more): the program's promises are, as they were
+// before the transform. The heap saves them as the runtime's objects they are
+// (classify.ts), not as the platform's promises it cannot save.
+Object.setPrototypeOf(IntroPromise.prototype, NativePromise.prototype);
+runtimePrototype(IntroPromise.prototype);
+
 export function newInternalPromise(): IntroPromise {
   return new IntroPromise(INTERNAL);
 }
@@ -234,7 +248,7 @@ export function resolveWith(p: IntroPromise, resolution: unknown): void {
   }
   if (typeof then !== 'function') return fulfill(p, resolution);
   // A promise of the platform (a library's I/O) settles outside the program: a checkpoint waits for it from now on.
-  if (resolution instanceof NativePromise) scheduler.foreign++;
+  if (isPlatformPromise(resolution)) scheduler.foreign++;
   scheduler.enqueue({ k: THENABLE_JOB, p, th: resolution, then });
 }
 

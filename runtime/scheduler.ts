@@ -21,7 +21,7 @@
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { functions } from './functions.js';
-import { IntroPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB, TICK_JOB } from './promises.js';
+import { IntroPromise, isPlatformPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB, TICK_JOB } from './promises.js';
 import type { Runtime } from './runtime.js';
 import { noteOutcome } from './platform-promises.js';
 
@@ -323,7 +323,7 @@ function adoptThenable(p: IntroPromise, thenable: unknown, then: Function, resto
     return;
   }
   const { resolve, reject: rejectFn } = resolvingFunctions(p);
-  const foreign = thenable instanceof NativePromise;
+  const foreign = isPlatformPromise(thenable);
   let settle = resolve;
   let fail = rejectFn;
   if (foreign) {

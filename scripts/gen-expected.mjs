@@ -131,8 +131,9 @@ function processFixture(dir, check) {
   const work = mkdtempSync(join(tmpdir(), `gen-expected-${name}-`));
   try {
     const main = compile(dir, work);
-    // Packages the fixture imports (npm libraries) resolve from the checkout's node_modules.
-    symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'junction');
+    // Packages the fixture imports (npm libraries) resolve from its own node_modules, else the checkout's.
+    const own = join(dir, 'node_modules');
+    symlinkSync(existsSync(own) ? own : join(root, 'node_modules'), join(work, 'node_modules'), 'junction');
     const first = runOnce(main, settings);
     const second = runOnce(main, settings);
     if (first.stdout !== second.stdout) throw new FixtureError('two runs printed different output: the program is not deterministic');

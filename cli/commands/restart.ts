@@ -15,7 +15,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readCheckpointFile } from '../checkpoint-file.js';
 import { RestoreError, UsageError } from '../errors.js';
-import { launchProgram } from '../launch.js';
+import { explainRequestsWithoutDestination } from '../../runtime/plugins/node/signals.js';
+import { writeDiagnostic } from '../../runtime/plugins/node/host.js';
 import { launchServed, runConfig, type RunOptions } from './run.js';
 import { RUNTIME_DIR } from '../build/layout.js';
 
@@ -37,6 +38,8 @@ export async function restart(options: RestartOptions): Promise<void> {
   const checkpointing = checkpoints !== undefined && (checkpoints.checkpointFile !== undefined || checkpoints.checkpointDir !== undefined || checkpoints.every !== undefined || checkpoints.onSignal !== undefined || checkpoints.exitAfterCheckpoint);
   if (options.platform !== undefined) {
     if (checkpointing) throw new UsageError('checkpoint options apply to a restart on Node here, not with --platform', 'restart');
+    // A request sent to this process (`introspect checkpoint <pid>`) is answered with why not, instead of killing it.
+    explainRequestsWithoutDestination(writeDiagnostic, `a restart on ${options.platform} takes no checkpoints`);
     const { restartOnPlatform } = await import('../platform/restart.js');
     process.exitCode = await restartOnPlatform({ ...options, platform: options.platform, locateEntry });
     return;
@@ -46,7 +49,7 @@ export async function restart(options: RestartOptions): Promise<void> {
   // The program sees the arguments it was started with, as if it had never stopped.
   const args = Array.isArray(checkpoint.header.args) ? checkpoint.header.args.map(String) : [];
   if (!checkpointing) {
-    await launchProgram({ entry, config: { restore: checkpoint.source }, args });
+    await launchServed(entry, { restore: checkpoint.source }, args);
     return;
   }
   const config = runConfig({ ...checkpoints, entry, args, countPoints: false });

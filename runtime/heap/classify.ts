@@ -27,6 +27,14 @@ const known = (p: object | undefined, what: Classification) => {
   if (p !== undefined && !KNOWN.has(p)) KNOWN.set(p, what);
 };
 known(Object.prototype, Kind.object);
+
+/** Prototypes of the runtime's own that inherit from a built-in one (the program's promises'): they, and what inherits from them, are plain objects. */
+const RUNTIME_PROTOTYPES = new Set<object>();
+
+export function runtimePrototype(p: object): void {
+  KNOWN.set(p, Kind.object);
+  RUNTIME_PROTOTYPES.add(p);
+}
 known(Array.prototype, Kind.array);
 known(Map.prototype, Kind.map);
 known(Set.prototype, Kind.set);
@@ -127,6 +135,7 @@ export class Classifier {
   private readonly byProto = new Map<object | null, Classification>();
 
   classify(value: object): Classification {
+    if (RUNTIME_PROTOTYPES.has(value)) return Kind.object;
     const p = proto(value);
     let kind = this.byProto.get(p);
     if (kind === undefined) {

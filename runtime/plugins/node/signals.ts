@@ -27,8 +27,8 @@ export function requestFor(signal: string): CheckpointRequest | undefined {
 }
 
 /** For a run with nowhere to write checkpoints: say so when asked, instead of dying of SIGUSR2. */
-export function explainRequestsWithoutDestination(log: (message: string) => void): void {
+export function explainRequestsWithoutDestination(log: (message: string) => void, why = 'this run has nowhere to write it: start the program with `introspect run <main.js> --checkpoint-dir D` (or `introspect restart <file> --checkpoint-dir D`)'): void {
   for (const name of [CHECKPOINT_SIGNAL, CHECKPOINT_AND_EXIT_SIGNAL]) {
-    process.on(name, () => log(`checkpoint asked for (${name}), but this run has nowhere to write it: start the program with \`introspect run <main.js> --checkpoint-dir D\``));
+    process.on(name, () => log(`checkpoint asked for (${name}), but ${why}`));
   }
 }
