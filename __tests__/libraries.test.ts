@@ -15,8 +15,9 @@ function makeLibrary() {
       return new Money(this.cents + other.cents);
     }
   }
+  const visit = Object.assign(() => 0, { BREAK: Symbol('break'), SKIP: Symbol('skip') });
   const helpers = { format: (m: Money) => `${m.cents / 100}`, nested: { deep: () => 1 } };
-  return { default: Money, Money, helpers, version: '1.0' };
+  return { default: Money, Money, helpers, visit, EMPTY: Symbol('empty'), version: '1.0' };
 }
 
 describe('library values by name', () => {
@@ -38,6 +39,15 @@ describe('library values by name', () => {
     const path = first.pathOf(get(lib1));
     expect(path).toMatch(/^lib:\["money-lib",/);
     expect(second.resolve(path!)).toBe(get(lib2));
+  });
+
+  // (yaml's visit.BREAK: a visitor returns it, and the library compares it by identity)
+  test.each([['an exported symbol', (l: ReturnType<typeof makeLibrary>) => l.EMPTY], ["a symbol on an export's property", (l: ReturnType<typeof makeLibrary>) => l.visit.BREAK]] as const)('%s the library made is named and found again', (_what, get) => {
+    const path = first.pathOf(get(lib1));
+    expect(path).toMatch(/^lib:\["money-lib",/);
+    expect(second.resolve(path!)).toBe(get(lib2));
+    expect(first.pathOf(Symbol.iterator)).toBeUndefined();
+    expect(first.pathOf(Symbol.for('registered'))).toBeUndefined();
   });
 
   test('values not reachable from an export have no name', () => {

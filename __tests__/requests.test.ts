@@ -279,6 +279,19 @@ describe('a restarted program is checkpointed again (ticker: a timer loop at top
   });
 });
 
+describe('exiting after a checkpoint keeps every line printed before it', () => {
+  test('a slow pipe gets all 20,000 lines of the first hop, and the restart the other 20,000', () => {
+    const out2 = join(scratch, 'chatty-out');
+    const build = spawnSync(process.execPath, [BIN, 'build', join(ROOT, '__tests__', 'programs', 'chatty'), '--out-dir', out2], { encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    const file = join(scratch, 'chatty.ckpt');
+    // the reader starts a second late: the pipe fills, and Node queues the rest of what the program prints
+    const slowly = (args: string) => spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" ${args} | (sleep 1; cat) | wc -l`], { encoding: 'utf8' });
+    expect(slowly(`run "${join(out2, 'main.js')}" --checkpoint-file "${file}" --exit-after-checkpoint`).stdout.trim()).toBe('20000');
+    expect(slowly(`restart "${file}"`).stdout.trim()).toBe('20000');
+  });
+});
+
 describe('request socket messages', () => {
   const asks: { line: string; ok?: object; error?: RegExp }[] = [
     { line: '{"v":1,"op":"checkpoint","exit":true,"wait":false}', ok: { exit: true, wait: false } },

@@ -11,6 +11,10 @@
 //
 //   saved as   lib:["decimal.js","default","prototype"]   (Decimal.prototype)
 //
+// A symbol the library made and keeps on such a path (yaml's `visit.BREAK`)
+// is named the same way, so that it is the library's own again after the
+// restart, not a fresh symbol the library would not recognise.
+//
 // The data of the program's JSON modules is named too (`json:conf/data.json`),
 // so that every importer's binding and every reference the program keeps
 // stay one object after a restart: the restart's fresh import. Its contents
@@ -35,7 +39,7 @@ const MAX_ENTRIES = 50_000;
 
 export class Libraries {
   private readonly namespaces = new Map<string, object>();
-  private index: Map<object, string> | undefined;
+  private index: Map<object | symbol, string> | undefined;
 
   register(spec: string, ns: unknown): void {
     if (ns === null || (typeof ns !== 'object' && typeof ns !== 'function')) return;
@@ -69,7 +73,7 @@ export class Libraries {
   /** The saved name of a named value or of a value reachable from a library's exports, or undefined. */
   pathOf(value: object | symbol): string | undefined {
     const name = this.names.get(value);
-    if (name !== undefined || typeof value === 'symbol') return name;
+    if (name !== undefined) return name;
     if (this.namespaces.size === 0) return undefined;
     this.index ??= this.build();
     return this.index.get(value);
@@ -104,7 +108,8 @@ export class Libraries {
       at = ownValue(at as object, keys[i], i === 1);
       if (at === undefined) return undefined;
     }
-    return at !== null && (typeof at === 'object' || typeof at === 'function') ? (at as object) : undefined;
+    // (a library's own symbol too, `visit.BREAK`: the heap reader takes it as the value it is)
+    return at !== null && (typeof at === 'object' || typeof at === 'function' || typeof at === 'symbol') ? (at as object) : undefined;
   }
 
   /**
@@ -171,8 +176,8 @@ export class Libraries {
     }
   }
 
-  private build(): Map<object, string> {
-    const index = new Map<object, string>();
+  private build(): Map<object | symbol, string> {
+    const index = new Map<object | symbol, string>();
     for (const [spec, ns] of this.namespaces) {
       // Breadth first: the shortest path names a value (an export before a re-export of it).
       let level: { value: object; path: string[] }[] = [{ value: ns, path: [spec] }];
@@ -188,6 +193,8 @@ export class Libraries {
             if (key === 'constructor' || key === 'caller' || key === 'callee' || key === 'arguments') continue;
             const v = ownValue(value, key, depth === 0);
             if (v !== null && (typeof v === 'object' || typeof v === 'function')) next.push({ value: v, path: [...path, key] });
+            // A symbol the library made (not a registered or well-known one): named by where it is, like an object.
+            else if (typeof v === 'symbol' && Symbol.keyFor(v) === undefined && !index.has(v) && builtinPath(v as unknown as object) === undefined) index.set(v, PREFIX + JSON.stringify([...path, key]));
           }
         }
         level = next;

@@ -51,6 +51,7 @@ export async function launchServed(entry: string, config: CliRunConfig, args: re
   const desk = servesRequests(config) ? new (await import('../../runtime/plugins/node/requests.js')).RequestDesk({ config, log: writeDiagnostic }) : undefined;
   if (desk) desk.start();
   else explainRequestsWithoutDestination(writeDiagnostic);
+  if (desk || config.exitAfterCheckpoint) blockingPipes();
   await launchProgram({ entry, config, args, host: createNodeHost(desk) });
   desk?.programLoaded();
 }
@@ -109,4 +110,19 @@ function checkpointDirPath(dir: string): string {
     throw new InputError(`cannot create --checkpoint-dir ${path}: ${(error as Error).message}`);
   }
   return path;
+}
+
+/**
+ * A run that may exit after a checkpoint (--exit-after-checkpoint, an exit
+ * request, --on-signal) writes its output to a pipe synchronously: Node
+ * queues what a slow reader has not taken yet, and `process.exit` drops that
+ * queue, so the output before the checkpoint would be cut short while the
+ * restart goes on after it. (Files and terminals are written synchronously
+ * already.)
+ */
+function blockingPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const handle = (stream as unknown as { _handle?: { setBlocking?: (on: boolean) => number } })._handle;
+    if (typeof handle?.setBlocking === 'function' && !(stream as { isTTY?: boolean }).isTTY) handle.setBlocking(true);
+  }
 }
