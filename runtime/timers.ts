@@ -33,6 +33,8 @@ const nativePerformanceNow = (globalThis as { performance?: { now?: () => number
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
 /** The platform's timer services (Host.timers); the globals where the host gives none. */
+const NATIVE_TIMER = Symbol.for('introspect.nativeTimer');
+
 export interface PlatformTimers {
   set(fn: () => void, ms: number): unknown;
   clear(handle: unknown): void;
@@ -128,11 +130,14 @@ export class Timers {
     const g = globalThis as unknown as Record<string, (...a: unknown[]) => unknown>;
     if (typeof g.setTimeout !== 'function') return (this.platform = virtualTimers(() => rt.jobs.idle));
     const perf = (globalThis as { performance?: { now?: () => number } }).performance;
+    // (the platform's own functions where a host tracks the ones libraries set: plugins/node/library-timers.ts)
+    const native = (name: string) => (g[name] as { [NATIVE_TIMER]?: (...a: unknown[]) => unknown } | undefined)?.[NATIVE_TIMER] ?? g[name];
+    const [set, clear, immediate, clearImmediate] = ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'].map(native);
     this.platform = {
-      set: (fn, ms) => g.setTimeout(fn, ms),
-      clear: (h) => g.clearTimeout(h),
-      immediate: typeof g.setImmediate === 'function' ? (fn) => g.setImmediate(fn) : undefined,
-      clearImmediate: typeof g.clearImmediate === 'function' ? (h) => g.clearImmediate(h) : undefined,
+      set: (fn, ms) => set!(fn, ms),
+      clear: (h) => clear!(h),
+      immediate: typeof immediate === 'function' ? (fn) => immediate(fn) : undefined,
+      clearImmediate: typeof clearImmediate === 'function' ? (h) => clearImmediate(h) : undefined,
       now: typeof nativePerformanceNow === 'function' ? () => Reflect.apply(nativePerformanceNow, perf, []) as number : undefined,
     };
     return this.platform;

@@ -16,6 +16,7 @@ import { tableLikeNode } from '../portable/console-table.js';
 import { bytesLength } from '../../format/bytes.js';
 import { portableHash, type CheckpointHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { libraryTimersPending, trackLibraryTimers } from './library-timers.js';
 import { processClocks } from './process-clocks.js';
 import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
 import type { RequestDesk } from './requests.js';
@@ -50,6 +51,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
   // What the process had before the program ran: a checkpoint saves what the program changed of it.
   const startCwd = process.cwd();
   const startEnv: Record<string, string | undefined> = { ...process.env };
+  trackLibraryTimers();
   const host: Host = {
     platform: detectPlatform,
     writeFileAtomic(path, bytes) {
@@ -157,8 +159,8 @@ function processListeners(isProgram: (fn: Function) => boolean): ProcessListener
 
 function platformWorkInFlight(): number {
   const info = (process as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.();
-  if (info === undefined) return 0;
-  let n = 0;
+  let n = libraryTimersPending();
+  if (info === undefined) return n;
   for (const name of info) if (IN_FLIGHT.test(name)) n++;
   return n;
 }
