@@ -889,6 +889,15 @@ describe('capture failures name the path and the remedy', () => {
     expect(() => writeHeap({ stack: [{ values }] }, ctx)).toThrow(/at frame main › local server › \._handle › \.poll:/);
   });
 
+  test("a platform's own symbol is saved by its name even where that platform registered it (Bun's errorMonitor), and is the other platform's own again", () => {
+    const bunErrorMonitor = Symbol.for('events.errorMonitor');
+    const nodeErrorMonitor = Symbol('events.errorMonitor');
+    const name = 'platform:node:events#events.errorMonitor';
+    const image = writeHeap({ key: bunErrorMonitor }, { functions: programTable(), external: (v) => (v === bunErrorMonitor ? name : undefined) });
+    const back = readHeap(decodeCheckpoint(encodeCheckpoint(header, image)).heap, { functions: programTable(), builtin: (path) => (path === name ? nodeErrorMonitor : undefined) }) as { key: symbol };
+    expect(back.key).toBe(nodeErrorMonitor);
+  });
+
   test('weak collections are saved without loss, so without a warning', () => {
     const image = writeHeap({ seen: new WeakSet() }, { functions: programTable() }, 'state');
     expect(image.warnings).toEqual([]);

@@ -342,9 +342,10 @@ class HeapWriter implements Trail {
     const fail = (what: string, remedy?: string): never => this.fail(what, parent, via, value, remedy, weakKey);
     if (typeof value === 'symbol') {
       if (wellKnownSymbolName(value) !== undefined) return Kind.wellKnownSymbol;
-      if (Symbol.keyFor(value) !== undefined) return Kind.registeredSymbol;
-      // One of the platform's own (Node's `errorMonitor`, a Dirent's type key): the same one again on restore.
-      return this.ctx.external?.(value) !== undefined ? Kind.builtin : Kind.symbol;
+      // One of the platform's own (Node's `errorMonitor`, a Dirent's type key): the same one again on restore,
+      // even where this platform registered it (Bun's errorMonitor is `Symbol.for('events.errorMonitor')`, Node's is not).
+      if (this.ctx.external?.(value) !== undefined) return Kind.builtin;
+      return Symbol.keyFor(value) !== undefined ? Kind.registeredSymbol : Kind.symbol;
     }
     if (typeof value === 'function') {
       const fns = this.ctx.functions;
