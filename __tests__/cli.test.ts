@@ -714,6 +714,13 @@ describe('checkpoint, inspect and restart through the CLI', () => {
     expect(parsed.fileBytes).toBe(readFileSync(file).length);
   });
 
+  test('restart --keep without --checkpoint-dir is refused as run refuses it (it used to be ignored)', () => {
+    const r = cli(['restart', file, '--keep', '3']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--keep needs --checkpoint-dir D');
+    expect(r.stdout).toBe('');
+  });
+
   test('a moved program is found with --program, and named when it is not', () => {
     const moved = join(scratch, 'steps-moved');
     cpSync(out, moved, { recursive: true });

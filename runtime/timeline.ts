@@ -52,8 +52,10 @@ export function restoreTimeline(saved: TimelineEntry[] | undefined): void {
 
 /** The timeline's entry of this kind, name and times, made if it is not there yet (a held entry may have made it first). */
 function entryOf(kind: 'mark' | 'measure', name: string, startTime: number, duration: number, detail: unknown): unknown {
-  const perf = performanceOf()!;
-  const there = perf.getEntriesByType!(kind).find((e) => e.name === name && e.startTime === startTime && e.duration === duration);
+  const perf = performanceOf();
+  // An engine without the User Timing API (QuickJS, jsc, gjs): the entry's fields, as the program reads them.
+  if (perf?.getEntriesByType === undefined) return { name, entryType: kind, startTime, duration, detail };
+  const there = perf.getEntriesByType(kind).find((e) => e.name === name && e.startTime === startTime && e.duration === duration);
   if (there !== undefined) return there;
   const options = { detail: detail === null ? undefined : detail };
   return kind === 'mark' ? perf.mark?.(name, { ...options, startTime }) : perf.measure?.(name, { ...options, start: startTime, duration });

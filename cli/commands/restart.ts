@@ -35,7 +35,7 @@ export async function restart(options: RestartOptions): Promise<void> {
     throw new UsageError('--platforms-dir needs --platform NAME', 'restart');
   }
   const checkpoints = options.checkpoints;
-  const checkpointing = checkpoints !== undefined && (checkpoints.checkpointFile !== undefined || checkpoints.checkpointDir !== undefined || checkpoints.every !== undefined || checkpoints.onSignal !== undefined || checkpoints.exitAfterCheckpoint);
+  const checkpointing = checkpoints !== undefined && (checkpoints.checkpointFile !== undefined || checkpoints.checkpointDir !== undefined || checkpoints.every !== undefined || checkpoints.onSignal !== undefined || checkpoints.keep !== undefined || checkpoints.exitAfterCheckpoint);
   if (options.platform !== undefined) {
     if (checkpointing) throw new UsageError('checkpoint options apply to a restart on Node here, not with --platform', 'restart');
     // A request sent to this process (`introspect checkpoint <pid>`) is answered with why not, instead of killing it.
