@@ -8,6 +8,7 @@ import {
   CaptureError, decodeNodes, readHeap, RestoreError, writeHeap, type HeapContext, type HeapImage,
 } from '../runtime/heap/index.js';
 import { flatImage } from '../runtime/heap/image.js';
+import { testHeader } from './harness/test-header.js';
 import { swapViews } from '../runtime/heap/byteorder.js';
 import { nativeBind } from '../runtime/heap/bound.js';
 import { Kind, Shape, Tag } from '../runtime/heap/layout.js';
@@ -119,13 +120,7 @@ function programTable(): FakeTable {
   return table;
 }
 
-const header: CheckpointHeader = {
-  formatVersion: 1,
-  program: { fingerprint: 'sha256:test', entry: 'main.ts', dir: '/app' },
-  createdAt: '2025-01-01T00:00:00.000Z',
-  platform: { engine: 'v8', runtime: 'node 20', os: 'linux', cpu: 'x64', endianness: 'LE' },
-  plugins: [],
-};
+const header = testHeader;
 
 function roundtrip(value: unknown, ctx: HeapContext = { functions: programTable() }): unknown {
   const image = writeHeap(value, ctx);

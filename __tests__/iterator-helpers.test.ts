@@ -5,7 +5,8 @@
 // taken in mid-iteration goes through the heap writer and reader and goes on
 // where it was. The platform test carries one program through a real
 // checkpoint on Node 22 and its restart here (platforms.test.ts).
-import { encodeCheckpoint, decodeCheckpoint, type CheckpointHeader } from '../runtime/format/index.js';
+import { encodeCheckpoint, decodeCheckpoint } from '../runtime/format/index.js';
+import { testHeader } from './harness/test-header.js';
 import { functions } from '../runtime/functions.js';
 import { readHeap, writeHeap } from '../runtime/heap/index.js';
 import { collectionIterator } from '../runtime/iterators.js';
@@ -183,19 +184,12 @@ test('Iterator.from: an iterator that inherits %IteratorPrototype% as it is, ano
 });
 
 test('a helper chain saved in mid-iteration goes on where it was after the heap round trip', () => {
-  const header: CheckpointHeader = {
-    formatVersion: 1,
-    program: { fingerprint: 'sha256:test', entry: 'main.ts', dir: '/app' },
-    createdAt: '2025-01-01T00:00:00.000Z',
-    platform: { engine: 'v8', runtime: 'node 20', os: 'linux', cpu: 'x64', endianness: 'LE' },
-    plugins: [],
-  };
   const source = collectionIterator([1, 2, 3, 4, 5, 6, 7, 8, 9], 'values') as Iterator<number>;
   // the callbacks must be functions a checkpoint can name: here built-ins (flatMap's gives [value, counter])
   const h = call('take', call('drop', call('flatMap', call('map', source, String), Array.of), 1), 9) as IteratorHelper;
   expect([h.next().value, h.next().value, h.next().value]).toEqual([0, '2', 1]);
   const image = writeHeap(h, { functions });
-  const copy = readHeap(decodeCheckpoint(encodeCheckpoint(header, image)).heap, { functions }) as IteratorHelper;
+  const copy = readHeap(decodeCheckpoint(encodeCheckpoint(testHeader, image)).heap, { functions }) as IteratorHelper;
   expect(copy).not.toBe(h);
   expect(copy).toBeInstanceOf(IteratorHelper);
   expect(drain(copy)).toEqual(['3', 2, '4', 3, '5', 4]);
