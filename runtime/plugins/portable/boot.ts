@@ -89,6 +89,7 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
   const g = globalThis as Record<string, unknown>;
   provideStructuredClone();
   provideTextEncoding();
+  providePerformanceNow();
   const native = typeof g.queueMicrotask === 'function' ? (g.queueMicrotask as (fn: () => void) => void) : undefined;
   if (native === undefined || options.wrapMicrotasks) {
     const schedule = native ?? ((job: () => void) => void Promise.resolve().then(job));
@@ -110,6 +111,19 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
   const config: RunConfig = { restore: decodeBase64(checkpointBase64) };
   const boot: Boot = { host, config };
   g[BOOT_KEY] = boot;
+}
+
+/**
+ * `performance.now()` and `timeOrigin` where the engine has no `performance`
+ * (gjs): milliseconds since the restart began, from Date.now (the runtime
+ * continues the program's reading from the checkpoint's, clocks.ts). The
+ * User Timing API (mark, measure) is not provided.
+ */
+function providePerformanceNow(): void {
+  const g = globalThis as Record<string, unknown>;
+  if (typeof (g.performance as { now?: unknown } | undefined)?.now === 'function') return;
+  const timeOrigin = Date.now();
+  Object.defineProperty(g, 'performance', { value: { timeOrigin, now: () => Date.now() - timeOrigin }, writable: true, enumerable: false, configurable: true });
 }
 
 /**
