@@ -22,6 +22,7 @@
 
 import type { Frame } from './frames.js';
 import { functions } from './functions.js';
+import { intrinsic } from './heap/intrinsics.js';
 import { callNoSave } from './no-save.js';
 import { lookLikePlatform } from './platform-look.js';
 import type { Runtime } from './runtime.js';
@@ -287,7 +288,7 @@ export class Generator {
 // The live body is saved as its frame (settle).
 Object.defineProperty(Generator.prototype, Symbol.for('introspect.transient'), { value: ['native'], writable: true, configurable: true });
 // as natively, a generator object inherits %IteratorPrototype% (ES2025's helpers, a method the program adds there)
-Object.setPrototypeOf(Generator.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+Object.setPrototypeOf(Generator.prototype, intrinsic.iteratorPrototype);
 lookLikePlatform(Generator.prototype, GENERATOR_FIELDS, (self, show) => `Object [Generator] ${show((self as Generator).toJSON())}`);
 
 /** The frame a running generator leaves in a captured stack; see the file comment. */

@@ -14,6 +14,7 @@
 // Imports nothing from a platform.
 
 import { functions } from './functions.js';
+import { intrinsic } from './heap/intrinsics.js';
 import { collectionIterator } from './iterators.js';
 import { callNoSave, callNoSave2, callNoSave3 } from './no-save.js';
 import { lookLikePlatform } from './platform-look.js';
@@ -25,8 +26,7 @@ interface Step {
 
 type Kind = 'map' | 'filter' | 'take' | 'drop' | 'flatMap';
 
-/** %IteratorPrototype%: what every built-in iterator inherits from. */
-export const ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as Record<string, unknown>;
+export const ITERATOR_PROTOTYPE = intrinsic.iteratorPrototype as Record<string, unknown>;
 
 function isObject(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
@@ -66,10 +66,10 @@ function closeAfterError(it: object, error: unknown): never {
   throw error;
 }
 
-/** A callback's call, closing the underlying iterator if it throws. */
-function callClosing(it: object, fn: Function, a: unknown, b: unknown, c?: unknown, three = false): unknown {
+/** A callback's call (value, counter), closing the underlying iterator if it throws. */
+function callClosing(it: object, fn: Function, value: unknown, counter: number): unknown {
   try {
-    return three ? callNoSave3(fn, undefined, a, b, c) : callNoSave2(fn, undefined, a, b);
+    return callNoSave2(fn, undefined, value, counter);
   } catch (e) {
     closeAfterError(it, e);
   }
@@ -249,22 +249,26 @@ export class WrappedIterator {
   }
 }
 
-function helper(kind: Kind, self: unknown, method: string, arg: unknown): IteratorHelper {
-  requireObject(self, `Iterator.prototype.${method}`);
+function helper(kind: Kind, self: unknown, arg: unknown): IteratorHelper {
+  requireObject(self, `Iterator.prototype.${kind}`);
   if (kind === 'take' || kind === 'drop') return new IteratorHelper(kind, self, (self as { next?: unknown }).next, toLimit(self, arg));
   requireCallable(self, arg);
   return new IteratorHelper(kind, self, (self as { next?: unknown }).next, arg);
 }
 
-/** The eager helpers' walk: `visit` gets each value and its index and says whether to stop (closing the iterator). */
-function walk(self: unknown, method: string, fn: unknown, visit: (value: unknown, index: number) => boolean): void {
+/**
+ * The eager helpers' walk: calls `fn` with each value and its index, and
+ * `stop` with what it returned and the value; where `stop` says so, closes
+ * the iterator and ends.
+ */
+function walk(self: unknown, method: string, fn: unknown, stop: (result: unknown, value: unknown) => boolean): void {
   requireObject(self, `Iterator.prototype.${method}`);
   requireCallable(self, fn);
   const next = (self as { next?: unknown }).next;
   for (let i = 0; ; i++) {
     const value = stepValue(self, next);
     if (value === DONE) return;
-    if (visit(value, i)) {
+    if (stop(callClosing(self, fn, value, i), value)) {
       closeNormally(self);
       return;
     }
@@ -273,24 +277,24 @@ function walk(self: unknown, method: string, fn: unknown, visit: (value: unknown
 
 const methods: Record<string, Function> = {
   map(this: unknown, mapper: unknown) {
-    return helper('map', this, 'map', mapper);
+    return helper('map', this, mapper);
   },
   filter(this: unknown, predicate: unknown) {
-    return helper('filter', this, 'filter', predicate);
+    return helper('filter', this, predicate);
   },
   take(this: unknown, limit: unknown) {
-    return helper('take', this, 'take', limit);
+    return helper('take', this, limit);
   },
   drop(this: unknown, limit: unknown) {
-    return helper('drop', this, 'drop', limit);
+    return helper('drop', this, limit);
   },
   flatMap(this: unknown, mapper: unknown) {
-    return helper('flatMap', this, 'flatMap', mapper);
+    return helper('flatMap', this, mapper);
   },
   reduce(this: unknown, reducer: unknown, ...initial: unknown[]) {
     requireObject(this, 'Iterator.prototype.reduce');
+    requireCallable(this, reducer);
     const self = this;
-    requireCallable(self, reducer);
     const next = (self as { next?: unknown }).next;
     let acc: unknown;
     let i = 0;
@@ -303,7 +307,11 @@ const methods: Record<string, Function> = {
     for (; ; i++) {
       const value = stepValue(self, next);
       if (value === DONE) return acc;
-      acc = callClosing(self, reducer, acc, value, i, true);
+      try {
+        acc = callNoSave3(reducer, undefined, acc, value, i);
+      } catch (e) {
+        closeAfterError(self, e);
+      }
     }
   },
   toArray(this: unknown) {
@@ -314,28 +322,21 @@ const methods: Record<string, Function> = {
     return out;
   },
   forEach(this: unknown, fn: unknown) {
-    walk(this, 'forEach', fn, (value, i) => {
-      callClosing(this as object, fn as Function, value, i);
-      return false;
-    });
+    walk(this, 'forEach', fn, () => false);
   },
   some(this: unknown, predicate: unknown) {
     let found = false;
-    walk(this, 'some', predicate, (value, i) => (found = !!callClosing(this as object, predicate as Function, value, i)));
+    walk(this, 'some', predicate, (result) => (found = !!result));
     return found;
   },
   every(this: unknown, predicate: unknown) {
     let all = true;
-    walk(this, 'every', predicate, (value, i) => !(all = !!callClosing(this as object, predicate as Function, value, i)));
+    walk(this, 'every', predicate, (result) => !(all = !!result));
     return all;
   },
   find(this: unknown, predicate: unknown) {
     let found: unknown;
-    walk(this, 'find', predicate, (value, i) => {
-      if (!callClosing(this as object, predicate as Function, value, i)) return false;
-      found = value;
-      return true;
-    });
+    walk(this, 'find', predicate, (result, value) => !!result && ((found = value), true));
     return found;
   },
 };

@@ -7,6 +7,7 @@
 
 import { lookLikePlatform } from './platform-look.js';
 import { functions } from './functions.js';
+import { intrinsic } from './heap/intrinsics.js';
 import { Generator, GeneratorIter } from './generators.js';
 import { callNoSave, callNoSave1 } from './no-save.js';
 
@@ -152,7 +153,7 @@ export class CollectionIter {
 }
 
 // As the native iterators do, they inherit %IteratorPrototype%.
-Object.setPrototypeOf(CollectionIter.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+Object.setPrototypeOf(CollectionIter.prototype, intrinsic.iteratorPrototype);
 
 // Printed as Node prints the native iterators: a Map's or Set's with the
 // entries still to come, the others as an empty object of their tag.

@@ -32,9 +32,10 @@ const nativePerformanceNow = (globalThis as { performance?: { now?: () => number
 /** Node's bound: longer or invalid delays become 1 ms, as there. */
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
-/** The platform's timer services (Host.timers); the globals where the host gives none. */
+/** Where a host's wrapper of a global timer function keeps the platform's own (plugins/node/library-timers.ts). */
 const NATIVE_TIMER = Symbol.for('introspect.nativeTimer');
 
+/** The platform's timer services (Host.timers); the globals where the host gives none. */
 export interface PlatformTimers {
   set(fn: () => void, ms: number): unknown;
   clear(handle: unknown): void;
@@ -134,10 +135,10 @@ export class Timers {
     const native = (name: string) => (g[name] as { [NATIVE_TIMER]?: (...a: unknown[]) => unknown } | undefined)?.[NATIVE_TIMER] ?? g[name];
     const [set, clear, immediate, clearImmediate] = ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'].map(native);
     this.platform = {
-      set: (fn, ms) => set!(fn, ms),
-      clear: (h) => clear!(h),
-      immediate: typeof immediate === 'function' ? (fn) => immediate(fn) : undefined,
-      clearImmediate: typeof clearImmediate === 'function' ? (h) => clearImmediate(h) : undefined,
+      set: (fn, ms) => set!.call(g, fn, ms),
+      clear: (h) => clear!.call(g, h),
+      immediate: typeof immediate === 'function' ? (fn) => immediate.call(g, fn) : undefined,
+      clearImmediate: typeof clearImmediate === 'function' ? (h) => clearImmediate.call(g, h) : undefined,
       now: typeof nativePerformanceNow === 'function' ? () => Reflect.apply(nativePerformanceNow, perf, []) as number : undefined,
     };
     return this.platform;

@@ -27,14 +27,6 @@ const known = (p: object | undefined, what: Classification) => {
   if (p !== undefined && !KNOWN.has(p)) KNOWN.set(p, what);
 };
 known(Object.prototype, Kind.object);
-
-/** Prototypes of the runtime's own that inherit from a built-in one (the program's promises'): they, and what inherits from them, are plain objects. */
-const RUNTIME_PROTOTYPES = new Set<object>();
-
-export function runtimePrototype(p: object): void {
-  KNOWN.set(p, Kind.object);
-  RUNTIME_PROTOTYPES.add(p);
-}
 known(Array.prototype, Kind.array);
 known(Map.prototype, Kind.map);
 known(Set.prototype, Kind.set);
@@ -64,6 +56,14 @@ if (typeof WeakRef === 'function') known(WeakRef.prototype, Kind.weakref);
 if (typeof FinalizationRegistry === 'function') {
   known(FinalizationRegistry.prototype, 'a FinalizationRegistry (its registrations cannot be read; re-register on restore with onRestore())');
 }
+/** Prototypes of the runtime's own that inherit from a built-in one (the program's promises'): they, and what inherits from them, are plain objects. */
+const RUNTIME_PROTOTYPES = new Set<object>();
+
+export function runtimePrototype(p: object): void {
+  KNOWN.set(p, Kind.object);
+  RUNTIME_PROTOTYPES.add(p);
+}
+
 /** Prototypes only generator objects inherit from, two levels up (a generator function's own prototype sits between). */
 const GENERATOR_PROTOS = new Set<object>();
 for (const make of [() => proto(proto((function* () {})())!), () => proto(proto((async function* () {})())!)]) {

@@ -58,6 +58,8 @@ export const intrinsic = {
   bigintValueOf: BigInt.prototype.valueOf,
   symbolValueOf: Symbol.prototype.valueOf,
   objectToString: Object.prototype.toString,
+  /** %IteratorPrototype%: what every built-in iterator inherits from. */
+  iteratorPrototype: Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object,
   SharedArrayBuffer: SAB,
 };
 

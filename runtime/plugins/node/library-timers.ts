@@ -18,10 +18,18 @@ type TimerFn = ((...args: unknown[]) => unknown) & { [NATIVE_TIMER]?: TimerFn };
 const pending = new Set<object>();
 let installed = false;
 
-/** Pending ref'd timers, intervals and immediates set by code outside the program. */
+/**
+ * Pending ref'd timers, intervals and immediates set by code outside the
+ * program. A handle the platform has destroyed (Node's `_destroyed`: fired,
+ * or cleared some way the wrappers do not see, `timeout.close()`) is gone.
+ */
 export function libraryTimersPending(): number {
   let n = 0;
-  for (const handle of pending) if ((handle as { hasRef?: () => boolean }).hasRef?.() !== false) n++;
+  for (const handle of pending) {
+    const h = handle as { hasRef?: () => boolean; _destroyed?: boolean };
+    if (h._destroyed === true) pending.delete(handle);
+    else if (h.hasRef?.() !== false) n++;
+  }
   return n;
 }
 
