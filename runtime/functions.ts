@@ -158,7 +158,7 @@ class Table implements FunctionTable {
       if (!this.factories.has(memberId)) this.factories.set(memberId, (made: Function) => memberOf(made, memberId));
     });
     madeMembers.set(C, members);
-    return instrumented.map(([key, isStatic]) => Object.getOwnPropertyDescriptor(isStatic ? C : C.prototype, key)!.value as Function);
+    return instrumented.map(([key, flags]) => functionKind(Object.getOwnPropertyDescriptor(flags & 1 ? C : C.prototype, key)!.value as Function, flags >> 1));
   }
 
   hasFactory(id: string): boolean {
@@ -246,6 +246,33 @@ function tag(fn: Function, value: unknown[]): void {
 
 export const functions = new Table();
 export type { Table as FunctionRegistry };
+
+/**
+ * The engine's prototypes of async functions (1), generator functions (2)
+ * and async generator functions (3), by the code the transform gives a plain
+ * function it made of one (transformer/plan.ts WRAPPER_CODE). Set by
+ * `functionKind` where the function is made, by load or factory alike, so a
+ * restart makes it again and the heap need not save it.
+ */
+const KIND_PROTOTYPES: (object | undefined)[] = [
+  undefined,
+  Object.getPrototypeOf(async function () {}),
+  Object.getPrototypeOf(function* () {}),
+  Object.getPrototypeOf(async function* () {}),
+];
+
+/** What a program function was written as: the code of its kind (1–3), or 0 for a plain one or any other function. */
+export function writtenKind(fn: Function): number {
+  const code = KIND_PROTOTYPES.indexOf(Object.getPrototypeOf(fn) as object);
+  return code > 0 && isProgramFunction(fn) ? code : 0;
+}
+
+/** Gives an instrumented async or generator function its kind's prototype (code 0: leaves it). */
+export function functionKind<F extends Function>(fn: F, code: number): F {
+  const proto = KIND_PROTOTYPES[code];
+  if (proto !== undefined) Object.setPrototypeOf(fn, proto);
+  return fn;
+}
 
 /**
  * A top-level function as loading made it. The program may change the

@@ -12,7 +12,7 @@
 //   - the driver that runs module bodies in load order.
 // It imports no platform API; the host comes from the boot record.
 
-import { functions, inClassFactory, isProgramFunction, madeClassFactory } from './functions.js';
+import { functionKind, functions, inClassFactory, isProgramFunction, madeClassFactory } from './functions.js';
 import type { ByteSource } from './format/streamed.js';
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
@@ -41,7 +41,7 @@ import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, Program
 import { recordPristine } from './heap/pristine.js';
 import { installIteratorHelpers } from './iterator-helpers.js';
 import { provideLaterBuiltins } from './later-builtins.js';
-import { recognizeProgramPromises } from './util-types.js';
+import { recognizeProgramValues } from './util-types.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
 import { platformPromisesAwaited } from './platform-promises.js';
@@ -145,7 +145,7 @@ export class Runtime {
   /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
   lib(spec: string, ns: unknown): void {
     this.libraries.register(spec, ns);
-    recognizeProgramPromises(spec, ns);
+    recognizeProgramValues(spec, ns);
   }
 
   /**
@@ -950,6 +950,9 @@ export class Runtime {
 
   // ---- helpers called by instrumented code --------------------------------------------
 
+  /** An async or generator function the transform made plain: its kind's prototype back (functions.ts functionKind). */
+  readonly fk = functionKind;
+
   /** A static function by id (a frame's `self` for methods and top-level functions). */
   sf(id: string): Function {
     const fn = functions.staticFunction(id);
@@ -960,10 +963,10 @@ export class Runtime {
   /** Registers a top-level class and its instrumented methods as static functions. */
   cls(C: Function, id: string, members: [string, number, string][]): void {
     functions.registerStatic(id, C);
-    for (const [key, isStatic, mid] of members) {
-      const holder = isStatic ? C : C.prototype;
+    for (const [key, flags, mid] of members) {
+      const holder = flags & 1 ? C : C.prototype;
       const d = Object.getOwnPropertyDescriptor(holder, key);
-      if (d && typeof d.value === 'function') functions.registerStatic(mid, d.value);
+      if (d && typeof d.value === 'function') functions.registerStatic(mid, functionKind(d.value, flags >> 1));
     }
     functions.registerClassMembers(id, C);
   }

@@ -40,6 +40,10 @@
 // `for await` loops in either, and in the module's own statements, become
 // loops of awaits first (lowerForAwait).
 //
+// Each function made plain is recorded in `wrappers` with what it was
+// written as: pass 2 has the runtime give it that kind's prototype
+// (`$R.fk`), so it still says it is an AsyncFunction or GeneratorFunction.
+//
 // `super.x` and `super.x(...)` in a method of a named class reach the home
 // object through the class instead (`$R.sg(C.prototype, "x", this)`), since
 // the arrow moves to a factory where `super` means nothing (superReads).
@@ -53,13 +57,18 @@ import { isFunctionLike, usesSuper } from './analyze.js';
 import type { NameGen } from './names.js';
 import type { BodyKind as Kind } from './plan.js';
 
-export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Map<ts.Node, Kind>, names: NameGen): ts.SourceFile {
+export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Map<ts.Node, Kind>, wrappers: Map<ts.Node, Kind>, names: NameGen): ts.SourceFile {
   const f = ts.factory;
   const visit = (node: ts.Node): ts.Node => {
     const visited = ts.visitEachChild(node, visit, tctx);
     const kind = lowerableKind(visited);
     if (kind === undefined) return visited;
-    const fn = visited as ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration | ts.ArrowFunction;
+    const plainFunction = lower(visited as ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration | ts.ArrowFunction, kind, node);
+    wrappers.set(plainFunction, kind);
+    return plainFunction;
+  };
+  const lower = (visited: ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration | ts.ArrowFunction, kind: Kind, node: ts.Node): ts.Node => {
+    const fn = visited;
     const home = superHome(node);
     const original = home === undefined ? fn.body! : superReads(fn.body!, home, rt, tctx);
     let block = ts.isBlock(original) ? original : f.createBlock([f.createReturnStatement(original)], true);

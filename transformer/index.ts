@@ -75,12 +75,13 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     unwind: f.createIdentifier(names.fixed('U')),
     plans: [],
     generatorBodies: new Map(),
+    wrapperKinds: new Map(),
     shadowedGlobals: new Set(),
     leafFunctions: new Set(),
     leafDeclarations: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(routeArrayCallbacks(wrapLibraryHelpers(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx), rt, tctx, ctx.generatorBodies, names);
+  const sf = lowerGenerators(routeArrayCallbacks(wrapLibraryHelpers(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx), rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));

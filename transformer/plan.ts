@@ -65,7 +65,17 @@ export interface FileContext {
   leafDeclarations: ReadonlySet<ts.Node>;
   /** The arrows pass 0c made to hold generator bodies (generators.ts), and which kind of function each is the body of. */
   generatorBodies: Map<ts.Node, BodyKind>;
+  /**
+   * The functions pass 0c made plain around such a body, and what they were
+   * written as: the runtime gives each the prototype of that kind of function
+   * (`$R.fk`), so `fn.constructor.name` and `fn[Symbol.toStringTag]` are
+   * 'AsyncFunction' as natively, which libraries test to tell async callbacks.
+   */
+  wrapperKinds: Map<ts.Node, BodyKind>;
 }
+
+/** The code `$R.fk` takes for a wrapper's kind (runtime/functions.ts FUNCTION_PROTOTYPES). */
+export const WRAPPER_CODE: Record<BodyKind, number> = { task: 1, gen: 2, agen: 3 };
 
 /** What a generator body runs for: a generator function, an async function's task, or an async generator. */
 export type BodyKind = 'gen' | 'task' | 'agen';

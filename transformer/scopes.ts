@@ -23,7 +23,7 @@
 import ts from 'typescript';
 import type { Analysis, Binding } from './analyze.js';
 import { isFunctionLike, Scope, usesPrivateNames, usesSuper } from './analyze.js';
-import type { FileContext, FunctionKind, FunctionPlan } from './plan.js';
+import { WRAPPER_CODE, type FileContext, type FunctionKind, type FunctionPlan } from './plan.js';
 import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
 import { homeMethodsOf, isSuperProperty, methodOfSuper, superRead, withHome } from './home-methods.js';
@@ -379,7 +379,7 @@ export class ScopeLowering {
       // no call site of ours could resume it, so it runs as a no-save
       // region, as a function written in those places does; it stays in
       // the function table, since objects hold it.
-      this.out.statics.push({ id, expr: this.f.createIdentifier(name) });
+      this.out.statics.push({ id, expr: this.withKind(node, this.f.createIdentifier(name)) });
       return this.lowerUninstrumented(node) as ts.Statement;
     }
     // Its name, where nothing can make it mean another function by the time
@@ -387,8 +387,20 @@ export class ScopeLowering {
     const own = this.a.scopeOf.get(node);
     const rebound = this.a.module.bindings.get(name)?.assigned !== false || this.a.scopes.some((sc) => sc.fn === own && sc.bindings.has(name));
     const self = rebound ? this.staticRef(id) : this.f.createIdentifier(name);
-    this.out.statics.push({ id, expr: this.f.createIdentifier(name) });
+    this.out.statics.push({ id, expr: this.withKind(node, this.f.createIdentifier(name)) });
     return this.lowerFunction(node, 'plain', id, name, self) as ts.Statement;
+  }
+
+  /** What an async or generator function pass 0c made plain was written as (plan.ts WRAPPER_CODE); 0 for any other. */
+  private wrapperCode(node: ts.Node): number {
+    const kind = this.ctx.wrapperKinds.get(node);
+    return kind === undefined ? 0 : WRAPPER_CODE[kind];
+  }
+
+  /** `fn`, or `$R.fk(fn, code)` for such a function: it gets its kind's prototype where it is made. */
+  private withKind(node: ts.Node, fn: ts.Expression): ts.Expression {
+    const code = this.wrapperCode(node);
+    return code === 0 ? fn : this.f.createCallExpression(this.f.createPropertyAccessExpression(this.ctx.rt, 'fk'), undefined, [fn, this.f.createNumericLiteral(code)]);
   }
 
   private implicitNames: Set<string> | undefined;
@@ -475,7 +487,9 @@ export class ScopeLowering {
    * frames saved with `ctorSelf` and `methodSelf(id, index)` as the function),
    * the rest lowered as no-save regions. A derived class without a
    * constructor gets one spelled out: a native default constructor would be
-   * a frame we cannot capture. `instrumented` lists [key, static, id].
+   * a frame we cannot capture. `instrumented` lists [key, flags, id]:
+   * flags are 1 for a static member, plus the code of the kind of function
+   * it was written as, shifted by one (wrapperCode).
    */
   private lowerMembers(node: ts.ClassLikeDeclaration, classId: string, name: string, ctorSelf: ts.Expression, methodSelf: (id: string, index: number) => ts.Expression): { members: ts.ClassElement[]; instrumented: [string, number, string][] } {
     const f = this.f;
@@ -498,7 +512,7 @@ export class ScopeLowering {
           members.push(this.lowerUninstrumented(m) as ts.ClassElement);
           continue;
         }
-        instrumented.push([key, isStatic ? 1 : 0, id]);
+        instrumented.push([key, (isStatic ? 1 : 0) | (this.wrapperCode(m) << 1), id]);
         members.push(this.lowerFunction(m, 'method', id, key, methodSelf(id, instrumented.length - 1)) as ts.ClassElement);
         continue;
       }
@@ -878,6 +892,7 @@ export class ScopeLowering {
       ...(accessor ? [] : [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(hold, undefined, undefined, holder)], ts.NodeFlags.Const))]),
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(self, undefined, undefined, made)], ts.NodeFlags.Const)),
       tag,
+      ...(this.wrapperCode(node) === 0 ? [] : [f.createExpressionStatement(this.withKind(node, self))]),
       f.createReturnStatement(self),
     ], true));
     const inClass = privateNames ? this.classFactories : undefined;

@@ -34,11 +34,30 @@ export function boundParts(fn: Function): BoundParts | undefined {
   return Reflect.apply(weakMapGet, parts, [fn]) as BoundParts | undefined;
 }
 
-/** Rebinds `target` with the engine's bind and records the parts (reader side). */
-export function bindAgain(target: Function, thisArg: unknown, args: unknown[]): Function {
+/** Whether this engine's bind gives the bound function its target's prototype (asked once: a proxy's trap would see a second ask). */
+const bindKeepsPrototype = ((): boolean => {
+  const probe = Object.setPrototypeOf(function probe() {}, Object.create(Function.prototype) as object) as Function;
+  return Object.getPrototypeOf(Reflect.apply(nativeBind, probe, [null])) === Object.getPrototypeOf(probe);
+})();
+
+/**
+ * The engine's bind, and the bound function's prototype its target's, as
+ * ECMA-262 BoundFunctionCreate has it: QuickJS gives every bound function
+ * Function.prototype, so a bound async function would stop saying it is one.
+ */
+function bindNatively(target: Function, thisArg: unknown, args: unknown[]): Function {
   const bound = Reflect.apply(nativeBind, target, [thisArg, ...args]) as Function;
+  if (!bindKeepsPrototype) {
+    const proto = Object.getPrototypeOf(target) as object | null;
+    if (Object.getPrototypeOf(bound) !== proto) Object.setPrototypeOf(bound, proto);
+  }
   Reflect.apply(weakMapSet, parts, [bound, { target, thisArg, args }]);
   return bound;
+}
+
+/** Rebinds `target` with the engine's bind and records the parts (reader side). */
+export function bindAgain(target: Function, thisArg: unknown, args: unknown[]): Function {
+  return bindNatively(target, thisArg, args);
 }
 
 let installed = false;
@@ -56,9 +75,7 @@ export function trackBoundFunctions(): void {
   if ((descriptor.value as Wrapper)[NATIVE] !== undefined) return;
   const wrapper = {
     bind(this: Function, thisArg: unknown, ...args: unknown[]): Function {
-      const bound = Reflect.apply(nativeBind, this, [thisArg, ...args]) as Function;
-      Reflect.apply(weakMapSet, parts, [bound, { target: this, thisArg, args }]);
-      return bound;
+      return bindNatively(this, thisArg, args);
     },
   }.bind;
   Object.defineProperty(wrapper, NATIVE, { value: nativeBind });
