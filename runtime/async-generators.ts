@@ -220,10 +220,18 @@ export function checkIterResult(r: unknown): unknown {
   return r;
 }
 
-/** `$R.aret(it)`: close an async iterator left early (its `return`, if it has one). */
+/** What closing an iterator without a `return` gives: an object, so `$R.ais` lets it pass. */
+const NO_RETURN = Object.freeze({});
+
+/**
+ * `$R.aret(it)`: close an async iterator left early (its `return`, if it has
+ * one). A loop left by break or return awaits it and checks the result
+ * (`$R.ais`), as ECMA-262 AsyncIteratorClose; one left by an exception
+ * ignores both.
+ */
 export function closeAsyncIterator(it: unknown): unknown {
   const ret = (it as { return?: unknown }).return;
-  if (ret === undefined || ret === null) return undefined;
+  if (ret === undefined || ret === null) return NO_RETURN;
   return callNoSave(ret as Function, it);
 }
 

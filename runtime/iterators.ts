@@ -247,11 +247,28 @@ export function delegateOf(source: any): unknown {
   return iterate(source);
 }
 
-/** A for…of loop left before its iterator was done: close it (its `return`), as natively. */
-export function closeIterator(it: any, step: Step | undefined): void {
+/**
+ * A for…of loop left before its iterator was done: close it (its `return`),
+ * as ECMA-262 IteratorClose does. Left by break or return, what `return`
+ * throws is the loop's completion, and a result that is not an object is a
+ * TypeError; left by an exception (`thrown`), that exception stays the
+ * loop's completion whatever `return` does.
+ */
+export function closeIterator(it: any, step: Step | undefined, thrown = false): void {
   if (step === undefined || step.done || it === undefined) return;
-  const close = it.return;
-  if (typeof close === 'function') close.call(it);
+  let result: unknown;
+  try {
+    const close = it.return;
+    if (close === undefined || close === null) return;
+    if (typeof close !== 'function') throw new TypeError(`${typeof close} is not a function (the iterator's return)`);
+    result = close.call(it);
+  } catch (error) {
+    if (thrown) return;
+    throw error;
+  }
+  if (!thrown && (typeof result !== 'object' || result === null) && typeof result !== 'function') {
+    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  }
 }
 
 /** Iterator methods of built-ins whose iteration runs no program code. */

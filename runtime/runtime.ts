@@ -1118,11 +1118,11 @@ export class Runtime {
   arr = indexable;
   ni = collectionIterator;
   /** Closes a `for…of` iterator left early: a program's `return()` runs as a no-save region (the loop's pending completion lives in a native finally). */
-  close(it: unknown, step: Parameters<typeof closeIterator>[1]): void {
+  close(it: unknown, step: Parameters<typeof closeIterator>[1], thrown?: 1): void {
     if (step === undefined || step.done) return; // ran to its end: nothing to close
     this.ns++;
     try {
-      closeIterator(it, step);
+      closeIterator(it, step, thrown === 1);
     } finally {
       this.ns--;
     }

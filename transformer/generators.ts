@@ -304,7 +304,7 @@ function lowerForAwait(body: ts.Block, rt: ts.Identifier, names: NameGen, tctx: 
       ? f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(init.declarations[0].name, undefined, undefined, value)], init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
       : f.createExpressionStatement(f.createAssignment(init as ts.Expression, value));
     const setOpen = (v: boolean) => f.createExpressionStatement(f.createAssignment(open, v ? f.createTrue() : f.createFalse()));
-    const close = () => f.createExpressionStatement(f.createAwaitExpression(call('aret', [it])));
+    const close = (checked: boolean) => f.createExpressionStatement(checked ? call('ais', [f.createAwaitExpression(call('aret', [it]))]) : f.createAwaitExpression(call('aret', [it])));
     const next = f.createAwaitExpression(f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []));
     const inner: ts.Statement = f.createForStatement(undefined, undefined, undefined, f.createBlock([
       setOpen(false),
@@ -317,10 +317,10 @@ function lowerForAwait(body: ts.Block, rt: ts.Identifier, names: NameGen, tctx: 
     const guarded = f.createTryStatement(
       f.createBlock([label ? f.createLabeledStatement(label, inner) : inner], true),
       f.createCatchClause(f.createVariableDeclaration(err), f.createBlock([
-        f.createIfStatement(open, f.createBlock([setOpen(false), f.createTryStatement(f.createBlock([close()], true), f.createCatchClause(undefined, f.createBlock([], false)), undefined)], true)),
+        f.createIfStatement(open, f.createBlock([setOpen(false), f.createTryStatement(f.createBlock([close(false)], true), f.createCatchClause(undefined, f.createBlock([], false)), undefined)], true)),
         f.createThrowStatement(err),
       ], true)),
-      f.createBlock([f.createIfStatement(open, f.createBlock([setOpen(false), close()], true))], true),
+      f.createBlock([f.createIfStatement(open, f.createBlock([setOpen(false), close(true)], true))], true),
     );
     // After the loop the iterator is dead, but as a hoisted local it would be
     // in every later frame record (a library's iterator may not be savable).

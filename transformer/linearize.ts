@@ -305,7 +305,8 @@ export class Linearizer {
       f.createIfStatement(f.createGreaterThanEquals(idx, f.createPropertyAccessExpression(arr, 'length')), f.createBreakStatement()),
       f.createExpressionStatement(f.createAssignment(value ?? target, f.createElementAccessExpression(arr, f.createPostfixIncrement(idx)))),
     ];
-    const stepped: ts.Statement[] = [];
+    // No step while `next` runs: an iterator whose `next` throws is not closed.
+    const stepped: ts.Statement[] = [assign(step)];
     this.emitCall(f.createCallExpression(f.createPropertyAccessExpression(it, 'next'), undefined, []), stepped, step);
     stepped.push(f.createIfStatement(f.createPropertyAccessExpression(step, 'done'), f.createBreakStatement()));
     stepped.push(f.createExpressionStatement(f.createAssignment(value ?? target, f.createPropertyAccessExpression(step, 'value'))));
@@ -317,9 +318,17 @@ export class Linearizer {
     const loop: ts.Statement = f.createForStatement(undefined, undefined, undefined, f.createBlock(inner, true));
     // Leaving the loop early (break, return, throw) closes the iterator, as
     // for…of does natively: a generator's finally blocks run. (An indexed
-    // walk leaves the step undefined: nothing to close.)
-    const close = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'close'), undefined, [it, step]));
-    const closer = f.createTryStatement(f.createBlock([loopLabel ? f.createLabeledStatement(loopLabel, loop) : loop], true), undefined, f.createBlock([close], true));
+    // walk leaves the step undefined: nothing to close.) Left by an
+    // exception, the iterator is closed in the catch, where that exception
+    // stays the completion whatever `return` does; the finally then finds
+    // no step.
+    const close = (thrown: boolean) => f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'close'), undefined, thrown ? [it, step, f.createNumericLiteral(1)] : [it, step]));
+    const caught = f.createIdentifier(this.ctx.names.fixed('x'));
+    const closer = f.createTryStatement(
+      f.createBlock([loopLabel ? f.createLabeledStatement(loopLabel, loop) : loop], true),
+      f.createCatchClause(f.createVariableDeclaration(caught), f.createBlock([close(true), assign(step), f.createThrowStatement(caught)], true)),
+      f.createBlock([close(false)], true),
+    );
     return [closer];
   }
 
