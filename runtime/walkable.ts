@@ -6,10 +6,14 @@
 // (Node, Bun, Deno: `util.types.isProxy`); without a host (a built program
 // run by plain node) the same test where the platform offers its built-in
 // modules to feature detection (`process.getBuiltinModule`), an import of
-// nothing; elsewhere a Proxy is taken for its target. Guarantees that
+// nothing; elsewhere (QuickJS, jsc, gjs, browsers) the program's own proxies
+// are known by the record proxies.ts keeps of them, and only a proxy made by
+// code we do not instrument is taken for its target. Guarantees that
 // `isWalkableArray`, asked about a value `isProxyValue` has ruled out (the
 // one entry, `arrayCall`, asks that first), is true only for an Array of
 // this realm, with Array.prototype, whose species is Array.
+
+import { proxyParts } from './proxies.js';
 
 let proxyTest: ((value: unknown) => boolean) | undefined;
 
@@ -28,7 +32,8 @@ function builtinProxyTest(): ((value: unknown) => boolean) | undefined {
 }
 
 export function isProxyValue(value: unknown): boolean {
-  return proxyTest !== undefined && typeof value === 'object' && value !== null && proxyTest(value);
+  if (typeof value !== 'object' || value === null) return false;
+  return proxyTest !== undefined ? proxyTest(value) : proxyParts(value) !== undefined;
 }
 
 export function isWalkableArray(o: unknown): o is unknown[] {
