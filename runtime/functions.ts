@@ -284,9 +284,9 @@ export interface LoadedShape {
   prototype: object | undefined;
   parent: object | null;
   prototypeParent: object | null | undefined;
-  /** The attributes (`attributeBits`) of the function's own string-keyed properties, and of its prototype's. */
-  attributes: Map<string, number>;
-  prototypeAttributes: Map<string, number> | undefined;
+  /** The attributes (`attributeBits`) of the function's own properties (strings and symbols), and of its prototype's. */
+  attributes: Map<string | symbol, number>;
+  prototypeAttributes: Map<string | symbol, number> | undefined;
   /** The function's `name` and `length` as loading made them (a program may redefine both). */
   name: string;
   length: number;
@@ -302,9 +302,14 @@ export function attributeBits(d: PropertyDescriptor): number {
   return (d.writable ? WRITABLE : 0) | (d.enumerable ? ENUMERABLE : 0) | (d.configurable ? CONFIGURABLE : 0) | ('value' in d ? 0 : ACCESSOR);
 }
 
-function attributesOf(o: object): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const key of Object.getOwnPropertyNames(o)) out.set(key, attributeBits(Object.getOwnPropertyDescriptor(o, key)!));
+/** The keys of `o` that are program state: its own, strings and symbols, but the runtime's closure record. */
+export function stateKeys(o: object): (string | symbol)[] {
+  return Reflect.ownKeys(o).filter((key) => key !== CLOSURE);
+}
+
+function attributesOf(o: object): Map<string | symbol, number> {
+  const out = new Map<string | symbol, number>();
+  for (const key of stateKeys(o)) out.set(key, attributeBits(Object.getOwnPropertyDescriptor(o, key)!));
   return out;
 }
 

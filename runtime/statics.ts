@@ -6,7 +6,7 @@
 // [[Prototype]] the program gave either (`Object.setPrototypeOf(Sub.prototype,
 // Base.prototype)`, `Object.setPrototypeOf(Sub, Base)`).
 // Loading the program re-creates these functions, so a checkpoint saves only
-// their own data properties and restore writes them back onto the freshly
+// their own data properties (string- and symbol-keyed: `fn[promisify.custom]`) and restore writes them back onto the freshly
 // loaded functions; identity (`instanceof`, shared statics) is the loaded one.
 // What the program changed of their shape is saved too, compared with how
 // loading made them (functions.ts LoadedShape): a property's attributes
@@ -14,12 +14,14 @@
 // property added), properties deleted (`delete K.prototype.constructor`),
 // and `Object.freeze`/`seal`/`preventExtensions`.
 
-import { attributeBits, CONFIGURABLE, ENUMERABLE, functions, WRITABLE } from './functions.js';
+import { attributeBits, CONFIGURABLE, ENUMERABLE, functions, stateKeys, WRITABLE } from './functions.js';
+
+type Key = string | symbol;
 
 /** What the program changed of an object's shape: [key, attribute bits] pairs, deleted keys, integrity (see `integrityOf`). */
 export interface ShapeChanges {
-  attributes?: [string, number][];
-  deleted?: string[];
+  attributes?: [Key, number][];
+  deleted?: Key[];
   integrity?: number;
 }
 
@@ -28,7 +30,7 @@ export interface ShapeChanges {
  * object with saved properties, a [[Prototype]] the program changed
  * (`parent`, undefined when unchanged) or a changed shape.
  */
-export type StaticRow = [object, string[], unknown[]] | [object, string[], unknown[], object | null | undefined] | [object, string[], unknown[], object | null | undefined, ShapeChanges];
+export type StaticRow = [object, Key[], unknown[]] | [object, Key[], unknown[], object | null | undefined] | [object, Key[], unknown[], object | null | undefined, ShapeChanges];
 export type StaticState = StaticRow[];
 
 const NOT_EXTENSIBLE = 1;
@@ -36,19 +38,19 @@ const SEALED = 2;
 const FROZEN = 3;
 
 /** Own properties every function has, which loading sets up itself. */
-const BUILT_IN = new Set(['length', 'name', 'prototype', 'arguments', 'caller']);
+const BUILT_IN = new Set<Key>(['length', 'name', 'prototype', 'arguments', 'caller']);
 
 export function captureStatics(): StaticState {
   const out: StaticState = [];
   for (const fn of functions.holders()) {
-    const keys: string[] = [];
+    const keys: Key[] = [];
     const values: unknown[] = [];
     const shape = functions.loadedShape(fn);
-    for (const key of Object.getOwnPropertyNames(fn)) {
+    for (const key of stateKeys(fn)) {
       const d = Object.getOwnPropertyDescriptor(fn, key)!;
       if (BUILT_IN.has(key)) {
         // `name` and `length` redefined keep their attributes (`Object.defineProperty(f, 'name', { value })`): only the value tells.
-        if ((key !== 'name' && key !== 'length') || shape === undefined || d.value === shape[key]) continue;
+        if ((key !== 'name' && key !== 'length') || shape === undefined || d.value === shape[key as 'name' | 'length']) continue;
       } else if (!('value' in d) || (!d.writable && shape?.attributes.get(key) === attributeBits(d))) {
         // Accessors and read-only values come from the definition itself, unless the program made them so.
         continue;
@@ -74,7 +76,7 @@ export function captureStatics(): StaticState {
 }
 
 /** A row for `target` if it has saved properties, a [[Prototype]] other than `loadedParent`, or shape changes. */
-function pushRow(out: StaticState, target: object, keys: string[], values: unknown[], loadedParent: object | null | undefined, changes: ShapeChanges | undefined): void {
+function pushRow(out: StaticState, target: object, keys: Key[], values: unknown[], loadedParent: object | null | undefined, changes: ShapeChanges | undefined): void {
   const parent = Object.getPrototypeOf(target) as object | null;
   const reparented = loadedParent !== undefined && parent !== loadedParent;
   if (changes !== undefined) out.push([target, keys, values, reparented ? parent : undefined, changes]);
@@ -82,10 +84,10 @@ function pushRow(out: StaticState, target: object, keys: string[], values: unkno
   else if (keys.length > 0) out.push([target, keys, values]);
 }
 
-function addedProperties(o: object, loaded: Map<string, number>): [string[], unknown[]] {
-  const keys: string[] = [];
+function addedProperties(o: object, loaded: Map<Key, number>): [Key[], unknown[]] {
+  const keys: Key[] = [];
   const values: unknown[] = [];
-  for (const key of Object.getOwnPropertyNames(o)) {
+  for (const key of stateKeys(o)) {
     const d = Object.getOwnPropertyDescriptor(o, key)!;
     if (!('value' in d)) continue;
     const bits = attributeBits(d);
@@ -98,7 +100,7 @@ function addedProperties(o: object, loaded: Map<string, number>): [string[], unk
 }
 
 /** How `o` differs in shape from how loading made it (`loaded`); `saved` are the keys whose values the row carries. */
-function shapeChanges(o: object, loaded: Map<string, number>, saved: string[]): ShapeChanges | undefined {
+function shapeChanges(o: object, loaded: Map<Key, number>, saved: Key[]): ShapeChanges | undefined {
   const changes: ShapeChanges = {};
   for (const key of saved) {
     const bits = attributeBits(Object.getOwnPropertyDescriptor(o, key)!);
@@ -127,7 +129,7 @@ export function restoreStatics(state: StaticState | undefined): void {
       if (bits !== undefined && (d === undefined || d.configurable)) {
         Object.defineProperty(target, key, { value: values[i], writable: (bits & WRITABLE) !== 0, enumerable: (bits & ENUMERABLE) !== 0, configurable: (bits & CONFIGURABLE) !== 0 });
       } else if (d === undefined) Object.defineProperty(target, key, { value: values[i], writable: true, enumerable: true, configurable: true });
-      else if ('value' in d && d.writable) (target as Record<string, unknown>)[key] = values[i];
+      else if ('value' in d && d.writable) (target as Record<Key, unknown>)[key] = values[i];
       else if ('value' in d && d.configurable) Object.defineProperty(target, key, { value: values[i] });
     });
     for (const key of changes?.deleted ?? []) Reflect.deleteProperty(target, key);

@@ -1497,11 +1497,29 @@ function asExpression(f: ts.NodeFactory, node: ts.Node): ts.Expression {
 /** A function given as the value of a `toString`/`valueOf` property (`{ toString: () => … }`, a class field): the engine calls it too. */
 function isImplicitlyCalledValue(fn: ts.Node): boolean {
   const node = ts.getOriginalNode(fn);
-  const p = node.parent;
-  if (!p || !(ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) || p.initializer !== node) return false;
+  let p = node.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || ts.isTypeAssertionExpression(p))) p = p.parent;
+  // `Money.prototype.toString = function () {…}`, `o[Symbol.toPrimitive] = f`: the ES5 way to write one.
+  if (p && ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && skipOuterExpressions(p.right) === node) {
+    const target = skipOuterExpressions(p.left);
+    if (ts.isPropertyAccessExpression(target)) return IMPLICITLY_CALLED.has(ts.idText(target.name));
+    if (ts.isElementAccessExpression(target)) return isImplicitlyCalledKey(target.argumentExpression);
+    return false;
+  }
+  if (!p || !(ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) || p.initializer === undefined || skipOuterExpressions(p.initializer) !== node) return false;
   if (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) return IMPLICITLY_CALLED.has(p.name.text);
-  const key = ts.isComputedPropertyName(p.name) ? p.name.expression : undefined;
-  return key !== undefined && ts.isPropertyAccessExpression(key) && ts.isIdentifier(key.expression) && key.expression.text === 'Symbol' && IMPLICITLY_CALLED.has(`[Symbol.${ts.idText(key.name)}]`);
+  return ts.isComputedPropertyName(p.name) && isImplicitlyCalledKey(p.name.expression);
+}
+
+/** `"toString"`, or `Symbol.toPrimitive`, as a computed key. */
+function isImplicitlyCalledKey(key: ts.Expression): boolean {
+  if (ts.isStringLiteralLike(key)) return IMPLICITLY_CALLED.has(key.text);
+  return ts.isPropertyAccessExpression(key) && ts.isIdentifier(key.expression) && key.expression.text === 'Symbol' && IMPLICITLY_CALLED.has(`[Symbol.${ts.idText(key.name)}]`);
+}
+
+function skipOuterExpressions(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  return e;
 }
 
 function calledByTheEngine(fn: ts.Node): boolean {
