@@ -97,37 +97,51 @@ export function immediate(value?: unknown, options?: TimerOptions): IntroPromise
 }
 
 /**
- * `setInterval(ms, value)` of the timers-promises module: an async iterator whose
- * `next()` settles at each tick; ticks nobody was waiting for are counted
- * and served at once, as Node does. Its state is plain data.
+ * `setInterval(ms, value, options)` of the timers-promises module: an async
+ * iterator whose `next()` settles at each tick; ticks nobody was waiting for
+ * are counted and served at once, as Node does. `options.ref: false` unrefs
+ * its timer; an abort of `options.signal` stops it, rejects a waiting
+ * `next()` with an AbortError (or the next one, once the counted ticks are
+ * served) and ends it, as Node's async generator does. Its state is plain data.
  */
 export class IntervalIterator {
   /** ticks that came while no `next()` waited */
   private missed = 0;
-  /** resolve functions of the `next()` calls waiting for a tick */
-  private readonly waiting: Function[] = [];
+  /** the resolving functions of the `next()` calls waiting for a tick */
+  private readonly waiting: { resolve: Function; reject: Function }[] = [];
   private finished = false;
-  private readonly timer: ReturnType<Runtime['setInterval']>;
+  private readonly timer: ReturnType<Runtime['setInterval']> | undefined;
+  private readonly signal: TimerOptions['signal'];
+  private readonly onAbort: (() => void) | undefined;
 
-  constructor(ms: unknown, private readonly value: unknown) {
+  constructor(ms: unknown, private readonly value: unknown, options?: TimerOptions) {
+    this.signal = options?.signal;
+    if (this.signal?.aborted) return;
     this.timer = rt.setInterval(intervalTick, ms, this);
+    if (options?.ref === false) this.timer.unref();
+    if (this.signal !== undefined) {
+      this.onAbort = intervalAbortHandlerOf(this);
+      this.signal.addEventListener('abort', this.onAbort, { once: true });
+    }
   }
 
   next(): IntroPromise {
     const p = newInternalPromise();
-    const { resolve } = resolvingFunctions(p);
+    const { resolve, reject } = resolvingFunctions(p);
     if (this.finished) resolve({ value: undefined, done: true });
     else if (this.missed > 0) {
       this.missed--;
       resolve({ value: this.value, done: false });
-    } else this.waiting.push(resolve);
+    } else if (this.signal?.aborted) {
+      this.finish();
+      reject(abortError(this.signal.reason));
+    } else this.waiting.push({ resolve, reject });
     return p;
   }
 
   return(): IntroPromise {
-    this.finished = true;
-    rt.timers.clear(this.timer);
-    for (const resolve of this.waiting.splice(0)) resolve({ value: undefined, done: true });
+    this.finish();
+    for (const { resolve } of this.waiting.splice(0)) resolve({ value: undefined, done: true });
     const p = newInternalPromise();
     resolvingFunctions(p).resolve({ value: undefined, done: true });
     return p;
@@ -135,9 +149,26 @@ export class IntervalIterator {
 
   /** A tick of the interval: to the oldest waiting `next()`, or counted. */
   tick(): void {
-    const resolve = this.waiting.shift();
-    if (resolve !== undefined) resolve({ value: this.value, done: false });
+    const waiter = this.waiting.shift();
+    if (waiter !== undefined) waiter.resolve({ value: this.value, done: false });
     else this.missed++;
+  }
+
+  /** The signal aborted: the timer stops; a waiting `next()` rejects, the rest are done. */
+  abort(): void {
+    if (this.timer !== undefined) rt.timers.clear(this.timer);
+    const [first, ...rest] = this.waiting.splice(0);
+    if (first === undefined) return;
+    this.finish();
+    first.reject(abortError(this.signal?.reason));
+    for (const { resolve } of rest) resolve({ value: undefined, done: true });
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer !== undefined) rt.timers.clear(this.timer);
+    if (this.onAbort !== undefined) this.signal?.removeEventListener?.('abort', this.onAbort);
   }
 
   [Symbol.asyncIterator](): this {
@@ -149,8 +180,15 @@ function intervalTick(it: IntervalIterator): void {
   it.tick();
 }
 
-export function interval(ms?: unknown, value?: unknown): IntervalIterator {
-  return new IntervalIterator(ms, value);
+function intervalAbortHandlerOf(it: IntervalIterator): () => void {
+  const fn = () => it.abort();
+  (fn as unknown as Record<symbol, unknown>)[CLOSURE] = [INTERVAL_ABORT_HANDLER, it];
+  return fn;
+}
+const INTERVAL_ABORT_HANDLER = 'introspect:timerPromises.onIntervalAbort';
+
+export function interval(ms?: unknown, value?: unknown, options?: TimerOptions): IntervalIterator {
+  return new IntervalIterator(ms, value, options);
 }
 
 /** `scheduler.wait(ms, options)` and `scheduler.yield()`. */
@@ -170,4 +208,5 @@ functions.registerStatic('introspect:timerPromises.scheduler.yield', scheduler.y
 functions.registerStatic('introspect:timerPromises.intervalTick', intervalTick);
 functions.registerStatic('introspect:timerPromises.settleWithSignal', settleWithSignal);
 functions.registerFactory(ABORT_HANDLER, abortHandlerOf as (...envs: any[]) => Function);
+functions.registerFactory(INTERVAL_ABORT_HANDLER, intervalAbortHandlerOf as (...envs: any[]) => Function);
 functions.registerClassMembers('introspect:IntervalIterator', IntervalIterator);

@@ -178,6 +178,8 @@ export class Timers {
     const timer = t instanceof Timer ? t : typeof t === 'number' || typeof t === 'string' ? this.active.get(Number(t)) : undefined;
     if (!timer) return;
     timer.cleared = true;
+    // Node's Immediate says it holds the loop no more, once cleared or run (a Timeout still says it does).
+    if (timer.immediate) timer.refed = false;
     if (this.active.get(timer.id) !== timer) return;
     this.active.delete(timer.id);
     if (timer.immediate) this.immediates = this.immediates.filter((x) => x !== timer);
@@ -274,6 +276,7 @@ export class Timers {
     this.immediates = [];
     for (const t of batch) {
       if (this.active.get(t.id) !== t) continue;
+      t.refed = false;
       this.fire(t, undefined);
       rt.jobs.drainNow();
     }
