@@ -1033,8 +1033,12 @@ export class ScopeLowering {
     if (env) pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(env), this.envLiteral(captured, false))));
     let init: ts.ForInitializer | undefined = node.initializer;
     if (init && ts.isVariableDeclarationList(init)) {
+      const closesOver = env !== undefined && containsFunction(init);
       const stmts = this.lowerVariableStatement(f.createVariableStatement(undefined, init));
       pre.push(...stmts);
+      // A closure made in the initializer keeps the bindings it saw there;
+      // the first iteration gets copies (ECMA-262 CreatePerIterationEnvironment).
+      if (closesOver) pre.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(env), this.envLiteral(captured, false, env))));
       init = undefined;
     } else if (init) init = this.expr(init as ts.Expression);
     let incr = node.incrementor ? this.expr(node.incrementor) : undefined;
@@ -1679,4 +1683,16 @@ function selfMadeWhereUsed(body: ts.Block, self: ts.Identifier, make: ts.Express
     return ts.visitEachChild(n, visit, undefined as unknown as ts.TransformationContext);
   };
   return visit(body) as ts.Block;
+}
+
+/** Whether a function or class is written somewhere inside `node` (it may close over bindings there). */
+function containsFunction(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (isFunctionLike(n) || ts.isClassLike(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(node, visit);
+  return found;
 }
