@@ -3,7 +3,7 @@
 // format/. Loading checks that the file belongs to this very program.
 
 import { utf8Encode } from './format/bytes.js';
-import { decodeCheckpoint, encodeCheckpointParts, FORMAT_VERSION, type ByteSource, portableHash, type CheckpointHeader } from './format/index.js';
+import { decodeCheckpoint, encodeCheckpointParts, FORMAT_VERSION, type ByteSource, portableHash, readHeader, type CheckpointHeader } from './format/index.js';
 import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
@@ -151,9 +151,20 @@ export const checkpointSink: CheckpointSink = {
       points: root.points,
       deferred: rt.takeDeferral(),
       transients: transients > 0 ? transients : undefined,
+      laterBuiltins: rt.laterBuiltins,
     };
     host.writeFileAtomic(file, encodeCheckpointParts(header, image, host.hash ? { hash: host.hash } : undefined));
     if (rt.config.exitAfterCheckpoint) host.exit(0, isProgramFunction);
+  },
+
+  laterBuiltins(file: Uint8Array | ByteSource): readonly string[] | undefined {
+    let list: unknown;
+    try {
+      list = readHeader(file).laterBuiltins;
+    } catch {
+      return undefined; // the restore reads it again, and says what is wrong
+    }
+    return Array.isArray(list) && list.every((name) => typeof name === 'string') ? (list as string[]) : undefined;
   },
 
   restore(rt: Runtime, file: Uint8Array | ByteSource): ReturnType<CheckpointSink['restore']> {

@@ -10,7 +10,9 @@
 // are called from here, no resume point of the program). Installed where
 // the engine has its own helpers (run and restart, before the pristine view
 // is recorded, so that they count as the engine's), and on a restart where
-// it lacks them (a checkpoint of Node 22 restarted on Node 20 or QuickJS).
+// it lacks them if the program had them at its start (a checkpoint of Node
+// 22 restarted on Node 20 or QuickJS; not one of Node 20: the rule and the
+// list of names are in later-builtins.ts).
 // Imports nothing from a platform.
 
 import { functions } from './functions.js';
@@ -360,10 +362,22 @@ function defineMethod(target: object, name: string, fn: Function, length: number
   Object.defineProperty(target, name, { value: fn, writable: true, enumerable: false, configurable: true });
 }
 
+/** The name in a checkpoint's list of later built-ins (later-builtins.ts) that says the program had the helpers: all of them go together. */
+export const ITERATOR_HELPERS = 'Iterator.prototype.map';
+
+/** The helpers this engine has now, by name (`Iterator.prototype.map`, `Iterator.from`): asked before any are installed. */
+export function nativeIteratorHelpers(): string[] {
+  const names = Object.keys(methods).filter((name) => typeof ITERATOR_PROTOTYPE[name] === 'function').map((name) => `Iterator.prototype.${name}`);
+  const global = (globalThis as Record<string, unknown>).Iterator;
+  if (typeof global === 'function' && typeof (global as { from?: unknown }).from === 'function') names.push('Iterator.from');
+  return names;
+}
+
 /**
  * Puts ours in place of the engine's helpers where it has them; where it has
- * none, provides them only for a restart (`provideMissing`), as the engine's
- * own: a program run on such an engine behaves as it does natively.
+ * none, provides them only for a restart of a program that had them
+ * (`provideMissing`), as the engine's own: a program run on such an engine
+ * behaves as it does natively.
  */
 export function installIteratorHelpers(provideMissing: boolean): void {
   const native = typeof ITERATOR_PROTOTYPE.map === 'function';

@@ -3,21 +3,38 @@
 // Node 18 has no change-array-by-copy methods (ES2023), no Object.groupBy,
 // Promise.withResolvers, well-formed strings or Set methods; gjs 1.74's
 // SpiderMonkey lacks findLast besides; QuickJS lacks the Set methods.
-// Takes nothing; guarantees that each of them exists afterwards, as a
-// writable, configurable, non-enumerable method with the standard name and
-// length, behaving as ECMA-262 specifies. An engine's own method is never
-// replaced. Installed only for a restart, before the runtime records the
-// pristine view of the built-ins (pristine.ts), so that they count as the
-// engine's and a program's reference to one is named like the native one.
+// Takes the names of those the program had at its start (a checkpoint's
+// `laterBuiltins`, docs/FORMAT.md §2); guarantees that each of them exists
+// afterwards, as a writable, configurable, non-enumerable method with the
+// standard name and length, behaving as ECMA-262 specifies, and that none
+// the program did not have is added. An engine's own method is never
+// replaced (nor removed). Installed only for a restart, before the runtime
+// records the pristine view of the built-ins (pristine.ts), so that they
+// count as the engine's and a program's reference to one is named like the
+// native one.
+//
+// The rule: such a built-in exists for the program exactly where the engine
+// had it natively when the program STARTED. A fresh run adds nothing (it
+// behaves as native on its engine, feature detection included); the runtime
+// probes the engine's own methods then (`nativeLaterBuiltins`, before
+// anything is provided), every checkpoint records that list, and a restart
+// provides only what the list names: Node 20 → Node 20 adds nothing, Node 22
+// → Node 20 adds Object.groupBy, the Set methods and so on. A restart carries
+// the restored list on to its own checkpoints (it never probes an engine
+// that now has the provided methods). A checkpoint without the list (older
+// writers) gets every method the engine lacks, as before. The iterator
+// helpers (iterator-helpers.ts, named `Iterator.prototype.map` …) and the
+// program's `Promise.withResolvers` (promises.ts) follow the same list.
 // Imports nothing from a platform.
 
 type Fn = (...args: never[]) => unknown;
 type Methods = Record<string, Fn>;
 
-/** Installs what `target` lacks of `methods`, as the engine defines methods. */
-function provide(target: object, methods: Methods, lengths: Record<string, number>): void {
+/** Installs what `target` (named `owner`) lacks of `methods` and `had` names (undefined: all), as the engine defines methods. */
+function provide(owner: string, target: object, methods: Methods, lengths: Record<string, number>, had: ReadonlySet<string> | undefined): void {
   for (const name of Object.keys(methods)) {
     if (Object.prototype.hasOwnProperty.call(target, name)) continue;
+    if (had !== undefined && !had.has(`${owner}.${name}`)) continue;
     const method = methods[name]!;
     Object.defineProperty(method, 'length', { value: lengths[name] ?? 0, configurable: true });
     Object.defineProperty(target, name, { value: method, writable: true, enumerable: false, configurable: true });
@@ -356,13 +373,36 @@ const setMethods: Methods = {
   },
 };
 
-/** Installs every method of the list above that this engine lacks. */
-export function provideLaterBuiltins(): void {
-  provide(Array.prototype, arrayMethods, { toSorted: 1, toSpliced: 2, with: 2, findLast: 1, findLastIndex: 1 });
-  provide(typedArrayPrototype, typedArrayMethods, { toSorted: 1, with: 2, findLast: 1, findLastIndex: 1 });
-  provide(Object, objectMethods, { groupBy: 2 });
-  provide(Map, mapMethods, { groupBy: 2 });
-  provide(Promise, promiseMethods, {});
-  provide(String.prototype, stringMethods, {});
-  provide(Set.prototype, setMethods, { union: 1, intersection: 1, difference: 1, symmetricDifference: 1, isSubsetOf: 1, isSupersetOf: 1, isDisjointFrom: 1 });
+/** Each kind of object that has later built-ins: its name in the list, the object, its methods and their lengths. */
+const OWNERS: [string, object, Methods, Record<string, number>][] = [
+  ['Array.prototype', Array.prototype, arrayMethods, { toSorted: 1, toSpliced: 2, with: 2, findLast: 1, findLastIndex: 1 }],
+  ['%TypedArray%.prototype', typedArrayPrototype, typedArrayMethods, { toSorted: 1, with: 2, findLast: 1, findLastIndex: 1 }],
+  ['Object', Object, objectMethods, { groupBy: 2 }],
+  ['Map', Map, mapMethods, { groupBy: 2 }],
+  ['Promise', Promise, promiseMethods, {}],
+  ['String.prototype', String.prototype, stringMethods, {}],
+  ['Set.prototype', Set.prototype, setMethods, { union: 1, intersection: 1, difference: 1, symmetricDifference: 1, isSubsetOf: 1, isSupersetOf: 1, isDisjointFrom: 1 }],
+];
+
+/** The program's `Promise.withResolvers` (the runtime's Promise class has one only where this name is in the list). */
+export const PROMISE_WITH_RESOLVERS = 'Promise.withResolvers';
+
+/**
+ * The later built-ins of the list above that this engine has now, by name
+ * (`Object.groupBy`, `Set.prototype.union`, `%TypedArray%.prototype.with`).
+ * Asked when a fresh run starts, before anything is provided: what the
+ * program has natively.
+ */
+export function nativeLaterBuiltins(): string[] {
+  const names: string[] = [];
+  for (const [owner, target, methods] of OWNERS) {
+    for (const name of Object.keys(methods)) if (Object.prototype.hasOwnProperty.call(target, name)) names.push(`${owner}.${name}`);
+  }
+  return names;
+}
+
+/** Installs every method of the list above that this engine lacks and `had` names (undefined, a checkpoint without the list: all). */
+export function provideLaterBuiltins(had?: readonly string[]): void {
+  const names = had === undefined ? undefined : new Set(had);
+  for (const [owner, target, methods, lengths] of OWNERS) provide(owner, target, methods, lengths, names);
 }

@@ -156,6 +156,16 @@ export class IntroPromise<T = unknown> {
 }
 Object.defineProperty(IntroPromise, 'name', { value: 'Promise' });
 
+/**
+ * `Promise.withResolvers` (ES2024) is the program's only where the engine's
+ * own Promise had it when the program started (later-builtins.ts: the rule,
+ * and a checkpoint's list for a restart): Node 20's has none. Called once,
+ * at the start, before the program's first statement.
+ */
+export function programPromiseHas(withResolvers: boolean): void {
+  if (!withResolvers) delete (IntroPromise as { withResolvers?: unknown }).withResolvers;
+}
+
 /** Node's util.inspect and JSON.stringify show it as they show a native promise. */
 lookLikePlatform(IntroPromise.prototype, ['s', 'v', 'q', 'h'], (self, show) => {
   const p = self as IntroPromise;

@@ -26,7 +26,7 @@ import { PrivateFields } from './privates.js';
 import { arrayCall, arrayCall1, arrayCall2 } from './array-callbacks.js';
 import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, delegatedValue, startAsyncGenerator } from './async-generators.js';
 import { Libraries } from './libraries.js';
-import { IntroPromise } from './promises.js';
+import { IntroPromise, programPromiseHas } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startPlainTask, startTask } from './tasks.js';
 import { ProgramProxy } from './proxies.js';
@@ -39,8 +39,8 @@ import { runtimeOnce } from './event-once.js';
 import { runtimePromisify } from './promisify.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
-import { installIteratorHelpers } from './iterator-helpers.js';
-import { provideLaterBuiltins } from './later-builtins.js';
+import { installIteratorHelpers, ITERATOR_HELPERS, nativeIteratorHelpers } from './iterator-helpers.js';
+import { nativeLaterBuiltins, PROMISE_WITH_RESOLVERS, provideLaterBuiltins } from './later-builtins.js';
 import { recognizeProgramValues } from './util-types.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
@@ -95,6 +95,8 @@ export interface CheckpointSink {
   captured(rt: Runtime, frames: Frame[], bodyIndex: number, async: AsyncState): void;
   /** Restores a checkpoint image: module state set, returns the stack to rewind and the event loop's state. */
   restore(rt: Runtime, file: Uint8Array | ByteSource): { frames: Frame[]; bodyIndex: number; async?: AsyncState };
+  /** The later built-ins the checkpoint says the program had at its start (later-builtins.ts); undefined where it does not say, or cannot be read (the restore then reports it). */
+  laterBuiltins(file: Uint8Array | ByteSource): readonly string[] | undefined;
 }
 
 /** `below` is a constructor that called `above` by `super()` (or constructs with the same new.target). */
@@ -190,6 +192,12 @@ export class Runtime {
   host: Host | undefined;
   config: RunConfig = {};
   sink: CheckpointSink | undefined;
+  /**
+   * The later built-ins the program had when it started (later-builtins.ts):
+   * the engine's own on a fresh run, the checkpoint's list on a restart
+   * (undefined: it had none, so all were provided). Every checkpoint records it.
+   */
+  laterBuiltins: readonly string[] | undefined;
   private started = false;
   private armed = WINDOW;
   /** WINDOW, or REQUEST_WINDOW when the host takes requests. */
@@ -879,8 +887,15 @@ export class Runtime {
     // before the program's first statement, and before a restart re-applies its changes;
     // the console's wrappers first, so that they are what the pristine view holds
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
-    if (boot?.config?.restore !== undefined) provideLaterBuiltins();
-    installIteratorHelpers(boot?.config?.restore !== undefined);
+    // The later built-ins are the program's where they were when it started
+    // (later-builtins.ts): a fresh run asks the engine, before anything is
+    // provided; a restart provides what the checkpoint lists.
+    const restore = boot?.config?.restore;
+    const had = restore === undefined ? [...nativeLaterBuiltins(), ...nativeIteratorHelpers()] : this.sink?.laterBuiltins(restore);
+    this.laterBuiltins = had;
+    if (restore !== undefined) provideLaterBuiltins(had);
+    installIteratorHelpers(restore !== undefined && (had === undefined || had.includes(ITERATOR_HELPERS)));
+    programPromiseHas(had === undefined || had.includes(PROMISE_WITH_RESOLVERS));
     trackConsole(boot?.host?.builtins?.console);
     recordPristine();
     this.host = boot?.host;

@@ -20,6 +20,7 @@ export function renderText(d: Description, now: Date = new Date()): string {
     if (d.body !== undefined && SHOWN_BY_BODY.has(key)) continue;
     const deferred = value as { by?: unknown; point?: unknown } | undefined;
     if (key === 'deferred' && typeof deferred?.by === 'string') rows.push([key, `came due at point ${String(deferred.point)}, deferred by ${deferred.by}`]);
+    else if (key === 'laterBuiltins' && Array.isArray(value)) rows.push([key, laterBuiltins(value)]);
     else rows.push([key, brief(value)]);
   }
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
@@ -57,6 +58,13 @@ function brief(value: unknown): string {
   const text = JSON.stringify(value, replacer) ?? String(value);
   if (text.length <= BRIEF_LIMIT) return text;
   return typeof value === 'object' && value !== null ? `{${Object.keys(value).length} fields}` : `${text.slice(0, BRIEF_LIMIT - 1)}…`;
+}
+
+/** The later built-ins the program had at its start (runtime/later-builtins.ts): how many, and the first names. */
+function laterBuiltins(names: unknown[]): string {
+  if (names.length === 0) return 'none (a restart provides none)';
+  const text = `${names.length}: ${names.join(', ')}`;
+  return text.length <= BRIEF_LIMIT ? text : `${text.slice(0, BRIEF_LIMIT - 1)}…`;
 }
 
 function platformLine(d: Description): string {

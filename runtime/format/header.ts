@@ -20,6 +20,8 @@ export interface CheckpointHeader {
   functions?: unknown;
   /** The checkpoint came due earlier, at suspension point `point`, and was deferred there `by` (a frame, a reason). */
   deferred?: { by: string; point: number };
+  /** The later built-ins the program had when it started (runtime/later-builtins.ts); a restart provides only these. Absent: all. */
+  laterBuiltins?: readonly string[];
   [k: string]: unknown;
 }
 
