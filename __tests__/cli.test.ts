@@ -16,6 +16,7 @@ import { locateEntry } from '../cli/commands/restart.js';
 import { writeFileAtomic, nodeFs, type FsOps } from '../runtime/plugins/node/atomic-write.js';
 import { nextCheckpointPath, rotateCheckpoints } from '../runtime/plugins/node/rotate.js';
 import { detectPlatform } from '../runtime/plugins/node/host.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../runtime/format/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'introspect.mjs');
@@ -1249,4 +1250,62 @@ test('an unwind no call site could record stops the program with exit code 4 and
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(/checkpoint failed, nothing written: the program's stack could not be recorded \(the unwind was thrown out of Legacy/);
   expect(existsSync(file)).toBe(false);
+});
+
+describe('later built-ins (Object.groupBy, the Set methods, Promise.withResolvers, the iterator helpers): the program has them exactly where the engine had them when it started', () => {
+  // What the program reads, and the same expressions as this Node answers them natively.
+  const SEEN = [
+    'typeof (Object as any).groupBy',
+    'typeof (Map as any).groupBy',
+    'typeof (Set.prototype as any).union',
+    'typeof (Promise as any).withResolvers',
+    'typeof ([] as any).values().map',
+    'typeof (globalThis as any).Iterator',
+    'typeof ([] as any).toSorted',
+  ];
+  const native = spawnSync(process.execPath, ['-e', `console.log([${SEEN.map((e) => e.replace(/ as any/g, '')).join(', ')}].join(' '))`], { encoding: 'utf8' }).stdout.trim();
+  const lines = [
+    "import { checkpoint } from 'introspect/runtime';",
+    `const seen = (): string => [${SEEN.join(', ')}].join(' ');`,
+    "console.log('start', seen());",
+    'checkpoint();',
+    "console.log('restarted', seen());",
+    'checkpoint();',
+    "console.log('again', seen());",
+  ];
+  let mainJs: string;
+  beforeAll(() => {
+    mainJs = buildProgram('later-builtins', lines);
+  });
+
+  test(`a run sees what this Node has (${native}), a restart on it the same, and a restart of that restart's checkpoint too`, () => {
+    if (process.versions.node.startsWith('20.')) expect(native).toBe('undefined undefined undefined undefined undefined undefined function');
+    const first = join(scratch, 'later-builtins-1.ckpt');
+    const second = join(scratch, 'later-builtins-2.ckpt');
+    const run = cli(['run', mainJs, '--checkpoint-file', first, '--exit-after-checkpoint']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(`start ${native}\n`);
+    const restarted = cli(['restart', first, '--checkpoint-file', second, '--exit-after-checkpoint']);
+    expect(restarted.stderr).toBe('');
+    expect(restarted.stdout).toBe(`restarted ${native}\n`);
+    const again = cli(['restart', second]);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toBe(`again ${native}\n`);
+    // both files list what this Node had at the start
+    const listed = (file: string) => decodeCheckpoint(readFileSync(file)).header.laterBuiltins;
+    expect(listed(second)).toEqual(listed(first));
+    expect(listed(first)!.includes('Object.groupBy')).toBe(native.startsWith('function'));
+  });
+
+  test('a checkpoint without the list (written before it was recorded) gets every one this Node lacks, as restarts did before', () => {
+    const first = join(scratch, 'later-builtins-1.ckpt');
+    const old = join(scratch, 'later-builtins-old.ckpt');
+    expect(cli(['run', mainJs, '--checkpoint-file', first, '--exit-after-checkpoint']).status).toBe(0);
+    const { header, heap } = decodeCheckpoint(readFileSync(first));
+    delete header.laterBuiltins;
+    writeFileSync(old, encodeCheckpoint(header, heap));
+    const restarted = cli(['restart', old, '--checkpoint-file', join(scratch, 'later-builtins-old-2.ckpt')]);
+    expect(restarted.stderr).toBe('');
+    expect(restarted.stdout).toBe(`restarted ${SEEN.map(() => 'function').join(' ')}\nagain ${SEEN.map(() => 'function').join(' ')}\n`);
+  });
 });

@@ -4,7 +4,7 @@
 // Node has the method natively, against the native one on the same inputs.
 // The fixture `later-builtins` checks the ES2023 ones end to end on Node 18
 // and gjs (npm run test:platforms).
-import { provideLaterBuiltins } from '../runtime/later-builtins.js';
+import { nativeLaterBuiltins, provideLaterBuiltins } from '../runtime/later-builtins.js';
 
 type Holder = Record<string, unknown>;
 const typedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as Holder;
@@ -82,6 +82,27 @@ test('every method is provided with the standard name, length and attributes, an
   const mine = Array.prototype.toReversed;
   provideLaterBuiltins();
   expect(Array.prototype.toReversed).toBe(mine);
+});
+
+test('a restart provides only those its checkpoint lists (what the program had at its start), none the list lacks', () => {
+  const taken = ['Object.groupBy', 'Set.prototype.union', 'Promise.withResolvers'];
+  const holders = taken.map((name) => [name, ...TARGETS.find(([owner]) => name.startsWith(`${owner}.`))!] as const);
+  const others: [Holder, string][] = [[Map as unknown as Holder, 'groupBy'], [Set.prototype as unknown as Holder, 'intersection']];
+  try {
+    for (const [name, owner, target] of holders) delete target[name.slice(owner.length + 1)];
+    for (const [target, name] of others) delete target[name];
+    expect(nativeLaterBuiltins().filter((name) => taken.includes(name) || name === 'Map.groupBy' || name === 'Set.prototype.intersection')).toEqual([]);
+    provideLaterBuiltins(['Object.groupBy', 'Set.prototype.union', 'Promise.withResolvers']);
+    expect(holders.map(([name, owner, target]) => typeof target[name.slice(owner.length + 1)])).toEqual(['function', 'function', 'function']);
+    expect(others.map(([target, name]) => typeof target[name])).toEqual(['undefined', 'undefined']);
+    expect(nativeLaterBuiltins()).toEqual(expect.arrayContaining(taken));
+    provideLaterBuiltins([]);
+    expect(others.map(([target, name]) => typeof target[name])).toEqual(['undefined', 'undefined']);
+  } finally {
+    provideLaterBuiltins();
+  }
+  expect(others.map(([target, name]) => typeof target[name])).toEqual(['function', 'function']);
+  expect(nativeLaterBuiltins()).toHaveLength(TARGETS.reduce((n, [, , names]) => n + names.length, 0));
 });
 
 test('change-array-by-copy on arrays: copies, relative indices, holes read as undefined, array-likes', () => {
