@@ -1,4 +1,5 @@
 // The built-ins the runtime provides on a restart where the engine lacks them
+// and the checkpoint lists them as the program's
 // (runtime/later-builtins.ts), as this engine would be without them: each is
 // removed, provided, checked against the specified results and, where this
 // Node has the method natively, against the native one on the same inputs.
