@@ -131,6 +131,22 @@ describe('ES2025 iterator helpers: a checkpoint taken where the engine has them 
   }, 600_000);
 });
 
+describe('later built-ins (Object.groupBy, the Set methods, Promise.withResolvers): a checkpoint taken where the engine has them restarts on this Node, which provides them only then', () => {
+  const takers = ['node22-x64', 'bun'].filter((n) => installed.has(n));
+  const onlyIf = (ok: boolean) => (ok ? test : test.skip);
+  onlyIf(takers.length > 0)(`${takers.join(', ') || 'Node 22+'} → this Node`, async () => {
+    const dir = join(repoRoot, '__tests__', 'programs', 'later-builtins');
+    const built = await buildFixture({ name: 'later-builtins', dir, expected: readFileSync(join(dir, 'expected.txt')), settings: {} }, options, platformSpec(takers[0]!));
+    try {
+      const checks: PlatformCheck[] = [];
+      for (const taker of takers) for (const k of chooseKs(built.points, 3, 0, taker)) checks.push(await checkFrom(built, platformSpec(taker)!, k, options));
+      expect(failures(checks)).toBe('');
+    } finally {
+      cleanUp(built);
+    }
+  }, 600_000);
+});
+
 describe('an engine without timers (QuickJS as the platforms wrapper runs it): virtual time', () => {
   test('a timer-driven program restarted there fires its timers in order, without waiting', async () => {
     const built = await buildFixture(loadFixture('async-combinators'), options);
