@@ -115,12 +115,13 @@ describe('an error nothing catches ends a restarted program as on Node (exit 1, 
   }, 600_000);
 });
 
-describe('ES2025 iterator helpers: a checkpoint taken where the engine has them restarts on this Node, which has none', () => {
-  const takers = ['node22-x64', 'node24-x64', 'bun'].filter((n) => installed.has(n));
+/** A program of __tests__/programs, checkpointed on each installed one of `candidates`, restarts on this Node with the output it expects. */
+function takenThereRestartsHere(program: string, candidates: string[]): void {
+  const takers = candidates.filter((n) => installed.has(n));
   const onlyIf = (ok: boolean) => (ok ? test : test.skip);
   onlyIf(takers.length > 0)(`${takers.join(', ') || 'Node 22+'} → this Node`, async () => {
-    const dir = join(repoRoot, '__tests__', 'programs', 'iterator-helpers');
-    const built = await buildFixture({ name: 'iterator-helpers', dir, expected: readFileSync(join(dir, 'expected.txt')), settings: {} }, options, platformSpec(takers[0]!));
+    const dir = join(repoRoot, '__tests__', 'programs', program);
+    const built = await buildFixture({ name: program, dir, expected: readFileSync(join(dir, 'expected.txt')), settings: {} }, options, platformSpec(takers[0]!));
     try {
       const checks: PlatformCheck[] = [];
       for (const taker of takers) for (const k of chooseKs(built.points, 3, 0, taker)) checks.push(await checkFrom(built, platformSpec(taker)!, k, options));
@@ -129,22 +130,14 @@ describe('ES2025 iterator helpers: a checkpoint taken where the engine has them 
       cleanUp(built);
     }
   }, 600_000);
+}
+
+describe('ES2025 iterator helpers: a checkpoint taken where the engine has them restarts on this Node, which has none', () => {
+  takenThereRestartsHere('iterator-helpers', ['node22-x64', 'node24-x64', 'bun']);
 });
 
 describe('later built-ins (Object.groupBy, the Set methods, Promise.withResolvers): a checkpoint taken where the engine has them restarts on this Node, which provides them only then', () => {
-  const takers = ['node22-x64', 'bun'].filter((n) => installed.has(n));
-  const onlyIf = (ok: boolean) => (ok ? test : test.skip);
-  onlyIf(takers.length > 0)(`${takers.join(', ') || 'Node 22+'} → this Node`, async () => {
-    const dir = join(repoRoot, '__tests__', 'programs', 'later-builtins');
-    const built = await buildFixture({ name: 'later-builtins', dir, expected: readFileSync(join(dir, 'expected.txt')), settings: {} }, options, platformSpec(takers[0]!));
-    try {
-      const checks: PlatformCheck[] = [];
-      for (const taker of takers) for (const k of chooseKs(built.points, 3, 0, taker)) checks.push(await checkFrom(built, platformSpec(taker)!, k, options));
-      expect(failures(checks)).toBe('');
-    } finally {
-      cleanUp(built);
-    }
-  }, 600_000);
+  takenThereRestartsHere('later-builtins', ['node22-x64', 'bun']);
 });
 
 describe('an engine without timers (QuickJS as the platforms wrapper runs it): virtual time', () => {
