@@ -24,6 +24,23 @@ export interface ProcessChanges {
   env?: [string, string | null][];
 }
 
+/**
+ * See Host.openFiles: a descriptor of the program open at a checkpoint, the
+ * file's absolute path, its flags and mode as the program gave them, its
+ * position (absent where the platform cannot tell it) and what identifies the
+ * file (inode, size, modification time) for the check on restore.
+ */
+export interface OpenFile {
+  fd: number;
+  path: string;
+  flags?: string | number;
+  mode?: string | number;
+  offset?: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
 export interface Host {
   platform(): PlatformInfo;
   /**
@@ -131,6 +148,15 @@ export interface Host {
    */
   processChanges?(): ProcessChanges | undefined;
   applyProcessChanges?(changes: ProcessChanges): void;
+  /**
+   * Optional: the files the program holds open by descriptor number
+   * (`fs.openSync`), with their positions; saved with the event loop.
+   * `reopenFiles` opens them again under the same numbers at the same
+   * positions before the program goes on, and throws where it cannot (the
+   * restart then fails with that message).
+   */
+  openFiles?(): OpenFile[] | undefined;
+  reopenFiles?(files: OpenFile[]): void;
   /** Optional: the checkpoint just attempted failed (the runtime has logged why); the program goes on. */
   checkpointFailed?(error: unknown): void;
 }

@@ -17,7 +17,7 @@ import type { ByteSource } from './format/streamed.js';
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
-import type { Boot, Host, ProcessChanges, ProcessListener, RunConfig } from './host.js';
+import type { Boot, Host, OpenFile, ProcessChanges, ProcessListener, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
 import { bindGenerators, DELEGATE_YIELD, delegateStep, drive0, drive1, Generator, PLAIN_YIELD, reenterBody, type ResumeMode } from './generators.js';
 import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, indexable, iterate } from './iterators.js';
@@ -66,6 +66,8 @@ export interface AsyncState {
   exitCode?: number | string;
   /** The working directory and environment variables the program changed (Host.processChanges), if any. */
   processChanges?: ProcessChanges;
+  /** The files the program held open by descriptor number (Host.openFiles), if any; absent in older files. */
+  openFiles?: OpenFile[];
   /** The program's monotonic clocks' readings (runtime/clocks.ts); absent in older files. */
   clocks?: ClockReadings;
   /** console.group depth and console.count counters (runtime/console-state.ts), when the program changed them. */
@@ -796,12 +798,13 @@ export class Runtime {
       const process = this.host?.processListeners?.(isProgramFunction);
       const exitCode = this.host?.exitCode?.();
       const processChanges = this.host?.processChanges?.();
+      const openFiles = this.host?.openFiles?.();
       const clocks = readClocks(this.programClocks());
       const console = consoleState();
       const timeline = timelineState();
       this.sink.captured(this, frames, this.bodyIndex, {
         driver, timer, jobs: this.jobs.capture(), timers: this.timers.capture(), clocks,
-        ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(processChanges ? { processChanges } : {}), ...(console ? { console } : {}), ...(timeline ? { timeline } : {}),
+        ...(process?.length ? { process } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(processChanges ? { processChanges } : {}), ...(openFiles ? { openFiles } : {}), ...(console ? { console } : {}), ...(timeline ? { timeline } : {}),
       });
       this.retry = undefined;
     } catch (e) {
@@ -940,6 +943,19 @@ export class Runtime {
       if (async?.process) this.host?.addProcessListeners?.(async.process);
       if (async?.exitCode !== undefined) this.host?.setExitCode?.(async.exitCode);
       if (async?.processChanges) this.host?.applyProcessChanges?.(async.processChanges);
+      // after the working directory: the paths are absolute, but a warning reads better in the process as restored
+      if (async?.openFiles) {
+        try {
+          this.host?.reopenFiles?.(async.openFiles);
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          if (this.host) {
+            this.host.log(`cannot restart: ${message}`);
+            this.host.exit(3);
+          }
+          throw e;
+        }
+      }
       // The hooks run in the process as restored (its jobs, timers, working
       // directory): what they queue or set comes after what was saved.
       for (const hook of [...this.restoreHooks]) hook();

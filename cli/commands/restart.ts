@@ -17,6 +17,7 @@ import { readCheckpointFile } from '../checkpoint-file.js';
 import { RestoreError, UsageError } from '../errors.js';
 import { explainRequestsWithoutDestination } from '../../runtime/plugins/node/signals.js';
 import { writeDiagnostic } from '../../runtime/plugins/node/host.js';
+import { layOutDescriptors } from '../../runtime/plugins/node/open-files.js';
 import { launchServed, runConfig, type RunOptions } from './run.js';
 import { RUNTIME_DIR } from '../build/layout.js';
 
@@ -44,6 +45,8 @@ export async function restart(options: RestartOptions): Promise<void> {
     process.exitCode = await restartOnPlatform({ ...options, platform: options.platform, locateEntry });
     return;
   }
+  // as `run` laid them out, the checkpoint file standing where its stand-in was (open-files.ts)
+  layOutDescriptors(true);
   const checkpoint = await readCheckpointFile(options.file);
   const entry = locateEntry(checkpoint.path, checkpoint.header.program, options.program);
   // The program sees the arguments it was started with, as if it had never stopped.

@@ -15,6 +15,7 @@ import type { CliRunConfig } from '../config.js';
 import { InputError, UsageError } from '../errors.js';
 import { launchProgram } from '../launch.js';
 import { createNodeHost, writeDiagnostic } from '../../runtime/plugins/node/host.js';
+import { layOutDescriptors } from '../../runtime/plugins/node/open-files.js';
 import { explainRequestsWithoutDestination } from '../../runtime/plugins/node/signals.js';
 
 export interface RunOptions {
@@ -42,6 +43,8 @@ export async function run(options: RunOptions): Promise<void> {
   if (!existsSync(entry) || !statSync(entry).isFile()) {
     throw new InputError(`no such program: ${entry}`, ['build it first: introspect build <programDir> --out-dir <outDir>, then run <outDir>/main.js']);
   }
+  // the program's descriptor numbers are then free in a restart (open-files.ts)
+  layOutDescriptors();
   await launchServed(entry, runConfig(options), options.args);
 }
 

@@ -11,6 +11,7 @@
 
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { original as untracked } from './open-files.js';
 
 // The engine's clock, taken at load: a program may put a fake one in Date.now.
 const dateNow = Date.now;
@@ -24,7 +25,16 @@ export interface FsOps {
   unlinkSync(path: string): void;
 }
 
-export const nodeFs: FsOps = fs;
+// node:fs's open and close as they were before the Node host wrapped them for
+// the program (open-files.ts): the runtime's own descriptors are never the program's.
+export const nodeFs: FsOps = {
+  openSync: untracked.openSync,
+  writeSync: fs.writeSync,
+  fsyncSync: fs.fsyncSync,
+  closeSync: untracked.closeSync,
+  renameSync: fs.renameSync,
+  unlinkSync: fs.unlinkSync,
+};
 
 let tempSeq = 0;
 

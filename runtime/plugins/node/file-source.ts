@@ -3,8 +3,13 @@
 // short while being read is an error, never zeros), and the descriptor is
 // closed by `close` or when opening fails.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import * as fs from 'node:fs';
 import type { ByteSource } from '../../format/streamed.js';
+import { original as untracked } from './open-files.js';
+
+// open and close as before the Node host wrapped them for the program (open-files.ts)
+const { closeSync, openSync } = untracked;
+const { fstatSync, readSync } = fs;
 
 export function openFileSource(path: string): ByteSource {
   const fd = openSync(path, 'r');

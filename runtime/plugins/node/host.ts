@@ -17,6 +17,7 @@ import { bytesLength } from '../../format/bytes.js';
 import { portableHash, type CheckpointHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { libraryTimersPending, trackLibraryTimers } from './library-timers.js';
+import { openFiles, reopenFiles, trackOpenFiles } from './open-files.js';
 import { processClocks } from './process-clocks.js';
 import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
 import type { RequestDesk } from './requests.js';
@@ -52,6 +53,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
   const startCwd = process.cwd();
   const startEnv: Record<string, string | undefined> = { ...process.env };
   trackLibraryTimers();
+  trackOpenFiles();
   const host: Host = {
     platform: detectPlatform,
     writeFileAtomic(path, bytes) {
@@ -111,6 +113,10 @@ export function createNodeHost(desk?: RequestDesk): Host {
       } catch (e) {
         writeDiagnostic(`warning: the program had changed its working directory to ${cwd}, which this machine cannot enter (${(e as Error).message}); it goes on in ${process.cwd()}`);
       }
+    },
+    openFiles,
+    reopenFiles(files) {
+      reopenFiles(files, (message) => writeDiagnostic(`warning: ${message}`));
     },
     addProcessListeners(listeners) {
       for (const [event, fn, once] of listeners) {
