@@ -451,6 +451,20 @@ export class Runtime {
     return d;
   }
 
+  /** `step` of a restore; if it throws, the restart ends with exit code 3, saying why (SPEC §3). */
+  private orRestartFails<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (this.host) {
+        this.host.log(`cannot restart: ${message}`);
+        this.host.exit(3);
+      }
+      throw e;
+    }
+  }
+
   /** Why no checkpoint can be taken at this point, or undefined if one can. */
   private whyNotHere(): string | undefined {
     if (this.u) return 'an unwind in progress';
@@ -920,17 +934,9 @@ export class Runtime {
     this.rearm();
     if (this.config.restore) {
       if (!this.sink) throw new Error('introspect: this runtime has no checkpoint reader');
-      let restored: ReturnType<CheckpointSink['restore']>;
-      try {
-        restored = this.sink.restore(this, this.config.restore);
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        if (this.host) {
-          this.host.log(`cannot restart: ${message}`);
-          this.host.exit(3);
-        }
-        throw e;
-      }
+      const sink = this.sink;
+      const file = this.config.restore;
+      const restored = this.orRestartFails(() => sink.restore(this, file));
       // before anything reads them: the hooks, the timers (their due times are on the same clock)
       continueClocks(this.programClocks(), restored.async?.clocks);
       restoreTimeline(restored.async?.timeline);
@@ -944,18 +950,8 @@ export class Runtime {
       if (async?.exitCode !== undefined) this.host?.setExitCode?.(async.exitCode);
       if (async?.processChanges) this.host?.applyProcessChanges?.(async.processChanges);
       // after the working directory: the paths are absolute, but a warning reads better in the process as restored
-      if (async?.openFiles) {
-        try {
-          this.host?.reopenFiles?.(async.openFiles);
-        } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
-          if (this.host) {
-            this.host.log(`cannot restart: ${message}`);
-            this.host.exit(3);
-          }
-          throw e;
-        }
-      }
+      const openFiles = async?.openFiles;
+      if (openFiles) this.orRestartFails(() => this.host?.reopenFiles?.(openFiles));
       // The hooks run in the process as restored (its jobs, timers, working
       // directory): what they queue or set comes after what was saved.
       for (const hook of [...this.restoreHooks]) hook();
