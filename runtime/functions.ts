@@ -20,13 +20,27 @@ export const CLOSURE = Symbol.for('introspect.closure');
 // `console.log(fn)` would show it. Node's, Bun's and Deno's inspectors ask a
 // function for `nodejs.util.inspect.custom` first: this one, found on every
 // function, hides the record (now, for good) and returns the function itself,
-// which tells the inspector to go on as usual.
+// which tells the inspector to go on as usual. An async or generator
+// function of the program (a plain function with its kind's prototype,
+// functionKind) is shown as the inspector shows a native one,
+// `[AsyncFunction: f]`: asked, the inspector's own type check says
+// `[Function: f] AsyncFunction`.
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-function hideClosureRecord(this: unknown): unknown {
-  if (typeof this === 'function' && Object.prototype.hasOwnProperty.call(this, CLOSURE)) {
-    Object.defineProperty(this, CLOSURE, { enumerable: false });
-  }
-  return this;
+const KIND_NAMES = ['Function', 'AsyncFunction', 'GeneratorFunction', 'AsyncGeneratorFunction'];
+type Inspect = (value: unknown, options: unknown) => string;
+function hideClosureRecord(this: unknown, _depth?: unknown, options?: { stylize?: (text: string, style: string) => string }, inspect?: Inspect): unknown {
+  if (typeof this !== 'function') return this;
+  if (Object.prototype.hasOwnProperty.call(this, CLOSURE)) Object.defineProperty(this, CLOSURE, { enumerable: false });
+  const kind = writtenKind(this);
+  if (kind === 0) return this;
+  const text = `[${KIND_NAMES[kind]}${this.name === '' ? ' (anonymous)' : `: ${this.name}`}]`;
+  const base = typeof options?.stylize === 'function' ? options.stylize(text, 'special') : text;
+  const keys = Object.keys(this);
+  if (keys.length === 0) return base;
+  if (typeof inspect !== 'function') return this;
+  const props: Record<string, unknown> = {};
+  for (const key of keys) props[key] = (this as unknown as Record<string, unknown>)[key];
+  return `${base} ${inspect(props, options)}`;
 }
 if (!Object.prototype.hasOwnProperty.call(Function.prototype, INSPECT)) {
   Object.defineProperty(Function.prototype, INSPECT, { value: hideClosureRecord, writable: true, configurable: true });
