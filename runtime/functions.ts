@@ -28,7 +28,7 @@ export const CLOSURE = Symbol.for('introspect.closure');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const KIND_NAMES = ['Function', 'AsyncFunction', 'GeneratorFunction', 'AsyncGeneratorFunction'];
 type Inspect = (value: unknown, options: unknown) => string;
-function hideClosureRecord(this: unknown, _depth?: unknown, options?: { stylize?: (text: string, style: string) => string }, inspect?: Inspect): unknown {
+function inspectFunction(this: unknown, _depth?: unknown, options?: { stylize?: (text: string, style: string) => string }, inspect?: Inspect): unknown {
   if (typeof this !== 'function') return this;
   if (Object.prototype.hasOwnProperty.call(this, CLOSURE)) Object.defineProperty(this, CLOSURE, { enumerable: false });
   const kind = writtenKind(this);
@@ -43,7 +43,7 @@ function hideClosureRecord(this: unknown, _depth?: unknown, options?: { stylize?
   return `${base} ${inspect(props, options)}`;
 }
 if (!Object.prototype.hasOwnProperty.call(Function.prototype, INSPECT)) {
-  Object.defineProperty(Function.prototype, INSPECT, { value: hideClosureRecord, writable: true, configurable: true });
+  Object.defineProperty(Function.prototype, INSPECT, { value: inspectFunction, writable: true, configurable: true });
 }
 
 export type Factory = (...envs: any[]) => Function;

@@ -67,8 +67,7 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     wrappers.set(plainFunction, kind);
     return plainFunction;
   };
-  const lower = (visited: ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration | ts.ArrowFunction, kind: Kind, node: ts.Node): ts.Node => {
-    const fn = visited;
+  const lower = (fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration | ts.ArrowFunction, kind: Kind, node: ts.Node): ts.Node => {
     const home = superHome(node);
     const original = home === undefined ? fn.body! : superReads(fn.body!, home, rt, tctx);
     let block = ts.isBlock(original) ? original : f.createBlock([f.createReturnStatement(original)], true);

@@ -74,7 +74,7 @@ export interface FileContext {
   wrapperKinds: Map<ts.Node, BodyKind>;
 }
 
-/** The code `$R.fk` takes for a wrapper's kind (runtime/functions.ts FUNCTION_PROTOTYPES). */
+/** The code `$R.fk` takes for a wrapper's kind (runtime/functions.ts KIND_PROTOTYPES). */
 export const WRAPPER_CODE: Record<BodyKind, number> = { task: 1, gen: 2, agen: 3 };
 
 /** What a generator body runs for: a generator function, an async function's task, or an async generator. */

@@ -1500,17 +1500,16 @@ function asExpression(f: ts.NodeFactory, node: ts.Node): ts.Expression {
  */
 /** A function given as the value of a `toString`/`valueOf` property (`{ toString: () => … }`, a class field): the engine calls it too. */
 function isImplicitlyCalledValue(fn: ts.Node): boolean {
-  const node = ts.getOriginalNode(fn);
-  let p = node.parent;
-  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || ts.isTypeAssertionExpression(p))) p = p.parent;
+  // the value as written, parentheses and type assertions around it included
+  let value = ts.getOriginalNode(fn);
+  while (value.parent && (ts.isParenthesizedExpression(value.parent) || ts.isAsExpression(value.parent) || ts.isSatisfiesExpression(value.parent) || ts.isTypeAssertionExpression(value.parent))) value = value.parent;
+  const p = value.parent;
   // `Money.prototype.toString = function () {…}`, `o[Symbol.toPrimitive] = f`: the ES5 way to write one.
-  if (p && ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && skipOuterExpressions(p.right) === node) {
-    const target = skipOuterExpressions(p.left);
-    if (ts.isPropertyAccessExpression(target)) return IMPLICITLY_CALLED.has(ts.idText(target.name));
-    if (ts.isElementAccessExpression(target)) return isImplicitlyCalledKey(target.argumentExpression);
-    return false;
+  if (p && ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === value) {
+    if (ts.isPropertyAccessExpression(p.left)) return IMPLICITLY_CALLED.has(ts.idText(p.left.name));
+    return ts.isElementAccessExpression(p.left) && isImplicitlyCalledKey(p.left.argumentExpression);
   }
-  if (!p || !(ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) || p.initializer === undefined || skipOuterExpressions(p.initializer) !== node) return false;
+  if (!p || !(ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) || p.initializer !== value) return false;
   if (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) return IMPLICITLY_CALLED.has(p.name.text);
   return ts.isComputedPropertyName(p.name) && isImplicitlyCalledKey(p.name.expression);
 }
@@ -1519,11 +1518,6 @@ function isImplicitlyCalledValue(fn: ts.Node): boolean {
 function isImplicitlyCalledKey(key: ts.Expression): boolean {
   if (ts.isStringLiteralLike(key)) return IMPLICITLY_CALLED.has(key.text);
   return ts.isPropertyAccessExpression(key) && ts.isIdentifier(key.expression) && key.expression.text === 'Symbol' && IMPLICITLY_CALLED.has(`[Symbol.${ts.idText(key.name)}]`);
-}
-
-function skipOuterExpressions(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
-  return e;
 }
 
 function calledByTheEngine(fn: ts.Node): boolean {
@@ -1687,12 +1681,5 @@ function selfMadeWhereUsed(body: ts.Block, self: ts.Identifier, make: ts.Express
 
 /** Whether a function or class is written somewhere inside `node` (it may close over bindings there). */
 function containsFunction(node: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (isFunctionLike(n) || ts.isClassLike(n)) found = true;
-    else ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(node, visit);
-  return found;
+  return ts.forEachChild(node, (n) => isFunctionLike(n) || ts.isClassLike(n) || containsFunction(n)) === true;
 }

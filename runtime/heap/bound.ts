@@ -41,11 +41,12 @@ const bindKeepsPrototype = ((): boolean => {
 })();
 
 /**
- * The engine's bind, and the bound function's prototype its target's, as
+ * Binds `target` with the engine's bind and records the parts (the wrapper
+ * and the reader alike). The bound function gets its target's prototype, as
  * ECMA-262 BoundFunctionCreate has it: QuickJS gives every bound function
  * Function.prototype, so a bound async function would stop saying it is one.
  */
-function bindNatively(target: Function, thisArg: unknown, args: unknown[]): Function {
+export function bindAgain(target: Function, thisArg: unknown, args: unknown[]): Function {
   const bound = Reflect.apply(nativeBind, target, [thisArg, ...args]) as Function;
   if (!bindKeepsPrototype) {
     const proto = Object.getPrototypeOf(target) as object | null;
@@ -53,11 +54,6 @@ function bindNatively(target: Function, thisArg: unknown, args: unknown[]): Func
   }
   Reflect.apply(weakMapSet, parts, [bound, { target, thisArg, args }]);
   return bound;
-}
-
-/** Rebinds `target` with the engine's bind and records the parts (reader side). */
-export function bindAgain(target: Function, thisArg: unknown, args: unknown[]): Function {
-  return bindNatively(target, thisArg, args);
 }
 
 let installed = false;
@@ -75,7 +71,7 @@ export function trackBoundFunctions(): void {
   if ((descriptor.value as Wrapper)[NATIVE] !== undefined) return;
   const wrapper = {
     bind(this: Function, thisArg: unknown, ...args: unknown[]): Function {
-      return bindNatively(this, thisArg, args);
+      return bindAgain(this, thisArg, args);
     },
   }.bind;
   Object.defineProperty(wrapper, NATIVE, { value: nativeBind });
