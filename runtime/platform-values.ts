@@ -21,8 +21,10 @@
 // A Proxy of the program is one too (proxies.ts), and so is the function an
 // Intl formatter's `format` (or a Collator's `compare`) getter gives out,
 // and a function the Function constructors made (its source text), and a
-// PerformanceMark or PerformanceMeasure (timeline.ts).
+// PerformanceMark or PerformanceMeasure (timeline.ts), and an `arguments`
+// object (arguments-objects.ts).
 
+import { argumentsValue } from './arguments-objects.js';
 import { functions } from './functions.js';
 import { proxyParts, remakeProxy } from './proxies.js';
 import { timelineEntryValue } from './timeline.js';
@@ -140,7 +142,7 @@ export function platformValueFor(v: object): PlatformValue | undefined {
   const maker = proto === null ? undefined : byPrototype.get(proto);
   if (maker !== undefined) return new PlatformValue(remake.bind(undefined, maker.name, maker.args(v)));
   if (proto !== null && isStringDecoderPrototype(proto)) return stringDecoderValue(v as StringDecoderLike);
-  return timelineEntryValue(v);
+  return timelineEntryValue(v) ?? argumentsValue(v);
 }
 
 interface StringDecoderLike {

@@ -789,7 +789,7 @@ export class ScopeLowering {
     // `arguments` and `new.target`, when used, are copied into their storage at entry.
     const args = scope.bindings.get('arguments');
     if (args && args.kind === 'arguments') {
-      const copy = f.createExpressionStatement(f.createAssignment(this.access(args), f.createCallExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createIdentifier('Array'), 'prototype'), 'slice'), 'call'), undefined, [f.createIdentifier('arguments')])));
+      const copy = f.createExpressionStatement(f.createAssignment(this.access(args), f.createIdentifier('arguments')));
       argumentsCopies.add(copy);
       prologue.unshift(copy);
     }

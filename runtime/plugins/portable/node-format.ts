@@ -296,6 +296,11 @@ function slotOf<T>(fn: () => T): T | undefined {
   }
 }
 
+/** An `arguments` object (its brand is not readable: the tag its toString gives). */
+function isArgumentsObject(value: object): boolean {
+  return Object.prototype.toString.call(value) === '[object Arguments]';
+}
+
 type Formatter = (ctx: Context, value: object, recurseTimes: number) => string[];
 const NONE: Formatter = () => [];
 
@@ -345,7 +350,8 @@ function formatRaw(ctx: Context, value: object, recurseTimes: number): string {
       base = functionBase(value, constructor, t);
       if (keys.length === 0) return base;
     } else if (constructor === 'Object') {
-      if (t !== '') braces[0] = `${prefixOf(constructor, t, 'Object')}{`;
+      if (isArgumentsObject(value)) braces[0] = '[Arguments] {';
+      else if (t !== '') braces[0] = `${prefixOf(constructor, t, 'Object')}{`;
       if (keys.length === 0) return `${braces[0]}}`;
     } else if (value instanceof RegExp) {
       base = RegExp.prototype.toString.call(value);
