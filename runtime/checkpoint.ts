@@ -16,6 +16,7 @@ import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
 import { applyGlobalChanges, captureGlobalChanges, describeGlobalChange, type GlobalChange } from './global-changes.js';
 import { settledStandIn } from './platform-promises.js';
+import type { SavedDynamicImports } from './dynamic-imports.js';
 
 /** The root value of the heap graph. */
 interface CheckpointRoot {
@@ -84,10 +85,6 @@ export const checkpointSink: CheckpointSink = {
     // such as a cleared timer's handle, need not be savable).
     // (Exit handlers of the program still have to run: not ended.)
     const ended = frames.length === 0 && bodyIndex >= mods.length && async.jobs.jobs.length === 0 && async.timers.active.length === 0 && !async.jobs.ticks?.length && !async.process?.length;
-    const dynamic = mods.find((m) => m.dynamic);
-    if (dynamic !== undefined && !ended) {
-      throw new Error(`the program loaded ${dynamic.id} with import(), and a restart loads only the modules imported statically; import it with a static import declaration`);
-    }
     const root: CheckpointRoot = {
       modules: ended ? [] : mods.map((m) => ({ id: m.id, state: m.get(), ...(m.exports !== undefined ? { exports: exportedData(m.exports) } : {}) })),
       stack: frames,
@@ -152,6 +149,7 @@ export const checkpointSink: CheckpointSink = {
       deferred: rt.takeDeferral(),
       transients: transients > 0 ? transients : undefined,
       laterBuiltins: rt.laterBuiltins,
+      dynamicImports: root.modules.length === 0 ? undefined : rt.dynamicImports.capture(mods, entry.url),
     };
     host.writeFileAtomic(file, encodeCheckpointParts(header, image, host.hash ? { hash: host.hash } : undefined));
     if (rt.config.exitAfterCheckpoint) host.exit(0, isProgramFunction);
@@ -165,6 +163,16 @@ export const checkpointSink: CheckpointSink = {
       return undefined; // the restore reads it again, and says what is wrong
     }
     return Array.isArray(list) && list.every((name) => typeof name === 'string') ? (list as string[]) : undefined;
+  },
+
+  dynamicImports(file: Uint8Array | ByteSource): SavedDynamicImports | undefined {
+    let saved: unknown;
+    try {
+      saved = readHeader(file).dynamicImports;
+    } catch {
+      return undefined; // the restore reads it again, and says what is wrong
+    }
+    return isSavedDynamicImports(saved) ? saved : undefined;
   },
 
   restore(rt: Runtime, file: Uint8Array | ByteSource): ReturnType<CheckpointSink['restore']> {
@@ -279,4 +287,11 @@ function slotLabel(name: string, module: boolean): string {
 
 function describeFn(fn: Function): string {
   return functions.staticId(fn) ?? functions.closureOf(fn)?.factory ?? (fn.name || '<function>');
+}
+
+function isSavedDynamicImports(v: unknown): v is SavedDynamicImports {
+  if (typeof v !== 'object' || v === null) return false;
+  const { modules, imports } = v as Partial<SavedDynamicImports>;
+  return Array.isArray(modules) && modules.every((m) => typeof m === 'string')
+    && Array.isArray(imports) && imports.every((i) => Array.isArray(i) && i.length === 3 && i.every((part) => typeof part === 'string'));
 }

@@ -62,8 +62,9 @@ export class ModuleRegistry {
     return this.list.find((m) => m.id === id);
   }
 
-  /** The entry module: the last one to register. */
+  /** The entry module: the last one to register before the program started (import() adds others later). */
   get entry(): ModuleRecord | undefined {
-    return this.list[this.list.length - 1];
+    for (let i = this.list.length - 1; i >= 0; i--) if (!this.list[i]!.dynamic) return this.list[i];
+    return undefined;
   }
 }

@@ -26,6 +26,7 @@ import { PrivateFields } from './privates.js';
 import { arrayCall, arrayCall1, arrayCall2 } from './array-callbacks.js';
 import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, delegatedValue, startAsyncGenerator } from './async-generators.js';
 import { Libraries } from './libraries.js';
+import { DynamicImports, type SavedDynamicImports } from './dynamic-imports.js';
 import { IntroPromise, programPromiseHas } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
 import { startPlainTask, startTask } from './tasks.js';
@@ -99,6 +100,8 @@ export interface CheckpointSink {
   restore(rt: Runtime, file: Uint8Array | ByteSource): { frames: Frame[]; bodyIndex: number; async?: AsyncState };
   /** The later built-ins the checkpoint says the program had at its start (later-builtins.ts); undefined where it does not say, or cannot be read (the restore then reports it). */
   laterBuiltins(file: Uint8Array | ByteSource): readonly string[] | undefined;
+  /** The modules the checkpoint's program had loaded with import(), if any (dynamic-imports.ts). */
+  dynamicImports(file: Uint8Array | ByteSource): SavedDynamicImports | undefined;
 }
 
 /** `below` is a constructor that called `above` by `super()` (or constructs with the same new.target). */
@@ -146,6 +149,7 @@ export class Runtime {
   readonly modules = new ModuleRegistry();
   /** Namespaces of the uninstrumented modules the program imports (libraries.ts). */
   readonly libraries = new Libraries();
+  readonly dynamicImports = new DynamicImports();
   /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
   lib(spec: string, ns: unknown): void {
     this.libraries.register(spec, ns);
@@ -187,6 +191,11 @@ export class Runtime {
     this.libraries.registerNamed('ns', JSON.stringify([importer, spec]), ns);
   }
 
+  /** `import(spec)` in module `importer` (transformer/dynamic-imports.ts): its namespace is named as `pns` names a static one. */
+  dimp(importer: string, spec: unknown, load: (spec: unknown) => unknown): unknown {
+    return this.dynamicImports.load(importer, spec, load, (from, s, ns) => this.pns(from, s, ns), this.modules.byId(importer)?.url);
+  }
+
   /** The data of the program's JSON module `id` (its default export), as an importer sees it: saved by name, contents and all (runtime/libraries.ts). */
   json(id: string, data: unknown): void {
     this.libraries.registerNamed('json', id, data);
@@ -201,6 +210,8 @@ export class Runtime {
    */
   laterBuiltins: readonly string[] | undefined;
   private started = false;
+  /** A restart is importing the modules the checkpoint's program loaded with import() (dynamic-imports.ts). */
+  private reloading: 'no' | 'importing' | 'done' = 'no';
   private armed = WINDOW;
   /** WINDOW, or REQUEST_WINDOW when the host takes requests. */
   private window = WINDOW;
@@ -456,12 +467,16 @@ export class Runtime {
     try {
       return step();
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (this.host) {
-        this.host.log(`cannot restart: ${message}`);
-        this.host.exit(3);
-      }
+      this.restartFailed(e instanceof Error ? e.message : String(e));
       throw e;
+    }
+  }
+
+  /** The restart ends with exit code 3, saying why (without a host, the caller's exception says it). */
+  private restartFailed(message: string): void {
+    if (this.host) {
+      this.host.log(`cannot restart: ${message}`);
+      this.host.exit(3);
     }
   }
 
@@ -873,6 +888,11 @@ export class Runtime {
   /** Each instrumented module registers once as it loads; the first schedules the start. */
   module(record: ModuleRecord): void {
     if (this.started) return this.dynamicModule(record);
+    if (this.reloading === 'importing') {
+      // loaded by import() before the checkpoint: its body ran then, its state comes from the checkpoint
+      record.dynamic = true;
+      record.done = true;
+    }
     this.modules.add(record);
     // The name stack traces give the module's frames, which is not always
     // its URL: Deno maps them through the source map to the .ts source. The
@@ -901,6 +921,7 @@ export class Runtime {
   }
 
   private start(): void {
+    if (this.reloadDynamicImports()) return;
     // before the program's first statement, and before a restart re-applies its changes;
     // the console's wrappers first, so that they are what the pristine view holds
     const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
@@ -973,6 +994,30 @@ export class Runtime {
       return;
     }
     this.__introspect_drive__(0);
+  }
+
+  /**
+   * A restart of a program that had loaded modules with import(): imports
+   * them again first, then starts (true: started later, once they are in).
+   */
+  private reloadDynamicImports(): boolean {
+    const restore = ((globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined)?.config?.restore;
+    if (this.reloading !== 'no' || restore === undefined) return false;
+    const saved: SavedDynamicImports | undefined = this.sink?.dynamicImports(restore);
+    const entry = this.modules.entry;
+    if (saved === undefined || entry === undefined) return false;
+    this.reloading = 'importing';
+    this.dynamicImports.reload(saved, entry.url, (from, spec, ns) => this.pns(from, spec, ns)).then(
+      () => {
+        this.reloading = 'done';
+        this.start();
+      },
+      (e: unknown) => {
+        this.host = ((globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined)?.host;
+        this.restartFailed(`a module the program had loaded with import() cannot be loaded again: ${(e as Error)?.message ?? String(e)}`);
+      },
+    );
+    return true;
   }
 
   // ---- helpers called by instrumented code --------------------------------------------

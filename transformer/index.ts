@@ -7,6 +7,7 @@
 //                  (container-members.ts) namespace and enum members it qualifies when printing, qualified
 //  0b. event loop  (platform-globals.ts) Promise, timers, queueMicrotask → the runtime's
 // 0b''. libraries  (library-helpers.ts) events once/on and util.promisify → the runtime's wrappers
+// 0b'''. import()  (dynamic-imports.ts) import(x) tells the runtime what it loaded
 // 0b'. callbacks   (builtin-callbacks.ts) arr.map(f) and kin → $R.ac(arr, "map", f)
 //  0c. generators  (generators.ts) function* and async functions → plain function around a resumable body arrow
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
@@ -27,6 +28,7 @@ import { lowerGenerators } from './generators.js';
 import { routeArrayCallbacks } from './builtin-callbacks.js';
 import { registerLibraries, RUNTIME_PACKAGE } from './libraries.js';
 import { useRuntimeEventLoop } from './platform-globals.js';
+import { announceDynamicImports } from './dynamic-imports.js';
 import { wrapLibraryHelpers } from './library-helpers.js';
 import { Linearizer } from './linearize.js';
 import { findLeafFunctions } from './leaf-functions.js';
@@ -81,7 +83,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     leafDeclarations: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(routeArrayCallbacks(wrapLibraryHelpers(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx), rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names);
+  const sf = lowerGenerators(routeArrayCallbacks(announceDynamicImports(wrapLibraryHelpers(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx, names, moduleId), rt, tctx), rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));

@@ -15,6 +15,7 @@ import { directEvalWarnings } from '../build/direct-eval.js';
 import { compactingWriter } from '../build/compact.js';
 import { createProgress, type Progress } from '../build/progress.js';
 import { loadProject, type Project } from '../build/project.js';
+import { computedImportRoots } from '../build/dynamic-roots.js';
 import { createSpecifierRewriter } from '../build/specifiers.js';
 import { createTransformer } from '../../transformer/index.js';
 import {
@@ -56,15 +57,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     throw new UsageError(`--out-dir must not be the program's own directory (${outDir}): the build would overwrite its files`, 'build');
   }
 
-  const program = ts.createProgram({
-    rootNames: project.commandLine.fileNames,
+  const programOf = (rootNames: readonly string[], oldProgram?: ts.Program) => ts.createProgram({
+    rootNames,
     options: project.commandLine.options,
     projectReferences: project.commandLine.projectReferences,
     configFileParsingDiagnostics: project.commandLine.errors,
+    oldProgram,
   });
-  const sources = program
-    .getSourceFiles()
-    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file));
+  const sourcesOf = (p: ts.Program) => p.getSourceFiles().filter((file) => !file.isDeclarationFile && !p.isSourceFileFromExternalLibrary(file));
+  let program = programOf(project.commandLine.fileNames);
+  if (project.configPath === undefined) {
+    // A computed import() specifier: the directory's other modules too (build/dynamic-roots.ts).
+    const more = computedImportRoots(sourcesOf(program), project.baseDir, outDir);
+    if (more !== undefined) program = programOf([...project.commandLine.fileNames, ...more.filter((f) => !project.commandLine.fileNames.includes(f))], program);
+  }
+  const sources = sourcesOf(program);
   const progress = createProgress(sources.length);
   try {
     failOnSyntaxErrors(program);

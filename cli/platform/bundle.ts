@@ -11,11 +11,12 @@
 // plain call's `this` is undefined, as in the modules it came from).
 
 import { build, type Plugin } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
 import { DONE_KEY } from '../../runtime/plugins/browser/host.js';
+import { readHeader } from '../../runtime/format/index.js';
 import { BuildError } from '../errors.js';
 import type { BundleHost } from './registry.js';
 
@@ -49,6 +50,52 @@ function isModuleProgram(entry: string): boolean {
   }
 }
 
+/**
+ * Loaders of the modules the program had loaded with import(), by the URL a
+ * restart asks for (runtime/dynamic-imports.ts): esbuild bundles a literal
+ * `import()` as a lazy one, so they still register only when asked, in the
+ * saved order. Run after every import of the entry module, which is before
+ * the runtime starts (a microtask later).
+ */
+function bundledModules(options: BundleOptions): string {
+  let saved: { modules?: unknown; imports?: unknown } | undefined;
+  try {
+    saved = readHeader(options.checkpoint).dynamicImports as typeof saved;
+  } catch {
+    return ''; // the restart reads the header again, and says what is wrong
+  }
+  const imported = Array.isArray(saved?.imports) ? saved.imports.map((i: unknown) => (Array.isArray(i) ? i[2] : undefined)) : [];
+  const entryUrl = pathToFileURL(options.entry);
+  const files = new Set([...(Array.isArray(saved?.modules) ? saved.modules : []), ...imported]
+    .filter((m): m is string => typeof m === 'string')
+    .map((m) => fileURLToPath(new URL(m, entryUrl))));
+  for (const file of computedImportTargets(dirname(options.entry))) files.add(file);
+  if (files.size === 0) return '';
+  const loaders = [...files].map((file) => `${JSON.stringify(pathToFileURL(file).href)}: () => import(${JSON.stringify(file)})`);
+  return `globalThis[Symbol.for('introspect.bundledModules')] = {\n${loaders.join(',\n')}\n};\n`;
+}
+
+/** A built module's computed import (transformer/dynamic-imports.ts: `($is) => import($is)`, `$` more where the program's names start so). */
+const COMPUTED_IMPORT = /\bimport\(\$+is\)/;
+
+/**
+ * When some module of the built program computes an import specifier, its
+ * targets are not known: every program module of the output directory then
+ * gets a loader (its runtime copy and node_modules aside).
+ */
+function computedImportTargets(outDir: string): string[] {
+  const modules: string[] = [];
+  const walk = (at: string): void => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== '__introspect' && !entry.name.startsWith('.')) walk(path);
+      else if (entry.isFile() && /\.m?js$/.test(entry.name)) modules.push(path);
+    }
+  };
+  walk(outDir);
+  return modules.some((file) => COMPUTED_IMPORT.test(readFileSync(file, 'utf8'))) ? modules : [];
+}
+
 export async function buildRestartBundle(options: BundleOptions): Promise<string> {
   const base64 = Buffer.from(options.checkpoint.buffer, options.checkpoint.byteOffset, options.checkpoint.byteLength).toString('base64');
   const virtual: Plugin = {
@@ -58,7 +105,7 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
       b.onLoad({ filter: /.*/, namespace: NS }, (args) => {
         if (args.path === 'introspect-restart:entry') {
           // Boot first: ES module evaluation order keeps it before the program.
-          return { contents: `import 'introspect-restart:boot';\nimport ${JSON.stringify(options.entry)};\n`, resolveDir: dirname(options.entry), loader: 'js' };
+          return { contents: `import 'introspect-restart:boot';\nimport ${JSON.stringify(options.entry)};\n${bundledModules(options)}`, resolveDir: dirname(options.entry), loader: 'js' };
         }
         return {
           contents: `import { bootBundle } from ${JSON.stringify(hostModule(options.host))};\nbootBundle(${JSON.stringify(base64)}, ${JSON.stringify(options.hint)});\n`,

@@ -22,6 +22,8 @@ export interface CheckpointHeader {
   deferred?: { by: string; point: number };
   /** The later built-ins the program had when it started (runtime/later-builtins.ts); a restart provides only these. Absent: all. */
   laterBuiltins?: readonly string[];
+  /** Modules the program had loaded with import(), and the imports whose namespace it got (runtime/dynamic-imports.ts). */
+  dynamicImports?: { modules: string[]; imports: [string, string, string][] };
   [k: string]: unknown;
 }
 

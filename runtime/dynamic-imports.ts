@@ -1,0 +1,119 @@
+// Program modules loaded by `import()`. The transform announces each import
+// (`$R.dimp`, transformer/dynamic-imports.ts); the namespace a relative one
+// gives is named `ns:[importer, spec]`, as a static `import * as` of it
+// would be, so the program's references to it stay the live namespace. A
+// checkpoint lists, in the header, the modules that registered after the
+// program started (in that order, as URLs relative to the entry) and the
+// imports that named a namespace. A restart imports those modules again,
+// in the same order, before it reads the heap: they register with their
+// bodies done (their state comes from the checkpoint), and each import is
+// asked again for its namespace.
+//
+//   header.dynamicImports = { modules: ['./plugins/alpha.js'], imports: [['main.ts', './plugins/alpha.js', './plugins/alpha.js']] }
+
+import type { ModuleRecord } from './modules.js';
+
+export interface SavedDynamicImports {
+  /** Modules registered by import(), in registration order, relative to the entry's URL. */
+  modules: string[];
+  /** [importer module id, specifier, the module's URL relative to the entry's] of each import() whose namespace the program got. */
+  imports: [string, string, string][];
+}
+
+const NativePromise = Promise;
+const nativeThen = NativePromise.prototype.then;
+
+/** Whether a specifier names a file of the program (not a package or a platform module). */
+function isRelative(spec: string): boolean {
+  return spec.startsWith('./') || spec.startsWith('../');
+}
+
+export class DynamicImports {
+  private readonly seen = new Set<string>();
+  private readonly imports: [string, string][] = [];
+
+  /** `$R.dimp`: runs the import; a relative one's namespace is named once it arrives. */
+  load(importer: string, spec: unknown, load: (spec: unknown) => unknown, name: (importer: string, spec: string, ns: unknown) => void, importerUrl: string | undefined): unknown {
+    // In a restart bundle a computed specifier has no file to load: the bundle's loader of that module runs instead.
+    const bundled = typeof spec === 'string' && isRelative(spec) && importerUrl !== undefined ? bundledLoader(resolveUrl(spec, importerUrl)) : undefined;
+    const loading = bundled !== undefined ? bundled() : load(spec);
+    if (typeof spec !== 'string' || !isRelative(spec) || !(loading instanceof NativePromise)) return loading;
+    // Only a fulfilment handler: a failed import stays the program's unhandled rejection, if it leaves it so.
+    Reflect.apply(nativeThen, loading, [(ns: unknown) => {
+      name(importer, spec, ns);
+      const key = JSON.stringify([importer, spec]);
+      if (!this.seen.has(key)) {
+        this.seen.add(key);
+        this.imports.push([importer, spec]);
+      }
+    }]);
+    return loading;
+  }
+
+  /** What a checkpoint records, or undefined when the program imported nothing so. */
+  capture(modules: readonly ModuleRecord[], entryUrl: string): SavedDynamicImports | undefined {
+    const dynamic = modules.filter((m) => m.dynamic);
+    if (dynamic.length === 0) return undefined;
+    const imports = this.imports.flatMap(([importer, spec]): [string, string, string][] => {
+      const from = modules.find((m) => m.id === importer);
+      return from === undefined ? [] : [[importer, spec, relativeUrl(entryUrl, resolveUrl(spec, from.url))]];
+    });
+    return { modules: dynamic.map((m) => relativeUrl(entryUrl, m.url)), imports };
+  }
+
+  /**
+   * A restart's imports, before the heap is read: the modules, one after
+   * the other (so they register in the saved order), then each saved
+   * import's namespace named again.
+   */
+  async reload(saved: SavedDynamicImports, entryUrl: string, name: (importer: string, spec: string, ns: unknown) => void): Promise<void> {
+    for (const module of saved.modules) await importUrl(resolveUrl(module, entryUrl));
+    for (const [importer, spec, url] of saved.imports) {
+      name(importer, spec, await importUrl(resolveUrl(url, entryUrl)));
+      this.seen.add(JSON.stringify([importer, spec]));
+      this.imports.push([importer, spec]);
+    }
+  }
+}
+
+/**
+ * Where a restart bundle runs (cli/platform/bundle.ts) there are no files to
+ * import: the bundle holds the modules, and loaders for them by URL here.
+ */
+const BUNDLED_MODULES = Symbol.for('introspect.bundledModules');
+
+function bundledLoader(url: string): (() => Promise<unknown>) | undefined {
+  const bundled = (globalThis as Record<symbol, Record<string, () => Promise<unknown>> | undefined>)[BUNDLED_MODULES];
+  return bundled !== undefined && Object.hasOwn(bundled, url) ? bundled[url] : undefined;
+}
+
+function importUrl(url: string): Promise<unknown> {
+  const load = bundledLoader(url);
+  return load !== undefined ? load() : (import(url) as Promise<unknown>);
+}
+
+/** `to` relative to the directory of `from` (both URLs of one scheme), as `./a/b.js` or `../c.js`. */
+export function relativeUrl(from: string, to: string): string {
+  const base = from.slice(0, from.lastIndexOf('/') + 1);
+  if (to.startsWith(base)) return `./${to.slice(base.length)}`;
+  const fromParts = base.split('/');
+  const toParts = to.split('/');
+  let common = 0;
+  while (common < fromParts.length - 1 && fromParts[common] === toParts[common]) common++;
+  const up = fromParts.length - 1 - common;
+  return `${'../'.repeat(up)}${toParts.slice(common).join('/')}`;
+}
+
+/** A relative URL (`./x.js`, `../y/z.js`) against `base`, by its path segments (QuickJS has no URL). */
+function resolveUrl(relative: string, base: string): string {
+  const parts = base.slice(0, base.lastIndexOf('/')).split('/');
+  // (`file:///a/b` splits as file:, '', '', a, b: never above the root)
+  const root = base.startsWith('file://') ? 3 : 1;
+  for (const segment of relative.split('/')) {
+    if (segment === '.' || segment === '') continue;
+    if (segment === '..') {
+      if (parts.length > root) parts.pop();
+    } else parts.push(segment);
+  }
+  return parts.join('/');
+}
