@@ -26,6 +26,7 @@ import { PrivateFields } from './privates.js';
 import { arrayCall, arrayCall1, arrayCall2 } from './array-callbacks.js';
 import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, delegatedValue, startAsyncGenerator } from './async-generators.js';
 import { Libraries } from './libraries.js';
+import { ProgramFinalizationRegistry } from './finalization.js';
 import { DynamicImports, type SavedDynamicImports } from './dynamic-imports.js';
 import { IntroPromise, programPromiseHas } from './promises.js';
 import { Scheduler, type SchedulerState } from './scheduler.js';
@@ -268,6 +269,8 @@ export class Runtime {
   readonly CustomEvent = ProgramCustomEvent;
   readonly AbortController = ProgramAbortController;
   readonly AbortSignal = ProgramAbortSignal;
+  /** The program's FinalizationRegistry, whose registrations a checkpoint can save (pass 0b; finalization.ts). */
+  readonly FinalizationRegistry = ProgramFinalizationRegistry;
   /** TypeScript's `using` helpers, as the program calls them (pass 0b; disposal.ts). */
   readonly adr = addDisposableResource;
   readonly dres = disposeResources;

@@ -2,7 +2,8 @@
 // after pass 0; gives the same file where every reference to the global
 // `Promise`, `queueMicrotask`, `setTimeout`, `setInterval`, `setImmediate`
 // and their clear functions (and `Proxy`, and the event classes
-// `EventTarget`, `Event`, `CustomEvent`, `AbortController`, `AbortSignal`)
+// `EventTarget`, `Event`, `CustomEvent`, `AbortController`, `AbortSignal`,
+// `FinalizationRegistry`)
 // reads the runtime's version instead (`Promise` → `$R.P`, `setTimeout` →
 // `$R.setTimeout`, …; `extends` clauses included), whose promises,
 // jobs and timers are data a checkpoint saves (runtime/promises.ts,
@@ -36,6 +37,8 @@ const REPLACED: Record<string, string> = {
   CustomEvent: 'CustomEvent',
   AbortController: 'AbortController',
   AbortSignal: 'AbortSignal',
+  // Registrations in internal slots too (runtime/finalization.ts).
+  FinalizationRegistry: 'FinalizationRegistry',
 };
 
 /** TypeScript's `using` helpers and its standard decorators' → the runtime's (runtime/disposal.ts, decorators.ts). */
