@@ -5,6 +5,7 @@
 // The pipeline, in order:
 //   0. names       (generated-names.ts) TypeScript's generated identifiers get plain names;
 //                  (container-members.ts) namespace and enum members it qualifies when printing, qualified
+//  0a. labels      (stacked-labels.ts) `continue` names a loop's innermost label
 //  0b. event loop  (platform-globals.ts) Promise, timers, queueMicrotask → the runtime's
 // 0b''. libraries  (library-helpers.ts) events once/on and util.promisify → the runtime's wrappers
 // 0b'''. import()  (dynamic-imports.ts) import(x) tells the runtime what it loaded
@@ -28,6 +29,7 @@ import { lowerGenerators } from './generators.js';
 import { routeArrayCallbacks } from './builtin-callbacks.js';
 import { registerLibraries, RUNTIME_PACKAGE } from './libraries.js';
 import { useRuntimeEventLoop } from './platform-globals.js';
+import { innermostContinueLabels } from './stacked-labels.js';
 import { announceDynamicImports } from './dynamic-imports.js';
 import { wrapLibraryHelpers } from './library-helpers.js';
 import { Linearizer } from './linearize.js';
@@ -83,7 +85,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     leafDeclarations: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(routeArrayCallbacks(announceDynamicImports(wrapLibraryHelpers(useRuntimeEventLoop(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx, names, moduleId), rt, tctx), rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names);
+  const sf = lowerGenerators(routeArrayCallbacks(announceDynamicImports(wrapLibraryHelpers(useRuntimeEventLoop(innermostContinueLabels(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx, names, moduleId), rt, tctx), rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));
