@@ -687,6 +687,15 @@ export class Runtime {
    * the base constructor, and no class's fields may be initialized twice.
    */
   rewind(frames: Frame[]): unknown {
+    this.timers.holdArming();
+    try {
+      return this.rewindFrames(frames);
+    } finally {
+      this.timers.releaseArming();
+    }
+  }
+
+  private rewindFrames(frames: Frame[]): unknown {
     let outcome: { threw: boolean; value: unknown } | undefined;
     for (let hi = frames.length - 1; hi >= 0; ) {
       let lo = hi;
@@ -699,11 +708,20 @@ export class Runtime {
       this.c = -1;
       let unwinding: boolean;
       const undoStandIn = hi > lo && !isClass(frames[hi].fn) ? this.standInFor(frames[hi - 1].fn, frames[hi]) : undefined;
+      // The frames above returned: natively their caller goes on at once.
+      // Re-entering it (the engine may compile it first; its router runs)
+      // is the runtime's time, not the program's: the timeline stands still
+      // (from the first thing done here, before any allocation that may
+      // start a collection) until the caller's call site has the outcome
+      // (resume → endRestore), or a timer the frames above set would fire
+      // early against the ones the caller sets next.
       try {
         const value = this.reenter(frames[lo]);
+        if (lo > 0 && !this.u) this.timers.pause();
         outcome = { threw: false, value };
         unwinding = this.u;
       } catch (e) {
+        if (lo > 0 && e !== UNWIND) this.timers.pause();
         outcome = { threw: true, value: e };
         unwinding = e === UNWIND;
       } finally {
@@ -716,6 +734,7 @@ export class Runtime {
       hi = lo - 1;
     }
     this.pending = undefined;
+    if (frames.length > 1) this.timers.resume();
     if (outcome === undefined) return undefined;
     if (outcome.threw) throw outcome.value;
     return outcome.value;

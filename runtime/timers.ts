@@ -167,6 +167,7 @@ export class Timers {
     if (typeof cb !== 'function') throw new TypeError(`The "callback" argument must be of type function. Received ${cb === null ? 'null' : typeof cb}`);
     let delay = Number(ms);
     if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = immediate ? 0 : 1;
+    this.settle();
     const t = new Timer(this.nextId++, cb, args, delay, repeat, immediate, this.now() + delay);
     this.active.set(t.id, t);
     if (immediate) this.pushImmediate(t);
@@ -189,6 +190,7 @@ export class Timers {
 
   refresh(t: Timer): void {
     if (t.immediate || t.cleared) return;
+    this.settle();
     if (this.active.get(t.id) === t) this.remove(t);
     else this.active.set(t.id, t); // it fired: refresh() arms it again, as Node's does
     t.due = this.now() + t.ms;
@@ -221,8 +223,43 @@ export class Timers {
     }
   }
 
+  /**
+   * While a rewind re-enters saved frames, the timeline pauses and resumes
+   * once per frame (Runtime.rewind), and no timer can fire before it ends.
+   * Moving every armed timer and re-arming the platform timer at each resume
+   * would itself take time the timeline counts as the program's (microseconds
+   * per frame, tens of milliseconds for a deep stack), so meanwhile a resume
+   * only adds up the pause (`owed`), settled on the armed timers before a
+   * timer is set or refreshed, a capture, or when the rewind ends; the
+   * platform timer is armed once, then.
+   */
+  private armingHeld = 0;
+  /** Time the timeline stood still that the timers with ids below `owedBefore` have not moved by yet. */
+  private owed = 0;
+  private owedBefore = 0;
+
+  holdArming(): void {
+    this.armingHeld++;
+  }
+
+  releaseArming(): void {
+    if (--this.armingHeld > 0) return;
+    this.settle();
+    this.schedule();
+  }
+
+  private settle(): void {
+    if (this.owed <= 0) return;
+    const owed = this.owed;
+    this.owed = 0;
+    for (const t of this.active.values()) if (t.id < this.owedBefore && !t.immediate) t.due += owed;
+    this.queue.sort((a, b) => a.due - b.due || a.id - b.id);
+    this.schedule();
+  }
+
   /** Arms the one platform timer for the earliest pending timer (unref'd when no pending timer is ref'd). */
   schedule(): void {
+    if (this.armingHeld > 0) return;
     const first = this.queue[0];
     const refed = this.queue.some((t) => t.refed);
     if (first !== undefined && first.due === this.wakeAt && refed === this.wakeRefed && this.wake !== undefined) return;
@@ -337,6 +374,7 @@ export class Timers {
   }
 
   capture(): TimerState {
+    this.settle();
     // while the timeline stands still, its time is when it stopped
     return { active: [...this.active.values()], nextId: this.nextId, now: this.pausedAt ?? this.now() };
   }
@@ -365,6 +403,13 @@ export class Timers {
     if (this.pausedAt === undefined) return;
     const since = this.pausedAt;
     this.pausedAt = undefined;
+    if (this.armingHeld > 0) {
+      // pauses add up with one `owedBefore`: a timer set in between settles them first
+      this.owed += Math.max(0, this.now() - since);
+      this.owedBefore = this.pausedBefore;
+      return;
+    }
+    this.settle();
     this.shiftAfterPause(since, this.pausedBefore);
   }
 
