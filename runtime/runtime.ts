@@ -1187,6 +1187,27 @@ export class Runtime {
     return o;
   }
 
+  /**
+   * A computed key of an object literal whose value is an anonymous function
+   * or class, made by a factory (which names it by a stand-in key): the key
+   * as the literal uses it (ToPropertyKey, once), kept for `named`, which
+   * runs next, before any code of the program can.
+   */
+  private litKey: string | symbol = '';
+
+  nk(key: unknown): string | symbol {
+    this.litKey = Reflect.ownKeys({ [key as PropertyKey]: 0 })[0];
+    return this.litKey;
+  }
+
+  /** The made function named after the computed key `nk` took, as the literal would name it natively. */
+  named<F extends Function>(fn: F): F {
+    const key = this.litKey;
+    const name = typeof key === 'symbol' ? (key.description === undefined ? '' : `[${key.description}]`) : key;
+    if (fn.name === '' && name !== '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
+    return fn;
+  }
+
   /** The getter or setter a one-member object literal holds (used by factories). */
   accessorOf(holder: object, key: string, getter: boolean): Function {
     const d = Object.getOwnPropertyDescriptor(holder, key)!;

@@ -906,6 +906,11 @@ export class ScopeLowering {
     return f.createCallExpression(f.createIdentifier(factoryName), undefined, envArgs);
   }
 
+  /** `$R.name(args)`. */
+  private rtCall(name: string, args: ts.Expression[]): ts.Expression {
+    return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.ctx.rt, name), undefined, args);
+  }
+
   /** A computed member key: where it is, or the factory parameter a made class's key was passed in. */
   private computedKey(name: ts.ComputedPropertyName): ts.Expression {
     return this.computedKeys.get(name) ?? this.expr(name.expression);
@@ -1274,16 +1279,25 @@ export class ScopeLowering {
       const e = node.name.expression;
       const standIn = ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol' ? `[Symbol.${ts.idText(e.name)}]` : '';
       this.computedKeys.set(node.name, f.createStringLiteral(standIn));
-      return f.createPropertyAssignment(f.createComputedPropertyName(key), this.nestedFunction(node, standIn));
+      if (standIn !== '') return f.createPropertyAssignment(f.createComputedPropertyName(key), this.nestedFunction(node, standIn));
+      // Any other key: named after it when the literal is evaluated, as natively.
+      return f.createPropertyAssignment(f.createComputedPropertyName(this.rtCall('nk', [key])), this.rtCall('named', [this.nestedFunction(node, '')]));
     }
     // Others (`super` users, whose home object is this literal) stay methods of it, uninstrumented.
     if (ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) return this.lowerUninstrumented(node);
     if (isFunctionLike(node)) return this.nestedFunction(node, inferName(node));
     if (ts.isClassExpression(node)) return this.classExpression(node, inferName(node));
-    if (ts.isPropertyAssignment(node) && (isFunctionLike(node.initializer) || ts.isClassExpression(node.initializer))) {
+    if (ts.isPropertyAssignment(node) && (isFunctionLike(unwrapped(node.initializer)) || ts.isClassExpression(unwrapped(node.initializer)))) {
+      // (parentheses and type assertions around the definition name it all the same)
+      const init = unwrapped(node.initializer);
       const key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) || ts.isNumericLiteral(node.name) ? node.name.text : '';
+      if (ts.isComputedPropertyName(node.name) && isAnonymousDefinition(init)) {
+        // `{ [k]: () => {} }`: the function is named after k's value, as natively.
+        const name = f.updateComputedPropertyName(node.name, this.rtCall('nk', [this.expr(node.name.expression)]));
+        return f.updatePropertyAssignment(node, name, this.rtCall('named', [this.expr(init, '')]));
+      }
       const name = ts.isComputedPropertyName(node.name) ? f.updateComputedPropertyName(node.name, this.expr(node.name.expression)) : node.name;
-      return f.updatePropertyAssignment(node, name, this.expr(node.initializer, key));
+      return f.updatePropertyAssignment(node, name, this.expr(init, key));
     }
     if (ts.isTaggedTemplateExpression(node)) return this.taggedTemplate(node);
     if (ts.isSpreadElement(node) && !inAssignmentTarget(node)) return f.updateSpreadElement(node, this.engineIterated(this.expr(node.expression)));
@@ -1576,6 +1590,18 @@ const NAMING_ASSIGNMENTS = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.Que
 /** The name a default value's anonymous function or class gets from its binding: the identifier's, else none. */
 function namedBy(name: ts.BindingName): string {
   return ts.isIdentifier(name) ? ts.idText(name) : '';
+}
+
+/** The expression inside parentheses and type assertions. */
+function unwrapped(node: ts.Expression): ts.Expression {
+  let e = node;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isTypeAssertionExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+/** An anonymous function or class expression: one that takes its name from where it is defined. */
+function isAnonymousDefinition(e: ts.Expression): boolean {
+  return ts.isArrowFunction(e) || ((ts.isFunctionExpression(e) || ts.isClassExpression(e)) && e.name === undefined);
 }
 
 function inferName(node: ts.Node): string {
