@@ -181,6 +181,17 @@ export function analyze(sf: ts.SourceFile): Analysis {
     while (s.kind === 'function' && ts.isArrowFunction(s.node)) s = s.parent!.fn;
     return s;
   };
+  // A binding the program declared named `arguments`, if one is nearer than the
+  // function whose own `arguments` the identifier would otherwise be (every
+  // non-arrow function has one, shadowing its outer functions' pseudo-bindings).
+  const declaredArguments = (scope: Scope): Binding | undefined => {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const b = s.bindings.get('arguments');
+      if (b) return b.kind === 'arguments' ? undefined : b;
+      if (s.kind === 'function' && !ts.isArrowFunction(s.node)) return undefined;
+    }
+    return undefined;
+  };
   const pseudo = (node: ts.Node, scope: Scope, kind: 'this' | 'arguments' | 'newtarget') => {
     const owner = thisScope(scope);
     if (owner.kind === 'module') return;
@@ -200,7 +211,7 @@ export function analyze(sf: ts.SourceFile): Analysis {
   const visit = (node: ts.Node, parent: ts.Node | undefined, scope: Scope): void => {
     if (ts.isIdentifier(node)) {
       if (parent && !isReferencePosition(node, parent)) return;
-      if (ts.idText(node) === 'arguments' && !scope.lookup('arguments')) {
+      if (ts.idText(node) === 'arguments' && !declaredArguments(scope)) {
         pseudo(node, scope, 'arguments');
         return;
       }
