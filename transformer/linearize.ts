@@ -97,6 +97,10 @@ export class Linearizer {
       return this.stableLocals.has(n) && !assigned.has(n);
     }
     if (ts.isCallExpression(e) && !this.isSiteCall(e) && !isLeafFunctionCall(e, this.ctx)) return e.arguments.every((a) => ts.isIdentifier(a));
+    // An object literal's accessor placeholder (`$R.PH`, scopes.ts): read in
+    // place, never spilled, since `$R.acc` knows it by identity and a
+    // temporary saved across a checkpoint would come back as another object.
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && ts.idText(e.expression) === ts.idText(this.ctx.rt) && ts.idText(e.name) === 'PH') return true;
     return false;
   }
 
