@@ -15,7 +15,8 @@
 // linearize is marked opaque: pass 4 makes it a no-save region.
 //
 // Guarantees (checked by tests): a call statement is `call;` or `T = call;`
-// with T an identifier or an env property, and its callee and arguments
+// with T a local of the frame (never a variable other code shares: see
+// isDirectTarget), and its callee and arguments
 // contain no call; no other statement of the body contains a call.
 
 import ts from 'typescript';
@@ -243,9 +244,20 @@ export class Linearizer {
     return out.length === 1 ? out[0] : this.f.createBlock(out, true);
   }
 
+  /**
+   * May `T = call` assign the call's result straight to T? Only when T is a
+   * local of this frame (a parameter, a local, a temporary): a call that
+   * unwinds for a checkpoint returns a marker, which `T = call` stores before
+   * the unwind check. In a frame's own local nobody sees it (the restore
+   * assigns the real result); in a variable other code shares (an
+   * environment's property, a module variable) it would clobber the value
+   * that code reads while the call is resumed, and be saved in the
+   * checkpoint. Those get `$t = call; T = $t`, the assignment after the check.
+   */
   private isDirectTarget(e: ts.Expression): boolean {
-    if (ts.isIdentifier(e)) return true;
-    return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && /^\$+e\d+$/.test(ts.idText(e.expression));
+    if (!ts.isIdentifier(e)) return false;
+    const name = ts.idText(e);
+    return this.plan.locals.includes(name) || this.plan.params.includes(name);
   }
 
   /**
