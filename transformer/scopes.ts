@@ -607,6 +607,8 @@ export class ScopeLowering {
         const name = m.name as ts.Identifier | ts.PrivateIdentifier | ts.StringLiteral | ts.NumericLiteral | ts.ComputedPropertyName;
         const target = ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? f.createPropertyAccessExpression(f.createThis(), name)
           : f.createElementAccessExpression(f.createThis(), ts.isComputedPropertyName(name) ? f.createIdentifier(ts.idText(name.expression as ts.Identifier)) : name);
+        const fieldName = fieldNameOf(m);
+        if (fieldName) this.fieldNames.set(ts.getOriginalNode(m.initializer), fieldName);
         steps.push(f.createExpressionStatement(f.createAssignment(target, m.initializer)));
         kept.push(f.updatePropertyDeclaration(m, m.modifiers, m.name, m.questionToken ?? m.exclamationToken, m.type, undefined));
         continue;
@@ -645,7 +647,7 @@ export class ScopeLowering {
     let result: ts.ClassElement;
     if (ts.isPropertyDeclaration(m)) {
       const name = ts.isComputedPropertyName(m.name) ? f.updateComputedPropertyName(m.name, this.computedKey(m.name)) : m.name;
-      let init = m.initializer ? this.expr(m.initializer) : undefined;
+      let init = m.initializer ? this.expr(m.initializer, fieldNameOf(m)) : undefined;
       if (init && st.locals.length > 0) init = this.wrapInArrow(st, init);
       // Field initializers re-run on the fresh object `new` makes while a
       // constructor frame is being restored; that object is thrown away, so
@@ -918,6 +920,8 @@ export class ScopeLowering {
 
   /** The computed keys of made classes, evaluated where the class is and passed to its factory. */
   private readonly computedKeys = new Map<ts.ComputedPropertyName, ts.Expression>();
+  /** A static field's anonymous function or class, moved out of its field (deferStaticInitializers): the field's name, which names it. */
+  private readonly fieldNames = new WeakMap<ts.Node, string>();
   private lastLowered: FnState | undefined;
   /** Module constants declared so far that stay at the top level (literals, requires): defined before any code runs. */
   private readonly hoistedConsts = new Set<string>();
@@ -1196,6 +1200,10 @@ export class ScopeLowering {
     return statics ? this.runStatics(made) : made;
   }
 
+  private movedFieldName(node: ts.Node): string {
+    return this.fieldNames.get(ts.getOriginalNode(node)) ?? '';
+  }
+
   private runStatics(cls: ts.Expression): ts.Expression {
     return this.f.createCallExpression(this.f.createPropertyAccessExpression(this.ctx.rt, 'csi'), undefined, [cls]);
   }
@@ -1203,8 +1211,8 @@ export class ScopeLowering {
   // ---- expressions ----------------------------------------------------------------
 
   private expr(node: ts.Expression, inferredName = ''): ts.Expression {
-    if (isFunctionLike(node)) return this.nestedFunction(node, inferredName);
-    if (ts.isClassExpression(node)) return this.classExpression(node, inferredName);
+    if (isFunctionLike(node)) return this.nestedFunction(node, inferredName || this.movedFieldName(node));
+    if (ts.isClassExpression(node)) return this.classExpression(node, inferredName || this.movedFieldName(node));
     return ts.visitNode(node, this.visitor) as ts.Expression;
   }
 
@@ -1285,8 +1293,8 @@ export class ScopeLowering {
     }
     // Others (`super` users, whose home object is this literal) stay methods of it, uninstrumented.
     if (ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) return this.lowerUninstrumented(node);
-    if (isFunctionLike(node)) return this.nestedFunction(node, inferName(node));
-    if (ts.isClassExpression(node)) return this.classExpression(node, inferName(node));
+    if (isFunctionLike(node)) return this.nestedFunction(node, inferName(node) || this.movedFieldName(node));
+    if (ts.isClassExpression(node)) return this.classExpression(node, inferName(node) || this.movedFieldName(node));
     if (ts.isPropertyAssignment(node) && (isFunctionLike(unwrapped(node.initializer)) || ts.isClassExpression(unwrapped(node.initializer)))) {
       // (parentheses and type assertions around the definition name it all the same)
       const init = unwrapped(node.initializer);
@@ -1602,6 +1610,17 @@ function unwrapped(node: ts.Expression): ts.Expression {
 /** An anonymous function or class expression: one that takes its name from where it is defined. */
 function isAnonymousDefinition(e: ts.Expression): boolean {
   return ts.isArrowFunction(e) || ((ts.isFunctionExpression(e) || ts.isClassExpression(e)) && e.name === undefined);
+}
+
+/**
+ * The name a field's anonymous function or class initializer gets (`handler =
+ * () => …` is "handler", `#h = …` "#h"); none for a computed key, whose
+ * value only the running program knows.
+ */
+function fieldNameOf(m: ts.PropertyDeclaration): string {
+  if (!m.initializer || !(isFunctionLike(m.initializer) || ts.isClassExpression(m.initializer))) return '';
+  const n = m.name;
+  return ts.isIdentifier(n) || ts.isPrivateIdentifier(n) ? ts.idText(n) : ts.isStringLiteral(n) || ts.isNumericLiteral(n) ? n.text : '';
 }
 
 function inferName(node: ts.Node): string {
