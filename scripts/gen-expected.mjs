@@ -9,7 +9,7 @@
 // Each fixture is compiled into a temporary directory (target
 // ES2022, module ESNext (JSON imports), strict, lib ES2023, @types/node for `console`, every file a module)
 // unless it brings
-// its own tsconfig.json, then run twice: the two runs must agree (the program
+// its own tsconfig.json (CommonJS output then runs as CommonJS), then run twice: the two runs must agree (the program
 // is deterministic), exit 0 and write nothing to stderr unless its
 // fixture.json says `"allowStderr": true`. Anything else fails loudly.
 import { spawnSync } from 'node:child_process';
@@ -97,7 +97,9 @@ function compile(dir, outDir) {
   if (diagnostics.length > 0) throw new FixtureError(`TypeScript errors:\n${formatDiagnostics(diagnostics)}`);
   const emitted = program.emit();
   if (emitted.emitSkipped || emitted.diagnostics.length > 0) throw new FixtureError(`emit failed:\n${formatDiagnostics(emitted.diagnostics)}`);
-  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
+  // A fixture whose tsconfig asks for CommonJS output runs as CommonJS, as its Introspect build does.
+  const commonJs = options.module === ts.ModuleKind.CommonJS || options.module === ts.ModuleKind.UMD || options.module === ts.ModuleKind.AMD;
+  writeFileSync(join(outDir, 'package.json'), commonJs ? '{ "type": "commonjs" }\n' : '{ "type": "module" }\n');
   const main = join(outDir, 'main.js');
   if (!existsSync(main)) throw new FixtureError(`compiled, but there is no ${main}`);
   return main;

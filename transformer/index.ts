@@ -3,12 +3,13 @@
 // capturable and restorable. No type checker is needed.
 //
 // The pipeline, in order:
-//   0. names       (generated-names.ts) TypeScript's generated identifiers get plain names;
+//   0. names       (commonjs-containers.ts) a CommonJS file's exported enums and namespaces assigned to `exports` in the tree;
+//                  (generated-names.ts) TypeScript's generated identifiers get plain names;
 //                  (container-members.ts) namespace and enum members it qualifies when printing, qualified
 //  0a. labels      (stacked-labels.ts) `continue` names a loop's innermost label
 //  0b. event loop  (platform-globals.ts) Promise, timers, queueMicrotask → the runtime's
 // 0b''. libraries  (library-helpers.ts) events once/on and util.promisify → the runtime's wrappers
-// 0b'''. import()  (dynamic-imports.ts) import(x) tells the runtime what it loaded
+// 0b‴. import()    (dynamic-imports.ts) import(x) tells the runtime what it loaded
 // 0b'. callbacks   (builtin-callbacks.ts) arr.map(f) and kin → $R.ac(arr, "map", f)
 //  0c. generators  (generators.ts) function* and async functions → plain function around a resumable body arrow
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
@@ -23,6 +24,7 @@ import ts from 'typescript';
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { analyze } from './analyze.js';
+import { exportCommonJsContainers } from './commonjs-containers.js';
 import { nameGeneratedIdentifiers } from './generated-names.js';
 import { qualifyContainerMembers } from './container-members.js';
 import { lowerGenerators } from './generators.js';
@@ -85,7 +87,16 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     leafDeclarations: new Set(),
   };
   const compilerOptions = tctx.getCompilerOptions();
-  const sf = lowerGenerators(routeArrayCallbacks(announceDynamicImports(wrapLibraryHelpers(useRuntimeEventLoop(innermostContinueLabels(qualifyContainerMembers(nameGeneratedIdentifiers(input, names, tctx), tctx), tctx), rt, tctx), rt, tctx, names), rt, tctx, names, moduleId), rt, tctx), rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names);
+  // Passes 0 to 0c, each over the whole file, in the order of the table above.
+  let early = isCommonJsOutput(input, compilerOptions) ? exportCommonJsContainers(input, tctx) : input;
+  early = nameGeneratedIdentifiers(early, names, tctx);
+  early = qualifyContainerMembers(early, tctx);
+  early = innermostContinueLabels(early, tctx);
+  early = useRuntimeEventLoop(early, rt, tctx);
+  early = wrapLibraryHelpers(early, rt, tctx, names);
+  early = announceDynamicImports(early, rt, tctx, names, moduleId);
+  early = routeArrayCallbacks(early, rt, tctx);
+  const sf = lowerGenerators(early, rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));
