@@ -23,7 +23,7 @@ interface AutoGenerate {
 const KIND_MASK = 7;
 const KIND_NODE = 4;
 
-function autoGenerateOf(node: ts.Node): AutoGenerate | undefined {
+export function autoGenerateOf(node: ts.Node): AutoGenerate | undefined {
   return (node as { emitNode?: { autoGenerate?: AutoGenerate } }).emitNode?.autoGenerate;
 }
 

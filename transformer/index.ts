@@ -4,6 +4,7 @@
 //
 // The pipeline, in order:
 //   0. names       (commonjs-containers.ts) a CommonJS file's exported enums and namespaces assigned to `exports` in the tree;
+//                  (class-aliases.ts) a decorated class's references to itself, through the alias TypeScript prints;
 //                  (generated-names.ts) TypeScript's generated identifiers get plain names;
 //                  (container-members.ts) namespace and enum members it qualifies when printing, qualified
 //  0a. labels      (stacked-labels.ts) `continue` names a loop's innermost label
@@ -24,6 +25,7 @@ import ts from 'typescript';
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { analyze } from './analyze.js';
+import { substituteClassAliases } from './class-aliases.js';
 import { exportCommonJsContainers } from './commonjs-containers.js';
 import { nameGeneratedIdentifiers } from './generated-names.js';
 import { qualifyContainerMembers } from './container-members.js';
@@ -89,6 +91,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const compilerOptions = tctx.getCompilerOptions();
   // Passes 0 to 0c, each over the whole file, in the order of the table above.
   let early = isCommonJsOutput(input, compilerOptions) ? exportCommonJsContainers(input, tctx) : input;
+  early = substituteClassAliases(early, tctx);
   early = nameGeneratedIdentifiers(early, names, tctx);
   early = qualifyContainerMembers(early, tctx);
   early = innermostContinueLabels(early, tctx);
