@@ -77,3 +77,35 @@ export function esDecorate(ctor: Function | null, descriptorIn: PropertyDescript
 
 functions.registerClassMembers('introspect:Decoration', Decoration);
 functions.registerStatic('introspect:addInitializer', addInitializer);
+
+/**
+ * `__decorate(decorators, target, key, desc)`, TypeScript's helper for legacy
+ * (experimentalDecorators) decorators, which pass 0b points here
+ * (platform-globals.ts): the same steps, `arguments.length` and a
+ * `Reflect.decorate` polyfill included, run as a no-save region. The native
+ * helper is uninstrumented code in a program file, so a checkpoint due in a
+ * decorator it called unwound through it, and it went on with the unwind's
+ * marker as that decorator's result (a property decorator's target property
+ * then became a read-only `undefined`); now such a checkpoint waits until the
+ * helper returns.
+ */
+export function legacyDecorate(...args: unknown[]): unknown {
+  return rt.nsv(() => {
+    const c = args.length;
+    const decorators = args[0] as (Function | undefined)[];
+    const target = args[1] as object;
+    const key = args[2] as PropertyKey;
+    let desc = args[3] as PropertyDescriptor | null | undefined;
+    let r: unknown = c < 3 ? target : desc === null ? (desc = Object.getOwnPropertyDescriptor(target, key)) : desc;
+    const decorate = (Reflect as unknown as { decorate?: Function }).decorate;
+    if (typeof decorate === 'function') r = Reflect.apply(decorate, Reflect, [decorators, target, key, desc]);
+    else {
+      for (let i = decorators.length - 1; i >= 0; i--) {
+        const d = decorators[i];
+        if (d) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
+      }
+    }
+    if (c > 3 && r) Object.defineProperty(target, key, r as PropertyDescriptor);
+    return r;
+  });
+}

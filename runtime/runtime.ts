@@ -35,7 +35,7 @@ import { ProgramProxy } from './proxies.js';
 import { type Timer, Timers, type TimerState } from './timers.js';
 import { timerPromises } from './timer-promises.js';
 import { addDisposableResource, disposeResources } from './disposal.js';
-import { esDecorate } from './decorators.js';
+import { esDecorate, legacyDecorate } from './decorators.js';
 import { runtimeOn } from './event-on.js';
 import { runtimeOnce } from './event-once.js';
 import { runtimePromisify } from './promisify.js';
@@ -275,6 +275,7 @@ export class Runtime {
   readonly adr = addDisposableResource;
   readonly dres = disposeResources;
   readonly esd = esDecorate;
+  readonly dec = legacyDecorate;
   readonly eonce = runtimeOnce;
   readonly eon = runtimeOn;
   /** `util.promisify` (pass 0b'' points its imports here): what it makes is saved as made again. */

@@ -41,8 +41,8 @@ const REPLACED: Record<string, string> = {
   FinalizationRegistry: 'FinalizationRegistry',
 };
 
-/** TypeScript's `using` helpers and its standard decorators' → the runtime's (runtime/disposal.ts, decorators.ts). */
-const TS_HELPERS: Record<string, string> = { __addDisposableResource: 'adr', __disposeResources: 'dres', __esDecorate: 'esd' };
+/** TypeScript's `using` helpers and its decorators' (standard and legacy) → the runtime's (runtime/disposal.ts, decorators.ts). */
+const TS_HELPERS: Record<string, string> = { __addDisposableResource: 'adr', __disposeResources: 'dres', __esDecorate: 'esd', __decorate: 'dec' };
 
 export function useRuntimeEventLoop(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext): ts.SourceFile {
   const f = ts.factory;
