@@ -11,6 +11,7 @@
 // function's mapped one stays an ordinary object, as before.
 
 import { functions } from './functions.js';
+import { Integrity } from './heap/layout.js';
 import { PlatformValue } from './transient.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -28,31 +29,26 @@ const blank = argumentsOf();
 const THROWER = Object.getOwnPropertyDescriptor(blank, 'callee')?.get;
 const VALUES = Object.getOwnPropertyDescriptor(blank, Symbol.iterator)?.value as unknown;
 
-const Integrity = { extensible: 0, preventExtensions: 1, sealed: 2, frozen: 3 } as const;
-
 /** The stand-in a capture saves for `v`, if it is a strict arguments object. */
 export function argumentsValue(v: object): PlatformValue | undefined {
   if (!hasOwn.call(v, 'callee') || objectToString.call(v) !== ARGUMENTS_TAG) return undefined;
   const callee = Object.getOwnPropertyDescriptor(v, 'callee')!;
   if (THROWER === undefined || callee.get !== THROWER) return undefined;
-  const lengthProperty = Object.getOwnPropertyDescriptor(v, 'length');
-  const length = typeof lengthProperty?.value === 'number' ? lengthProperty.value : 0;
+  const length = Object.getOwnPropertyDescriptor(v, 'length')?.value;
   const elements: unknown[] = [];
-  // Element properties, read as data only when they are plain ones; any other (an accessor, a read-only one) goes with the rest.
+  // What a blank strict arguments object has anyway (`length`, the default iterator, plain elements) is not repeated in `rest`.
   const rest: [string | symbol, PropertyDescriptor][] = [];
+  let keepsIterator = false;
   for (const key of Reflect.ownKeys(v)) {
     if (key === 'callee') continue;
     const d = Object.getOwnPropertyDescriptor(v, key)!;
-    if (typeof key === 'string' && INDEX.test(key) && Number(key) < length && 'value' in d && d.writable && d.enumerable && d.configurable) {
-      elements[Number(key)] = d.value;
-    } else if (!(key === Symbol.iterator && d.value === VALUES && d.writable && !d.enumerable && d.configurable)) {
-      if (key !== 'length' || lengthProperty?.enumerable || !lengthProperty?.writable || !lengthProperty.configurable) rest.push([key, d]);
-    }
+    const plain = 'value' in d && d.writable === true && d.configurable === true;
+    if (key === Symbol.iterator) keepsIterator = true;
+    if (plain && d.enumerable && typeof key === 'string' && INDEX.test(key) && Number(key) < length) elements[Number(key)] = d.value;
+    else if (!(plain && !d.enumerable && (key === 'length' || (key === Symbol.iterator && d.value === VALUES)))) rest.push([key, d]);
   }
-  const iterator = Object.getOwnPropertyDescriptor(v, Symbol.iterator);
-  const keepsIterator = iterator !== undefined;
   const integrity = Object.isExtensible(v) ? Integrity.extensible : Object.isFrozen(v) ? Integrity.frozen : Object.isSealed(v) ? Integrity.sealed : Integrity.preventExtensions;
-  return new PlatformValue(remakeArguments.bind(undefined, Object.getPrototypeOf(v) as object | null, length, elements, rest, keepsIterator, integrity));
+  return new PlatformValue(remakeArguments.bind(undefined, Object.getPrototypeOf(v) as object | null, typeof length === 'number' ? length : 0, elements, rest, keepsIterator, integrity));
 }
 
 function remakeArguments(proto: object | null, length: number, elements: unknown[], rest: [string | symbol, PropertyDescriptor][], keepsIterator: boolean, integrity: number): IArguments {

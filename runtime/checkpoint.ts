@@ -16,7 +16,7 @@ import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
 import { applyGlobalChanges, captureGlobalChanges, describeGlobalChange, type GlobalChange } from './global-changes.js';
 import { settledStandIn } from './platform-promises.js';
-import type { SavedDynamicImports } from './dynamic-imports.js';
+import { savedDynamicImports, type SavedDynamicImports } from './dynamic-imports.js';
 
 /** The root value of the heap graph. */
 interface CheckpointRoot {
@@ -166,13 +166,11 @@ export const checkpointSink: CheckpointSink = {
   },
 
   dynamicImports(file: Uint8Array | ByteSource): SavedDynamicImports | undefined {
-    let saved: unknown;
     try {
-      saved = readHeader(file).dynamicImports;
+      return savedDynamicImports(readHeader(file));
     } catch {
       return undefined; // the restore reads it again, and says what is wrong
     }
-    return isSavedDynamicImports(saved) ? saved : undefined;
   },
 
   restore(rt: Runtime, file: Uint8Array | ByteSource): ReturnType<CheckpointSink['restore']> {
@@ -287,11 +285,4 @@ function slotLabel(name: string, module: boolean): string {
 
 function describeFn(fn: Function): string {
   return functions.staticId(fn) ?? functions.closureOf(fn)?.factory ?? (fn.name || '<function>');
-}
-
-function isSavedDynamicImports(v: unknown): v is SavedDynamicImports {
-  if (typeof v !== 'object' || v === null) return false;
-  const { modules, imports } = v as Partial<SavedDynamicImports>;
-  return Array.isArray(modules) && modules.every((m) => typeof m === 'string')
-    && Array.isArray(imports) && imports.every((i) => Array.isArray(i) && i.length === 3 && i.every((part) => typeof part === 'string'));
 }

@@ -11,52 +11,67 @@
 //
 //   header.dynamicImports = { modules: ['./plugins/alpha.js'], imports: [['main.ts', './plugins/alpha.js', './plugins/alpha.js']] }
 
+import type { CheckpointHeader } from './format/index.js';
 import type { ModuleRecord } from './modules.js';
 
-export interface SavedDynamicImports {
-  /** Modules registered by import(), in registration order, relative to the entry's URL. */
-  modules: string[];
-  /** [importer module id, specifier, the module's URL relative to the entry's] of each import() whose namespace the program got. */
-  imports: [string, string, string][];
+/**
+ * `modules`: those registered by import(), in registration order, as URLs
+ * relative to the entry's; `imports`: [importer module id, specifier, the
+ * module's relative URL] of each import() whose namespace the program got.
+ */
+export type SavedDynamicImports = NonNullable<CheckpointHeader['dynamicImports']>;
+
+/** The header's list, if it has a well-formed one. */
+export function savedDynamicImports(header: CheckpointHeader): SavedDynamicImports | undefined {
+  const v = header.dynamicImports as unknown;
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { modules, imports } = v as Partial<SavedDynamicImports>;
+  const strings = (a: unknown): boolean => Array.isArray(a) && a.every((x) => typeof x === 'string');
+  return strings(modules) && Array.isArray(imports) && imports.every((i) => strings(i) && i.length === 3) ? (v as SavedDynamicImports) : undefined;
 }
 
 const NativePromise = Promise;
 const nativeThen = NativePromise.prototype.then;
 
 /** Whether a specifier names a file of the program (not a package or a platform module). */
-function isRelative(spec: string): boolean {
-  return spec.startsWith('./') || spec.startsWith('../');
+function isRelative(spec: unknown): spec is string {
+  return typeof spec === 'string' && (spec.startsWith('./') || spec.startsWith('../'));
 }
 
+/** Names a namespace `ns:[importer, spec]` (Runtime.pns). */
+type Namer = (importer: string, spec: string, ns: unknown) => void;
+
 export class DynamicImports {
-  private readonly seen = new Set<string>();
-  private readonly imports: [string, string][] = [];
+  /** [importer, spec] of each import whose namespace was named, once each (by their JSON). */
+  private readonly imports = new Map<string, [string, string]>();
+
+  constructor(private readonly name: Namer, private readonly urlOf: (id: string) => string | undefined) {}
 
   /** `$R.dimp`: runs the import; a relative one's namespace is named once it arrives. */
-  load(importer: string, spec: unknown, load: (spec: unknown) => unknown, name: (importer: string, spec: string, ns: unknown) => void, importerUrl: string | undefined): unknown {
+  load(importer: string, spec: unknown, load: (spec: unknown) => unknown): unknown {
+    if (!isRelative(spec)) return load(spec);
     // In a restart bundle a computed specifier has no file to load: the bundle's loader of that module runs instead.
-    const bundled = typeof spec === 'string' && isRelative(spec) && importerUrl !== undefined ? bundledLoader(resolveUrl(spec, importerUrl)) : undefined;
+    const importerUrl = bundledLoaders() === undefined ? undefined : this.urlOf(importer);
+    const bundled = importerUrl === undefined ? undefined : bundledLoader(resolveUrl(spec, importerUrl));
     const loading = bundled !== undefined ? bundled() : load(spec);
-    if (typeof spec !== 'string' || !isRelative(spec) || !(loading instanceof NativePromise)) return loading;
+    if (!(loading instanceof NativePromise)) return loading;
     // Only a fulfilment handler: a failed import stays the program's unhandled rejection, if it leaves it so.
-    Reflect.apply(nativeThen, loading, [(ns: unknown) => {
-      name(importer, spec, ns);
-      const key = JSON.stringify([importer, spec]);
-      if (!this.seen.has(key)) {
-        this.seen.add(key);
-        this.imports.push([importer, spec]);
-      }
-    }]);
+    Reflect.apply(nativeThen, loading, [(ns: unknown) => this.named(importer, spec, ns)]);
     return loading;
+  }
+
+  private named(importer: string, spec: string, ns: unknown): void {
+    this.name(importer, spec, ns);
+    this.imports.set(JSON.stringify([importer, spec]), [importer, spec]);
   }
 
   /** What a checkpoint records, or undefined when the program imported nothing so. */
   capture(modules: readonly ModuleRecord[], entryUrl: string): SavedDynamicImports | undefined {
     const dynamic = modules.filter((m) => m.dynamic);
     if (dynamic.length === 0) return undefined;
-    const imports = this.imports.flatMap(([importer, spec]): [string, string, string][] => {
-      const from = modules.find((m) => m.id === importer);
-      return from === undefined ? [] : [[importer, spec, relativeUrl(entryUrl, resolveUrl(spec, from.url))]];
+    const imports = [...this.imports.values()].flatMap(([importer, spec]): [string, string, string][] => {
+      const from = this.urlOf(importer);
+      return from === undefined ? [] : [[importer, spec, relativeUrl(entryUrl, resolveUrl(spec, from))]];
     });
     return { modules: dynamic.map((m) => relativeUrl(entryUrl, m.url)), imports };
   }
@@ -66,13 +81,9 @@ export class DynamicImports {
    * the other (so they register in the saved order), then each saved
    * import's namespace named again.
    */
-  async reload(saved: SavedDynamicImports, entryUrl: string, name: (importer: string, spec: string, ns: unknown) => void): Promise<void> {
+  async reload(saved: SavedDynamicImports, entryUrl: string): Promise<void> {
     for (const module of saved.modules) await importUrl(resolveUrl(module, entryUrl));
-    for (const [importer, spec, url] of saved.imports) {
-      name(importer, spec, await importUrl(resolveUrl(url, entryUrl)));
-      this.seen.add(JSON.stringify([importer, spec]));
-      this.imports.push([importer, spec]);
-    }
+    for (const [importer, spec, url] of saved.imports) this.named(importer, spec, await importUrl(resolveUrl(url, entryUrl)));
   }
 }
 
@@ -80,10 +91,15 @@ export class DynamicImports {
  * Where a restart bundle runs (cli/platform/bundle.ts) there are no files to
  * import: the bundle holds the modules, and loaders for them by URL here.
  */
-const BUNDLED_MODULES = Symbol.for('introspect.bundledModules');
+export const BUNDLED_MODULES_KEY = 'introspect.bundledModules';
+const BUNDLED_MODULES = Symbol.for(BUNDLED_MODULES_KEY);
+
+function bundledLoaders(): Record<string, () => Promise<unknown>> | undefined {
+  return (globalThis as Record<symbol, Record<string, () => Promise<unknown>> | undefined>)[BUNDLED_MODULES];
+}
 
 function bundledLoader(url: string): (() => Promise<unknown>) | undefined {
-  const bundled = (globalThis as Record<symbol, Record<string, () => Promise<unknown>> | undefined>)[BUNDLED_MODULES];
+  const bundled = bundledLoaders();
   return bundled !== undefined && Object.hasOwn(bundled, url) ? bundled[url] : undefined;
 }
 
@@ -93,7 +109,7 @@ function importUrl(url: string): Promise<unknown> {
 }
 
 /** `to` relative to the directory of `from` (both URLs of one scheme), as `./a/b.js` or `../c.js`. */
-export function relativeUrl(from: string, to: string): string {
+function relativeUrl(from: string, to: string): string {
   const base = from.slice(0, from.lastIndexOf('/') + 1);
   if (to.startsWith(base)) return `./${to.slice(base.length)}`;
   const fromParts = base.split('/');

@@ -119,6 +119,11 @@ function inherits(sub: Function, base: Function): boolean {
 /** Taken at load: `$R.construct` stands in for the program's calls of it. */
 const nativeConstruct = Reflect.construct;
 
+/** What the launcher left for the runtime (host, config), read when the program starts. */
+function bootOf(): Boot | undefined {
+  return (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
+}
+
 function isClass(fn: Function): boolean {
   return /^class\b/.test(Function.prototype.toString.call(fn));
 }
@@ -150,7 +155,8 @@ export class Runtime {
   readonly modules = new ModuleRegistry();
   /** Namespaces of the uninstrumented modules the program imports (libraries.ts). */
   readonly libraries = new Libraries();
-  readonly dynamicImports = new DynamicImports();
+  /** What the program loaded with import() (dynamic-imports.ts); its namespaces named as `pns` names static ones. */
+  readonly dynamicImports = new DynamicImports((importer, spec, ns) => this.pns(importer, spec, ns), (id) => this.modules.byId(id)?.url);
   /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
   lib(spec: string, ns: unknown): void {
     this.libraries.register(spec, ns);
@@ -194,7 +200,7 @@ export class Runtime {
 
   /** `import(spec)` in module `importer` (transformer/dynamic-imports.ts): its namespace is named as `pns` names a static one. */
   dimp(importer: string, spec: unknown, load: (spec: unknown) => unknown): unknown {
-    return this.dynamicImports.load(importer, spec, load, (from, s, ns) => this.pns(from, s, ns), this.modules.byId(importer)?.url);
+    return this.dynamicImports.load(importer, spec, load);
   }
 
   /** The data of the program's JSON module `id` (its default export), as an importer sees it: saved by name, contents and all (runtime/libraries.ts). */
@@ -947,7 +953,7 @@ export class Runtime {
     if (this.reloadDynamicImports()) return;
     // before the program's first statement, and before a restart re-applies its changes;
     // the console's wrappers first, so that they are what the pristine view holds
-    const boot = (globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined;
+    const boot = bootOf();
     // The later built-ins are the program's where they were when it started
     // (later-builtins.ts): a fresh run asks the engine, before anything is
     // provided; a restart provides what the checkpoint lists.
@@ -1024,19 +1030,19 @@ export class Runtime {
    * them again first, then starts (true: started later, once they are in).
    */
   private reloadDynamicImports(): boolean {
-    const restore = ((globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined)?.config?.restore;
+    const restore = bootOf()?.config?.restore;
     if (this.reloading !== 'no' || restore === undefined) return false;
     const saved: SavedDynamicImports | undefined = this.sink?.dynamicImports(restore);
     const entry = this.modules.entry;
     if (saved === undefined || entry === undefined) return false;
     this.reloading = 'importing';
-    this.dynamicImports.reload(saved, entry.url, (from, spec, ns) => this.pns(from, spec, ns)).then(
+    this.dynamicImports.reload(saved, entry.url).then(
       () => {
         this.reloading = 'done';
         this.start();
       },
       (e: unknown) => {
-        this.host = ((globalThis as Record<string, unknown>)[BOOT_KEY] as Boot | undefined)?.host;
+        this.host = bootOf()?.host;
         this.restartFailed(`a module the program had loaded with import() cannot be loaded again: ${(e as Error)?.message ?? String(e)}`);
       },
     );

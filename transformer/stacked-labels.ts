@@ -10,7 +10,7 @@
 import ts from 'typescript';
 
 export function innermostContinueLabels(sf: ts.SourceFile, tctx: ts.TransformationContext): ts.SourceFile {
-  if (!/\w\s*:\s*\w+\s*:/.test(sf.text)) return sf;
+  if (!sf.text.includes('continue')) return sf;
   const f = ts.factory;
   /** label → the innermost label of the loop it stands on, for stacked labels in scope */
   const renamed = new Map<string, string>();

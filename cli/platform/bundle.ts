@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
 import { DONE_KEY } from '../../runtime/plugins/browser/host.js';
 import { readHeader } from '../../runtime/format/index.js';
+import { BUNDLED_MODULES_KEY, savedDynamicImports, type SavedDynamicImports } from '../../runtime/dynamic-imports.js';
 import { BuildError } from '../errors.js';
 import type { BundleHost } from './registry.js';
 
@@ -58,21 +59,19 @@ function isModuleProgram(entry: string): boolean {
  * the runtime starts (a microtask later).
  */
 function bundledModules(options: BundleOptions): string {
-  let saved: { modules?: unknown; imports?: unknown } | undefined;
+  let saved: SavedDynamicImports | undefined;
   try {
-    saved = readHeader(options.checkpoint).dynamicImports as typeof saved;
+    saved = savedDynamicImports(readHeader(options.checkpoint));
   } catch {
     return ''; // the restart reads the header again, and says what is wrong
   }
-  const imported = Array.isArray(saved?.imports) ? saved.imports.map((i: unknown) => (Array.isArray(i) ? i[2] : undefined)) : [];
   const entryUrl = pathToFileURL(options.entry);
-  const files = new Set([...(Array.isArray(saved?.modules) ? saved.modules : []), ...imported]
-    .filter((m): m is string => typeof m === 'string')
-    .map((m) => fileURLToPath(new URL(m, entryUrl))));
+  const relative = [...(saved?.modules ?? []), ...(saved?.imports ?? []).map((i) => i[2])];
+  const files = new Set(relative.map((m) => fileURLToPath(new URL(m, entryUrl))));
   for (const file of computedImportTargets(dirname(options.entry))) files.add(file);
   if (files.size === 0) return '';
   const loaders = [...files].map((file) => `${JSON.stringify(pathToFileURL(file).href)}: () => import(${JSON.stringify(file)})`);
-  return `globalThis[Symbol.for('introspect.bundledModules')] = {\n${loaders.join(',\n')}\n};\n`;
+  return `globalThis[Symbol.for(${JSON.stringify(BUNDLED_MODULES_KEY)})] = {\n${loaders.join(',\n')}\n};\n`;
 }
 
 /** A built module's computed import (transformer/dynamic-imports.ts: `($is) => import($is)`, `$` more where the program's names start so). */
