@@ -12,13 +12,14 @@
 // each `next()` and closes the iterator with `$R.aret` when left early.
 
 import { functions } from './functions.js';
-import { lookLikePlatform } from './platform-look.js';
+import { lookLikePlatform, programProperties } from './platform-look.js';
 import { Generator, RAW_YIELD, type ResumeMode, type Step } from './generators.js';
 import { iterate } from './iterators.js';
 import { callNoSave, callNoSave1 } from './no-save.js';
 import { fulfill, IntroPromise, newInternalPromise, promiseResolve, reject } from './promises.js';
 import type { Runtime } from './runtime.js';
 import { type Awaiter, awaitValue } from './tasks.js';
+import { GEN_STATE, AG_BODY, AG_QUEUE, AG_BUSY, AG_DONE, AG_WAITING } from './hidden-fields.js';
 
 let rt: Runtime;
 
@@ -50,13 +51,15 @@ const RETURNED_VALUE = 2;
 const RETURN_AT_YIELD = 3;
 
 export class AsyncGen implements Awaiter {
-  declare toJSON: () => Record<string, unknown>;
-  queue: Request[] = [];
+  [AG_QUEUE]: Request[] = [];
   /** The body runs or waits: requests queue up. */
-  busy = false;
-  done = false;
-  waiting = IN_BODY;
-  constructor(public g: Generator) {}
+  [AG_BUSY] = false;
+  [AG_DONE] = false;
+  [AG_WAITING] = IN_BODY;
+  [AG_BODY]: Generator;
+  constructor(g: Generator) {
+    this[AG_BODY] = g;
+  }
 
   next(value?: unknown): IntroPromise {
     return this.request('next', value);
@@ -80,8 +83,8 @@ export class AsyncGen implements Awaiter {
 
   private request(mode: ResumeMode, value: unknown): IntroPromise {
     const p = newInternalPromise();
-    this.queue.push({ mode, value, p });
-    if (!this.busy) {
+    this[AG_QUEUE].push({ mode, value, p });
+    if (!this[AG_BUSY]) {
       // The body runs inside the caller's next(): no frame of ours to restore through.
       rt.ns++;
       try {
@@ -95,70 +98,70 @@ export class AsyncGen implements Awaiter {
 
   /** AsyncGeneratorResumeNext: serves queued requests until the body is busy. */
   private serve(): void {
-    while (!this.busy && this.queue.length > 0) {
-      const req = this.queue[0];
-      if (this.done || (this.g.state === 0 && req.mode !== 'next')) {
-        this.done = true;
+    while (!this[AG_BUSY] && this[AG_QUEUE].length > 0) {
+      const req = this[AG_QUEUE][0];
+      if (this[AG_DONE] || (this[AG_BODY][GEN_STATE] === 0 && req.mode !== 'next')) {
+        this[AG_DONE] = true;
         if (req.mode === 'next') this.answer(undefined, true);
         else if (req.mode === 'throw') {
-          this.queue.shift();
+          this[AG_QUEUE].shift();
           reject(req.p, req.value);
         } else this.wait(RETURNED_VALUE, req.value);
         continue;
       }
       if (req.mode === 'return') this.wait(RETURN_AT_YIELD, req.value);
       else {
-        this.busy = true;
+        this[AG_BUSY] = true;
         this.drive(req.mode, req.value, false);
       }
     }
   }
 
   private answer(value: unknown, done: boolean): void {
-    const req = this.queue.shift()!;
+    const req = this[AG_QUEUE].shift()!;
     fulfill(req.p, { value, done });
   }
 
   private wait(what: number, value: unknown): void {
-    this.busy = true;
-    this.waiting = what;
+    this[AG_BUSY] = true;
+    this[AG_WAITING] = what;
     awaitValue(this, value);
   }
 
   /** Awaiter: what it waited for settled (or a restore re-enters the body). */
   resume(mode: ResumeMode, value: unknown, restoring: boolean): void {
-    const what = this.waiting;
-    this.waiting = IN_BODY;
+    const what = this[AG_WAITING];
+    this[AG_WAITING] = IN_BODY;
     if (what === IN_BODY || (what === YIELDED_VALUE && mode === 'throw')) this.drive(mode, value, restoring);
     else if (what === RETURN_AT_YIELD) this.drive(mode === 'throw' ? 'throw' : 'return', value, restoring);
     else {
-      this.busy = false;
-      if (mode === 'throw') reject(this.queue.shift()!.p, value);
+      this[AG_BUSY] = false;
+      if (mode === 'throw') reject(this[AG_QUEUE].shift()!.p, value);
       else this.answer(value, what === RETURNED_VALUE);
     }
-    if (!this.busy) this.serve();
+    if (!this[AG_BUSY]) this.serve();
   }
 
   private drive(mode: ResumeMode, value: unknown, restoring: boolean): void {
     let step: Step;
     try {
-      step = restoring ? (rt.resume() as Step) : this.g.stepFromDriver(mode, value);
+      step = restoring ? (rt.resume() as Step) : this[AG_BODY].stepFromDriver(mode, value);
     } catch (e) {
-      this.done = true;
-      this.busy = false;
-      reject(this.queue.shift()!.p, e);
+      this[AG_DONE] = true;
+      this[AG_BUSY] = false;
+      reject(this[AG_QUEUE].shift()!.p, e);
       return;
     }
     if (rt.u) return;
     if (step.done) {
-      this.done = true;
+      this[AG_DONE] = true;
       // Its value was awaited already: by the body's `return x` (pass 0c), or
       // at the yield a `return(v)` resumed (RETURN_AT_YIELD).
-      this.busy = false;
+      this[AG_BUSY] = false;
       this.answer(step.value, true);
     } else if (step.value instanceof AwaitSignal) awaitValue(this, step.value.v);
     else if (step.value instanceof DelegatedValue) {
-      this.busy = false;
+      this[AG_BUSY] = false;
       this.answer(step.value.v, false);
     } else this.wait(YIELDED_VALUE, step.value);
   }
@@ -260,7 +263,7 @@ function iterResult(done: boolean, value: unknown): unknown {
   return { value, done };
 }
 
-lookLikePlatform(AsyncGen.prototype, ['g', 'queue', 'busy', 'done', 'waiting'], (self, show) => `Object [AsyncGenerator] ${show((self as AsyncGen).toJSON())}`);
+lookLikePlatform(AsyncGen.prototype, (self, show) => `Object [AsyncGenerator] ${show(programProperties(self))}`);
 
 functions.registerClassMembers('introspect:AsyncGen', AsyncGen);
 functions.registerClassMembers('introspect:AwaitSignal', AwaitSignal);

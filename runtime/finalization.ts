@@ -11,6 +11,7 @@
 
 import { functions } from './functions.js';
 import { lookLikePlatform } from './platform-look.js';
+import { FR_CLEANUP, FR_REGISTRATIONS, FR_NATIVE } from './hidden-fields.js';
 
 interface Registration {
   ref: WeakRef<object>;
@@ -27,16 +28,16 @@ function canBeHeldWeakly(v: unknown): v is object {
 }
 
 export class ProgramFinalizationRegistry {
-  private readonly cleanup: (held: unknown) => void;
-  private readonly registrations = new Set<Registration>();
+  private readonly [FR_CLEANUP]: (held: unknown) => void;
+  private readonly [FR_REGISTRATIONS] = new Set<Registration>();
   /** The engine's registry (transient: made again after a restart, see `live`). */
-  private native: FinalizationRegistry<Registration> | undefined = undefined;
+  private [FR_NATIVE]: FinalizationRegistry<Registration> | undefined = undefined;
 
   constructor(cleanup: (held: unknown) => void) {
     if (new.target === undefined) throw new TypeError("Constructor FinalizationRegistry requires 'new'");
     if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable');
     if (NativeRegistry === undefined || NativeWeakRef === undefined) throw new ReferenceError('FinalizationRegistry is not defined');
-    this.cleanup = cleanup;
+    this[FR_CLEANUP] = cleanup;
   }
 
   register(target: object, held: unknown, token?: object): undefined {
@@ -44,7 +45,7 @@ export class ProgramFinalizationRegistry {
     if (Object.is(target, held)) throw new TypeError('FinalizationRegistry.prototype.register: target and holdings must not be same');
     if (token !== undefined && !canBeHeldWeakly(token)) throw new TypeError('FinalizationRegistry.prototype.register: invalid unregister token');
     const registration: Registration = { ref: new NativeWeakRef!(target), held, token };
-    this.registrations.add(registration);
+    this[FR_REGISTRATIONS].add(registration);
     this.live().register(target, registration, token);
     return undefined;
   }
@@ -52,9 +53,9 @@ export class ProgramFinalizationRegistry {
   unregister(token: object): boolean {
     if (!canBeHeldWeakly(token)) throw new TypeError('Invalid unregisterToken');
     let removed = false;
-    for (const r of this.registrations) {
+    for (const r of this[FR_REGISTRATIONS]) {
       if (r.token === token) {
-        this.registrations.delete(r);
+        this[FR_REGISTRATIONS].delete(r);
         removed = true;
       }
     }
@@ -64,16 +65,16 @@ export class ProgramFinalizationRegistry {
 
   /** The engine's registry; after a restart, a new one with every registration whose target is still there. */
   private live(): FinalizationRegistry<Registration> {
-    if (this.native !== undefined) return this.native;
+    if (this[FR_NATIVE] !== undefined) return this[FR_NATIVE];
     const native = new NativeRegistry!((r: Registration) => {
-      if (!this.registrations.delete(r)) return;
-      this.cleanup.call(undefined, r.held);
+      if (!this[FR_REGISTRATIONS].delete(r)) return;
+      this[FR_CLEANUP].call(undefined, r.held);
     });
-    for (const r of this.registrations) {
+    for (const r of this[FR_REGISTRATIONS]) {
       const target = r.ref.deref();
       if (target !== undefined) native.register(target, r, r.token);
     }
-    return (this.native = native);
+    return (this[FR_NATIVE] = native);
   }
 
   get [Symbol.toStringTag](): string {
@@ -81,7 +82,7 @@ export class ProgramFinalizationRegistry {
   }
 }
 
-Object.defineProperty(ProgramFinalizationRegistry.prototype, Symbol.for('introspect.transient'), { value: ['native'], writable: true, configurable: true });
+Object.defineProperty(ProgramFinalizationRegistry.prototype, Symbol.for('introspect.transient'), { value: [FR_NATIVE], writable: true, configurable: true });
 Object.defineProperty(ProgramFinalizationRegistry, 'name', { value: 'FinalizationRegistry', configurable: true });
-lookLikePlatform(ProgramFinalizationRegistry.prototype, ['cleanup', 'registrations', 'native'], () => 'FinalizationRegistry {}');
+lookLikePlatform(ProgramFinalizationRegistry.prototype, () => 'FinalizationRegistry {}');
 functions.registerClassMembers('introspect:FinalizationRegistry', ProgramFinalizationRegistry);

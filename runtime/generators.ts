@@ -24,8 +24,9 @@ import type { Frame } from './frames.js';
 import { functions } from './functions.js';
 import { intrinsic } from './heap/intrinsics.js';
 import { callNoSave } from './no-save.js';
-import { lookLikePlatform } from './platform-look.js';
+import { lookLikePlatform, programProperties } from './platform-look.js';
 import type { Runtime } from './runtime.js';
+import { GEN_BODY, GEN_STATE, GEN_FRAME, GEN_DELEGATE, GEN_RAW, GEN_NATIVE } from './hidden-fields.js';
 
 const START = 0;
 const SUSPENDED = 1;
@@ -69,21 +70,21 @@ export const DELEGATE_YIELD = 1;
 /** An async `yield*`'s value (`$R.dy`): resumed with the mode in `$R.sm`, never thrown into. */
 export const RAW_YIELD = 2;
 
-/** A generator object's own fields (platform-look.ts hides them from what the program prints). */
-const GENERATOR_FIELDS = ['body', 'state', 'frame', 'delegate', 'raw', 'native'];
 
 export class Generator {
-  declare toJSON: () => Record<string, unknown>;
-  state = START;
+  [GEN_STATE] = START;
   /** The suspended body as data: restored from a checkpoint (primed on resumption), or settled for one. */
-  frame: Frame | undefined = undefined;
+  [GEN_FRAME]: Frame | undefined = undefined;
   /** Suspended in a `yield*`: the iterator every resumption goes to until it is done. */
-  delegate: unknown = undefined;
+  [GEN_DELEGATE]: unknown = undefined;
   /** Suspended at an async `yield*`'s value yield (RAW_YIELD). */
-  raw = false;
+  [GEN_RAW] = false;
   /** The live body (not saved: `frame` is, see `settle`). */
-  native: NativeBody | undefined = undefined;
-  constructor(public body: Function | undefined) {}
+  [GEN_NATIVE]: NativeBody | undefined = undefined;
+  [GEN_BODY]: Function | undefined;
+  constructor(body: Function | undefined) {
+    this[GEN_BODY] = body;
+  }
 
   /**
    * A generator whose body is already made (an async function's task): its
@@ -91,7 +92,7 @@ export class Generator {
    */
   static ofNative(native: NativeBody): Generator {
     const g = new Generator(undefined);
-    g.native = native;
+    g[GEN_NATIVE] = native;
     return g;
   }
 
@@ -139,8 +140,8 @@ export class Generator {
   }
 
   private stepAt(mode: ResumeMode, value: unknown): Step {
-    if (this.state === RUNNING) throw new TypeError('Generator is already running');
-    if (this.state === DONE || (this.state === START && mode !== 'next')) {
+    if (this[GEN_STATE] === RUNNING) throw new TypeError('Generator is already running');
+    if (this[GEN_STATE] === DONE || (this[GEN_STATE] === START && mode !== 'next')) {
       this.close();
       if (mode === 'throw') throw value;
       return { value: mode === 'return' ? value : undefined, done: true };
@@ -155,7 +156,7 @@ export class Generator {
 
   /** A resumption: into the body, or to the delegate of the `yield*` it is suspended in. */
   resumeWith(mode: ResumeMode, value: unknown): Step {
-    return this.delegate === undefined ? this.run(mode, value) : this.forward(mode, value, false);
+    return this[GEN_DELEGATE] === undefined ? this.run(mode, value) : this.forward(mode, value, false);
   }
 
   /**
@@ -166,24 +167,24 @@ export class Generator {
    * taken inside the delegate, `rewinding` re-enters the delegate's frames.
    */
   forward(mode: ResumeMode, value: unknown, rewinding: boolean): Step {
-    this.state = RUNNING;
+    this[GEN_STATE] = RUNNING;
     let result: unknown;
     try {
-      const step = rewinding ? (rt.resume() as Step) : delegateStep(this.delegate, mode, value);
+      const step = rewinding ? (rt.resume() as Step) : delegateStep(this[GEN_DELEGATE], mode, value);
       if (rt.u) return rt.f(resumeGenerator, this, undefined, 1, [mode, value, 2]) as Step;
       if (!step.done) {
-        this.state = SUSPENDED;
+        this[GEN_STATE] = SUSPENDED;
         // The delegate's own result object, as a native `yield*` passes it on.
         return step;
       }
       result = step.value;
     } catch (e) {
-      this.state = SUSPENDED;
-      this.delegate = undefined;
+      this[GEN_STATE] = SUSPENDED;
+      this[GEN_DELEGATE] = undefined;
       return this.run('throw', e);
     }
-    this.state = SUSPENDED;
-    this.delegate = undefined;
+    this[GEN_STATE] = SUSPENDED;
+    this[GEN_DELEGATE] = undefined;
     return this.run(mode === 'return' ? 'return' : 'next', result);
   }
 
@@ -192,22 +193,22 @@ export class Generator {
    * the body the restore re-entered where it was running at the checkpoint.
    */
   run(mode: ResumeMode, value: unknown, intoCapture = false): Step {
-    const from = this.state;
-    this.state = RUNNING;
+    const from = this[GEN_STATE];
+    this[GEN_STATE] = RUNNING;
     let step: Step;
     try {
       if (intoCapture) {
         const reentered = rt.resume() as ReenteredBody;
-        this.native = reentered.native;
+        this[GEN_NATIVE] = reentered.native;
         step = reentered.step;
       } else if (from === START) {
-        const native = this.native ?? (this.native = (this.body as () => NativeBody)());
+        const native = this[GEN_NATIVE] ?? (this[GEN_NATIVE] = (this[GEN_BODY] as () => NativeBody)());
         step = native.next();
       } else {
-        const native = this.native ?? this.prime();
-        if (this.raw) {
+        const native = this[GEN_NATIVE] ?? this.prime();
+        if (this[GEN_RAW]) {
           // An async yield*'s loop reads how it was resumed and forwards it.
-          this.raw = false;
+          this[GEN_RAW] = false;
           rt.sm = mode;
           step = native.next(value);
         } else if (mode === 'next') step = native.next(value);
@@ -225,36 +226,36 @@ export class Generator {
     if (step.done) {
       if (rt.u) {
         // Unwinding: the body returned its frame record; the rewind makes a new body.
-        this.native = undefined;
+        this[GEN_NATIVE] = undefined;
         return rt.f(resumeGenerator, this, undefined, 1, [mode, value, 1]) as Step;
       }
       this.close();
       return step;
     }
-    this.state = SUSPENDED;
+    this[GEN_STATE] = SUSPENDED;
     if (rt.yk !== PLAIN_YIELD) {
       if (rt.yk === DELEGATE_YIELD) {
-        this.delegate = rt.ydel;
+        this[GEN_DELEGATE] = rt.ydel;
         rt.ydel = undefined;
         rt.yk = PLAIN_YIELD;
         // The delegate's result object (`$R.yd($d, $s)`), passed on as it is.
         return step.value as Step;
       }
       rt.yk = PLAIN_YIELD;
-      this.raw = true;
+      this[GEN_RAW] = true;
     }
     return step;
   }
 
   /** A body restored as data (`frame`) runs again up to its yield, where it waits for the resumption. */
   private prime(): NativeBody {
-    const frame = this.frame!;
-    this.frame = undefined;
+    const frame = this[GEN_FRAME]!;
+    this[GEN_FRAME] = undefined;
     rt.resumeSuspended(frame);
     const native = (frame.fn as () => NativeBody)();
     const primed = native.next();
     if (primed.done || primed.value !== rt.PRIMED) throw new Error('introspect: a restored generator did not resume at its yield');
-    this.native = native;
+    this[GEN_NATIVE] = native;
     return native;
   }
 
@@ -263,33 +264,33 @@ export class Generator {
    * frame as data (it stays suspended there, and goes on unchanged).
    */
   settle(): boolean {
-    const native = this.native;
+    const native = this[GEN_NATIVE];
     // (Running with a delegate, the body waits at its `yield*`'s yield while the delegate runs.)
-    if (native === undefined || (this.state !== SUSPENDED && this.delegate === undefined)) return false;
+    if (native === undefined || (this[GEN_STATE] !== SUSPENDED && this[GEN_DELEGATE] === undefined)) return false;
     const answer = native.next(rt.CAPTURE);
     const record = answer.value as { pc: number; values: unknown[]; fn: Function };
-    this.frame = { fn: record.fn, self: undefined, nt: undefined, pc: record.pc, values: record.values };
+    this[GEN_FRAME] = { fn: record.fn, self: undefined, nt: undefined, pc: record.pc, values: record.values };
     return true;
   }
 
   /** After the checkpoint: a live body needs no copy of its frame. */
   unsettle(): void {
-    if (this.native !== undefined) this.frame = undefined;
+    if (this[GEN_NATIVE] !== undefined) this[GEN_FRAME] = undefined;
   }
 
   private close(): void {
-    this.state = DONE;
-    this.body = undefined;
-    this.frame = undefined;
-    this.native = undefined;
+    this[GEN_STATE] = DONE;
+    this[GEN_BODY] = undefined;
+    this[GEN_FRAME] = undefined;
+    this[GEN_NATIVE] = undefined;
   }
 }
 
 // The live body is saved as its frame (settle).
-Object.defineProperty(Generator.prototype, Symbol.for('introspect.transient'), { value: ['native'], writable: true, configurable: true });
+Object.defineProperty(Generator.prototype, Symbol.for('introspect.transient'), { value: [GEN_NATIVE], writable: true, configurable: true });
 // as natively, a generator object inherits %IteratorPrototype% (ES2025's helpers, a method the program adds there)
 Object.setPrototypeOf(Generator.prototype, intrinsic.iteratorPrototype);
-lookLikePlatform(Generator.prototype, GENERATOR_FIELDS, (self, show) => `Object [Generator] ${show((self as Generator).toJSON())}`);
+lookLikePlatform(Generator.prototype, (self, show) => `Object [Generator] ${show(programProperties(self))}`);
 
 /** The frame a running generator leaves in a captured stack; see the file comment. */
 function resumeGenerator(this: Generator): Step {

@@ -20,6 +20,7 @@ import { intrinsic } from './heap/intrinsics.js';
 import { collectionIterator } from './iterators.js';
 import { callNoSave, callNoSave2, callNoSave3 } from './no-save.js';
 import { lookLikePlatform } from './platform-look.js';
+import { IH_STATE, IH_INNER, IH_INNER_NEXT, IH_KIND, IH_IT, IH_NEXT, IH_FN, IH_N, WI_IT, WI_NEXT } from './hidden-fields.js';
 
 interface Step {
   value: unknown;
@@ -121,110 +122,115 @@ const DONE_STATE = 3;
 
 /** What `it.map(fn)`, `filter`, `take`, `drop` and `flatMap` return. */
 export class IteratorHelper {
-  state = START;
+  [IH_STATE] = START;
   /** flatMap: the inner iterator being flattened, and its next method. */
-  inner: object | undefined = undefined;
-  innerNext: unknown = undefined;
-  constructor(
-    public kind: Kind,
-    /** The iterator it wraps, and its `next` as read once when made. */
-    public it: object,
-    public next_: unknown,
-    /** The callback (map, filter, flatMap), or the limit left (take, drop). */
-    public fn: unknown,
-    /** The callbacks' counter. */
-    public n = 0,
-  ) {}
+  [IH_INNER]: object | undefined = undefined;
+  [IH_INNER_NEXT]: unknown = undefined;
+  [IH_KIND]: Kind;
+  /** The iterator it wraps, and its `next` as read once when made. */
+  [IH_IT]: object;
+  [IH_NEXT]: unknown;
+  /** The callback (map, filter, flatMap), or the limit left (take, drop). */
+  [IH_FN]: unknown;
+  /** The callbacks' counter. */
+  [IH_N]: number;
+  constructor(kind: Kind, it: object, next: unknown, fn: unknown, n = 0) {
+    this[IH_KIND] = kind;
+    this[IH_IT] = it;
+    this[IH_NEXT] = next;
+    this[IH_FN] = fn;
+    this[IH_N] = n;
+  }
 
   next(): Step {
     if (!(this instanceof IteratorHelper)) throw new TypeError('Iterator Helper.prototype.next called on an incompatible receiver');
-    if (this.state === RUNNING) throw new TypeError('Generator is already running');
-    if (this.state === DONE_STATE) return { value: undefined, done: true };
-    this.state = RUNNING;
+    if (this[IH_STATE] === RUNNING) throw new TypeError('Generator is already running');
+    if (this[IH_STATE] === DONE_STATE) return { value: undefined, done: true };
+    this[IH_STATE] = RUNNING;
     let value: unknown;
     try {
       value = this.produce();
     } catch (e) {
-      this.state = DONE_STATE;
+      this[IH_STATE] = DONE_STATE;
       throw e;
     }
     if (value === DONE) {
-      this.state = DONE_STATE;
+      this[IH_STATE] = DONE_STATE;
       return { value: undefined, done: true };
     }
-    this.state = SUSPENDED;
+    this[IH_STATE] = SUSPENDED;
     return { value, done: false };
   }
 
   return(): Step {
     if (!(this instanceof IteratorHelper)) throw new TypeError('Iterator Helper.prototype.return called on an incompatible receiver');
-    if (this.state === RUNNING) throw new TypeError('Generator is already running');
-    if (this.state === DONE_STATE) return { value: undefined, done: true };
-    const inner = this.inner;
-    this.state = DONE_STATE;
-    this.inner = undefined;
+    if (this[IH_STATE] === RUNNING) throw new TypeError('Generator is already running');
+    if (this[IH_STATE] === DONE_STATE) return { value: undefined, done: true };
+    const inner = this[IH_INNER];
+    this[IH_STATE] = DONE_STATE;
+    this[IH_INNER] = undefined;
     if (inner !== undefined) {
       // flatMap suspended inside its inner iterator: that one is closed first
       try {
         closeNormally(inner);
       } catch (e) {
-        closeAfterError(this.it, e);
+        closeAfterError(this[IH_IT], e);
       }
     }
-    closeNormally(this.it);
+    closeNormally(this[IH_IT]);
     return { value: undefined, done: true };
   }
 
   /** The helper's next value, or DONE (ECMA-262 27.1.2.1's closures, as a step). */
   private produce(): unknown {
-    const { it } = this;
-    switch (this.kind) {
+    const it = this[IH_IT];
+    switch (this[IH_KIND]) {
       case 'map': {
-        const value = stepValue(it, this.next_);
+        const value = stepValue(it, this[IH_NEXT]);
         if (value === DONE) return DONE;
-        return callClosing(it, this.fn as Function, value, this.n++);
+        return callClosing(it, this[IH_FN] as Function, value, this[IH_N]++);
       }
       case 'filter':
         for (;;) {
-          const value = stepValue(it, this.next_);
+          const value = stepValue(it, this[IH_NEXT]);
           if (value === DONE) return DONE;
-          if (callClosing(it, this.fn as Function, value, this.n++)) return value;
+          if (callClosing(it, this[IH_FN] as Function, value, this[IH_N]++)) return value;
         }
       case 'take': {
-        const left = this.fn as number;
+        const left = this[IH_FN] as number;
         if (left === 0) {
           closeNormally(it);
           return DONE;
         }
-        if (left !== Infinity) this.fn = left - 1;
-        return stepValue(it, this.next_);
+        if (left !== Infinity) this[IH_FN] = left - 1;
+        return stepValue(it, this[IH_NEXT]);
       }
       case 'drop':
-        for (let left = this.fn as number; left > 0; ) {
-          if (left !== Infinity) this.fn = --left;
-          if (stepValue(it, this.next_) === DONE) return DONE;
+        for (let left = this[IH_FN] as number; left > 0; ) {
+          if (left !== Infinity) this[IH_FN] = --left;
+          if (stepValue(it, this[IH_NEXT]) === DONE) return DONE;
         }
-        return stepValue(it, this.next_);
+        return stepValue(it, this[IH_NEXT]);
       case 'flatMap':
         for (;;) {
-          if (this.inner !== undefined) {
+          if (this[IH_INNER] !== undefined) {
             let value: unknown;
             try {
-              value = stepValue(this.inner, this.innerNext);
+              value = stepValue(this[IH_INNER], this[IH_INNER_NEXT]);
             } catch (e) {
-              this.inner = undefined;
+              this[IH_INNER] = undefined;
               closeAfterError(it, e);
             }
             if (value !== DONE) return value;
-            this.inner = undefined;
+            this[IH_INNER] = undefined;
           }
-          const value = stepValue(it, this.next_);
+          const value = stepValue(it, this[IH_NEXT]);
           if (value === DONE) return DONE;
-          const mapped = callClosing(it, this.fn as Function, value, this.n++);
+          const mapped = callClosing(it, this[IH_FN] as Function, value, this[IH_N]++);
           try {
             const inner = flattenable(mapped, false);
-            this.innerNext = (inner as { next?: unknown }).next;
-            this.inner = inner;
+            this[IH_INNER_NEXT] = (inner as { next?: unknown }).next;
+            this[IH_INNER] = inner;
           } catch (e) {
             closeAfterError(it, e);
           }
@@ -235,19 +241,21 @@ export class IteratorHelper {
 
 /** What `Iterator.from(o)` returns for an iterator that does not inherit from %IteratorPrototype%. */
 export class WrappedIterator {
-  constructor(
-    public it: object,
-    public next_: unknown,
-  ) {}
+  [WI_IT]: object;
+  [WI_NEXT]: unknown;
+  constructor(it: object, next: unknown) {
+    this[WI_IT] = it;
+    this[WI_NEXT] = next;
+  }
   next(): unknown {
     if (!(this instanceof WrappedIterator)) throw new TypeError('next called on an incompatible receiver');
-    return callNoSave(this.next_ as Function, this.it);
+    return callNoSave(this[WI_NEXT] as Function, this[WI_IT]);
   }
   return(): unknown {
     if (!(this instanceof WrappedIterator)) throw new TypeError('return called on an incompatible receiver');
-    const close = (this.it as { return?: unknown }).return;
+    const close = (this[WI_IT] as { return?: unknown }).return;
     if (close === undefined || close === null) return { value: undefined, done: true };
-    return callNoSave(close as Function, this.it);
+    return callNoSave(close as Function, this[WI_IT]);
   }
 }
 
@@ -395,8 +403,8 @@ export function installIteratorHelpers(provideMissing: boolean): void {
 Object.setPrototypeOf(IteratorHelper.prototype, ITERATOR_PROTOTYPE);
 Object.defineProperty(IteratorHelper.prototype, Symbol.toStringTag, { value: 'Iterator Helper', configurable: true });
 Object.setPrototypeOf(WrappedIterator.prototype, ITERATOR_PROTOTYPE);
-lookLikePlatform(IteratorHelper.prototype, ['state', 'inner', 'innerNext', 'kind', 'it', 'next_', 'fn', 'n'], () => 'Object [Iterator Helper] {}');
-lookLikePlatform(WrappedIterator.prototype, ['it', 'next_'], () => 'Object [Iterator] {}');
+lookLikePlatform(IteratorHelper.prototype, () => 'Object [Iterator Helper] {}');
+lookLikePlatform(WrappedIterator.prototype, () => 'Object [Iterator] {}');
 functions.registerClassMembers('introspect:IteratorHelper', IteratorHelper);
 functions.registerClassMembers('introspect:WrappedIterator', WrappedIterator);
 for (const name of Object.keys(methods)) functions.registerStatic(`introspect:Iterator.prototype.${name}`, methods[name]!);

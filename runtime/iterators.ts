@@ -5,11 +5,12 @@
 // iterators) through a live native iterator plus a count of steps taken, so a
 // restored loop re-creates the iterator and skips what it had consumed.
 
-import { lookLikePlatform } from './platform-look.js';
+import { lookLikePlatform, programProperties } from './platform-look.js';
 import { functions } from './functions.js';
 import { intrinsic } from './heap/intrinsics.js';
 import { Generator, GeneratorIter } from './generators.js';
 import { callNoSave, callNoSave1 } from './no-save.js';
+import { ITER_LIVE, ITER_SOURCE, ITER_KIND, ITER_INDEXED, ITER_N, ITER_TAG } from './hidden-fields.js';
 
 interface Step {
   value: unknown;
@@ -108,47 +109,51 @@ const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<st
  * re-created and advanced after a restore.
  */
 export class CollectionIter {
-  declare toJSON: () => Record<string, unknown>;
   /** The native iterator of a Map or Set: not saved, re-created after a restore. */
-  live: Iterator<unknown> | undefined = undefined;
-  constructor(
-    public source: any,
-    public kind: IterKind,
-    public indexed: boolean,
-    public n = 0,
-    /** The native iterator's tag where it is not the source's (a string's, matchAll's). */
-    public tag: string | undefined = undefined,
-  ) {}
+  [ITER_LIVE]: Iterator<unknown> | undefined = undefined;
+  [ITER_SOURCE]: any;
+  [ITER_KIND]: IterKind;
+  [ITER_INDEXED]: boolean;
+  [ITER_N]: number;
+  /** The native iterator's tag where it is not the source's (a string's, matchAll's). */
+  [ITER_TAG]: string | undefined;
+  constructor(source: any, kind: IterKind, indexed: boolean, n = 0, tag: string | undefined = undefined) {
+    this[ITER_SOURCE] = source;
+    this[ITER_KIND] = kind;
+    this[ITER_INDEXED] = indexed;
+    this[ITER_N] = n;
+    this[ITER_TAG] = tag;
+  }
   next(): Step {
-    if (this.indexed) {
-      const i = this.n;
-      if (i < this.source.length) {
-        this.n++;
-        return { value: this.kind === 'keys' ? i : this.kind === 'values' ? this.source[i] : [i, this.source[i]], done: false };
+    if (this[ITER_INDEXED]) {
+      const i = this[ITER_N];
+      if (i < this[ITER_SOURCE].length) {
+        this[ITER_N]++;
+        return { value: this[ITER_KIND] === 'keys' ? i : this[ITER_KIND] === 'values' ? this[ITER_SOURCE][i] : [i, this[ITER_SOURCE][i]], done: false };
       }
-      this.n = Infinity;
+      this[ITER_N] = Infinity;
       return { value: undefined, done: true };
     }
-    const r = (this.live ?? this.resync()).next();
-    if (!r.done) this.n++;
+    const r = (this[ITER_LIVE] ?? this.resync()).next();
+    if (!r.done) this[ITER_N]++;
     return { value: r.value, done: !!r.done };
   }
 
   /** See LiveIter.resync (an array's is read by index: nothing to make). */
   resync(): Iterator<unknown> {
-    if (this.indexed) return this as unknown as Iterator<unknown>;
-    return (this.live = advanced(this.source[this.kind]() as Iterator<unknown>, this.n));
+    if (this[ITER_INDEXED]) return this as unknown as Iterator<unknown>;
+    return (this[ITER_LIVE] = advanced(this[ITER_SOURCE][this[ITER_KIND]]() as Iterator<unknown>, this[ITER_N]));
   }
 
   /** Before a checkpoint saves the position (see settledCount). */
   settle(): void {
-    if (!this.indexed && this.live !== undefined) [this.n, this.live] = settledCount(this.live, this.source, () => this.source[this.kind]());
+    if (!this[ITER_INDEXED] && this[ITER_LIVE] !== undefined) [this[ITER_N], this[ITER_LIVE]] = settledCount(this[ITER_LIVE], this[ITER_SOURCE], () => this[ITER_SOURCE][this[ITER_KIND]]());
   }
   [Symbol.iterator](): this {
     return this;
   }
   get [Symbol.toStringTag](): string {
-    return this.tag ?? (this.indexed ? 'Array Iterator' : this.source instanceof Map ? 'Map Iterator' : 'Set Iterator');
+    return this[ITER_TAG] ?? (this[ITER_INDEXED] ? 'Array Iterator' : this[ITER_SOURCE] instanceof Map ? 'Map Iterator' : 'Set Iterator');
   }
 }
 
@@ -157,14 +162,14 @@ Object.setPrototypeOf(CollectionIter.prototype, intrinsic.iteratorPrototype);
 
 // Printed as Node prints the native iterators: a Map's or Set's with the
 // entries still to come, the others as an empty object of their tag.
-lookLikePlatform(CollectionIter.prototype, ['live', 'source', 'kind', 'indexed', 'n', 'tag'], (self, show) => {
+lookLikePlatform(CollectionIter.prototype, (self, show) => {
   const it = self as CollectionIter;
   const tag = it[Symbol.toStringTag];
-  if (it.indexed) return `Object [${tag}] ${show(it.toJSON())}`;
+  if (it[ITER_INDEXED]) return `Object [${tag}] ${show(programProperties(it))}`;
   const rest: unknown[] = [];
-  const native = advanced(it.source[it.kind]() as Iterator<unknown>, it.n);
+  const native = advanced(it[ITER_SOURCE][it[ITER_KIND]]() as Iterator<unknown>, it[ITER_N]);
   for (let r = native.next(); !r.done; r = native.next()) rest.push(r.value);
-  const title = it.kind === 'entries' ? tag.replace('Iterator', 'Entries') : tag;
+  const title = it[ITER_KIND] === 'entries' ? tag.replace('Iterator', 'Entries') : tag;
   return `[${title}] { ${rest.map(show).join(', ')} }`;
 });
 
@@ -312,6 +317,7 @@ export function forInKeys(o: unknown): string[] {
 }
 
 functions.registerClassMembers('introspect:ArrayIter', ArrayIter);
-for (const C of [LiveIter, CollectionIter]) Object.defineProperty(C.prototype, TRANSIENT, { value: ['live'], writable: true, configurable: true });
+Object.defineProperty(LiveIter.prototype, TRANSIENT, { value: ['live'], writable: true, configurable: true });
+Object.defineProperty(CollectionIter.prototype, TRANSIENT, { value: [ITER_LIVE], writable: true, configurable: true });
 functions.registerClassMembers('introspect:LiveIter', LiveIter);
 functions.registerClassMembers('introspect:CollectionIter', CollectionIter);

@@ -1,31 +1,14 @@
-// The runtime's stand-ins for objects of the platform (promises, generator
-// and async generator objects) keep their state in own fields, where the
-// heap saves it. What the program can print shows the platform's object
-// instead: `JSON.stringify` skips those fields (a `toJSON` of the prototype
-// that keeps only the program's own properties), and Node's console shows
-// what it shows for the native object. Object.keys and for-in still see the
-// fields (README limits): hiding them would cost every promise and generator
-// a slower shape.
+// What the program can print of the runtime's stand-ins for objects of the
+// platform (promises, generator and async generator objects, iterators)
+// shows the platform's object. Their state is in symbol-keyed fields
+// (hidden-fields.ts), which Object.keys, for-in and JSON.stringify skip as
+// they skip a native object's internal slots; Node's console, which would
+// print symbol keys, is given what it shows for the native object.
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/**
- * `internal`: the fields of the runtime's class. `inspect`: what Node's
- * util.inspect prints (a string), given the object and the inspect function
- * for its parts; undefined keeps the class's own.
- */
-export function lookLikePlatform(proto: object, internal: readonly string[], inspect?: (self: object, show: (v: unknown) => string) => string): void {
-  const hidden = new Set(internal);
-  Object.defineProperty(proto, 'toJSON', {
-    value(this: object): Record<string, unknown> {
-      const own: Record<string, unknown> = {};
-      for (const key of Object.keys(this)) if (!hidden.has(key)) own[key] = (this as Record<string, unknown>)[key];
-      return own;
-    },
-    writable: true,
-    configurable: true,
-  });
-  if (inspect === undefined) return;
+/** `inspect`: what Node's util.inspect prints (a string), given the object and the inspect function for its parts. */
+export function lookLikePlatform(proto: object, inspect: (self: object, show: (v: unknown) => string) => string): void {
   Object.defineProperty(proto, INSPECT, {
     value(this: object, _depth: number, options: unknown, show: (v: unknown, o: unknown) => string): string {
       return inspect(this, (v) => (typeof show === 'function' ? show(v, options) : String(v)));
@@ -33,4 +16,11 @@ export function lookLikePlatform(proto: object, internal: readonly string[], ins
     writable: true,
     configurable: true,
   });
+}
+
+/** The properties the program gave a stand-in (its own enumerable string keys), as Node shows them after the tag. */
+export function programProperties(self: object): Record<string, unknown> {
+  const own: Record<string, unknown> = {};
+  for (const key of Object.keys(self)) own[key] = (self as Record<string, unknown>)[key];
+  return own;
 }

@@ -10,6 +10,7 @@
 // retries (Runtime.retryLater).
 
 import { fulfill, IntroPromise, isPlatformPromise, newInternalPromise, reject } from './promises.js';
+import { HANDLED } from './hidden-fields.js';
 
 const NativePromise = Promise;
 const nativeThen = NativePromise.prototype.then;
@@ -54,7 +55,7 @@ export function settledStandIn(value: object): IntroPromise | undefined {
     return undefined;
   }
   const standIn = newInternalPromise();
-  standIn.h = true; // a rejection the program already saw is not reported again
+  standIn[HANDLED] = true; // a rejection the program already saw is not reported again
   if (outcome.fulfilled) fulfill(standIn, outcome.value);
   else reject(standIn, outcome.value);
   return standIn;

@@ -24,6 +24,7 @@ import type { Runtime } from './runtime.js';
 import { CLOSURE, functions } from './functions.js';
 import type { Job, Scheduler } from './scheduler.js';
 import type { Awaiter } from './tasks.js';
+import { PROMISE_STATE, PROMISE_RESULT, REACTIONS, HANDLED } from './hidden-fields.js';
 
 export const PENDING = 0;
 export const FULFILLED = 1;
@@ -63,13 +64,13 @@ const NativePromise = Promise;
 
 export class IntroPromise<T = unknown> {
   /** State: PENDING, FULFILLED or REJECTED. */
-  s = PENDING;
+  [PROMISE_STATE] = PENDING;
   /** Value or reason. */
-  v: unknown = undefined;
+  [PROMISE_RESULT]: unknown = undefined;
   /** Pending reactions, in registration order: none, one (most promises have one), or a list. */
-  q: Reaction | Reaction[] | undefined = undefined;
+  [REACTIONS]: Reaction | Reaction[] | undefined = undefined;
   /** A handler was ever attached (a rejection is then not reported). */
-  h = false;
+  [HANDLED] = false;
 
   constructor(executor: (resolve: (value?: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void) {
     if (executor === INTERNAL) return;
@@ -166,11 +167,11 @@ export function programPromiseHas(withResolvers: boolean): void {
   if (!withResolvers) delete (IntroPromise as { withResolvers?: unknown }).withResolvers;
 }
 
-/** Node's util.inspect and JSON.stringify show it as they show a native promise. */
-lookLikePlatform(IntroPromise.prototype, ['s', 'v', 'q', 'h'], (self, show) => {
+/** Node's util.inspect shows it as it shows a native promise. */
+lookLikePlatform(IntroPromise.prototype, (self, show) => {
   const p = self as IntroPromise;
-  if (p.s === PENDING) return 'Promise { <pending> }';
-  return `Promise { ${p.s === REJECTED ? '<rejected> ' : ''}${show(p.v)} }`;
+  if (p[PROMISE_STATE] === PENDING) return 'Promise { <pending> }';
+  return `Promise { ${p[PROMISE_STATE] === REJECTED ? '<rejected> ' : ''}${show(p[PROMISE_RESULT])} }`;
 });
 
 const isPrototypeOf = Object.prototype.isPrototypeOf;
@@ -216,21 +217,21 @@ function speciesConstructor(p: object): Function {
 // ---- settling ----------------------------------------------------------------------
 
 export function fulfill(p: IntroPromise, value: unknown): void {
-  if (p.s !== PENDING) return;
-  const reactions = p.q;
-  p.s = FULFILLED;
-  p.v = value;
-  p.q = undefined;
+  if (p[PROMISE_STATE] !== PENDING) return;
+  const reactions = p[REACTIONS];
+  p[PROMISE_STATE] = FULFILLED;
+  p[PROMISE_RESULT] = value;
+  p[REACTIONS] = undefined;
   if (reactions !== undefined) enqueueReactions(reactions, value, false);
 }
 
 export function reject(p: IntroPromise, reason: unknown): void {
-  if (p.s !== PENDING) return;
-  const reactions = p.q;
-  p.s = REJECTED;
-  p.v = reason;
-  p.q = undefined;
-  if (!p.h) scheduler.unhandled(p);
+  if (p[PROMISE_STATE] !== PENDING) return;
+  const reactions = p[REACTIONS];
+  p[PROMISE_STATE] = REJECTED;
+  p[PROMISE_RESULT] = reason;
+  p[REACTIONS] = undefined;
+  if (!p[HANDLED]) scheduler.unhandled(p);
   if (reactions !== undefined) enqueueReactions(reactions, reason, true);
 }
 
@@ -240,10 +241,10 @@ function enqueueReactions(reactions: Reaction | Reaction[], v: unknown, rej: boo
 }
 
 function subscribe(p: IntroPromise, re: Reaction): void {
-  const q = p.q;
-  if (q === undefined) p.q = re;
+  const q = p[REACTIONS];
+  if (q === undefined) p[REACTIONS] = re;
   else if (Array.isArray(q)) q.push(re);
-  else p.q = [q, re];
+  else p[REACTIONS] = [q, re];
 }
 
 /** The promise resolve function's steps (§27.2.1.3.2), without its already-resolved flag. */
@@ -271,12 +272,12 @@ export function perform(p: IntroPromise, onFulfilled: unknown, onRejected: unkno
     r: typeof onRejected === 'function' ? onRejected : undefined,
     t: undefined,
   };
-  if (p.s === PENDING) subscribe(p, re);
+  if (p[PROMISE_STATE] === PENDING) subscribe(p, re);
   else {
-    if (p.s === REJECTED && !p.h) scheduler.handled(p);
-    scheduler.enqueue({ k: REACTION_JOB, re, v: p.v, rej: p.s === REJECTED });
+    if (p[PROMISE_STATE] === REJECTED && !p[HANDLED]) scheduler.handled(p);
+    scheduler.enqueue({ k: REACTION_JOB, re, v: p[PROMISE_RESULT], rej: p[PROMISE_STATE] === REJECTED });
   }
-  p.h = true;
+  p[HANDLED] = true;
 }
 
 /** The reaction of an awaiter to what it awaits: no handlers, no derived promise. */
@@ -286,12 +287,12 @@ export function awaitReaction(t: Awaiter): Reaction {
 
 /** `perform` for an await (`re.t` resumes). */
 export function awaitPromise(p: IntroPromise, re: Reaction): void {
-  if (p.s === PENDING) subscribe(p, re);
+  if (p[PROMISE_STATE] === PENDING) subscribe(p, re);
   else {
-    if (p.s === REJECTED && !p.h) scheduler.handled(p);
-    scheduler.enqueue({ k: REACTION_JOB, re, v: p.v, rej: p.s === REJECTED });
+    if (p[PROMISE_STATE] === REJECTED && !p[HANDLED]) scheduler.handled(p);
+    scheduler.enqueue({ k: REACTION_JOB, re, v: p[PROMISE_RESULT], rej: p[PROMISE_STATE] === REJECTED });
   }
-  p.h = true;
+  p[HANDLED] = true;
 }
 
 /** `perform` on a promise just fulfilled with a primitive, without making the promise: `await 1`. */

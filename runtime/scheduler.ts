@@ -24,6 +24,7 @@ import { functions } from './functions.js';
 import { IntroPromise, isPlatformPromise, MICROTASK_JOB, perform, reject, REACTION_JOB, type Reaction, resolveWith, resolvingFunctions, setExecutorCaller, THENABLE_JOB, TICK_JOB } from './promises.js';
 import type { Runtime } from './runtime.js';
 import { noteOutcome } from './platform-promises.js';
+import { PROMISE_RESULT, HANDLED } from './hidden-fields.js';
 
 export type Job =
   | { k: typeof REACTION_JOB; re: Reaction; v: unknown; rej: boolean }
@@ -242,9 +243,9 @@ export class Scheduler {
     const list = [...this.rejected];
     this.rejected.clear();
     for (const p of list) {
-      if (p.h) continue;
-      if (rt.host?.uncaught !== undefined) rt.host.uncaught(p.v);
-      const standIn = NativePromise.reject(p.v) as Promise<never>;
+      if (p[HANDLED]) continue;
+      if (rt.host?.uncaught !== undefined) rt.host.uncaught(p[PROMISE_RESULT]);
+      const standIn = NativePromise.reject(p[PROMISE_RESULT]) as Promise<never>;
       this.reported.set(p, standIn);
     }
   }
