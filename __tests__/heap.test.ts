@@ -310,6 +310,24 @@ const roundtrips: Row[] = [
     },
   },
   {
+    name: 'a long array keeps its named properties (Object.assign(rows, { columns }), non-enumerable, read-only length)',
+    value: () => {
+      const rows = Object.assign(Array.from({ length: 1000 }, (_, i) => ({ i })), { columns: ['i'] });
+      Object.defineProperty(rows, 'total', { value: 1000, enumerable: false });
+      const fixed = Array.from({ length: 500 }, (_, i) => i);
+      Object.defineProperty(fixed, 'length', { writable: false });
+      return { rows, fixed };
+    },
+    check: (r) => {
+      expect(r.rows.length).toBe(1000);
+      expect(r.rows.columns).toEqual(['i']);
+      expect(Object.getOwnPropertyDescriptor(r.rows, 'total')).toEqual({ value: 1000, writable: false, enumerable: false, configurable: false });
+      expect(Object.keys(r.rows).slice(-2)).toEqual(['999', 'columns']);
+      expect(Object.getOwnPropertyDescriptor(r.fixed, 'length')!.writable).toBe(false);
+      expect(r.fixed[499]).toBe(499);
+    },
+  },
+  {
     name: 'a huge sparse array is saved by its elements, not its length',
     value: () => {
       const a: unknown[] = [];

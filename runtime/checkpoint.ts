@@ -130,7 +130,7 @@ export const checkpointSink: CheckpointSink = {
     };
     let image: ReturnType<typeof writeHeap>;
     try {
-      image = writeHeap(root, { functions, labels, edgeLabel, external: (v) => rt.libraries.pathOf(v), named: () => rt.libraries.namedValues(), substitute, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
+      image = writeHeap(root, { functions, labels, edgeLabel, external: (v) => rt.libraries.pathOf(v), named: () => rt.libraries.namedValues(), substitute, arrayMayHaveNamedKeys: host.arrayMayHaveNamedKeys, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
     } finally {
       for (const g of settled) g.unsettle();
     }

@@ -97,6 +97,14 @@ export interface Host {
   libraries?: Record<string, object>;
   /** Is this a Proxy? (Node's `util.types.isProxy`.) Its traps must not see the runtime's own reads. */
   isProxy?(value: unknown): boolean;
+  /**
+   * False when an Array's own string-keyed properties are only its elements
+   * and `length`, told without listing its indices (Node: util.inspect asks
+   * V8 for the non-index keys alone); true when it may have others
+   * (`Object.assign(rows, { columns })`). Without it, a checkpoint lists
+   * every long array's keys, which costs a string per element.
+   */
+  arrayMayHaveNamedKeys?(array: unknown[]): boolean;
   /** A faster SHA-256/HMAC than the portable one (Node: node:crypto), for the file's integrity hash. */
   hash?: CheckpointHash;
   /**

@@ -89,6 +89,13 @@ export interface HeapContext {
   external?(value: object | symbol): string | undefined;
   /** Writing only: values `external` names that the program may hold weakly only (WeakMap/WeakSet keys). */
   named?(): Iterable<object>;
+  /**
+   * Writing only: false when a long array (more than SMALL_ARRAY elements)
+   * surely has no own string-keyed property but its elements and `length`
+   * (the host's test, Host.arrayMayHaveNamedKeys); without it the writer
+   * lists the array's keys to find any.
+   */
+  arrayMayHaveNamedKeys?(array: unknown[]): boolean;
   /** Writing only: an object saved in place of `value` wherever it is held (runtime/transient.ts); undefined: none. */
   substitute?(value: object): object | undefined;
   /**

@@ -648,9 +648,10 @@ class HeapWriter implements Trail {
   /**
    * proto, length, the dense elements (holes allowed), then other own
    * properties. Short arrays are read through descriptors (exact); long
-   * extensible dense ones element by element (their named string properties
-   * are not enumerated, see docs/FORMAT.md); long sparse or non-extensible
-   * ones as properties only.
+   * extensible dense ones element by element, then their other own
+   * properties (listed only where the host cannot tell that there are
+   * none, see `namedArrayKeys`); long sparse or non-extensible ones as
+   * properties only.
    */
   private array(array: unknown[], i: number): void {
     const out = this.out;
@@ -706,12 +707,37 @@ class HeapWriter implements Trail {
       return;
     }
     out.varint(length);
+    let present = 0;
     for (let e = 0; e < length; e++) {
       const element = array[e];
       if (element === undefined && !Object.prototype.hasOwnProperty.call(array, e)) out.u8(Tag.hole);
-      else this.value(element, i, e);
+      else {
+        this.value(element, i, e);
+        present++;
+      }
     }
-    this.props(array, i, Object.getOwnPropertySymbols(array));
+    this.props(array, i, this.namedArrayKeys(array, present));
+  }
+
+  /**
+   * A long dense array's own keys other than its elements (and `length`
+   * unless it is read-only): `Object.assign(rows, { columns })`, a result
+   * with its statistics. Listing them costs a string per element, so only
+   * where the host's test cannot rule them out; its symbols always.
+   */
+  private namedArrayKeys(array: unknown[], elements: number): (string | symbol)[] {
+    const test = this.ctx.arrayMayHaveNamedKeys;
+    if (test !== undefined && !test(array)) return getOwnPropertySymbols(array);
+    // own keys list the `elements` indices first, ascending
+    const names = getOwnPropertyNames(array);
+    const keys: (string | symbol)[] = [];
+    for (let k = elements; k < names.length; k++) {
+      const key = names[k]!;
+      if (key === 'length' && getOwnPropertyDescriptor(array, 'length')!.writable) continue;
+      keys.push(key);
+    }
+    for (const symbol of getOwnPropertySymbols(array)) keys.push(symbol);
+    return keys;
   }
 
   private map(map: Map<unknown, unknown>, i: number): void {

@@ -9,7 +9,7 @@
 import { errorMonitor, EventEmitter } from 'node:events';
 import { Dirent, readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { types } from 'node:util';
+import { inspect, types } from 'node:util';
 import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
 import { boundParts } from '../../heap/bound.js';
 import { tableLikeNode } from '../portable/console-table.js';
@@ -47,6 +47,34 @@ const nodeHash: CheckpointHash = {
   },
 };
 
+/**
+ * Host.arrayMayHaveNamedKeys from util.inspect: with no element shown and
+ * hidden keys on, Node prints an array's non-index own keys, which it asks
+ * V8 for without listing the indices (microseconds for a million elements),
+ * `[length]` first: an array with no other ends in `[length]: n ]`. Named
+ * values would be formatted one level deep (proxies as such, no getter or
+ * custom inspect called), so only arrays that have such keys pay for it.
+ * Undefined where the platform's inspect does not print so (checked once).
+ */
+function arrayNamedKeysTest(): ((array: unknown[]) => boolean) | undefined {
+  const options = { maxArrayLength: 0, depth: 0, showHidden: true, showProxy: true, customInspect: false, getters: false, breakLength: Infinity, compact: 3 };
+  const test = (array: unknown[]): boolean => {
+    try {
+      return !inspect(array, options).endsWith(` more item${array.length === 1 ? '' : 's'}, [length]: ${array.length} ]`);
+    } catch {
+      return true;
+    }
+  };
+  try {
+    const plain = [1, 2, 3];
+    const named = Object.assign([1, 2, 3], { columns: [] });
+    const hidden = Object.defineProperty([1, 2, 3], 'total', { value: 6 });
+    return !test(plain) && test(named) && test(hidden) ? test : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createNodeHost(desk?: RequestDesk): Host {
   if (process.versions.bun !== undefined || process.versions.deno !== undefined) tableLikeNode(console as unknown as Record<string, unknown>);
   // What the process had before the program ran: a checkpoint saves what the program changed of it.
@@ -68,6 +96,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     log: writeDiagnostic,
     named: namedInternals(),
     isProxy: types.isProxy,
+    arrayMayHaveNamedKeys: arrayNamedKeysTest(),
     // fs.Stats and fs.Dirent reach programs that import only node:fs/promises
     libraries: { 'host:node:fs': loadBuiltin('node:fs') as object },
     args: () => process.argv.slice(2),
