@@ -170,6 +170,10 @@ export class ScopeLowering {
     this.fn = st;
     // Hoist every binding of this function (its own scope and its blocks).
     const scopes = [scope, ...(this.scopesByFn.get(scope) ?? [])];
+    // A block's binding hoisted to the top must not hide, elsewhere in the
+    // function, a variable of the same name from outside it (module state,
+    // an import, a global): `catch (e) {…} … const e = 1` at module level.
+    const outside = this.namesFromOutside(scope, scopes);
     for (const s of scopes) {
       if (s.kind === 'module' || s.kind === 'class') continue;
       if (s.capturedBindings.length > 0) this.addLocal(this.envName(s));
@@ -180,10 +184,38 @@ export class ScopeLowering {
           continue;
         }
         const wanted = b.kind === 'arguments' ? this.ctx.names.fresh('args') : b.kind === 'newtarget' ? this.ctx.names.fresh('nt') : b.name;
-        st.local.set(b, this.addLocal(st.localNames.has(wanted) ? this.ctx.names.fresh(`${wanted}_`) : wanted));
+        const taken = st.localNames.has(wanted) || (s !== scope && outside.has(wanted));
+        st.local.set(b, this.addLocal(taken ? this.ctx.names.fresh(`${wanted}_`) : wanted));
       }
     }
     return st;
+  }
+
+  /**
+   * Of the names bound in the blocks of a function (its `scopes` other than
+   * its own), those its code (nested functions included) also uses for a
+   * variable that is not one of the function's locals: one of the module's
+   * (which live outside `$body`), an enclosing function's, or a global.
+   */
+  private namesFromOutside(scope: Scope, scopes: Scope[]): Set<string> {
+    const blockNames = new Set<string>();
+    for (const s of scopes) if (s !== scope && s.kind !== 'class') for (const name of s.bindings.keys()) blockNames.add(name);
+    const found = new Set<string>();
+    if (blockNames.size === 0) return found;
+    const own = (b: Binding): boolean => {
+      if (scope.kind === 'module' && b.scope === scope) return false;
+      for (let s: Scope | undefined = b.scope; s; s = s.parent) if (s === scope) return true;
+      return false;
+    };
+    const visit = (n: ts.Node): void => {
+      if (ts.isIdentifier(n) && blockNames.has(n.text) && !found.has(n.text)) {
+        const b = this.a.refs.get(n);
+        if (b ? !own(b) : isVariableReference(n)) found.add(n.text);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(scope.node);
+    return found;
   }
 
   private addLocal(name: string): string {
@@ -1727,4 +1759,13 @@ function selfMadeWhereUsed(body: ts.Block, self: ts.Identifier, make: ts.Express
 /** Whether a function or class is written somewhere inside `node` (it may close over bindings there). */
 function containsFunction(node: ts.Node): boolean {
   return ts.forEachChild(node, (n) => isFunctionLike(n) || ts.isClassLike(n) || containsFunction(n)) === true;
+}
+
+/** An identifier the analysis left unresolved that still names a variable (a global): not a property, label or member name. */
+function isVariableReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isQualifiedName(p) && p.right === id)) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || ts.isEnumMember(p) || ts.isPropertySignature(p)) && p.name === id) return false;
+  if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return false;
+  return true;
 }
