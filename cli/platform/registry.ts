@@ -61,7 +61,8 @@ export const PLATFORMS: readonly PlatformSpec[] = [
   node('node22-x64'),
   node('node24-x64'),
   node('bun', 'x64', 'LE', 'javascriptcore'),
-  { ...node('deno'), preArgs: ['--node-modules-dir=manual'] },
+  // --no-config (the wrapper's) keeps Deno from reading package.json's "type": "commonjs": a CommonJS build is told apart by its code.
+  { ...node('deno'), preArgs: ['--node-modules-dir=manual', '--unstable-detect-cjs'] },
   { ...script('qjs', 'quickjs', 'quickjs'), preArgs: QJS_STACK, bigStackArgs: QJS_BIG_STACK },
   script('qjs-wasm', 'quickjs', 'quickjs', 'wasm32'),
   script('jsc', 'jsc', 'javascriptcore'),
