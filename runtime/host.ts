@@ -95,6 +95,12 @@ export interface Host {
    * by a key of their own: what they export is saved by its path from them.
    */
   libraries?: Record<string, object>;
+  /**
+   * The functions node:module's `createRequire(base)` makes: `watch` is
+   * told of each and its base, and of what each loads; `make` makes one
+   * again on restore (plugins/node/require-functions.ts).
+   */
+  requires?: { watch(made: (require: Function, base: string) => void, loaded: (id: string, exports: unknown) => void): void; make(base: string): Function };
   /** Is this a Proxy? (Node's `util.types.isProxy`.) Its traps must not see the runtime's own reads. */
   isProxy?(value: unknown): boolean;
   /**

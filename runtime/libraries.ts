@@ -37,6 +37,9 @@ const MAX_DEPTH = 4;
 /** A bound on the index of one namespace (a huge library is indexed partly, near its surface first). */
 const MAX_ENTRIES = 50_000;
 
+/** What a named value is: see `named` below. */
+type NamedKind = 'ns' | 'tpl' | 'platform' | 'json' | 'require';
+
 export class Libraries {
   private readonly namespaces = new Map<string, object>();
   private index: Map<object | symbol, string> | undefined;
@@ -58,11 +61,24 @@ export class Libraries {
   private readonly named = new Map<string, object | symbol>();
   private readonly names = new Map<object | symbol, string>();
 
-  registerNamed(kind: 'ns' | 'tpl' | 'platform' | 'json', key: string, value: unknown): void {
+  registerNamed(kind: NamedKind, key: string, value: unknown): void {
     if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return;
     const name = `${kind}:${key}`;
     this.named.set(name, value);
     if (!this.names.has(value)) this.names.set(value, name);
+  }
+
+  /**
+   * Named values of a kind that a restore makes again from their key when it
+   * meets one (`require:main.ts`: a require function, made from that
+   * module's URL): no code of the program makes them again at load.
+   */
+  private readonly makers = new Map<string, (key: string) => object | undefined>();
+  /** Loads a library no module imported (a require function's, see Runtime.nameRequireFunctions) when the restore names it. */
+  loadMissing: ((spec: string) => object | undefined) | undefined;
+
+  makeWith(kind: NamedKind, make: (key: string) => object | undefined): void {
+    this.makers.set(kind, make);
   }
 
   /** The program's named values. */
@@ -84,6 +100,13 @@ export class Libraries {
     const named = this.named.get(path);
     // (a platform's own symbol too: the heap reader takes it as the value it is)
     if (named !== undefined) return named as object;
+    const colon = path.indexOf(':');
+    const make = this.makers.get(path.slice(0, colon));
+    if (make !== undefined) {
+      const made = make(path.slice(colon + 1));
+      if (made !== undefined) this.registerNamed(path.slice(0, colon) as NamedKind, path.slice(colon + 1), made);
+      return made;
+    }
     // A platform's symbol this platform does not have (`platform:<owner>#<description>`, Host.named): a fresh one.
     const hash = path.indexOf('#');
     if (path.startsWith('platform:') && hash > 0) return Symbol(path.slice(hash + 1)) as unknown as object;
@@ -103,6 +126,14 @@ export class Libraries {
 
   private walk(keys: string[]): object | undefined {
     let at: unknown = this.namespaces.get(keys[0]);
+    if (at === undefined && this.loadMissing !== undefined) {
+      try {
+        at = this.loadMissing(keys[0]!);
+      } catch {
+        return undefined;
+      }
+      this.register(keys[0]!, at);
+    }
     for (let i = 1; i < keys.length; i++) {
       if (at === null || (typeof at !== 'object' && typeof at !== 'function')) return undefined;
       at = ownValue(at as object, keys[i], i === 1);
@@ -192,6 +223,7 @@ export class Libraries {
           for (const key of Object.getOwnPropertyNames(value)) {
             if (key === 'constructor' || key === 'caller' || key === 'callee' || key === 'arguments') continue;
             const v = ownValue(value, key, depth === 0);
+            if (isModuleCache(key, v)) continue;
             if (v !== null && (typeof v === 'object' || typeof v === 'function')) next.push({ value: v, path: [...path, key] });
             // A symbol the library made (not a registered or well-known one): named by where it is, like an object.
             else if (typeof v === 'symbol' && Symbol.keyFor(v) === undefined && !index.has(v) && builtinPath(v as unknown as object) === undefined) index.set(v, PREFIX + JSON.stringify([...path, key]));
@@ -202,6 +234,17 @@ export class Libraries {
     }
     return index;
   }
+}
+
+/**
+ * A cache of loaded modules by file (node:module's `_cache` and
+ * `_pathCache`, a require function's `cache`): what it holds is the
+ * program's (a required JSON file's data), under a key that names this
+ * machine's path, and is not there after a fresh start.
+ */
+function isModuleCache(key: string, v: unknown): boolean {
+  if (key === '_cache' || key === '_pathCache') return true;
+  return key === 'cache' && typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === null;
 }
 
 /**

@@ -58,6 +58,11 @@ export class ModuleRegistry {
     return this.files.has(file);
   }
 
+  /** The module at this URL or file path (import.meta.url, __filename), or undefined. */
+  at(location: string): ModuleRecord | undefined {
+    return this.list.find((m) => m.url === location || (m.url.startsWith('file://') && decodeURIComponent(m.url.slice('file://'.length)) === location));
+  }
+
   byId(id: string): ModuleRecord | undefined {
     return this.list.find((m) => m.id === id);
   }

@@ -816,6 +816,33 @@ export class Runtime {
    * of it runs, so the checkpoint is its event loop alone (jobs, timers,
    * suspended tasks), with an empty stack. Returns why it cannot be taken.
    */
+  /**
+   * `createRequire(import.meta.url)`'s functions are saved by the module
+   * whose URL they were made from (`require:main.ts`), or by their base where
+   * it is no module of the program, and made again from it on restore; where
+   * the platform has no createRequire, one that says so when called. What
+   * they load by package name is named like an imported library's exports.
+   */
+  private nameRequireFunctions(): void {
+    const requires = this.host?.requires;
+    requires?.watch(
+      (require, base) => this.libraries.registerNamed('require', this.modules.at(base)?.id ?? base, require),
+      // a package or a built-in is a library, as if imported; a file of the program's is data
+      (id, exports) => {
+        if (!/^(\.{0,2}\/|file:)/.test(id)) this.libraries.register(id, exports);
+      },
+    );
+    // A library a require function loaded is required again when the restore first meets it.
+    if (requires !== undefined) this.libraries.loadMissing = (id) => requires.make(this.modules.entry?.url ?? '/')(id) as object;
+    this.libraries.makeWith('require', (key) => {
+      const base = this.modules.byId(key)?.url ?? key;
+      if (requires !== undefined) return requires.make(base);
+      return function require(id: string): never {
+        throw new Error(`introspect: require('${id}'): this platform has no require function (the program made it with createRequire(${JSON.stringify(base)}) before the checkpoint)`);
+      };
+    });
+  }
+
   private idleCheckpoint(): string | undefined {
     if (!this.started || this.driving > 0) return 'the program is starting';
     if (this.bodyPending()) return 'a module with top-level await is still running';
@@ -974,6 +1001,7 @@ export class Runtime {
       if (pending !== undefined && !pending.done) this.host?.unsettledTopLevelAwait?.(pending.url);
     });
     for (const [key, ns] of Object.entries(this.host?.libraries ?? {})) this.libraries.register(key, ns);
+    this.nameRequireFunctions();
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);
     this.host?.onIdleRequests?.(() => this.idleCheckpoint());

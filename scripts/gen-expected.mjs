@@ -13,7 +13,7 @@
 // is deterministic), exit 0 and write nothing to stderr unless its
 // fixture.json says `"allowStderr": true`. Anything else fails loudly.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -100,6 +100,10 @@ function compile(dir, outDir) {
   // A fixture whose tsconfig asks for CommonJS output runs as CommonJS, as its Introspect build does.
   const commonJs = options.module === ts.ModuleKind.CommonJS || options.module === ts.ModuleKind.UMD || options.module === ts.ModuleKind.AMD;
   writeFileSync(join(outDir, 'package.json'), commonJs ? '{ "type": "commonjs" }\n' : '{ "type": "module" }\n');
+  // Data files the program reads at run time (a JSON file it requires), as `introspect build` copies them.
+  for (const name of readdirSync(dir)) {
+    if (/\.json$/.test(name) && !['expected.txt', 'fixture.json', 'tsconfig.json', 'package.json'].includes(name) && !existsSync(join(outDir, name))) copyFileSync(join(dir, name), join(outDir, name));
+  }
   const main = join(outDir, 'main.js');
   if (!existsSync(main)) throw new FixtureError(`compiled, but there is no ${main}`);
   return main;

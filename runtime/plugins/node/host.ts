@@ -20,6 +20,7 @@ import { libraryTimersPending, trackLibraryTimers } from './library-timers.js';
 import { openFiles, reopenFiles, trackOpenFiles } from './open-files.js';
 import { processClocks } from './process-clocks.js';
 import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
+import { watchRequireFunctions } from './require-functions.js';
 import type { RequestDesk } from './requests.js';
 
 export { writeFileAtomic } from './atomic-write.js';
@@ -99,6 +100,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     arrayMayHaveNamedKeys: arrayNamedKeysTest(),
     // fs.Stats and fs.Dirent reach programs that import only node:fs/promises
     libraries: { 'host:node:fs': loadBuiltin('node:fs') as object },
+    requires: watchRequireFunctions(),
     args: () => process.argv.slice(2),
     exit(code, suspending): never {
       if (desk) desk.exit(code);
