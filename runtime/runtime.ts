@@ -1237,9 +1237,20 @@ export class Runtime {
 
   /** The made function named after the computed key `nk` took, as the literal would name it natively. */
   named<F extends Function>(fn: F): F {
-    const key = this.litKey;
-    const name = typeof key === 'symbol' ? (key.description === undefined ? '' : `[${key.description}]`) : key;
-    if (fn.name === '' && name !== '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
+    return this.nameAs(fn, this.litKey);
+  }
+
+  /** A computed key as a property key (ToPropertyKey), taken once where a made class's key is evaluated. */
+  pk(key: unknown): string | symbol {
+    return Reflect.ownKeys({ [key as PropertyKey]: 0 })[0];
+  }
+
+  /** A made anonymous function or class named after the key of the computed class field (or literal property) it defines. */
+  nameAs<F extends Function>(fn: F, key: unknown): F {
+    if (fn.name !== '') return fn;
+    const k = typeof key === 'symbol' ? key : this.pk(key);
+    const name = typeof k === 'symbol' ? (k.description === undefined ? '' : `[${k.description}]`) : k;
+    if (name !== '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
     return fn;
   }
 

@@ -472,8 +472,11 @@ export class ScopeLowering {
     const outerFactories = this.classFactories;
     const inClass: ClassMade[] = [];
     this.classFactories = { list: inClass, made: false };
+    const keyVars: string[] = [];
+    this.classKeyVars = keyVars;
     const { members: newMembers, instrumented: members } = this.lowerMembers(node, classId, name, f.createIdentifier(name), (id) => this.staticRef(id));
     this.classFactories = outerFactories;
+    this.classKeyVars = undefined;
     // The static initialization's arrow and the factories of closures that
     // use the class's `#names` are made by its first static block (before
     // any static initializer could need one) into module variables declared
@@ -497,6 +500,7 @@ export class ScopeLowering {
       made.unshift(this.madeInClass(x, false));
     }
     const factoryDecls: ts.Statement[] = [];
+    if (keyVars.length > 0) factoryDecls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(keyVars.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)));
     if (made.length > 0) {
       factoryDecls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(declared.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)));
       newMembers.unshift(f.createClassStaticBlockDeclaration(f.createBlock(made, true)));
@@ -678,8 +682,16 @@ export class ScopeLowering {
     const st = this.enter(scope, 'uninstrumented', undefined);
     let result: ts.ClassElement;
     if (ts.isPropertyDeclaration(m)) {
-      const name = ts.isComputedPropertyName(m.name) ? f.updateComputedPropertyName(m.name, this.computedKey(m.name)) : m.name;
+      let name = ts.isComputedPropertyName(m.name) ? f.updateComputedPropertyName(m.name, this.computedKey(m.name)) : m.name;
       let init = m.initializer ? this.expr(m.initializer, fieldNameOf(m)) : undefined;
+      if (init && m.initializer && ts.isComputedPropertyName(name) && definesAnonymous(m.initializer)) {
+        // `[k] = () => {}`: the function is named after the field's key, as natively.
+        const key = this.fieldKeyRef(name);
+        if (key) {
+          name = key.name;
+          init = this.rtCall('nameAs', [init, key.ref]);
+        }
+      }
       if (init && st.locals.length > 0) init = this.wrapInArrow(st, init);
       // Field initializers re-run on the fresh object `new` makes while a
       // constructor frame is being restored; that object is thrown away, so
@@ -698,6 +710,25 @@ export class ScopeLowering {
     this.leave(st);
     return result;
   }
+
+  /**
+   * A computed field key, read again by the initializer that names its
+   * function: a name (a made class's key parameter, a hoisted class's
+   * constant) is read again; another key of a hoisted class is kept in a
+   * module variable declared ahead of the class (classKeyVars).
+   */
+  private fieldKeyRef(name: ts.ComputedPropertyName): { name: ts.ComputedPropertyName; ref: ts.Expression } | undefined {
+    const f = this.f;
+    const e = name.expression;
+    if (ts.isIdentifier(e)) return { name, ref: f.createIdentifier(ts.idText(e)) };
+    if (this.classKeyVars === undefined) return undefined;
+    const v = this.ctx.names.fresh('fk');
+    this.classKeyVars.push(v);
+    return { name: f.updateComputedPropertyName(name, f.createAssignment(f.createIdentifier(v), e)), ref: f.createIdentifier(v) };
+  }
+
+  /** Module variables that hold computed field keys of the top-level class being lowered (fieldKeyRef). */
+  private classKeyVars: string[] | undefined;
 
   /** An initializer that needed locals (env objects) runs inside an arrow that declares them. */
   private wrapInArrow(st: FnState, init: ts.Expression): ts.Expression {
@@ -1156,7 +1187,10 @@ export class ScopeLowering {
     const keyParams: ts.Identifier[] = [];
     for (const m of node.members) {
       if (!m.name || !ts.isComputedPropertyName(m.name)) continue;
-      keyArgs.push(this.expr(m.name.expression));
+      // ToPropertyKey here, once and in order, as the class would: the
+      // class reads the key again (a deferred static field, a field's name).
+      const e = m.name.expression;
+      keyArgs.push(ts.isStringLiteral(e) || ts.isNumericLiteral(e) ? this.expr(e) : this.rtCall('pk', [this.expr(e)]));
       const param = f.createIdentifier(this.ctx.names.fresh('key'));
       keyParams.push(param);
       this.computedKeys.set(m.name, param);
@@ -1167,10 +1201,13 @@ export class ScopeLowering {
     const si = f.createIdentifier(this.ctx.names.fixed('si'));
     const st = this.enter(this.a.scopeOf.get(node)!, 'uninstrumented', undefined);
     const outerFactories = this.classFactories;
+    const outerKeyVars = this.classKeyVars;
     const inClass: ClassMade[] = [];
     this.classFactories = { list: inClass, made: true };
+    this.classKeyVars = undefined; // (its keys are parameters of its factory)
     const lowered = this.lowerMembers(node, classId, name, self, (_id, i) => f.createElementAccessExpression(ms, i));
     this.classFactories = outerFactories;
+    this.classKeyVars = outerKeyVars;
     this.leave(st);
     let members = lowered.members;
     const init = this.deferStaticInitializers(members);
@@ -1653,6 +1690,12 @@ function fieldNameOf(m: ts.PropertyDeclaration): string {
   if (!m.initializer || !(isFunctionLike(m.initializer) || ts.isClassExpression(m.initializer))) return '';
   const n = m.name;
   return ts.isIdentifier(n) || ts.isPrivateIdentifier(n) ? ts.idText(n) : ts.isStringLiteral(n) || ts.isNumericLiteral(n) ? n.text : '';
+}
+
+/** Whether a field's initializer is a function or class that takes its name from the field (NamedEvaluation). */
+function definesAnonymous(init: ts.Expression): boolean {
+  const e = unwrapped(init);
+  return (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e)) && e.name === undefined;
 }
 
 function inferName(node: ts.Node): string {
