@@ -146,7 +146,7 @@ export class ScopeLowering {
   /** The expression that reads/writes binding `b` from the current function. */
   private access(b: Binding, original?: ts.Node): ts.Expression {
     const f = this.f;
-    if (b.scope.kind === 'module' || (b.kind === 'self' && !b.captured) || b.scope.kind === 'class') {
+    if (b.scope.kind === 'module' || (b.kind === 'self' && !b.captured)) {
       return original && ts.isIdentifier(original) ? f.createIdentifier(ts.idText(original)) : f.createIdentifier(b.name);
     }
     if (b.captured) {
@@ -175,7 +175,8 @@ export class ScopeLowering {
     // an import, a global): `catch (e) {…} … const e = 1` at module level.
     const outside = this.namesFromOutside(scope, scopes);
     for (const s of scopes) {
-      if (s.kind === 'module' || s.kind === 'class') continue;
+      // (A class scope's env, for its name, is its enclosing function's: classExpression.)
+      if (s.kind === 'module' || (s.kind === 'class' && s === scope)) continue;
       if (s.capturedBindings.length > 0) this.addLocal(this.envName(s));
       for (const b of s.bindings.values()) {
         if (b.captured || b.kind === 'self') continue;
@@ -1263,10 +1264,23 @@ export class ScopeLowering {
     return out;
   }
 
-  /** A class expression: the class, its static initialization run. */
+  /**
+   * A class expression: the class, its static initialization run. Its name,
+   * when a closure in it uses it (one the class's factory or a factory of
+   * its own makes), is kept in an env made where the class is, as a block's:
+   * `($e5 = { Inner: void 0 }, $e5.Inner = $mk3($e5, …))`.
+   */
   private classExpression(node: ts.ClassExpression, inferredName: string): ts.Expression {
+    const f = this.f;
     const { made, statics } = this.runtimeClass(node, inferredName);
-    return statics ? this.runStatics(made) : made;
+    const scope = this.a.scopeOf.get(node)!;
+    const captured = scope.capturedBindings;
+    let value = made;
+    if (captured.length > 0) {
+      const init = f.createAssignment(f.createIdentifier(this.envName(scope)), this.envLiteral(captured, false));
+      value = f.createParenthesizedExpression(f.createComma(init, f.createAssignment(this.access(captured[0]), made)));
+    }
+    return statics ? this.runStatics(value) : value;
   }
 
   private movedFieldName(node: ts.Node): string {
