@@ -110,14 +110,19 @@ describe('pass 0b: generators', () => {
     expect(js).toContain('$R.dy(');
   });
 
-  test('generator and async methods of a named class reach super through the class; an object literal method using super stays native', () => {
+  test('generator and async methods and arrows of a named class reach super through the class; an object literal\'s through the method\'s home; a write to super stays native', () => {
     const js = emit(
-      'class B { *m() { yield 1; } static async s() { return 1; } }\nexport class C extends B { *m() { yield* super.m(); } static async s() { return (await super.s()) + 1; } }\n' +
-        'export const o = { __proto__: { *m() { yield 1; } }, *m() { yield* super.m(); } };\n',
+      'class B { *m() { yield 1; } static async s() { return 1; } }\nexport class C extends B { *m() { yield* super.m(); } static async s() { return (await super.s()) + 1; } f = () => super.m(); }\n' +
+        'export const o = { __proto__: { *m() { yield 1; } }, *m() { yield* super.m(); } };\n' +
+        'export const w = { __proto__: { x: 1 }, *m() { super.x = 2; yield 1; } };\n',
     );
     expect(js).toContain('$R.sg(C.prototype, "m", ');
     expect(js).toContain('$R.sg(C, "s", ');
-    expect(js).toMatch(/\*m\(\) \{[\s\S]*super\.m\(\)/);
+    expect(js.match(/\$R\.sg\(C\.prototype, "m", /g)).toHaveLength(2); // the method's and the field arrow's
+    // the literal's generator method keeps itself in a constant its body reads the home from
+    expect(js).toMatch(/\$R\.hsg\(\$e(\d+)\.\$home1, "m", [\s\S]*\$e\1\.\$home1 = \$self;/);
+    expect(js).toMatch(/o = \$R\.home\(\{/);
+    expect(js).toMatch(/\*m\(\) \{\s*super\.x = 2;/);
   });
 
   test('async functions and arrows run their body as a task; their awaits become yields', () => {

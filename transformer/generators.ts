@@ -44,20 +44,21 @@
 // written as: pass 2 has the runtime give it that kind's prototype
 // (`$R.fk`), so it still says it is an AsyncFunction or GeneratorFunction.
 //
-// `super.x` and `super.x(...)` in a method of a named class reach the home
-// object through the class instead (`$R.sg(C.prototype, "x", this)`), since
-// the arrow moves to a factory where `super` means nothing (superReads).
+// `super.x` and `super.x(...)` reach the home object explicitly (pass 0c',
+// super-homes.ts), since the arrow moves to a factory where `super` means
+// nothing.
 // An async generator's `yield* x` becomes `yield* $R.adg(x)`, which tells
 // linearize.ts to await each step of the (async) delegate.
-// Left native (and so uninstrumented): functions that use `super` otherwise (an object literal's
-// method, an anonymous class, an assignment to `super.x`).
+// Left native (and so uninstrumented): functions that still use `super` (an
+// object literal's getter, an anonymous class's method, an assignment to
+// `super.x`: super-homes.ts).
 
 import ts from 'typescript';
 import { isFunctionLike, usesSuper } from './analyze.js';
 import type { NameGen } from './names.js';
 import type { BodyKind as Kind } from './plan.js';
 
-export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Map<ts.Node, Kind>, wrappers: Map<ts.Node, Kind>, names: NameGen): ts.SourceFile {
+export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, bodies: Map<ts.Node, Kind>, wrappers: Map<ts.Node, Kind>, names: NameGen, homeDecls: ReadonlySet<ts.Statement>): ts.SourceFile {
   const f = ts.factory;
   const visit = (node: ts.Node): ts.Node => {
     const visited = ts.visitEachChild(node, visit, tctx);
@@ -68,9 +69,11 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     return plainFunction;
   };
   const lower = (fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.MethodDeclaration | ts.ArrowFunction, kind: Kind, node: ts.Node): ts.Node => {
-    const home = superHome(node);
-    const original = home === undefined ? fn.body! : superReads(fn.body!, home, rt, tctx);
+    const original = fn.body!;
     let block = ts.isBlock(original) ? original : f.createBlock([f.createReturnStatement(original)], true);
+    // An object-literal method's constant holding itself (super-homes.ts) stays in the method.
+    const kept = block.statements.length > 0 && homeDecls.has(block.statements[0]) ? [block.statements[0]] : [];
+    if (kept.length > 0) block = f.updateBlock(block, block.statements.slice(1));
     if (kind !== 'gen') block = awaitsToYields(lowerForAwait(block, rt, names, tctx), rt, kind, tctx);
     const body = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), block);
     // An async function that never awaits runs its body as a plain function (`$R.ptask`): no generator to make per call.
@@ -79,7 +82,7 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     const run = f.createCallExpression(f.createPropertyAccessExpression(rt, plain ? 'ptask' : kind), undefined, [body]);
     const guarded = kind === 'task' ? guardParameters(fn.parameters, rt, names) : undefined;
     const parameters = guarded?.parameters ?? fn.parameters;
-    const wrapper = f.createBlock([...(guarded ? [guarded.guard] : []), f.createReturnStatement(run)], true);
+    const wrapper = f.createBlock([...(guarded ? [guarded.guard] : []), ...kept, f.createReturnStatement(run)], true);
     const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword) as readonly ts.Modifier[] | undefined;
     if (ts.isFunctionDeclaration(fn)) return f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, parameters, fn.type, wrapper);
     if (ts.isFunctionExpression(fn)) return f.updateFunctionExpression(fn, modifiers, undefined, fn.name, fn.typeParameters, parameters, fn.type, wrapper);
@@ -185,71 +188,10 @@ function lowerableKind(node: ts.Node): Kind | undefined {
   const isAsync = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
   const isGen = !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
   if (!isGen && !isAsync) return undefined;
-  if (usesSuper(node) && superHome(node) === undefined) return undefined;
+  // (`super` reads that could be read from the home object are, by now: super-homes.ts)
+  if (usesSuper(node)) return undefined;
   if (!isAsync) return 'gen';
   return isGen ? 'agen' : 'task';
-}
-
-/**
- * For a method of a named class whose every `super` (its own, its arrows')
- * reads or calls a property: the home object, as an expression
- * (`C.prototype`, or `C` for a static method). Undefined otherwise, or when
- * the method declares a binding of the class's name (which would hide it).
- */
-function superHome(original: ts.Node): ts.Expression | undefined {
-  const node = ts.getOriginalNode(original);
-  if (!ts.isMethodDeclaration(node) || !usesSuper(node)) return undefined;
-  const cls = node.parent;
-  if (!(ts.isClassDeclaration(cls) || ts.isClassExpression(cls)) || cls.name === undefined) return undefined;
-  const name = ts.idText(cls.name);
-  let ok = true;
-  const visit = (n: ts.Node): void => {
-    if (!ok) return;
-    if (n.kind === ts.SyntaxKind.SuperKeyword) {
-      const use = n.parent;
-      const read = (ts.isPropertyAccessExpression(use) || ts.isElementAccessExpression(use)) && use.expression === n;
-      if (!read || isAssignmentTarget(use)) ok = false;
-    } else if (ts.isIdentifier(n) && ts.idText(n) === name && isDeclarationName(n)) ok = false;
-    if (!(isFunctionLike(n) && !ts.isArrowFunction(n)) || n === node) ts.forEachChild(n, visit);
-  };
-  visit(node);
-  if (!ok) return undefined;
-  const f = ts.factory;
-  const isStatic = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
-  return isStatic ? f.createIdentifier(name) : f.createPropertyAccessExpression(f.createIdentifier(name), 'prototype');
-}
-
-function isAssignmentTarget(e: ts.Expression): boolean {
-  const p = e.parent;
-  if (ts.isBinaryExpression(p)) return p.left === e && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
-  if (ts.isDeleteExpression(p)) return true;
-  return ts.isArrayLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isForOfStatement(p) || ts.isForInStatement(p);
-}
-
-function isDeclarationName(id: ts.Identifier): boolean {
-  const p = id.parent;
-  return (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p) || ts.isClassExpression(p) || ts.isFunctionExpression(p)) && p.name === id;
-}
-
-/** `super.x` → `$R.sg(home, "x", this)`, `super.x(a)` → `$R.sg(home, "x", this).call(this, a)`, in the body and its arrows. */
-function superReads(body: ts.ConciseBody, home: ts.Expression, rt: ts.Identifier, tctx: ts.TransformationContext): ts.ConciseBody {
-  const f = ts.factory;
-  const read = (e: ts.PropertyAccessExpression | ts.ElementAccessExpression): ts.Expression =>
-    f.createCallExpression(f.createPropertyAccessExpression(rt, 'sg'), undefined, [home, ts.isPropertyAccessExpression(e) ? f.createStringLiteral(ts.idText(e.name as ts.Identifier)) : e.argumentExpression, f.createThis()]);
-  const isSuperRead = (e: ts.Node): e is ts.PropertyAccessExpression | ts.ElementAccessExpression =>
-    (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && e.expression.kind === ts.SyntaxKind.SuperKeyword;
-  const visit = (n: ts.Node): ts.Node => {
-    if (isFunctionLike(n) && !ts.isArrowFunction(n)) return n;
-    if (ts.isCallExpression(n) && isSuperRead(n.expression)) {
-      const args = ts.visitNodes(n.arguments, visit, ts.isExpression);
-      const target = ts.visitEachChild(n.expression, visit, tctx) as ts.PropertyAccessExpression | ts.ElementAccessExpression;
-      return f.createCallExpression(f.createPropertyAccessExpression(read(target), 'call'), undefined, [f.createThis(), ...args]);
-    }
-    const v = ts.visitEachChild(n, visit, tctx);
-    return isSuperRead(v) ? read(v) : v;
-  };
-  return ts.visitNode(body, visit) as ts.ConciseBody;
 }
 
 /**

@@ -12,6 +12,7 @@
 // 0b''. libraries  (library-helpers.ts) events once/on and util.promisify → the runtime's wrappers
 // 0b‴. import()    (dynamic-imports.ts) import(x) tells the runtime what it loaded
 // 0b'. callbacks   (builtin-callbacks.ts) arr.map(f) and kin → $R.ac(arr, "map", f)
+// 0c'. super       (super-homes.ts) `super.x` in arrows and in generator and async methods → a read from the home object
 //  0c. generators  (generators.ts) function* and async functions → plain function around a resumable body arrow
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only
 //  1b. leaves      (leaf-functions.ts) top-level functions no checkpoint can begin in: calls of them are no sites
@@ -30,6 +31,7 @@ import { exportCommonJsContainers } from './commonjs-containers.js';
 import { nameGeneratedIdentifiers } from './generated-names.js';
 import { qualifyContainerMembers } from './container-members.js';
 import { lowerGenerators } from './generators.js';
+import { readSupersFromHomes } from './super-homes.js';
 import { routeArrayCallbacks } from './builtin-callbacks.js';
 import { registerLibraries, RUNTIME_PACKAGE } from './libraries.js';
 import { useRuntimeEventLoop } from './platform-globals.js';
@@ -99,7 +101,9 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   early = wrapLibraryHelpers(early, rt, tctx, names);
   early = announceDynamicImports(early, rt, tctx, names, moduleId);
   early = routeArrayCallbacks(early, rt, tctx);
-  const sf = lowerGenerators(early, rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names);
+  const homeDecls = new Set<ts.Statement>();
+  early = readSupersFromHomes(early, rt, tctx, names, homeDecls);
+  const sf = lowerGenerators(early, rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names, homeDecls);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   const analysis = analyze(sf);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));
