@@ -237,16 +237,21 @@ export function analyze(sf: ts.SourceFile): Analysis {
       // Computed names and decorators belong to the enclosing scope.
       if (node.name && ts.isComputedPropertyName(node.name)) visit(node.name.expression, node.name, scope);
       const fs = newScope('function', scope, node);
-      if (ts.isFunctionExpression(node) && node.name) refs.set(node.name, fs.declare(ts.idText(node.name), 'self'));
       for (const p of node.parameters) declarePattern(p.name, fs, 'param');
+      if (node.body && ts.isBlock(node.body)) {
+        hoistVars(node.body, fs);
+        declareLexical(node.body.statements, fs);
+      }
+      // A function expression's own name is a binding outside its parameters
+      // and body: a parameter, `var`, `let` or inner function of that name
+      // hides it (and is an ordinary, writable variable).
+      if (ts.isFunctionExpression(node) && node.name && !fs.bindings.has(ts.idText(node.name))) refs.set(node.name, fs.declare(ts.idText(node.name), 'self'));
       for (const p of node.parameters) {
         if (!ts.isIdentifier(p.name)) visitPattern(p.name, fs);
         if (p.initializer) visit(p.initializer, p, fs);
       }
       if (node.body) {
         if (ts.isBlock(node.body)) {
-          hoistVars(node.body, fs);
-          declareLexical(node.body.statements, fs);
           for (const st of node.body.statements) visit(st, node.body, fs);
         } else visit(node.body, node, fs);
       }

@@ -196,7 +196,8 @@ export class ScopeLowering {
    * Of the names bound in the blocks of a function (its `scopes` other than
    * its own), those its code (nested functions included) also uses for a
    * variable that is not one of the function's locals: one of the module's
-   * (which live outside `$body`), an enclosing function's, or a global.
+   * (which live outside `$body`), an enclosing function's, a global, or the
+   * function expression's own name.
    */
   private namesFromOutside(scope: Scope, scopes: Scope[]): Set<string> {
     const blockNames = new Set<string>();
@@ -205,6 +206,7 @@ export class ScopeLowering {
     if (blockNames.size === 0) return found;
     const own = (b: Binding): boolean => {
       if (scope.kind === 'module' && b.scope === scope) return false;
+      if (b.kind === 'self' && !b.captured) return false; // read by its name, not a local
       for (let s: Scope | undefined = b.scope; s; s = s.parent) if (s === scope) return true;
       return false;
     };
