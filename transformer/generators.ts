@@ -74,6 +74,7 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
     // An object-literal method's constant holding itself (super-homes.ts) stays in the method.
     const kept = block.statements.length > 0 && homeDecls.has(block.statements[0]) ? [block.statements[0]] : [];
     if (kept.length > 0) block = f.updateBlock(block, block.statements.slice(1));
+    if (ts.isBlock(original)) block = parameterVars(block, fn.parameters, tctx);
     if (kind !== 'gen') block = awaitsToYields(lowerForAwait(block, rt, names, tctx), rt, kind, tctx);
     const body = f.createArrowFunction(undefined, undefined, [], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), block);
     // An async function that never awaits runs its body as a plain function (`$R.ptask`): no generator to make per call.
@@ -168,6 +169,73 @@ function guardParameters(params: ts.NodeArray<ts.ParameterDeclaration>, rt: ts.I
     undefined,
   );
   return { parameters, guard };
+}
+
+/**
+ * A body `var` that redeclares a parameter is that parameter (ECMA-262
+ * FunctionDeclarationInstantiation: it starts with the argument's value). In
+ * the body arrow a `var` would make a binding of its own, `undefined`, so
+ * such a declaration becomes an assignment: `var a = e` → `a = e`, `var a;`
+ * → nothing, `for (var a of xs)` → `for (a of xs)`, a pattern a
+ * destructuring assignment. The other names its list declares get a `var`
+ * at the body's top (a `var` is hoisted: the same binding).
+ */
+function parameterVars(body: ts.Block, params: readonly ts.ParameterDeclaration[], tctx: ts.TransformationContext): ts.Block {
+  const f = ts.factory;
+  const boundNames = (n: ts.BindingName, out: string[] = []): string[] => {
+    if (ts.isIdentifier(n)) out.push(ts.idText(n));
+    else for (const el of n.elements) if (!ts.isOmittedExpression(el)) boundNames(el.name, out);
+    return out;
+  };
+  const paramNames = new Set(params.flatMap((p) => boundNames(p.name)));
+  if (paramNames.size === 0) return body;
+  const others = new Set<string>();
+  const redeclares = (list: ts.ForInitializer | undefined): list is ts.VariableDeclarationList =>
+    list !== undefined && ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.BlockScoped) === 0 &&
+    list.declarations.some((d) => boundNames(d.name).some((n) => paramNames.has(n)));
+  const withDefault = (target: ts.Expression, init: ts.Expression | undefined) => (init ? f.createAssignment(target, init) : target);
+  const target = (n: ts.BindingName): ts.Expression => {
+    if (ts.isIdentifier(n)) return f.createIdentifier(ts.idText(n));
+    if (ts.isArrayBindingPattern(n)) {
+      return f.createArrayLiteralExpression(n.elements.map((el) =>
+        ts.isOmittedExpression(el) ? f.createOmittedExpression() : el.dotDotDotToken ? f.createSpreadElement(target(el.name)) : withDefault(target(el.name), el.initializer)));
+    }
+    return f.createObjectLiteralExpression(n.elements.map((el) => {
+      if (el.dotDotDotToken) return f.createSpreadAssignment(target(el.name));
+      if (el.propertyName || !ts.isIdentifier(el.name)) return f.createPropertyAssignment(el.propertyName ?? (el.name as ts.Identifier), withDefault(target(el.name), el.initializer));
+      return f.createShorthandPropertyAssignment(ts.idText(el.name), el.initializer);
+    }));
+  };
+  const assignments = (list: ts.VariableDeclarationList): ts.Expression | undefined => {
+    const parts: ts.Expression[] = [];
+    for (const d of list.declarations) {
+      for (const n of boundNames(d.name)) if (!paramNames.has(n)) others.add(n);
+      if (d.initializer) parts.push(f.createAssignment(target(d.name), d.initializer));
+    }
+    return parts.length === 0 ? undefined : f.createParenthesizedExpression(parts.reduce((a, b) => f.createComma(a, b)));
+  };
+  const visit = (n: ts.Node): ts.Node => {
+    if (isFunctionLike(n) || ts.isClassLike(n)) return n;
+    if (ts.isVariableStatement(n) && redeclares(n.declarationList)) {
+      const e = assignments(n.declarationList);
+      return e ? f.createExpressionStatement(ts.visitNode(e, visit) as ts.Expression) : f.createEmptyStatement();
+    }
+    if (ts.isForStatement(n) && redeclares(n.initializer)) {
+      const v = ts.visitEachChild(n, visit, tctx);
+      return f.updateForStatement(v, assignments(n.initializer), v.condition, v.incrementor, v.statement);
+    }
+    if ((ts.isForInStatement(n) || ts.isForOfStatement(n)) && redeclares(n.initializer)) {
+      const v = ts.visitEachChild(n, visit, tctx);
+      const d = n.initializer.declarations[0];
+      for (const name of boundNames(d.name)) if (!paramNames.has(name)) others.add(name);
+      return ts.isForInStatement(v) ? f.updateForInStatement(v, target(d.name), v.expression, v.statement) : f.updateForOfStatement(v as ts.ForOfStatement, (v as ts.ForOfStatement).awaitModifier, target(d.name), v.expression, v.statement);
+    }
+    return ts.visitEachChild(n, visit, tctx);
+  };
+  const visited = ts.visitEachChild(body, visit, tctx);
+  if (others.size === 0) return visited;
+  const declare = f.createVariableStatement(undefined, f.createVariableDeclarationList([...others].map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.None));
+  return f.updateBlock(visited, [declare, ...visited.statements]);
 }
 
 /** A literal, or an empty object or array literal: evaluating it runs no code and cannot throw. */
