@@ -11,6 +11,7 @@
 
 import { provideStructuredClone } from './structured-clone.js';
 import { ALPHABET, provideTextEncoding } from './text-encoding.js';
+import { provideURL } from './url.js';
 import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
 
 /** What the CLI knows about the platform it starts the bundle on (registry entry). */
@@ -89,6 +90,7 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
   const g = globalThis as Record<string, unknown>;
   provideStructuredClone();
   provideTextEncoding();
+  provideURL();
   providePerformanceNow();
   const native = typeof g.queueMicrotask === 'function' ? (g.queueMicrotask as (fn: () => void) => void) : undefined;
   if (native === undefined || options.wrapMicrotasks) {
