@@ -395,6 +395,13 @@ function shortenPath(url: URLRecord): void {
   path.pop();
 }
 
+function takeAuthority(url: URLRecord, base: URLRecord): void {
+  url.username = base.username;
+  url.password = base.password;
+  url.host = base.host;
+  url.port = base.port;
+}
+
 export function emptyRecord(): URLRecord {
   return { scheme: '', username: '', password: '', host: null, port: null, path: [], query: null, fragment: null };
 }
@@ -498,10 +505,7 @@ export function basicParse(input: string, base: URLRecord | null, url?: URLRecor
         if (c === 0x2f) state = 'relative slash';
         else if (special() && c === 0x5c) state = 'relative slash';
         else {
-          url.username = base!.username;
-          url.password = base!.password;
-          url.host = base!.host;
-          url.port = base!.port;
+          takeAuthority(url, base!);
           url.path = (base!.path as string[]).slice();
           url.query = base!.query;
           if (c === 0x3f) {
@@ -522,10 +526,7 @@ export function basicParse(input: string, base: URLRecord | null, url?: URLRecor
         if (special() && (c === 0x2f || c === 0x5c)) state = 'special authority ignore slashes';
         else if (c === 0x2f) state = 'authority';
         else {
-          url.username = base!.username;
-          url.password = base!.password;
-          url.host = base!.host;
-          url.port = base!.port;
+          takeAuthority(url, base!);
           state = 'path';
           p--;
         }
