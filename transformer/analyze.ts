@@ -166,8 +166,19 @@ export function analyze(sf: ts.SourceFile): Analysis {
   };
 
   // ---- references ---------------------------------------------------------
+  // Function scopes whose parameter list is being visited. A parameter
+  // list has a scope of its own (ECMA-262 FunctionDeclarationInstantiation,
+  // with parameter expressions): a default sees the parameters and the
+  // function's own name, not what the body declares (`function f(a = x) {
+  // var x }` reads the outer x).
+  const inParameters = new Set<Scope>();
+  const PARAMETER_SCOPE: ReadonlySet<BindingKind> = new Set(['param', 'self', 'this', 'arguments', 'newtarget']);
   const reference = (id: ts.Identifier, scope: Scope, write: boolean) => {
-    const b = scope.lookup(ts.idText(id));
+    let b: Binding | undefined;
+    for (let s: Scope | undefined = scope; s && !b; s = s.parent) {
+      b = s.bindings.get(ts.idText(id));
+      if (b && inParameters.has(s) && !PARAMETER_SCOPE.has(b.kind)) b = undefined;
+    }
     if (!b) return; // a global
     refs.set(id, b);
     if (write) b.assigned = true;
@@ -246,10 +257,12 @@ export function analyze(sf: ts.SourceFile): Analysis {
       // and body: a parameter, `var`, `let` or inner function of that name
       // hides it (and is an ordinary, writable variable).
       if (ts.isFunctionExpression(node) && node.name && !fs.bindings.has(ts.idText(node.name))) refs.set(node.name, fs.declare(ts.idText(node.name), 'self'));
+      inParameters.add(fs);
       for (const p of node.parameters) {
         if (!ts.isIdentifier(p.name)) visitPattern(p.name, fs);
         if (p.initializer) visit(p.initializer, p, fs);
       }
+      inParameters.delete(fs);
       if (node.body) {
         if (ts.isBlock(node.body)) {
           for (const st of node.body.statements) visit(st, node.body, fs);

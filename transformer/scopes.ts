@@ -22,7 +22,7 @@
 
 import ts from 'typescript';
 import type { Analysis, Binding } from './analyze.js';
-import { isFunctionLike, Scope, usesPrivateNames, usesSuper } from './analyze.js';
+import { isFunctionLike, isReferencePosition, Scope, usesPrivateNames, usesSuper } from './analyze.js';
 import { WRAPPER_CODE, type FileContext, type FunctionKind, type FunctionPlan } from './plan.js';
 import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
@@ -173,6 +173,8 @@ export class ScopeLowering {
     // A block's binding hoisted to the top must not hide, elsewhere in the
     // function, a variable of the same name from outside it (module state,
     // an import, a global): `catch (e) {…} … const e = 1` at module level.
+    // Nor must a body's own declaration hide one from the parameter
+    // defaults, which run at the top of the body: `function f(a = x) { var x }`.
     const outside = this.namesFromOutside(scope, scopes);
     for (const s of scopes) {
       // (A class scope's env, for its name, is its enclosing function's: classExpression.)
@@ -185,7 +187,7 @@ export class ScopeLowering {
           continue;
         }
         const wanted = b.kind === 'arguments' ? this.ctx.names.fresh('args') : b.kind === 'newtarget' ? this.ctx.names.fresh('nt') : b.name;
-        const taken = st.localNames.has(wanted) || (s !== scope && outside.has(wanted));
+        const taken = st.localNames.has(wanted) || (b.kind !== 'param' && outside.has(wanted));
         st.local.set(b, this.addLocal(taken ? this.ctx.names.fresh(`${wanted}_`) : wanted));
       }
     }
@@ -193,15 +195,16 @@ export class ScopeLowering {
   }
 
   /**
-   * Of the names bound in the blocks of a function (its `scopes` other than
-   * its own), those its code (nested functions included) also uses for a
-   * variable that is not one of the function's locals: one of the module's
-   * (which live outside `$body`), an enclosing function's, a global, or the
-   * function expression's own name.
+   * Of the names bound in a function (in its blocks, and in its own scope,
+   * whose declarations its parameter defaults do not see), those its code
+   * (nested functions included) also uses for a variable that is not one of
+   * the function's locals: one of the module's (which live outside
+   * `$body`), an enclosing function's, a global, or the function
+   * expression's own name.
    */
   private namesFromOutside(scope: Scope, scopes: Scope[]): Set<string> {
     const blockNames = new Set<string>();
-    for (const s of scopes) if (s !== scope && s.kind !== 'class') for (const name of s.bindings.keys()) blockNames.add(name);
+    for (const s of scopes) if (s.kind !== 'class' && s.kind !== 'module') for (const name of s.bindings.keys()) blockNames.add(name);
     const found = new Set<string>();
     if (blockNames.size === 0) return found;
     const own = (b: Binding): boolean => {
@@ -210,14 +213,15 @@ export class ScopeLowering {
       for (let s: Scope | undefined = b.scope; s; s = s.parent) if (s === scope) return true;
       return false;
     };
-    const visit = (n: ts.Node): void => {
+    // (The parent is passed down: nodes TypeScript's transforms made have none.)
+    const visit = (n: ts.Node, parent: ts.Node): void => {
       if (ts.isIdentifier(n) && blockNames.has(n.text) && !found.has(n.text)) {
         const b = this.a.refs.get(n);
-        if (b ? !own(b) : isVariableReference(n)) found.add(n.text);
+        if (b ? !own(b) : isReferencePosition(n, parent)) found.add(n.text);
       }
-      ts.forEachChild(n, visit);
+      ts.forEachChild(n, (c) => visit(c, n));
     };
-    visit(scope.node);
+    ts.forEachChild(scope.node, (c) => visit(c, scope.node));
     return found;
   }
 
@@ -1820,11 +1824,3 @@ function containsFunction(node: ts.Node): boolean {
   return ts.forEachChild(node, (n) => isFunctionLike(n) || ts.isClassLike(n) || containsFunction(n)) === true;
 }
 
-/** An identifier the analysis left unresolved that still names a variable (a global): not a property, label or member name. */
-function isVariableReference(id: ts.Identifier): boolean {
-  const p = id.parent;
-  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isQualifiedName(p) && p.right === id)) return false;
-  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || ts.isEnumMember(p) || ts.isPropertySignature(p)) && p.name === id) return false;
-  if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return false;
-  return true;
-}
