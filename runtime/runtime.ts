@@ -943,6 +943,7 @@ export class Runtime {
 
   /** Each instrumented module registers once as it loads; the first schedules the start. */
   module(record: ModuleRecord): void {
+    if (typeof record.functions === 'string') record.functions = JSON.parse(record.functions) as ModuleRecord['functions'];
     if (this.started) return this.dynamicModule(record);
     if (this.reloading === 'importing') {
       // loaded by import() before the checkpoint: its body ran then, its state comes from the checkpoint

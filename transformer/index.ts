@@ -148,7 +148,8 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
       prop('statics', f.createObjectLiteralExpression(lowered.statics.map((s) => prop(JSON.stringify(s.id), s.expr)), true)),
       prop('factories', f.createObjectLiteralExpression(lowered.factories.map((x) => prop(JSON.stringify(x.id), x.madeClass ? f.createCallExpression(f.createPropertyAccessExpression(rt, 'mcf'), undefined, [f.createStringLiteral(x.id)]) : f.createIdentifier(x.name))), true)),
       prop('exports', isCommonJs ? f.createIdentifier('exports') : f.createVoidZero()),
-      prop('functions', f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('JSON'), 'parse'), undefined, [f.createStringLiteral(JSON.stringify(table), /* single quotes: the JSON's own quotes need no escape */ true)])),
+      // As JSON text, which the runtime parses: the module may have a `JSON` of its own.
+      prop('functions', f.createStringLiteral(JSON.stringify(table), /* single quotes: the JSON's own quotes need no escape */ true)),
     ], true),
   ]));
 
