@@ -139,8 +139,14 @@ export class ScopeLowering {
     return this.ctx.names.fixed(`e${scope.index}`);
   }
 
+  /**
+   * The property of its environment a captured binding lives in: its name,
+   * except `new.target`'s and a binding named `__proto__` (which, as a key,
+   * would set the environment's prototype), which get generated names.
+   */
   private envKey(b: Binding): string {
-    return b.kind === 'newtarget' ? 'newTarget' : b.name;
+    if (b.kind === 'newtarget') return this.ctx.names.fixed('newTarget');
+    return b.name === '__proto__' ? this.ctx.names.fixed('proto') : b.name;
   }
 
   /** The expression that reads/writes binding `b` from the current function. */
