@@ -223,6 +223,33 @@ export class Generator {
       this.close();
       throw e;
     }
+    return this.stepped(step, mode, value);
+  }
+
+  /**
+   * `next(value)` driven from a resume point of the program (a for…of's
+   * step, `it.next(v)`): where the body waits at a plain yield and no point
+   * is due at the resumption, the body is resumed without the dispatch on
+   * state and mode of `stepAt` and `run`; anything else takes that path.
+   */
+  nextFromProgram(value: unknown): Step {
+    const native = this[GEN_NATIVE];
+    if (this[GEN_STATE] !== SUSPENDED || native === undefined || this[GEN_DELEGATE] !== undefined || this[GEN_RAW] || rt.c <= 0) return this.stepAt('next', value);
+    // the resumption's point, as stepAt counts it (c > 0: none due here)
+    rt.c--;
+    this[GEN_STATE] = RUNNING;
+    let step: Step;
+    try {
+      step = native.next(value);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+    return this.stepped(step, 'next', value);
+  }
+
+  /** After the body ran: it finished, unwound for a capture, or suspended at a yield of some kind. */
+  private stepped(step: Step, mode: ResumeMode, value: unknown): Step {
     if (step.done) {
       if (rt.u) {
         // Unwinding: the body returned its frame record; the rewind makes a new body.
@@ -292,6 +319,8 @@ Object.defineProperty(Generator.prototype, Symbol.for('introspect.transient'), {
 Object.setPrototypeOf(Generator.prototype, intrinsic.iteratorPrototype);
 lookLikePlatform(Generator.prototype, (self, show) => `Object [Generator] ${show(programProperties(self))}`);
 
+const GENERATOR_NEXT = Generator.prototype.next;
+
 /** The frame a running generator leaves in a captured stack; see the file comment. */
 function resumeGenerator(this: Generator): Step {
   const [, mode, value, phase] = rt.enter() as [number, ResumeMode, unknown, number];
@@ -306,12 +335,18 @@ function resumeGenerator(this: Generator): Step {
  * they are on the path of every iterator the program drives by hand).
  */
 export function drive0(o: any, method: string): unknown {
-  if (o instanceof Generator) rt.direct = true;
+  if (o instanceof Generator) {
+    if (method === 'next' && o.next === GENERATOR_NEXT) return o.nextFromProgram(undefined);
+    rt.direct = true;
+  }
   return o[method]();
 }
 
 export function drive1(o: any, method: string, value: unknown): unknown {
-  if (o instanceof Generator) rt.direct = true;
+  if (o instanceof Generator) {
+    if (method === 'next' && o.next === GENERATOR_NEXT) return o.nextFromProgram(value);
+    rt.direct = true;
+  }
   return o[method](value);
 }
 
@@ -319,8 +354,10 @@ export function drive1(o: any, method: string, value: unknown): unknown {
 export class GeneratorIter {
   constructor(public g: Generator) {}
   next(): Step {
+    const g = this.g;
+    if (g.next === GENERATOR_NEXT) return g.nextFromProgram(undefined);
     rt.direct = true;
-    return this.g.next();
+    return g.next();
   }
   return(value?: unknown): Step {
     return this.g.return(value);
