@@ -18,7 +18,8 @@
 // checkpoint saves them and their suspended frames.
 // A function whose `super` is written (`super.x = v`, `super.x++`, a
 // destructuring target), a member that declares a binding of its class's
-// name, an anonymous class's members, and a literal's getters, setters and
+// name, an anonymous class's members, a class declaration whose name the file
+// assigns (a decorated class, which TypeScript's output reassigns), and a literal's getters, setters and
 // computed-key methods keep `super` (README, known limits): pass 2 leaves
 // such a function native. An object-literal method with one such use keeps
 // all of them.
@@ -130,6 +131,33 @@ function declares(member: ts.Node, name: string): boolean {
 }
 
 /**
+ * Names the file assigns somewhere (`C = …`, `C++`, a destructuring or
+ * for-in/of target): a class declared with one of them (TypeScript's
+ * decorator output reassigns it to the decorated class) may not be its own
+ * home by that name.
+ */
+function assignedNames(sf: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const target = (t: ts.Node): void => {
+    if (ts.isIdentifier(t)) names.add(ts.idText(t));
+    else if (ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t) || ts.isSpreadElement(t) || ts.isPropertyAssignment(t) || ts.isShorthandPropertyAssignment(t) || ts.isParenthesizedExpression(t) || (ts.isBinaryExpression(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken)) {
+      if (ts.isBinaryExpression(t)) target(t.left);
+      else if (ts.isShorthandPropertyAssignment(t)) names.add(ts.idText(t.name));
+      else if (ts.isPropertyAssignment(t)) target(t.initializer);
+      else ts.forEachChild(t, target);
+    }
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) target(n.left);
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) target(n.operand);
+    else if ((ts.isForInStatement(n) || ts.isForOfStatement(n)) && !ts.isVariableDeclarationList(n.initializer)) target(n.initializer);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return names;
+}
+
+/**
  * @param homeDecls collects the `const $homeN = $self` statements put first
  *   in object-literal methods, which pass 0c keeps in a generator or async
  *   method's wrapper when it moves the body to an arrow.
@@ -191,8 +219,10 @@ export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
     return f.updateMethodDeclaration(m, m.modifiers, m.asteriskToken, m.name, m.questionToken, m.typeParameters, m.parameters, m.type, f.updateBlock(body, [decl, ...body.statements]));
   };
 
+  const assigned = assignedNames(sf);
   const visit = (node: ts.Node): ts.Node => {
-    if (ts.isClassLike(node) && node.name !== undefined) {
+    // (A class expression's own name is a constant of the class; a declaration's, as the transform reads it, the outer binding.)
+    if (ts.isClassLike(node) && node.name !== undefined && !(ts.isClassDeclaration(node) && assigned.has(ts.idText(node.name)))) {
       const name = ts.idText(node.name);
       const members = node.members.map((m) => {
         if (ts.isSemicolonClassElement(m) || !hasSuper(m) || declares(orig(m), name)) return m;
