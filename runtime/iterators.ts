@@ -134,20 +134,28 @@ export class CollectionIter {
       this[ITER_N] = Infinity;
       return { value: undefined, done: true };
     }
+    // Done once is done for good, as natively (an entry added later is not
+    // seen): n is then Infinity, as an array's, and no iterator is kept.
+    if (this[ITER_N] === Infinity) return { value: undefined, done: true };
     const r = (this[ITER_LIVE] ?? this.resync()).next();
-    if (!r.done) this[ITER_N]++;
-    return { value: r.value, done: !!r.done };
+    if (r.done) {
+      this[ITER_N] = Infinity;
+      this[ITER_LIVE] = undefined;
+      return { value: undefined, done: true };
+    }
+    this[ITER_N]++;
+    return { value: r.value, done: false };
   }
 
-  /** See LiveIter.resync (an array's is read by index: nothing to make). */
+  /** See LiveIter.resync (an array's is read by index, and a finished one reads nothing: nothing to make). */
   resync(): Iterator<unknown> {
-    if (this[ITER_INDEXED]) return this as unknown as Iterator<unknown>;
+    if (this[ITER_INDEXED] || this[ITER_N] === Infinity) return this as unknown as Iterator<unknown>;
     return (this[ITER_LIVE] = advanced(this[ITER_SOURCE][this[ITER_KIND]]() as Iterator<unknown>, this[ITER_N]));
   }
 
   /** Before a checkpoint saves the position (see settledCount). */
   settle(): void {
-    if (!this[ITER_INDEXED] && this[ITER_LIVE] !== undefined) [this[ITER_N], this[ITER_LIVE]] = settledCount(this[ITER_LIVE], this[ITER_SOURCE], () => this[ITER_SOURCE][this[ITER_KIND]]());
+    if (!this[ITER_INDEXED] && this[ITER_LIVE] !== undefined && this[ITER_N] !== Infinity) [this[ITER_N], this[ITER_LIVE]] = settledCount(this[ITER_LIVE], this[ITER_SOURCE], () => this[ITER_SOURCE][this[ITER_KIND]]());
   }
   [Symbol.iterator](): this {
     return this;
@@ -167,8 +175,11 @@ lookLikePlatform(CollectionIter.prototype, (self, show) => {
   const tag = it[Symbol.toStringTag];
   if (it[ITER_INDEXED]) return `Object [${tag}] ${show(programProperties(it))}`;
   const rest: unknown[] = [];
-  const native = advanced(it[ITER_SOURCE][it[ITER_KIND]]() as Iterator<unknown>, it[ITER_N]);
-  for (let r = native.next(); !r.done; r = native.next()) rest.push(r.value);
+  if (it[ITER_N] !== Infinity) {
+    it.settle(); // (its count of steps is not its place once entries were deleted)
+    const native = advanced(it[ITER_SOURCE][it[ITER_KIND]]() as Iterator<unknown>, it[ITER_N]);
+    for (let r = native.next(); !r.done; r = native.next()) rest.push(r.value);
+  }
   const title = it[ITER_KIND] === 'entries' ? tag.replace('Iterator', 'Entries') : tag;
   return `[${title}] { ${rest.map(show).join(', ')} }`;
 });
