@@ -27,6 +27,7 @@ import { WRAPPER_CODE, type FileContext, type FunctionKind, type FunctionPlan } 
 import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
 import { homeMethodsOf, isSuperProperty, methodOfSuper, superRead, withHome } from './home-methods.js';
+import { superCall } from './super-homes.js';
 
 /** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
 export type Instrument = (plan: FunctionPlan, body: ts.Statement[], node: ts.Node) => ts.Statement[];
@@ -1355,7 +1356,7 @@ export class ScopeLowering {
     if (ts.isCallExpression(node) && isSuperProperty(node.expression) && this.isHomeMethod(methodOfSuper(node.expression))) {
       // super.m(a) in an object-literal method → $R.hsg($self, "m", this).call(this, a): still a call site
       const read = this.visitor(node.expression) as ts.Expression;
-      return f.createCallExpression(f.createPropertyAccessExpression(read, 'call'), undefined, [f.createThis(), ...ts.visitNodes(node.arguments, this.visitor, ts.isExpression)]);
+      return superCall(f, read, node, ts.visitNodes(node.arguments, this.visitor, ts.isExpression));
     }
     if (isSuperProperty(node) && this.isHomeMethod(methodOfSuper(node))) {
       const key = ts.isPropertyAccessExpression(node) ? f.createStringLiteral(ts.idText(node.name as ts.Identifier)) : this.expr(node.argumentExpression);

@@ -62,7 +62,8 @@ function forOwnSupers(region: ts.Node, visit: (n: ts.Node) => void): void {
 function onlyReads(region: ts.Node): boolean {
   let ok = true;
   forOwnSupers(region, (n) => {
-    if (n.parent === undefined || !isSuperRead(n.parent) || isWritten(n.parent)) ok = false;
+    // (`super.tag\`…\`` calls the tag with `this`: kept native)
+    if (n.parent === undefined || !isSuperRead(n.parent) || isWritten(n.parent) || ts.isTaggedTemplateExpression(n.parent.parent)) ok = false;
   });
   return ok;
 }
@@ -90,6 +91,12 @@ function isWritten(e: ts.Expression): boolean {
   if (ts.isDeleteExpression(p)) return true;
   // maybe a destructuring target (`[super.x] = v`, `for (super.x of xs)`): kept, to be safe
   return ts.isArrayLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isForOfStatement(p) || ts.isForInStatement(p);
+}
+
+/** `read.call(this, …args)`, or `read?.call(this, …args)` (one optional chain) for `super.m?.(…)`. */
+export function superCall(f: ts.NodeFactory, read: ts.Expression, call: ts.CallExpression, args: readonly ts.Expression[]): ts.Expression {
+  if (!call.questionDotToken) return f.createCallExpression(f.createPropertyAccessExpression(read, 'call'), undefined, [f.createThis(), ...args]);
+  return f.createCallChain(f.createPropertyAccessChain(read, call.questionDotToken, 'call'), undefined, undefined, [f.createThis(), ...args]);
 }
 
 /** Whether an object-literal method's every `super` (its body's, its arrows') can be read through its home (see the file comment). */
@@ -175,7 +182,7 @@ export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
         const target = n.expression;
         const key = ts.isElementAccessExpression(target) ? (ts.visitNode(target.argumentExpression, visit) as ts.Expression) : f.createVoidZero();
         const args = ts.visitNodes(n.arguments, visit, ts.isExpression);
-        return f.createCallExpression(f.createPropertyAccessExpression(sg(helper, home(), target, key), 'call'), undefined, [f.createThis(), ...args]);
+        return superCall(f, sg(helper, home(), target, key), n, args);
       }
       if (isSuperRead(n)) return sg(helper, home(), n, ts.isElementAccessExpression(n) ? (ts.visitNode(n.argumentExpression, visit) as ts.Expression) : f.createVoidZero());
       return ts.visitEachChild(n, visit, tctx);
