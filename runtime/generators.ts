@@ -23,10 +23,10 @@
 import type { Frame } from './frames.js';
 import { functions } from './functions.js';
 import { intrinsic } from './heap/intrinsics.js';
+import { GEN_BODY, GEN_DELEGATE, GEN_FRAME, GEN_NATIVE, GEN_RAW, GEN_STATE } from './hidden-fields.js';
 import { callNoSave } from './no-save.js';
 import { lookLikePlatform, programProperties } from './platform-look.js';
 import type { Runtime } from './runtime.js';
-import { GEN_BODY, GEN_STATE, GEN_FRAME, GEN_DELEGATE, GEN_RAW, GEN_NATIVE } from './hidden-fields.js';
 
 const START = 0;
 const SUSPENDED = 1;
@@ -69,7 +69,6 @@ export const PLAIN_YIELD = 0;
 export const DELEGATE_YIELD = 1;
 /** An async `yield*`'s value (`$R.dy`): resumed with the mode in `$R.sm`, never thrown into. */
 export const RAW_YIELD = 2;
-
 
 export class Generator {
   [GEN_STATE] = START;
