@@ -41,7 +41,7 @@ export interface PlatformTimers {
   clear(handle: unknown): void;
   /**
    * The platform's timers cannot be unref'd and every pending one keeps the
-   * process (QuickJS's and gjs's shells): while only unref'd timers are
+   * process (the QuickJS, jsc and gjs shells): while only unref'd timers are
    * pending, none is armed, so that the program ends as it would on Node.
    */
   noUnref?: boolean;

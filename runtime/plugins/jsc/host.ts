@@ -30,6 +30,9 @@ export function createJscHost(hint: PlatformHint): { host: Host; stderr: (line: 
       throw new Error('introspect: checkpoints cannot be written from the jsc shell (no atomic file API)');
     },
     log: (message) => stderr(`introspect: ${message}`),
+    // The shell's timers cannot be unref'd: one the program unref'd (a
+    // heartbeat interval) kept the restarted program from ever ending.
+    timers: typeof setTimeout === 'function' ? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as number), noUnref: true } : undefined,
     exit(code): never {
       stderr(exitLine(code));
       if (g.quit) g.quit(code);
