@@ -53,68 +53,194 @@ interface Walk {
  * `$R.ac1(o, name, fn)` and `$R.ac2(o, name, fn, second)`: the same call
  * with one or two arguments, as nearly every one is. The common case — a
  * plain array, the built-in method of a loop that walks up, a function —
- * runs its loop here, with no rest array and no state object unless a
- * capture needs one: on arrays of a few elements, that was most of what a
- * call cost (a `map` of three elements took ~8× the engine's).
+ * runs one small loop per method (below), with no rest array and no state
+ * object unless a capture needs one.
  */
 export function arrayCall1(o: unknown, name: string, fn: unknown): unknown {
-  const mode = fastMode(o, name, fn);
-  // (a reduce without an initial value starts from the first present element: the general way)
-  return mode === undefined || mode === REDUCE ? arrayCall(o, name, fn) : fastLoop(o as unknown[], name as Method, mode, fn as Function, undefined);
+  if (typeof fn === 'function' && isPlainArray(o)) {
+    const loop = fastLoop(o as unknown[], name);
+    if (loop === reduceLoop) {
+      // No initial value: the first present element is.
+      const a = o as unknown[];
+      let i = 0;
+      while (i < a.length && !(i in a)) i++;
+      if (i === a.length) throw new TypeError('Reduce of empty array with no initial value');
+      return reduceLoop(a, fn, a[i], i + 1);
+    }
+    if (loop !== undefined) return loop(o as unknown[], fn, undefined, 0);
+  }
+  return arrayCall(o, name, fn);
 }
 
 export function arrayCall2(o: unknown, name: string, fn: unknown, second: unknown): unknown {
-  const mode = fastMode(o, name, fn);
-  return mode === undefined ? arrayCall(o, name, fn, second) : fastLoop(o as unknown[], name as Method, mode, fn as Function, second);
+  if (typeof fn === 'function' && isPlainArray(o)) {
+    const loop = fastLoop(o as unknown[], name);
+    if (loop !== undefined) return loop(o as unknown[], fn, second, 0);
+  }
+  return arrayCall(o, name, fn, second);
+}
+
+/** A plain array, asked in the order `arrayCall` asks: a Proxy first, its traps would see the rest. */
+function isPlainArray(o: unknown): boolean {
+  return Array.isArray(o) && !isProxyValue(o) && Object.getPrototypeOf(o) === Array.prototype && (o as { constructor?: unknown }).constructor === Array;
 }
 
 /**
- * The fast loop's mode for `o[name](fn, …)`, if `o` is a plain array (asked
- * in the order `arrayCall` asks: a Proxy first, its traps would see the
- * rest) with the built-in method, and `fn` a function.
+ * The loop for `a[name]`, if it is one of the built-ins with a fast loop.
+ * A `switch` on the name, not a table: once the caller is optimized and
+ * this and `arrayCall1` inlined into it, the name is a constant and the
+ * dispatch folds away.
  */
-function fastMode(o: unknown, name: string, fn: unknown): number | undefined {
-  if (typeof fn !== 'function' || !Array.isArray(o) || isProxyValue(o) || Object.getPrototypeOf(o) !== Array.prototype || (o as { constructor?: unknown }).constructor !== Array) return undefined;
-  const mode = FAST_MODES[name];
-  return mode !== undefined && (o as unknown as Record<string, unknown>)[name] === FAST_BUILTINS[mode] ? mode : undefined;
+function fastLoop(a: unknown[], name: string): FastLoop | undefined {
+  switch (name) {
+    case 'map':
+      return a.map === nativeMethods.map ? mapLoop : undefined;
+    case 'forEach':
+      return a.forEach === nativeMethods.forEach ? forEachLoop : undefined;
+    case 'filter':
+      return a.filter === nativeMethods.filter ? filterLoop : undefined;
+    case 'reduce':
+      return a.reduce === nativeMethods.reduce ? reduceLoop : undefined;
+    case 'some':
+      return a.some === nativeMethods.some ? someLoop : undefined;
+    case 'every':
+      return a.every === nativeMethods.every ? everyLoop : undefined;
+    case 'find':
+      return a.find === nativeMethods.find ? findLoop : undefined;
+    case 'findIndex':
+      return a.findIndex === nativeMethods.findIndex ? findIndexLoop : undefined;
+    default:
+      return undefined;
+  }
 }
 
-/**
- * The fast loop: the position and accumulator are locals, and the state is
- * made only when a capture passes. `second` is the this-argument, or
- * reduce's accumulator; `from`, where a reduce without an initial value
- * starts (after the first present element, its accumulator).
+const nativeMethods = {
+  map: Array.prototype.map,
+  forEach: Array.prototype.forEach,
+  filter: Array.prototype.filter,
+  reduce: Array.prototype.reduce,
+  some: Array.prototype.some,
+  every: Array.prototype.every,
+  find: Array.prototype.find,
+  findIndex: Array.prototype.findIndex,
+};
+
+/*
+ * One loop per common method. Each keeps its position and result in locals
+ * and makes the walk's state only when a capture passes (`captured`); each
+ * is small, so that the optimizing compiler inlines it where it is called:
+ * the callback is then called from the caller's own copy of the loop, not
+ * from one call site that every callback of the program shares (a map of
+ * three elements through one shared loop took ~8× the engine's; a program
+ * with many callbacks spent 14 % of its time in it). `second`: the
+ * this-argument, or reduce's accumulator; `from`: where a reduce starts.
  */
-function fastLoop(o: unknown[], m: Method, mode: number, fn: Function, second: unknown, from = 0): unknown {
+type FastLoop = (o: unknown[], fn: Function, second: unknown, from: number) => unknown;
+
+function mapLoop(o: unknown[], fn: Function, t: unknown): unknown[] {
   const end = o.length;
-  let i = from;
-  if (mode === REDUCE) {
-    let acc = second;
-    for (; i < end; i++) {
-      if (!(i in o)) continue;
-      const v = o[i];
-      const r = fn.call(undefined, acc, v, i, o);
-      if (rt.u) return captured({ o, m, fn, t: undefined, i, end, d: 1, v: undefined, acc, out: undefined }, i, v);
-      acc = r;
-    }
-    return acc;
-  }
-  const out = mode === MAP ? new Array(end) : mode === FILTER ? [] : undefined;
-  for (; i < end; i++) {
-    if (mode < FIND && !(i in o)) continue;
+  const out = new Array(end);
+  for (let i = 0; i < end; i++) {
+    if (!(i in o)) continue;
     const v = o[i];
-    const r = fn.call(second, v, i, o);
-    if (rt.u) return captured({ o, m, fn, t: second, i, end, d: 1, v: undefined, acc: undefined, out }, i, v);
-    if (mode === MAP) out![i] = r;
-    else if (mode === FILTER) {
-      if (r) out!.push(v);
-    } else if (mode === SOME) {
-      if (r) return true;
-    } else if (mode === EVERY) {
-      if (!r) return false;
-    } else if (mode !== FOR_EACH && r) return mode === FIND ? v : i;
+    const r = fn.call(t, v, i, o);
+    if (rt.u) return captured(o, 'map', fn, t, i, end, v, undefined, out) as unknown[];
+    out[i] = r;
   }
-  return fastResult(mode, out);
+  return out;
+}
+
+function forEachLoop(o: unknown[], fn: Function, t: unknown): undefined {
+  const end = o.length;
+  for (let i = 0; i < end; i++) {
+    if (!(i in o)) continue;
+    const v = o[i];
+    fn.call(t, v, i, o);
+    if (rt.u) return captured(o, 'forEach', fn, t, i, end, v, undefined, undefined) as undefined;
+  }
+  return undefined;
+}
+
+function filterLoop(o: unknown[], fn: Function, t: unknown): unknown[] {
+  const end = o.length;
+  const out: unknown[] = [];
+  for (let i = 0; i < end; i++) {
+    if (!(i in o)) continue;
+    const v = o[i];
+    const r = fn.call(t, v, i, o);
+    if (rt.u) return captured(o, 'filter', fn, t, i, end, v, undefined, out) as unknown[];
+    if (r) out.push(v);
+  }
+  return out;
+}
+
+function reduceLoop(o: unknown[], fn: Function, acc: unknown, from: number): unknown {
+  const end = o.length;
+  for (let i = from; i < end; i++) {
+    if (!(i in o)) continue;
+    const v = o[i];
+    const r = fn(acc, v, i, o);
+    if (rt.u) return captured(o, 'reduce', fn, undefined, i, end, v, acc, undefined);
+    acc = r;
+  }
+  return acc;
+}
+
+function someLoop(o: unknown[], fn: Function, t: unknown): unknown {
+  const end = o.length;
+  for (let i = 0; i < end; i++) {
+    if (!(i in o)) continue;
+    const v = o[i];
+    const r = fn.call(t, v, i, o);
+    if (rt.u) return captured(o, 'some', fn, t, i, end, v, undefined, undefined);
+    if (r) return true;
+  }
+  return false;
+}
+
+function everyLoop(o: unknown[], fn: Function, t: unknown): unknown {
+  const end = o.length;
+  for (let i = 0; i < end; i++) {
+    if (!(i in o)) continue;
+    const v = o[i];
+    const r = fn.call(t, v, i, o);
+    if (rt.u) return captured(o, 'every', fn, t, i, end, v, undefined, undefined);
+    if (!r) return false;
+  }
+  return true;
+}
+
+/** find and findIndex visit holes (as undefined). */
+function findLoop(o: unknown[], fn: Function, t: unknown): unknown {
+  const end = o.length;
+  for (let i = 0; i < end; i++) {
+    const v = o[i];
+    const r = fn.call(t, v, i, o);
+    if (rt.u) return captured(o, 'find', fn, t, i, end, v, undefined, undefined);
+    if (r) return v;
+  }
+  return undefined;
+}
+
+function findIndexLoop(o: unknown[], fn: Function, t: unknown): unknown {
+  const end = o.length;
+  for (let i = 0; i < end; i++) {
+    const v = o[i];
+    const r = fn.call(t, v, i, o);
+    if (rt.u) return captured(o, 'findIndex', fn, t, i, end, v, undefined, undefined);
+    if (r) return i;
+  }
+  return -1;
+}
+
+/**
+ * A capture passing a fast loop: the walk's state at the element in
+ * progress, and its frame (the restore resumes the callback, then the
+ * general loop goes on from the next element).
+ */
+function captured(o: unknown[], m: Method, fn: Function, t: unknown, i: number, end: number, v: unknown, acc: unknown, out: unknown[] | undefined): unknown {
+  const st: Walk = { o, m, fn, t, i, end, d: 1, v, acc, out };
+  return rt.f(walkFrame, st, undefined, 1, []);
 }
 
 /** `$R.ac(o, name, ...args)`: a call of an iteration method at a resume point. */
@@ -187,40 +313,9 @@ function describe(o: unknown): string {
 function walk(this: Walk, resuming: boolean): unknown {
   const st = this;
   if (resuming || st.d < 0) return walkGeneral.call(st, resuming);
-  const mode = FAST_MODES[st.m];
-  if (mode === undefined) return walkGeneral.call(st, false);
-  return fastLoop(st.o, st.m, mode, st.fn, mode === REDUCE ? st.acc : st.t, st.i);
-}
-
-/** What a fast loop that ran to its end returns. */
-function fastResult(mode: number, out: unknown[] | undefined): unknown {
-  switch (mode) {
-    case MAP:
-    case FILTER:
-      return out;
-    case SOME:
-      return false;
-    case EVERY:
-      return true;
-    case FIND_INDEX:
-      return -1;
-    default:
-      return undefined;
-  }
-}
-
-const FOR_EACH = 0, MAP = 1, FILTER = 2, SOME = 3, EVERY = 4, FIND = 5, FIND_INDEX = 6, REDUCE = 7;
-/** The methods the fast loop runs, by name; a mode is also the index of its built-in in FAST_BUILTINS. */
-const FAST_MODES: Record<string, number | undefined> = Object.assign(Object.create(null) as Record<string, number>, {
-  forEach: FOR_EACH, map: MAP, filter: FILTER, some: SOME, every: EVERY, find: FIND, findIndex: FIND_INDEX, reduce: REDUCE,
-});
-const FAST_BUILTINS: Function[] = Object.keys(FAST_MODES).map((m) => (Array.prototype as unknown as Record<string, Function>)[m]);
-
-/** A capture passing a fast loop records the walk's position (the element in progress) and its frame. */
-function captured(st: Walk, i: number, v: unknown): unknown {
-  st.i = i;
-  st.v = v;
-  return rt.f(walkFrame, st, undefined, 1, []);
+  const loop = fastLoop(st.o, st.m);
+  if (loop === reduceLoop) return reduceLoop(st.o, st.fn, st.acc, st.i);
+  return loop === undefined || st.i !== 0 ? walkGeneral.call(st, false) : loop(st.o, st.fn, st.t, 0);
 }
 
 /** The loop, as a frame (see the file comment); `resuming`: re-enter the callback in progress. */
