@@ -12,7 +12,7 @@
 //                then the WeakMap/WeakSet entries of the ephemeron trailer
 
 import { bindAgain } from './bound.js';
-import { builtinByPath, prepareBuiltins, wellKnownSymbol } from './builtins.js';
+import { builtinByPath, wellKnownSymbol } from './builtins.js';
 import { swapViews, type BufferViews } from './byteorder.js';
 import { RestoreError } from './errors.js';
 import { flatImage, type FlatHeapImage, type HeapContext, type HeapImage } from './image.js';
@@ -25,7 +25,6 @@ import { ByteReader, unzigzag } from './stream.js';
 export function readHeap(saved: HeapImage, ctx: HeapContext): unknown {
   const image = flatImage(saved);
   const scan = scanHeap(image);
-  prepareBuiltins();
   return new HeapReader(image, scan, ctx).read();
 }
 
