@@ -57,6 +57,7 @@ interface Walk {
  * object unless a capture needs one.
  */
 export function arrayCall1(o: unknown, name: string, fn: unknown): unknown {
+  if (name === 'forEach' && typeof fn === 'function' && !Array.isArray(o) && !isProxyValue(o) && isPlainCollection(o)) return collectionLoop(o as Map<unknown, unknown> | Set<unknown>, fn, undefined);
   if (typeof fn === 'function' && isPlainArray(o)) {
     const loop = fastLoop(o as unknown[], name);
     if (loop === reduceLoop) {
@@ -73,6 +74,7 @@ export function arrayCall1(o: unknown, name: string, fn: unknown): unknown {
 }
 
 export function arrayCall2(o: unknown, name: string, fn: unknown, second: unknown): unknown {
+  if (name === 'forEach' && typeof fn === 'function' && !Array.isArray(o) && !isProxyValue(o) && isPlainCollection(o)) return collectionLoop(o as Map<unknown, unknown> | Set<unknown>, fn, second);
   if (typeof fn === 'function' && isPlainArray(o)) {
     const loop = fastLoop(o as unknown[], name);
     if (loop !== undefined) return loop(o as unknown[], fn, second, 0);
@@ -399,6 +401,38 @@ function isPlainCollection(o: unknown): boolean {
   if (o instanceof Set) return Object.getPrototypeOf(o) === Set.prototype && (o as Set<unknown>).forEach === setForEach;
   return false;
 }
+
+/**
+ * A Map's or Set's forEach, run over the engine's own iterator; when a
+ * capture passes, that iterator becomes a live iterator's (which the
+ * checkpoint settles into a count of entries visited) in the walk's state.
+ */
+function collectionLoop(o: Map<unknown, unknown> | Set<unknown>, fn: Function, t: unknown): undefined {
+  if (o instanceof Set) {
+    const live = setValues.call(o);
+    for (let r = live.next(); !r.done; r = live.next()) {
+      fn.call(t, r.value, r.value, o);
+      if (rt.u) return collectionCaptured(o, live, fn, t, true);
+    }
+  } else {
+    const live = mapEntries.call(o);
+    for (let r = live.next(); !r.done; r = live.next()) {
+      const entry = r.value;
+      fn.call(t, entry[1], entry[0], o);
+      if (rt.u) return collectionCaptured(o, live, fn, t, false);
+    }
+  }
+  return undefined;
+}
+
+function collectionCaptured(o: Map<unknown, unknown> | Set<unknown>, live: Iterator<unknown>, fn: Function, t: unknown, isSet: boolean): undefined {
+  const it = new LiveIter(o as Iterable<unknown>);
+  it.live = live;
+  return void rt.f(collectionWalkFrame, { it, o, fn, t, isSet }, undefined, 1, []);
+}
+
+const mapEntries = Map.prototype.entries as (this: Map<unknown, unknown>) => Iterator<[unknown, unknown]>;
+const setValues = Set.prototype.values as (this: Set<unknown>) => Iterator<unknown>;
 
 /** A Map's or Set's forEach: the position is the runtime's live iterator (a count of entries visited). */
 interface CollectionWalk {
