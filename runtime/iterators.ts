@@ -137,14 +137,15 @@ export class CollectionIter {
     // Done once is done for good, as natively (an entry added later is not
     // seen): n is then Infinity, as an array's, and no iterator is kept.
     if (this[ITER_N] === Infinity) return { value: undefined, done: true };
+    // (the engine's result is fresh, as ours would be: given as it is)
     const r = (this[ITER_LIVE] ?? this.resync()).next();
     if (r.done) {
       this[ITER_N] = Infinity;
       this[ITER_LIVE] = undefined;
-      return { value: undefined, done: true };
+      return r as Step;
     }
     this[ITER_N]++;
-    return { value: r.value, done: false };
+    return r as Step;
   }
 
   /** See LiveIter.resync (an array's is read by index, and a finished one reads nothing: nothing to make). */
