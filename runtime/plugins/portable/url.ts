@@ -318,14 +318,40 @@ class PortableURLSearchParams {
   }
 }
 
-/** Installs URL and URLSearchParams where the engine has none. */
+/**
+ * Installs URL and URLSearchParams where the engine has none, or where its
+ * URL parses otherwise than the Standard and Node do (Chromium's accepts a
+ * space in a host and gives a file: URL the origin "file://"). The page's
+ * own statics (createObjectURL, revokeObjectURL) stay reachable.
+ */
 export function provideURL(): void {
   const g = globalThis as Record<string, unknown>;
-  if (typeof g.URL !== 'undefined' && typeof g.URLSearchParams !== 'undefined') return;
+  const native = g.URL as (typeof URL & Record<string, unknown>) | undefined;
+  if (typeof native === 'function' && typeof g.URLSearchParams === 'function' && parsesAsNode(native)) return;
+  if (typeof native === 'function') {
+    for (const name of ['createObjectURL', 'revokeObjectURL']) {
+      if (typeof native[name] === 'function') Object.defineProperty(PortableURL, name, { value: native[name], writable: true, configurable: true });
+    }
+  }
   Object.defineProperty(PortableURL, 'name', { value: 'URL' });
   Object.defineProperty(PortableURLSearchParams, 'name', { value: 'URLSearchParams' });
   for (const [name, value] of [['URL', PortableURL], ['URLSearchParams', PortableURLSearchParams]] as const) {
     Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+}
+
+/** The engine's URL agrees with Node's where engines are known to differ. */
+function parsesAsNode(NativeURL: typeof URL): boolean {
+  try {
+    if (new NativeURL('file:///probe').origin !== 'null') return false;
+  } catch {
+    return false;
+  }
+  try {
+    new NativeURL('http://exa mple.com/');
+    return false;
+  } catch {
+    return true;
   }
 }
 
