@@ -28,6 +28,18 @@ export function readHeap(saved: HeapImage, ctx: HeapContext): unknown {
   return new HeapReader(image, scan, ctx).read();
 }
 
+/**
+ * Empties an object blank construction made: the field initializers it ran
+ * left own properties (in their order, with their initial values) that the
+ * saved object may have deleted, or held after properties its constructor
+ * body added. The fill pass then defines the saved ones in the saved order.
+ * What cannot be deleted (an array's `length`) stays.
+ */
+function clearOwn<T extends object>(made: T): T {
+  for (const key of Reflect.ownKeys(made)) Reflect.deleteProperty(made, key);
+  return made;
+}
+
 type TypedArrayConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
 const TYPED_ARRAYS: (TypedArrayConstructor | undefined)[] = TYPED_ARRAY_NAMES.map((name) => {
   const ctor = (globalThis as Record<string, unknown>)[name];
@@ -359,7 +371,7 @@ class HeapReader {
           if (made !== undefined) {
             if ((typeof made !== 'object' && typeof made !== 'function') || made === null) return this.fail('the construct hook returned a non-object', i);
             if (getPrototypeOf(made) !== proto) Object.setPrototypeOf(made, proto);
-            return made;
+            return clearOwn(made);
           }
         }
         return Object.create(proto) as object;
@@ -404,13 +416,11 @@ class HeapReader {
         case Kind.weakset:
           intrinsic.weakSetHas.call(made as WeakSet<object>, {});
           break;
-        case Kind.error:
-          for (const key of Reflect.ownKeys(made)) Reflect.deleteProperty(made, key);
-          break;
         case Kind.date:
           intrinsic.dateSetTime.call(made as Date, this.r.f64());
           break;
       }
+      clearOwn(made);
     } catch {
       return fail(`not a ${KIND_NAMES[kind]}`);
     }
