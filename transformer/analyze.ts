@@ -86,13 +86,25 @@ export function usesSuper(fn: ts.Node): boolean {
   return found;
 }
 
-/** A `#name` anywhere inside (nested functions included): the code only works inside its class. */
+/**
+ * A `#name` inside (nested functions included) that a class around `node`
+ * declares: the code only works inside that class. The `#names` of a class
+ * inside `node` do not count (the class carries them wherever it is made).
+ */
 export function usesPrivateNames(node: ts.Node): boolean {
   let found = false;
+  const inner: Set<string>[] = [];
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isPrivateIdentifier(n)) found = true;
-    else ts.forEachChild(n, visit);
+    if (ts.isPrivateIdentifier(n)) {
+      if (!inner.some((names) => names.has(n.text))) found = true;
+    } else if (ts.isClassLike(n) && n !== node) {
+      const names = new Set<string>();
+      for (const m of n.members) if (m.name && ts.isPrivateIdentifier(m.name)) names.add(m.name.text);
+      inner.push(names);
+      ts.forEachChild(n, visit);
+      inner.pop();
+    } else ts.forEachChild(n, visit);
   };
   visit(node);
   return found;
