@@ -892,6 +892,44 @@ describe('capture failures name the path and the remedy', () => {
     expect(() => writeHeap({ holder: { proxy: revocable.proxy } }, { functions: programTable() }, 'state')).toThrow(/state › \.holder: .*revoked Proxy/);
   });
 
+  test("a value a library's object holds is named by that object: `part of a Writable of node:stream`, with a remedy for library objects", () => {
+    // a library class (its constructor is an export the program imported) whose instances hold functions the library made
+    class Writable { _state: { onwrite: () => void }; constructor() { this._state = new WritableState(); } }
+    class WritableState { onwrite = () => undefined; }
+    const names = new Map<unknown, string>([
+      [Writable, 'lib:["node:stream","Writable"]'], [Writable.prototype, 'lib:["node:stream","Writable","prototype"]'],
+      [WritableState, 'lib:["node:stream","Writable","WritableState"]'], [WritableState.prototype, 'lib:["node:stream","Writable","WritableState","prototype"]'],
+    ]);
+    const ctx = (): HeapContext => ({ functions: programTable(), external: (v) => names.get(v) });
+    const failure = (value: unknown): CaptureError => {
+      try {
+        writeHeap(value, ctx(), 'module main.ts');
+      } catch (e) {
+        return e as CaptureError;
+      }
+      throw new Error('saved');
+    };
+    // the exported class, not the inner one, names the owner
+    const direct = failure({ slow: new Writable() });
+    expect(direct.message).toMatch(/part of a Writable of node:stream at module main\.ts › \.slow › \._state › \.onwrite: a library object keeps state/);
+    expect(direct.remedy).toMatch(/local variable of a function.*transient/);
+    // an inner class alone is named when nothing exported holds it
+    expect(failure({ state: new WritableState() }).message).toMatch(/part of a WritableState of node:stream/);
+    // no library object on the way: the message is as before
+    expect(failure({ plain: { cb: () => 0 } }).message).not.toMatch(/part of/);
+  });
+
+  test('an instance of a platform class the built-ins table leaves out is named by its own class too (a MessagePort, below EventTarget)', () => {
+    if (typeof MessageChannel !== 'function') return;
+    const { port1, port2 } = new MessageChannel();
+    try {
+      expect(() => writeHeap({ port: port1 }, { functions: programTable() }, 'frame main')).toThrow(/an instance of MessagePort, a subclass of the platform class EventTarget/);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
   test('edge labels name slots: frame main › local server › ._handle', () => {
     const values = [1, { _handle: { poll: () => 0 } }];
     const ctx: HeapContext = {

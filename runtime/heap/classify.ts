@@ -162,15 +162,23 @@ function chainKind(start: object | null): Classification {
   let platformClass: string | undefined;
   for (let p = start, depth = 0; p !== null && depth < 10000; p = proto(p), depth++) {
     const kind = KNOWN.get(p);
-    if (kind !== undefined) return kind === Kind.object && platformClass !== undefined ? platformInstance(platformClass) : kind;
+    if (kind !== undefined) return kind === Kind.object && platformClass !== undefined ? platformInstance(platformClass, start) : kind;
     if (platformClass === undefined && !PLAIN_BUILTIN_PROTOS.has(p)) {
       const path = builtinPath(p);
       if (path !== undefined && path.endsWith('.prototype')) platformClass = path.slice(0, -'.prototype'.length);
     }
   }
-  return platformClass !== undefined ? platformInstance(platformClass) : Kind.object;
+  return platformClass !== undefined ? platformInstance(platformClass, start) : Kind.object;
 }
 
-function platformInstance(name: string): string {
-  return `an instance of the platform class ${name} (its state lives in internal slots that JavaScript cannot read)`;
+/**
+ * The message for an object of a platform class: named by its own class too
+ * when that is another (a MessagePort, whose global Node makes lazily and
+ * the built-ins table leaves out, below EventTarget).
+ */
+function platformInstance(name: string, start: object | null): string {
+  const ctor = start === null ? undefined : Object.getOwnPropertyDescriptor(start, 'constructor')?.value as unknown;
+  const own = typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name !== '' && ctor.name !== name ? ctor.name : undefined;
+  const what = own === undefined ? `the platform class ${name}` : `${own}, a subclass of the platform class ${name}`;
+  return `an instance of ${what} (its state lives in internal slots that JavaScript cannot read)`;
 }

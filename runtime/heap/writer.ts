@@ -28,6 +28,27 @@ import { AccessorEdge, Edge, pathTo, type Trail, type Via } from './path.js';
 import { ByteWriter, zigzag } from './stream.js';
 import { swapViews, type BufferViews } from './byteorder.js';
 
+/**
+ * How a message names a library's class from its saved name (HeapContext.external):
+ * `lib:["node:stream","Writable"]` → `Writable of node:stream`.
+ */
+function libraryDisplay(name: string): { name: string; nested: boolean } {
+  const colon = name.indexOf(':');
+  try {
+    const parts = JSON.parse(name.slice(colon + 1)) as unknown;
+    if (Array.isArray(parts) && parts.length > 1) {
+      const exported = parts[1] === 'default' ? parts.length === 3 : parts.length === 2;
+      return { name: `${String(parts[parts.length - 1])} of ${String(parts[0])}`, nested: !exported };
+    }
+  } catch {
+    // another kind of name: shown as it is
+  }
+  return { name, nested: false };
+}
+
+/** What to do about a value a library's object holds. */
+const LIBRARY_REMEDY = 'a library object keeps state a checkpoint cannot read; hold it in a local variable of a function that is done with it by the checkpoint (one due while a frame or a pending task holds it is tried again until it is gone), or wrap it with transient(value, recreate) from introspect/runtime, so that a restart makes it again';
+
 export function writeHeap(root: unknown, ctx: HeapContext, rootLabel = 'root'): HeapImage {
   prepareBuiltins();
   return new HeapWriter(ctx, rootLabel).write(root);
@@ -302,7 +323,54 @@ class HeapWriter implements Trail {
   }
 
   private fail(what: string, parent: number, via: Via | undefined, child: unknown, remedy?: string, weakKey?: unknown): never {
-    throw new CaptureError(what, pathTo(this, parent, via, child, weakKey), remedy);
+    const owner = remedy === undefined ? this.libraryOwner(parent) : undefined;
+    if (owner === undefined) throw new CaptureError(what, pathTo(this, parent, via, child, weakKey), remedy);
+    throw new CaptureError(`${what}, part of ${owner}`, pathTo(this, parent, via, child, weakKey), LIBRARY_REMEDY);
+  }
+
+  /**
+   * The nearest object on the way to a value that cannot be saved which is
+   * an instance of a library's class (`a Transform of node:stream`, `a
+   * Counter, a Readable of node:stream`): the value is that library's
+   * (a function it made, a handle), so the message names the object the
+   * program knows, not only its inner field.
+   */
+  private libraryOwner(node: number): string | undefined {
+    // An inner class (node:stream's Writable.WritableState) gives way to the
+    // exported one holding it (the Writable), which the program made.
+    let inner: string | undefined;
+    for (let at = node, steps = 0; at >= 0 && steps < 1000; at = this.parents[at]!, steps++) {
+      const value = this.values[at];
+      if (typeof value !== 'object' || value === null) continue;
+      const owner = this.libraryClass(value);
+      if (owner === undefined) {
+        if (inner !== undefined) return inner;
+        continue;
+      }
+      if (!owner.nested) return owner.text;
+      inner ??= owner.text;
+    }
+    return inner;
+  }
+
+  /** `a C of lib` when a class of a library (an export the program imported) is on `value`'s prototype chain. */
+  private libraryClass(value: object): { text: string; nested: boolean } | undefined {
+    let own: string | undefined;
+    try {
+      for (let p = Object.getPrototypeOf(value) as object | null, depth = 0; p !== null && depth < 100; p = Object.getPrototypeOf(p) as object | null, depth++) {
+        const ctor = this.constructorOf(p);
+        if (ctor === undefined) continue;
+        if (builtinPath(ctor) !== undefined) return undefined; // a standard class (Object, Error, …)
+        own ??= ctor.name || '(anonymous class)';
+        const library = this.ctx.external?.(ctor);
+        if (library === undefined) continue;
+        const { name, nested } = libraryDisplay(library);
+        return { text: own === ctor.name ? `a ${name}` : `a ${own}, a ${name}`, nested };
+      }
+    } catch {
+      // a library's proxy with a getPrototypeOf trap: no owner to name
+    }
+    return undefined;
   }
 
   /** Gives a new node index to `value` after checking it can be saved. */
