@@ -15,6 +15,7 @@ import { bindTasks } from './tasks.js';
 import { bindDisposal } from './disposal.js';
 import { bindDecorators } from './decorators.js';
 import { bindEventTargets } from './event-target.js';
+import { bindCallbackify } from './callbackify.js';
 import { bindTimerPromises, delay, immediate, timerPromises } from './timer-promises.js';
 
 const KEY = Symbol.for('introspect.runtime');
@@ -30,6 +31,7 @@ bindWalks(runtime);
 bindPromises(runtime.jobs, runtime);
 bindTimerPromises(runtime);
 bindEventTargets(runtime);
+bindCallbackify(runtime);
 bindDisposal(runtime);
 bindDecorators(runtime);
 // The event loop's functions the program reaches as globals (pass 0b) may be

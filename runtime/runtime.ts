@@ -44,6 +44,7 @@ import { recordPristine } from './heap/pristine.js';
 import { installIteratorHelpers, ITERATOR_HELPERS, nativeIteratorHelpers } from './iterator-helpers.js';
 import { nativeLaterBuiltins, PROMISE_WITH_RESOLVERS, provideLaterBuiltins } from './later-builtins.js';
 import { recognizeProgramValues } from './util-types.js';
+import { runtimeCallbackify } from './callbackify.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
 import { platformPromisesAwaited } from './platform-promises.js';
@@ -286,6 +287,8 @@ export class Runtime {
   readonly eon = runtimeOn;
   /** `util.promisify` (pass 0b'' points its imports here): what it makes is saved as made again. */
   readonly prm = runtimePromisify;
+  /** `util.callbackify` (pass 0b'' points its imports here): savable, and calling the program's promises' own `then`. */
+  readonly cbf = runtimeCallbackify;
   /** `super` in object-literal methods (runtime/home-objects.ts). */
   readonly home = homeMethods;
   readonly hsg = superGet;

@@ -2,11 +2,13 @@
 // save. Takes a source file after pass 0b; gives the same file where
 //   import { once, on } from 'node:events'   (runtime/event-once.ts, event-on.ts)
 //   import { promisify } from 'node:util'    (runtime/promisify.ts)
+//   import { callbackify } from 'node:util'  (runtime/callbackify.ts)
 // keep their imports under fresh names and bind the program's names to the
 // runtime's versions: `const once = $R.eonce($once1)`. A pending `once`, an
-// `on` iteration and what `promisify` made become data a checkpoint saves.
-// `util.promisify` read from a namespace or default import of the module
-// (`import * as util from 'node:util'`) becomes `$R.prm(util.promisify)`.
+// `on` iteration and what `promisify` or `callbackify` made become data a
+// checkpoint saves. `util.promisify` read from a namespace or default import
+// of the module (`import * as util from 'node:util'`) becomes
+// `$R.prm(util.promisify)`, and `util.callbackify` `$R.cbf(util.callbackify)`.
 
 import ts from 'typescript';
 import type { NameGen } from './names.js';
@@ -20,7 +22,7 @@ interface LibraryHelpers {
 
 const LIBRARY_HELPERS: readonly LibraryHelpers[] = [
   { modules: new Set(['events', 'node:events']), helpers: { once: 'eonce', on: 'eon' } },
-  { modules: new Set(['util', 'node:util']), helpers: { promisify: 'prm' } },
+  { modules: new Set(['util', 'node:util']), helpers: { promisify: 'prm', callbackify: 'cbf' } },
 ];
 
 function helpersOf(specifier: ts.Expression): LibraryHelpers | undefined {
