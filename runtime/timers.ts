@@ -15,6 +15,10 @@
 //   - a checkpoint the program goes on after is a pause of the same kind: the
 //     timeline moves by the time the write took.
 //
+// A callback that throws is the platform's to report (Node's
+// 'uncaughtException'); the timers and immediates due after it run in the
+// next wake, and an interval that threw goes on, as on Node.
+//
 // A timer callback runs under a driver, as a job does: a checkpoint inside it
 // unwinds to `__introspect_drive__` through a `runTimer` frame. Its firing is
 // a suspension point of its own (K counts it), before the callback runs.
@@ -216,7 +220,12 @@ export class Timers {
 
   private pushImmediate(t: Timer): void {
     this.immediates.push(t);
-    if (this.immediateWake === undefined) {
+    this.armImmediates();
+  }
+
+  /** The one platform immediate, for the queued immediates (armed once). */
+  private armImmediates(): void {
+    if (this.immediateWake === undefined && this.immediates.length > 0) {
       const s = this.services();
       const run = () => this.runImmediates();
       this.immediateWake = s.immediate ? s.immediate(run) : s.set(run, 0);
@@ -294,14 +303,24 @@ export class Timers {
     // Only those due when the pass began: one a callback adds for "now" waits for the next pass, as natively.
     const due: Timer[] = [];
     while (this.queue.length > 0 && this.queue[0].due <= now) due.push(this.queue.shift()!);
-    for (const t of due) {
+    for (let i = 0; i < due.length; i++) {
+      const t = due[i]!;
       if (this.active.get(t.id) !== t) continue;
       if (t.due > now) {
         // refresh()ed by a callback of this pass (or moved by a checkpoint's pause): not due any more
         if (!this.queue.includes(t)) this.insert(t);
         continue;
       }
-      this.fire(t, undefined);
+      try {
+        this.fire(t, undefined);
+      } catch (e) {
+        // A callback that threw: the platform reports it (Node's
+        // 'uncaughtException'), and the timers due after it still run, in
+        // the next wake, as Node's go on after its handler.
+        for (const rest of due.slice(i + 1)) if (this.active.get(rest.id) === rest && !this.queue.includes(rest)) this.insert(rest);
+        this.schedule();
+        throw e;
+      }
       rt.jobs.drainNow();
     }
     this.schedule();
@@ -311,10 +330,18 @@ export class Timers {
     this.immediateWake = undefined;
     const batch = this.immediates;
     this.immediates = [];
-    for (const t of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const t = batch[i]!;
       if (this.active.get(t.id) !== t) continue;
       t.refed = false;
-      this.fire(t, undefined);
+      try {
+        this.fire(t, undefined);
+      } catch (e) {
+        // as a timer's (onWake): the rest of the batch runs next, before immediates queued since
+        this.immediates = [...batch.slice(i + 1), ...this.immediates];
+        this.armImmediates();
+        throw e;
+      }
       rt.jobs.drainNow();
     }
   }
@@ -325,8 +352,12 @@ export class Timers {
       if (t.repeat) t.due = this.now() + t.ms;
       else this.active.delete(t.id);
     }
-    this.__introspect_drive__(t, resume);
-    if (t.repeat && this.active.get(t.id) === t && !this.queue.includes(t)) this.insert(t);
+    try {
+      this.__introspect_drive__(t, resume);
+    } finally {
+      // an interval whose callback threw goes on, as Node's
+      if (t.repeat && this.active.get(t.id) === t && !this.queue.includes(t)) this.insert(t);
+    }
   }
 
   /** The driver of timer callbacks (named so for the stack check of runtime.ts). */
