@@ -166,9 +166,32 @@ function chainKind(start: object | null): Classification {
     if (platformClass === undefined && !PLAIN_BUILTIN_PROTOS.has(p)) {
       const path = builtinPath(p);
       if (path !== undefined && path.endsWith('.prototype')) platformClass = path.slice(0, -'.prototype'.length);
+      else if (path === undefined) platformClass = hostClass(p);
     }
   }
   return platformClass !== undefined ? platformInstance(platformClass, start) : Kind.object;
+}
+
+const functionSource = Function.prototype.toString;
+const NATIVE_SOURCE = /\{\s*\[native code\]\s*\}\s*$/;
+
+/**
+ * The name of a class the host made in native code (a V8 FunctionTemplate:
+ * Node's ContextifyScript under node:vm's Script) whose prototype `p` is,
+ * though no global names it: its objects keep their state in internal
+ * fields, so one saved as its own properties would come back an empty shell.
+ */
+function hostClass(p: object): string | undefined {
+  const ctor = Object.getOwnPropertyDescriptor(p, 'constructor')?.value as unknown;
+  if (typeof ctor !== 'function' || Object.getOwnPropertyDescriptor(ctor, 'prototype')?.value !== p) return undefined;
+  let source: string;
+  try {
+    source = Reflect.apply(functionSource, ctor, []) as string;
+  } catch {
+    return undefined;
+  }
+  const name = typeof ctor.name === 'string' ? ctor.name : '';
+  return NATIVE_SOURCE.test(source) && name !== '' && !name.startsWith('bound ') ? name : undefined;
 }
 
 /**
