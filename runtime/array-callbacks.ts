@@ -1,8 +1,9 @@
 // Callbacks of Array.prototype's iteration methods, where a checkpoint can
 // land. Natively, `arr.map(f)` runs `f` from inside the engine: a checkpoint
 // in `f` would have to be deferred until `map` returns (its loop state is the
-// engine's). The transform turns `o.map(f, t)` and its kin into
-// `$R.ac(o, "map", f, t)`; for a plain array with the built-in method, the
+// engine's). The transform turns `o.map(f, t)` into `$R.acMap(o, f, t)`
+// (one entry per common method) and the rest of its kin into
+// `$R.ac(o, "flatMap", f, t)`; for a plain array with the built-in method, the
 // runtime runs the same loop itself, keeping its state (index, accumulator,
 // result) in an object, and a capture in `f` records a `walkFrame` holding
 // that object, between the caller's frame and `f`'s. The restore re-enters
@@ -51,10 +52,10 @@ interface Walk {
 
 /**
  * `$R.ac1(o, name, fn)` and `$R.ac2(o, name, fn, second)`: the same call
- * with one or two arguments, as nearly every one is. The common case — a
- * plain array, the built-in method of a loop that walks up, a function —
- * runs one small loop per method (below), with no rest array and no state
- * object unless a capture needs one.
+ * with one or two arguments, as nearly every one is, for the methods
+ * without an entry of their own (below). A plain array with the built-in
+ * method of a loop that walks up runs that method's loop, with no rest
+ * array and no state object unless a capture needs one.
  */
 export function arrayCall1(o: unknown, name: string, fn: unknown): unknown {
   if (name === 'forEach' && typeof fn === 'function' && !Array.isArray(o) && !isProxyValue(o) && isPlainCollection(o)) return collectionLoop(o as Map<unknown, unknown> | Set<unknown>, fn, undefined);
@@ -82,17 +83,84 @@ export function arrayCall2(o: unknown, name: string, fn: unknown, second: unknow
   return arrayCall(o, name, fn, second);
 }
 
+/*
+ * `$R.acMap(o, f, t)` and kin (callback-methods.ts ARRAY_LOOP_ENTRIES): one
+ * entry per method, each small enough that once the calling function is
+ * optimized, the engine inlines it and the method's loop there, so the
+ * callback is called from the caller's own copy of the loop and can be
+ * inlined into it, as the engine does with its own `map`. A dispatch on the
+ * method's name in one shared entry was too big to inline (a `map` of
+ * three elements in a hot function cost ~4.7× the engine's). Anything but a
+ * plain array with the built-in method goes the general way, with the
+ * arguments as written (`n`: how many).
+ */
+export function acMap(o: unknown, fn: unknown, t?: unknown): unknown {
+  if (typeof fn === 'function' && isPlainArray(o) && (o as unknown[]).map === nativeMethods.map) return mapLoop(o as unknown[], fn, t);
+  return general(o, 'map', fn, t, arguments.length);
+}
+
+export function acForEach(o: unknown, fn: unknown, t?: unknown): unknown {
+  if (typeof fn === 'function') {
+    if (isPlainArray(o)) {
+      if ((o as unknown[]).forEach === nativeMethods.forEach) return forEachLoop(o as unknown[], fn, t);
+    } else if (!Array.isArray(o) && !isProxyValue(o) && isPlainCollection(o)) return collectionLoop(o as Map<unknown, unknown> | Set<unknown>, fn, t);
+  }
+  return general(o, 'forEach', fn, t, arguments.length);
+}
+
+export function acFilter(o: unknown, fn: unknown, t?: unknown): unknown {
+  if (typeof fn === 'function' && isPlainArray(o) && (o as unknown[]).filter === nativeMethods.filter) return filterLoop(o as unknown[], fn, t);
+  return general(o, 'filter', fn, t, arguments.length);
+}
+
+export function acSome(o: unknown, fn: unknown, t?: unknown): unknown {
+  if (typeof fn === 'function' && isPlainArray(o) && (o as unknown[]).some === nativeMethods.some) return someLoop(o as unknown[], fn, t);
+  return general(o, 'some', fn, t, arguments.length);
+}
+
+export function acEvery(o: unknown, fn: unknown, t?: unknown): unknown {
+  if (typeof fn === 'function' && isPlainArray(o) && (o as unknown[]).every === nativeMethods.every) return everyLoop(o as unknown[], fn, t);
+  return general(o, 'every', fn, t, arguments.length);
+}
+
+export function acFind(o: unknown, fn: unknown, t?: unknown): unknown {
+  if (typeof fn === 'function' && isPlainArray(o) && (o as unknown[]).find === nativeMethods.find) return findLoop(o as unknown[], fn, t);
+  return general(o, 'find', fn, t, arguments.length);
+}
+
+export function acFindIndex(o: unknown, fn: unknown, t?: unknown): unknown {
+  if (typeof fn === 'function' && isPlainArray(o) && (o as unknown[]).findIndex === nativeMethods.findIndex) return findIndexLoop(o as unknown[], fn, t);
+  return general(o, 'findIndex', fn, t, arguments.length);
+}
+
+/** `o.reduce(f)`: the first present element is the initial value. */
+export function acReduce(o: unknown, fn: unknown): unknown {
+  if (typeof fn === 'function' && isPlainArray(o) && (o as unknown[]).reduce === nativeMethods.reduce) {
+    const a = o as unknown[];
+    let i = 0;
+    while (i < a.length && !(i in a)) i++;
+    if (i === a.length) throw new TypeError('Reduce of empty array with no initial value');
+    return reduceLoop(a, fn, a[i], i + 1);
+  }
+  return arrayCall(o, 'reduce', fn);
+}
+
+/** `o.reduce(f, initial)`. */
+export function acReduceFrom(o: unknown, fn: unknown, initial: unknown): unknown {
+  if (typeof fn === 'function' && isPlainArray(o) && (o as unknown[]).reduce === nativeMethods.reduce) return reduceLoop(o as unknown[], fn, initial, 0);
+  return arrayCall(o, 'reduce', fn, initial);
+}
+
+function general(o: unknown, name: string, fn: unknown, t: unknown, n: number): unknown {
+  return n < 3 ? arrayCall(o, name, fn) : arrayCall(o, name, fn, t);
+}
+
 /** A plain array, asked in the order `arrayCall` asks: a Proxy first, its traps would see the rest. */
 function isPlainArray(o: unknown): boolean {
   return Array.isArray(o) && !isProxyValue(o) && Object.getPrototypeOf(o) === Array.prototype && (o as { constructor?: unknown }).constructor === Array;
 }
 
-/**
- * The loop for `a[name]`, if it is one of the built-ins with a fast loop.
- * A `switch` on the name, not a table: once the caller is optimized and
- * this and `arrayCall1` inlined into it, the name is a constant and the
- * dispatch folds away.
- */
+/** The loop for `a[name]`, if it is one of the built-ins with a loop of their own. */
 function fastLoop(a: unknown[], name: string): FastLoop | undefined {
   switch (name) {
     case 'map':
@@ -129,13 +197,12 @@ const nativeMethods = {
 
 /*
  * One loop per common method. Each keeps its position and result in locals
- * and makes the walk's state only when a capture passes (`captured`); each
- * is small, so that the optimizing compiler inlines it where it is called:
- * the callback is then called from the caller's own copy of the loop, not
- * from one call site that every callback of the program shares (a map of
- * three elements through one shared loop took ~8× the engine's; a program
- * with many callbacks spent 14 % of its time in it). `second`: the
- * this-argument, or reduce's accumulator; `from`: where a reduce starts.
+ * and makes the walk's state only when a capture passes (`captured`). Each
+ * has its own call site for the callbacks of that method (one loop for all
+ * made one megamorphic site: a program with many callbacks spent 14 % of
+ * its time in it), and each is small enough to be inlined with its entry
+ * into the caller. `second`: the this-argument, or reduce's accumulator;
+ * `from`: where a reduce starts.
  */
 type FastLoop = (o: unknown[], fn: Function, second: unknown, from: number) => unknown;
 

@@ -21,3 +21,24 @@ export const CALLBACK_CALLS: ReadonlyMap<string, { min: number; max: number; cal
   ['parse', { min: 2, max: 2, callback: 1 }],
   ['stringify', { min: 2, max: 3, callback: 1 }],
 ]);
+
+/**
+ * The array methods with a loop of their own in the runtime, and the `$R`
+ * entry a call with one or two arguments goes to: `o.map(f, t)` is
+ * `$R.acMap(o, f, t)`. One small function per method, so that the engine
+ * inlines it at the call (arguments as written; reduce's by their count,
+ * since an initial value of undefined is one).
+ */
+export const ARRAY_LOOP_ENTRIES: Readonly<Record<string, readonly [one: string, two: string]>> = {
+  map: ['acMap', 'acMap'],
+  forEach: ['acForEach', 'acForEach'],
+  filter: ['acFilter', 'acFilter'],
+  some: ['acSome', 'acSome'],
+  every: ['acEvery', 'acEvery'],
+  find: ['acFind', 'acFind'],
+  findIndex: ['acFindIndex', 'acFindIndex'],
+  reduce: ['acReduce', 'acReduceFrom'],
+};
+
+/** Every `$R` entry of ARRAY_LOOP_ENTRIES. */
+export const ARRAY_LOOP_HELPERS: readonly string[] = [...new Set(Object.values(ARRAY_LOOP_ENTRIES).flat())];

@@ -23,7 +23,7 @@ import { bindGenerators, DELEGATE_YIELD, delegateStep, drive0, drive1, Generator
 import { closeIterator, collectionIterator, delegateOf, engineIterable, forInKeys, indexable, iterate } from './iterators.js';
 import { ModuleRegistry, type ModuleRecord } from './modules.js';
 import { PrivateFields } from './privates.js';
-import { arrayCall, arrayCall1, arrayCall2 } from './array-callbacks.js';
+import { acEvery, acFilter, acFind, acFindIndex, acForEach, acMap, acReduce, acReduceFrom, acSome, arrayCall, arrayCall1, arrayCall2 } from './array-callbacks.js';
 import { asyncDelegateStep, asyncIteratorOf, awaitSignal, checkIterResult, closeAsyncIterator, delegatedValue, startAsyncGenerator } from './async-generators.js';
 import { Libraries } from './libraries.js';
 import { ProgramFinalizationRegistry } from './finalization.js';
@@ -253,6 +253,15 @@ export class Runtime {
   readonly ac = arrayCall;
   readonly ac1 = arrayCall1;
   readonly ac2 = arrayCall2;
+  readonly acMap = acMap;
+  readonly acForEach = acForEach;
+  readonly acFilter = acFilter;
+  readonly acSome = acSome;
+  readonly acEvery = acEvery;
+  readonly acFind = acFind;
+  readonly acFindIndex = acFindIndex;
+  readonly acReduce = acReduce;
+  readonly acReduceFrom = acReduceFrom;
   readonly agen = startAsyncGenerator;
   readonly aw = awaitSignal;
   readonly ai = asyncIteratorOf;

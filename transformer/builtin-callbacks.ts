@@ -2,8 +2,9 @@
 // the runtime. Takes a source file after pass 0b; gives the same file where
 // `o.map(f)`, `arr.sort(cmp)`, `s.replace(re, fn)`, `Array.from(xs, f)`,
 // `JSON.parse(t, reviver)`, `JSON.stringify(v, replacer)` and their kin
-// (runtime/callback-methods.ts) read `$R.ac1(o, "map", f)` (`ac2` with a
-// second argument, `ac` otherwise): a resume point
+// (runtime/callback-methods.ts) read `$R.acMap(o, f)` for the common array
+// methods, `$R.ac1(o, "flatMap", f)` for the others (`ac2` with a second
+// argument, `ac` otherwise): a resume point
 // of the caller (linearize.ts), so a checkpoint inside `f` is taken there and
 // restored into the same iteration. The runtime decides at the call whether
 // the receiver is the genuine built-in; anything else is called as written.
@@ -11,7 +12,7 @@
 // written as non-function literals (`s.replace(a, "b")`) stay as written.
 
 import ts from 'typescript';
-import { CALLBACK_CALLS } from '../runtime/callback-methods.js';
+import { ARRAY_LOOP_ENTRIES, CALLBACK_CALLS } from '../runtime/callback-methods.js';
 
 /** An argument that cannot evaluate to a function. */
 function isNonFunctionLiteral(e: ts.Expression): boolean {
@@ -45,9 +46,13 @@ export function routeArrayCallbacks(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
     if (shape === undefined || v.arguments.length < shape.min || v.arguments.length > shape.max) return v;
     if (callee.expression.kind === ts.SyntaxKind.SuperKeyword || ts.isOptionalChain(v) || v.arguments.some(ts.isSpreadElement)) return v;
     if (isNonFunctionLiteral(skipParens(v.arguments[shape.callback]))) return v;
+    const name = ts.idText(callee.name);
+    // The common array methods: the runtime's entry of that method, small enough to inline at the call.
+    const entry = Object.prototype.hasOwnProperty.call(ARRAY_LOOP_ENTRIES, name) && v.arguments.length <= 2 ? ARRAY_LOOP_ENTRIES[name]![v.arguments.length - 1] : undefined;
+    if (entry !== undefined) return f.createCallExpression(f.createPropertyAccessExpression(rt, entry), undefined, [callee.expression, ...v.arguments]);
     // One or two arguments (nearly every call): the runtime's fixed-arity entries, which make no rest array.
     const helper = shape.callback === 0 && v.arguments.length <= 2 ? `ac${v.arguments.length}` : 'ac';
-    return f.createCallExpression(f.createPropertyAccessExpression(rt, helper), undefined, [callee.expression, f.createStringLiteral(ts.idText(callee.name)), ...v.arguments]);
+    return f.createCallExpression(f.createPropertyAccessExpression(rt, helper), undefined, [callee.expression, f.createStringLiteral(name), ...v.arguments]);
   };
   return ts.visitEachChild(sf, visit, tctx);
 }

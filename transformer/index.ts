@@ -11,7 +11,7 @@
 //  0b. event loop  (platform-globals.ts) Promise, timers, queueMicrotask → the runtime's
 // 0b''. libraries  (library-helpers.ts) events once/on and util.promisify → the runtime's wrappers
 // 0b‴. import()    (dynamic-imports.ts) import(x) tells the runtime what it loaded
-// 0b'. callbacks   (builtin-callbacks.ts) arr.map(f) and kin → $R.ac(arr, "map", f)
+// 0b'. callbacks   (builtin-callbacks.ts) arr.map(f) and kin → $R.acMap(arr, f), $R.ac(arr, "flatMap", f)
 // 0c'. super       (super-homes.ts) `super.x` in arrows and in generator and async methods → a read from the home object
 //  0c. generators  (generators.ts) function* and async functions → plain function around a resumable body arrow
 //   1. analyze     (analyze.ts)   scopes, bindings, captured variables — side tables only

@@ -23,9 +23,10 @@ import ts from 'typescript';
 import { isFunctionLike } from './analyze.js';
 import { entryStatements, isAssignmentOperator } from './plan.js';
 import type { FileContext, FunctionPlan } from './plan.js';
+import { ARRAY_LOOP_HELPERS } from '../runtime/callback-methods.js';
 
 /** Runtime helpers that may call program code. */
-const CALLING_HELPERS = new Set(['task', 'ptask', 'ac', 'ac1', 'ac2', 'ni', 'construct']);
+const CALLING_HELPERS = new Set(['task', 'ptask', 'ac', 'ac1', 'ac2', ...ARRAY_LOOP_HELPERS, 'ni', 'construct']);
 
 export interface Linearized {
   body: ts.Statement[];
