@@ -33,10 +33,13 @@ export function readHeap(saved: HeapImage, ctx: HeapContext): unknown {
  * left own properties (in their order, with their initial values) that the
  * saved object may have deleted, or held after properties its constructor
  * body added. The fill pass then defines the saved ones in the saved order.
- * What cannot be deleted (an array's `length`) stays.
+ * What cannot be deleted (an array's `length`) stays. Last first: V8
+ * undoes the newest property's transition, where deleting any other turns
+ * the object into a dictionary (slow for the rest of the program).
  */
 function clearOwn<T extends object>(made: T): T {
-  for (const key of Reflect.ownKeys(made)) Reflect.deleteProperty(made, key);
+  const keys = Reflect.ownKeys(made);
+  for (let k = keys.length - 1; k >= 0; k--) Reflect.deleteProperty(made, keys[k]!);
   return made;
 }
 
