@@ -461,11 +461,8 @@ class HeapReader {
           return this.fail(`invalid regular expression /${source}/${flags}: ${(error as Error).message}`, i);
         }
       }
-      case Kind.error: {
-        const error = new Error();
-        for (const key of Reflect.ownKeys(error)) Reflect.deleteProperty(error, key);
-        return error;
-      }
+      case Kind.error:
+        return clearOwn(new Error());
       case Kind.boxed: {
         const primitive = this.value();
         const type = typeof primitive;
