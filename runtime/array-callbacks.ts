@@ -51,35 +51,16 @@ interface Walk {
 }
 
 /**
- * `$R.ac1(o, name, fn)` and `$R.ac2(o, name, fn, second)`: the same call
- * with one or two arguments, as nearly every one is, for the methods
- * without an entry of their own (below). A plain array with the built-in
- * method of a loop that walks up runs that method's loop, with no rest
- * array and no state object unless a capture needs one.
+ * `$R.ac1(o, name, fn)` and `$R.ac2(o, name, fn, second)`: the methods
+ * without an entry of their own (`flatMap`, `findLast`, `reduceRight`,
+ * `sort`, …; the common ones have `$R.acMap` and kin, below), with one or
+ * two arguments as written.
  */
 export function arrayCall1(o: unknown, name: string, fn: unknown): unknown {
-  if (name === 'forEach' && typeof fn === 'function' && !Array.isArray(o) && !isProxyValue(o) && isPlainCollection(o)) return collectionLoop(o as Map<unknown, unknown> | Set<unknown>, fn, undefined);
-  if (typeof fn === 'function' && isPlainArray(o)) {
-    const loop = fastLoop(o as unknown[], name);
-    if (loop === reduceLoop) {
-      // No initial value: the first present element is.
-      const a = o as unknown[];
-      let i = 0;
-      while (i < a.length && !(i in a)) i++;
-      if (i === a.length) throw new TypeError('Reduce of empty array with no initial value');
-      return reduceLoop(a, fn, a[i], i + 1);
-    }
-    if (loop !== undefined) return loop(o as unknown[], fn, undefined, 0);
-  }
   return arrayCall(o, name, fn);
 }
 
 export function arrayCall2(o: unknown, name: string, fn: unknown, second: unknown): unknown {
-  if (name === 'forEach' && typeof fn === 'function' && !Array.isArray(o) && !isProxyValue(o) && isPlainCollection(o)) return collectionLoop(o as Map<unknown, unknown> | Set<unknown>, fn, second);
-  if (typeof fn === 'function' && isPlainArray(o)) {
-    const loop = fastLoop(o as unknown[], name);
-    if (loop !== undefined) return loop(o as unknown[], fn, second, 0);
-  }
   return arrayCall(o, name, fn, second);
 }
 
