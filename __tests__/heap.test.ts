@@ -11,6 +11,7 @@ import {
 import { flatImage } from '../runtime/heap/image.js';
 import { testHeader } from './harness/test-header.js';
 import { swapViews } from '../runtime/heap/byteorder.js';
+import { nodeHash } from '../runtime/plugins/node/host.js';
 import { nativeBind } from '../runtime/heap/bound.js';
 import { Kind, Shape, Tag } from '../runtime/heap/layout.js';
 import { ByteWriter, zigzag } from '../runtime/heap/stream.js';
@@ -1233,6 +1234,15 @@ describe('container', () => {
     expect(back.alias.buffer).toBe(back.big.buffer);
     // the parts are the program's memory: written after a change, the file no longer matches its hash
     expect(() => decodeCheckpoint(join(parts))).toThrow(/does not match its contents/);
+  });
+
+  test("Node's hash (node:crypto from 8 KB, the portable one below) gives the portable hash's digests", () => {
+    for (const size of [0, 100, 8 * 1024 - 1, 8 * 1024, 70_001]) {
+      const bytes = new Uint8Array(size).map((_, i) => (i * 31) & 0xff);
+      const parts = [bytes.subarray(0, size >> 1), bytes.subarray(size >> 1)];
+      expect(Buffer.from(nodeHash.sha256Parts!(parts))).toEqual(Buffer.from(portableHash.sha256(bytes)));
+      expect(Buffer.from(nodeHash.hmacSha256Parts!(key, parts))).toEqual(Buffer.from(portableHash.hmacSha256(key, bytes)));
+    }
   });
 
   test('a file read in pieces: large buffers land in their own ArrayBuffers, every check still holds', () => {
