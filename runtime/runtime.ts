@@ -315,17 +315,8 @@ export class Runtime {
     this.c = this.armed = Math.max(left, 1) - 1;
   }
 
-  /**
-   * A point's slow path: the restore lands here at the top frame's point
-   * (`landing`), else count, and maybe checkpoint. It stays one function too
-   * large for the engine to inline: a branch that never ran, inlined into a
-   * program's loop, keeps V8 from peeling the loop (see lp()).
-   */
+  /** A point's slow path outside restore: count, and maybe checkpoint. */
   private event(): void {
-    if (this.landing) {
-      this.finishRestore();
-      return;
-    }
     if (!this.started) {
       this.c = this.armed = WINDOW;
       return;
@@ -444,32 +435,14 @@ export class Runtime {
     return undefined;
   }
 
-  /**
-   * A loop's point (the transform's `if ($R.lp()) { $l = n; break $u }`):
-   * true when the frame is to unwind. The slow path is behind a call the
-   * loop always makes, not a branch of its own: V8 compiles a branch that
-   * never ran as a deoptimization, and a loop with one is not peeled, which
-   * cost a `>>> 0` hash loop 5× (docs/PERFORMANCE.md §3). This function is
-   * shared by every loop, so its call to event() has run (warmPoints) and
-   * inlines as a call.
-   */
-  lp(): boolean {
-    if (--this.c >= 0) return false;
-    this.event();
-    return this.u;
-  }
-
-  /**
-   * lp()'s slow path runs here, before the program: an engine that records
-   * what a call site called only after a function's first few calls (V8
-   * allocates feedback lazily) then knows it. Not started, event() only
-   * re-arms the count.
-   */
-  private warmPoints(): void {
-    for (let i = 0; i < 32; i++) {
-      this.c = 0;
-      this.lp();
+  /** A point inside a function, slow path. Returns the new `$r` (always 0). */
+  poll(): number {
+    if (this.landing) {
+      this.finishRestore();
+      return 0;
     }
+    this.event();
+    return 0;
   }
 
   // ---- capture ------------------------------------------------------------------------
@@ -1047,7 +1020,6 @@ export class Runtime {
     this.host?.onIdleRequests?.(() => this.idleCheckpoint());
     if (this.host?.pendingRequest) this.window = REQUEST_WINDOW;
     if (this.config.checkpointAt !== undefined) this.target = this.config.checkpointAt;
-    this.warmPoints();
     this.started = true;
     this.base = 0;
     this.rearm();

@@ -16,7 +16,7 @@
 //   [source]                       [after]
 //   while (i < n) {                 while ($r || i < n) {
 //     s += f(i);                      $b2: { $b1: { if ($r) { if ($r <= 2) break $b1; $r = 0; $t1 = $R.resume(); break $b2; }
-//     i++;                              if ($R.lp()) { $l = 2; break $u; } $r = 0; }
+//     i++;                              if (--$R.c < 0) { $l = 2; $r = $R.poll(); } }
 //   }                                 $l = 3; $t1 = f(i); }
 //                                     s += $t1; i++; }
 //
@@ -253,23 +253,15 @@ export class Reenter {
     return [lo, hi];
   }
 
-  /**
-   * A loop's point: `if ($R.lp()) { $l = n; break $u; } $r = 0;`. The
-   * countdown and its slow path are in the runtime's `lp()`, which every
-   * iteration calls and the engine inlines: a slow path of the loop's own
-   * would be a branch that never ran, which V8 compiles as a deoptimization
-   * that keeps it from peeling the loop (docs/PERFORMANCE.md §3). Reached
-   * with `$r` set, this is the point a restore lands at: `lp()` ends the
-   * restore, and `$r = 0` lets the loop run on.
-   */
   private poll(node: ts.Node | undefined): Unit {
     const f = this.f;
     const n = this.nextSite(node);
+    const rt = this.ctx.rt;
     const st = f.createIfStatement(
-      f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'lp'), undefined, []),
-      f.createBlock([f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n))), this.leaveBody()], true),
+      f.createLessThan(f.createPrefixDecrement(f.createPropertyAccessExpression(rt, 'c')), f.createNumericLiteral(0)),
+      f.createBlock([f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n))), f.createExpressionStatement(f.createAssignment(this.r, f.createCallExpression(f.createPropertyAccessExpression(rt, 'poll'), undefined, []))), this.unwindCheck()], true),
     );
-    return { out: [st, f.createExpressionStatement(f.createAssignment(this.r, f.createNumericLiteral(0)))], lo: n, hi: n };
+    return { out: [st], lo: n, hi: n };
   }
 
   /**
@@ -280,7 +272,7 @@ export class Reenter {
    * cost of tight loops. Deterministic, so the oracle's K still names one
    * place; restoring (`$r` set), the poll runs at once to land.
    *
-   *   if (--$k < 0 || $r) { $k = 127; if ($R.lp()) { $l = n; break $u; } $r = 0; }
+   *   if (--$k < 0 || $r) { $k = 127; if (--$R.c < 0) { $l = n; $r = $R.poll(); } }
    */
   private countedPoll(node: ts.Node): Unit {
     const f = this.f;
