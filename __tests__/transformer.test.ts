@@ -401,6 +401,16 @@ describe('pass 4 and liveness', () => {
     expect(f).toMatch(/\}\s*return \$R\.f\(f, void 0, void 0, \$l, \[n, s, i, \$t\d+, \$t\d+\]\);\s*\}\s*$/);
   });
 
+  test('a call-free loop that shifts right unsigned polls through $R.lp(), so V8 can peel it; other call-free loops keep their own slow path', () => {
+    const js = emit('export function hash(n: number) { let h = 2166136261; for (let i = 0; i < n; i++) h = Math.imul(h ^ i, 16777619) >>> 0; return h; }\nexport function sum(xs: number[]) { let t = 0; for (let i = 0; i < xs.length; i++) t += xs[i] * 0.5; return t; }\n');
+    const hash = js.slice(js.indexOf('export function hash'), js.indexOf('export function sum'));
+    const sum = js.slice(js.indexOf('export function sum'));
+    expect(hash).toMatch(/if \(--\$k\d+ < 0 \|\| \$r\) \{\s*\$k\d+ = 127;\s*if \(\$R\.lp\(\)\) \{\s*\$l = 2;\s*break \$u;\s*\}\s*\$r = 0;\s*\}/);
+    expect(hash).not.toContain('$R.poll()');
+    expect(sum).toMatch(/if \(--\$R\.c < 0\) \{\s*\$l = 2;\s*\$r = \$R\.poll\(\);/);
+    expect(sum).not.toContain('$R.lp()');
+  });
+
   test('the frame record keeps `this` and `new.target` where the body reads `this`; a reassigned function is named by its static id', () => {
     const js = emit('export function P(this: any, n: number) { this.v = g(n); }\nlet g = (i: number) => i;\nexport function h(n: number) { return g(n); }\nexport function k(n: number) { return h(n); }\nk = h;\n');
     expect(js).toMatch(/return \$R\.f\(P, this, new\.target, \$l/);

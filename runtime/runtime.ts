@@ -315,8 +315,16 @@ export class Runtime {
     this.c = this.armed = Math.max(left, 1) - 1;
   }
 
-  /** A point's slow path outside restore: count, and maybe checkpoint. */
+  /**
+   * A point's slow path: the restore lands here at the top frame's point
+   * (`landing`, for lp(); poll() sees it first), else count, and maybe
+   * checkpoint. Too large for the engine to inline, which lp() needs.
+   */
   private event(): void {
+    if (this.landing) {
+      this.finishRestore();
+      return;
+    }
     if (!this.started) {
       this.c = this.armed = WINDOW;
       return;
@@ -443,6 +451,35 @@ export class Runtime {
     }
     this.event();
     return 0;
+  }
+
+  /**
+   * The point of a call-free loop that works on unsigned 32-bit values (the
+   * transform's `if ($R.lp()) { $l = n; break $u; } $r = 0;`): true when the
+   * frame is to unwind. V8 keeps such a value unboxed only in a loop it
+   * peels, and it does not peel a loop with code that never ran, as a
+   * loop's own slow path is (a `>>> 0` hash loop ran 5.5× slower). Here the
+   * slow path is a call inside this function, shared by every such loop and
+   * run before the program (warmPoints), so it inlines with none. Not every
+   * loop's point: a call in a loop, even one never taken, makes V8 spill its
+   * floating-point values around it (docs/PERFORMANCE.md §3).
+   */
+  lp(): boolean {
+    if (--this.c >= 0) return false;
+    this.event();
+    return this.u;
+  }
+
+  /**
+   * lp()'s slow path runs here, before the program: V8 records what a call
+   * site called only after a function's first few calls. Not started,
+   * event() only re-arms the count.
+   */
+  private warmPoints(): void {
+    for (let i = 0; i < 32; i++) {
+      this.c = 0;
+      this.lp();
+    }
   }
 
   // ---- capture ------------------------------------------------------------------------
@@ -1020,6 +1057,7 @@ export class Runtime {
     this.host?.onIdleRequests?.(() => this.idleCheckpoint());
     if (this.host?.pendingRequest) this.window = REQUEST_WINDOW;
     if (this.config.checkpointAt !== undefined) this.target = this.config.checkpointAt;
+    this.warmPoints();
     this.started = true;
     this.base = 0;
     this.rearm();

@@ -273,10 +273,12 @@ export class Reenter {
    * place; restoring (`$r` set), the poll runs at once to land.
    *
    *   if (--$k < 0 || $r) { $k = 127; if (--$R.c < 0) { $l = n; $r = $R.poll(); } }
+   *
+   * (or callPoll() inside, for a loop that works on uint32 values).
    */
-  private countedPoll(node: ts.Node): Unit {
+  private countedPoll(node: ts.Node, body: ts.Statement): Unit {
     const f = this.f;
-    const inner = this.poll(node);
+    const inner = usesUnsignedShift(body) ? this.callPoll(node) : this.poll(node);
     if (this.counter === undefined) {
       this.counter = this.local('k');
       this.plan.counter = this.counter.text;
@@ -289,8 +291,32 @@ export class Reenter {
     return { out: [st], lo: inner.lo, hi: inner.hi };
   }
 
+  /**
+   * The point of a call-free loop whose body shifts right unsigned (`>>>`,
+   * the one operator that makes uint32 values: hashes, PRNGs): the count and
+   * the slow path in the runtime's `lp()`, which the engine inlines, so the
+   * loop has no slow path of its own, which V8 would compile as a
+   * deoptimization that keeps it from peeling the loop, and without peeling
+   * it boxes a uint32 loop variable on every iteration (5.5× on a hash loop).
+   * Other loops keep poll(): a call in them, even one never taken, makes V8
+   * spill their floating-point values around it (PERFORMANCE §3). Reached
+   * with `$r` set, this is the point a restore lands at; `lp()` ends the
+   * restore, and `$r = 0` lets the loop run on.
+   *
+   *   if ($R.lp()) { $l = n; break $u; } $r = 0;
+   */
+  private callPoll(node: ts.Node): Unit {
+    const f = this.f;
+    const n = this.nextSite(node);
+    const st = f.createIfStatement(
+      f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'lp'), undefined, []),
+      f.createBlock([f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n))), this.leaveBody()], true),
+    );
+    return { out: [st, f.createExpressionStatement(f.createAssignment(this.r, f.createNumericLiteral(0)))], lo: n, hi: n };
+  }
+
   private loopBody(body: ts.Statement, node: ts.Node): { block: ts.Block; lo: number; hi: number } {
-    const poll = this.lin.containsSite(body) ? this.poll(node) : this.countedPoll(node);
+    const poll = this.lin.containsSite(body) ? this.poll(node) : this.countedPoll(node, body);
     const units = [poll, ...(ts.isBlock(body) ? body.statements : [body]).map((s) => this.unit(s))];
     const [lo, hi] = this.range(units);
     return { block: this.f.createBlock(this.dispatch(units), true), lo, hi };
@@ -597,6 +623,16 @@ function callOf(s: ts.Statement): ts.Expression | undefined {
  * Inside a try whose finally became plain code: `return e`, and `break`/
  * `continue` that leave the try, record the completion and leave via `break T`.
  */
+/** Whether `body` (not the functions in it) has `>>>` or `>>>=`. */
+function usesUnsignedShift(body: ts.Node): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (n !== body && (isFunctionLike(n) || ts.isClassLike(n))) return false;
+    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken || n.operatorToken.kind === ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken)) return true;
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return visit(body);
+}
+
 /** The `break $u` of unwind checks: a capture leaving the function, not a completion either. */
 const unwindBreaks = new WeakSet<ts.Node>();
 

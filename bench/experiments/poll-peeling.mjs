@@ -12,9 +12,9 @@ const bodies = {
   float: { init: 'h = size * 0.25;', step: 'h = h * 0.999 + Math.sqrt(i + 1.5) * 0.001;', result: '(h * 1000) | 0' },
 };
 const polls = {
-  // as emitted (session 23): the loop's own slow path, a branch that never runs between two count windows
+  // a loop's own slow path, a branch that never runs between two count windows (every loop but the next)
   branch: 'if (--$k1 < 0 || $r) { $k1 = 127; if (--$R.c < 0) { $l = 2; $r = $R.poll(); if ($R.u) break $u; } }',
-  // tried in session 24: a call every 128th iteration, the slow path inside it
+  // since session 24 for call-free loops with `>>>`: a call every 128th iteration, the slow path inside it
   call: 'if (--$k1 < 0 || $r) { $k1 = 127; if ($R.lp()) { $l = 2; break $u; } $r = 0; }',
 };
 const emitted = ({ init, step, result }, poll) => `let $l = 0, $r = 0, h, i, $k1 = 0;
@@ -26,7 +26,7 @@ const plain = ({ init, step, result }) => `let h, i; ${init} for (i = 0; i < siz
 const shapes = {};
 for (const [kind, body] of Object.entries(bodies)) {
   shapes[`${kind}: plain`] = plain(body);
-  shapes[`${kind}: own branch (as emitted)`] = emitted(body, polls.branch);
+  shapes[`${kind}: own branch`] = emitted(body, polls.branch);
   shapes[`${kind}: call to the runtime`] = emitted(body, polls.call);
 }
 
