@@ -5,8 +5,11 @@
 // (due time, creation), ONE platform timer armed for the earliest, and a FIFO
 // of immediates behind one platform immediate. Firing, it runs every timer
 // that is due, in that order, with the program's microtasks drained after each
-// callback (as Node runs them between timers). So the order in which timers
-// fire is the runtime's to keep, whatever the platform does:
+// callback (as Node runs them between timers); on a platform with
+// `process.nextTick` the pass also lets the platform's own microtasks and
+// ticks run before the next callback (a library's promises: p-limit starts
+// its next job there), going on from a tick queued behind them. So the order
+// in which timers fire is the runtime's to keep, whatever the platform does:
 //
 //   - a checkpoint saves the active timers with the clock reading; a restore
 //     puts each back for the time it had left (relative time: a timer due in
@@ -30,6 +33,15 @@ import type { Runtime } from './runtime.js';
 
 // The engine's clock, taken at load: a program may put a fake one in Date.now.
 const dateNow = Date.now;
+/**
+ * Node's turn between two timer callbacks (Bun and Deno have it too): a tick
+ * queued from a microtask runs once the microtask queue is empty, before the
+ * event loop goes on. Taken at load, before the program could replace them.
+ */
+const nativeQueueMicrotask = (globalThis as { queueMicrotask?: (fn: () => void) => void }).queueMicrotask;
+const nativeProcess = (globalThis as { process?: { nextTick?: (fn: () => void) => void } }).process;
+const nativeNextTick = nativeProcess?.nextTick;
+
 /** The platform's clock as it was at load: the program may replace performance.now (a fake clock), and a restore does. */
 const nativePerformanceNow = (globalThis as { performance?: { now?: () => number } }).performance?.now;
 
@@ -52,6 +64,13 @@ export interface PlatformTimers {
   immediate?(fn: () => void): unknown;
   clearImmediate?(handle: unknown): void;
   now?(): number;
+  /**
+   * Runs `fn` once the platform's pending microtasks and ticks have run (those
+   * of libraries: the program's are the runtime's), still before the
+   * platform's next timer, immediate or I/O callback; absent where the
+   * platform has no such turn (a pass then runs its callbacks back to back).
+   */
+  afterPlatformJobs?(fn: () => void): void;
 }
 
 let rt: Runtime;
@@ -144,6 +163,10 @@ export class Timers {
       immediate: typeof immediate === 'function' ? (fn) => immediate.call(g, fn) : undefined,
       clearImmediate: typeof clearImmediate === 'function' ? (h) => clearImmediate.call(g, h) : undefined,
       now: typeof nativePerformanceNow === 'function' ? () => Reflect.apply(nativePerformanceNow, perf, []) as number : undefined,
+      afterPlatformJobs:
+        typeof nativeQueueMicrotask === 'function' && typeof nativeNextTick === 'function'
+          ? (fn) => Reflect.apply(nativeQueueMicrotask, globalThis, [() => Reflect.apply(nativeNextTick, nativeProcess, [fn])])
+          : undefined,
     };
     return this.platform;
   }
@@ -297,53 +320,75 @@ export class Timers {
         if (s.immediate) s.clearImmediate?.(this.immediateWake);
         else s.clear(this.immediateWake);
       }
-      this.runImmediates();
-    }
-    const now = this.now();
-    // Only those due when the pass began: one a callback adds for "now" waits for the next pass, as natively.
-    const due: Timer[] = [];
-    while (this.queue.length > 0 && this.queue[0].due <= now) due.push(this.queue.shift()!);
-    for (let i = 0; i < due.length; i++) {
-      const t = due[i]!;
-      if (this.active.get(t.id) !== t) continue;
-      if (t.due > now) {
-        // refresh()ed by a callback of this pass (or moved by a checkpoint's pause): not due any more
-        if (!this.queue.includes(t)) this.insert(t);
-        continue;
-      }
-      try {
-        this.fire(t, undefined);
-      } catch (e) {
-        // A callback that threw: the platform reports it (Node's
-        // 'uncaughtException'), and the timers due after it still run, in
-        // the next wake, as Node's go on after its handler.
-        for (const rest of due.slice(i + 1)) if (this.active.get(rest.id) === rest && !this.queue.includes(rest)) this.insert(rest);
-        this.schedule();
-        throw e;
-      }
-      rt.jobs.drainNow();
-    }
-    this.schedule();
+      this.runImmediates(() => this.runDue());
+    } else this.runDue();
   }
 
-  private runImmediates(): void {
+  /** The timers due when the pass began (one a callback adds for "now" waits for the next pass, as natively). */
+  private runDue(): void {
+    const now = this.now();
+    const due: Timer[] = [];
+    while (this.queue.length > 0 && this.queue[0].due <= now) due.push(this.queue.shift()!);
+    this.each(
+      due,
+      (t, i) => {
+        if (this.active.get(t.id) !== t) return;
+        if (t.due > now) {
+          // refresh()ed by a callback of this pass (or moved by a checkpoint's pause): not due any more
+          if (!this.queue.includes(t)) this.insert(t);
+          return;
+        }
+        try {
+          this.fire(t, undefined);
+        } catch (e) {
+          // A callback that threw: the platform reports it (Node's
+          // 'uncaughtException'), and the timers due after it still run, in
+          // the next wake, as Node's go on after its handler.
+          for (const rest of due.slice(i + 1)) if (this.active.get(rest.id) === rest && !this.queue.includes(rest)) this.insert(rest);
+          this.schedule();
+          throw e;
+        }
+      },
+      () => this.schedule(),
+    );
+  }
+
+  /**
+   * Runs `step` for each item in order, the program's jobs after each; where
+   * the platform has the turn (afterPlatformJobs), the next item waits for
+   * the platform's microtasks and ticks too, as Node's do between two
+   * callbacks of a pass. Then `done`.
+   */
+  private each(items: Timer[], step: (t: Timer, i: number) => void, done: () => void, from = 0): void {
+    for (let i = from; i < items.length; i++) {
+      step(items[i]!, i);
+      rt.jobs.drainNow();
+      const after = this.services().afterPlatformJobs;
+      if (after !== undefined && i + 1 < items.length) return after(() => this.each(items, step, done, i + 1));
+    }
+    done();
+  }
+
+  private runImmediates(then?: () => void): void {
     this.immediateWake = undefined;
     const batch = this.immediates;
     this.immediates = [];
-    for (let i = 0; i < batch.length; i++) {
-      const t = batch[i]!;
-      if (this.active.get(t.id) !== t) continue;
-      t.refed = false;
-      try {
-        this.fire(t, undefined);
-      } catch (e) {
-        // as a timer's (onWake): the rest of the batch runs next, before immediates queued since
-        this.immediates = [...batch.slice(i + 1), ...this.immediates];
-        this.armImmediates();
-        throw e;
-      }
-      rt.jobs.drainNow();
-    }
+    this.each(
+      batch,
+      (t, i) => {
+        if (this.active.get(t.id) !== t) return;
+        t.refed = false;
+        try {
+          this.fire(t, undefined);
+        } catch (e) {
+          // as a timer's (onWake): the rest of the batch runs next, before immediates queued since
+          this.immediates = [...batch.slice(i + 1), ...this.immediates];
+          this.armImmediates();
+          throw e;
+        }
+      },
+      () => then?.(),
+    );
   }
 
   /** Runs one timer's callback; restoring, rewinds the callback the checkpoint was taken in instead. */
