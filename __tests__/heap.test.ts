@@ -921,6 +921,34 @@ describe('capture failures name the path and the remedy', () => {
     expect(failure({ plain: { cb: () => 0 } }).message).not.toMatch(/part of/);
   });
 
+  test("a function a library made at run time is told from the library's exports and from native functions; a class that is the module itself is named by its name", () => {
+    // decimal.js's Decimal.clone() makes a class named like the export
+    const names = new Map<unknown, string>();
+    const clone = (() => function Decimal(this: unknown) {})();
+    const message = (value: unknown, external = (v: unknown) => names.get(v)): string => {
+      try {
+        writeHeap(value, { functions: programTable(), external }, 'module main.ts');
+      } catch (e) {
+        return (e as CaptureError).message;
+      }
+      throw new Error('saved');
+    };
+    expect(message({ Dec12: clone })).toMatch(/function Decimal \(not the program's, and not one of the exports of the libraries it imports: a function or class made by a library at run time/);
+    // (a proxy of a function reads as native code)
+    expect(message({ f: new Proxy(function f() {}, {}) })).toMatch(/a native function/);
+    // eventemitter3's module is the class: `lib:["eventemitter3"]`, shown by the class's name
+    class EE { fn = 0; }
+    class EventEmitter { _events: Record<string, unknown> = { done: { fn: (() => () => 0)() } }; }
+    names.set(EventEmitter, 'lib:["eventemitter3"]');
+    names.set(EventEmitter.prototype, 'lib:["eventemitter3","prototype"]');
+    expect(message({ bus: new EventEmitter() })).toMatch(/part of a EventEmitter of eventemitter3 at module main\.ts › \.bus › \._events/);
+    // an inner class of the library (eventemitter3's EE)
+    const inner = Object.assign(new EventEmitter(), { _events: { done: new EE() } });
+    expect(message({ bus: inner })).toMatch(/the prototype of class EE \(the class is not the program's, nor one the exports of the libraries it imports lead to: a library's inner class; .*part of a EventEmitter of eventemitter3/);
+    names.set(EventEmitter, 'lib:["p-queue","default"]');
+    expect(message({ bus: new EventEmitter() })).toMatch(/part of a EventEmitter of p-queue at/);
+  });
+
   test("an object of a class the host made in native code fails, not saved as an empty shell (node:vm's Script, below ContextifyScript)", async () => {
     const vm = await import('node:vm');
     expect(() => writeHeap({ compiled: [new vm.Script('1 + 1')] }, { functions: programTable() }, 'frame main'))

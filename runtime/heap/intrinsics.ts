@@ -58,6 +58,7 @@ export const intrinsic = {
   bigintValueOf: BigInt.prototype.valueOf,
   symbolValueOf: Symbol.prototype.valueOf,
   objectToString: Object.prototype.toString,
+  functionToString: Function.prototype.toString,
   /** %IteratorPrototype%: what every built-in iterator inherits from. */
   iteratorPrototype: Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object,
   SharedArrayBuffer: SAB,

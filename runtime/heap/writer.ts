@@ -30,12 +30,17 @@ import { swapViews, type BufferViews } from './byteorder.js';
 
 /**
  * How a message names a library's class from its saved name (HeapContext.external):
- * `lib:["node:stream","Writable"]` → `Writable of node:stream`.
+ * `lib:["node:stream","Writable"]` → `Writable of node:stream`; a class that
+ * is the module itself or its default export (`lib:["eventemitter3"]`,
+ * `lib:["p-queue","default"]`) by the class's own name, `className`.
  */
-function libraryDisplay(name: string): { name: string; nested: boolean } {
+function libraryDisplay(name: string, className?: string): { name: string; nested: boolean } {
   const colon = name.indexOf(':');
   try {
     const parts = JSON.parse(name.slice(colon + 1)) as unknown;
+    if (Array.isArray(parts) && parts.length === 1 || (Array.isArray(parts) && parts.length === 2 && parts[1] === 'default')) {
+      return { name: `${className || 'default export'} of ${String(parts[0])}`, nested: false };
+    }
     if (Array.isArray(parts) && parts.length > 1) {
       const exported = parts[1] === 'default' ? parts.length === 3 : parts.length === 2;
       return { name: `${String(parts[parts.length - 1])} of ${String(parts[0])}`, nested: !exported };
@@ -44,6 +49,15 @@ function libraryDisplay(name: string): { name: string; nested: boolean } {
     // another kind of name: shown as it is
   }
   return { name, nested: false };
+}
+
+/** A function's source text, or '' where reading it throws (a revoked proxy). */
+function safeSource(fn: Function): string {
+  try {
+    return call<string>(intrinsic.functionToString, fn);
+  } catch {
+    return '';
+  }
 }
 
 /** What to do about a value a library's object holds. */
@@ -364,7 +378,7 @@ class HeapWriter implements Trail {
         own ??= ctor.name || '(anonymous class)';
         const library = this.ctx.external?.(ctor);
         if (library === undefined) continue;
-        const { name, nested } = libraryDisplay(library);
+        const { name, nested } = libraryDisplay(library, ctor.name);
         return { text: own === ctor.name ? `a ${name}` : `a ${own}, a ${name}`, nested };
       }
     } catch {
@@ -428,7 +442,13 @@ class HeapWriter implements Trail {
       if (typeof value.name === 'string' && value.name.startsWith('bound ')) {
         return fail(`${name} (bound before Introspect's runtime was loaded, so its target and arguments are unknown)`, 'bind it after the runtime has loaded, or wrap it with transient()');
       }
-      return fail(`${name} (not in the program's function table: defined in uninstrumented code, or native)`);
+      // (a library's function made at run time may bear an export's name: decimal.js's Decimal.clone() is a `Decimal`)
+      const native = /\{\s*\[native code\]\s*\}$/.test(safeSource(value));
+      return fail(
+        native
+          ? `${name} (a native function that is not one of the platform's built-ins the checkpoint can name)`
+          : `${name} (not the program's, and not one of the exports of the libraries it imports: a function or class made by a library at run time — a closure, a clone, a memoized or debounced function — or a library's inner function)`,
+      );
     }
     if (this.builtinOf(value) !== undefined) return Kind.builtin;
     if (Array.isArray(value)) return Kind.array;
@@ -441,7 +461,7 @@ class HeapWriter implements Trail {
     const ctor = kind === Kind.object ? this.constructorOf(value) : undefined;
     if (ctor !== undefined && !this.replacedPrototype(ctor, value)) {
       if (this.ctx.functions.staticId(ctor) === undefined && this.ctx.functions.closureOf(ctor) === undefined) {
-        return fail(`the prototype of class ${ctor.name || '(anonymous)'} (the class is not in the program's function table, so its objects cannot be saved)`);
+        return fail(`the prototype of class ${ctor.name || '(anonymous)'} (the class is not the program's, nor one the exports of the libraries it imports lead to: a library's inner class; so its objects cannot be saved)`);
       }
       return Kind.prototypeOf;
     }
