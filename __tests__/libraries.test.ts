@@ -10,6 +10,9 @@ function makeLibrary() {
   class Money {
     static precision = 20;
     static table = { unsaved: true };
+    static templateSettings = { interpolate: /<%=([\s\S]+?)%>/g, variable: '' };
+    static onError: ((e: unknown) => void) | undefined = undefined;
+    static cache: object | undefined = undefined;
     constructor(public cents: number) {}
     plus(other: Money): Money {
       return new Money(this.cents + other.cents);
@@ -64,5 +67,37 @@ describe('library values by name', () => {
     expect(saved.some((r) => r[2] === 'table')).toBe(false);
     second.restoreSettings(saved);
     expect(lib2.Money.precision).toBe(30);
+  });
+
+  test("settings one level down, and settings the program replaced by values of its own, travel; what the library made stays the fresh import's", () => {
+    const a = new Libraries();
+    const libA = makeLibrary();
+    a.register('money-lib', libA);
+    const b = new Libraries();
+    const libB = makeLibrary();
+    b.register('money-lib', libB);
+    // (lodash's `_.templateSettings.interpolate = /{{([\s\S]+?)}}/g`, an error hook)
+    const mustache = /{{([\s\S]+?)}}/g;
+    const onError = (e: unknown) => void e;
+    libA.Money.templateSettings.interpolate = mustache;
+    libA.Money.templateSettings.variable = 'data';
+    libA.Money.onError = onError;
+    libA.Money.cache = new (class Cache {})(); // a library's own lazily made object
+    const saved = a.captureSettings((fn) => fn === onError);
+    expect(saved).toContainEqual(['money-lib', 'default', 'templateSettings', mustache, 'interpolate']);
+    expect(saved).toContainEqual(['money-lib', 'default', 'templateSettings', 'data', 'variable']);
+    expect(saved).toContainEqual(['money-lib', 'default', 'onError', onError]);
+    expect(saved.some((r) => r[2] === 'cache' || r[2] === 'table')).toBe(false);
+    b.restoreSettings(saved);
+    expect(libB.Money.templateSettings.interpolate).toBe(mustache);
+    expect(libB.Money.templateSettings.variable).toBe('data');
+    expect(libB.Money.onError).toBe(onError);
+    expect(libB.Money.cache).toBeUndefined();
+    // the old rows (four entries) still restore
+    const c = new Libraries();
+    const libC = makeLibrary();
+    c.register('money-lib', libC);
+    c.restoreSettings([['money-lib', 'Money', 'precision', 12]]);
+    expect(libC.Money.precision).toBe(12);
   });
 });

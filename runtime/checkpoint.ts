@@ -12,6 +12,7 @@ import { PlaceholderRestore, transientFor } from './transient.js';
 import { platformValueFor, proxyStandIn } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
+import type { LibrarySetting } from './libraries.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
 import { applyGlobalChanges, captureGlobalChanges, describeGlobalChange, type GlobalChange } from './global-changes.js';
@@ -30,8 +31,8 @@ interface CheckpointRoot {
   privateStatics?: unknown[];
   /** The program's onRestore hooks. */
   restoreHooks?: (() => void)[];
-  /** Primitive settings of the libraries' exports (libraries.ts). */
-  librarySettings?: [string, string, string, unknown][];
+  /** Settings of the libraries' exports (libraries.ts). */
+  librarySettings?: LibrarySetting[];
   /** The contents of the program's JSON modules' data (Libraries.captureJsonData). */
   jsonData?: [string, unknown, boolean][];
   /** What the program changed in globalThis and the standard globals (global-changes.ts). */
@@ -93,7 +94,7 @@ export const checkpointSink: CheckpointSink = {
       statics: ended ? [] : captureStatics(),
       privateStatics: ended ? [] : rt.privates.captureStatics(),
       async: ended ? undefined : async,
-      librarySettings: ended ? undefined : rt.libraries.captureSettings(),
+      librarySettings: ended ? undefined : rt.libraries.captureSettings(isProgramFunction),
       jsonData: ended ? undefined : rt.libraries.captureJsonData(),
       restoreHooks: ended || rt.restoreHooks.length === 0 ? undefined : rt.restoreHooks,
       globals: ended ? undefined : captureGlobalChanges((f) => rt.libraries.pathOf(f) !== undefined),

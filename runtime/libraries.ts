@@ -26,7 +26,11 @@
 // fields cannot be seen, and a closure a library made fails the checkpoint.
 // What a library keeps as primitive settings on its exports (decimal.js's
 // `Decimal.precision` after `Decimal.set(...)`) is saved and set again after
-// the fresh import (`captureSettings`/`restoreSettings`).
+// the fresh import (`captureSettings`/`restoreSettings`); so is a setting one
+// level down in a plain object of an export (lodash's
+// `_.templateSettings.interpolate`), and a setting the program replaced by a
+// value of its own (a RegExp, its function, data): those are told from the
+// library's own by what the exports held when the library was registered.
 
 import { builtinPath } from './heap/builtins.js';
 
@@ -47,9 +51,15 @@ export class Libraries {
   register(spec: string, ns: unknown): void {
     if (ns === null || (typeof ns !== 'object' && typeof ns !== 'function')) return;
     if (this.namespaces.get(spec) === ns) return;
-    if (!this.namespaces.has(spec)) this.namespaces.set(spec, ns);
+    if (!this.namespaces.has(spec)) {
+      this.namespaces.set(spec, ns);
+      this.baselines.set(spec, settingSlots(ns));
+    }
     this.index = undefined;
   }
+
+  /** The settings each library's exports held when it was registered (before the program could change them). */
+  private readonly baselines = new Map<string, SettingSlot[]>();
 
   /**
    * Values the program makes once at load, by a name the same code gives
@@ -144,12 +154,24 @@ export class Libraries {
   }
 
   /**
-   * Primitive own data properties of each export (and of the namespace's
-   * default export): a library's configuration, which the program may have
-   * changed. [specifier, export, property, value] rows.
+   * A library's configuration, which the program may have changed: the
+   * primitive own data properties of each export (and of the namespace's
+   * default export), and the settings that changed since registration (see
+   * the file comment). `savable`: a function of the program's.
    */
-  captureSettings(): [string, string, string, unknown][] {
-    const rows: [string, string, string, unknown][] = [];
+  captureSettings(savable: (fn: Function) => boolean = () => false): LibrarySetting[] {
+    const rows: LibrarySetting[] = [];
+    for (const [spec, slots] of this.baselines) {
+      for (const slot of slots) {
+        const d = Object.getOwnPropertyDescriptor(slot.container, slot.inner ?? slot.prop);
+        if (d === undefined || !('value' in d) || Object.is(d.value, slot.initial)) continue;
+        const v = d.value as unknown;
+        const primitive = v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol');
+        // (primitives one level up are rows below, changed or not)
+        if (primitive ? slot.inner === undefined : !this.programSetting(v, savable)) continue;
+        rows.push(slot.inner === undefined ? [spec, slot.key, slot.prop, v] : [spec, slot.key, slot.prop, v, slot.inner]);
+      }
+    }
     for (const [spec, ns] of this.namespaces) {
       for (const key of Object.getOwnPropertyNames(ns)) {
         const exported = ownValue(ns, key, true);
@@ -166,13 +188,36 @@ export class Libraries {
     return rows;
   }
 
-  restoreSettings(rows: readonly [string, string, string, unknown][] | undefined): void {
-    for (const [spec, key, prop, value] of rows ?? []) {
+  restoreSettings(rows: readonly LibrarySetting[] | undefined): void {
+    for (const [spec, key, prop, value, inner] of rows ?? []) {
       const exported = this.resolve(PREFIX + JSON.stringify([spec, key])) as Record<string, unknown> | undefined;
-      if (exported === undefined || Object.is(exported[prop], value)) continue;
-      const d = Object.getOwnPropertyDescriptor(exported, prop);
-      if (d && 'value' in d && d.writable) exported[prop] = value;
+      const d0 = exported === undefined || inner === undefined ? undefined : Object.getOwnPropertyDescriptor(exported, prop);
+      const holder = (inner === undefined ? exported : d0 && 'value' in d0 && isPlainObject(d0.value) ? d0.value : undefined) as Record<string, unknown> | undefined;
+      const name = inner ?? prop;
+      if (holder === undefined || Object.is(holder[name], value)) continue;
+      const d = Object.getOwnPropertyDescriptor(holder, name);
+      if (d && 'value' in d && d.writable) holder[name] = value;
     }
+  }
+
+  /**
+   * Whether a value that replaced a library's setting is the program's to
+   * save: data (a plain object or array, a RegExp, a Date, an instance of
+   * the program's), a function of the program's (`savable`), or a value of
+   * a library named by another path (one of its constants). A function or
+   * object the library made itself in place of the first (a lazily built
+   * cache) is the fresh import's to make again.
+   */
+  private programSetting(v: unknown, savable: (fn: Function) => boolean): boolean {
+    if (typeof v === 'symbol') return false;
+    if (typeof v === 'function') {
+      // (a library's value named by another path: the index leaves out the place of a changed setting)
+      return savable(v as Function) || this.pathOf(v as Function) !== undefined;
+    }
+    const o = v as object;
+    if (Array.isArray(o) || isPlainObject(o) || o instanceof RegExp || o instanceof Date) return true;
+    const ctor = (Object.getPrototypeOf(o) as { constructor?: unknown } | null)?.constructor;
+    return typeof ctor === 'function' && savable(ctor);
   }
 
   /**
@@ -207,8 +252,25 @@ export class Libraries {
     }
   }
 
+  /** The settings that hold another value than at registration, by holder: the program's (see captureSettings), not named by their place. */
+  private changedSettings(): Map<object, Set<string>> {
+    const changed = new Map<object, Set<string>>();
+    for (const slots of this.baselines.values()) {
+      for (const slot of slots) {
+        const name = slot.inner ?? slot.prop;
+        const d = Object.getOwnPropertyDescriptor(slot.container, name);
+        if (d === undefined || !('value' in d) || Object.is(d.value, slot.initial)) continue;
+        let names = changed.get(slot.container);
+        if (names === undefined) changed.set(slot.container, (names = new Set()));
+        names.add(name);
+      }
+    }
+    return changed;
+  }
+
   private build(): Map<object | symbol, string> {
     const index = new Map<object | symbol, string>();
+    const changed = this.changedSettings();
     for (const [spec, ns] of this.namespaces) {
       // Breadth first: the shortest path names a value (an export before a re-export of it).
       let level: { value: object; path: string[] }[] = [{ value: ns, path: [spec] }];
@@ -222,6 +284,8 @@ export class Libraries {
           if (depth === MAX_DEPTH) continue;
           for (const key of Object.getOwnPropertyNames(value)) {
             if (key === 'constructor' || key === 'caller' || key === 'callee' || key === 'arguments') continue;
+            // a setting the program replaced holds the program's value, saved as such (a RegExp, its function)
+            if (changed.get(value)?.has(key)) continue;
             const v = ownValue(value, key, depth === 0);
             if (isModuleCache(key, v)) continue;
             if (v !== null && (typeof v === 'object' || typeof v === 'function')) next.push({ value: v, path: [...path, key] });
@@ -234,6 +298,62 @@ export class Libraries {
     }
     return index;
   }
+}
+
+/**
+ * A saved setting: [specifier, export, property, value], or for one inside a
+ * plain object of an export, [specifier, export, object's property, value,
+ * property] (`_.templateSettings.interpolate`).
+ */
+export type LibrarySetting = [string, string, string, unknown] | [string, string, string, unknown, string];
+
+/** A writable data property of an export (`inner`: of a plain object an export holds in `prop`), and its value at registration. */
+interface SettingSlot {
+  key: string;
+  prop: string;
+  inner?: string;
+  container: object;
+  initial: unknown;
+}
+
+/** At most this many properties of one plain object of an export are watched (settings objects are small). */
+const MAX_SETTINGS_PER_OBJECT = 64;
+
+function isPlainObject(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** The writable data properties of a namespace's exports, and of the plain objects they hold, with their values now. */
+function settingSlots(ns: object): SettingSlot[] {
+  const slots: SettingSlot[] = [];
+  for (const key of Object.getOwnPropertyNames(ns)) {
+    const exported = ownValue(ns, key, true);
+    if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function') || builtinPath(exported) !== undefined) continue;
+    for (const prop of Object.getOwnPropertyNames(exported)) {
+      if (prop === 'length' || prop === 'name' || prop === 'prototype' || prop === 'caller' || prop === 'arguments') continue;
+      let pd: PropertyDescriptor | undefined;
+      try {
+        pd = Object.getOwnPropertyDescriptor(exported, prop);
+      } catch {
+        continue;
+      }
+      if (!pd || !('value' in pd) || !pd.writable) continue;
+      const v = pd.value as unknown;
+      slots.push({ key, prop, container: exported, initial: v });
+      if (!isPlainObject(v)) continue;
+      const settings = v as object;
+      if (Object.isFrozen(settings) || builtinPath(settings) !== undefined) continue;
+      const names = Object.getOwnPropertyNames(settings);
+      if (names.length > MAX_SETTINGS_PER_OBJECT) continue;
+      for (const inner of names) {
+        const ipd = Object.getOwnPropertyDescriptor(settings, inner);
+        if (ipd && 'value' in ipd && ipd.writable) slots.push({ key, prop, inner, container: settings, initial: ipd.value });
+      }
+    }
+  }
+  return slots;
 }
 
 /**
