@@ -983,6 +983,32 @@ describe('the runtime API (introspect/runtime)', () => {
     expect(second.stdout).toBe('restored (1)\nstep 2 cache 1\nstep 3 cache 2\nstep 4 cache 3\nrestarts 1\n');
   });
 
+  test('a CommonJS build (tsconfig module commonjs) points the import of the runtime API at its copy too', () => {
+    const program = join(scratch, 'api-cjs');
+    const out = join(scratch, 'api-cjs-out');
+    const file = join(scratch, 'api-cjs.ckpt');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(join(program, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs', strict: true }, files: ['main.ts'] }));
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        "import { onRestore } from 'introspect/runtime';",
+        "onRestore(() => console.log('restored'));",
+        'for (let i = 0; i < 4; i++) console.log(`step ${i}`);',
+        '',
+      ].join('\n'),
+    );
+    const built = cli(['build', program, '--out-dir', out]);
+    expect(built.status).toBe(0);
+    expect(readFileSync(join(out, 'main.js'), 'utf8')).toMatch(/require\("\.\/__introspect\/runtime\.cjs"\);\n/);
+    // (no introspect package where the output lives: a bare require of it would fail)
+    const first = cli(['run', join(out, 'main.js'), '--checkpoint-at', '3', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe('step 0\n');
+    const second = cli(['restart', file]);
+    expect(second.stdout).toBe('restored\nstep 1\nstep 2\nstep 3\n');
+  });
+
   test('a checkpoint() of the program neither changes the count of points nor cancels --checkpoint-at K', () => {
     const program = join(scratch, 'api-count');
     const out = join(scratch, 'api-count-out');

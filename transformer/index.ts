@@ -158,7 +158,21 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   for (const s of lowered.hoisted) (ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression) ? prologue : rest).push(s);
   const libraries = registerLibraries(sf.statements, rt, names, ctx.moduleId, isCommonJs);
   // The program's own imports of the runtime API load the same runtime as the transform's.
-  const pointed = rest.map((st) => (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === RUNTIME_PACKAGE ? f.updateImportDeclaration(st, st.modifiers, st.importClause, f.createStringLiteral(spec), st.attributes) : st));
+  // (In CommonJS output, TypeScript has made the import a `require("introspect/runtime")` already.)
+  const pointRequire = (n: ts.Node): ts.Node => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return n;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && ts.idText(n.expression) === 'require' && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0]!) && n.arguments[0].text === RUNTIME_PACKAGE) {
+      return f.updateCallExpression(n, n.expression, n.typeArguments, [f.createStringLiteral(spec)]);
+    }
+    return ts.visitEachChild(n, pointRequire, tctx);
+  };
+  const pointed = rest.map((st) =>
+    ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === RUNTIME_PACKAGE
+      ? f.updateImportDeclaration(st, st.modifiers, st.importClause, f.createStringLiteral(spec), st.attributes)
+      : isCommonJs
+        ? (pointRequire(st) as ts.Statement)
+        : st,
+  );
   const statements = [...prologue, runtimeImport, ...libraries.imports, aliases, ...libraries.registrations, ...lowered.templates, ...pointed, ...lowered.factories.filter((x) => !x.inClass).flatMap((x) => (x.runner ? [x.decl, x.runner] : [x.decl])), bodyFn, registration];
   return f.updateSourceFile(sf, statements);
 }
