@@ -298,7 +298,9 @@ describe('pass 2: scopes', () => {
 describe('pass 3: linearize', () => {
   test('super.m(call()) stays a member call on this', () => {
     const js = emit('class A { m(n: number) { return n; } }\nexport class B extends A { m(n: number) { return super.m(Math.abs(f(n))); } }\ndeclare function f(n: number): number;\n');
-    expect(js).toMatch(/(\$t\d+) = f\(n\);[\s\S]*super\.m\(\$t\d+\.abs\(\1\)\)/);
+    // Math.abs, a leaf built-in, is read after its argument: held in a temporary it would be an unknown call
+    expect(js).toMatch(/(\$t\d+) = f\(n\);[\s\S]*super\.m\(Math\.abs\(\1\)\)/);
+    expect(js).not.toContain('$R.ns++');
     expect(js).not.toMatch(/= super\.m;/);
   });
 
