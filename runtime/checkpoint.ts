@@ -11,11 +11,12 @@ import { Generator } from './generators.js';
 import { PlaceholderRestore, transientFor } from './transient.js';
 import { platformValueFor, proxyStandIn } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
+import { builtinByPath } from './heap/builtins.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { LibrarySetting } from './libraries.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
 import { captureStatics, restoreStatics, type StaticState } from './statics.js';
-import { applyGlobalChanges, captureGlobalChanges, describeGlobalChange, type GlobalChange } from './global-changes.js';
+import { applyGlobalChanges, captureGlobalChanges, changeSlots, describeGlobalChange, reapplyReplaced, type GlobalChange } from './global-changes.js';
 import { settledStandIn } from './platform-promises.js';
 import { savedDynamicImports, type SavedDynamicImports } from './dynamic-imports.js';
 
@@ -195,8 +196,16 @@ export const checkpointSink: CheckpointSink = {
       return it;
     };
     const placeholders = new PlaceholderRestore(privates.restoreHidden!);
-    const root = readHeap(heap, { functions, builtin: (path) => rt.libraries.resolve(path) ?? rt.host?.builtins?.[path], ...privates, construct, ...placeholders.hooks() }) as CheckpointRoot;
-    applyGlobalChanges(root.globals, (message) => rt.host?.log(message));
+    // What the file names instead of saving (built-ins, libraries' values): the engine's, nothing of the file's inside.
+    const engineObjects = new Set<object>();
+    const builtin = (path: string): unknown => {
+      const v = rt.libraries.resolve(path) ?? rt.host?.builtins?.[path] ?? builtinByPath(path);
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function') engineObjects.add(v);
+      return v;
+    };
+    const root = readHeap(heap, { functions, builtin, ...privates, construct, ...placeholders.hooks() }) as CheckpointRoot;
+    const warn = (message: string): void => rt.host?.log(message);
+    applyGlobalChanges(root.globals, warn);
     for (const saved of root.modules) {
       const m = rt.modules.byId(saved.id);
       if (m) m.set(saved.state);
@@ -207,7 +216,9 @@ export const checkpointSink: CheckpointSink = {
       // Module state is back, so `recreate` sees the program's variables; then
       // the modules get the rebuilt values too.
       const before = root.modules.map((saved) => saved.state.slice());
-      placeholders.rebuild([root]);
+      const globalsBefore = changeSlots(root.globals);
+      placeholders.rebuild([root], engineObjects);
+      reapplyReplaced(root.globals, globalsBefore, warn);
       root.modules.forEach((saved, n) => {
         const m = rt.modules.byId(saved.id);
         if (m === undefined) return;

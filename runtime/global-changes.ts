@@ -147,3 +147,20 @@ function lock(target: object, how: Lock): boolean {
   else Object.preventExtensions(target);
   return !Object.isExtensible(target);
 }
+
+/** What each change puts in its property (value, getter, setter); undefined for a deletion, a lock or attributes only. */
+export function changeSlots(changes: readonly GlobalChange[] | undefined): (readonly unknown[] | undefined)[] {
+  return (changes ?? []).map((c) => (c.length === 3 && c[2] !== null ? [c[2].value, c[2].get, c[2].set] : undefined));
+}
+
+/**
+ * Makes again the changes whose slots now differ from `before`
+ * (changeSlots, taken when they were applied): a restore that rebuilt a
+ * transient the program had put on a built-in (`globalThis.format = new
+ * Function(…)`) replaced it in the saved change, not on the engine's object.
+ */
+export function reapplyReplaced(changes: readonly GlobalChange[] | undefined, before: readonly (readonly unknown[] | undefined)[], warn: (message: string) => void): void {
+  const now = changeSlots(changes);
+  const replaced = (changes ?? []).filter((_, i) => before[i] !== undefined && now[i]!.some((v, j) => !Object.is(v, before[i]![j])));
+  if (replaced.length > 0) applyGlobalChanges(replaced, warn);
+}

@@ -91,9 +91,13 @@ export class PlaceholderRestore {
     };
   }
 
-  /** Rebuilds every placeholder reachable from `roots` or noted by the hooks; the private fields that held one are written again. */
-  rebuild(roots: unknown[]): number {
-    const count = rebuildTransients([...roots, ...this.hidden.map(([, state]) => state)], this.weak, this.rebinds);
+  /**
+   * Rebuilds every placeholder reachable from `roots` or noted by the hooks,
+   * without entering `engineObjects`; the private fields that held one are
+   * written again.
+   */
+  rebuild(roots: unknown[], engineObjects?: ReadonlySet<object>): number {
+    const count = rebuildTransients([...roots, ...this.hidden.map(([, state]) => state)], this.weak, this.rebinds, engineObjects);
     for (const [o, state] of this.hidden) this.restoreHidden(o, state);
     return count;
   }
@@ -110,9 +114,14 @@ export class PlaceholderRestore {
  * edges, which no walk can enumerate) and puts the new values where the
  * placeholders were: a WeakMap or WeakSet gets the new key (and value), and
  * a WeakRef to a placeholder is replaced, wherever it is held, by a WeakRef
- * to the new value. Returns how many were rebuilt.
+ * to the new value. Returns how many were rebuilt. `engineObjects` (the
+ * built-ins and library values the checkpoint named instead of saving) are
+ * not entered: the heap reader made nothing in them, and reading every
+ * property of the engine's objects may run host code (gjs's `imports.gi`
+ * loads a GObject module on each property asked, and some throw). A value
+ * the program put on one (a global change) is the caller's to replace.
  */
-export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebinds: readonly Function[] = []): number {
+export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebinds: readonly Function[] = [], engineObjects: ReadonlySet<object> = new Set()): number {
   const rebuilt = new Map<TransientValue, unknown>();
   const making = new Set<TransientValue>();
   const resolved = (v: unknown): unknown => (isPlaceholder(v) && !making.has(v) ? fresh(v) : v);
@@ -134,7 +143,7 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
   const seen = new Set<object>();
   const queue: object[] = [];
   const visit = (v: unknown): void => {
-    if (((typeof v === 'object' && v !== null) || typeof v === 'function') && !seen.has(v as object)) {
+    if (((typeof v === 'object' && v !== null) || typeof v === 'function') && !seen.has(v as object) && !engineObjects.has(v as object)) {
       seen.add(v as object);
       // A placeholder is replaced, not walked; what its `recreate` is bound to
       // is (a Proxy's target and handler, which only the proxy may hold).
