@@ -98,7 +98,7 @@ export const checkpointSink: CheckpointSink = {
       librarySettings: ended ? undefined : rt.libraries.captureSettings(isProgramFunction),
       jsonData: ended ? undefined : rt.libraries.captureJsonData(),
       restoreHooks: ended || rt.restoreHooks.length === 0 ? undefined : rt.restoreHooks,
-      globals: ended ? undefined : captureGlobalChanges((f) => rt.libraries.pathOf(f) !== undefined),
+      globals: ended ? undefined : captureGlobalChanges((v) => rt.libraries.pathOf(v) !== undefined || proxyStandIn(v) !== undefined || transientFor(v) !== undefined || platformValueFor(v) !== undefined),
     };
     const labels = new Map<object, string>();
     for (const fr of frames) labels.set(fr.values, `frame ${describeFn(fr.fn)}`);

@@ -57,12 +57,14 @@ function materializedByHost(target: object, before: PropertyDescriptor, after: P
  * (no path names it). Left out, as if unchanged. Decided from the value
  * itself: a function nothing names, or an object whose prototype's own
  * constructor is such a function (a host class); what the value holds is
- * the heap writer's to judge.
+ * the heap writer's to judge. `named` tells what the writer saves all the
+ * same: a library's value by its name, and what it saves by a stand-in (a
+ * function of the Function constructor, the program's proxy, a transient).
  */
 function foreign(value: unknown, named: (f: object) => boolean): boolean {
   const unknownFunction = (f: Function): boolean => functions.staticId(f) === undefined && functions.closureOf(f) === undefined && boundParts(f) === undefined && builtinPath(f) === undefined && !named(f);
   if (typeof value === 'function') return unknownFunction(value);
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value !== 'object' || value === null || named(value)) return false;
   const proto = Object.getPrototypeOf(value) as object | null;
   if (proto === null || builtinPath(proto) !== undefined || named(proto)) return false;
   const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as unknown;
