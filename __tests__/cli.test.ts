@@ -1264,6 +1264,30 @@ describe('a checkpoint inside a callback of sort, JSON, replace, Array.from (run
   });
 });
 
+test('a checkpoint deferred by an uninstrumented frame that comes back at a steady rhythm still lands within a few rounds', () => {
+  // Each round: ~900 points inside a typed array's sort (its comparator), 2
+  // outside. After 64 looks the runtime looks every ~1000 points; waits of
+  // one length saw the same few places of each round (taken at point 542,607
+  // for 50,000), drifting waits reach the gap.
+  const mainJs = buildProgram('steady-foreign', [
+    'function inc(n: number): number { let s = n; for (let i = 0; i < 1; i++) s = (s * 31 + i) % 1009; return s; }',
+    'function work(n: number, k: number): number { let s = n; for (let i = 0; i < k; i++) s = inc(s); return s; }',
+    'function cmp(a: number, b: number): number { return work(a, 20) - work(b, 20) || a - b; }',
+    'let total = 0;',
+    'for (let round = 0; round < 3000; round++) {',
+    '  const r = new Int32Array([round % 7, 3, 1, 2, 5]).sort(cmp);',
+    '  total = (total + r[0] + inc(round)) % 1000003;',
+    '}',
+    'console.log("total", total);',
+  ]);
+  const file = join(scratch, 'steady-foreign.ckpt');
+  expect(cli(['run', mainJs, '--checkpoint-at', '50000', '--checkpoint-file', file, '--exit-after-checkpoint']).status).toBe(0);
+  const header = JSON.parse(cli(['inspect', file, '--json']).stdout) as { otherHeaderFields: { points: number; deferred?: { point: number } } };
+  expect(header.otherHeaderFields.deferred?.point).toBe(50000);
+  expect(header.otherHeaderFields.points).toBeLessThan(200000);
+  expect(cli(['restart', file]).stdout).toBe(cli(['run', mainJs]).stdout);
+});
+
 test('an unwind no call site could record stops the program with exit code 4 and writes nothing (never a truncated stack)', () => {
   // `R.construct` with a subclass as new.target is not the program's
   // `Reflect.construct` as pass 0b sees it: the constructor's unwind is

@@ -81,6 +81,8 @@ export interface AsyncState {
 
 const WINDOW = 1 << 30;
 const FOREIGN_FRAME = 'an uninstrumented frame on the stack: ';
+/** The longest wait, in points, between two looks for an uninstrumented frame that stays. */
+const FOREIGN_WAIT_MAX = 1023;
 /**
  * The count window when the host takes checkpoint requests from outside
  * (host.pendingRequest): each window's end asks it (pollRequests), and 2^14
@@ -350,10 +352,16 @@ export class Runtime {
       if (notHere.startsWith(FOREIGN_FRAME) && ++this.foreignSeen > 64) {
         // A frame of the engine's (a native sort calling the comparator)
         // that stays for many points: finding it takes a stack trace, so
-        // after 64 looks, look again after 1, 3, 7 … 1023 points, not at
+        // after 64 looks, look again after 1, 3, 7 … ~1000 points, not at
         // every one (the checkpoint then lands a little after it is gone).
-        this.c = this.armed = this.foreignWait;
-        this.foreignWait = Math.min(2 * this.foreignWait + 1, 1023);
+        // At the longest the wait shrinks by a point per look: a program
+        // that calls a library at a steady rhythm (one immer `produce` per
+        // round of 12 points) would otherwise be looked at in the same few
+        // places of its round every time (1023 ≡ 3 mod 12: 4 of the 12),
+        // maybe never where the library's frame is gone; drifting waits
+        // reach every place of the round.
+        this.c = this.armed = this.foreignWait < FOREIGN_WAIT_MAX ? this.foreignWait : FOREIGN_WAIT_MAX - (this.foreignSeen % 256);
+        this.foreignWait = Math.min(2 * this.foreignWait + 1, FOREIGN_WAIT_MAX);
       }
       return;
     }
