@@ -163,9 +163,9 @@ export class Libraries {
     const rows: LibrarySetting[] = [];
     for (const [spec, slots] of this.baselines) {
       for (const slot of slots) {
-        const d = Object.getOwnPropertyDescriptor(slot.container, slot.inner ?? slot.prop);
-        if (d === undefined || !('value' in d) || Object.is(d.value, slot.initial)) continue;
-        const v = d.value as unknown;
+        const now = changedValue(slot);
+        if (now === undefined) continue;
+        const v = now.value;
         const primitive = v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol');
         // (primitives one level up are rows below, changed or not)
         if (primitive ? slot.inner === undefined : !this.programSetting(v, savable)) continue;
@@ -257,9 +257,8 @@ export class Libraries {
     const changed = new Map<object, Set<string>>();
     for (const slots of this.baselines.values()) {
       for (const slot of slots) {
+        if (changedValue(slot) === undefined) continue;
         const name = slot.inner ?? slot.prop;
-        const d = Object.getOwnPropertyDescriptor(slot.container, name);
-        if (d === undefined || !('value' in d) || Object.is(d.value, slot.initial)) continue;
         let names = changed.get(slot.container);
         if (names === undefined) changed.set(slot.container, (names = new Set()));
         names.add(name);
@@ -314,6 +313,12 @@ interface SettingSlot {
   inner?: string;
   container: object;
   initial: unknown;
+}
+
+/** What a setting holds now, if that is a data value other than at registration. */
+function changedValue(slot: SettingSlot): { value: unknown } | undefined {
+  const d = Object.getOwnPropertyDescriptor(slot.container, slot.inner ?? slot.prop);
+  return d === undefined || !('value' in d) || Object.is(d.value, slot.initial) ? undefined : { value: d.value as unknown };
 }
 
 /** At most this many properties of one plain object of an export are watched (settings objects are small). */

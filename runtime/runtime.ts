@@ -319,7 +319,7 @@ export class Runtime {
 
   /**
    * A point's slow path: the restore lands here at the top frame's point
-   * (`landing`, for lp(); poll() sees it first), else count, and maybe
+   * (`landing`: poll() and lp() come here), else count, and maybe
    * checkpoint. Too large for the engine to inline, which lp() needs.
    */
   private event(): void {
@@ -453,10 +453,6 @@ export class Runtime {
 
   /** A point inside a function, slow path. Returns the new `$r` (always 0). */
   poll(): number {
-    if (this.landing) {
-      this.finishRestore();
-      return 0;
-    }
     this.event();
     return 0;
   }

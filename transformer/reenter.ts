@@ -619,10 +619,6 @@ function callOf(s: ts.Statement): ts.Expression | undefined {
   return e;
 }
 
-/**
- * Inside a try whose finally became plain code: `return e`, and `break`/
- * `continue` that leave the try, record the completion and leave via `break T`.
- */
 /** Whether `body` (not the functions in it) has `>>>` or `>>>=`. */
 function usesUnsignedShift(body: ts.Node): boolean {
   const visit = (n: ts.Node): boolean => {
@@ -636,6 +632,10 @@ function usesUnsignedShift(body: ts.Node): boolean {
 /** The `break $u` of unwind checks: a capture leaving the function, not a completion either. */
 const unwindBreaks = new WeakSet<ts.Node>();
 
+/**
+ * Inside a try whose finally became plain code: `return e`, and `break`/
+ * `continue` that leave the try, record the completion and leave via `break T`.
+ */
 function rewriteEscapes(f: ts.NodeFactory, stmts: ts.Statement[], T: ts.Identifier, fk: ts.Identifier, fv: ts.Identifier, jumps: ts.Statement[]): ts.Statement[] {
   const innerLabels = new Set<string>();
   const visit = (n: ts.Node, loops: number, switches: number): ts.Node => {

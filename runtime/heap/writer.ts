@@ -38,7 +38,7 @@ function libraryDisplay(name: string, className?: string): { name: string; neste
   const colon = name.indexOf(':');
   try {
     const parts = JSON.parse(name.slice(colon + 1)) as unknown;
-    if (Array.isArray(parts) && parts.length === 1 || (Array.isArray(parts) && parts.length === 2 && parts[1] === 'default')) {
+    if (Array.isArray(parts) && (parts.length === 1 || (parts.length === 2 && parts[1] === 'default'))) {
       return { name: `${className || 'default export'} of ${String(parts[0])}`, nested: false };
     }
     if (Array.isArray(parts) && parts.length > 1) {
