@@ -42,6 +42,12 @@ export interface FunctionPlan {
   predictedLeaf?: boolean;
   /** The local counting back-edges of call-free loops (pass 4), starting at 0. */
   counter?: string;
+  /**
+   * Locals the code can read before assigning them (`var`s, hoisted
+   * functions, `arguments`, environments, a constructor's `this`): they start
+   * undefined. Every other local starts at 0 (pass 4, reenter.ts wrap).
+   */
+  startUndefined?: Set<string>;
   /** Per resume point, indices of frame values that are dead there (liveness.ts). */
   deadAt?: number[][];
 }

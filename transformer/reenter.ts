@@ -173,7 +173,7 @@ export class Reenter {
     const decls = [
       f.createVariableDeclaration(this.l, undefined, undefined, f.createNumericLiteral(0)),
       f.createVariableDeclaration(this.r, undefined, undefined, f.createNumericLiteral(0)),
-      ...plan.locals.map((n) => f.createVariableDeclaration(n, undefined, undefined, n === plan.counter ? f.createNumericLiteral(0) : undefined)),
+      ...plan.locals.map((n) => f.createVariableDeclaration(n, undefined, undefined, startsAtZero(plan, n) ? f.createNumericLiteral(0) : undefined)),
     ];
     return [
       f.createVariableStatement(undefined, f.createVariableDeclarationList(decls, ts.NodeFlags.Let)),
@@ -591,6 +591,18 @@ export class Reenter {
 }
 
 // ---- helpers ------------------------------------------------------------------------------
+
+/**
+ * A local that starts at 0 rather than undefined. Only a local the code
+ * cannot read before assigning it: its first value is then seen only by a
+ * restore's jump into a loop (or a capture), where V8 merges it with the
+ * values the loop computes. Starting undefined, it made those loops' numbers
+ * boxed in every call after the first restore or continued checkpoint
+ * (mandelbrot 2.8× slower than before the checkpoint; docs/PERFORMANCE.md).
+ */
+function startsAtZero(plan: FunctionPlan, local: string): boolean {
+  return local === plan.counter || (plan.startUndefined !== undefined && !plan.startUndefined.has(local));
+}
 
 function num(f: ts.NodeFactory, n: number): ts.Expression {
   return n < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-n)) : f.createNumericLiteral(n);

@@ -45,6 +45,8 @@ interface FnState {
   params: Set<string>;
   /** In constructors: the local holding `this`. */
   thisLocal?: string;
+  /** Locals whose value before their first assignment the code can see (FunctionPlan.startUndefined). */
+  startUndefined: Set<string>;
 }
 
 /** A function made inside a class's static block: a closure factory (with its id) or a generator runner. */
@@ -173,7 +175,7 @@ export class ScopeLowering {
   // ---- function states --------------------------------------------------------
 
   private enter(scope: Scope, kind: FnState['kind'], plan: FunctionPlan | undefined): FnState {
-    const st: FnState = { scope, parent: this.fn, plan, locals: [], localNames: new Set(), local: new Map(), envUses: new Set(), kind, params: new Set() };
+    const st: FnState = { scope, parent: this.fn, plan, locals: [], localNames: new Set(), local: new Map(), envUses: new Set(), kind, params: new Set(), startUndefined: new Set() };
     this.fn = st;
     // Hoist every binding of this function (its own scope and its blocks).
     const scopes = [scope, ...(this.scopesByFn.get(scope) ?? [])];
@@ -186,16 +188,23 @@ export class ScopeLowering {
     for (const s of scopes) {
       // (A class scope's env, for its name, is its enclosing function's: classExpression.)
       if (s.kind === 'module' || (s.kind === 'class' && s === scope)) continue;
-      if (s.capturedBindings.length > 0) this.addLocal(this.envName(s));
+      if (s.capturedBindings.length > 0) st.startUndefined.add(this.addLocal(this.envName(s)));
       for (const b of s.bindings.values()) {
         if (b.captured || b.kind === 'self') continue;
         if (b.kind === 'this') {
-          if (kind === 'ctor' || kind === 'derived-ctor') st.local.set(b, this.addLocal(this.ctx.names.fresh('this')));
+          if (kind === 'ctor' || kind === 'derived-ctor') {
+            st.local.set(b, this.addLocal(this.ctx.names.fresh('this')));
+            st.startUndefined.add(st.local.get(b)!);
+          }
           continue;
         }
         const wanted = b.kind === 'arguments' ? this.ctx.names.fresh('args') : b.kind === 'newtarget' ? this.ctx.names.fresh('nt') : b.name;
         const taken = st.localNames.has(wanted) || (b.kind !== 'param' && outside.has(wanted));
-        st.local.set(b, this.addLocal(taken ? this.ctx.names.fresh(`${wanted}_`) : wanted));
+        const name = this.addLocal(taken ? this.ctx.names.fresh(`${wanted}_`) : wanted);
+        st.local.set(b, name);
+        // A `var` reads undefined before its assignment; a `let`, `const`,
+        // class or catch binding cannot be read before its declaration runs.
+        if (b.kind !== 'let' && b.kind !== 'const' && b.kind !== 'class' && b.kind !== 'catch') st.startUndefined.add(name);
       }
     }
     return st;
@@ -340,6 +349,7 @@ export class ScopeLowering {
     // `var`s of the module nested in blocks are module state too.
     for (const b of moduleScope.bindings.values()) if (b.kind === 'var' && !declared.has(b.name)) declareState(b.name, true);
     bodyPlan.locals = st.locals;
+    bodyPlan.startUndefined = st.startUndefined;
     const topLevelAwait = hasTopLevelAwait(sf);
     const decls = topLevelAwait ? this.localDecls(st) : [];
     this.leave(st);
@@ -774,6 +784,7 @@ export class ScopeLowering {
       const tb = scope.bindings.get('this');
       plan.thisLocal = tb && !tb.captured ? st.local.get(tb)! : this.addLocal(this.ctx.names.fresh('this'));
       st.thisLocal = plan.thisLocal;
+      st.startUndefined.add(plan.thisLocal);
     }
     const { params, prologue } = this.lowerParams(node, scope);
     const statements = node.body && ts.isBlock(node.body) ? this.block(node.body.statements, scope, true) : node.body ? [f.createReturnStatement(this.expr(node.body as ts.Expression))] : [];
@@ -786,6 +797,7 @@ export class ScopeLowering {
     if (lastCopy >= 0) for (const x of [...inits, ...prologue.slice(0, lastCopy + 1)]) entryStatements.add(x);
     plan.params = params.map((p) => ts.idText(p.name as ts.Identifier));
     plan.locals = st.locals.filter((n) => !plan.params.includes(n));
+    plan.startUndefined = st.startUndefined;
     const body = this.instrument(plan, [...inits, ...prologue, ...statements], node);
     this.lastLowered = st;
     this.leave(st);
