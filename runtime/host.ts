@@ -121,6 +121,14 @@ export interface Host {
    * the runtime writes answers it.
    */
   pendingRequest?(): boolean;
+  /**
+   * Optional: the host calls the runtime's `nudge("request")` on the
+   * program's thread as soon as a request comes, even during a long
+   * synchronous loop (Node: an inspector session of the request worker), so
+   * the runtime need not end short count windows to look for requests. If
+   * it finds out later that it cannot, it calls `nudge("narrow")`.
+   */
+  nudges?: boolean;
   /** The program's own command-line arguments, recorded in the header so a restart sees them again. */
   args?(): string[];
   /** Timers of the platform (default: the globals setTimeout/clearTimeout/setImmediate). */

@@ -85,11 +85,12 @@ const FOREIGN_FRAME = 'an uninstrumented frame on the stack: ';
 const FOREIGN_WAIT_MAX = 1023;
 /**
  * The count window when the host takes checkpoint requests from outside
- * (host.pendingRequest): each window's end asks it (pollRequests), and 2^14
- * points are microseconds of a tight loop and well under a millisecond of
- * most code, so a request is seen in time (SPEC §9: < 100 ms). Not the
- * default: a slow path that runs at all costs optimized code a few percent
- * (docs/OPERATIONS.md), which runs without requests should not pay.
+ * (host.pendingRequest) and cannot nudge: each window's end asks it
+ * (pollRequests), and 2^14 points are microseconds of a tight loop and well
+ * under a millisecond of most code, so a request is seen in time (SPEC §9:
+ * < 100 ms). Not the default: a slow path that runs at all is compiled into
+ * every loop as a call, which cost mandelbrot 63 % (docs/PERFORMANCE.md,
+ * session 25). A host that nudges (`nudge`) keeps the wide window.
  */
 const REQUEST_WINDOW = 1 << 14;
 
@@ -230,6 +231,10 @@ export class Runtime {
   /** The absolute point at which a checkpoint is due (Infinity: none). */
   private target = Infinity;
   private requested = false;
+  /** A nudge said a request waits: the window ends at the next point, which asks the host. */
+  private nudged = false;
+  /** The host nudges when a request comes: no window needs to end for it to be seen. */
+  private nudging = false;
   private captured: Frame[] = [];
   private rframes: Frame[] = [];
   private fi = 0;
@@ -313,7 +318,7 @@ export class Runtime {
   }
 
   private rearm(): void {
-    const left = this.requested ? 1 : Math.min(this.target - this.base, this.window);
+    const left = this.requested || this.nudged ? 1 : Math.min(this.target - this.base, this.window);
     this.c = this.armed = Math.max(left, 1) - 1;
   }
 
@@ -332,7 +337,9 @@ export class Runtime {
       return;
     }
     this.base += this.armed - this.c;
-    if (!this.requested) this.pollRequests();
+    const nudged = this.nudged;
+    this.nudged = false;
+    if (!this.requested) this.pollRequests(nudged);
     const due = this.requested || this.base >= this.target;
     this.rearm();
     if (!due) return;
@@ -420,9 +427,41 @@ export class Runtime {
    * it (timer callbacks, after the main run) no checkpoint can be taken yet,
    * so the request stays with the host, which answers it.
    */
-  private pollRequests(): void {
-    if (this.driving === 0 || !this.host?.pendingRequest?.()) return;
+  private pollRequests(nudged: boolean): void {
+    if (this.driving === 0) {
+      // The request waits for a driver: ask at the end of short windows
+      // until one takes it (a nudge comes once per request).
+      if (nudged) this.window = REQUEST_WINDOW;
+      return;
+    }
+    if (!this.host?.pendingRequest?.()) {
+      if (this.nudging) this.window = WINDOW; // (the event loop took it, with the program idle)
+      return;
+    }
     this.requested = true;
+    if (this.nudging) this.window = WINDOW;
+  }
+
+  /**
+   * From the host, between two steps of the program (Node: the request
+   * worker's inspector session evaluates it on this thread, as an engine
+   * interrupt, even during a long synchronous loop). "request": one waits;
+   * the window ends at the next point, as request() ends it. "narrow": the
+   * host cannot nudge after all (Host.nudges); windows are short from the
+   * next point on. An interrupt may come in the middle of the runtime's own
+   * bookkeeping: only a running window is ended here; otherwise the flag
+   * makes the next rearm (or the end of a restore) short.
+   */
+  nudge(what: 'request' | 'narrow'): void {
+    if (what === 'narrow') {
+      this.nudging = false;
+      this.window = REQUEST_WINDOW;
+    }
+    this.nudged = true;
+    if (this.started && !this.rs && !this.u && this.c >= 0) {
+      this.base += this.armed - this.c;
+      this.c = this.armed = 0;
+    }
   }
 
   /**
@@ -692,8 +731,10 @@ export class Runtime {
     this.rs = false;
     this.rframes = [];
     this.fi = 0;
-    if (countdown === undefined) this.rearm();
-    else this.c = countdown;
+    if (countdown === undefined || this.nudged) {
+      if (countdown !== undefined) this.base += this.armed - countdown;
+      this.rearm();
+    } else this.c = countdown;
     this.timers.resume();
   }
 
@@ -1059,7 +1100,8 @@ export class Runtime {
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);
     this.host?.onIdleRequests?.(() => this.idleCheckpoint());
-    if (this.host?.pendingRequest) this.window = REQUEST_WINDOW;
+    this.nudging = this.host?.nudges === true;
+    if (this.host?.pendingRequest && !this.nudging) this.window = REQUEST_WINDOW;
     if (this.config.checkpointAt !== undefined) this.target = this.config.checkpointAt;
     this.warmPoints();
     this.started = true;

@@ -162,6 +162,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
   };
   if (desk) {
     host.pendingRequest = () => desk.pendingRequest();
+    host.nudges = desk.nudges;
     host.checkpointFailed = (error) => desk.failed(error);
     host.onIdleRequests = (take) => {
       desk.idleTaker = take;

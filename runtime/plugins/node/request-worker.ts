@@ -4,8 +4,9 @@
 // request on the board for every checkpoint asked by another process (the
 // socket), by the timer or by a signal, and tells the program's thread
 // ("posted"). Its event loop turns even while the program's thread runs a
-// long synchronous loop, which is the point: the runtime sees the request at
-// the end of its next count window. It answers waiting clients when the
+// long synchronous loop, which is the point: it nudges the runtime there
+// through an inspector session (below), or, where it cannot, the runtime sees
+// the request at the end of its next count window. It answers waiting clients when the
 // program's thread reports the checkpoint ("answer"), then marks the answer
 // flushed on the board (the program's thread may wait for that before an
 // exit). It never writes to stdout/stderr: a worker's output goes through the
@@ -30,7 +31,7 @@ export interface WorkerSetup {
 
 /** Messages to the program's thread. */
 export type WorkerReport =
-  | { type: 'ready'; socket: string | undefined; socketError: string | undefined; signals: boolean }
+  | { type: 'ready'; socket: string | undefined; socketError: string | undefined; signals: boolean; nudges: boolean }
   | { type: 'posted'; serial: number };
 
 /** Messages from the program's thread: requests numbered up to `serial` are answered; `n` counts answers. */
@@ -49,8 +50,33 @@ const setup = workerData as WorkerSetup;
 const board = setup.board;
 let waiting: { serial: number; socket: Socket }[] = [];
 
+/**
+ * Tells the runtime on the program's thread, at once: an inspector session
+ * on that thread evaluates the call there as an engine interrupt, between two
+ * steps of whatever runs, a long synchronous loop included (runtime.ts
+ * nudge). Without one (no inspector in this build, Bun, Deno), the runtime
+ * keeps asking the board at the end of short count windows.
+ */
+const nudge = await inspectorNudge();
+
+async function inspectorNudge(): Promise<((what: 'request') => void) | undefined> {
+  try {
+    const { Session } = await import('node:inspector');
+    const session = new Session();
+    if (typeof session.connectToMainThread !== 'function') return undefined;
+    session.connectToMainThread();
+    return (what) => {
+      const expression = `globalThis[Symbol.for("introspect.runtime")]?.nudge?.(${JSON.stringify(what)})`;
+      session.post('Runtime.evaluate', { expression, silent: true }, () => {});
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 function request(bits: number): void {
   const serial = post(board, bits);
+  nudge?.('request');
   port.postMessage({ type: 'posted', serial } satisfies WorkerReport);
 }
 
@@ -81,6 +107,7 @@ function onConnection(socket: Socket): void {
       return refuse((error as Error).message);
     }
     const serial = post(board, FROM_CLIENT | (ask.exit ? WANT_EXIT : WANT_CHECKPOINT));
+    nudge?.('request');
     const accepted = encode({ v: PROTOCOL_VERSION, event: 'accepted', serial });
     if (ask.wait) {
       waiting.push({ serial, socket });
@@ -150,4 +177,4 @@ if (setup.socket !== undefined) {
     /* housekeeping only */
   }
 }
-port.postMessage({ type: 'ready', socket: socketError === undefined ? setup.socket : undefined, socketError, signals } satisfies WorkerReport);
+port.postMessage({ type: 'ready', socket: socketError === undefined ? setup.socket : undefined, socketError, signals, nudges: nudge !== undefined } satisfies WorkerReport);

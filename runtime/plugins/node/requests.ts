@@ -24,6 +24,7 @@
 // that reason, so nobody waits for it in vain.
 
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../host.js';
 import { createBoard, FROM_CLIENT, FROM_SIGNAL, isPending, signalsWatched, post, take, waitFlushed, WANT_CHECKPOINT, WANT_EXIT, type Taken } from './request-board.js';
@@ -66,6 +67,8 @@ export class RequestDesk {
   private answers = 0;
   private loaded = false;
   private toldPeriodicSkipped = false;
+  /** The worker will nudge the runtime on this thread (request-worker.ts): Node with its inspector. */
+  readonly nudges = canNudge();
 
   constructor(private readonly options: RequestDeskOptions) {
     this.config = options.config;
@@ -192,6 +195,9 @@ export class RequestDesk {
   private onReport(report: WorkerReport): void {
     if (report.type === 'ready') {
       this.socket = report.socket;
+      if (this.nudges && !report.nudges) {
+        (globalThis as Record<symbol, { nudge?(what: string): void } | undefined>)[Symbol.for('introspect.runtime')]?.nudge?.('narrow');
+      }
       if (!report.signals) this.handleOnMainThread(Object.keys(this.signals));
       if (report.socketError !== undefined) this.log(`checkpoint requests from other processes are unavailable: ${report.socketError}`);
       return;
@@ -247,3 +253,18 @@ function failureHint(error: unknown, where: string | undefined): string | undefi
   }
 }
 
+/**
+ * Whether a worker of this process can open an inspector session on the
+ * program's thread (inspector.Session#connectToMainThread): Node built with
+ * its inspector. Bun and Deno have the module, not the session.
+ */
+function canNudge(): boolean {
+  const versions = process.versions as Record<string, string | undefined>;
+  if (versions.bun !== undefined || versions.deno !== undefined) return false;
+  try {
+    const { Session } = createRequire(import.meta.url)('node:inspector') as typeof import('node:inspector');
+    return typeof Session?.prototype?.connectToMainThread === 'function';
+  } catch {
+    return false;
+  }
+}
