@@ -7,11 +7,11 @@
 import ts from 'typescript';
 import { createTransformer } from '../transformer/index.js';
 
-function emit(source: string, module: ts.ModuleKind = ts.ModuleKind.ESNext): string {
+function emit(source: string, module: ts.ModuleKind = ts.ModuleKind.ESNext, options: ts.CompilerOptions = {}): string {
   const transformer = createTransformer({ runtimeImport: () => './__introspect/runtime.mjs', rootDir: '/p' });
   const out = ts.transpileModule(source, {
     fileName: '/p/main.ts',
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module, strict: true },
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module, strict: true, ...options },
     transformers: { after: [transformer] },
   });
   // Whatever we emit must be valid JavaScript.
@@ -55,6 +55,11 @@ describe('pass 0: what TypeScript leaves behind', () => {
   test('CommonJS import bindings stay TypeScript\'s own generated names', () => {
     const js = emit("import { x } from './x';\nexport function f() { return x + 1; }\n", ts.ModuleKind.CommonJS);
     expect(js).toMatch(/const (\w+) = require\("\.\/x"\)[\s\S]*\1\.x \+ 1/);
+  });
+
+  test('with importHelpers, CommonJS output declares tslib under the name TypeScript prints its uses with', () => {
+    const js = emit("import * as x from './x';\nexport function f() { return x.y + 1; }\n", ts.ModuleKind.CommonJS, { importHelpers: true, esModuleInterop: true });
+    expect(js).toMatch(/const (\w+) = require\("tslib"\);[\s\S]*= \1\.__importStar\(require\("\.\/x"\)\)/);
   });
 });
 

@@ -7,7 +7,8 @@
 // Takes a source file after TypeScript's transforms (an `enum` or `namespace`
 // becomes an IIFE whose parameter is a generated name, helpers use `_a`-style
 // temporaries); gives the same file with every generated identifier replaced
-// by a plain identifier. The later passes copy bindings by their text into
+// by a plain identifier, except the names TypeScript also prints uses of by
+// itself (a CommonJS import's `x_1`, `importHelpers`' `tslib_1`). The later passes copy bindings by their text into
 // new places (env objects, frame arrays, factories), and a generated name's
 // text ("generated@736") is not its printed name, so they must never see one.
 // Names come from NameGen (`$Op1`, `$a1`): deterministic and collision-free.
@@ -30,6 +31,7 @@ export function autoGenerateOf(node: ts.Node): AutoGenerate | undefined {
 export function nameGeneratedIdentifiers(sf: ts.SourceFile, names: NameGen, tctx: ts.TransformationContext): ts.SourceFile {
   const f = ts.factory;
   const assigned = new Map<unknown, string>();
+  const helpersModule = externalHelpersModuleNameOf(sf);
   const nameFor = (id: ts.Identifier, auto: AutoGenerate): string => {
     // Names generated "for a node" are one name per node however often they
     // are asked for; the other kinds are one name per generation id.
@@ -47,7 +49,7 @@ export function nameGeneratedIdentifiers(sf: ts.SourceFile, names: NameGen, tctx
     if (ts.isPartiallyEmittedExpression(node)) return visit(node.expression);
     if (ts.isIdentifier(node)) {
       const auto = autoGenerateOf(node);
-      return auto === undefined || isModuleBindingName(node) ? node : ts.setTextRange(f.createIdentifier(nameFor(node, auto)), node);
+      return auto === undefined || isModuleBindingName(node) || auto.id === helpersModule ? node : ts.setTextRange(f.createIdentifier(nameFor(node, auto)), node);
     }
     return ts.visitEachChild(node, visit, tctx);
   };
@@ -63,4 +65,16 @@ export function nameGeneratedIdentifiers(sf: ts.SourceFile, names: NameGen, tctx
 function isModuleBindingName(id: ts.Identifier): boolean {
   const original = (id as { original?: ts.Node }).original;
   return original !== undefined && (ts.isImportDeclaration(original) || ts.isImportEqualsDeclaration(original) || ts.isExportDeclaration(original));
+}
+
+/**
+ * The generation id of `tslib_1` in CommonJS output with `importHelpers`
+ * (`const tslib_1 = require("tslib")`): TypeScript writes the uses
+ * (`tslib_1.__decorate(…)`) while printing, from the name it keeps on the
+ * source file, so the declaration must keep printing as that name too.
+ */
+function externalHelpersModuleNameOf(sf: ts.SourceFile): number | undefined {
+  const parsed = ts.getOriginalNode(sf) as { emitNode?: { externalHelpersModuleName?: ts.Identifier } };
+  const name = parsed.emitNode?.externalHelpersModuleName;
+  return name === undefined ? undefined : autoGenerateOf(name)?.id;
 }
