@@ -67,7 +67,7 @@ describe('platform registry and boot helpers', () => {
 });
 
 describe('restart on QuickJS (wasm, built in)', () => {
-  test.each(['tiny-steps', 'typed-arrays-endian', 'finally-maze', 'class-zoo', 'gen-coroutines', 'async-microtask-order', 'async-producer-consumer', 'proxy-arrays'])(
+  test.each(['tiny-steps', 'typed-arrays-endian', 'finally-maze', 'class-zoo', 'gen-coroutines', 'async-microtask-order', 'async-producer-consumer', 'proxy-arrays', 'class-parent-links'])(
     '%s',
     async (name) => {
       const built = await buildFixture(loadFixture(name), options);

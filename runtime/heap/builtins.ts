@@ -81,7 +81,8 @@ const SEGMENT = /\.([A-Za-z_$][\w$]*)|\[Symbol\.([A-Za-z]+)\]/g;
 function walkPath(t: BuiltinTable, path: string): object | undefined {
   const match = PATH.exec(path);
   if (match === null || match[1] === 'globalThis') return undefined;
-  let at: unknown = t.byPath.get(match[1]!);
+  // A path may pass through a code evaluator (`Function.prototype`), never end at one.
+  let at: unknown = t.byPath.get(match[1]!) ?? evaluatorRoot(match[1]!);
   for (const segment of match[2]!.matchAll(SEGMENT)) {
     if (!isObjectLike(at)) return undefined;
     const key = segment[1] ?? wellKnownSymbol(segment[2]!);
@@ -91,6 +92,13 @@ function walkPath(t: BuiltinTable, path: string): object | undefined {
     at = descriptor.value;
   }
   return isObjectLike(at) && !CODE_EVALUATORS.has(at) ? at : undefined;
+}
+
+/** A global that is a code evaluator (`Function`): no path names it, but paths below it start there. */
+function evaluatorRoot(name: string): object | undefined {
+  if (!ROOT_NAMES.includes(name)) return undefined;
+  const descriptor = pristineDescriptor(globalThis, name);
+  return descriptor !== undefined && 'value' in descriptor && CODE_EVALUATORS.has(descriptor.value as object) ? (descriptor.value as object) : undefined;
 }
 
 function isObjectLike(value: unknown): value is object {
