@@ -20,7 +20,9 @@
 //
 // A Proxy of the program is one too (proxies.ts), and so is the function an
 // Intl formatter's `format` (or a Collator's `compare`) getter gives out,
-// and a function the Function constructors made (its source text), and a
+// and a function the Function constructors made (its source text), the
+// `Function` constructor itself (what `emitDecoratorMetadata` records as a
+// method's `design:type`; it has no built-in path, builtins.ts), and a
 // PerformanceMark or PerformanceMeasure (timeline.ts), and an `arguments`
 // object (arguments-objects.ts).
 
@@ -99,6 +101,12 @@ function remakeDynamicFunction(source: string): Function {
   return (0, eval)(`(${source})`) as Function;
 }
 
+/** The `Function` constructor, by its global name (saved as a stand-in: it has no built-in path). */
+const FunctionConstructor = Function;
+function functionConstructor(): Function {
+  return FunctionConstructor;
+}
+
 function remakeBound(name: string, args: unknown[], key: string): unknown {
   return (remake(name, args) as Record<string, unknown>)[key];
 }
@@ -128,6 +136,7 @@ export function platformValueFor(v: object): PlatformValue | undefined {
   if (typeof v === 'function') {
     const bound = boundOwners.get(v);
     if (bound !== undefined) return new PlatformValue(remakeBound.bind(undefined, bound.maker.name, bound.maker.args(bound.owner), bound.key));
+    if (v === FunctionConstructor) return new PlatformValue(functionConstructor);
     const source = dynamicFunctionSource(v);
     return source === undefined ? undefined : new PlatformValue(remakeDynamicFunction.bind(undefined, source));
   }
@@ -195,4 +204,5 @@ functions.registerStatic('introspect:remakePlatformValue', remake);
 functions.registerStatic('introspect:remakeStringDecoder', remakeStringDecoder);
 functions.registerStatic('introspect:remakeBoundPlatformFunction', remakeBound);
 functions.registerStatic('introspect:remakeDynamicFunction', remakeDynamicFunction);
+functions.registerStatic('introspect:functionConstructor', functionConstructor);
 functions.registerClassMembers('introspect:PlatformValue', PlatformValue);
