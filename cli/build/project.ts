@@ -62,8 +62,18 @@ function apiPaths(paths: ts.MapLike<string[]> | undefined): ts.MapLike<string[]>
   return { ...paths, 'introspect/runtime': [API_TYPES] };
 }
 
-/** Applied over any tsconfig: we always emit JS with source maps, even with type errors. */
+/**
+ * Applied over any tsconfig: we always emit JS with source maps, even with
+ * type errors. TypeScript's helpers (`__decorate`, `__esDecorate`,
+ * `__importStar`, …) are emitted into each file rather than imported from
+ * tslib (`importHelpers`): there they are the program's code, instrumented
+ * like the rest, while tslib's would be a library's, whose closures (a
+ * standard decorator's `context.addInitializer`, the getters of an
+ * `__importStar` namespace) a checkpoint cannot save; and the program no
+ * longer needs tslib installed. They do the same either way.
+ */
 const FORCED: ts.CompilerOptions = {
+  importHelpers: false,
   noEmit: false,
   noEmitOnError: false,
   emitDeclarationOnly: false,
