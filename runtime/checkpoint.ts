@@ -8,7 +8,7 @@ import type { Frame } from './frames.js';
 import { functions, isProgramFunction } from './functions.js';
 import { CollectionIter, LiveIter } from './iterators.js';
 import { Generator } from './generators.js';
-import { PlaceholderRestore, transientFor } from './transient.js';
+import { PlaceholderRestore, PlatformValue, transientFor } from './transient.js';
 import { platformValueFor, proxyStandIn } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import { builtinByPath } from './heap/builtins.js';
@@ -114,6 +114,8 @@ export const checkpointSink: CheckpointSink = {
       return name === undefined ? undefined : slotLabel(name, slots!.module);
     };
     let transients = 0;
+    const exportsOf = new Map<object, string>();
+    for (const m of mods) if (m.exports !== undefined && !exportsOf.has(m.exports)) exportsOf.set(m.exports, m.id);
     const settled: Generator[] = [];
     const substitute = (v: object): object | undefined => {
       // The program's proxies first: a revoked one throws at any question (instanceof too).
@@ -126,7 +128,8 @@ export const checkpointSink: CheckpointSink = {
       if (v instanceof LiveIter || v instanceof CollectionIter) v.settle();
       // A suspended generator's body, as its frame.
       else if (v instanceof Generator && v.settle()) settled.push(v);
-      const t = transientFor(v) ?? platformValueFor(v) ?? settledStandIn(v);
+      const exportsId = exportsOf.get(v);
+      const t = exportsId !== undefined ? new PlatformValue(moduleExports.bind(undefined, exportsId)) : transientFor(v) ?? platformValueFor(v) ?? settledStandIn(v);
       if (t !== undefined) transients++;
       return t;
     };
@@ -177,6 +180,7 @@ export const checkpointSink: CheckpointSink = {
 
   restore(rt: Runtime, file: Uint8Array | ByteSource): ReturnType<CheckpointSink['restore']> {
     const { header, heap } = decodeCheckpoint(file, rt.host?.hash ? { hash: rt.host.hash } : undefined);
+    restoring = rt;
     const mods = rt.modules.list;
     const fingerprint = programFingerprint(mods);
     if (header.program.fingerprint !== fingerprint) {
@@ -239,6 +243,23 @@ export const checkpointSink: CheckpointSink = {
     return { frames: root.stack, bodyIndex: root.body, async: root.async };
   },
 };
+
+/** The runtime a restore is rebuilding stand-ins for (moduleExports). */
+let restoring: Runtime | undefined;
+
+/**
+ * A CommonJS module's `exports` object held by the program (a frame's
+ * temporary for `exports.table = build()` while `build` runs, a variable
+ * given `exports` or a CommonJS module's top-level `this`): the loader
+ * makes that object again on restart and importers hold the new one, so
+ * the checkpoint names it by its module, a stand-in that resolves to it.
+ */
+function moduleExports(id: string): object {
+  const m = restoring?.modules.byId(id);
+  if (m?.exports === undefined) throw new Error(`introspect: the checkpoint holds the exports of module ${id}, which this program does not load`);
+  return m.exports;
+}
+functions.registerStatic('introspect:moduleExports', moduleExports);
 
 /**
  * A CommonJS module's own enumerable data exports. TypeScript's CommonJS
