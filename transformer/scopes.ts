@@ -84,6 +84,9 @@ export interface LoweredModule {
   templates: ts.Statement[];
 }
 
+/** A function made where it stands, which runs nothing: `function () {…}`, `() => …`. */
+const isFunctionValue = (e: ts.Node): boolean => ts.isFunctionExpression(e) || ts.isArrowFunction(e);
+
 const PURE_CONST = (e: ts.Expression): boolean =>
   ts.isNumericLiteral(e) || ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isBigIntLiteral(e) ||
   e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword ||
@@ -281,7 +284,7 @@ export class ScopeLowering {
         continue;
       }
       if (isCommonJs && this.isCommonJsPlumbing(stmt)) {
-        this.out.hoisted.push(stmt);
+        this.out.hoisted.push(this.hasFunctionValue(stmt) ? f.createExpressionStatement(this.expr((stmt as ts.ExpressionStatement).expression)) : stmt);
         continue;
       }
       if (ts.isFunctionDeclaration(stmt)) {
@@ -400,9 +403,12 @@ export class ScopeLowering {
   }
 
   // `Object.defineProperty(exports, "__esModule", …)`, `exports.x = void 0`,
-  // `exports.f = f`, and `module.exports = C` (`export = C`): run as the
-  // module loads, since `require` returns the exports before the deferred
-  // body runs.
+  // `exports.f = f`, and `module.exports = C` (`export = C`), and what
+  // hand-written CommonJS makes its exports of (`exports.f = function () {…}`,
+  // `module.exports = { m() {…}, g: () => … }`): run as the module loads,
+  // since `require` returns the exports before the deferred body runs (and
+  // an importer may copy them then: `__importStar`, `const { f } = require`).
+  // An export computed by a call stays in the body.
   private isCommonJsPlumbing(stmt: ts.Statement): boolean {
     if (!ts.isExpressionStatement(stmt)) return false;
     const e = stmt.expression;
@@ -414,15 +420,27 @@ export class ScopeLowering {
     if (x === e) return false;
     if (ts.isVoidExpression(x)) return true;
     const loaded = (v: ts.Expression): boolean => {
+      if (isFunctionValue(v)) return true;
       if (!ts.isIdentifier(v)) return PURE_CONST(v);
       const b = this.a.module.bindings.get(ts.idText(v));
       return !!b && (b.kind === 'function' || b.kind === 'class' || b.kind === 'import');
     };
     // `export = { parse, format }` of functions, classes and imports
     if (ts.isObjectLiteralExpression(x)) {
-      return x.properties.every((p) => (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer && loaded(p.name)) || (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && loaded(p.initializer)));
+      return x.properties.every((p) => (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer && loaded(p.name)) || (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && loaded(p.initializer)) || (ts.isMethodDeclaration(p) && !ts.isComputedPropertyName(p.name) && !p.asteriskToken));
     }
-    return ts.isIdentifier(x) && loaded(x);
+    return loaded(x);
+  }
+
+  /** CommonJS plumbing that makes a function (`exports.f = function () {…}`): lowered, as the body would. */
+  private hasFunctionValue(stmt: ts.Statement): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (isFunctionValue(n as ts.Expression) || ts.isMethodDeclaration(n)) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(stmt);
+    return found;
   }
 
   private lowerTopLevelFunction(node: ts.FunctionDeclaration): ts.Statement {
