@@ -461,6 +461,19 @@ describe('build and run a program', () => {
     expect(run.status).toBe(0);
   });
 
+  test('a tsconfig\'s paths aliases of ES-module output are rewritten to the emitted files (Node has no paths)', () => {
+    const dir = join(scratch, 'paths');
+    mkdirSync(join(dir, 'src', 'lib'), { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022'], types: [], skipLibCheck: true, paths: { '@lib/*': ['./src/lib/*'] } }, files: ['main.ts'] }));
+    writeFileSync(join(dir, 'main.ts'), "import { fib } from '@lib/math';\nconst lazy = await import('@lib/math');\ndeclare const console: { log(...a: unknown[]): void };\nconsole.log('fib', fib(10), lazy.fib === fib);\n");
+    writeFileSync(join(dir, 'src', 'lib', 'math.ts'), 'export function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n');
+    expect(cli(['build', dir, '--out-dir', join(dir, 'out')]).status).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'main.js'), 'utf8')).toContain("from './src/lib/math.js'");
+    const run = cli(['run', join(dir, 'out', 'main.js')]);
+    expect(run.stdout).toBe('fib 55 true\n');
+    expect(run.status).toBe(0);
+  });
+
   test('CommonJS output: libraries it requires are registered, so their values in program data are saved by name', () => {
     const dir = join(scratch, 'cjs-lib');
     mkdirSync(dir, { recursive: true });

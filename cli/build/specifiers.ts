@@ -1,10 +1,11 @@
-// An `after` transformer that makes relative imports of ES-module output
-// loadable by Node: TypeScript keeps `./x` and `./dir` as written, which Node
-// refuses; this rewrites every relative specifier that resolves to a source of
-// the program into the path of that source's emitted file.
+// An `after` transformer that makes imports of ES-module output loadable by
+// Node: TypeScript keeps `./x`, `./dir` and the tsconfig's `paths` aliases
+// (`@lib/math`) as written, which Node refuses; this rewrites every specifier
+// that resolves to a source of the program into the relative path of that
+// source's emitted file.
 //
-//   [source, main.ts]   import { f } from './lib';      export * from './util/index.ts';
-//   [output, main.js]   import { f } from './lib.js';   export * from './util/index.js';
+//   [source, main.ts]   import { f } from './lib';      export * from './util/index.ts';   import { g } from '@lib/math';
+//   [output, main.js]   import { f } from './lib.js';   export * from './util/index.js';   import { g } from './src/lib/math.js';
 //
 // Takes a `locate(specifier, sourceFileName)` that answers the new specifier
 // (or undefined: leave it, e.g. a package import or a file outside the
@@ -18,7 +19,7 @@ export function createSpecifierRewriter(locate: Locate): ts.TransformerFactory<t
   return (context) => (file) => {
     const { factory } = context;
     const rewrite = (node: ts.Expression | undefined): ts.StringLiteral | undefined => {
-      if (node === undefined || !ts.isStringLiteral(node) || !node.text.startsWith('.')) return undefined;
+      if (node === undefined || !ts.isStringLiteral(node) || node.text.startsWith('node:')) return undefined;
       const next = locate(node.text, file.fileName);
       if (next === undefined || next === node.text) return undefined;
       const original = ts.getOriginalNode(node);
