@@ -93,7 +93,12 @@ defineWalk('json.parse', parseStep);
 
 // ---- stringify ------------------------------------------------------------------------------
 
-/** One SerializeJSONProperty in progress. */
+/**
+ * One SerializeJSONProperty in progress: the root's, and each object's or
+ * array's. A member whose value (after toJSON and the replacer) is not an
+ * object is serialized by its container, in place (the M_* phases), with no
+ * entry of its own: most members of most data are strings and numbers.
+ */
 interface Property {
   h: object;
   k: string;
@@ -105,8 +110,12 @@ interface Property {
   ks: string[] | undefined;
   len: number;
   i: number;
-  partial: string[];
+  /** The members' texts so far; made when the value turns out to be an object or array. */
+  partial: string[] | undefined;
   stepback: string;
+  /** The member in progress: its key and its value so far. */
+  mk: string;
+  mv: unknown;
 }
 
 interface StringifyState extends WalkState {
@@ -118,17 +127,18 @@ interface StringifyState extends WalkState {
   ret: string | undefined;
 }
 
-const S_READ = 0, S_REPLACE = 1, S_VALUE = 2, S_MEMBERS = 3, S_MEMBER_DONE = 4;
-const W_STEP = 0;
+const S_READ = 0, S_REPLACE = 1, S_VALUE = 2, S_MEMBERS = 3, S_MEMBER_DONE = 4, M_REPLACE = 5, M_VALUE = 6, S_OBJECT = 7;
+/** st.p: stepping; the result of the call goes to the top property's value; to its member's value. */
+const W_STEP = 0, W_VALUE = 1, W_MEMBER = 2;
 
 export function stringifyWalk(value: unknown, replacer: Function, space: unknown): StringifyState {
   const wrapper = {};
   define(wrapper, '', value);
-  return { w: 'json.stringify', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, replacer, gap: gapOf(space), indent: '', s: [property(wrapper, '')], ret: undefined };
+  return { w: 'json.stringify', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, replacer, gap: gapOf(space), indent: '', s: [property(wrapper, '', S_READ, undefined)], ret: undefined };
 }
 
-function property(h: object, k: string): Property {
-  return { h, k, ph: S_READ, v: undefined, arr: false, ks: undefined, len: 0, i: 0, partial: [], stepback: '' };
+function property(h: object, k: string, ph: number, v: unknown): Property {
+  return { h, k, ph, v, arr: false, ks: undefined, len: 0, i: 0, partial: undefined, stepback: '', mk: '', mv: undefined };
 }
 
 function gapOf(space: unknown): string {
@@ -141,29 +151,36 @@ function gapOf(space: unknown): string {
   return '';
 }
 
+/** The toJSON method SerializeJSONProperty calls on `v`, if any. */
+function toJSONOf(v: unknown): Function | undefined {
+  if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return toJSON;
+  }
+  return undefined;
+}
+
 function stringifyStep(st: StringifyState, r: unknown): boolean {
   for (;;) {
     const s = st.s;
     const top = s[s.length - 1];
-    // A call's result goes to the property that asked for it.
+    // A call's result goes to the property, or the member, that asked for it.
     if (st.p !== W_STEP) {
-      top.v = r;
+      if (st.p === W_VALUE) top.v = r;
+      else top.mv = r;
       st.p = W_STEP;
     }
     switch (top.ph) {
       case S_READ: {
         top.v = (top.h as Record<string, unknown>)[top.k];
         top.ph = S_REPLACE;
-        const v = top.v;
-        if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
-          const toJSON = (v as { toJSON?: unknown }).toJSON;
-          if (typeof toJSON === 'function') return ask(st, 1, toJSON, v, [top.k]);
-        }
+        const toJSON = toJSONOf(top.v);
+        if (toJSON !== undefined) return ask(st, W_VALUE, toJSON, top.v, [top.k]);
         continue;
       }
       case S_REPLACE:
         top.ph = S_VALUE;
-        return ask(st, 1, st.replacer, top.h, [top.k, top.v]);
+        return ask(st, W_VALUE, st.replacer, top.h, [top.k, top.v]);
       case S_VALUE: {
         const v = unbox(top.v);
         if (typeof v !== 'object' || v === null) {
@@ -171,6 +188,11 @@ function stringifyStep(st: StringifyState, r: unknown): boolean {
           continue;
         }
         top.v = v;
+        top.ph = S_OBJECT;
+        continue;
+      }
+      case S_OBJECT: {
+        const v = top.v as object;
         checkCycle(s);
         top.stepback = st.indent;
         st.indent += st.gap;
@@ -180,29 +202,56 @@ function stringifyStep(st: StringifyState, r: unknown): boolean {
           top.ks = Object.keys(v);
           top.len = top.ks.length;
         }
+        top.partial = [];
         top.ph = S_MEMBERS;
         continue;
       }
-      case S_MEMBERS:
-        if (top.i < top.len) {
-          top.ph = S_MEMBER_DONE;
-          s.push(property(top.v as object, top.arr ? String(top.i) : top.ks![top.i]));
+      case S_MEMBERS: {
+        if (top.i >= top.len) {
+          st.indent = top.stepback;
+          if (settle(st, members(st, top))) return false;
           continue;
         }
-        st.indent = top.stepback;
-        if (settle(st, members(st, top))) return false;
+        // The member's SerializeJSONProperty, up to its replaced value.
+        const k = top.arr ? String(top.i) : top.ks![top.i];
+        const v = (top.v as Record<string, unknown>)[k];
+        top.mk = k;
+        top.mv = v;
+        top.ph = M_REPLACE;
+        const toJSON = toJSONOf(v);
+        if (toJSON !== undefined) return ask(st, W_MEMBER, toJSON, v, [k]);
         continue;
+      }
+      case M_REPLACE:
+        top.ph = M_VALUE;
+        return ask(st, W_MEMBER, st.replacer, top.v, [top.mk, top.mv]);
+      case M_VALUE: {
+        const v = unbox(top.mv);
+        top.mv = undefined;
+        if (typeof v === 'object' && v !== null) {
+          top.ph = S_MEMBER_DONE;
+          s.push(property(top.v as object, top.mk, S_OBJECT, v));
+          continue;
+        }
+        addMember(st, top, primitive(v));
+        continue;
+      }
       case S_MEMBER_DONE: {
         const str = st.ret;
         st.ret = undefined;
-        if (top.arr) top.partial.push(str ?? 'null');
-        else if (str !== undefined) top.partial.push(`${nativeStringify(top.ks![top.i])}:${st.gap ? ' ' : ''}${str}`);
-        top.i++;
-        top.ph = S_MEMBERS;
+        addMember(st, top, str);
         continue;
       }
     }
   }
+}
+
+/** The text of the member in progress is `str` (undefined: skipped in an object, null in an array); on to the next. */
+function addMember(st: StringifyState, top: Property, str: string | undefined): void {
+  if (top.arr) top.partial!.push(str ?? 'null');
+  else if (str !== undefined) top.partial!.push(`${quote(top.mk)}:${st.gap ? ' ' : ''}${str}`);
+  top.i++;
+  top.ph = S_MEMBERS;
 }
 
 /** The property on top of the stack is serialized as `str`: its parent takes it; true when it was the root. */
@@ -235,7 +284,7 @@ function primitive(v: unknown): string | undefined {
     case 'boolean':
       return v ? 'true' : 'false';
     case 'string':
-      return nativeStringify(v);
+      return quote(v);
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
     case 'bigint':
@@ -245,12 +294,27 @@ function primitive(v: unknown): string | undefined {
   }
 }
 
+/**
+ * QuoteJSONString: a short string with nothing to escape (no `"`, `\\`,
+ * control character or surrogate) is quoted here, which costs less than a
+ * call of the engine's JSON.stringify; anything else is the engine's.
+ */
+function quote(s: string): string {
+  if (s.length > 64) return nativeStringify(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return nativeStringify(s);
+  }
+  return '"' + s + '"';
+}
+
 function members(st: StringifyState, p: Property): string {
-  const [open, close] = p.arr ? ['[', ']'] : ['{', '}'];
-  if (p.partial.length === 0) return open + close;
-  if (st.gap === '') return open + p.partial.join(',') + close;
+  const open = p.arr ? '[' : '{', close = p.arr ? ']' : '}';
+  const partial = p.partial!;
+  if (partial.length === 0) return open + close;
+  if (st.gap === '') return open + partial.join(',') + close;
   const inner = p.stepback + st.gap;
-  return `${open}\n${inner}${p.partial.join(`,\n${inner}`)}\n${p.stepback}${close}`;
+  return `${open}\n${inner}${partial.join(`,\n${inner}`)}\n${p.stepback}${close}`;
 }
 
 /** The value on top is already being serialized further down: V8's TypeError, with the path around the circle. */
