@@ -8,6 +8,7 @@ import { format, inspect } from 'node:util';
 import { formatLogArgs, printLikeNode } from '../runtime/plugins/portable/node-format.js';
 import { structuredClonePolyfill } from '../runtime/plugins/portable/structured-clone.js';
 import { PortableTextDecoder, PortableTextEncoder, portableAtob, portableBtoa } from '../runtime/plugins/portable/text-encoding.js';
+import { provideTimerGlobals } from '../runtime/plugins/portable/timer-globals.js';
 
 class Point {
   constructor(
@@ -172,5 +173,40 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
       expect(outcome(portableAtob)).toBe(outcome(atob));
     }
     expect(() => portableBtoa('日本')).toThrow(/Invalid character/);
+  });
+
+  test('timer globals a library calls are made from the host timers where the engine lacks them (QuickJS: none; jsc: no clearTimeout, no setInterval)', async () => {
+    const names = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate'] as const;
+    const g = globalThis as Record<string, unknown>;
+    const saved = names.map((n) => Object.getOwnPropertyDescriptor(g, n));
+    const realSet = setTimeout;
+    const realClear = clearTimeout;
+    const log: string[] = [];
+    try {
+      for (const n of names) delete g[n];
+      // a QuickJS-like host: its timers only, no globals
+      provideTimerGlobals({ set: (fn, ms) => realSet(fn, ms), clear: (h) => realClear(h as ReturnType<typeof setTimeout>), noUnref: true });
+      for (const n of names) expect(typeof g[n]).toBe('function');
+      const gs = g as unknown as Record<(typeof names)[number], (...a: unknown[]) => unknown>;
+      let ticks = 0;
+      const id = gs.setInterval((tag: unknown) => {
+        log.push(`tick ${++ticks} ${String(tag)}`);
+        if (ticks === 3) gs.clearInterval(id);
+      }, 2, 'x');
+      gs.setImmediate((a: unknown) => log.push(`immediate ${String(a)}`), 'y');
+      gs.clearImmediate(gs.setImmediate(() => log.push('cleared immediate ran')));
+      gs.clearTimeout(gs.setTimeout(() => log.push('cleared timeout ran'), 1));
+      gs.setTimeout((a: unknown, b: unknown) => log.push(`timeout ${String(a)}${String(b)}`), 1, 'a', 'b');
+      await new Promise((resolve) => realSet(resolve, 60));
+    } finally {
+      for (const [i, n] of names.entries()) {
+        if (saved[i]) Object.defineProperty(g, n, saved[i]!);
+        else delete g[n];
+      }
+    }
+    expect(log[0]).toBe('immediate y');
+    expect(log.filter((l) => l.startsWith('tick'))).toEqual(['tick 1 x', 'tick 2 x', 'tick 3 x']);
+    expect(log).toContain('timeout ab');
+    expect(log.some((l) => l.includes('cleared'))).toBe(false);
   });
 });

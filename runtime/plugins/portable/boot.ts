@@ -12,6 +12,7 @@
 import { provideStructuredClone } from './structured-clone.js';
 import { ALPHABET, provideTextEncoding } from './text-encoding.js';
 import { provideURL } from './url.js';
+import { provideTimerGlobals } from './timer-globals.js';
 import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
 
 /** What the CLI knows about the platform it starts the bundle on (registry entry). */
@@ -92,6 +93,7 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
   provideTextEncoding();
   provideURL();
   providePerformanceNow();
+  provideTimerGlobals(host.timers);
   const native = typeof g.queueMicrotask === 'function' ? (g.queueMicrotask as (fn: () => void) => void) : undefined;
   if (native === undefined || options.wrapMicrotasks) {
     const schedule = native ?? ((job: () => void) => void Promise.resolve().then(job));
