@@ -5,11 +5,11 @@
 // socket), by the timer or by a signal, and tells the program's thread
 // ("posted"). Its event loop turns even while the program's thread runs a
 // long synchronous loop, which is the point: it nudges the runtime there
-// through an inspector session (below), or, where it cannot, the runtime sees
-// the request at the end of its next count window. It answers waiting clients when the
-// program's thread reports the checkpoint ("answer"), then marks the answer
-// flushed on the board (the program's thread may wait for that before an
-// exit). It never writes to stdout/stderr: a worker's output goes through the
+// through an inspector session (below), or, where it cannot, the runtime
+// sees the request at the end of its next count window. It answers waiting
+// clients when the program's thread reports the checkpoint ("answer"), then
+// marks the answer flushed on the board (the program's thread may wait for
+// that before an exit). It never writes to stdout/stderr: a worker's output goes through the
 // busy main thread, so problems are reported to it as messages instead.
 
 import { createServer, type Server, type Socket } from 'node:net';
@@ -44,6 +44,8 @@ export interface WorkerAnswer {
 }
 
 const ASK_TIMEOUT_MS = 5000;
+/** How long the program's thread may take to answer the inspector session's first evaluation. */
+const PING_TIMEOUT_MS = 2000;
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
@@ -65,6 +67,19 @@ async function inspectorNudge(): Promise<((what: 'request') => void) | undefined
     const session = new Session();
     if (typeof session.connectToMainThread !== 'function') return undefined;
     session.connectToMainThread();
+    // One evaluation first: a session that connects but cannot evaluate
+    // there would leave the runtime's window wide with nobody to end it.
+    const evaluates = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+      session.post('Runtime.evaluate', { expression: '0', silent: true }, (error) => {
+        clearTimeout(timer);
+        resolve(error === null || error === undefined);
+      });
+    });
+    if (!evaluates) {
+      session.disconnect();
+      return undefined;
+    }
     return (what) => {
       const expression = `globalThis[Symbol.for("introspect.runtime")]?.nudge?.(${JSON.stringify(what)})`;
       session.post('Runtime.evaluate', { expression, silent: true }, () => {});
