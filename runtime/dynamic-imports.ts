@@ -65,10 +65,11 @@ export class DynamicImports {
     this.imports.set(JSON.stringify([importer, spec]), [importer, spec]);
   }
 
-  /** What a checkpoint records, or undefined when the program imported nothing so. */
+  /** What a checkpoint records, or undefined when the program imported nothing so (no module, no namespace). */
   capture(modules: readonly ModuleRecord[], entryUrl: string): SavedDynamicImports | undefined {
+    // An import() of a module the static graph loaded too registers no module, but its namespace was still named.
     const dynamic = modules.filter((m) => m.dynamic);
-    if (dynamic.length === 0) return undefined;
+    if (dynamic.length === 0 && this.imports.size === 0) return undefined;
     const imports = [...this.imports.values()].flatMap(([importer, spec]): [string, string, string][] => {
       const from = this.urlOf(importer);
       return from === undefined ? [] : [[importer, spec, relativeUrl(entryUrl, resolveUrl(spec, from))]];
