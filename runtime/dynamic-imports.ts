@@ -51,7 +51,7 @@ export class DynamicImports {
   load(importer: string, spec: unknown, load: (spec: unknown) => unknown): unknown {
     if (!isRelative(spec)) return load(spec);
     // In a restart bundle a computed specifier has no file to load: the bundle's loader of that module runs instead.
-    const importerUrl = bundledLoaders() === undefined ? undefined : this.urlOf(importer);
+    const importerUrl = bundledLoaders() === undefined ? undefined : asUrl(this.urlOf(importer));
     const bundled = importerUrl === undefined ? undefined : bundledLoader(resolveUrl(spec, importerUrl));
     const loading = bundled !== undefined ? bundled() : load(spec);
     if (!(loading instanceof NativePromise)) return loading;
@@ -71,10 +71,10 @@ export class DynamicImports {
     const dynamic = modules.filter((m) => m.dynamic);
     if (dynamic.length === 0 && this.imports.size === 0) return undefined;
     const imports = [...this.imports.values()].flatMap(([importer, spec]): [string, string, string][] => {
-      const from = this.urlOf(importer);
-      return from === undefined ? [] : [[importer, spec, relativeUrl(entryUrl, resolveUrl(spec, from))]];
+      const from = asUrl(this.urlOf(importer));
+      return from === undefined ? [] : [[importer, spec, relativeUrl(asUrl(entryUrl), resolveUrl(spec, from))]];
     });
-    return { modules: dynamic.map((m) => relativeUrl(entryUrl, m.url)), imports };
+    return { modules: dynamic.map((m) => relativeUrl(asUrl(entryUrl), asUrl(m.url))), imports };
   }
 
   /**
@@ -82,7 +82,8 @@ export class DynamicImports {
    * the other (so they register in the saved order), then each saved
    * import's namespace named again.
    */
-  async reload(saved: SavedDynamicImports, entryUrl: string): Promise<void> {
+  async reload(saved: SavedDynamicImports, entryLocation: string): Promise<void> {
+    const entryUrl = asUrl(entryLocation);
     for (const module of saved.modules) await importUrl(resolveUrl(module, entryUrl));
     for (const [importer, spec, url] of saved.imports) this.named(importer, spec, await importUrl(resolveUrl(url, entryUrl)));
   }
@@ -107,6 +108,20 @@ function bundledLoader(url: string): (() => Promise<unknown>) | undefined {
 function importUrl(url: string): Promise<unknown> {
   const load = bundledLoader(url);
   return load !== undefined ? load() : (import(url) as Promise<unknown>);
+}
+
+/**
+ * A module's location as a URL: a CommonJS module's is its path (__filename),
+ * an ES module's a file: URL, and a CommonJS program can import() ES modules,
+ * so the two must meet in one form before they are compared or resolved.
+ */
+function asUrl(location: string): string;
+function asUrl(location: string | undefined): string | undefined;
+function asUrl(location: string | undefined): string | undefined {
+  if (location === undefined || /^[a-z][a-z0-9+.-]+:\/\//i.test(location)) return location;
+  const path = location.replace(/\\/g, '/');
+  const encoded = encodeURI(path).replace(/[?#]/g, (c) => encodeURIComponent(c));
+  return encoded.startsWith('/') ? `file://${encoded}` : /^[a-z]:\//i.test(path) ? `file:///${encoded}` : location;
 }
 
 /** `to` relative to the directory of `from` (both URLs of one scheme), as `./a/b.js` or `../c.js`. */

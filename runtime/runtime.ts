@@ -471,8 +471,11 @@ export class Runtime {
    */
   private bodyPending(): boolean {
     if (this.inBodies > 0 || this.bodyIndex >= this.modules.list.length) return false;
-    // An instrumented top-level await is a suspended task like any other.
-    return !this.modules.list[this.bodyIndex].task;
+    const body = this.modules.list[this.bodyIndex];
+    // An instrumented top-level await is a suspended task like any other. A
+    // module import() loaded after the bodies ended sits where bodyIndex
+    // points (past the static ones): its body ran as it loaded.
+    return !body.task && !body.dynamic;
   }
 
   /** The module bodies after one whose top-level await has settled. */

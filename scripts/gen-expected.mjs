@@ -98,7 +98,9 @@ function compile(dir, outDir) {
   const emitted = program.emit();
   if (emitted.emitSkipped || emitted.diagnostics.length > 0) throw new FixtureError(`emit failed:\n${formatDiagnostics(emitted.diagnostics)}`);
   // A fixture whose tsconfig asks for CommonJS output runs as CommonJS, as its Introspect build does.
-  const commonJs = options.module === ts.ModuleKind.CommonJS || options.module === ts.ModuleKind.UMD || options.module === ts.ModuleKind.AMD;
+  // Under module node16/nodenext each file's format is its own (extension, nearest package.json "type"): main.ts's decides.
+  const nodeFormat = options.module >= ts.ModuleKind.Node16 && options.module <= ts.ModuleKind.NodeNext ? program.getSourceFile(join(dir, 'main.ts'))?.impliedNodeFormat : undefined;
+  const commonJs = nodeFormat !== undefined ? nodeFormat === ts.ModuleKind.CommonJS : options.module === ts.ModuleKind.CommonJS || options.module === ts.ModuleKind.UMD || options.module === ts.ModuleKind.AMD;
   writeFileSync(join(outDir, 'package.json'), commonJs ? '{ "type": "commonjs" }\n' : '{ "type": "module" }\n');
   // Data files the program reads at run time (a JSON file it requires), as `introspect build` copies them.
   for (const name of readdirSync(dir)) {
