@@ -92,6 +92,23 @@ const PURE_CONST = (e: ts.Expression): boolean =>
   e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword ||
   (ts.isPrefixUnaryExpression(e) && (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken) && ts.isNumericLiteral(e.operand));
 
+/** Arithmetic, comparison and templates of literals (`8 * 1024`, `'v' + 2`, `!0`): computed the same at any time, running no code of the program. */
+const CONSTANT_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken,
+  ts.SyntaxKind.LessThanLessThanToken, ts.SyntaxKind.GreaterThanGreaterThanToken, ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+  ts.SyntaxKind.AmpersandToken, ts.SyntaxKind.BarToken, ts.SyntaxKind.CaretToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken,
+  ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
+]);
+const constant = (e: ts.Expression): boolean => {
+  if (PURE_CONST(e)) return true;
+  if (ts.isParenthesizedExpression(e)) return constant(e.expression);
+  if (ts.isPrefixUnaryExpression(e)) return e.operator !== ts.SyntaxKind.PlusPlusToken && e.operator !== ts.SyntaxKind.MinusMinusToken && constant(e.operand);
+  if (ts.isBinaryExpression(e)) return CONSTANT_OPERATORS.has(e.operatorToken.kind) && constant(e.left) && constant(e.right);
+  if (ts.isTemplateExpression(e)) return e.templateSpans.every((sp) => constant(sp.expression));
+  return false;
+};
+
 /**
  * Methods the engine calls by itself, from places that are no resume point
  * (`${x}`, `'a' + x`, `x < y`): run as no-save regions, since a frame of
@@ -408,7 +425,8 @@ export class ScopeLowering {
   // `module.exports = { m() {…}, g: () => … }`): run as the module loads,
   // since `require` returns the exports before the deferred body runs (and
   // an importer may copy them then: `__importStar`, `const { f } = require`).
-  // An export computed by a call stays in the body.
+  // Computed constants count (`8 * 64`, `'v' + 2`, nested objects and arrays of
+  // them); an export computed by a call stays in the body.
   private isCommonJsPlumbing(stmt: ts.Statement): boolean {
     if (!ts.isExpressionStatement(stmt)) return false;
     const e = stmt.expression;
@@ -420,15 +438,17 @@ export class ScopeLowering {
     if (x === e) return false;
     if (ts.isVoidExpression(x)) return true;
     const loaded = (v: ts.Expression): boolean => {
-      if (isFunctionValue(v)) return true;
-      if (!ts.isIdentifier(v)) return PURE_CONST(v);
+      if (isFunctionValue(v) || constant(v)) return true;
+      if (ts.isParenthesizedExpression(v)) return loaded(v.expression);
+      // `{ parse, format, limits: { max: 8 * 1024 }, names: ['a', 'b'] }`: made of the same, at any depth
+      if (ts.isObjectLiteralExpression(v)) {
+        return v.properties.every((p) => (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer && loaded(p.name)) || (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && loaded(p.initializer)) || (ts.isMethodDeclaration(p) && !ts.isComputedPropertyName(p.name) && !p.asteriskToken));
+      }
+      if (ts.isArrayLiteralExpression(v)) return v.elements.every((el) => !ts.isSpreadElement(el) && !ts.isOmittedExpression(el) && loaded(el));
+      if (!ts.isIdentifier(v)) return false;
       const b = this.a.module.bindings.get(ts.idText(v));
       return !!b && (b.kind === 'function' || b.kind === 'class' || b.kind === 'import');
     };
-    // `export = { parse, format }` of functions, classes and imports
-    if (ts.isObjectLiteralExpression(x)) {
-      return x.properties.every((p) => (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer && loaded(p.name)) || (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && loaded(p.initializer)) || (ts.isMethodDeclaration(p) && !ts.isComputedPropertyName(p.name) && !p.asteriskToken));
-    }
     return loaded(x);
   }
 
