@@ -72,6 +72,21 @@ export interface Analysis {
   refs: Map<ts.Identifier, Binding>;
   /** `this` keywords / `arguments` identifiers / `new.target` inside arrows resolve here too. */
   pseudoRefs: Map<ts.Node, Binding>;
+  /**
+   * Sloppy-mode function declarations in blocks (Annex B.3.3): the `var` of
+   * the same name in the enclosing function, assigned the block's function
+   * where its declaration stands.
+   */
+  annexB: Map<ts.FunctionDeclaration, Binding>;
+}
+
+/** A "use strict" directive opens these statements. */
+function hasUseStrict(statements: readonly ts.Statement[]): boolean {
+  for (const st of statements) {
+    if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression)) return false;
+    if (st.expression.text === 'use strict') return true;
+  }
+  return false;
 }
 
 /** `super` in the function itself or in its arrows (not in nested functions). */
@@ -122,11 +137,17 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
   );
 }
 
-export function analyze(sf: ts.SourceFile): Analysis {
+/**
+ * `sloppy`: the file is a script or CommonJS module with no "use strict"
+ * (ES modules are strict); functions with their own directive and classes
+ * are strict inside it all the same.
+ */
+export function analyze(sf: ts.SourceFile, sloppy = false): Analysis {
   const scopes: Scope[] = [];
   const scopeOf = new Map<ts.Node, Scope>();
   const refs = new Map<ts.Identifier, Binding>();
   const pseudoRefs = new Map<ts.Node, Binding>();
+  const annexB = new Map<ts.FunctionDeclaration, Binding>();
   const newScope = (kind: ScopeKind, parent: Scope | undefined, node: ts.Node) => {
     const s = new Scope(kind, parent, node, scopes.length);
     scopes.push(s);
@@ -154,6 +175,46 @@ export function analyze(sf: ts.SourceFile): Analysis {
       ts.forEachChild(n, visit);
     };
     ts.forEachChild(node, visit);
+  };
+
+  // Annex B.3.3: in sloppy code, a function declared in a block is also a
+  // `var` of the function (or script) around it, unless a `let`, `const` or
+  // class of that name between them, or a parameter, would clash.
+  // (Transformed nodes have no parents: strictness and ancestors are tracked here.)
+  const strictScopes = new Set<Scope>();
+  if (!sloppy || hasUseStrict(sf.statements)) strictScopes.add(module);
+  const isStrict = (scope: Scope): boolean => {
+    for (let s: Scope | undefined = scope; s; s = s.parent) if (s.kind === 'class' || strictScopes.has(s)) return true;
+    return false;
+  };
+  const lexicallyDeclares = (n: ts.Node, name: string, except: ts.Node): boolean => {
+    const statements = ts.isBlock(n) ? n.statements : ts.isCaseBlock(n) ? n.clauses.flatMap((c) => [...c.statements]) : [];
+    for (const st of statements) {
+      if (st === except) continue;
+      if (ts.isClassDeclaration(st) && st.name && ts.idText(st.name) === name) return true;
+      if (ts.isVariableStatement(st) && st.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using) && st.declarationList.declarations.some((d) => bindsName(d.name, name))) return true;
+    }
+    if ((ts.isForStatement(n) || ts.isForInStatement(n) || ts.isForOfStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)) {
+      return n.initializer.declarations.some((d) => bindsName(d.name, name));
+    }
+    return false;
+  };
+  const hoistBlockFunctions = (body: ts.Node, fnScope: Scope) => {
+    if (isStrict(fnScope)) return;
+    const ancestors: ts.Node[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isFunctionDeclaration(n) && n.name && n.body && ancestors.length > 0) {
+        const name = ts.idText(n.name);
+        const clash = ancestors.some((a) => lexicallyDeclares(a, name, n));
+        const existing = fnScope.bindings.get(name);
+        if (!clash && (existing === undefined || existing.kind === 'var')) annexB.set(n, existing ?? fnScope.declare(name, 'var'));
+      }
+      if (isFunctionLike(n) || ts.isClassLike(n)) return;
+      ancestors.push(n);
+      ts.forEachChild(n, visit);
+      ancestors.pop();
+    };
+    ts.forEachChild(body, visit);
   };
 
   const declareLexical = (statements: readonly ts.Statement[], scope: Scope) => {
@@ -262,8 +323,10 @@ export function analyze(sf: ts.SourceFile): Analysis {
       const fs = newScope('function', scope, node);
       for (const p of node.parameters) declarePattern(p.name, fs, 'param');
       if (node.body && ts.isBlock(node.body)) {
+        if (hasUseStrict(node.body.statements)) strictScopes.add(fs);
         hoistVars(node.body, fs);
         declareLexical(node.body.statements, fs);
+        hoistBlockFunctions(node.body, fs);
       }
       // A function expression's own name is a binding outside its parameters
       // and body: a parameter, `var`, `let` or inner function of that name
@@ -304,6 +367,7 @@ export function analyze(sf: ts.SourceFile): Analysis {
     if (ts.isSourceFile(node)) {
       hoistVars(node, module);
       declareLexical(node.statements, module);
+      hoistBlockFunctions(node, module);
       for (const st of node.statements) visit(st, node, module);
       return;
     }
@@ -349,7 +413,7 @@ export function analyze(sf: ts.SourceFile): Analysis {
   };
 
   visit(sf, undefined, module);
-  return { scopes, module, scopeOf, refs, pseudoRefs };
+  return { scopes, module, scopeOf, refs, pseudoRefs, annexB };
 }
 
 /** Is this identifier a variable reference (not a property name, label, or key)? */
@@ -364,4 +428,9 @@ export function isReferencePosition(id: ts.Identifier, parent: ts.Node): boolean
   if (ts.isMetaProperty(parent)) return false;
   if (ts.isJsxAttribute(parent)) return false;
   return true;
+}
+
+function bindsName(name: ts.BindingName, wanted: string): boolean {
+  if (ts.isIdentifier(name)) return ts.idText(name) === wanted;
+  return name.elements.some((el) => !ts.isOmittedExpression(el) && bindsName(el.name, wanted));
 }

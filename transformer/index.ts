@@ -105,7 +105,8 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   early = readSupersFromHomes(early, rt, tctx, names, homeDecls);
   const sf = lowerGenerators(early, rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names, homeDecls);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
-  const analysis = analyze(sf);
+  // A CommonJS file without "use strict" is sloppy (TypeScript writes it whenever the source is a module, or alwaysStrict is on).
+  const analysis = analyze(sf, isCommonJs);
   ctx.shadowedGlobals = new Set(analysis.scopes.flatMap((s) => [...s.bindings.keys()]));
   ({ names: ctx.leafFunctions, declarations: ctx.leafDeclarations } = findLeafFunctions(sf, analysis, ctx));
   const lowering = new ScopeLowering(ctx, analysis, (plan, body) => instrumentFunction(ctx, plan, body));

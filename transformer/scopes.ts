@@ -1078,14 +1078,19 @@ export class ScopeLowering {
         out.push(f.createExpressionStatement(f.createAssignment(this.access(b, s.name), this.nestedFunction(s, ts.idText(s.name)))));
       }
     }
-    for (const s of statements) if (!ts.isFunctionDeclaration(s)) out.push(...this.stmt(s));
+    for (const s of statements) out.push(...this.stmt(s)); // (a function declaration: only its Annex B assignment)
     return out;
   }
 
   private stmt(node: ts.Statement): ts.Statement[] {
     const f = this.f;
     if (ts.isVariableStatement(node)) return this.lowerVariableStatement(node);
-    if (ts.isFunctionDeclaration(node)) return []; // hoisted by block()
+    if (ts.isFunctionDeclaration(node)) {
+      // hoisted by block(); in sloppy code (Annex B) its statement also sets the function's `var` of that name
+      const outer = this.a.annexB.get(node);
+      if (outer === undefined || !node.name) return [];
+      return [f.createExpressionStatement(f.createAssignment(this.access(outer), this.access(this.a.refs.get(node.name)!, node.name)))];
+    }
     if (ts.isClassDeclaration(node)) {
       const b = node.name ? this.a.refs.get(node.name) : undefined;
       return this.classDeclaredAt(node, b ? this.access(b, node.name) : undefined);
@@ -1135,7 +1140,7 @@ export class ScopeLowering {
           const b = this.a.refs.get(s.name)!;
           funcs.push(f.createExpressionStatement(f.createAssignment(this.access(b, s.name), this.nestedFunction(s, ts.idText(s.name)))));
         }
-        const stmts = c.statements.filter((s) => !ts.isFunctionDeclaration(s)).flatMap((s) => this.stmt(s));
+        const stmts = c.statements.flatMap((s) => this.stmt(s));
         return ts.isCaseClause(c) ? f.updateCaseClause(c, this.expr(c.expression), stmts) : f.updateDefaultClause(c, stmts);
       });
       const sw = f.updateSwitchStatement(node, this.expr(node.expression), f.updateCaseBlock(cb, clauses));
