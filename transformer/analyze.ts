@@ -78,6 +78,8 @@ export interface Analysis {
    * where its declaration stands.
    */
   annexB: Map<ts.FunctionDeclaration, Binding>;
+  /** `this` keywords and `arguments` identifiers of the module's own top level (arrows there included). */
+  moduleThisArgs: Set<ts.Node>;
 }
 
 /** A "use strict" directive opens these statements. */
@@ -148,6 +150,7 @@ export function analyze(sf: ts.SourceFile, sloppy = false): Analysis {
   const refs = new Map<ts.Identifier, Binding>();
   const pseudoRefs = new Map<ts.Node, Binding>();
   const annexB = new Map<ts.FunctionDeclaration, Binding>();
+  const moduleThisArgs = new Set<ts.Node>();
   const newScope = (kind: ScopeKind, parent: Scope | undefined, node: ts.Node) => {
     const s = new Scope(kind, parent, node, scopes.length);
     scopes.push(s);
@@ -278,7 +281,10 @@ export function analyze(sf: ts.SourceFile, sloppy = false): Analysis {
   };
   const pseudo = (node: ts.Node, scope: Scope, kind: 'this' | 'arguments' | 'newtarget') => {
     const owner = thisScope(scope);
-    if (owner.kind === 'module') return;
+    if (owner.kind === 'module') {
+      if (kind !== 'newtarget') moduleThisArgs.add(node);
+      return;
+    }
     const b = owner.declare(kind === 'newtarget' ? 'new.target' : kind, kind);
     pseudoRefs.set(node, b);
     if (owner !== scope.fn) b.captured = true;
@@ -413,7 +419,7 @@ export function analyze(sf: ts.SourceFile, sloppy = false): Analysis {
   };
 
   visit(sf, undefined, module);
-  return { scopes, module, scopeOf, refs, pseudoRefs, annexB };
+  return { scopes, module, scopeOf, refs, pseudoRefs, annexB, moduleThisArgs };
 }
 
 /** Is this identifier a variable reference (not a property name, label, or key)? */

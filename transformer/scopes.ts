@@ -291,6 +291,7 @@ export class ScopeLowering {
       this.out.hoisted.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name)], isVar ? ts.NodeFlags.None : ts.NodeFlags.Let)));
     };
     this.programImports = programImports(sf);
+    this.moduleThisArgs = isCommonJs ? {} : undefined;
     for (const stmt of sf.statements) {
       if (ts.isImportDeclaration(stmt) || ts.isImportEqualsDeclaration(stmt) || (ts.isExportDeclaration(stmt)) || ts.isExportAssignment(stmt) && !stmt.isExportEquals && this.isPureExport(stmt)) {
         this.out.hoisted.push(stmt);
@@ -388,6 +389,12 @@ export class ScopeLowering {
       this.out.body = this.instrument(bodyPlan, body.map((s) => ownAwaitsToYields(f, s)), sf);
     } else this.out.body = this.instrument(bodyPlan, body, sf);
     this.ctx.plans.unshift(bodyPlan);
+    const copies = Object.entries(this.moduleThisArgs ?? {}).map(([kind, name]) => f.createVariableDeclaration(name, undefined, undefined, kind === 'this' ? f.createThis() : f.createIdentifier('arguments')));
+    if (copies.length > 0) {
+      let at = 0;
+      while (at < this.out.hoisted.length && ts.isExpressionStatement(this.out.hoisted[at]!) && ts.isStringLiteral((this.out.hoisted[at] as ts.ExpressionStatement).expression)) at++;
+      this.out.hoisted.splice(at, 0, f.createVariableStatement(undefined, f.createVariableDeclarationList(copies, ts.NodeFlags.Const)));
+    }
     return this.out;
   }
 
@@ -636,6 +643,12 @@ export class ScopeLowering {
 
   /** Names the module imports from other modules of the program (relative specifiers). */
   private programImports = new Set<string>();
+  /**
+   * CommonJS: the top level's `this` (the first module.exports) and
+   * `arguments` (the module wrapper's), read as the module loads: the body
+   * runs later, inside a function of its own, where both would be its own.
+   */
+  private moduleThisArgs: { this?: string; arguments?: string } | undefined;
 
   /**
    * Whether the class's `extends` clause or a computed member key reads a
@@ -1367,6 +1380,13 @@ export class ScopeLowering {
     return ts.visitNode(node, this.visitor) as ts.Expression;
   }
 
+  /** A top-level `this`/`arguments` of a CommonJS module: the name of its load-time copy (see moduleThisArgs). */
+  private moduleLevel(node: ts.Node, kind: 'this' | 'arguments'): ts.Node {
+    if (this.moduleThisArgs === undefined || !this.a.moduleThisArgs.has(node)) return node;
+    const name = (this.moduleThisArgs[kind] ??= this.ctx.names.fixed(kind === 'this' ? 'mthis' : 'margs'));
+    return this.f.createIdentifier(name);
+  }
+
   private readonly visitor = (node: ts.Node): ts.Node => {
     const f = this.f;
     if (ts.isIdentifier(node)) {
@@ -1374,11 +1394,11 @@ export class ScopeLowering {
       if (b) return this.access(b, node);
       const p = this.a.pseudoRefs.get(node);
       if (p) return this.access(p, node);
-      return node;
+      return this.moduleLevel(node, 'arguments');
     }
     if (node.kind === ts.SyntaxKind.ThisKeyword) {
       const p = this.a.pseudoRefs.get(node);
-      return p ? this.access(p, node) : node;
+      return p ? this.access(p, node) : this.moduleLevel(node, 'this');
     }
     if (ts.isMetaProperty(node)) {
       const p = this.a.pseudoRefs.get(node);
