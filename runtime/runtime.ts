@@ -317,6 +317,12 @@ export class Runtime {
     return this.base + (this.armed - this.c);
   }
 
+  /** Ends the running window at the next point; its points so far stay counted (--count-points and --checkpoint-at K stay exact). */
+  private endWindow(): void {
+    if (this.c >= 0) this.base += this.armed - this.c;
+    this.c = this.armed = 0;
+  }
+
   private rearm(): void {
     const left = this.requested || this.nudged ? 1 : Math.min(this.target - this.base, this.window);
     this.c = this.armed = Math.max(left, 1) - 1;
@@ -434,12 +440,10 @@ export class Runtime {
       if (nudged) this.window = REQUEST_WINDOW;
       return;
     }
-    if (!this.host?.pendingRequest?.()) {
-      if (this.nudging) this.window = WINDOW; // (the event loop took it, with the program idle)
-      return;
-    }
-    this.requested = true;
+    // Back to the wide window after a fallback to short ones, whether this
+    // takes the request or the event loop took it while the program was idle.
     if (this.nudging) this.window = WINDOW;
+    if (this.host?.pendingRequest?.()) this.requested = true;
   }
 
   /**
@@ -458,10 +462,7 @@ export class Runtime {
       this.window = REQUEST_WINDOW;
     }
     this.nudged = true;
-    if (this.started && !this.rs && !this.u && this.c >= 0) {
-      this.base += this.armed - this.c;
-      this.c = this.armed = 0;
-    }
+    if (this.started && !this.rs && !this.u && this.c >= 0) this.endWindow();
   }
 
   /**
@@ -1400,9 +1401,7 @@ export class Runtime {
   /** Asks for a checkpoint at the next point where one can be taken. */
   request(): void {
     this.requested = true;
-    // (the points of the window so far are counted: --count-points and --checkpoint-at K stay exact)
-    if (this.c >= 0) this.base += this.armed - this.c;
-    this.c = this.armed = 0;
+    this.endWindow();
   }
 
   onRestore(fn: () => void): void {

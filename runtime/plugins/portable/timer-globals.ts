@@ -20,70 +20,61 @@ export function provideTimerGlobals(timers: PlatformTimers | undefined): void {
   const native = typeof g.setTimeout === 'function' ? (g.setTimeout as (fn: () => void, ms: number) => unknown) : undefined;
   const nativeClear = typeof g.clearTimeout === 'function' ? (g.clearTimeout as (handle: unknown) => void) : undefined;
   if (native === undefined && timers === undefined) return;
-  const set = native ? (fn: () => void, ms: number) => native(fn, ms) : (fn: () => void, ms: number) => timers!.set(fn, ms);
+  const set = native ?? ((fn: () => void, ms: number) => timers!.set(fn, ms));
   const cancel = nativeClear ?? ((handle: unknown) => timers?.clear(handle));
   const live = new Map<number, unknown>();
   let nextId = 1;
-  const arm = (id: number, fn: () => void, ms: number): void => {
+  const arm = (id: number, fn: () => void, ms: number | undefined): void => {
     live.set(id, set(() => {
       if (live.has(id)) fn();
     }, Math.max(0, Number(ms) || 0)));
   };
-  const clear = (id: unknown): void => {
+  const clearBy = (undo: (handle: unknown) => void) => (id: unknown): void => {
     const handle = live.get(id as number);
     if (!live.delete(id as number)) return;
     try {
-      cancel(handle);
+      undo(handle);
     } catch {
       /* a host that cannot take a timer back (jsc): the callback is skipped instead */
     }
   };
-  const define = (name: string, value: Function): void => {
-    if (typeof g[name] !== 'function') Object.defineProperty(g, name, { value, writable: true, enumerable: false, configurable: true });
+  const put = (name: string, value: Function): void => {
+    Object.defineProperty(g, name, { value, writable: true, enumerable: false, configurable: true });
   };
-  const oneShot = typeof g.setTimeout !== 'function' || typeof g.clearTimeout !== 'function';
+  const clear = clearBy(cancel);
+  // Without both one-shot functions, ids are ours, so intervals are ours too.
+  const oneShot = native === undefined || nativeClear === undefined;
   if (oneShot) {
-    Object.defineProperty(g, 'setTimeout', {
-      value: (fn: Callback, ms?: number, ...args: unknown[]): number => {
-        const id = nextId++;
-        arm(id, () => (live.delete(id), fn(...args)), ms ?? 0);
-        return id;
-      },
-      writable: true, enumerable: false, configurable: true,
+    put('setTimeout', (fn: Callback, ms?: number, ...args: unknown[]): number => {
+      const id = nextId++;
+      arm(id, () => (live.delete(id), fn(...args)), ms);
+      return id;
     });
-    Object.defineProperty(g, 'clearTimeout', { value: clear, writable: true, enumerable: false, configurable: true });
+    put('clearTimeout', clear);
   }
-  if (typeof g.setInterval !== 'function' || typeof g.clearInterval !== 'function' || oneShot) {
-    Object.defineProperty(g, 'setInterval', {
-      value: (fn: Callback, ms?: number, ...args: unknown[]): number => {
-        const id = nextId++;
-        const tick = (): void => {
-          arm(id, tick, ms ?? 0); // the next tick first: the callback may clear it
-          fn(...args);
-        };
-        arm(id, tick, ms ?? 0);
-        return id;
-      },
-      writable: true, enumerable: false, configurable: true,
+  if (oneShot || typeof g.setInterval !== 'function' || typeof g.clearInterval !== 'function') {
+    put('setInterval', (fn: Callback, ms?: number, ...args: unknown[]): number => {
+      const id = nextId++;
+      const tick = (): void => {
+        arm(id, tick, ms); // the next tick first: the callback may clear it
+        fn(...args);
+      };
+      arm(id, tick, ms);
+      return id;
     });
-    Object.defineProperty(g, 'clearInterval', { value: clear, writable: true, enumerable: false, configurable: true });
+    put('clearInterval', clear);
   }
-  define('setImmediate', (fn: Callback, ...args: unknown[]): number => {
-    const id = nextId++;
-    const run = (): void => {
-      if (live.delete(id)) fn(...args);
-    };
-    live.set(id, timers?.immediate ? timers.immediate(run) : set(run, 0));
-    return id;
-  });
-  define('clearImmediate', (id: unknown): void => {
-    const handle = live.get(id as number);
-    if (!live.delete(id as number)) return;
-    try {
-      if (timers?.immediate && timers.clearImmediate) timers.clearImmediate(handle);
-      else cancel(handle);
-    } catch {
-      /* skipped instead, as above */
-    }
-  });
+  const immediate = timers?.immediate?.bind(timers);
+  const clearImmediate = timers?.clearImmediate?.bind(timers);
+  if (typeof g.setImmediate !== 'function') {
+    put('setImmediate', (fn: Callback, ...args: unknown[]): number => {
+      const id = nextId++;
+      const run = (): void => {
+        if (live.delete(id)) fn(...args);
+      };
+      live.set(id, immediate ? immediate(run) : set(run, 0));
+      return id;
+    });
+  }
+  if (typeof g.clearImmediate !== 'function') put('clearImmediate', immediate && clearImmediate ? clearBy(clearImmediate) : clear);
 }
