@@ -474,6 +474,24 @@ describe('build and run a program', () => {
     expect(run.status).toBe(0);
   });
 
+  test('a tsconfig\'s paths aliases of CommonJS output are rewritten too, and their modules are instrumented, not libraries', () => {
+    const dir = join(scratch, 'paths-cjs');
+    mkdirSync(join(dir, 'src', 'lib'), { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', lib: ['es2022'], types: [], skipLibCheck: true, paths: { '@lib/*': ['./src/lib/*'] } }, files: ['main.ts'] }));
+    writeFileSync(join(dir, 'main.ts'), "import { Counter } from '@lib/counter';\nexport * from '@lib/counter';\ndeclare const console: { log(...a: unknown[]): void };\nconst c = new Counter();\nfor (let i = 0; i < 4; i++) console.log('n', c.bump());\n");
+    writeFileSync(join(dir, 'src', 'lib', 'counter.ts'), 'function step(): number { return 2; }\nexport class Counter { n = 0; bump(): number { return (this.n += step()); } }\n');
+    expect(cli(['build', dir, '--out-dir', join(dir, 'out')]).status).toBe(0);
+    const main = readFileSync(join(dir, 'out', 'main.js'), 'utf8');
+    expect(main).toContain("require('./src/lib/counter.js')");
+    expect(main).not.toContain('@lib/counter');
+    const file = join(dir, 'c.ckpt');
+    const first = cli(['run', join(dir, 'out', 'main.js'), '--checkpoint-at', '6', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.status).toBe(0);
+    const rest = cli(['restart', file]);
+    expect(rest.status).toBe(0);
+    expect(first.stdout + rest.stdout).toBe('n 2\nn 4\nn 6\nn 8\n');
+  });
+
   test('CommonJS output: libraries it requires are registered, so their values in program data are saved by name', () => {
     const dir = join(scratch, 'cjs-lib');
     mkdirSync(dir, { recursive: true });

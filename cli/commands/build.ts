@@ -136,12 +136,13 @@ function emit(
     },
   }));
   const options = program.getCompilerOptions();
+  const commonJs = (from: string) => formats.get(from) === 'cjs';
   const specifiers = createSpecifierRewriter((specifier, from) => {
-    if (formats.get(from) !== 'esm') return undefined; // require() of './x' resolves under Node as it is
+    if (commonJs(from) && specifier.startsWith('.')) return undefined; // require() of './x' resolves under Node as it is
     const target = ts.resolveModuleName(specifier, from, options, ts.sys).resolvedModule?.resolvedFileName;
     if (target === undefined || !formats.has(target)) return undefined;
     return relativeSpecifier(output(from), output(target));
-  });
+  }, commonJs);
   let emitted = 0;
   const compacting = compactingWriter((fileName, text) => {
     mkdirSync(dirname(fileName), { recursive: true });
