@@ -4,7 +4,7 @@
 // show there: a restart on a machine whose clocks read less (hrtime), and
 // the difference form of hrtime.
 import { performanceClock, readClocks } from '../runtime/clocks.js';
-import { processClocks } from '../runtime/plugins/node/process-clocks.js';
+import { processClocks } from '../runtime/plugins/portable/process-clocks.js';
 
 const { uptime, hrtime } = process;
 afterEach(() => {

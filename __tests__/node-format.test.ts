@@ -70,7 +70,25 @@ describe('a console made to print like Node', () => {
     c.groupEnd();
     c.log('bad \ud800 end');
     c.countReset('nope');
-    expect(lines).toEqual(['top [ 1, 2 ]', 'Group', '  { a: 1 } x\n  y', '  default: 1', '  k: 1', '  default: 2', 'bad \ufffd end', "E (node) Warning: Count for 'nope' does not exist"]);
+    expect(lines).toEqual(['top [ 1, 2 ]', 'Group', '  { a: 1 } x', '  y', '  default: 1', '  k: 1', '  default: 2', 'bad \ufffd end', "E (node) Warning: Count for 'nope' does not exist"]);
+  });
+
+  test('text written without a newline joins the next line, on a shell that prints lines or one that writes text', () => {
+    const lines: string[] = [];
+    const output = printLikeNode({ log: (line: string) => lines.push(line), error: (line: string) => lines.push(`E ${line}`) })!;
+    let raw = '';
+    const rawOutput = printLikeNode({ log() {}, error() {} }, { out: (text) => (raw += text), err: (text) => (raw += `<${text}>`) })!;
+    for (const o of [output, rawOutput]) {
+      o.out.write('step 1 ');
+      o.out.write('[##..] ');
+      o.err.write('warn ');
+      o.out.write('= 7\nnext');
+      o.err.write('done\n');
+      o.out.flush();
+      o.err.flush();
+    }
+    expect(lines).toEqual(['step 1 [##..] = 7', 'E warn done', 'next']);
+    expect(raw).toBe('step 1 [##..] <warn >= 7\nnext<done\n>');
   });
 });
 

@@ -90,6 +90,12 @@ export interface Host {
    */
   named?: Record<string, object | symbol>;
   /**
+   * Named like `named`, but read only when a checkpoint or a restore first
+   * needs them: the process's streams (`process.stdout`), which Node makes
+   * on their first read (some milliseconds each), and `process` itself.
+   */
+  namedLazily?: Record<string, () => object | undefined>;
+  /**
    * Modules of the platform whose classes the program's data can hold
    * without importing them (`fs.Stats` from a `stat()` of node:fs/promises),
    * by a key of their own: what they export is saved by its path from them.

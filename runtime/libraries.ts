@@ -71,6 +71,22 @@ export class Libraries {
   private readonly named = new Map<string, object | symbol>();
   private readonly names = new Map<object | symbol, string>();
 
+  /** Named values not read yet (Host.namedLazily), by name: read all at the first lookup by value, one by one at a lookup by name. */
+  private readonly lazy = new Map<string, () => unknown>();
+
+  registerLazily(kind: NamedKind, key: string, read: () => unknown): void {
+    this.lazy.set(`${kind}:${key}`, read);
+  }
+
+  private readLazily(name: string): object | symbol | undefined {
+    const read = this.lazy.get(name);
+    if (read === undefined) return undefined;
+    this.lazy.delete(name);
+    const colon = name.indexOf(':');
+    this.registerNamed(name.slice(0, colon) as NamedKind, name.slice(colon + 1), read());
+    return this.named.get(name);
+  }
+
   registerNamed(kind: NamedKind, key: string, value: unknown): void {
     if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return;
     const name = `${kind}:${key}`;
@@ -98,6 +114,7 @@ export class Libraries {
 
   /** The saved name of a named value or of a value reachable from a library's exports, or undefined. */
   pathOf(value: object | symbol): string | undefined {
+    for (const name of this.lazy.keys()) this.readLazily(name);
     const name = this.names.get(value);
     if (name !== undefined) return name;
     if (this.namespaces.size === 0) return undefined;
@@ -107,7 +124,7 @@ export class Libraries {
 
   /** The value a saved name denotes in this process, or undefined (not a library path, or gone). */
   resolve(path: string): object | undefined {
-    const named = this.named.get(path);
+    const named = this.named.get(path) ?? this.readLazily(path);
     // (a platform's own symbol too: the heap reader takes it as the value it is)
     if (named !== undefined) return named as object;
     const colon = path.indexOf(':');

@@ -1093,6 +1093,7 @@ export class Runtime {
     recordPristine();
     this.host = boot?.host;
     for (const [name, value] of Object.entries(this.host?.named ?? {})) this.libraries.registerNamed('platform', name, value);
+    for (const [name, read] of Object.entries(this.host?.namedLazily ?? {})) this.libraries.registerLazily('platform', name, read);
     useProxyTest(this.host?.isProxy);
     this.host?.whenIdle?.(() => {
       // bodies not all run, and nothing left that could settle the await they wait on

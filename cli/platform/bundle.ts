@@ -12,13 +12,14 @@
 
 import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
 import { DONE_KEY } from '../../runtime/plugins/browser/host.js';
 import { readHeader } from '../../runtime/format/index.js';
 import { BUNDLED_MODULES_KEY, savedDynamicImports, type SavedDynamicImports } from '../../runtime/dynamic-imports.js';
-import { BuildError } from '../errors.js';
+import { BuildError, RestoreError } from '../errors.js';
 import type { BundleHost } from './registry.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -149,6 +150,22 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
     return result.outputFiles[0]!.text;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const missing = nodeModuleNeeded(message);
+    if (missing !== undefined) {
+      throw new RestoreError(`the program imports ${missing}, a module of Node that ${options.host} does not have`, [
+        'restart it on a platform that runs Node\'s modules: node18-x64, node22-x64, node24-x64, bun, deno (or Node on another CPU)',
+        message.split('\n').find((line) => line.includes(missing)) ?? message,
+      ]);
+    }
     throw new BuildError(`cannot bundle the program for ${options.host}: ${message}`);
   }
+}
+
+/** The Node module an esbuild failure could not resolve (`node:events`, `fs`), if that is what it says. */
+function nodeModuleNeeded(message: string): string | undefined {
+  for (const match of message.matchAll(/Could not resolve "([^"]+)"/g)) {
+    const spec = match[1]!;
+    if (spec.startsWith('node:') || builtinModules.includes(spec)) return spec;
+  }
+  return undefined;
 }

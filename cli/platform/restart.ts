@@ -49,6 +49,11 @@ function limits(): string | undefined {
   }
 }
 
+/** The restarting process's environment, which a restart on Node would give the program (`process.env`), for an engine without one. */
+function environment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 export async function restartOnPlatform(options: PlatformRestartOptions): Promise<number> {
   const target: ResolvedPlatform = resolvePlatform(options.platform, platformsDir(options.platformsDir), builtinRunner);
   const file = resolve(options.file);
@@ -63,7 +68,7 @@ export async function restartOnPlatform(options: PlatformRestartOptions): Promis
     entry,
     checkpoint: checkpoint.bytes(),
     host: spec.host!,
-    hint: { engine: spec.engine, runtime: spec.runtime, os: 'linux', cpu: spec.cpu },
+    hint: { engine: spec.engine, runtime: spec.runtime, os: 'linux', cpu: spec.cpu, entry, cwd: process.cwd(), env: environment() },
   });
   const work = mkdtempSync(join(tmpdir(), 'introspect-restart-'));
   try {

@@ -69,7 +69,7 @@ export function createBrowserHost(hint: PlatformHint): { host: Host; stderr: (li
 }
 
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
-  printLikeNode(console as unknown as Record<string, unknown>);
+  const output = printLikeNode(console as unknown as Record<string, unknown>);
   const { host, stderr } = createBrowserHost(hint);
-  bootRestart(host, checkpointBase64, stderr, { wrapMicrotasks: true });
+  bootRestart(host, checkpointBase64, stderr, { wrapMicrotasks: true, output, hint });
 }

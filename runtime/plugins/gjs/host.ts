@@ -79,11 +79,11 @@ export function createGjsHost(hint: PlatformHint): { host: Host; stderr: (line: 
 
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
   // Before the host lists the console's methods as built-ins (a saved `console.log` re-links to what the program prints with).
-  printLikeNode(console as unknown as Record<string, unknown>);
+  const output = printLikeNode(console as unknown as Record<string, unknown>);
   const { host: h, stderr } = createGjsHost(hint);
   // The runner enters its main loop only if a timer is pending when the
   // script ends; the restart arms the program's timers in a microtask, after
   // that. One empty timer keeps the loop until then.
   setTimeout?.(() => {}, 0);
-  bootRestart(h, checkpointBase64, stderr, { wrapMicrotasks: true });
+  bootRestart(h, checkpointBase64, stderr, { wrapMicrotasks: true, output, hint });
 }

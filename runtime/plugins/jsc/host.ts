@@ -43,7 +43,7 @@ export function createJscHost(hint: PlatformHint): { host: Host; stderr: (line: 
 }
 
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
-  printLikeNode(typeof console === 'undefined' ? undefined : (console as unknown as Record<string, unknown>));
+  const output = printLikeNode(typeof console === 'undefined' ? undefined : (console as unknown as Record<string, unknown>));
   const { host, stderr } = createJscHost(hint);
-  bootRestart(host, checkpointBase64, stderr);
+  bootRestart(host, checkpointBase64, stderr, { output, hint });
 }

@@ -18,7 +18,7 @@ import { portableHash, type CheckpointHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { libraryTimersPending, trackLibraryTimers } from './library-timers.js';
 import { openFiles, reopenFiles, trackOpenFiles } from './open-files.js';
-import { processClocks } from './process-clocks.js';
+import { processClocks } from '../portable/process-clocks.js';
 import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
 import { watchRequireFunctions } from './require-functions.js';
 import type { RequestDesk } from './requests.js';
@@ -100,6 +100,8 @@ export function createNodeHost(desk?: RequestDesk): Host {
     },
     log: writeDiagnostic,
     named: namedInternals(),
+    // A program may hold them (`const out = process.stdout`, a logger's stream): the restarted process's own are the same to it.
+    namedLazily: { process: () => process, 'process.stdout': () => process.stdout, 'process.stderr': () => process.stderr },
     isProxy: types.isProxy,
     arrayMayHaveNamedKeys: arrayNamedKeysTest(),
     // fs.Stats and fs.Dirent reach programs that import only node:fs/promises

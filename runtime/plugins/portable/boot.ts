@@ -13,6 +13,9 @@ import { provideStructuredClone } from './structured-clone.js';
 import { ALPHABET, provideTextEncoding } from './text-encoding.js';
 import { provideURL } from './url.js';
 import { provideTimerGlobals } from './timer-globals.js';
+import { provideProcess } from './process.js';
+import type { ProgramOutput } from './output.js';
+import { readHeader } from '../../format/index.js';
 import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
 
 /** What the CLI knows about the platform it starts the bundle on (registry entry). */
@@ -21,6 +24,11 @@ export interface PlatformHint {
   runtime: string;
   os: string;
   cpu: string;
+  /** Where the restart was started: the program's entry (its path on this machine) and working directory, for `process` (process.ts). */
+  entry?: string;
+  cwd?: string;
+  /** The restarting process's environment (`process.env` on Node). */
+  env?: Record<string, string>;
 }
 
 /** The byte order of this host, from how a Uint16 lands in memory. */
@@ -75,6 +83,7 @@ export function exitOnThrow(fn: () => void, host: () => Host, stderr: (line: str
     try {
       fn();
     } catch (error) {
+      if (ended.has(host())) return;
       stderr(uncaughtText(error));
       host().exit(1);
     }
@@ -82,18 +91,38 @@ export function exitOnThrow(fn: () => void, host: () => Host, stderr: (line: str
 }
 
 /**
+ * Hosts whose exit has begun. One that cannot end the process at once (a
+ * page, gjs, the wasm runner) stops the running job by throwing: that throw
+ * is the exit, not an error of the program's to report.
+ */
+const ended = new WeakSet<Host>();
+
+/**
  * Sets globalThis[BOOT_KEY] for a restart of `checkpoint` on `host`, adding
  * queueMicrotask where the engine lacks it (or wrapping it, with
  * wrapMicrotasks, where the engine drops a job's exception). `stderr` writes
  * one line of text.
  */
-export function bootRestart(host: Host, checkpointBase64: string, stderr: (line: string) => void, options: { wrapMicrotasks?: boolean } = {}): void {
+export function bootRestart(host: Host, checkpointBase64: string, stderr: (line: string) => void, options: { wrapMicrotasks?: boolean; output?: ProgramOutput; hint?: PlatformHint } = {}): void {
   const g = globalThis as Record<string, unknown>;
+  const restore = decodeBase64(checkpointBase64);
+  const output = options.output;
+  const exit = host.exit.bind(host);
+  host.exit = (code, suspending) => {
+    if (!ended.has(host)) {
+      ended.add(host);
+      // What the program wrote without a newline yet comes out before the process ends.
+      output?.out.flush();
+      output?.err.flush();
+    }
+    return exit(code, suspending);
+  };
   provideStructuredClone();
   provideTextEncoding();
   provideURL();
   providePerformanceNow();
   provideTimerGlobals(host.timers);
+  if (output !== undefined) provideProcess(host, output, { entry: options.hint?.entry ?? '', cwd: options.hint?.cwd ?? '/', env: options.hint?.env ?? {}, args: argsOf(restore) });
   const native = typeof g.queueMicrotask === 'function' ? (g.queueMicrotask as (fn: () => void) => void) : undefined;
   if (native === undefined || options.wrapMicrotasks) {
     const schedule = native ?? ((job: () => void) => void Promise.resolve().then(job));
@@ -102,6 +131,7 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
         try {
           fn();
         } catch (error) {
+          if (ended.has(host)) return;
           stderr(uncaughtText(error));
           host.exit(1);
         }
@@ -109,12 +139,22 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
     };
   }
   host.uncaught ??= (error: unknown): never => {
+    if (ended.has(host)) throw error;
     stderr(uncaughtText(error));
     return host.exit(1);
   };
-  const config: RunConfig = { restore: decodeBase64(checkpointBase64) };
+  const config: RunConfig = { restore };
   const boot: Boot = { host, config };
   g[BOOT_KEY] = boot;
+}
+
+/** The program's own arguments the checkpoint was taken with (its header); none if the header cannot be read (the restore says why). */
+function argsOf(checkpoint: Uint8Array): string[] {
+  try {
+    return readHeader(checkpoint).args ?? [];
+  } catch {
+    return [];
+  }
 }
 
 /**

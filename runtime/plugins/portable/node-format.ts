@@ -15,6 +15,7 @@
 // platform-look.ts). Imports nothing from a platform.
 
 import { formatTable } from './console-table.js';
+import { lineStream, rawStream, type OutputStream, type ProgramOutput } from './output.js';
 
 const DEPTH = 2;
 const BREAK_LENGTH = 80;
@@ -654,19 +655,20 @@ function groupArrayElements(ctx: Context, output: string[], value: ArrayLike<unk
   return output;
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
-
 /**
  * Makes `console` print what Node's would: each printing method formats its
  * arguments into the one line Node prints, indented as deep as
- * `console.group` has gone, then hands that line to the engine's own
- * method; `group`, `groupCollapsed`, `groupEnd`, `count` and `countReset`
+ * `console.group` has gone, and writes it to the program's stdout or stderr
+ * (log, info, debug: stdout; warn, error: stderr, as Node's), streams over
+ * the engine's own methods unless the host passes `raw` printers
+ * (output.ts); `group`, `groupCollapsed`, `groupEnd`, `count` and `countReset`
  * are Node's (the shells have none, Bun and Deno indent and count
- * otherwise). A console the engine froze is left as it is.
+ * otherwise). A console the engine froze is left as it is. Gives the two
+ * streams (for `process.stdout` and `stderr` where the engine has no
+ * `process`), or undefined without a console that logs.
  */
-export function printLikeNode(console: Record<string, unknown> | undefined): void {
-  if (console === undefined || console === null) return;
+export function printLikeNode(console: Record<string, unknown> | undefined, raw?: { out(text: string): void; err(text: string): void }): ProgramOutput | undefined {
+  if (console === undefined || console === null) return undefined;
   let indent = '';
   const counts = new Map<string, number>();
   const set = (name: string, fn: Function): void => {
@@ -677,24 +679,22 @@ export function printLikeNode(console: Record<string, unknown> | undefined): voi
       // frozen
     }
   };
-  const printers: Record<string, (line: string) => void> = {};
-  for (const name of ['log', 'info', 'debug', 'warn', 'error']) {
+  const lines: Record<string, (line: string) => void> = {};
+  for (const name of ['log', 'warn', 'error']) {
     const original = console[name];
-    if (typeof original !== 'function') continue;
-    const print = (line: string): void => {
-      const text = indent === '' ? line : indent + line.replaceAll('\n', `\n${indent}`);
-      // Node writes a lone surrogate as U+FFFD (its UTF-8 encoder); some shells write its raw bytes.
-      original.call(console, LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\ufffd') : text);
-    };
-    printers[name] = print;
-    set(name, (...args: unknown[]): void => print(formatLogArgs(args)));
+    if (typeof original === 'function') lines[name] = (line) => void original.call(console, line);
   }
-  const log = printers.log;
-  if (log === undefined) return;
+  if (lines.log === undefined) return undefined;
+  // A missing warn or error: the other (QuickJS's shell has neither: its host adds them).
+  const errLine = lines.error ?? lines.warn ?? lines.log;
+  const output: ProgramOutput = raw ? { out: rawStream(raw.out), err: rawStream(raw.err) } : { out: lineStream(lines.log), err: lineStream(errLine) };
+  const printer = (stream: OutputStream) => (line: string): void => stream.write(`${indent === '' ? line : indent + line.replaceAll('\n', `\n${indent}`)}\n`);
+  const log = printer(output.out);
+  const error = printer(output.err);
   // Node's info and debug are log (stdout): a shell's own may go elsewhere or nowhere (QuickJS has no
-  // info, gjs's runner no debug, a browser runner does not relay debug). A missing warn or error: the other.
-  for (const [name, stream] of [['info', log], ['debug', log], ['warn', printers.error ?? log], ['error', printers.warn ?? log]] as const) {
-    if (printers[name] === undefined || name === 'info' || name === 'debug') set(name, (...args: unknown[]): void => stream(formatLogArgs(args)));
+  // info, gjs's runner no debug, a browser runner does not relay debug).
+  for (const [name, print] of [['log', log], ['info', log], ['debug', log], ['warn', error], ['error', error]] as const) {
+    set(name, (...args: unknown[]): void => print(formatLogArgs(args)));
   }
   set('table', (data: unknown, properties?: readonly string[]): void => {
     const table = formatTable(data, properties);
@@ -722,6 +722,7 @@ export function printLikeNode(console: Record<string, unknown> | undefined): voi
   set('countReset', (label: unknown = 'default'): void => {
     const key = `${label}`;
     if (counts.has(key)) counts.delete(key);
-    else (printers.error ?? log)(`(node) Warning: Count for '${key}' does not exist`);
+    else error(`(node) Warning: Count for '${key}' does not exist`);
   });
+  return output;
 }

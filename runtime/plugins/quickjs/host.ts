@@ -124,6 +124,9 @@ function fixBigIntAsUintN(): void {
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
   fixBigIntAsUintN();
   const { host, stderr } = createQuickJSHost(hint);
-  printLikeNode(typeof console === 'undefined' ? undefined : (console as unknown as Record<string, unknown>));
-  bootRestart(host, checkpointBase64, stderr);
+  const std = (globalThis as { std?: QjsStd }).std;
+  // The shell writes text as it is; the wasm runner's console prints lines.
+  const raw = std ? { out: (text: string) => std.out.puts(text), err: (text: string) => std.err.puts(text) } : undefined;
+  const output = printLikeNode(typeof console === 'undefined' ? undefined : (console as unknown as Record<string, unknown>), raw);
+  bootRestart(host, checkpointBase64, stderr, { output, hint });
 }

@@ -1,5 +1,6 @@
 // Node's own monotonic clocks of the program (runtime/clocks.ts):
-// `process.uptime()` and `process.hrtime()` with `process.hrtime.bigint()`.
+// `process.uptime()` and `process.hrtime()` with `process.hrtime.bigint()`,
+// of Node's `process` or of the one process.ts makes where there is none.
 // A restore puts functions in their place that read on from the saved
 // readings; `hrtime(previous)` keeps its difference form. hrtime counts from
 // the machine's boot, so on the same machine it goes on by itself and is
@@ -7,6 +8,13 @@
 // only where it would read less than was saved (another machine).
 
 import type { ProgramClock } from '../../clocks.js';
+
+type HRTime = ((previous?: [number, number]) => [number, number]) & { bigint(): bigint };
+interface ProcessClocks {
+  uptime(): number;
+  hrtime: HRTime;
+}
+declare const process: ProcessClocks;
 
 const NS_PER_S = 1_000_000_000n;
 
@@ -44,7 +52,7 @@ function hrtimeClock(): ProgramClock {
         let t = bigint();
         if (previous !== undefined) t -= BigInt(previous[0]) * NS_PER_S + BigInt(previous[1]);
         return [Number(t / NS_PER_S), Number(t % NS_PER_S)];
-      } as NodeJS.HRTime;
+      } as HRTime;
       hrtime.bigint = bigint;
       process.hrtime = hrtime;
     },
