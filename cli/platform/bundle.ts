@@ -12,7 +12,7 @@
 
 import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
@@ -38,6 +38,23 @@ export interface BundleOptions {
 }
 
 const NS = 'introspect-restart';
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * Node's modules that are plain JavaScript, by the module that stands in
+ * for each on an engine without Node: the packages browserify and webpack
+ * use, with the same API; for node:events, the `events` package with the
+ * rest of Node's exports (runtime/plugins/portable/events-module.ts), whose
+ * emitters keep Node's fields and once-listeners (node-events.ts), so an
+ * emitter saved on Node goes on there.
+ */
+const PORTABLE_NODE_MODULES: Record<string, string> = {
+  events: join(HERE, '..', '..', 'runtime', 'plugins', 'portable', 'events-module.js'),
+  path: requireHere.resolve('path-browserify'),
+  'path/posix': requireHere.resolve('path-browserify'),
+};
+const PORTABLE_NODE_MODULE = /^(node:)?(events|path|path\/posix)$/;
 
 /** True when the built program is ES modules (its output directory's package.json says "type": "module"). */
 function isModuleProgram(entry: string): boolean {
@@ -102,6 +119,8 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
     name: 'introspect-restart',
     setup(b) {
       b.onResolve({ filter: /^introspect-restart:/ }, (args) => ({ path: args.path, namespace: NS }));
+      // Node's modules that are plain JavaScript: the packages bundlers give a page in their place.
+      b.onResolve({ filter: PORTABLE_NODE_MODULE }, (args) => ({ path: PORTABLE_NODE_MODULES[args.path.replace(/^node:/, '')]! }));
       b.onLoad({ filter: /.*/, namespace: NS }, (args) => {
         if (args.path === 'introspect-restart:entry') {
           // Boot first: ES module evaluation order keeps it before the program.
