@@ -98,12 +98,39 @@ export class Linearizer {
       if (n.startsWith(this.ctx.names.prefix + 'e') && /^\d+$/.test(n.slice(this.ctx.names.prefix.length + 1))) return true;
       return this.stableLocals.has(n) && !assigned.has(n);
     }
-    if (ts.isCallExpression(e) && !this.isSiteCall(e) && !isLeafFunctionCall(e, this.ctx)) return e.arguments.every((a) => ts.isIdentifier(a));
+    // A runtime helper's or a factory's call on stable names: what it gives
+    // cannot change before the statement uses it. Not the key helpers (their
+    // ToPropertyKey may run the program's toString), nor a leaf built-in
+    // (`Object.keys(o)` reads what a later call may change, `Math.max(o)`
+    // converts o where it stands).
+    if (ts.isCallExpression(e) && !this.isSiteCall(e) && this.isQuietHelperCall(e)) return e.arguments.every((a) => ts.isIdentifier(a) && this.isStable(a, assigned));
     // An object literal's accessor placeholder (`$R.PH`, scopes.ts): read in
     // place, never spilled, since `$R.acc` knows it by identity and a
     // temporary saved across a checkpoint would come back as another object.
     if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && ts.idText(e.expression) === ts.idText(this.ctx.rt) && ts.idText(e.name) === 'PH') return true;
     return false;
+  }
+
+  /** A call of a runtime helper that converts nothing, a closure's factory or a generator body's runner. */
+  private isQuietHelperCall(e: ts.CallExpression): boolean {
+    const callee = e.expression;
+    if (ts.isIdentifier(callee)) {
+      const n = ts.idText(callee);
+      return n.startsWith(this.ctx.names.fixed('mk')) || isRunnerName(n, this.ctx);
+    }
+    return isRuntimeHelper(callee, this.ctx) && !KEY_HELPERS.has(ts.idText(callee.name));
+  }
+
+  /**
+   * `e` evaluated now as a property key (ToPropertyKey, which may call the
+   * program's toString or Symbol.toPrimitive), into a temporary: a computed
+   * key is converted before the value after it is evaluated.
+   */
+  private spillKey(e: ts.Expression, out: ts.Statement[]): ts.Expression {
+    const f = this.f;
+    if (ts.isStringLiteral(e) || ts.isNumericLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e;
+    if (ts.isCallExpression(e) && isRuntimeHelper(e.expression, this.ctx) && KEY_HELPERS.has(ts.idText(e.expression.name))) return this.spill(e, out);
+    return this.spill(f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'pk'), undefined, [e]), out);
   }
 
   // ---- temporaries ----------------------------------------------------------------
@@ -424,7 +451,17 @@ export class Linearizer {
     }
     if (ts.isOptionalChain(e)) return this.optionalChain(e, out, assigned);
     if (ts.isTemplateExpression(e)) {
-      const vals = this.children(e.templateSpans.map((s) => s.expression), out, assigned);
+      // Each substitution is converted to a string before the next one is
+      // evaluated: one before a later call is held as its string.
+      let last = -1;
+      e.templateSpans.forEach((s, i) => {
+        if (this.containsSite(s.expression)) last = i;
+      });
+      const vals = e.templateSpans.map((s, i) => {
+        const v = this.expr(s.expression, out, assigned);
+        if (i >= last || ts.isStringLiteral(v) || ts.isNumericLiteral(v) || ts.isNoSubstitutionTemplateLiteral(v)) return v;
+        return this.spill(f.createTemplateExpression(f.createTemplateHead(''), [f.createTemplateSpan(v, f.createTemplateTail(''))]), out);
+      });
       return f.updateTemplateExpression(e, e.head, e.templateSpans.map((s, i) => f.updateTemplateSpan(s, vals[i], s.literal)));
     }
     if (ts.isArrayLiteralExpression(e)) {
@@ -689,12 +726,14 @@ export class Linearizer {
     const f = this.f;
     let last = -1;
     e.properties.forEach((p, i) => {
-      if (this.containsSite(p)) last = i;
+      if (this.containsSite(p) || (p.name && ts.isComputedPropertyName(p.name) && this.containsSite(p.name))) last = i;
     });
     const props = e.properties.map((p, i) => {
       const hold = (v: ts.Expression) => (i < last && !this.isStable(v, assigned) ? this.spill(v, out) : v);
       if (ts.isPropertyAssignment(p)) {
-        const name = ts.isComputedPropertyName(p.name) ? f.updateComputedPropertyName(p.name, hold(this.expr(p.name.expression, out, assigned))) : p.name;
+        // The key is converted before the value (and what follows) is evaluated.
+        const key = (k: ts.Expression) => (i < last || this.containsSite(p.initializer) ? this.spillKey(k, out) : k);
+        const name = ts.isComputedPropertyName(p.name) ? f.updateComputedPropertyName(p.name, key(this.expr(p.name.expression, out, assigned))) : p.name;
         return f.updatePropertyAssignment(p, name, hold(this.expr(p.initializer, out, assigned)));
       }
       if (ts.isSpreadAssignment(p)) {
@@ -702,6 +741,15 @@ export class Linearizer {
         return f.updateSpreadAssignment(p, i < last ? this.spill(f.createObjectLiteralExpression([f.createSpreadAssignment(v)]), out) : v);
       }
       if (ts.isShorthandPropertyAssignment(p)) return i < last ? f.createPropertyAssignment(p.name, hold(f.createIdentifier(ts.idText(p.name)))) : p;
+      // A getter, setter or method left as it is (its body is not this
+      // function's) under a computed key: the key too is taken in order.
+      if (p.name && ts.isComputedPropertyName(p.name) && (i < last || this.containsSite(p.name))) {
+        const k = this.expr(p.name.expression, out, assigned);
+        const name = f.updateComputedPropertyName(p.name, i < last ? this.spillKey(k, out) : k);
+        if (ts.isGetAccessorDeclaration(p)) return f.updateGetAccessorDeclaration(p, p.modifiers, name, p.parameters, p.type, p.body);
+        if (ts.isSetAccessorDeclaration(p)) return f.updateSetAccessorDeclaration(p, p.modifiers, name, p.parameters, p.body);
+        if (ts.isMethodDeclaration(p)) return f.updateMethodDeclaration(p, p.modifiers, p.asteriskToken, name, p.questionToken, p.typeParameters, p.parameters, p.type, p.body);
+      }
       return p;
     });
     return f.updateObjectLiteralExpression(e, props);
@@ -894,6 +942,14 @@ export function isSiteCall(node: ts.Node, ctx: FileContext): boolean {
   if (isLeafBuiltinCall(callee, ctx.shadowedGlobals)) return false;
   if (isLeafFunctionCall(node, ctx)) return false;
   return true;
+}
+
+/** The runtime's helpers that run ToPropertyKey on their argument. */
+const KEY_HELPERS = new Set(['pk', 'nk']);
+
+/** `$R.name`: a helper of the runtime. */
+function isRuntimeHelper(callee: ts.Expression, ctx: FileContext): callee is ts.PropertyAccessExpression & { name: ts.Identifier } {
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ts.idText(callee.expression) === ts.idText(ctx.rt) && ts.isIdentifier(callee.name);
 }
 
 /** A call of one of the file's leaf functions (leaf-functions.ts): no site, but program code with effects of its own, so not stable. */
