@@ -140,6 +140,15 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
 }
 
 /**
+ * A method's or accessor's computed key (`[await k()]() {}`, `get [yield]()`
+ * in a class or literal): evaluated where the member is defined, so its
+ * awaits and yields are the enclosing function's, though its body is not.
+ */
+export function computedKeyOf(n: ts.FunctionLikeDeclaration): ts.ComputedPropertyName | undefined {
+  return n.name !== undefined && ts.isComputedPropertyName(n.name) ? n.name : undefined;
+}
+
+/**
  * `sloppy`: the file is a script or CommonJS module with no "use strict"
  * (ES modules are strict); functions with their own directive and classes
  * are strict inside it all the same.

@@ -54,7 +54,7 @@
 // `super.x`: super-homes.ts).
 
 import ts from 'typescript';
-import { isFunctionLike, usesSuper } from './analyze.js';
+import { computedKeyOf, isFunctionLike, usesSuper } from './analyze.js';
 import type { NameGen } from './names.js';
 import type { BodyKind as Kind } from './plan.js';
 
@@ -106,7 +106,12 @@ export function lowerGenerators(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.T
 function suspends(block: ts.Block): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n)) return;
+    if (found) return;
+    if (isFunctionLike(n)) {
+      const key = computedKeyOf(n);
+      if (key) visit(key);
+      return;
+    }
     const awaitUsing = ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing;
     if (ts.isYieldExpression(n) || ts.isAwaitExpression(n) || awaitUsing || (ts.isForOfStatement(n) && n.awaitModifier !== undefined)) found = true;
     else ts.forEachChild(n, visit);
@@ -270,7 +275,10 @@ function lowerableKind(node: ts.Node): Kind | undefined {
 function awaitsToYields(body: ts.Block, rt: ts.Identifier, kind: Kind, tctx: ts.TransformationContext): ts.Block {
   const f = ts.factory;
   const visit = (n: ts.Node): ts.Node => {
-    if (isFunctionLike(n)) return n;
+    if (isFunctionLike(n)) {
+      const key = computedKeyOf(n);
+      return key ? ts.visitEachChild(n, (c) => (c === key ? visit(c) : c), tctx) : n;
+    }
     const v = ts.visitEachChild(n, visit, tctx);
     if (kind === 'agen' && ts.isYieldExpression(v) && v.asteriskToken && v.expression) {
       return f.updateYieldExpression(v, v.asteriskToken, f.createCallExpression(f.createPropertyAccessExpression(rt, 'adg'), undefined, [v.expression]));

@@ -22,7 +22,7 @@
 
 import ts from 'typescript';
 import type { Analysis, Binding } from './analyze.js';
-import { isFunctionLike, isReferencePosition, Scope, usesPrivateNames, usesSuper } from './analyze.js';
+import { computedKeyOf, isFunctionLike, isReferencePosition, Scope, usesPrivateNames, usesSuper } from './analyze.js';
 import { WRAPPER_CODE, type FileContext, type FunctionKind, type FunctionPlan } from './plan.js';
 import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
@@ -1832,7 +1832,13 @@ function updateFunctionLike(f: ts.NodeFactory, node: ts.FunctionLikeDeclaration,
 function hasTopLevelAwait(sf: ts.SourceFile, forAwaitOnly = false): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (found) return;
+    // (A class's computed keys and heritage are the module's; its bodies are not.)
+    if (isFunctionLike(n)) {
+      const key = computedKeyOf(n);
+      if (key) visit(key);
+      return;
+    }
     if ((!forAwaitOnly && ts.isAwaitExpression(n)) || (ts.isForOfStatement(n) && n.awaitModifier)) found = true;
     else ts.forEachChild(n, visit);
   };
@@ -1840,10 +1846,13 @@ function hasTopLevelAwait(sf: ts.SourceFile, forAwaitOnly = false): boolean {
   return found;
 }
 
-/** The module body's own `await x` become `yield x` (functions and classes keep theirs). */
+/** The module body's own `await x` become `yield x` (functions keep theirs; a member's computed key and a class's heritage are the module's). */
 function ownAwaitsToYields(f: ts.NodeFactory, s: ts.Statement): ts.Statement {
   const visit = (n: ts.Node): ts.Node => {
-    if (isFunctionLike(n) || ts.isClassLike(n)) return n;
+    if (isFunctionLike(n)) {
+      const key = computedKeyOf(n);
+      return key ? ts.visitEachChild(n, (c) => (c === key ? visit(c) : c), undefined as unknown as ts.TransformationContext) : n;
+    }
     const v = ts.visitEachChild(n, visit, undefined as unknown as ts.TransformationContext);
     return ts.isAwaitExpression(v) ? f.createYieldExpression(undefined, v.expression) : v;
   };
