@@ -15,7 +15,7 @@ import { builtinByPath } from './heap/builtins.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { LibrarySetting } from './libraries.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
-import { captureStatics, restoreStatics, type StaticState } from './statics.js';
+import { captureStatics, loadedObjects, restoreStatics, type StaticState } from './statics.js';
 import { applyGlobalChanges, captureGlobalChanges, changeSlots, describeGlobalChange, reapplyReplaced, type GlobalChange } from './global-changes.js';
 import { settledStandIn } from './platform-promises.js';
 import { savedDynamicImports, type SavedDynamicImports } from './dynamic-imports.js';
@@ -134,8 +134,10 @@ export const checkpointSink: CheckpointSink = {
       return t;
     };
     let image: ReturnType<typeof writeHeap>;
+    // What the restarted program has by name, asked of every weak collection (once per checkpoint).
+    let named: object[] | undefined;
     try {
-      image = writeHeap(root, { functions, labels, edgeLabel, external: (v) => rt.libraries.pathOf(v), named: () => rt.libraries.namedValues(), substitute, arrayMayHaveNamedKeys: host.arrayMayHaveNamedKeys, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
+      image = writeHeap(root, { functions, labels, edgeLabel, external: (v) => rt.libraries.pathOf(v), named: () => (named ??= [...rt.libraries.namedValues(), ...loadedObjects()]), substitute, arrayMayHaveNamedKeys: host.arrayMayHaveNamedKeys, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
     } finally {
       for (const g of settled) g.unsettle();
     }

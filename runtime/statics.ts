@@ -117,6 +117,31 @@ function integrityOf(o: object): number {
   return Object.isFrozen(o) ? FROZEN : Object.isSealed(o) ? SEALED : NOT_EXTENSIBLE;
 }
 
+/**
+ * The objects loading makes again, which the restarted program reaches by
+ * name though no saved value may hold them: the static functions and
+ * classes, the prototypes loading gave them, and the functions on either
+ * (methods, accessors, static methods). The heap writer asks each WeakMap
+ * and WeakSet about them (HeapContext.named), so an entry keyed by one is
+ * kept: `meta.set(helper, …)`, `new WeakMap([[Point.prototype, …]])`.
+ */
+export function loadedObjects(): object[] {
+  const out: object[] = [];
+  const add = (o: object): void => {
+    out.push(o);
+    for (const key of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key)!;
+      for (const v of [d.value, d.get, d.set]) if (typeof v === 'function' && v !== o) out.push(v);
+    }
+  };
+  for (const fn of functions.holders()) {
+    add(fn);
+    const proto = functions.loadedPrototype(fn);
+    if (proto !== undefined) add(proto);
+  }
+  return out;
+}
+
 export function restoreStatics(state: StaticState | undefined): void {
   for (const row of state ?? []) {
     const [target, keys, values] = row;
