@@ -1314,14 +1314,33 @@ export class Runtime {
     this.event();
   }
 
-  /** Defines an object literal's accessors (made by factories) over their placeholders. */
-  acc<T extends object>(o: T, defs: [string, Function | undefined, Function | undefined][]): T {
-    for (const [key, get, set] of defs) {
+  /**
+   * Defines an object literal's accessors (made by factories) over their
+   * placeholders. A def under a computed key (`computed`: its key is the one
+   * the literal's ToPropertyKey gave) is one getter or setter, named after
+   * the key as natively; a getter and a setter whose computed keys turn out
+   * equal make one accessor.
+   */
+  acc<T extends object>(o: T, defs: ([PropertyKey, Function | undefined, Function | undefined] | [PropertyKey, Function | undefined, Function | undefined, true])[]): T {
+    let defined: Map<PropertyKey, PropertyDescriptor> | undefined;
+    for (const [key, get, set, computed] of defs) {
+      const mine = defined?.get(key);
       // A later property of the literal (spread, computed key) replaced it.
-      if (Object.getOwnPropertyDescriptor(o, key)?.value !== this.PH) continue;
-      Object.defineProperty(o, key, { get, set, enumerable: true, configurable: true } as PropertyDescriptor);
+      if (mine === undefined && Object.getOwnPropertyDescriptor(o, key)?.value !== this.PH) continue;
+      if (computed) {
+        if (get) this.nameAccessor(get, 'get', key);
+        if (set) this.nameAccessor(set, 'set', key);
+      }
+      const d = { get: get ?? mine?.get, set: set ?? mine?.set, enumerable: true, configurable: true } as PropertyDescriptor;
+      Object.defineProperty(o, key, d);
+      if (computed) (defined ??= new Map()).set(key, d);
     }
     return o;
+  }
+
+  private nameAccessor(fn: Function, kind: 'get' | 'set', key: PropertyKey): void {
+    const name = typeof key === 'symbol' ? (key.description === undefined ? '' : `[${key.description}]`) : String(key);
+    Object.defineProperty(fn, 'name', { value: `${kind} ${name}`, configurable: true });
   }
 
   /**

@@ -1018,6 +1018,13 @@ export class ScopeLowering {
     }
     const key = inferredName;
     const member = ts.isMethodDeclaration(node) || accessor;
+    if (accessor && ts.isComputedPropertyName(node.name!)) {
+      // An object literal's accessor under a computed key (literalWithAccessors):
+      // made under a stand-in key, never evaluating the key again; $R.acc names it.
+      const a = lowered as unknown as ts.AccessorDeclaration;
+      const standIn = f.createStringLiteral(key);
+      lowered = (ts.isGetAccessor(a) ? f.updateGetAccessorDeclaration(a, a.modifiers, standIn, a.parameters, a.type, a.body) : f.updateSetAccessorDeclaration(a, a.modifiers, standIn, a.parameters, a.body)) as unknown as ts.Expression;
+    }
     const memberKey = member && !ts.isComputedPropertyName(node.name!) ? (node.name as ts.Identifier | ts.StringLiteral).text : key;
     const holder = member
       ? f.createObjectLiteralExpression([lowered as unknown as ts.ObjectLiteralElementLike])
@@ -1536,21 +1543,29 @@ export class ScopeLowering {
     const f = this.f;
     const placed = new Set<string>();
     const props: ts.ObjectLiteralElementLike[] = [];
-    for (const p of node.properties) {
-      const key = (ts.isGetAccessor(p) || ts.isSetAccessor(p)) ? accessorKey(p) : undefined;
+    const computed = new Map<string, ts.Identifier>();
+    node.properties.forEach((p, i) => {
+      const key = (ts.isGetAccessor(p) || ts.isSetAccessor(p)) ? accessorKey(p) ?? computedAccessorKey(p, i) : undefined;
       if (key === undefined || !accessors.has(key)) {
         props.push(this.visitor(p) as ts.ObjectLiteralElementLike);
+      } else if (p.name !== undefined && ts.isComputedPropertyName(p.name)) {
+        // `get [k]() {…}`: the key (ToPropertyKey, once, in order) kept in a
+        // local of the function for $R.acc, which defines the accessor there.
+        const local = f.createIdentifier(this.addLocal(this.ctx.names.fresh('ak')));
+        computed.set(key, local);
+        props.push(f.createPropertyAssignment(f.createComputedPropertyName(f.createAssignment(local, this.rtCall('pk', [this.expr((p.name as ts.ComputedPropertyName).expression)]))), f.createPropertyAccessExpression(this.ctx.rt, 'PH')));
       } else if (!placed.has(key)) {
         placed.add(key);
         props.push(f.createPropertyAssignment(f.createStringLiteral(key), f.createPropertyAccessExpression(this.ctx.rt, 'PH')));
       }
-    }
+    });
     const defs = [...accessors].map(([key, list]) => {
+      const local = computed.get(key);
       const fn = (get: boolean) => {
         const a = list.find((x) => ts.isGetAccessor(x) === get);
-        return a ? this.nestedFunction(a, key) : f.createVoidZero();
+        return a ? this.nestedFunction(a, local ? '' : key) : f.createVoidZero();
       };
-      return f.createArrayLiteralExpression([f.createStringLiteral(key), fn(true), fn(false)]);
+      return f.createArrayLiteralExpression(local ? [local, fn(true), fn(false), f.createTrue()] : [f.createStringLiteral(key), fn(true), fn(false)]);
     });
     return f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'acc'), undefined, [f.createObjectLiteralExpression(props, node.properties.hasTrailingComma || props.length > 1), f.createArrayLiteralExpression(defs)]);
   }
@@ -1656,6 +1671,11 @@ function accessorKey(p: ts.AccessorDeclaration): string | undefined {
   return ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : undefined;
 }
 
+/** A stand-in key for the accessor under a computed key at `index` of its literal: each is one of its own (savableAccessors). */
+function computedAccessorKey(p: ts.AccessorDeclaration, index: number): string | undefined {
+  return ts.isComputedPropertyName(p.name) ? `\0computed ${index}` : undefined;
+}
+
 /**
  * The accessors of an object literal we can make savable, by key: plain keys
  * and no `super`. Whatever follows them in the literal (a spread, a computed
@@ -1664,14 +1684,14 @@ function accessorKey(p: ts.AccessorDeclaration): string | undefined {
  */
 function savableAccessors(node: ts.ObjectLiteralExpression): Map<string, ts.AccessorDeclaration[]> {
   const byKey = new Map<string, ts.AccessorDeclaration[]>();
-  for (const p of node.properties) {
-    if (!ts.isGetAccessor(p) && !ts.isSetAccessor(p)) continue;
-    const key = accessorKey(p);
-    if (key === undefined || usesSuper(p)) continue;
+  node.properties.forEach((p, i) => {
+    if (!ts.isGetAccessor(p) && !ts.isSetAccessor(p)) return;
+    const key = accessorKey(p) ?? computedAccessorKey(p, i);
+    if (key === undefined || usesSuper(p)) return;
     const list = byKey.get(key) ?? [];
     list.push(p);
     byKey.set(key, list);
-  }
+  });
   return byKey;
 }
 
