@@ -171,6 +171,23 @@ describe('introspect run options', () => {
   });
 });
 
+describe('Node prints nothing of its own on the program\'s stderr', () => {
+  test('an exit after a requested checkpoint (process.exit with the request worker\'s inspector session up) leaves only the CLI\'s line', async () => {
+    const { stop, dir } = fresh();
+    const run = new Running([entry, '--checkpoint-dir', dir, stop]);
+    await until('the program to be in its loop', () => run.stdout.includes('ready busy'));
+    // The worker opens its inspector session (the nudge) before its socket.
+    await until('the request worker', () => existsSync(socketPath(run.pid)));
+    const asked = await cli(['checkpoint', String(run.pid), '--exit', '--wait']);
+    expect(asked.code).toBe(0);
+    const first = await run.done;
+    expect(first.code).toBe(0);
+    // Node used to add "Waiting for the debugger to disconnect..." here.
+    expect(first.stderr).toBe(`introspect: checkpoint written: ${asked.stdout.trim()}\n`);
+    writeFileSync(stop, '');
+  });
+});
+
 describe('a checkpoint that cannot be taken never stops the program', () => {
   test('checkpoint directory gone: clear error, the program runs on; an exit request exits 4', async () => {
     const { stop, dir } = fresh();

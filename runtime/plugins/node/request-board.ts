@@ -10,6 +10,12 @@
 //   slot SERIAL   number of the last request posted (1, 2, ...)
 //   slot SIGNALS  1 once the worker watches the request signals itself
 //   slot FLUSHED  number of the last answer the worker has sent on
+//   slot SESSION  1 while the worker's inspector session on the program's
+//                 thread is connected (its nudge)
+//   slot DETACH   1 once the program's thread is exiting: the worker ends
+//                 that session (else Node prints "Waiting for the debugger to
+//                 disconnect..." on the program's stderr at process.exit()
+//                 or an uncaught error)
 //
 // Posting increments SERIAL before setting PENDING, so a taker that sees a
 // request also sees its number (it may see a later number too: that request
@@ -33,7 +39,9 @@ const PENDING = 0;
 const SERIAL = 1;
 const SIGNALS = 2;
 const FLUSHED = 3;
-const SLOTS = 4;
+const SESSION = 4;
+const DETACH = 5;
+const SLOTS = 6;
 
 export type Board = Int32Array;
 
@@ -91,4 +99,37 @@ export function waitFlushed(board: Board, n: number, timeoutMs: number): boolean
     if (left <= 0) return false;
     Atomics.wait(board, FLUSHED, seen, left);
   }
+}
+
+/** Worker: its inspector session on the program's thread is connected (true) or ended (false). */
+export function setSessionOpen(board: Board, open: boolean): void {
+  Atomics.store(board, SESSION, open ? 1 : 0);
+  Atomics.notify(board, SESSION);
+}
+
+/** Worker: runs `end` once the program's thread asks it to end its session (at once if it already has). */
+export function onDetachAsked(board: Board, end: () => void): void {
+  if (Atomics.load(board, DETACH) === 1) return end();
+  const waitAsync = (Atomics as { waitAsync?: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<unknown> | string } }).waitAsync;
+  if (typeof waitAsync !== 'function') return; // no session to end there: only Node nudges
+  const waiting = waitAsync(board, DETACH, 0);
+  if (waiting.async) void (waiting.value as Promise<unknown>).then(end);
+  else end();
+}
+
+/**
+ * The program's thread, exiting: asks the worker to end its inspector
+ * session and blocks until it has, at most `timeoutMs`; true if no session
+ * is left.
+ */
+export function detachSession(board: Board, timeoutMs: number): boolean {
+  Atomics.store(board, DETACH, 1);
+  Atomics.notify(board, DETACH);
+  const deadline = dateNow() + timeoutMs;
+  while (Atomics.load(board, SESSION) === 1) {
+    const left = deadline - dateNow();
+    if (left <= 0) return false;
+    Atomics.wait(board, SESSION, 1, left);
+  }
+  return true;
 }

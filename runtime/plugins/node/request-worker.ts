@@ -15,7 +15,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, rmSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FROM_CLIENT, FROM_SIGNAL, FROM_TIMER, markFlushed, post, setSignalsWatched, WANT_CHECKPOINT, WANT_EXIT, type Board } from './request-board.js';
+import { FROM_CLIENT, FROM_SIGNAL, FROM_TIMER, markFlushed, onDetachAsked, post, setSessionOpen, setSignalsWatched, WANT_CHECKPOINT, WANT_EXIT, type Board } from './request-board.js';
 import { encode, LineReader, parseAsk, PROTOCOL_VERSION, removeStaleSockets } from './request-socket.js';
 import { watchSignals } from './signal-watch.js';
 
@@ -66,7 +66,27 @@ async function inspectorNudge(): Promise<((what: 'request') => void) | undefined
     const { Session } = await import('node:inspector');
     const session = new Session();
     if (typeof session.connectToMainThread !== 'function') return undefined;
-    session.connectToMainThread();
+    // A session still connected when the program's thread exits by
+    // process.exit() or an uncaught error makes Node print "Waiting for the
+    // debugger to disconnect..." on the program's stderr: that thread asks
+    // us to end it first (requests.ts), also while the ping below waits.
+    // Marked open before it connects, so that an exit meanwhile waits for it.
+    let open = true;
+    const end = () => {
+      if (!open) return;
+      open = false;
+      session.disconnect();
+      setSessionOpen(board, false);
+    };
+    setSessionOpen(board, true);
+    try {
+      session.connectToMainThread();
+    } catch (error) {
+      open = false;
+      setSessionOpen(board, false);
+      throw error;
+    }
+    onDetachAsked(board, end);
     // One evaluation first: a session that connects but cannot evaluate
     // there would leave the runtime's window wide with nobody to end it.
     const evaluates = await new Promise<boolean>((resolve) => {
@@ -76,11 +96,12 @@ async function inspectorNudge(): Promise<((what: 'request') => void) | undefined
         resolve(error === null || error === undefined);
       });
     });
-    if (!evaluates) {
-      session.disconnect();
+    if (!evaluates || !open) {
+      end();
       return undefined;
     }
     return (what) => {
+      if (!open) return;
       const expression = `globalThis[Symbol.for("introspect.runtime")]?.nudge?.(${JSON.stringify(what)})`;
       session.post('Runtime.evaluate', { expression, silent: true }, () => {});
     };

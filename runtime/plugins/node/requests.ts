@@ -16,6 +16,10 @@
 //                      when the runtime exits with code 4
 //   exit(code)         lets the worker send pending answers first (bounded)
 //
+// Whatever ends the process, the worker's inspector session on this thread
+// is ended first (bounded), so that Node prints nothing of its own on the
+// program's stderr.
+//
 // A request the runtime cannot see in a count window — the program waits in
 // the event loop, no code of it running — is served from the event loop
 // itself (serveIdle): the runtime's idle checkpoint (`idleTaker`) takes it
@@ -27,7 +31,7 @@ import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../host.js';
-import { createBoard, FROM_CLIENT, FROM_SIGNAL, isPending, signalsWatched, post, take, waitFlushed, WANT_CHECKPOINT, WANT_EXIT, type Taken } from './request-board.js';
+import { createBoard, detachSession, FROM_CLIENT, FROM_SIGNAL, isPending, signalsWatched, post, take, waitFlushed, WANT_CHECKPOINT, WANT_EXIT, type Taken } from './request-board.js';
 import type { WorkerAnswer, WorkerReport, WorkerSetup } from './request-worker.js';
 import { prepareSocketPath, publicPid } from './request-socket.js';
 import { nextCheckpointPath, rotateCheckpoints } from './rotate.js';
@@ -53,6 +57,8 @@ export interface RequestDeskOptions {
 export const EXIT_CHECKPOINT_FAILED = 4;
 /** How long an exit waits for the worker to send the answers on. */
 const FLUSH_TIMEOUT_MS = 1000;
+/** How long an exit waits for the worker to end its inspector session. */
+const DETACH_TIMEOUT_MS = 250;
 
 export class RequestDesk {
   private readonly board = createBoard();
@@ -114,6 +120,10 @@ export class RequestDesk {
     if (this.worker === undefined) this.handleOnMainThread(Object.keys(this.signals));
     process.on('exit', () => {
       if (this.socket !== undefined && process.platform !== 'win32') rmSync(this.socket, { force: true });
+      // The worker's inspector session (its nudge) ends before the process
+      // does: else Node prints "Waiting for the debugger to disconnect..." on
+      // the program's stderr after a process.exit() or an uncaught error.
+      if (this.worker !== undefined) detachSession(this.board, DETACH_TIMEOUT_MS);
     });
   }
 
