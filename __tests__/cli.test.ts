@@ -584,6 +584,22 @@ describe('build and run a program', () => {
     expect(lastLine(r.stderr)).toMatch(/^introspect: \d+ suspension points$/);
   });
 
+  test('--checkpoint-at K past the end of the program: one stderr line says so (it used to write nothing, silently); the count line stays last, the exit code is the program\'s', () => {
+    const counted = cli(['run', join(out, 'main.js'), '--count-points', '--', '--code']);
+    const points = Number(/(\d+) suspension points/.exec(lastLine(counted.stderr)!)![1]);
+    const file = join(scratch, 'never.ckpt');
+    const r = cli(['run', join(out, 'main.js'), '--checkpoint-at', String(points + 5), '--checkpoint-file', file, '--count-points', '--', '--code']);
+    expect(r.status).toBe(7);
+    expect(r.stdout).toBe(counted.stdout);
+    expect(existsSync(file)).toBe(false);
+    expect(r.stderr).toBe(
+      `to stderr\nintrospect: --checkpoint-at ${points + 5} was not reached: the program ended after ${points} suspension points, and no checkpoint was written\nintrospect: ${points} suspension points\n`,
+    );
+    const reached = cli(['run', join(out, 'main.js'), '--checkpoint-at', String(points), '--checkpoint-file', file]);
+    expect(reached.stderr).toBe('to stderr\n');
+    expect(existsSync(file)).toBe(true);
+  });
+
   test('the point count goes on through a restored stack: checkpoint-and-continue counts what an uninterrupted run counts', () => {
     // Restore re-enters the saved frames one at a time (DESIGN §4, Rewind);
     // each goes on counting where the frames above it stopped. Were it to

@@ -14,7 +14,7 @@ import { createNodeHost } from '../runtime/plugins/node/host.js';
 import { printLikeNode } from '../runtime/plugins/portable/node-format.js';
 import type { CliRunConfig } from './config.js';
 import { fromRuntimeError, ProgramFailure } from './errors.js';
-import { reportPointsOnExit } from './points.js';
+import { reportPointsOnExit, reportUnreachedPointOnExit } from './points.js';
 
 export interface LaunchOptions {
   /** Absolute path of the program's entry module. */
@@ -30,6 +30,7 @@ export async function launchProgram(options: LaunchOptions): Promise<void> {
   const boot: Boot = { host: options.host ?? createNodeHost(), config: options.config };
   (globalThis as Record<string, unknown>)[BOOT_KEY] = boot;
   process.argv = [process.argv[0]!, options.entry, ...options.args];
+  if (options.config.checkpointAt !== undefined && options.config.restore === undefined) reportUnreachedPointOnExit(options.config.checkpointAt);
   if (options.config.countPoints) reportPointsOnExit();
   // Bun's and Deno's consoles print objects otherwise than Node's: what the
   // program prints is Node's, so that a run moved between them prints the

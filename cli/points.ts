@@ -6,6 +6,11 @@
 // listener moves itself behind any exit listener the program adds later, and
 // an uncaught error (which Node would report after the exit listeners ran)
 // is reported here first, as Node would, before exiting with code 1.
+//
+// `run --checkpoint-at K`: a program that ends before its K-th point wrote
+// no checkpoint; one line on stderr says so (with the count it reached), so
+// that a missing file is not a mystery (a count that varies from run to run
+// is a program whose work depends on timing or I/O order).
 
 import { describeUncaught, ownListeners, programHandlesUncaught, writeStderr } from './uncaught.js';
 
@@ -51,4 +56,13 @@ export function reportPointsOnExit(): void {
   };
   ownListeners.add(reportFatal);
   process.on('uncaughtException', reportFatal);
+}
+
+/** `run --checkpoint-at K`: when the program ends before its K-th suspension point, says so on stderr. Call before reportPointsOnExit (its line stays last). */
+export function reportUnreachedPointOnExit(k: number): void {
+  process.on('exit', () => {
+    const reached = runtimeHandle()?.pointsReached?.();
+    if (typeof reached !== 'number' || reached >= k) return;
+    writeStderr(`introspect: --checkpoint-at ${k} was not reached: the program ended after ${reached} suspension points, and no checkpoint was written\n`);
+  });
 }
