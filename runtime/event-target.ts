@@ -203,6 +203,22 @@ export class ProgramEventTarget {
   }
 }
 
+const MAX_LISTENERS = Symbol.for('introspect.maxListeners');
+
+/** node:events' getEventListeners(target, type) for the program's targets (event-helpers.ts): the callbacks, in order. */
+export function programListeners(target: ProgramEventTarget, type: unknown): unknown[] {
+  return target[LISTENERS].filter((l) => !l.removed && l.type === type).map((l) => l.callback);
+}
+
+/** The limit node:events' setMaxListeners(n, target) gave the target (a hidden field, saved with it); undefined: none. */
+export function programMaxListeners(target: ProgramEventTarget): number | undefined {
+  return (target as unknown as Record<symbol, number | undefined>)[MAX_LISTENERS];
+}
+
+export function setProgramMaxListeners(target: ProgramEventTarget, n: number): void {
+  hidden(target, MAX_LISTENERS, n);
+}
+
 function rethrow(e: unknown): never {
   throw e;
 }

@@ -107,6 +107,13 @@ export interface Host {
    * again on restore (plugins/node/require-functions.ts).
    */
   requires?: { watch(made: (require: Function, base: string) => void, loaded: (id: string, exports: unknown) => void): void; make(base: string): Function };
+  /**
+   * Optional: after the runtime replaced functions on a built-in module's
+   * exports object (node:events' listener helpers, event-helpers.ts), makes
+   * ES-module imports of built-ins see them too (Node's
+   * module.syncBuiltinESMExports).
+   */
+  syncBuiltinExports?(): void;
   /** Is this a Proxy? (Node's `util.types.isProxy`.) Its traps must not see the runtime's own reads. */
   isProxy?(value: unknown): boolean;
   /**

@@ -44,6 +44,7 @@ import { recordPristine } from './heap/pristine.js';
 import { installIteratorHelpers, ITERATOR_HELPERS, nativeIteratorHelpers } from './iterator-helpers.js';
 import { nativeLaterBuiltins, PROMISE_WITH_RESOLVERS, provideLaterBuiltins } from './later-builtins.js';
 import { recognizeProgramValues } from './util-types.js';
+import { recognizeProgramTargets, syncBuiltinExports } from './event-helpers.js';
 import { runtimeCallbackify } from './callbackify.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
@@ -163,6 +164,8 @@ export class Runtime {
   readonly dynamicImports = new DynamicImports((importer, spec, ns) => this.pns(importer, spec, ns), (id) => this.modules.byId(id)?.url);
   /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
   lib(spec: string, ns: unknown): void {
+    // before the registry reads the exports: the wrappers are their baseline
+    if (recognizeProgramTargets(spec, ns)) syncBuiltinExports(this.host ?? bootOf()?.host);
     this.libraries.register(spec, ns);
     recognizeProgramValues(spec, ns);
   }

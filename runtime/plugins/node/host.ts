@@ -103,6 +103,10 @@ export function createNodeHost(desk?: RequestDesk): Host {
     // A program may hold them (`const out = process.stdout`, a logger's stream): the restarted process's own are the same to it.
     namedLazily: { process: () => process, 'process.stdout': () => process.stdout, 'process.stderr': () => process.stderr },
     isProxy: types.isProxy,
+    syncBuiltinExports() {
+      const sync = (loadBuiltin('node:module') as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports;
+      if (typeof sync === 'function') sync();
+    },
     arrayMayHaveNamedKeys: arrayNamedKeysTest(),
     // fs.Stats and fs.Dirent reach programs that import only node:fs/promises
     libraries: { 'host:node:fs': loadBuiltin('node:fs') as object },
