@@ -12,8 +12,11 @@
 // a hidden field, saved with the target) and call the platform's own for
 // anything else, with its errors. Returns true when it changed the
 // exports: syncBuiltinExports then lets ES-module imports of built-ins see
-// it (Host.syncBuiltinExports). Imports nothing from a platform.
+// it (Host.syncBuiltinExports); where it cannot (Bun), the program's own
+// imports are bound to the wrappers by the transform (programTargetHelper).
+// Imports nothing from a platform.
 
+import { functions } from './functions.js';
 import { ProgramEventTarget, programListeners, programMaxListeners, setProgramMaxListeners } from './event-target.js';
 
 const WRAPPED = Symbol.for('introspect.programTargets');
@@ -21,33 +24,53 @@ const WRAPPED = Symbol.for('introspect.programTargets');
 type Fn = ((...args: unknown[]) => unknown) & { [WRAPPED]?: true };
 type EventsModule = Record<string, unknown> & { defaultMaxListeners?: number };
 
+const HELPERS = ['getEventListeners', 'getMaxListeners', 'setMaxListeners'] as const;
+type Helper = (typeof HELPERS)[number];
+
+/** The platform's own functions, as the program's import gave them (set again at every load, a restart's too). */
+const natives: Partial<Record<Helper, Fn>> = {};
+/** The module whose exports hold the wrappers (its `defaultMaxListeners`). */
+let eventsModule: EventsModule | undefined;
+
 /** A stand-in the platform's setMaxListeners accepts (an emitter): checks `n` the platform's way, sets nothing. */
 const NOTHING = { setMaxListeners(): void {} };
 
-function wrappers(events: EventsModule, natives: Record<string, Fn>): Record<string, Fn> {
-  const defaultMax = () => (typeof events.defaultMaxListeners === 'number' ? events.defaultMaxListeners : 10);
-  return {
-    getEventListeners(this: unknown, emitterOrTarget: unknown, type: unknown) {
-      if (emitterOrTarget instanceof ProgramEventTarget) return programListeners(emitterOrTarget, type);
-      return natives.getEventListeners!.call(this, emitterOrTarget, type);
-    },
-    getMaxListeners(this: unknown, emitterOrTarget: unknown) {
-      if (emitterOrTarget instanceof ProgramEventTarget) return programMaxListeners(emitterOrTarget) ?? defaultMax();
-      return natives.getMaxListeners!.call(this, emitterOrTarget);
-    },
-    setMaxListeners(this: unknown, ...args: unknown[]) {
-      const targets = args.slice(1);
-      const native = natives.setMaxListeners!;
-      if (!targets.some((t) => t instanceof ProgramEventTarget)) return native.apply(this, args);
-      const n = args[0] === undefined ? defaultMax() : args[0];
-      native.call(this, n, NOTHING);
-      for (const t of targets) {
-        if (t instanceof ProgramEventTarget) setProgramMaxListeners(t, n as number);
-        else native.call(this, n, t);
-      }
-      return undefined;
-    },
-  };
+function platform(key: Helper): Fn {
+  const f = natives[key];
+  if (f === undefined) throw new TypeError(`node:events' ${key} is not available here`);
+  return f;
+}
+
+const defaultMax = (): number => (typeof eventsModule?.defaultMaxListeners === 'number' ? eventsModule.defaultMaxListeners : 10);
+
+// One function each, saved by its runtime id (not by a library path, which
+// names the platform's own where ES-module bindings of built-ins cannot be
+// updated: Bun), so a checkpoint restarts with the same on every platform.
+const wrappers: Record<Helper, Fn> = {
+  getEventListeners: function getEventListeners(this: unknown, emitterOrTarget: unknown, type: unknown) {
+    if (emitterOrTarget instanceof ProgramEventTarget) return programListeners(emitterOrTarget, type);
+    return platform('getEventListeners').call(this, emitterOrTarget, type);
+  } as Fn,
+  getMaxListeners: function getMaxListeners(this: unknown, emitterOrTarget: unknown) {
+    if (emitterOrTarget instanceof ProgramEventTarget) return programMaxListeners(emitterOrTarget) ?? defaultMax();
+    return platform('getMaxListeners').call(this, emitterOrTarget);
+  } as Fn,
+  setMaxListeners: function setMaxListeners(this: unknown, ...args: unknown[]) {
+    const targets = args.slice(1);
+    const native = platform('setMaxListeners');
+    if (!targets.some((t) => t instanceof ProgramEventTarget)) return native.apply(this, args);
+    const n = args[0] === undefined ? defaultMax() : args[0];
+    native.call(this, n, NOTHING);
+    for (const t of targets) {
+      if (t instanceof ProgramEventTarget) setProgramMaxListeners(t, n as number);
+      else native.call(this, n, t);
+    }
+    return undefined;
+  } as Fn,
+};
+for (const key of HELPERS) {
+  Object.defineProperty(wrappers[key], WRAPPED, { value: true });
+  functions.registerStatic(`introspect:events.${key}`, wrappers[key]);
 }
 
 /**
@@ -68,6 +91,20 @@ export function syncBuiltinExports(host: { syncBuiltinExports?(): void } | undef
   }
 }
 
+/**
+ * `$R.egl`, `$R.egm`, `$R.esm` (pass 0b'', transformer/library-helpers.ts):
+ * the program's named import of a helper, or its read from the module's
+ * namespace, is bound to the wrapper. Where the platform cannot update the
+ * ES-module bindings of built-ins (Bun), those still hold its own function.
+ */
+export function programTargetHelper(key: Helper): (native: unknown) => unknown {
+  return (native) => {
+    if (typeof native !== 'function') return native;
+    if (!(native as Fn)[WRAPPED]) natives[key] ??= native as Fn;
+    return wrappers[key];
+  };
+}
+
 /** For a library the program imports: makes node:events' listener helpers know the program's EventTargets. True when it changed the module's exports. */
 export function recognizeProgramTargets(spec: string, ns: unknown): boolean {
   const name = spec.startsWith('node:') ? spec.slice(5) : spec;
@@ -75,20 +112,16 @@ export function recognizeProgramTargets(spec: string, ns: unknown): boolean {
   // ES-module import: the namespace, whose default is the exports object; require(): the exports object itself.
   const events = (typeof ns === 'function' ? ns : (ns as { default?: unknown }).default) as EventsModule | undefined;
   if (typeof events !== 'function' && (typeof events !== 'object' || events === null)) return false;
-  const natives: Record<string, Fn> = {};
-  for (const key of ['getEventListeners', 'getMaxListeners', 'setMaxListeners']) {
+  for (const key of HELPERS) {
     const f = events[key] as Fn | undefined;
     if (typeof f !== 'function' || f[WRAPPED]) return false;
-    natives[key] = f;
   }
+  eventsModule = events;
   let changed = false;
-  for (const [key, wrapper] of Object.entries(wrappers(events, natives))) {
-    const named = { [key]: wrapper }[key]!;
-    Object.defineProperty(named, 'name', { value: key, configurable: true });
-    Object.defineProperty(named, 'length', { value: natives[key]!.length, configurable: true });
-    Object.defineProperty(named, WRAPPED, { value: true });
+  for (const key of HELPERS) {
+    natives[key] = events[key] as Fn;
     try {
-      events[key] = named;
+      events[key] = wrappers[key];
       changed = true;
     } catch {
       // frozen exports: the platform's own stay

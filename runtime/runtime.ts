@@ -44,7 +44,7 @@ import { recordPristine } from './heap/pristine.js';
 import { installIteratorHelpers, ITERATOR_HELPERS, nativeIteratorHelpers } from './iterator-helpers.js';
 import { nativeLaterBuiltins, PROMISE_WITH_RESOLVERS, provideLaterBuiltins } from './later-builtins.js';
 import { recognizeProgramValues } from './util-types.js';
-import { recognizeProgramTargets, syncBuiltinExports } from './event-helpers.js';
+import { programTargetHelper, recognizeProgramTargets, syncBuiltinExports } from './event-helpers.js';
 import { runtimeCallbackify } from './callbackify.js';
 import { CaptureError } from './heap/errors.js';
 import { homeMethods, superGet } from './home-objects.js';
@@ -304,6 +304,10 @@ export class Runtime {
   readonly dec = legacyDecorate;
   readonly eonce = runtimeOnce;
   readonly eon = runtimeOn;
+  /** node:events' listener helpers, for the program's EventTargets too (event-helpers.ts). */
+  readonly egl = programTargetHelper('getEventListeners');
+  readonly egm = programTargetHelper('getMaxListeners');
+  readonly esm = programTargetHelper('setMaxListeners');
   /** `util.promisify` (pass 0b'' points its imports here): what it makes is saved as made again. */
   readonly prm = runtimePromisify;
   /** `util.callbackify` (pass 0b'' points its imports here): savable, and calling the program's promises' own `then`. */

@@ -1,6 +1,8 @@
 // Pass 0b'': library functions whose results the runtime must be able to
 // save. Takes a source file after pass 0b; gives the same file where
 //   import { once, on } from 'node:events'   (runtime/event-once.ts, event-on.ts)
+//   import { getEventListeners, getMaxListeners, setMaxListeners } from 'node:events'
+//                                            (runtime/event-helpers.ts)
 //   import { promisify } from 'node:util'    (runtime/promisify.ts)
 //   import { callbackify } from 'node:util'  (runtime/callbackify.ts)
 // keep their imports under fresh names and bind the program's names to the
@@ -21,7 +23,7 @@ interface LibraryHelpers {
 }
 
 const LIBRARY_HELPERS: readonly LibraryHelpers[] = [
-  { modules: new Set(['events', 'node:events']), helpers: { once: 'eonce', on: 'eon' } },
+  { modules: new Set(['events', 'node:events']), helpers: { once: 'eonce', on: 'eon', getEventListeners: 'egl', getMaxListeners: 'egm', setMaxListeners: 'esm' } },
   { modules: new Set(['util', 'node:util']), helpers: { promisify: 'prm', callbackify: 'cbf' } },
 ];
 
