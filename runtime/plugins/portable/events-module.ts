@@ -22,6 +22,10 @@ export function getEventListeners(emitter: Emitter, name: string | symbol): List
   return emitter.listeners(name) as Listener[];
 }
 
+export function getMaxListeners(emitter: Emitter): number {
+  return emitter.getMaxListeners();
+}
+
 export function setMaxListeners(n: number, ...emitters: Emitter[]): void {
   if (emitters.length === 0) EventEmitter.defaultMaxListeners = n;
   for (const e of emitters) e.setMaxListeners(n);
@@ -37,7 +41,7 @@ export const usingDomains = false;
 export const once = EventEmitter.once;
 export const defaultMaxListeners = EventEmitter.defaultMaxListeners;
 
-Object.assign(EventEmitter, { on, getEventListeners, setMaxListeners, listenerCount, errorMonitor, captureRejectionSymbol, usingDomains });
+Object.assign(EventEmitter, { on, getEventListeners, getMaxListeners, setMaxListeners, listenerCount, errorMonitor, captureRejectionSymbol, usingDomains });
 
 export { EventEmitter };
 export default EventEmitter;
