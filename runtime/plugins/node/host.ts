@@ -81,7 +81,7 @@ function arrayNamedKeysTest(): ((array: unknown[]) => boolean) | undefined {
 }
 
 export function createNodeHost(desk?: RequestDesk): Host {
-  if (process.versions.bun !== undefined || process.versions.deno !== undefined) tableLikeNode(console as unknown as Record<string, unknown>);
+  if (drawsTablesOtherwise()) tableLikeNode(console as unknown as Record<string, unknown>);
   // What the process had before the program ran: a checkpoint saves what the program changed of it.
   const startCwd = process.cwd();
   const startEnv: Record<string, string | undefined> = { ...process.env };
@@ -221,6 +221,20 @@ export function writeDiagnostic(message: string): void {
   } catch {
     process.stderr.write(text);
   }
+}
+
+/**
+ * Whether this runtime's own `console.table` draws otherwise than Node 20's:
+ * Bun and Deno draw their own, and Node before 20.10 centres each cell
+ * (nodejs/node#50135 left-aligned them), so a program restarted on Node 18
+ * printed its tables otherwise than where it started. Those get Node 20's
+ * (console-table.ts), in runs and restarts alike.
+ */
+function drawsTablesOtherwise(): boolean {
+  const versions = process.versions as NodeJS.ProcessVersions & { bun?: string; deno?: string };
+  if (versions.bun !== undefined || versions.deno !== undefined) return true;
+  const [major = 0, minor = 0] = versions.node.split('.').map(Number);
+  return major < 20 || (major === 20 && minor < 10);
 }
 
 export function detectPlatform(): PlatformInfo {

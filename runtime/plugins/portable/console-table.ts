@@ -1,5 +1,6 @@
-// `console.table` as Node (20 and later) prints it, for engines whose console
-// has none (the QuickJS, jsc and gjs shells) or draws its own (browsers).
+// `console.table` as Node (20.10 and later) prints it, for engines whose console
+// has none (the QuickJS, jsc and gjs shells) or draws its own (browsers,
+// Bun, Deno, Node before 20.10).
 // Takes the arguments of a call; gives the text Node writes: a box-drawn
 // table whose first column is the row's index or key, then one column per
 // property of the rows (or the `properties` asked for), then `Values` for
@@ -18,7 +19,8 @@ const VALUES = 'Values';
 
 /**
  * Gives `console` Node's `table`, printed through its own `log` (Bun and
- * Deno, whose consoles print otherwise Node's way but draw tables their own).
+ * Deno, whose consoles print otherwise Node's way but draw tables their own,
+ * and Node before 20.10, which centres the cells).
  */
 export function tableLikeNode(console: Record<string, unknown>): void {
   const log = console.log as (...args: unknown[]) => void;
