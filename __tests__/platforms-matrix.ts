@@ -9,13 +9,15 @@
 // platforms also take a checkpoint themselves (at N/2) that this Node
 // restarts (row "name →node"). Fixtures whose fixture.json says
 // `"portable": false` (their expected output is Node's console formatting)
-// run on the Node rows only. A cell shows ok/FAIL and the slowest restart
+// run on the Node rows only; those that say `"restartOnce": true` (their
+// state outside the checkpoint, files, is used up by a restart) get a
+// checkpoint of their own for each restart. A cell shows ok/FAIL and the slowest restart
 // in ms; failures are detailed below the table; exit code 1 if any.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { installedPlatforms, platformSpec, type PlatformSpec } from '../cli/platform/registry.js';
 import { fixtureNames, loadFixture, loadKnownFailing } from './harness/fixtures.js';
-import { buildFixture, checkFrom, cleanUp, restartOn, takeCheckpoint, type PlatformCheck } from './harness/platform-oracle.js';
+import { buildFixture, checkFrom, checkTo, cleanUp, restartOn, takeCheckpoint, type PlatformCheck } from './harness/platform-oracle.js';
 import { pool } from './harness/process.js';
 import { chooseKs } from './harness/sampling.js';
 
@@ -55,7 +57,8 @@ async function main(): Promise<void> {
     const b = built;
     const ks = chooseKs(b.points, 3, 0, name);
     const mid = Math.max(1, Math.floor(b.points / 2));
-    const taken = await Promise.all(ks.map((k) => takeCheckpoint(b, k, options)));
+    const once = fixture.settings.restartOnce === true;
+    const taken = once ? [] : await Promise.all(ks.map((k) => takeCheckpoint(b, k, options)));
     const tasks: { row: string; run: () => Promise<PlatformCheck> }[] = [];
     for (const r of rows) {
       const slow = r.spec.emulated;
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
       }
       table.get(r.key)!.set(name, { checks: [] });
       if (r.from) tasks.push({ row: r.key, run: () => checkFrom(b, r.spec, mid, options) });
+      else if (once) for (const k of ks.filter((k) => !slow || k === mid)) tasks.push({ row: r.key, run: () => checkTo(b, r.spec, k, options) });
       else for (const t of taken.filter((t) => !slow || t.k === mid)) tasks.push({ row: r.key, run: () => restartOn(b, t, r.spec, options) });
     }
     await pool(tasks, jobs, async (task) => {

@@ -21,6 +21,13 @@ export interface FixtureSettings {
    * console formatting), so the platform matrix restarts it on Node only.
    */
   portable?: boolean;
+  /**
+   * true: the program keeps state outside its checkpoint (files it writes
+   * and removes at its end), so a checkpoint of it restarts once only; the
+   * platform matrix takes a checkpoint for each restart instead of sharing
+   * one between platforms.
+   */
+  restartOnce?: boolean;
 }
 
 export interface Fixture {
@@ -37,6 +44,7 @@ const KNOWN: Record<keyof FixtureSettings, 'number' | 'boolean'> = {
   timeoutMs: 'number',
   allowStderr: 'boolean',
   portable: 'boolean',
+  restartOnce: 'boolean',
 };
 
 export function parseSettings(text: string, where: string): FixtureSettings {

@@ -116,9 +116,9 @@ export interface TakenCheckpoint {
   run: RunResult & { file: string };
 }
 
-/** Checkpoint on this Node at k (exit mode); the file is reused for every platform. */
-export async function takeCheckpoint(built: BuiltFixture, k: number, options: PlatformOracleOptions): Promise<TakenCheckpoint> {
-  const file = join(built.work, `k${k}.ckpt`);
+/** Checkpoint on this Node at k (exit mode); the file is reused for every platform, or only for the one named by `tag`. */
+export async function takeCheckpoint(built: BuiltFixture, k: number, options: PlatformOracleOptions, tag?: string): Promise<TakenCheckpoint> {
+  const file = join(built.work, tag === undefined ? `k${k}.ckpt` : `k${k}-${tag}.ckpt`);
   const run = await cli(built.fixture, options, 'run', built.mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint');
   return { k, file, run: { ...run, file } };
 }
@@ -132,7 +132,7 @@ export async function restartOn(built: BuiltFixture, taken: TakenCheckpoint, spe
 
 /** Checkpoint on this Node at k, restart on the platform. */
 export async function checkTo(built: BuiltFixture, spec: PlatformSpec, k: number, options: PlatformOracleOptions): Promise<PlatformCheck> {
-  const taken = await takeCheckpoint(built, k, options);
+  const taken = await takeCheckpoint(built, k, options, `to-${spec.name}`);
   try {
     return await restartOn(built, taken, spec, options);
   } finally {
