@@ -188,7 +188,10 @@ const fs = require('fs'), os = require('os'), path = require('path'), { chromium
 EOF
 cat > "$DIR/runners/run-firefox.js" <<'EOF'
 // node run-firefox.js FILE.js [jsonArg]: run FILE in headless Firefox ESR (throwaway profile; the page talks to a
-// 127.0.0.1 HTTP server). console.log relayed to stdout; completion value printed as "RESULT <json>".
+// 127.0.0.1 HTTP server). console.log relayed to stdout, console.error to stderr, in order; completion value printed
+// as "RESULT <json>". The page sends its console lines in batches by fetch, never by synchronous XHR: Firefox holds
+// the window's timers back during a synchronous request, so a native setInterval that logged ran late (its tick
+// 170 ms behind a 15 ms period, after a later setTimeout; fixtures/lib-native-timers failed on firefox).
 const http = require('http'), fs = require('fs'), os = require('os'), path = require('path'), { spawn } = require('child_process');
 const code = fs.readFileSync(process.argv[2], 'utf8'), arg = process.argv[3] || 'null';
 const prof = fs.mkdtempSync(path.join(os.tmpdir(), 'ffprof-'));
@@ -199,13 +202,18 @@ fs.writeFileSync(path.join(prof, 'user.js'), Object.entries({ 'browser.shell.che
   'network.connectivity-service.enabled': false, 'browser.aboutwelcome.enabled': false, 'dom.max_script_run_time': 0, 'browser.startup.page': 0,
   'network.http.http3.enable': false }).map(([k, v]) => `user_pref("${k}", ${v});`).join('\n'));
 const page = `<!doctype html><meta charset=utf-8><script>
-const post = (p, s) => { const x = new XMLHttpRequest(); x.open('POST', p, false); x.send(s); };
+const send = fetch.bind(globalThis), queue = []; let sending = null;
+const flush = () => { if (sending === null && queue.length > 0) { const batch = JSON.stringify(queue.splice(0));
+  sending = send('/batch', { method: 'POST', body: batch }).catch(() => {}).then(() => { sending = null; flush(); }); } };
+const drained = async () => { while (sending !== null || queue.length > 0) { flush(); await sending; } };
+const post = (p, s) => { queue.push([p, s]); flush(); };
 const fmt = a => a.map(v => typeof v === 'string' ? v : JSON.stringify(v)).join(' ');
 console.log = console.info = (...a) => post('/out', fmt(a)); console.error = console.warn = (...a) => post('/err', fmt(a));
 globalThis.ARG = ${arg};
-(async () => { try { const r = await (0, eval)(await (await fetch('/code')).text());
-  post('/done', JSON.stringify({ ok: true, result: r === undefined ? null : r })); }
-  catch (e) { post('/done', JSON.stringify({ ok: false, error: String(e) + ' @ ' + (e && e.stack || '') })); } })();
+const done = async d => { await drained(); await send('/done', { method: 'POST', body: JSON.stringify(d) }); };
+(async () => { try { const r = await (0, eval)(await (await send('/code')).text());
+  await done({ ok: true, result: r === undefined ? null : r }); }
+  catch (e) { await done({ ok: false, error: String(e) + ' @ ' + (e && e.stack || '') }); } })();
 </script>`;
 let ff, rc = 1;
 const finish = () => { try { process.kill(-ff.pid, 'SIGKILL'); } catch (e) {} fs.rmSync(prof, { recursive: true, force: true }); process.exit(rc); };
@@ -214,8 +222,7 @@ const srv = http.createServer((req, res) => {
     if (req.url === '/') { res.writeHead(200, { 'content-type': 'text/html' }); return res.end(page); }
     if (req.url === '/code') { res.writeHead(200, { 'content-type': 'text/javascript' }); return res.end(code); }
     res.end();
-    if (req.url === '/out') process.stdout.write(body + '\n');
-    else if (req.url === '/err') process.stderr.write(body + '\n');
+    if (req.url === '/batch') for (const [p, s] of JSON.parse(body)) (p === '/err' ? process.stderr : process.stdout).write(s + '\n');
     else if (req.url === '/done') { const d = JSON.parse(body);
       if (d.ok) { rc = 0; if (d.result !== null) process.stdout.write('RESULT ' + JSON.stringify(d.result) + '\n'); }
       else process.stderr.write('error: ' + d.error + '\n');
