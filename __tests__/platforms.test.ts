@@ -156,6 +156,29 @@ describe('later built-ins (Object.groupBy, the Set methods, Promise.withResolver
   takenThereRestartsHere('later-builtins', ['node22-x64', 'bun']);
 });
 
+describe('Node 24 counts the emits running over a listener array in a symbol of the array (events.emitting)', () => {
+  const onlyIf = (ok: boolean) => (ok ? test : test.skip);
+  onlyIf(installed.has('node24-x64'))('a checkpoint taken and restarted there: a listener removed during an emit does not make it skip the next', async () => {
+    const dir = join(repoRoot, '__tests__', 'programs', 'emitter-arrays');
+    const spec = platformSpec('node24-x64')!;
+    const built = await buildFixture({ name: 'emitter-arrays', dir, expected: readFileSync(join(dir, 'expected.txt')), settings: {} }, options, spec);
+    try {
+      const node24 = [join(options.platformsDir!, 'bin', spec.name), join(repoRoot, 'dist', 'cli', 'main.js')];
+      const problems: string[] = [];
+      for (const k of chooseKs(built.points, 3, 0, spec.name)) {
+        const file = join(built.work, `k${k}-on-${spec.name}.ckpt`);
+        const first = await runProcess([...node24, 'run', built.mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], { cwd: repoRoot, timeoutMs: 120_000 });
+        const second = await runProcess([...node24, 'restart', file], { cwd: repoRoot, timeoutMs: 120_000 });
+        const out = Buffer.concat([first.stdout, second.stdout]).toString();
+        if (first.code !== 0 || second.code !== 0 || out !== built.fixture.expected.toString()) problems.push(`k=${k}: exit ${first.code}/${second.code}\n${out}${second.stderr.toString()}`);
+      }
+      expect(problems.join('\n')).toBe('');
+    } finally {
+      cleanUp(built);
+    }
+  }, 300_000);
+});
+
 describe('an engine without timers (QuickJS as the platforms wrapper runs it): virtual time', () => {
   test('a timer-driven program restarted there fires its timers in order, without waiting', async () => {
     const built = await buildFixture(loadFixture('async-combinators'), options);

@@ -289,6 +289,14 @@ function namedInternals(): Record<string, object | symbol> {
   // fresh symbol of that description (Libraries.resolve), as before.
   named[`node:events#${errorMonitor.description ?? 'errorMonitor'}`] = errorMonitor;
   addOwnSymbols(named, 'node:events.EventEmitter', probe);
+  // Node 24 counts the emits running over an event's listener array in a
+  // symbol of the array (events.emitting), and removes a listener during one
+  // from a copy: the array restored with a fresh symbol counted nothing, so a
+  // listener removed while an emit ran (a once-listener) made it skip the next.
+  const noop = (): void => {};
+  probe.on('probe', noop).on('probe', noop);
+  const listeners = (probe as unknown as { _events?: Record<string, unknown> })._events?.probe;
+  if (Array.isArray(listeners)) addOwnSymbols(named, 'node:events.listeners', listeners);
   try {
     addOwnSymbols(named, 'node:fs.Dirent', new (Dirent as unknown as new (name: string, type: number, path: string) => object)('probe', 1, ''));
   } catch {
