@@ -168,13 +168,18 @@ cat > "$DIR/runners/run-chromium.js" <<'EOF'
 // console.error/warn to stderr; globalThis.ARG = jsonArg;
 // a non-undefined completion value (awaited) is printed as "RESULT <json>".
 const fs = require('fs'), os = require('os'), path = require('path'), { chromium } = require(process.env.PW_MODULES + '/playwright-core');
+// V8's stack limit in the page, raised as the CLI raises Node's (984 KB by default: a restarted program 10,000 frames deep,
+// fixtures/deep-recursion-10k, overflowed), within the native stack the renderer's main thread gets (ulimit -s, less 1 MB).
+const stackFlags = () => { try { const m = /Max stack size\s+(\d+|unlimited)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
+  const kb = Math.min(4000, (m === null ? 0 : m[1] === 'unlimited' ? 8192 : Math.floor(+m[1] / 1024)) - 1024);
+  return kb > 984 ? [`--js-flags=--stack-size=${kb}`] : []; } catch (e) { return []; } };
 (async () => {
   const code = fs.readFileSync(process.argv[2], 'utf8'), arg = process.argv[3] ? JSON.parse(process.argv[3]) : null;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'chr-'));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'] });
+           '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...stackFlags()] });
   let rc = 0;
   try {
     const page = await browser.newPage();
