@@ -101,3 +101,21 @@ describe('library values by name', () => {
     expect(libC.Money.precision).toBe(12);
   });
 });
+
+describe("a host's own module object (Host.libraries)", () => {
+  test('is indexed and searched without calling its getters (Node 24 warns when fs.F_OK is read)', () => {
+    let reads = 0;
+    class Stats {}
+    const fsLike = { Stats, constants: { F_OK: 0 } };
+    Object.defineProperty(fsLike, 'F_OK', { get: () => ++reads, enumerable: true });
+    Object.defineProperty(fsLike, 'promises', { get: () => (reads++, { stat() {} }), enumerable: true });
+    const libs = new Libraries();
+    libs.register('host:node:fs', fsLike, { getters: false });
+    const path = libs.pathOf(Stats.prototype);
+    expect(path).toBeDefined();
+    expect(libs.resolve(path!)).toBe(Stats.prototype);
+    expect(libs.resolve('lib:["host:node:fs","promises"]')).toBeUndefined();
+    libs.captureSettings(() => true);
+    expect(reads).toBe(0);
+  });
+});

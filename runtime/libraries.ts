@@ -48,15 +48,24 @@ export class Libraries {
   private readonly namespaces = new Map<string, object>();
   private index: Map<object | symbol, string> | undefined;
 
-  register(spec: string, ns: unknown): void {
+  /**
+   * `getters: false` for a module object of the host's own (Host.libraries:
+   * node:fs, registered to name its classes), whose getters are its own
+   * business: reading Node 24's `fs.F_OK` prints a DeprecationWarning.
+   * An import's namespace may hold its exports as getters (a bundler's, Bun's).
+   */
+  register(spec: string, ns: unknown, options: { getters?: boolean } = {}): void {
     if (ns === null || (typeof ns !== 'object' && typeof ns !== 'function')) return;
     if (this.namespaces.get(spec) === ns) return;
+    if (options.getters === false) this.withoutGetters.add(spec);
     if (!this.namespaces.has(spec)) {
       this.namespaces.set(spec, ns);
-      this.baselines.set(spec, settingSlots(ns));
+      this.baselines.set(spec, settingSlots(ns, !this.withoutGetters.has(spec)));
     }
     this.index = undefined;
   }
+
+  private readonly withoutGetters = new Set<string>();
 
   /** The settings each library's exports held when it was registered (before the program could change them). */
   private readonly baselines = new Map<string, SettingSlot[]>();
@@ -163,7 +172,7 @@ export class Libraries {
     }
     for (let i = 1; i < keys.length; i++) {
       if (at === null || (typeof at !== 'object' && typeof at !== 'function')) return undefined;
-      at = ownValue(at as object, keys[i], i === 1);
+      at = ownValue(at as object, keys[i], i === 1 && !this.withoutGetters.has(keys[0]!));
       if (at === undefined) return undefined;
     }
     // (a library's own symbol too, `visit.BREAK`: the heap reader takes it as the value it is)
@@ -191,7 +200,7 @@ export class Libraries {
     }
     for (const [spec, ns] of this.namespaces) {
       for (const key of Object.getOwnPropertyNames(ns)) {
-        const exported = ownValue(ns, key, true);
+        const exported = ownValue(ns, key, !this.withoutGetters.has(spec));
         if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function') || builtinPath(exported) !== undefined) continue;
         for (const prop of Object.getOwnPropertyNames(exported)) {
           if (prop === 'length' || prop === 'name' || prop === 'prototype') continue;
@@ -302,7 +311,7 @@ export class Libraries {
             if (key === 'constructor' || key === 'caller' || key === 'callee' || key === 'arguments') continue;
             // a setting the program replaced holds the program's value, saved as such (a RegExp, its function)
             if (changed.get(value)?.has(key)) continue;
-            const v = ownValue(value, key, depth === 0);
+            const v = ownValue(value, key, depth === 0 && !this.withoutGetters.has(spec));
             if (isModuleCache(key, v)) continue;
             if (v !== null && (typeof v === 'object' || typeof v === 'function')) next.push({ value: v, path: [...path, key] });
             // A symbol the library made (not a registered or well-known one): named by where it is, like an object.
@@ -348,10 +357,10 @@ function isPlainObject(v: unknown): boolean {
 }
 
 /** The writable data properties of a namespace's exports, and of the plain objects they hold, with their values now. */
-function settingSlots(ns: object): SettingSlot[] {
+function settingSlots(ns: object, getters: boolean): SettingSlot[] {
   const slots: SettingSlot[] = [];
   for (const key of Object.getOwnPropertyNames(ns)) {
-    const exported = ownValue(ns, key, true);
+    const exported = ownValue(ns, key, getters);
     if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function') || builtinPath(exported) !== undefined) continue;
     for (const prop of Object.getOwnPropertyNames(exported)) {
       if (prop === 'length' || prop === 'name' || prop === 'prototype' || prop === 'caller' || prop === 'arguments') continue;

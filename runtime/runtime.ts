@@ -1107,7 +1107,7 @@ export class Runtime {
       const pending = this.modules.list[this.bodyIndex];
       if (pending !== undefined && !pending.done) this.host?.unsettledTopLevelAwait?.(pending.url);
     });
-    for (const [key, ns] of Object.entries(this.host?.libraries ?? {})) this.libraries.register(key, ns);
+    for (const [key, ns] of Object.entries(this.host?.libraries ?? {})) this.libraries.register(key, ns, { getters: false });
     this.nameRequireFunctions();
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);
