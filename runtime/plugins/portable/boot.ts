@@ -2,12 +2,15 @@
 // without Node APIs (QuickJS, the jsc shell, gjs, a browser page). Takes the
 // checkpoint (base64, embedded in the bundle by cli/platform/bundle.ts) and a
 // Host; guarantees that globalThis[BOOT_KEY] is set before the program's first
-// module registers, and that the few services the runtime core uses are
-// there (queueMicrotask is missing on QuickJS and the jsc shell). An error
-// escaping the program's start is reported like Node reports an uncaught
-// exception (stack on stderr, exit code 1) instead of being dropped as an
-// unhandled rejection.
-// Imports nothing from a platform.
+// module registers, that the few services the runtime core uses are there
+// (queueMicrotask is missing on QuickJS and the jsc shell), and that what a
+// program started on Node reads of it is there too: the standard globals
+// the engine lacks, a `process` writing to the program's output streams
+// (process.ts, output.ts), Node's once-wrapper by its saved name
+// (node-events.ts). An error escaping the program's start is reported like
+// Node reports an uncaught exception (stack on stderr, exit code 1) instead
+// of being dropped as an unhandled rejection; the throw a host exits by is
+// not one. Imports nothing from a platform.
 
 import { provideStructuredClone } from './structured-clone.js';
 import { ALPHABET, provideTextEncoding } from './text-encoding.js';
@@ -102,7 +105,10 @@ const ended = new WeakSet<Host>();
  * Sets globalThis[BOOT_KEY] for a restart of `checkpoint` on `host`, adding
  * queueMicrotask where the engine lacks it (or wrapping it, with
  * wrapMicrotasks, where the engine drops a job's exception). `stderr` writes
- * one line of text.
+ * one line of text. With `output` (the console's streams, node-format.ts),
+ * the program gets a `process` over them, and an exit prints an unfinished
+ * line first; `hint` says where the restart was started (entry, directory,
+ * environment).
  */
 export function bootRestart(host: Host, checkpointBase64: string, stderr: (line: string) => void, options: { wrapMicrotasks?: boolean; output?: ProgramOutput; hint?: PlatformHint } = {}): void {
   const g = globalThis as Record<string, unknown>;
