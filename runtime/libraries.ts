@@ -123,7 +123,8 @@ export class Libraries {
 
   /** The saved name of a named value or of a value reachable from a library's exports, or undefined. */
   pathOf(value: object | symbol): string | undefined {
-    for (const name of this.lazy.keys()) this.readLazily(name);
+    // (once: the writer asks for every value it meets)
+    if (this.lazy.size > 0) for (const name of [...this.lazy.keys()]) this.readLazily(name);
     const name = this.names.get(value);
     if (name !== undefined) return name;
     if (this.namespaces.size === 0) return undefined;

@@ -1346,8 +1346,7 @@ export class Runtime {
   }
 
   private nameAccessor(fn: Function, kind: 'get' | 'set', key: PropertyKey): void {
-    const name = typeof key === 'symbol' ? (key.description === undefined ? '' : `[${key.description}]`) : String(key);
-    Object.defineProperty(fn, 'name', { value: `${kind} ${name}`, configurable: true });
+    Object.defineProperty(fn, 'name', { value: `${kind} ${keyName(typeof key === 'symbol' ? key : String(key))}`, configurable: true });
   }
 
   /**
@@ -1376,8 +1375,7 @@ export class Runtime {
   /** A made anonymous function or class named after the key of the computed class field (or literal property) it defines. */
   nameAs<F extends Function>(fn: F, key: unknown): F {
     if (fn.name !== '') return fn;
-    const k = typeof key === 'symbol' ? key : this.pk(key);
-    const name = typeof k === 'symbol' ? (k.description === undefined ? '' : `[${k.description}]`) : k;
+    const name = keyName(typeof key === 'symbol' ? key : this.pk(key));
     if (name !== '') Object.defineProperty(fn, 'name', { value: name, configurable: true });
     return fn;
   }
@@ -1461,4 +1459,9 @@ const NATIVE_RESUMPTION = /^\s*at (?:[\w$]+\.)?(?:next|throw) \((?:<anonymous>|n
 export function fileOfFrame(line: string): string | undefined {
   const m = /(?:\(|@|at )((?:file|https?|node|blob):[^\s()]*?|\/[^\s()]*?|[A-Za-z]:\\[^\s()]*?):\d+:\d+\)?\s*$/.exec(line);
   return m ? m[1] : undefined;
+}
+
+/** The name a function defined under a property key gets natively (SetFunctionName): the string, or a symbol's `[description]`. */
+function keyName(key: string | symbol): string {
+  return typeof key === 'symbol' ? (key.description === undefined ? '' : `[${key.description}]`) : key;
 }

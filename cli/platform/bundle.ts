@@ -54,7 +54,7 @@ const PORTABLE_NODE_MODULES: Record<string, string> = {
   path: requireHere.resolve('path-browserify'),
   'path/posix': requireHere.resolve('path-browserify'),
 };
-const PORTABLE_NODE_MODULE = /^(node:)?(events|path|path\/posix)$/;
+const PORTABLE_NODE_MODULE = new RegExp(`^(node:)?(${Object.keys(PORTABLE_NODE_MODULES).join('|')})$`);
 
 /** True when the built program is ES modules (its output directory's package.json says "type": "module"). */
 function isModuleProgram(entry: string): boolean {

@@ -11,7 +11,6 @@ import { Dirent, readFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { inspect, types } from 'node:util';
 import type { Host, PlatformInfo, ProcessListener } from '../../host.js';
-import { boundParts } from '../../heap/bound.js';
 import { tableLikeNode } from '../portable/console-table.js';
 import { bytesLength } from '../../format/bytes.js';
 import { portableHash, type CheckpointHash } from '../../format/digest.js';
@@ -19,6 +18,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { libraryTimersPending, trackLibraryTimers } from './library-timers.js';
 import { openFiles, reopenFiles, trackOpenFiles } from './open-files.js';
 import { processClocks } from '../portable/process-clocks.js';
+import { onceWrapperOf } from '../portable/node-events.js';
 import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
 import { watchRequireFunctions } from './require-functions.js';
 import type { RequestDesk } from './requests.js';
@@ -276,9 +276,7 @@ function onceWrapper(this: OnceState, ...args: unknown[]): unknown {
  */
 function namedInternals(): Record<string, object | symbol> {
   const probe = new EventEmitter({ captureRejections: true });
-  probe.once('probe', () => {});
-  const wrapper = probe.rawListeners('probe')[0];
-  const target = typeof wrapper === 'function' ? boundParts(wrapper)?.target : undefined;
+  const target = onceWrapperOf(probe);
   // Bun's `once` makes a closure and Deno's binds through a bind the runtime
   // does not see: there, Node's wrapper of a checkpoint taken on Node is ours.
   const named: Record<string, object | symbol> = { 'node:events.onceWrapper': target ?? onceWrapper };

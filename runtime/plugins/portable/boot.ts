@@ -17,7 +17,8 @@ import { ALPHABET, provideTextEncoding } from './text-encoding.js';
 import { provideURL } from './url.js';
 import { provideTimerGlobals } from './timer-globals.js';
 import { provideProcess } from './process.js';
-import { eventInternals } from './node-events.js';
+import { onceWrapperOf } from './node-events.js';
+import { EventEmitter } from './events-module.js';
 import type { ProgramOutput } from './output.js';
 import { readHeader } from '../../format/index.js';
 import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
@@ -145,7 +146,7 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
       });
     };
   }
-  host.namedLazily = { ...eventInternals(), ...host.namedLazily };
+  host.namedLazily = { 'node:events.onceWrapper': () => onceWrapperOf(new EventEmitter()), ...host.namedLazily };
   host.uncaught ??= (error: unknown): never => {
     if (ended.has(host)) throw error;
     stderr(uncaughtText(error));

@@ -96,12 +96,13 @@ export function provideProcess(host: Host, output: ProgramOutput, view: ProcessV
   hrtime.bigint = (): bigint => BigInt(Math.round(now() * 1e6));
   const memoryUsage = (): Record<string, number> => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 });
   memoryUsage.rss = (): number => 0;
+  const runtime = info.runtime.split(' ')[0] || 'introspect';
   const process: Record<string, unknown> = {
     title: info.runtime,
-    argv: [info.runtime.split(' ')[0] ?? 'introspect', view.entry, ...view.args],
-    argv0: info.runtime.split(' ')[0] ?? 'introspect',
+    argv: [runtime, view.entry, ...view.args],
+    argv0: runtime,
     execArgv: [],
-    execPath: info.runtime.split(' ')[0] ?? 'introspect',
+    execPath: runtime,
     env,
     platform: info.os,
     arch: info.cpu,
