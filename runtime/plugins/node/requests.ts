@@ -82,8 +82,18 @@ export class RequestDesk {
     this.exitAfter = options.config.exitAfterCheckpoint === true;
     this.signals = { [CHECKPOINT_SIGNAL]: 'checkpoint', [CHECKPOINT_AND_EXIT_SIGNAL]: 'exit' };
     if (options.config.onSignal !== undefined) this.signals[options.config.onSignal] = 'exit';
-    if (this.config.checkpointFile === undefined && this.config.checkpointDir !== undefined) {
-      this.config.checkpointFile = nextCheckpointPath(this.config.checkpointDir);
+    const dir = this.config.checkpointDir;
+    if (dir !== undefined) {
+      // Each checkpoint is named when the runtime reads its destination, at
+      // capture: the name's time is the checkpoint's, and the sequence counts
+      // the checkpoints written.
+      let named: string | undefined = this.config.checkpointFile;
+      Object.defineProperty(this.config, 'checkpointFile', {
+        get: () => (named ??= nextCheckpointPath(dir)),
+        set: (path: string | undefined) => void (named = path),
+        enumerable: true,
+        configurable: true,
+      });
     }
   }
 
@@ -142,7 +152,6 @@ export class RequestDesk {
     const taken = take(this.board);
     if (taken === undefined) return false;
     this.taken = this.taken === undefined ? taken : { bits: this.taken.bits | taken.bits, serial: Math.max(this.taken.serial, taken.serial) };
-    if (this.config.checkpointDir !== undefined) this.config.checkpointFile = nextCheckpointPath(this.config.checkpointDir);
     this.config.exitAfterCheckpoint = this.exitAfter || (this.taken.bits & WANT_EXIT) !== 0;
     return true;
   }
@@ -160,7 +169,7 @@ export class RequestDesk {
           this.log(`could not remove old checkpoints in ${dir} (--keep ${this.config.keep}): ${(error as Error).message}`);
         }
       }
-      this.config.checkpointFile = nextCheckpointPath(dir);
+      this.config.checkpointFile = undefined; // the next one gets a new name
     }
     this.log(`checkpoint written: ${path}`);
     if (answered !== undefined) this.answer({ serial: answered.serial, path });
