@@ -156,6 +156,10 @@ describe('later built-ins (Object.groupBy, the Set methods, Promise.withResolver
   takenThereRestartsHere('later-builtins', ['node22-x64', 'bun']);
 });
 
+describe('pending once-listeners: a checkpoint taken where `once` makes a closure (Node 24, Bun) or binds unseen (Deno) restarts on this Node', () => {
+  takenThereRestartsHere('once-listeners', ['node24-x64', 'bun', 'deno']);
+});
+
 describe('Node 24 counts the emits running over a listener array in a symbol of the array (events.emitting)', () => {
   const onlyIf = (ok: boolean) => (ok ? test : test.skip);
   onlyIf(installed.has('node24-x64'))('a checkpoint taken and restarted there: a listener removed during an emit does not make it skip the next', async () => {
@@ -171,6 +175,23 @@ describe('Node 24 counts the emits running over a listener array in a symbol of 
         const second = await runProcess([...node24, 'restart', file], { cwd: repoRoot, timeoutMs: 120_000 });
         const out = Buffer.concat([first.stdout, second.stdout]).toString();
         if (first.code !== 0 || second.code !== 0 || out !== built.fixture.expected.toString()) problems.push(`k=${k}: exit ${first.code}/${second.code}\n${out}${second.stderr.toString()}`);
+      }
+      expect(problems.join('\n')).toBe('');
+    } finally {
+      cleanUp(built);
+    }
+  }, 300_000);
+
+  onlyIf(installed.has('node24-x64'))('a checkpoint taken on this Node, which has no such count, restarted there: the restored arrays count from 0', async () => {
+    const dir = join(repoRoot, '__tests__', 'programs', 'emitter-arrays');
+    const built = await buildFixture({ name: 'emitter-arrays', dir, expected: readFileSync(join(dir, 'expected.txt')), settings: {} }, options);
+    try {
+      const problems: string[] = [];
+      for (const k of chooseKs(built.points, 3, 0, 'node24-x64')) {
+        const taken = await takeCheckpoint(built, k, options);
+        const second = await runProcess([process.execPath, cliEntry, 'restart', taken.file, '--platform', 'node24-x64', '--platforms-dir', options.platformsDir!], { cwd: repoRoot, timeoutMs: 120_000 });
+        const out = Buffer.concat([taken.run.stdout, second.stdout]).toString();
+        if (taken.run.code !== 0 || second.code !== 0 || out !== built.fixture.expected.toString()) problems.push(`k=${k}: exit ${taken.run.code}/${second.code}\n${out}${second.stderr.toString()}`);
       }
       expect(problems.join('\n')).toBe('');
     } finally {

@@ -209,7 +209,9 @@ export const checkpointSink: CheckpointSink = {
       if ((typeof v === 'object' && v !== null) || typeof v === 'function') engineObjects.add(v);
       return v;
     };
-    const root = readHeap(heap, { functions, builtin, ...privates, construct, ...placeholders.hooks() }) as CheckpointRoot;
+    const repair = rt.host?.repairRestored;
+    const restored = repair === undefined ? undefined : (objects: readonly unknown[]): void => repair.call(rt.host, objects);
+    const root = readHeap(heap, { functions, builtin, ...privates, construct, ...placeholders.hooks(), restored }) as CheckpointRoot;
     const warn = (message: string): void => rt.host?.log(message);
     applyGlobalChanges(root.globals, warn);
     for (const saved of root.modules) {

@@ -114,6 +114,13 @@ export interface Host {
    * module.syncBuiltinESMExports).
    */
   syncBuiltinExports?(): void;
+  /**
+   * Optional: every object a restore made, before the program sees them:
+   * the platform sets what its own code expects of its objects that the
+   * platform that wrote the checkpoint did not have (Node 24's emit count on
+   * an emitter's listener arrays).
+   */
+  repairRestored?(objects: readonly unknown[]): void;
   /** Is this a Proxy? (Node's `util.types.isProxy`.) Its traps must not see the runtime's own reads. */
   isProxy?(value: unknown): boolean;
   /**

@@ -121,4 +121,6 @@ export interface HeapContext {
   madeBound?(fn: Function, thisArg: unknown, args: readonly unknown[]): void;
   /** Reading only: gives back what `hidden` saved for `object`. */
   restoreHidden?(object: object, state: unknown): void;
+  /** Reading only: every object the reader made, once all are filled and before the root is read. */
+  restored?(objects: readonly unknown[]): void;
 }

@@ -103,6 +103,7 @@ class HeapReader {
     if (this.scan.trailer >= 0) this.ephemerons();
     const hidden = this.hidden;
     for (let h = 0; h < hidden.length; h += 2) this.ctx.restoreHidden?.(hidden[h] as object, hidden[h + 1]);
+    this.ctx.restored?.(this.values);
     this.r.pos = this.scan.root;
     return this.value();
   }

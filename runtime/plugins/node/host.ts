@@ -18,8 +18,9 @@ import { writeFileAtomic } from './atomic-write.js';
 import { libraryTimersPending, trackLibraryTimers } from './library-timers.js';
 import { openFiles, reopenFiles, trackOpenFiles } from './open-files.js';
 import { processClocks } from '../portable/process-clocks.js';
-import { onceWrapperOf } from '../portable/node-events.js';
 import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
+import { listenerArrayRepair } from './listener-arrays.js';
+import { savableOnceWrapper } from './once-listeners.js';
 import { watchRequireFunctions } from './require-functions.js';
 import type { RequestDesk } from './requests.js';
 
@@ -103,6 +104,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     // A program may hold them (`const out = process.stdout`, a logger's stream): the restarted process's own are the same to it.
     namedLazily: { process: () => process, 'process.stdout': () => process.stdout, 'process.stderr': () => process.stderr },
     isProxy: types.isProxy,
+    repairRestored: listenerArrayRepair(),
     syncBuiltinExports() {
       const sync = (loadBuiltin('node:module') as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports;
       if (typeof sync === 'function') sync();
@@ -252,23 +254,6 @@ export function detectPlatform(): PlatformInfo {
   return { engine, runtime, os: process.platform, cpu: process.arch, endianness: endianness() };
 }
 
-/** What Node's `emitter.once` binds a wrapper to (lib/events.js `_onceWrap`). */
-interface OnceState {
-  fired: boolean;
-  wrapFn: Function;
-  target: { removeListener(type: string | symbol, listener: Function): unknown };
-  type: string | symbol;
-  listener: Function;
-}
-
-/** Node's `onceWrapper`, for a platform whose own is not a bound function (Bun, Deno). */
-function onceWrapper(this: OnceState, ...args: unknown[]): unknown {
-  if (this.fired) return undefined;
-  this.target.removeListener(this.type, this.wrapFn);
-  this.fired = true;
-  return Reflect.apply(this.listener, this.target, args);
-}
-
 /**
  * Node's functions that the program's data holds without a path to them:
  * `emitter.once(…)` stores `onceWrapper.bind(state)` (node:events), so an
@@ -276,10 +261,7 @@ function onceWrapper(this: OnceState, ...args: unknown[]): unknown {
  */
 function namedInternals(): Record<string, object | symbol> {
   const probe = new EventEmitter({ captureRejections: true });
-  const target = onceWrapperOf(probe);
-  // Bun's `once` makes a closure and Deno's binds through a bind the runtime
-  // does not see: there, Node's wrapper of a checkpoint taken on Node is ours.
-  const named: Record<string, object | symbol> = { 'node:events.onceWrapper': target ?? onceWrapper };
+  const named: Record<string, object | symbol> = { 'node:events.onceWrapper': savableOnceWrapper(probe) };
   // Node's own symbols that objects of the program carry as keys or values:
   // an emitter's captureRejections flag, `errorMonitor` listeners, a Dirent's
   // type. A fresh symbol on restore would leave them unreadable to Node.
