@@ -5,7 +5,7 @@
 // bin/introspect.mjs as users do.
 
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, openSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -831,6 +831,39 @@ function checkpointAndRestart(name: string, lines: string[], k: number): { full:
   expect(first.status).toBe(0);
   return { full, first, second: cli(['restart', file]) };
 }
+
+test('a descriptor whose number the restarting process already uses is reopened under another, and node:fs translates the program\'s number', () => {
+  const dir = join(scratch, 'fd-numbers');
+  mkdirSync(dir, { recursive: true });
+  const mainJs = buildProgram('fd-numbers', [
+    "import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';",
+    `const dir = ${JSON.stringify(dir)};`,
+    "const log = openSync(`${dir}/log.txt`, 'w+');",
+    'for (let i = 0; i < 6; i++) writeSync(log, `line ${[i].map((x) => x * 2)[0]}\\n`);',
+    "console.log('size', fstatSync(log).size, 'file', readFileSync(log, 'utf8').length);",
+    'closeSync(log);',
+    "const again = openSync(`${dir}/log.txt`, 'r');",
+    'const head = Buffer.alloc(7);',
+    "readSync(again, head, 0, 7, null);",
+    "console.log('head', JSON.stringify(head.toString()), [1].map((x) => x)[0]);",
+    "const rest = await new Promise<string>((resolve) => { let text = ''; createReadStream('', { fd: again, encoding: 'utf8' }).on('data', (c) => (text += c)).on('close', () => resolve(text)); });",
+    "console.log('rest', rest.split('\\n').length);",
+  ]);
+  const full = cli(['run', mainJs]).stdout;
+  expect(full).toBe('size 43 file 0\nhead "line 0\\n" 1\nrest 6\n');
+  // the parent leaves descriptors 3–40 open in the restarted process, so the program's numbers are taken there
+  const devNull = openSync('/dev/null', 'r');
+  const crowded = ['ignore', 'pipe', 'pipe', ...Array.from({ length: 38 }, () => devNull)];
+  for (const k of [3, 7, 8]) {
+    const file = join(scratch, `fd-numbers-${k}.ckpt`);
+    const first = cli(['run', mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']);
+    expect(first.status).toBe(0);
+    // the CLI itself, not bin/introspect.mjs, which starts it again with the standard streams only
+    const second = spawnSync(process.execPath, ['--stack-size=4000', join(ROOT, 'dist', 'cli', 'main.js'), 'restart', file], { encoding: 'utf8', cwd: ROOT, stdio: crowded as never });
+    expect({ k, stderr: second.stderr, out: first.stdout + second.stdout }).toEqual({ k, stderr: '', out: full });
+  }
+  closeSync(devNull);
+});
 
 test('a checkpoint due while a callback of platform I/O is in flight waits for it (nothing is lost)', () => {
   const { full, first, second } = checkpointAndRestart('fs-callback', [

@@ -7,14 +7,16 @@
 // originals (same name and length); `openFiles()` lists the recorded
 // descriptors still open, each with its offset (Linux: /proc/self/fdinfo;
 // elsewhere unknown) and the file's identity (ino, size, mtime); and
-// `reopenFiles()` opens each file again under the same number, never
-// truncating, creating or refusing an existing file, at the same offset,
-// failing with a clear error where it cannot (the file is gone or shorter
-// than the offset, the number is taken) and warning where the file may not
-// be the same (another inode). The runtime's own descriptors (checkpoint
+// `reopenFiles()` opens each file again under the same number (where the
+// process uses that number already, under another one that node:fs
+// translates: descriptor-numbers.ts), never truncating, creating or refusing
+// an existing file, at the same offset, failing with a clear error where it
+// cannot (the file is gone or shorter than the offset) and warning where the
+// file may not be the same (another inode). The runtime's own descriptors (checkpoint
 // writes and reads) use references to node:fs taken before the wrappers.
 
 import type { OpenFile } from '../../host.js';
+import { forgetFd, mapFd, processFd, programFd } from './descriptor-numbers.js';
 import { loadBuiltin } from './lazy-crypto.js';
 
 export type { OpenFile };
@@ -96,7 +98,7 @@ export function trackOpenFiles(): void {
   standIn = undefined;
   const target = fs as unknown as Record<string, unknown>;
   target.openSync = like(function openSync(this: unknown, ...args: unknown[]) {
-    const fd = Reflect.apply(original.openSync, this, args) as number;
+    const fd = programFd(Reflect.apply(original.openSync, this, args) as number);
     record(fd, args[0], args[1], args[2]);
     return fd;
   }, original.openSync);
@@ -106,20 +108,31 @@ export function trackOpenFiles(): void {
     if (typeof callback === 'function') {
       const [path, flags, mode] = args;
       args[last] = function (this: unknown, error: unknown, fd: unknown) {
-        if (error == null) record(fd, path, typeof flags === 'function' ? undefined : flags, typeof mode === 'function' ? undefined : mode);
-        return Reflect.apply(callback, this, arguments);
+        if (error != null || typeof fd !== 'number') return Reflect.apply(callback, this, arguments);
+        const given = programFd(fd);
+        record(given, path, typeof flags === 'function' ? undefined : flags, typeof mode === 'function' ? undefined : mode);
+        return Reflect.apply(callback, this, [error, given, ...[...arguments].slice(2)]);
       };
     }
     return Reflect.apply(original.open, this, args);
   }, original.open);
   target.closeSync = like(function closeSync(this: unknown, ...args: unknown[]) {
+    const fd = args[0];
+    if (typeof fd !== 'number') return Reflect.apply(original.closeSync, this, args);
+    args[0] = processFd(fd);
     const result = Reflect.apply(original.closeSync, this, args);
-    if (typeof args[0] === 'number') opened.delete(args[0]);
+    opened.delete(fd);
+    forgetFd(fd);
     return result;
   }, original.closeSync);
   target.close = like(function close(this: unknown, ...args: unknown[]) {
-    // forgotten at once: the number may be handed out again before the callback runs
-    if (typeof args[0] === 'number') opened.delete(args[0]);
+    const fd = args[0];
+    if (typeof fd === 'number') {
+      args[0] = processFd(fd);
+      // forgotten at once: the number may be handed out again before the callback runs
+      opened.delete(fd);
+      forgetFd(fd);
+    }
     return Reflect.apply(original.close, this, args);
   }, original.close);
   const syncExports = (loadBuiltin('node:module') as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports;
@@ -142,13 +155,13 @@ export function openFiles(): OpenFile[] | undefined {
   for (const [fd, { path, flags, mode }] of [...opened].sort((a, b) => a[0] - b[0])) {
     let stat: import('node:fs').Stats;
     try {
-      stat = fstatSync(fd);
+      stat = fstatSync(processFd(fd));
     } catch {
       opened.delete(fd); // closed some way the wrappers did not see
       continue;
     }
     if (!stat.isFile()) continue; // a directory, a device, a FIFO: nothing to reopen at a position
-    const offset = offsetOf(fd);
+    const offset = offsetOf(processFd(fd));
     out.push({ fd, path, ...(flags !== undefined ? { flags } : {}), ...(mode !== undefined ? { mode } : {}), ...(offset !== undefined ? { offset } : {}), ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs });
   }
   return out.length > 0 ? out : undefined;
@@ -194,9 +207,10 @@ function skip(fd: number, n: number, path: string): void {
 }
 
 /**
- * Opens each saved file again under the program's number, at its offset.
- * Throws (the restart fails) where a file is gone, shorter than the offset,
- * or its number is taken in this process; warns through `warn` where the
+ * Opens each saved file again under the program's number, at its offset
+ * (under another, translated, where this process uses that number).
+ * Throws (the restart fails) where a file is gone or shorter than the
+ * offset; warns through `warn` where the
  * file is another one of the same path (its inode changed: copied, moved to
  * another machine, replaced).
  */
@@ -229,22 +243,22 @@ export function reopenFiles(files: readonly OpenFile[], warn: (message: string) 
         placeholders.push(fd);
       }
       original.closeSync(fd);
-      if (fd > file.fd) throw new Error(`${what} cannot be opened again under the same number: this process already uses that number`);
       try {
         fd = original.openSync(file.path, flags, 0o666);
       } catch (e) {
         throw new Error(`${what} cannot be opened again: ${(e as Error).message}`);
       }
-      if (fd !== file.fd) {
-        original.closeSync(fd);
-        throw new Error(`${what} cannot be opened again under the same number: the process took it meanwhile`);
-      }
-      opened.set(fd, { path: file.path, flags: file.flags, mode: file.mode });
+      // The process uses the number already (a Node that holds more of its
+      // own, a descriptor the parent left open): the program keeps its
+      // number, node:fs translates it from now on.
+      if (fd !== file.fd) mapFd(file.fd, fd);
+      opened.set(file.fd, { path: file.path, flags: file.flags, mode: file.mode });
       if (seek && offset) {
         try {
           skip(fd, offset, file.path);
         } catch (e) {
-          opened.delete(fd);
+          opened.delete(file.fd);
+          forgetFd(file.fd);
           original.closeSync(fd);
           throw new Error(`${what} cannot be put back at byte ${offset}: ${(e as Error).message}`);
         }
