@@ -131,6 +131,37 @@ describe('an error nothing catches ends a restarted program as on Node (exit 1, 
   }, 600_000);
 });
 
+describe('process.exitCode at a natural end: the restarted program exits with it where the shell would end with 0', () => {
+  const engines = ['qjs-wasm', ...['gjs', 'jsc', 'qjs', 'chromium', 'firefox'].filter((n) => installed.has(n))];
+  test(engines.join(', '), async () => {
+    const work = mkdtempSync(join(tmpdir(), 'introspect-exit-code-'));
+    try {
+      const program = join(repoRoot, '__tests__', 'programs', 'exit-code-end');
+      const mainJs = join(work, 'out', 'main.js');
+      expect((await runProcess([process.execPath, cliEntry, 'build', program, '--out-dir', join(work, 'out')], { cwd: work, timeoutMs: 60_000 })).code).toBe(0);
+      const expected = readFileSync(join(program, 'expected.txt'), 'utf8');
+      const problems: string[] = [];
+      for (const k of [1, 3, 5]) {
+        const file = join(work, `k${k}.ckpt`);
+        const taken = await runProcess([process.execPath, cliEntry, 'run', mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], { cwd: work, timeoutMs: 60_000 });
+        expect(existsSync(file)).toBe(true);
+        for (const engine of engines) {
+          // qjs-wasm: the project's runner, which has timers (the platforms directory's runs in virtual time, where the end is not seen)
+          const builtIn = engine === 'qjs-wasm';
+          const env = { ...process.env };
+          if (builtIn) delete env.INTROSPECT_PLATFORMS;
+          const r = await runProcess([process.execPath, cliEntry, 'restart', file, '--platform', engine, ...(dir !== undefined && !builtIn ? ['--platforms-dir', dir] : [])], { cwd: work, timeoutMs: 120_000, env });
+          const out = Buffer.concat([taken.stdout, r.stdout]).toString();
+          if (r.code !== 7 || out !== expected) problems.push(`k=${k} ${engine}: exit ${r.code}, stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(r.stderr.toString().slice(0, 200))}`);
+        }
+      }
+      expect(problems.join('\n')).toBe('');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
 /** A program of __tests__/programs, checkpointed on each installed one of `candidates`, restarts on this Node with the output it expects. */
 function takenThereRestartsHere(program: string, candidates: string[]): void {
   const takers = candidates.filter((n) => installed.has(n));

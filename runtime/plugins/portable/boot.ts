@@ -17,6 +17,7 @@ import { ALPHABET, provideTextEncoding } from './text-encoding.js';
 import { provideURL } from './url.js';
 import { provideTimerGlobals } from './timer-globals.js';
 import { provideProcess } from './process.js';
+import { exitWithCodeAtEnd } from './natural-end.js';
 import { onceWrapperOf } from './node-events.js';
 import { EventEmitter } from './events-module.js';
 import type { ProgramOutput } from './output.js';
@@ -129,8 +130,12 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
   provideTextEncoding();
   provideURL();
   providePerformanceNow();
+  if (output !== undefined) {
+    provideProcess(host, output, { entry: options.hint?.entry ?? '', cwd: options.hint?.cwd ?? '/', env: options.hint?.env ?? {}, args: argsOf(restore) });
+    // before the timer globals, so that those made from the host's timers are counted too
+    exitWithCodeAtEnd(host, g.process as { exitCode?: number | string });
+  }
   provideTimerGlobals(host.timers);
-  if (output !== undefined) provideProcess(host, output, { entry: options.hint?.entry ?? '', cwd: options.hint?.cwd ?? '/', env: options.hint?.env ?? {}, args: argsOf(restore) });
   const native = typeof g.queueMicrotask === 'function' ? (g.queueMicrotask as (fn: () => void) => void) : undefined;
   if (native === undefined || options.wrapMicrotasks) {
     const schedule = native ?? ((job: () => void) => void Promise.resolve().then(job));

@@ -10,8 +10,8 @@
 // the restarting process's environment with the program's own changes, as
 // on Node; whose hrtime and uptime read on from the checkpoint's readings
 // (process-clocks.ts) as Node's do; and whose exit and exitCode end the program as
-// Node's would (an exitCode set for a natural end is not: an engine's
-// shell ends with 0, see docs/PLATFORMS.md). Its events (`process.on('exit', f)`) are kept but never
+// Node's would (exitCode at a natural end through natural-end.ts, where the
+// host's timers are seen). Its events (`process.on('exit', f)`) are kept but never
 // emitted: this process never exits by Node's rules. Installed only where
 // the engine has no `process`. Imports nothing from a platform.
 
