@@ -115,6 +115,12 @@ export interface Host {
    */
   syncBuiltinExports?(): void;
   /**
+   * Optional: where the platform has no timers (the runtime keeps virtual
+   * time), called once the program has nothing left to run: no timer
+   * pending and no job of its own.
+   */
+  ended?(): void;
+  /**
    * Optional: every object a restore made, before the program sees them:
    * the platform sets what its own code expects of its objects that the
    * platform that wrote the checkpoint did not have (Node 24's emit count on

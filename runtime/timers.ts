@@ -147,12 +147,14 @@ export class Timers {
 
   use(platform: PlatformTimers | undefined): void {
     this.platform = platform;
+    // virtual time from the start, so that a program that arms nothing is seen to end too
+    if (platform === undefined && typeof (globalThis as { setTimeout?: unknown }).setTimeout !== 'function') this.services();
   }
 
   private services(): PlatformTimers {
     if (this.platform) return this.platform;
     const g = globalThis as unknown as Record<string, (...a: unknown[]) => unknown>;
-    if (typeof g.setTimeout !== 'function') return (this.platform = virtualTimers(() => rt.jobs.idle));
+    if (typeof g.setTimeout !== 'function') return (this.platform = virtualTimers(() => rt.jobs.idle, rt.host?.ended?.bind(rt.host)));
     const perf = (globalThis as { performance?: { now?: () => number } }).performance;
     // (the platform's own functions where a host tracks the ones libraries set: plugins/node/library-timers.ts)
     const native = (name: string) => (g[name] as { [NATIVE_TIMER]?: (...a: unknown[]) => unknown } | undefined)?.[NATIVE_TIMER] ?? g[name];
@@ -535,7 +537,7 @@ functions.registerStatic('introspect:runTimer', runTimer);
  * them — and the clock jumps to its due time. The order of events is the
  * one real timers give; only the waiting is skipped.
  */
-function virtualTimers(jobsIdle: () => boolean): PlatformTimers {
+function virtualTimers(jobsIdle: () => boolean, ended?: () => void): PlatformTimers {
   interface Pending {
     fn: () => void;
     at: number;
@@ -545,6 +547,15 @@ function virtualTimers(jobsIdle: () => boolean): PlatformTimers {
   let ids = 0;
   let pumping = false;
   const pending: Pending[] = [];
+  if (ended !== undefined) {
+    // Nothing outside can wake a program in virtual time: once no timer is
+    // pending and its jobs have run, it has ended.
+    const settle = (): void => {
+      if (pending.length > 0 || pumping || !jobsIdle()) void Promise.resolve().then(settle);
+      else ended();
+    };
+    void Promise.resolve().then(settle);
+  }
   const pump = (): void => {
     pumping = false;
     if (pending.length === 0) return;

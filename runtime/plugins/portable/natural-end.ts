@@ -6,7 +6,9 @@
 // runtime uses the engine's globals, through those), and one macrotask after
 // the count falls to zero — so that the jobs the last callback queued have
 // run and armed theirs — ends through `host.exit(exitCode)` if the program
-// set one. Nothing changes for a program that leaves exitCode at 0. Timers
+// set one; in virtual time (no timers at all), once the runtime says the
+// program has nothing left (Host.ended). Nothing changes for a program that
+// leaves exitCode at 0. Timers
 // a library arms through the engine's own globals, where the host has its
 // own, are not counted. Imports nothing from a platform.
 
@@ -70,7 +72,9 @@ export function exitWithCodeAtEnd(host: Host, proc: ExitCodeHolder): void {
     g.clearTimeout = (h: unknown) => counted.clear(h);
     arm = (fn) => void set.call(g, fn, 0);
   } else {
-    return; // virtual time: the runtime runs every timer itself, and the run ends when it has
+    // virtual time: the runtime runs every timer itself and says when nothing is left
+    host.ended = () => exitWith(host, proc);
+    return;
   }
   let due = false;
   check = (): void => {
@@ -78,15 +82,18 @@ export function exitWithCodeAtEnd(host: Host, proc: ExitCodeHolder): void {
     due = true;
     arm(() => {
       due = false;
-      if (armed !== 0) return;
-      const code = Number(proc.exitCode ?? 0) || 0;
-      if (code === 0) return;
-      try {
-        host.exit(code);
-      } catch {
-        // a host that exits by throwing (a page, gjs): the throw is the exit
-      }
+      if (armed === 0) exitWith(host, proc);
     });
   };
   check(); // a program that arms nothing after its restart
+}
+
+function exitWith(host: Host, proc: ExitCodeHolder): void {
+  const code = Number(proc.exitCode ?? 0) || 0;
+  if (code === 0) return;
+  try {
+    host.exit(code);
+  } catch {
+    // a host that exits by throwing (a page, gjs): the throw is the exit
+  }
 }
