@@ -132,7 +132,8 @@ describe('an error nothing catches ends a restarted program as on Node (exit 1, 
 });
 
 describe('process.exitCode at a natural end: the restarted program exits with it where the shell would end with 0', () => {
-  const engines = ['qjs-wasm', ...['gjs', 'jsc', 'qjs', 'chromium', 'firefox'].filter((n) => installed.has(n))];
+  // qjs-wasm: the project's runner, which has timers, and the platforms directory's, which keeps virtual time
+  const engines = ['qjs-wasm (built in)', ...['qjs-wasm', 'gjs', 'jsc', 'qjs', 'chromium', 'firefox'].filter((n) => installed.has(n))];
   test(engines.join(', '), async () => {
     const work = mkdtempSync(join(tmpdir(), 'introspect-exit-code-'));
     try {
@@ -146,11 +147,10 @@ describe('process.exitCode at a natural end: the restarted program exits with it
         const taken = await runProcess([process.execPath, cliEntry, 'run', mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], { cwd: work, timeoutMs: 60_000 });
         expect(existsSync(file)).toBe(true);
         for (const engine of engines) {
-          // qjs-wasm: the project's runner, which has timers (the platforms directory's runs in virtual time, where the end is not seen)
-          const builtIn = engine === 'qjs-wasm';
+          const builtIn = engine.endsWith('(built in)');
           const env = { ...process.env };
           if (builtIn) delete env.INTROSPECT_PLATFORMS;
-          const r = await runProcess([process.execPath, cliEntry, 'restart', file, '--platform', engine, ...(dir !== undefined && !builtIn ? ['--platforms-dir', dir] : [])], { cwd: work, timeoutMs: 120_000, env });
+          const r = await runProcess([process.execPath, cliEntry, 'restart', file, '--platform', engine.split(' ')[0]!, ...(dir !== undefined && !builtIn ? ['--platforms-dir', dir] : [])], { cwd: work, timeoutMs: 120_000, env });
           const out = Buffer.concat([taken.stdout, r.stdout]).toString();
           if (r.code !== 7 || out !== expected) problems.push(`k=${k} ${engine}: exit ${r.code}, stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(r.stderr.toString().slice(0, 200))}`);
         }
@@ -189,6 +189,10 @@ describe('later built-ins (Object.groupBy, the Set methods, Promise.withResolver
 
 describe('pending once-listeners: a checkpoint taken where `once` makes a closure (Node 24, Bun) or binds unseen (Deno) restarts on this Node', () => {
   takenThereRestartsHere('once-listeners', ['node24-x64', 'bun', 'deno']);
+});
+
+describe("Node's streams held by the program: a checkpoint taken on Bun (whose console holds process.stdout as `_stdout`) restarts on this Node", () => {
+  takenThereRestartsHere('held-streams', ['bun', 'deno']);
 });
 
 describe('Node 24 counts the emits running over a listener array in a symbol of the array (events.emitting)', () => {

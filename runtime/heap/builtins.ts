@@ -40,6 +40,8 @@ export const CODE_EVALUATORS: ReadonlySet<object> = (() => {
   return set;
 })();
 const MAX_DEPTH = 3;
+/** `_stdout`, not `__proto__` or `__defineGetter__`. */
+const INTERNAL_KEY = /^_(?!_)/;
 
 export interface BuiltinTable {
   pathOf: Map<object, string>;
@@ -192,8 +194,13 @@ class TableBuilder implements BuiltinTable {
       }
       for (const key of keys) {
         let segment: string;
-        if (typeof key === 'string') segment = `.${key}`;
-        else {
+        if (typeof key === 'string') {
+          // A host's internals under a standard global (Bun's `console._stdout`,
+          // which is Node's `process.stdout`): no standard built-in has such a
+          // name, and one that another platform lacks would fail its restart.
+          if (INTERNAL_KEY.test(key)) continue;
+          segment = `.${key}`;
+        } else {
           const name = WELL_KNOWN_SYMBOLS.get(key);
           if (name === undefined) continue;
           segment = `[Symbol.${name}]`;
