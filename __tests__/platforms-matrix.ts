@@ -9,7 +9,8 @@
 // platforms also take a checkpoint themselves (at N/2) that this Node
 // restarts (row "name →node"). Fixtures whose fixture.json says
 // `"portable": false` (their expected output is Node's console formatting)
-// run on the Node rows only; those that say `"restartOnce": true` (their
+// run on the Node rows only, or on every Node-compatible row (Bun, Deno) with
+// `"nodeRuntimes": true` (they need Node's API, not its output); those that say `"restartOnce": true` (their
 // state outside the checkpoint, files, is used up by a restart) get a
 // checkpoint of their own for each restart. A cell shows ok/FAIL and the slowest restart
 // in ms; failures are detailed below the table; exit code 1 if any.
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
     const tasks: { row: string; run: () => Promise<PlatformCheck> }[] = [];
     for (const r of rows) {
       const slow = r.spec.emulated;
-      if (fixture.settings.portable === false && !(r.spec.kind === 'node' && r.spec.name.startsWith('node'))) {
+      const nodeOnly = fixture.settings.portable === false && !(r.spec.kind === 'node' && (r.spec.name.startsWith('node') || fixture.settings.nodeRuntimes === true));
+      if (nodeOnly) {
         table.get(r.key)!.set(name, { checks: [], skipped: 'Node output' });
         continue;
       }

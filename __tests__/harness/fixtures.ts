@@ -22,6 +22,13 @@ export interface FixtureSettings {
    */
   portable?: boolean;
   /**
+   * true, with `portable: false`: what keeps it off the script engines is
+   * Node's API (node: modules, `process`), which Bun and Deno have too, and
+   * its output is theirs as well: the platform matrix restarts it on every
+   * Node-compatible platform.
+   */
+  nodeRuntimes?: boolean;
+  /**
    * true: the program keeps state outside its checkpoint (files it writes
    * and removes at its end), so a checkpoint of it restarts once only; the
    * platform matrix takes a checkpoint for each restart instead of sharing
@@ -44,6 +51,7 @@ const KNOWN: Record<keyof FixtureSettings, 'number' | 'boolean'> = {
   timeoutMs: 'number',
   allowStderr: 'boolean',
   portable: 'boolean',
+  nodeRuntimes: 'boolean',
   restartOnce: 'boolean',
 };
 
