@@ -5,7 +5,8 @@
 // runtime. Absorbs: no queueMicrotask (portable/boot.ts), no console.error /
 // console.warn in the native shell (added, writing to stderr); older qjs
 // shells whose BigInt.asUintN returns a negative result for a negative
-// operand (fixBigIntAsUintN).
+// operand (fixBigIntAsUintN); timers that cannot be unref'd, in either shape
+// (quickJSTimers: noUnref, so a program whose only timers are unref'd ends).
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, exitOnThrow, platformFrom, type PlatformHint } from '../portable/boot.js';
@@ -84,8 +85,9 @@ export function createQuickJSHost(hint: PlatformHint): { host: Host; stderr: (li
       if (os.rename(temp, path) !== 0) throw new Error(`introspect: cannot rename ${temp} to ${path}`);
     },
     log: (message) => stderr(`introspect: ${message}`),
-    // The native shell's timers are in `os`; the wasm runner's (if any) are globals, the runtime's default.
-    timers: os && typeof os.setTimeout === 'function' ? { set: (fn, ms) => os.setTimeout!(exitOnThrow(fn, () => host, stderr), ms), clear: (h) => os.clearTimeout?.(h), noUnref: true } : undefined,
+    // The native shell's timers are in `os`; the wasm runner's (if any) are globals. Neither can be
+    // unref'd: a pending one keeps the runner alive, so an unref'd timer of the program is not armed.
+    timers: quickJSTimers(os, g, (fn) => exitOnThrow(fn, () => host, stderr)),
     exit(code): never {
       if (std) {
         std.out.flush();
@@ -98,6 +100,19 @@ export function createQuickJSHost(hint: PlatformHint): { host: Host; stderr: (li
     },
   };
   return { host, stderr };
+}
+
+/**
+ * The shell's timers: `os.setTimeout` of the native shell, else the wasm
+ * runner's global `setTimeout` (none in the platforms' wrapper: the runtime
+ * keeps virtual time then). Neither returns a handle that can be unref'd.
+ */
+function quickJSTimers(os: QjsOs | undefined, g: Record<string, unknown>, guard: (fn: () => void) => () => void): Host['timers'] {
+  if (os && typeof os.setTimeout === 'function') return { set: (fn, ms) => os.setTimeout!(guard(fn), ms), clear: (h) => os.clearTimeout?.(h), noUnref: true };
+  const set = g.setTimeout as ((fn: () => void, ms: number) => unknown) | undefined;
+  const clear = g.clearTimeout as ((handle: unknown) => void) | undefined;
+  if (typeof set !== 'function' || typeof clear !== 'function') return undefined;
+  return { set: (fn, ms) => set(guard(fn), ms), clear: (h) => clear(h), noUnref: true };
 }
 
 /** Entry used by the restart bundle. */
