@@ -47,10 +47,15 @@ const requireHere = createRequire(import.meta.url);
  * use, with the same API; for node:events, the `events` package with the
  * rest of Node's exports (runtime/plugins/portable/events-module.ts), whose
  * emitters keep Node's fields and once-listeners (node-events.ts), so an
- * emitter saved on Node goes on there.
+ * emitter saved on Node goes on there; for node:util and node:timers, our
+ * own (util-module.ts on node-format.ts and deep-equal.ts; timers-module.ts
+ * over the timer globals).
  */
+const PORTABLE = join(HERE, '..', '..', 'runtime', 'plugins', 'portable');
 const PORTABLE_NODE_MODULES: Record<string, string> = {
-  events: join(HERE, '..', '..', 'runtime', 'plugins', 'portable', 'events-module.js'),
+  events: join(PORTABLE, 'events-module.js'),
+  util: join(PORTABLE, 'util-module.js'),
+  timers: join(PORTABLE, 'timers-module.js'),
   path: requireHere.resolve('path-browserify'),
   'path/posix': requireHere.resolve('path-browserify'),
 };

@@ -12,7 +12,10 @@
 // ArrayBuffer, Date, RegExp, boxed primitives, functions and classes,
 // errors, getters and setters, circular references, and objects with a
 // `nodejs.util.inspect.custom` method (the runtime's promises and generators,
-// platform-look.ts). Imports nothing from a platform.
+// platform-look.ts). `inspectWithOptions` is `util.inspect(value, options)`
+// for the restart bundle's node:util (util-module.ts): depth, breakLength,
+// maxArrayLength, compact (a number, or false: every entry on its own line)
+// and sorted; `compact: true` is taken as 3. Imports nothing from a platform.
 
 import { formatTable } from './console-table.js';
 import { lineStream, rawStream, type OutputStream, type ProgramOutput } from './output.js';
@@ -130,6 +133,31 @@ export function inspect(value: unknown): string {
 let depthLimit = DEPTH;
 let breakLength = BREAK_LENGTH;
 let maxArrayLength = MAX_ARRAY_LENGTH;
+/** `compact`: how many inner levels may share a line (false: none, each entry on its own line). */
+let compact: number | false = COMPACT;
+let sorted = false;
+
+/** The options of `util.inspect(value, options)` this file follows (others, `colors` among them, are ignored). */
+export interface InspectOptions {
+  depth?: number | null;
+  breakLength?: number;
+  maxArrayLength?: number | null;
+  compact?: number | boolean;
+  sorted?: boolean;
+}
+
+/** `util.inspect(value, options)`: Node's defaults where an option is not given. */
+export function inspectWithOptions(value: unknown, options: InspectOptions = {}): string {
+  const limit = (v: number | null | undefined, fallback: number): number => (v === null ? Infinity : typeof v === 'number' ? Math.max(v, 0) : fallback);
+  const saved = [compact, sorted] as const;
+  compact = options.compact === false ? false : typeof options.compact === 'number' ? options.compact : COMPACT;
+  sorted = options.sorted === true;
+  try {
+    return inspectWith(value, options.depth === null ? Infinity : typeof options.depth === 'number' ? options.depth : DEPTH, options.breakLength ?? BREAK_LENGTH, limit(options.maxArrayLength, MAX_ARRAY_LENGTH));
+  } finally {
+    [compact, sorted] = saved;
+  }
+}
 
 function inspectWith(value: unknown, depth: number, lineLimit = BREAK_LENGTH, entryLimit = MAX_ARRAY_LENGTH): string {
   const saved = [depthLimit, breakLength, maxArrayLength];
@@ -405,6 +433,10 @@ function formatRaw(ctx: Context, value: object, recurseTimes: number): string {
     if (index !== undefined) base = base === '' ? `<ref *${index}>` : `<ref *${index}> ${base}`;
   }
   ctx.seen.pop();
+  if (sorted) {
+    if (extrasType === OBJECT) output.sort();
+    else if (keys.length > 1) output.splice(output.length - keys.length, keys.length, ...output.slice(output.length - keys.length).sort());
+  }
   return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
 }
 
@@ -589,12 +621,14 @@ function isBelowBreakLength(output: string[], start: number, base: string): bool
 
 function reduceToSingleString(ctx: Context, output: string[], base: string, braces: [string, string], extrasType: number, recurseTimes: number, value: object): string {
   const entries = output.length;
-  if (extrasType === ARRAY_EXTRAS && entries > 6) output = groupArrayElements(ctx, output, value as unknown[]);
-  if (ctx.currentDepth - recurseTimes < COMPACT && entries === output.length) {
-    const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
-    if (isBelowBreakLength(output, start, base)) {
-      const joined = output.join(', ');
-      if (!joined.includes('\n')) return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
+  if (compact !== false && compact >= 1) {
+    if (extrasType === ARRAY_EXTRAS && entries > 6) output = groupArrayElements(ctx, output, value as unknown[]);
+    if (ctx.currentDepth - recurseTimes < compact && entries === output.length) {
+      const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
+      if (isBelowBreakLength(output, start, base)) {
+        const joined = output.join(', ');
+        if (!joined.includes('\n')) return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
+      }
     }
   }
   const indentation = `\n${' '.repeat(ctx.indentationLvl)}`;
@@ -620,7 +654,7 @@ function groupArrayElements(ctx: Context, output: string[], value: ArrayLike<unk
   if (actualMax * 3 + ctx.indentationLvl < breakLength && (totalLength / actualMax > 5 || maxLength <= 6)) {
     const averageBias = Math.sqrt(actualMax - totalLength / output.length);
     const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
-    const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax), Math.floor((breakLength - ctx.indentationLvl) / actualMax), COMPACT * 4, 15);
+    const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax), Math.floor((breakLength - ctx.indentationLvl) / actualMax), (compact || COMPACT) * 4, 15);
     if (columns <= 1) return output;
     const grouped: string[] = [];
     const maxLineLength: number[] = [];
