@@ -3,7 +3,9 @@
 // deep equality both ways, inspect with its options, promisify and the
 // types checks.
 
+import * as nodeAssert from 'node:assert';
 import * as nodeUtil from 'node:util';
+import * as ourAssert from '../runtime/plugins/portable/assert-module.js';
 import { isDeepEqual } from '../runtime/plugins/portable/deep-equal.js';
 import * as util from '../runtime/plugins/portable/util-module.js';
 
@@ -100,5 +102,76 @@ describe('util functions as Node has them', () => {
     expect((B as unknown as { super_: unknown }).super_).toBe(A);
     expect(util.stripVTControlCharacters('\u001b[31mred\u001b[39m')).toBe(nodeUtil.stripVTControlCharacters('\u001b[31mred\u001b[39m'));
     expect(util.toUSVString('a\ud800b')).toBe(nodeUtil.toUSVString('a\ud800b'));
+  });
+});
+
+type Assert = typeof nodeAssert.strict;
+
+/**
+ * Each check that fails, written against an assert module (so both can run it).
+ * (An error class of the wrong kind is left to fixtures/node-assert-portable:
+ * jest's realm has its own Error, which Node's assert does not take for a class.)
+ */
+function failingChecks(): ((a: Assert) => unknown)[] {
+  const seq = (n: number, last: unknown) => Array.from({ length: n }, (_, i) => (i + 1 === n ? last : i + 1));
+  return [
+    (a) => a.strictEqual(1, 2), (a) => a.strictEqual('hello world', 'hello there'), (a) => a.strictEqual('abcdefghijklmnopq', 'abcdefghijklmnopz'), (a) => a.strictEqual(1, 2, 'custom'),
+    (a) => a.strictEqual(-0, 0), (a) => a.strictEqual('a\nb', 'a\nc'), (a) => a.strictEqual(1, '1'), (a) => a.strictEqual(null, undefined), (a) => a.strictEqual(NaN, 0), (a) => a.strictEqual([1], [1]),
+    (a) => a.strictEqual({ a: 1 }, { a: 2 }), (a) => a.strictEqual(1234567, 1234568), (a) => a.strictEqual(1234567, 2234568), (a) => a.strictEqual('abc', 'abcdefghijklmno'), (a) => a.strictEqual(true, 'some string'),
+    (a) => a.strictEqual('x'.repeat(50), 'x'.repeat(49) + 'y'), (a) => a.strictEqual(Symbol('a'), Symbol('a')),
+    (a) => a.deepStrictEqual({ a: 1 }, { a: 2 }), (a) => a.deepStrictEqual([1, 2, 3], [1, 2, 4]), (a) => a.deepStrictEqual({ a: 1, b: [1, 2] }, { a: 1, b: [1, 3] }), (a) => a.deepStrictEqual(1, 2),
+    (a) => a.deepStrictEqual(seq(15, 15), seq(15, 16)), ...[3, 4, 5, 6, 7, 8].map((n) => (a: Assert) => a.deepStrictEqual(seq(n, 'x'), seq(n, 'y'))),
+    ...[2, 3, 4, 5, 8].map((n) => (a: Assert) => a.deepStrictEqual(['x', ...seq(n, n)], ['y', ...seq(n, n)])), ...[5, 6, 8].map((n) => (a: Assert) => a.deepStrictEqual(['x', ...seq(n, n), 'p'], ['y', ...seq(n, n), 'q'])),
+    (a) => a.deepStrictEqual({ a: 1, b: 2 }, { a: 1, c: 2, d: 4 }), (a) => a.deepStrictEqual([1, 2, 3], [1, 3]), (a) => a.deepStrictEqual({ a: { b: { c: 1 } } }, { a: { b: { c: 2 } } }),
+    (a) => a.deepStrictEqual(new Map([[1, { x: 1 }]]), new Map([[1, { x: 2 }]])), (a) => a.deepStrictEqual({ n: 1 }, { n: 1 }, 'same?'),
+    (a) => nodeAssert.notDeepStrictEqual.call(null, 1, 1) ?? a.notDeepStrictEqual(1, 1), (a) => a.notDeepStrictEqual({ a: [1, 2] }, { a: [1, 2] }), (a) => a.notStrictEqual('a', 'a'),
+    (a) => a.ok(0, 'zero'), (a) => a.ok(null, 'nul'), (a) => a.ok(false, new TypeError('own')), (a) => a.fail('boom'), (a) => a.fail(),
+    (a) => a.throws(() => {}), (a) => a.throws(() => {}, TypeError), (a) => a.throws(() => {}, 'with message'), (a) => a.throws(() => { throw new Error('x'); }, /y/),
+    (a) => a.throws(() => { throw new TypeError('t'); }, { message: 'u' }),
+    (a) => a.throws(() => { throw new TypeError('t'); }, { name: 'TypeError', message: /q/ }),
+    (a) => a.doesNotThrow(() => { throw new Error('d'); }), (a) => a.doesNotThrow(() => { throw new Error('d'); }, 'why'), (a) => a.match('abc', /x/), (a) => a.doesNotMatch('abc', /b/),
+    (a) => a.ifError(new Error('if')), (a) => a.ifError('str'), (a) => a.equal(1, '2'),
+  ];
+}
+
+const loose = [(a: typeof nodeAssert) => a.equal(1, 2), (a: typeof nodeAssert) => a.notEqual(1, '1'), (a: typeof nodeAssert) => a.deepEqual({ a: 1 }, { a: 2 }), (a: typeof nodeAssert) => a.deepEqual([1, 2], [1, 3]),
+  (a: typeof nodeAssert) => a.notDeepEqual([1, 2], [1, 2]), (a: typeof nodeAssert) => a.equal(1, 2, 'm'), (a: typeof nodeAssert) => a.deepEqual(1, 2)];
+
+function outcome(check: () => unknown): unknown {
+  try {
+    check();
+    return 'passed';
+  } catch (e) {
+    const err = e as Error & { code?: string; operator?: string; generatedMessage?: boolean };
+    return [err.name, err.code, err.message, err.operator, err.generatedMessage];
+  }
+}
+
+describe('node:assert as Node has it', () => {
+  test.each(failingChecks().map((c, i) => [i, c] as const))('strict check %i fails as Node\'s', (_i, check) => {
+    expect(outcome(() => check(ourAssert.strict as unknown as Assert))).toEqual(outcome(() => check(nodeAssert.strict)));
+  });
+  test.each(loose.map((c, i) => [i, c] as const))('loose check %i fails as Node\'s', (_i, check) => {
+    expect(outcome(() => check(ourAssert.default as unknown as typeof nodeAssert))).toEqual(outcome(() => check(nodeAssert.default as unknown as typeof nodeAssert)));
+  });
+  test('what passes passes; rejects and doesNotReject; AssertionError by hand; the module shape', async () => {
+    const a = ourAssert.default;
+    a(1);
+    a.ok(true);
+    a.deepStrictEqual({ x: [1, { y: new Set([1]) }] }, { x: [1, { y: new Set([1]) }] });
+    a.deepEqual({ x: 1 }, { x: '1' });
+    a.throws(() => { throw new TypeError('t'); }, TypeError);
+    a.throws(() => { throw new TypeError('t'); }, { name: 'TypeError', message: /^t$/ });
+    a.throws(() => { throw new Error('abc'); }, (e: unknown) => e instanceof Error);
+    a.notStrictEqual({}, {});
+    const ours = async (f: () => Promise<unknown>) => f().then(() => 'passed', (e: Error & { operator?: string }) => [e.message, e.operator]);
+    expect(await ours(() => a.rejects(Promise.resolve(1)))).toEqual(await ours(() => nodeAssert.rejects(Promise.resolve(1))));
+    expect(await ours(() => a.rejects(Promise.reject(new Error('r')), /x/))).toEqual(await ours(() => nodeAssert.rejects(Promise.reject(new Error('r')), /x/)));
+    expect(await ours(() => a.doesNotReject(Promise.reject(new Error('r'))))).toEqual(await ours(() => nodeAssert.doesNotReject(Promise.reject(new Error('r')))));
+    expect(await ours(() => a.rejects(async () => { throw new RangeError('x'); }, RangeError))).toBe('passed');
+    expect(String(new a.AssertionError({ message: 'hi' }))).toBe(String(new nodeAssert.AssertionError({ message: 'hi' })));
+    expect(new a.AssertionError({ actual: 1, expected: 2, operator: 'strictEqual' }).message).toBe(new nodeAssert.AssertionError({ actual: 1, expected: 2, operator: 'strictEqual' }).message);
+    expect((a.strict as { strict: unknown }).strict).toBe(a.strict);
+    expect(Object.keys(a).filter((k) => k !== 'CallTracker').sort()).toEqual(Object.keys(nodeAssert.default).filter((k) => k !== 'CallTracker').sort());
   });
 });

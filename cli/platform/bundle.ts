@@ -47,18 +47,23 @@ const requireHere = createRequire(import.meta.url);
  * use, with the same API; for node:events, the `events` package with the
  * rest of Node's exports (runtime/plugins/portable/events-module.ts), whose
  * emitters keep Node's fields and once-listeners (node-events.ts), so an
- * emitter saved on Node goes on there; for node:util and node:timers, our
- * own (util-module.ts on node-format.ts and deep-equal.ts; timers-module.ts
- * over the timer globals).
+ * emitter saved on Node goes on there; for node:util, node:timers and
+ * node:assert, our own (util-module.ts on node-format.ts and deep-equal.ts;
+ * timers-module.ts over the timer globals; assert-module.ts and
+ * assert-strict-module.ts).
  */
 const PORTABLE = join(HERE, '..', '..', 'runtime', 'plugins', 'portable');
 const PORTABLE_NODE_MODULES: Record<string, string> = {
   events: join(PORTABLE, 'events-module.js'),
   util: join(PORTABLE, 'util-module.js'),
   timers: join(PORTABLE, 'timers-module.js'),
+  assert: join(PORTABLE, 'assert-module.js'),
+  'assert/strict': join(PORTABLE, 'assert-strict-module.js'),
   path: requireHere.resolve('path-browserify'),
   'path/posix': requireHere.resolve('path-browserify'),
 };
+/** What the refusal says the script engines have: `node:events, node:path, …`. */
+const PROVIDED_NODE_MODULES = [...Object.keys(PORTABLE_NODE_MODULES), 'timers/promises'].map((m) => `node:${m}`).join(', ');
 const PORTABLE_NODE_MODULE = new RegExp(`^(node:)?(${Object.keys(PORTABLE_NODE_MODULES).join('|')})$`);
 
 /** True when the built program is ES modules (its output directory's package.json says "type": "module"). */
@@ -178,6 +183,7 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
     if (missing !== undefined) {
       throw new RestoreError(`the program imports ${missing}, a module of Node that ${options.host} does not have`, [
         'restart it on a platform that runs Node\'s modules: node18-x64, node22-x64, node24-x64, bun, deno (or Node on another CPU)',
+        `of Node's modules, ${options.host} is given ${PROVIDED_NODE_MODULES}`,
         message.split('\n').find((line) => line.includes(missing)) ?? message,
       ]);
     }
