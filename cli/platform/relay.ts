@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { EXIT_MARKER } from '../../runtime/plugins/portable/boot.js';
 
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 export interface RelayOptions {
   /** Time limit; the wrapper's process group is killed when it passes. */
   timeoutMs?: number;
@@ -64,6 +66,19 @@ export function relay(argv: readonly string[], options: RelayOptions = {}): Prom
     };
     const timer = options.timeoutMs ? setTimeout(kill, options.timeoutMs) : undefined;
     process.once('exit', kill);
+    // The wrapper has a process group of its own (so that a time limit ends
+    // what it started, a browser too): a signal that would end the CLI (a
+    // terminal's Ctrl-C, a supervisor's SIGTERM) goes to that group, and the
+    // CLI ends as the wrapper does. Without this the wrapper ran on, holding
+    // the CLI's output.
+    const forward = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    for (const signal of FORWARDED) process.on(signal, forward);
     child.on('error', (error) => {
       if (timer) clearTimeout(timer);
       reject(error);
@@ -71,6 +86,7 @@ export function relay(argv: readonly string[], options: RelayOptions = {}): Prom
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       process.removeListener('exit', kill);
+      for (const signal of FORWARDED) process.removeListener(signal, forward);
       if (marker !== undefined) return resolvePromise(marker);
       if (code !== null) return resolvePromise(code);
       const n = signal ? (constants.signals as Record<string, number>)[signal] ?? 1 : 1;
