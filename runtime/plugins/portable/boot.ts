@@ -74,7 +74,11 @@ export function uncaughtText(error: unknown): string {
   if (error instanceof Error) {
     const stack = typeof error.stack === 'string' ? error.stack : '';
     const head = `${error.name}: ${error.message}`;
-    return stack.includes(error.message) ? stack : `${head}\n${stack}`;
+    // V8's stack opens with "Name: message" (the name it had when made);
+    // QuickJS's, JavaScriptCore's and SpiderMonkey's are frames only, and a
+    // short message can be found inside one of those (`r` in `restart.js`).
+    const named = /^[\w$.]*/.exec(stack)![0];
+    return stack.startsWith(`: ${error.message}`, named.length) ? stack : `${head}\n${stack}`;
   }
   return `Uncaught ${String(error)}`;
 }
