@@ -35,6 +35,19 @@ export interface FixtureSettings {
    * one between platforms.
    */
   restartOnce?: boolean;
+  /**
+   * false: the output depends on timer margins an emulated CPU (qemu, ~10×
+   * slower) does not keep, so a plain run there prints otherwise; the
+   * platform matrix skips emulated platforms.
+   */
+  emulated?: boolean;
+  /**
+   * false: the output depends on the host's byte order (views of different
+   * widths over the same bytes, docs/FORMAT.md §4), so a plain run on a
+   * big-endian CPU prints otherwise; the platform matrix skips big-endian
+   * platforms.
+   */
+  bigEndian?: boolean;
 }
 
 export interface Fixture {
@@ -53,6 +66,8 @@ const KNOWN: Record<keyof FixtureSettings, 'number' | 'boolean'> = {
   portable: 'boolean',
   nodeRuntimes: 'boolean',
   restartOnce: 'boolean',
+  emulated: 'boolean',
+  bigEndian: 'boolean',
 };
 
 export function parseSettings(text: string, where: string): FixtureSettings {
