@@ -45,8 +45,9 @@ function nodeArgs(fixture: Fixture): string[] {
   return fixture.settings.stackSizeKb ? [`--stack-size=${fixture.settings.stackSizeKb}`] : [];
 }
 
-function env(options: PlatformOracleOptions): NodeJS.ProcessEnv {
-  const e = { ...process.env };
+/** The CLI's environment; on a platform, with the variables its wrapper needs (spec.env). */
+function env(options: PlatformOracleOptions, spec?: PlatformSpec): NodeJS.ProcessEnv {
+  const e = { ...process.env, ...spec?.env };
   if (options.platformsDir !== undefined) e.INTROSPECT_PLATFORMS = options.platformsDir;
   else delete e.INTROSPECT_PLATFORMS;
   return e;
@@ -76,7 +77,7 @@ export async function buildFixture(fixture: Fixture, options: PlatformOracleOpti
   const build = await cli(fixture, options, 'build', fixture.dir, '--out-dir', join(work, 'out'));
   if (build.code !== 0 || !existsSync(mainJs)) throw new Error(`build of ${fixture.name} failed: ${describeExit(build)}\n${tail(build.stderr.toString('utf8'))}`);
   const countArgs = ['run', mainJs, '--count-points'];
-  const counted = countOn === undefined ? await cli(fixture, options, ...countArgs) : await runProcess([...cliOn(countOn, options), ...countArgs], { cwd: repoRoot, timeoutMs: options.timeoutMs, env: env(options) });
+  const counted = countOn === undefined ? await cli(fixture, options, ...countArgs) : await runProcess([...cliOn(countOn, options), ...countArgs], { cwd: repoRoot, timeoutMs: options.timeoutMs, env: env(options, countOn) });
   const points = parsePointCount(counted.stderr.toString('utf8'));
   if (counted.code !== 0 || points === null) throw new Error(`counting points of ${fixture.name} failed: ${describeExit(counted)}\n${tail(counted.stderr.toString('utf8'))}`);
   return { fixture, work, mainJs, points };
@@ -146,7 +147,7 @@ export async function checkFrom(built: BuiltFixture, spec: PlatformSpec, k: numb
   const first = await runProcess([...cliOn(spec, options), 'run', built.mainJs, '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint'], {
     cwd: repoRoot,
     timeoutMs: options.timeoutMs,
-    env: env(options),
+    env: env(options, spec),
   });
   const second = first.code === 0 && existsSync(file) ? await cli(built.fixture, options, 'restart', file) : first;
   const check = judge(built, k, 'from', { ...first, file }, second);

@@ -1,8 +1,8 @@
 // The platforms `introspect restart --platform NAME` knows (SPEC §6), as
 // data: each wrapper name of scripts/platforms.sh with how to restart there.
 // Takes a name and a platforms directory ($INTROSPECT_PLATFORMS by default);
-// gives the wrapper to run and its kind, or a UsageError listing what is
-// installed. Kinds:
+// gives the wrapper to run, the environment it needs and its kind, or a
+// UsageError listing what is installed. Kinds:
 //   node    a Node-compatible runtime: the CLI itself runs there
 //   script  an engine without Node APIs: a restart bundle runs there (host
 //           plugin runtime/plugins/<host>/)
@@ -35,6 +35,11 @@ export interface PlatformSpec {
    * frame at once, as deep as the program was.
    */
   bigStackArgs?: string[];
+  /**
+   * Variables the wrapper is run with (the program's own environment is
+   * unchanged: a script engine's comes from the restart's hint).
+   */
+  env?: Record<string, string>;
 }
 
 /** CPUs the wrappers run under qemu user-mode emulation. */
@@ -55,6 +60,15 @@ function script(name: string, host: BundleHost, engine: string, cpu = 'x64', end
 const QJS_STACK = ['--stack-size', '7M'];
 /** Native qjs with the stack limit lifted: as deep as Node goes by default, and more. */
 const QJS_BIG_STACK = ['--stack-size', '1G'];
+/**
+ * qjs under qemu-user: the guest's main thread gets qemu's own 8 MB stack
+ * whatever `ulimit -s` says when it is unlimited (a finite bigger one is
+ * taken), and QuickJS on s390x spends more C stack a JS call than on x86-64,
+ * so 7 MB of it did not reach the 10,005 frames `fixtures/deep-recursion-10k`
+ * recurses after its restart. qemu sizes the guest stack by
+ * QEMU_STACK_SIZE; the limit given to qjs leaves the same 1 MB margin.
+ */
+const QJS_EMULATED = { preArgs: ['--stack-size', '63M'], env: { QEMU_STACK_SIZE: '64M' } };
 
 export const PLATFORMS: readonly PlatformSpec[] = [
   node('node18-x64'),
@@ -76,7 +90,7 @@ export const PLATFORMS: readonly PlatformSpec[] = [
   node('node18-s390x-deb', 's390x', 'BE'),
   node('node20-s390x-deb', 's390x', 'BE'),
   node('node20-s390x', 's390x', 'BE'),
-  { ...script('qjs-s390x', 'quickjs', 'quickjs', 's390x', 'BE'), preArgs: QJS_STACK },
+  { ...script('qjs-s390x', 'quickjs', 'quickjs', 's390x', 'BE'), ...QJS_EMULATED },
 ];
 
 /**
@@ -120,6 +134,8 @@ export interface ResolvedPlatform {
   spec: PlatformSpec;
   /** The command to run a JS file on it (wrapper, then spec.preArgs). */
   command: string[];
+  /** Variables to run the command with besides the CLI's own (spec.env). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -133,10 +149,10 @@ export function resolvePlatform(name: string, dir: string | undefined, builtin: 
   }
   const wrapper = dir === undefined ? undefined : join(dir, 'bin', name);
   if (wrapper !== undefined && existsSync(wrapper)) {
-    if (spec.bigStackArgs === undefined) return { spec, command: [wrapper, ...(spec.preArgs ?? [])] };
+    if (spec.bigStackArgs === undefined) return { spec, command: [wrapper, ...(spec.preArgs ?? [])], ...(spec.env && { env: spec.env }) };
     const q = (args: string[]) => args.map((a) => `'${a}'`).join(' ');
     const script = `ulimit -s unlimited 2>/dev/null && exec "$0" ${q(spec.bigStackArgs)} "$@"; exec "$0" ${q(spec.preArgs ?? [])} "$@"`;
-    return { spec, command: ['sh', '-c', script, wrapper] };
+    return { spec, command: ['sh', '-c', script, wrapper], ...(spec.env && { env: spec.env }) };
   }
   const fallback = builtin(name);
   if (fallback !== undefined) return { spec, command: fallback };

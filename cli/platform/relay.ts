@@ -19,6 +19,8 @@ export interface RelayOptions {
    * relay every console message to stdout put it there).
    */
   markerOnStdout?: boolean;
+  /** Variables the wrapper gets besides the CLI's own environment. */
+  env?: Record<string, string>;
 }
 
 /** Splits a text stream into lines; hands each whole line (without "\n") to onLine. */
@@ -40,7 +42,11 @@ function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void, on
 
 export function relay(argv: readonly string[], options: RelayOptions = {}): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', options.markerOnStdout ? 'pipe' : 'inherit', 'pipe'], detached: true });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      stdio: ['inherit', options.markerOnStdout ? 'pipe' : 'inherit', 'pipe'],
+      detached: true,
+      env: options.env === undefined ? process.env : { ...process.env, ...options.env },
+    });
     let marker: number | undefined;
     const isMarker = (line: string): boolean => {
       if (!line.startsWith(EXIT_MARKER)) return false;

@@ -59,10 +59,10 @@ export async function restartOnPlatform(options: PlatformRestartOptions): Promis
   const file = resolve(options.file);
   const checkpoint = await readCheckpointFile(file);
   const entry = options.locateEntry(checkpoint.path, checkpoint.header.program, options.program);
-  const { spec, command } = target;
+  const { spec, command, env } = target;
   if (spec.kind === 'node') {
     const args = [CLI_MAIN, 'restart', file, '--program', dirname(entry)];
-    return relay([...command, ...stackArgs(spec, safeStackKb(limits())), ...args]);
+    return relay([...command, ...stackArgs(spec, safeStackKb(limits())), ...args], { env });
   }
   const code = await buildRestartBundle({
     entry,
@@ -74,7 +74,7 @@ export async function restartOnPlatform(options: PlatformRestartOptions): Promis
   try {
     const bundle = join(work, 'restart.js');
     writeFileSync(bundle, code);
-    return await relay([...command, bundle], { markerOnStdout: spec.kind === 'page' });
+    return await relay([...command, bundle], { markerOnStdout: spec.kind === 'page', env });
   } finally {
     // INTROSPECT_KEEP_BUNDLE=1 keeps the bundle, to debug an engine by hand.
     if (process.env.INTROSPECT_KEEP_BUNDLE === '1') process.stderr.write(`introspect: restart bundle kept in ${work}\n`);
