@@ -219,7 +219,6 @@ export const checkpointSink: CheckpointSink = {
       if (m) m.set(saved.state);
       if (m?.exports !== undefined && saved.exports !== undefined) restoreExported(m.exports, saved.exports);
     }
-    for (const it of liveIters) it.resync();
     if (typeof header.transients === 'number' && header.transients > 0) {
       // Module state is back, so `recreate` sees the program's variables; then
       // the modules get the rebuilt values too.
@@ -238,6 +237,10 @@ export const checkpointSink: CheckpointSink = {
         m.set(now);
       });
     }
+    // After the rebuild: a Map or Set that held a placeholder was cleared and
+    // filled again there, which sends the engine's iterators of it back to
+    // the start.
+    for (const it of liveIters) it.resync();
     rt.libraries.restoreSettings(root.librarySettings);
     rt.libraries.restoreJsonData(root.jsonData);
     rt.restoreHooks.push(...(root.restoreHooks ?? []));
