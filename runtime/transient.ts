@@ -119,7 +119,10 @@ export class PlaceholderRestore {
  * not entered: the heap reader made nothing in them, and reading every
  * property of the engine's objects may run host code (gjs's `imports.gi`
  * loads a GObject module on each property asked, and some throw). A value
- * the program put on one (a global change) is the caller's to replace.
+ * the program put on one (a global change) is the caller's to replace. Nor
+ * is a rebuilt value entered: its `recreate` made it, nothing of the file's
+ * is in it, and a rebuilt proxy would run the program's traps (code the
+ * program never asked to run, which may throw on what it is asked).
  */
 export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebinds: readonly Function[] = [], engineObjects: ReadonlySet<object> = new Set()): number {
   const rebuilt = new Map<TransientValue, unknown>();
@@ -209,7 +212,9 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
         Reflect.apply(Map.prototype.clear, o, []);
         for (const [k, v] of entries) Reflect.apply(Map.prototype.set, o, [replaced(k), replaced(v)]);
       }
-      for (const [k, v] of Reflect.apply(Map.prototype.entries, o, []) as Iterable<[unknown, unknown]>) {
+      // (the entries as they were: a rebuilt value is new, and walking one
+      // would run a proxy's traps, the program's code, from here)
+      for (const [k, v] of entries) {
         visit(k);
         visit(v);
       }
@@ -220,7 +225,7 @@ export function rebuildTransients(roots: unknown[], weak: WeakEdges = [], rebind
         Reflect.apply(Set.prototype.clear, o, []);
         for (const m of members) Reflect.apply(Set.prototype.add, o, [replaced(m)]);
       }
-      for (const m of Reflect.apply(Set.prototype.values, o, []) as Iterable<unknown>) visit(m);
+      for (const m of members) visit(m);
     }
     if (ArrayBuffer.isView(o)) continue;
     for (const key of Reflect.ownKeys(o)) {
