@@ -139,8 +139,17 @@ export function applyGlobalChanges(changes: readonly GlobalChange[] | undefined,
     } catch {
       ok = false;
     }
+    // (a property this engine has already holding the value: only its
+    // attributes differ, as where the engine has natively the well-known
+    // symbol the program defined, heap/builtins.ts polyfilledName)
+    if (!ok && change.length === 3 && change[2] !== null && 'value' in change[2]) ok = holdsValue(target, change[1], change[2].value);
     if (!ok) warn(`the program's change to ${describeGlobalChange(change)} could not be made again on this platform; it goes on without it`);
   }
+}
+
+function holdsValue(target: object, key: string | symbol, value: unknown): boolean {
+  const d = Reflect.getOwnPropertyDescriptor(target, key);
+  return d !== undefined && 'value' in d && Object.is(d.value, value);
 }
 
 function lock(target: object, how: Lock): boolean {

@@ -226,7 +226,23 @@ function wellKnownSymbols(): Map<symbol, string> {
 }
 
 export function wellKnownSymbolName(symbol: symbol): string | undefined {
-  return WELL_KNOWN_SYMBOLS.get(symbol);
+  return WELL_KNOWN_SYMBOLS.get(symbol) ?? polyfilledName(symbol);
+}
+
+/**
+ * A late well-known symbol the program defined itself where the engine
+ * lacked it (`Symbol.metadata ??= Symbol('Symbol.metadata')`, as TypeScript
+ * advises for decorators on Node 20): it stands for the well-known one, and
+ * is saved by that name, so that a restart where the engine has its own
+ * (Deno, Node 22) gives the program that one, which the engine's decorators
+ * and `using` read too.
+ */
+function polyfilledName(symbol: symbol): string | undefined {
+  for (const name of LATE_WELL_KNOWN) {
+    const d = Object.getOwnPropertyDescriptor(Symbol, name);
+    if (d !== undefined && 'value' in d && d.value === symbol) return name;
+  }
+  return undefined;
 }
 
 /**
