@@ -196,7 +196,7 @@ function remake(name: string, args: unknown[]): object {
     e.name = args[1] as string;
     return e;
   }
-  if (C === undefined) throw new Error(`introspect: the checkpoint holds ${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}, which this platform does not have`);
+  if (C === undefined) throw new Error(`introspect: the checkpoint holds ${/^[AEIO]/i.test(name) ? 'an' : 'a'} ${name}, which this platform does not have`);
   return Reflect.construct(C, args) as object;
 }
 
