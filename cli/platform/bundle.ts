@@ -59,6 +59,7 @@ const PORTABLE_NODE_MODULES: Record<string, string> = {
   timers: join(PORTABLE, 'timers-module.js'),
   assert: join(PORTABLE, 'assert-module.js'),
   'assert/strict': join(PORTABLE, 'assert-strict-module.js'),
+  os: join(PORTABLE, 'os-module.js'),
   path: requireHere.resolve('path-browserify'),
   'path/posix': requireHere.resolve('path-browserify'),
 };
