@@ -104,9 +104,16 @@ export interface Host {
   /**
    * The functions node:module's `createRequire(base)` makes: `watch` is
    * told of each and its base, and of what each loads; `make` makes one
-   * again on restore (plugins/node/require-functions.ts).
+   * again on restore; `createRequire` is the wrapper that tells them, for
+   * the program's imports of it where the platform's ES-module bindings
+   * of node:module do not follow its exports (Bun, Deno)
+   * (plugins/node/require-functions.ts).
    */
-  requires?: { watch(made: (require: Function, base: string) => void, loaded: (id: string, exports: unknown) => void): void; make(base: string): Function };
+  requires?: {
+    watch(made: (require: Function, base: string) => void, loaded: (id: string, exports: unknown) => void): void;
+    make(base: string): Function;
+    createRequire: Function;
+  };
   /**
    * Optional: after the runtime replaced functions on a built-in module's
    * exports object (node:events' listener helpers, event-helpers.ts), makes

@@ -312,6 +312,8 @@ export class Runtime {
   readonly prm = runtimePromisify;
   /** `util.callbackify` (pass 0b'' points its imports here): savable, and calling the program's promises' own `then`. */
   readonly cbf = runtimeCallbackify;
+  /** node:module's `createRequire` (pass 0b'' points its imports here): the host's wrapper, whose functions a checkpoint saves by their base. */
+  readonly crq = (native: unknown): unknown => (this.host ?? bootOf()?.host)?.requires?.createRequire ?? native;
   /** `super` in object-literal methods (runtime/home-objects.ts). */
   readonly home = homeMethods;
   readonly hsg = superGet;

@@ -5,12 +5,17 @@
 //                                            (runtime/event-helpers.ts)
 //   import { promisify } from 'node:util'    (runtime/promisify.ts)
 //   import { callbackify } from 'node:util'  (runtime/callbackify.ts)
+//   import { createRequire } from 'node:module'
+//                              (runtime/plugins/node/require-functions.ts)
 // keep their imports under fresh names and bind the program's names to the
 // runtime's versions: `const once = $R.eonce($once1)`. A pending `once`, an
 // `on` iteration and what `promisify` or `callbackify` made become data a
-// checkpoint saves. `util.promisify` read from a namespace or default import
-// of the module (`import * as util from 'node:util'`) becomes
-// `$R.prm(util.promisify)`, and `util.callbackify` `$R.cbf(util.callbackify)`.
+// checkpoint saves, and so does a function `createRequire` made (Bun's and
+// Deno's named imports of node:module do not see the wrapper the Node host
+// put on its exports). `util.promisify` read from a namespace or default
+// import of the module (`import * as util from 'node:util'`) becomes
+// `$R.prm(util.promisify)`, `util.callbackify` `$R.cbf(util.callbackify)`
+// and `module.createRequire` `$R.crq(module.createRequire)`.
 
 import ts from 'typescript';
 import type { NameGen } from './names.js';
@@ -25,6 +30,7 @@ interface LibraryHelpers {
 const LIBRARY_HELPERS: readonly LibraryHelpers[] = [
   { modules: new Set(['events', 'node:events']), helpers: { once: 'eonce', on: 'eon', getEventListeners: 'egl', getMaxListeners: 'egm', setMaxListeners: 'esm' } },
   { modules: new Set(['util', 'node:util']), helpers: { promisify: 'prm', callbackify: 'cbf' } },
+  { modules: new Set(['module', 'node:module']), helpers: { createRequire: 'crq' } },
 ];
 
 function helpersOf(specifier: ts.Expression): LibraryHelpers | undefined {

@@ -2,8 +2,9 @@
 // `const require = createRequire(import.meta.url)` holds one in module
 // state, and the engine's function cannot be saved as code. node:module's
 // createRequire is wrapped once, at start, before the program's modules
-// bind it (syncBuiltinESMExports updates their named imports), so that the
-// runtime hears of each function made and its base (Host.requires): it is
+// bind it (syncBuiltinESMExports updates their named imports on Node; on
+// Bun and Deno it does not, and the transform points the program's imports
+// at the wrapper instead, `$R.crq`), so that the runtime hears of each function made and its base (Host.requires): it is
 // saved by name (`require:<module id>`, libraries.ts) and made again from
 // that module's URL on restore, wherever the program now lives. What such a
 // function loads by package name or as a built-in (`require('lodash')`,
@@ -44,10 +45,10 @@ export function watchRequireFunctions(): Host['requires'] {
     node.createRequire = createRequire;
     node.syncBuiltinESMExports?.();
   } catch {
-    // a platform whose node:module cannot be changed: its require functions fail a checkpoint, as before
-    return undefined;
+    // a platform whose node:module cannot be changed: the program's own imports still reach the wrapper ($R.crq)
   }
   return {
+    createRequire,
     watch: (tellMade, tellLoaded) => {
       made = tellMade;
       loaded = tellLoaded;
