@@ -102,6 +102,12 @@ export interface Host {
    */
   libraries?: Record<string, object>;
   /**
+   * Optional: prototypes of platform classes made natively whose objects
+   * nevertheless keep all their state in own properties (Bun's fs.Stats,
+   * plugins/node/stats-objects.ts): their objects are saved as plain ones.
+   */
+  plainPrototypes?: object[];
+  /**
    * The functions node:module's `createRequire(base)` makes: `watch` is
    * told of each and its base, and of what each loads; `make` makes one
    * again on restore; `createRequire` is the wrapper that tells them, for

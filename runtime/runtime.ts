@@ -41,6 +41,7 @@ import { runtimeOnce } from './event-once.js';
 import { runtimePromisify } from './promisify.js';
 import { ProgramAbortController, ProgramAbortSignal, ProgramCustomEvent, ProgramEvent, ProgramEventTarget } from './event-target.js';
 import { recordPristine } from './heap/pristine.js';
+import { plainPrototype } from './heap/classify.js';
 import { installIteratorHelpers, ITERATOR_HELPERS, nativeIteratorHelpers } from './iterator-helpers.js';
 import { nativeLaterBuiltins, PROMISE_WITH_RESOLVERS, provideLaterBuiltins } from './later-builtins.js';
 import { recognizeProgramValues } from './util-types.js';
@@ -1110,6 +1111,7 @@ export class Runtime {
       if (pending !== undefined && !pending.done) this.host?.unsettledTopLevelAwait?.(pending.url);
     });
     for (const [key, ns] of Object.entries(this.host?.libraries ?? {})) this.libraries.register(key, ns, { getters: false });
+    for (const p of this.host?.plainPrototypes ?? []) plainPrototype(p);
     this.nameRequireFunctions();
     this.config = boot?.config ?? {};
     this.timers.use(this.host?.timers);

@@ -64,6 +64,11 @@ export function runtimePrototype(p: object): void {
   RUNTIME_PROTOTYPES.add(p);
 }
 
+/** A platform's prototype whose objects keep their state in own properties (Host.plainPrototypes): they are plain objects. */
+export function plainPrototype(p: object): void {
+  KNOWN.set(p, Kind.object);
+}
+
 /** Prototypes only generator objects inherit from, two levels up (a generator function's own prototype sits between). */
 const GENERATOR_PROTOS = new Set<object>();
 for (const make of [() => proto(proto((function* () {})())!), () => proto(proto((async function* () {})())!)]) {

@@ -22,6 +22,7 @@ import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
 import { listenerArrayRepair } from './listener-arrays.js';
 import { savableOnceWrapper } from './once-listeners.js';
 import { watchRequireFunctions } from './require-functions.js';
+import { plainStatsPrototypes, repairStats } from './stats-objects.js';
 import type { RequestDesk } from './requests.js';
 
 export { writeFileAtomic } from './atomic-write.js';
@@ -104,7 +105,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     // A program may hold them (`const out = process.stdout`, a logger's stream): the restarted process's own are the same to it.
     namedLazily: { process: () => process, 'process.stdout': () => process.stdout, 'process.stderr': () => process.stderr },
     isProxy: types.isProxy,
-    repairRestored: listenerArrayRepair(),
+    repairRestored: repairsOf([listenerArrayRepair(), repairStats(loadBuiltin('node:fs') as typeof import('node:fs'))]),
     syncBuiltinExports() {
       const sync = (loadBuiltin('node:module') as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports;
       if (typeof sync === 'function') sync();
@@ -112,6 +113,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     arrayMayHaveNamedKeys: arrayNamedKeysTest(),
     // fs.Stats and fs.Dirent reach programs that import only node:fs/promises
     libraries: { 'host:node:fs': loadBuiltin('node:fs') as object },
+    plainPrototypes: plainStatsPrototypes(loadBuiltin('node:fs') as typeof import('node:fs')),
     requires: watchRequireFunctions(),
     args: () => process.argv.slice(2),
     exit(code, suspending): never {
@@ -289,4 +291,13 @@ function addOwnSymbols(named: Record<string, object | symbol>, owner: string, o:
   for (const s of Object.getOwnPropertySymbols(o)) {
     if (Symbol.keyFor(s) === undefined && s.description) named[`${owner}#${s.description}`] ??= s;
   }
+}
+
+/** The repairs that apply here, one after another (Host.repairRestored), or undefined when none does. */
+function repairsOf(repairs: (((objects: readonly unknown[]) => void) | undefined)[]): ((objects: readonly unknown[]) => void) | undefined {
+  const here = repairs.filter((r) => r !== undefined);
+  if (here.length === 0) return undefined;
+  return (objects) => {
+    for (const repair of here) repair(objects);
+  };
 }
