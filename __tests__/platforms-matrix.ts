@@ -15,7 +15,8 @@
 // run on the Node rows only, or on every Node-compatible row (Bun, Deno) with
 // `"nodeRuntimes": true` (they need Node's API, not its output);
 // `"emulated": false` (timer margins) skips the emulated rows,
-// `"bigEndian": false` (byte order) the big-endian ones; those that say
+// `"bigEndian": false` (byte order) the big-endian ones, `"otherNodes": false`
+// (a Node module's wording) the Node-compatible ones of another version; those that say
 // `"restartOnce": true` (their
 // state outside the checkpoint, files, is used up by a restart) get a
 // checkpoint of their own for each restart. A cell shows ok/FAIL and the slowest restart
@@ -79,6 +80,10 @@ async function main(): Promise<void> {
       const nodeOnly = fixture.settings.portable === false && !(r.spec.kind === 'node' && (r.spec.name.startsWith('node') || fixture.settings.nodeRuntimes === true));
       if (nodeOnly) {
         table.get(r.key)!.set(name, { checks: [], skipped: 'Node output' });
+        continue;
+      }
+      if (r.spec.kind === 'node' && fixture.settings.otherNodes === false && !r.spec.name.startsWith(`node${process.versions.node.split('.')[0]}-`)) {
+        table.get(r.key)!.set(name, { checks: [], skipped: 'Node version' });
         continue;
       }
       if (slow && fixture.settings.emulated === false) {

@@ -48,6 +48,13 @@ export interface FixtureSettings {
    * platforms.
    */
   bigEndian?: boolean;
+  /**
+   * false: the output is this Node's wording of one of its modules (Node
+   * 20's node:assert messages, which the script engines are given too);
+   * another Node version, Bun or Deno prints its own, so the platform matrix
+   * skips the Node-compatible platforms of another version.
+   */
+  otherNodes?: boolean;
 }
 
 export interface Fixture {
@@ -68,6 +75,7 @@ const KNOWN: Record<keyof FixtureSettings, 'number' | 'boolean'> = {
   restartOnce: 'boolean',
   emulated: 'boolean',
   bigEndian: 'boolean',
+  otherNodes: 'boolean',
 };
 
 export function parseSettings(text: string, where: string): FixtureSettings {
