@@ -17,9 +17,9 @@
 
 import { loadBuiltin } from './lazy-crypto.js';
 
-type Fs = Record<string, unknown>;
-const fs = loadBuiltin('node:fs') as Fs;
-const { fstatSync } = loadBuiltin('node:fs') as typeof import('node:fs');
+const nodeFs = loadBuiltin('node:fs') as typeof import('node:fs');
+const fs = nodeFs as unknown as Record<string, unknown>;
+const { fstatSync } = nodeFs;
 
 /**
  * node:fs functions whose first argument is a descriptor (a number; for the

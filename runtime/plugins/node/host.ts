@@ -19,7 +19,7 @@ import { libraryTimersPending, trackLibraryTimers } from './library-timers.js';
 import { openFiles, reopenFiles, trackOpenFiles } from './open-files.js';
 import { processClocks } from '../portable/process-clocks.js';
 import { loadBuiltin, nodeCrypto } from './lazy-crypto.js';
-import { listenerArrayRepair } from './listener-arrays.js';
+import { listenerArrayRepair, probeListenerArray } from './listener-arrays.js';
 import { savableOnceWrapper } from './once-listeners.js';
 import { watchRequireFunctions } from './require-functions.js';
 import { plainStatsPrototypes, repairStats } from './stats-objects.js';
@@ -86,6 +86,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
   if (drawsTablesOtherwise()) tableLikeNode(console as unknown as Record<string, unknown>);
   // What the process had before the program ran: a checkpoint saves what the program changed of it.
   const startCwd = process.cwd();
+  const listeners = probeListenerArray();
   const startEnv: Record<string, string | undefined> = { ...process.env };
   trackLibraryTimers();
   trackOpenFiles();
@@ -101,11 +102,11 @@ export function createNodeHost(desk?: RequestDesk): Host {
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     },
     log: writeDiagnostic,
-    named: namedInternals(),
+    named: namedInternals(listeners),
     // A program may hold them (`const out = process.stdout`, a logger's stream): the restarted process's own are the same to it.
     namedLazily: { process: () => process, 'process.stdout': () => process.stdout, 'process.stderr': () => process.stderr },
     isProxy: types.isProxy,
-    repairRestored: repairsOf([listenerArrayRepair(), repairStats(loadBuiltin('node:fs') as typeof import('node:fs'))]),
+    repairRestored: repairsOf([listenerArrayRepair(listeners), repairStats(loadBuiltin('node:fs') as typeof import('node:fs'))]),
     syncBuiltinExports() {
       const sync = (loadBuiltin('node:module') as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports;
       if (typeof sync === 'function') sync();
@@ -261,7 +262,7 @@ export function detectPlatform(): PlatformInfo {
  * `emitter.once(…)` stores `onceWrapper.bind(state)` (node:events), so an
  * emitter with a pending once-listener holds the internal `onceWrapper`.
  */
-function namedInternals(): Record<string, object | symbol> {
+function namedInternals(listeners: unknown[] | undefined): Record<string, object | symbol> {
   const probe = new EventEmitter({ captureRejections: true });
   const named: Record<string, object | symbol> = { 'node:events.onceWrapper': savableOnceWrapper(probe) };
   // Node's own symbols that objects of the program carry as keys or values:
@@ -275,10 +276,7 @@ function namedInternals(): Record<string, object | symbol> {
   // symbol of the array (events.emitting), and removes a listener during one
   // from a copy: the array restored with a fresh symbol counted nothing, so a
   // listener removed while an emit ran (a once-listener) made it skip the next.
-  const noop = (): void => {};
-  probe.on('probe', noop).on('probe', noop);
-  const listeners = (probe as unknown as { _events?: Record<string, unknown> })._events?.probe;
-  if (Array.isArray(listeners)) addOwnSymbols(named, 'node:events.listeners', listeners);
+  if (listeners !== undefined) addOwnSymbols(named, 'node:events.listeners', listeners);
   try {
     addOwnSymbols(named, 'node:fs.Dirent', new (Dirent as unknown as new (name: string, type: number, path: string) => object)('probe', 1, ''));
   } catch {

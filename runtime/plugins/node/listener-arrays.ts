@@ -11,9 +11,18 @@
 import { EventEmitter } from 'node:events';
 import { types } from 'node:util';
 
-/** What Host.repairRestored does on this Node, or undefined when it has no emit count. */
-export function listenerArrayRepair(): ((objects: readonly unknown[]) => void) | undefined {
-  const count = emitCountSymbol();
+/** A listener array of this Node's own making (two listeners of one event), for its symbols. */
+export function probeListenerArray(): unknown[] | undefined {
+  const probe = new EventEmitter();
+  const noop = (): void => {};
+  probe.on('probe', noop).on('probe', noop);
+  const list = (probe as unknown as { _events?: Record<string, unknown> })._events?.probe;
+  return Array.isArray(list) ? list : undefined;
+}
+
+/** What Host.repairRestored does on this Node, given `probeListenerArray()`, or undefined when it has no emit count. */
+export function listenerArrayRepair(probe: unknown[] | undefined): ((objects: readonly unknown[]) => void) | undefined {
+  const count = probe === undefined ? undefined : Object.getOwnPropertySymbols(probe).find((s) => s.description === 'events.emitting');
   if (count === undefined) return undefined;
   return (objects) => {
     for (const o of objects) {
@@ -26,12 +35,4 @@ export function listenerArrayRepair(): ((objects: readonly unknown[]) => void) |
       }
     }
   };
-}
-
-function emitCountSymbol(): symbol | undefined {
-  const probe = new EventEmitter();
-  const noop = (): void => {};
-  probe.on('probe', noop).on('probe', noop);
-  const list = (probe as unknown as { _events?: Record<string, unknown> })._events?.probe;
-  return Array.isArray(list) ? Object.getOwnPropertySymbols(list).find((s) => s.description === 'events.emitting') : undefined;
 }

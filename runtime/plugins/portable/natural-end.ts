@@ -23,10 +23,16 @@ interface ExitCodeHolder {
 export function exitWithCodeAtEnd(host: Host, proc: ExitCodeHolder): void {
   const g = globalThis as Record<string, unknown>;
   let armed = 0;
-  let check: (() => void) | undefined;
+  let arm: (fn: () => void) => void = () => {};
+  let due = false;
+  // one macrotask after the count fell to zero: the jobs of the last callback have armed theirs
   const idle = (): void => {
-    if (armed !== 0 || check === undefined) return;
-    check();
+    if (armed !== 0 || due) return;
+    due = true;
+    arm(() => {
+      due = false;
+      if (armed === 0) exitWith(host, proc);
+    });
   };
   const count = <H>(set: (fn: () => void, ms: number) => H, clear: (handle: H) => void): { set(fn: () => void, ms: number): H; clear(handle: H): void } => {
     const live = new Set<H>();
@@ -53,7 +59,6 @@ export function exitWithCodeAtEnd(host: Host, proc: ExitCodeHolder): void {
       },
     };
   };
-  let arm: (fn: () => void) => void;
   if (host.timers !== undefined) {
     const own: PlatformTimers = host.timers;
     const counted = count((fn, ms) => own.set(fn, ms), (h) => own.clear(h));
@@ -76,16 +81,7 @@ export function exitWithCodeAtEnd(host: Host, proc: ExitCodeHolder): void {
     host.ended = () => exitWith(host, proc);
     return;
   }
-  let due = false;
-  check = (): void => {
-    if (due) return;
-    due = true;
-    arm(() => {
-      due = false;
-      if (armed === 0) exitWith(host, proc);
-    });
-  };
-  check(); // a program that arms nothing after its restart
+  idle(); // a program that arms nothing after its restart
 }
 
 function exitWith(host: Host, proc: ExitCodeHolder): void {
