@@ -22,6 +22,7 @@ import { onceWrapperOf } from './node-events.js';
 import { EventEmitter } from './events-module.js';
 import type { ProgramOutput } from './output.js';
 import { readHeader } from '../../format/index.js';
+import { HOST_BIG_ENDIAN } from '../../heap/intrinsics.js';
 import { BOOT_KEY, type Boot, type Host, type PlatformInfo, type RunConfig } from '../../host.js';
 
 /** What the CLI knows about the platform it starts the bundle on (registry entry). */
@@ -39,7 +40,7 @@ export interface PlatformHint {
 
 /** The byte order of this host, from how a Uint16 lands in memory. */
 export function hostEndianness(): 'LE' | 'BE' {
-  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'LE' : 'BE';
+  return HOST_BIG_ENDIAN ? 'BE' : 'LE';
 }
 
 export function platformFrom(hint: PlatformHint): PlatformInfo {

@@ -7,6 +7,8 @@
 // Node answers when the system does not tell it: no load, no network
 // interfaces, an unknown CPU model. Imports nothing from a platform.
 
+import { HOST_BIG_ENDIAN } from '../../heap/intrinsics.js';
+
 interface PortableProcess {
   platform?: string;
   arch?: string;
@@ -28,7 +30,7 @@ export const machine = (): string => MACHINES[arch()] ?? arch();
 export const release = (): string => '';
 export const version = (): string => '';
 export const hostname = (): string => proc().env?.HOSTNAME ?? 'localhost';
-export const endianness = (): 'BE' | 'LE' => (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'LE' : 'BE');
+export const endianness = (): 'BE' | 'LE' => (HOST_BIG_ENDIAN ? 'BE' : 'LE');
 
 export function tmpdir(): string {
   const env = proc().env ?? {};
