@@ -50,7 +50,9 @@ const requireHere = createRequire(import.meta.url);
  * emitter saved on Node goes on there; for node:util, node:timers and
  * node:assert, our own (util-module.ts on node-format.ts and deep-equal.ts;
  * timers-module.ts over the timer globals; assert-module.ts and
- * assert-strict-module.ts).
+ * assert-strict-module.ts); for node:buffer and node:string_decoder, the
+ * `buffer` and `string_decoder` packages with what Node 20 has beside
+ * (buffer-module.ts, string-decoder-module.ts).
  */
 const PORTABLE = join(HERE, '..', '..', 'runtime', 'plugins', 'portable');
 const PORTABLE_NODE_MODULES: Record<string, string> = {
@@ -60,6 +62,8 @@ const PORTABLE_NODE_MODULES: Record<string, string> = {
   assert: join(PORTABLE, 'assert-module.js'),
   'assert/strict': join(PORTABLE, 'assert-strict-module.js'),
   os: join(PORTABLE, 'os-module.js'),
+  buffer: join(PORTABLE, 'buffer-module.js'),
+  string_decoder: join(PORTABLE, 'string-decoder-module.js'),
   path: requireHere.resolve('path-browserify'),
   'path/posix': requireHere.resolve('path-browserify'),
 };
