@@ -12,6 +12,7 @@ import { flatImage } from '../runtime/heap/image.js';
 import { testHeader } from './harness/test-header.js';
 import { swapViews } from '../runtime/heap/byteorder.js';
 import { nodeHash } from '../runtime/plugins/node/host.js';
+import { pooledBufferTest } from '../runtime/plugins/node/buffer-pool.js';
 import { nativeBind } from '../runtime/heap/bound.js';
 import { Kind, Shape, Tag } from '../runtime/heap/layout.js';
 import { ByteWriter, zigzag } from '../runtime/heap/stream.js';
@@ -1262,6 +1263,28 @@ describe('container', () => {
     expect(back.alias.buffer).toBe(back.big.buffer);
     // the parts are the program's memory: written after a change, the file no longer matches its hash
     expect(() => decodeCheckpoint(join(parts))).toThrow(/does not match its contents/);
+  });
+
+  test("Node's Buffer pool: only the bytes under the Buffers held are saved, at their places; a pool the program holds itself is saved whole", () => {
+    const dropped = Buffer.from('a secret the program let go');
+    const kept = Buffer.from('kept');
+    const part = kept.subarray(1, 3);
+    const other = Buffer.from('other');
+    expect(kept.buffer).toBe(dropped.buffer); // cut from one pool (Node's Buffer.poolSize arena)
+    const pooledView = pooledBufferTest();
+    const write = (value: unknown) => writeHeap(value, { functions: programTable(), pooledView });
+    const saved = flatImage(write({ kept, part, other })).blob;
+    expect(Buffer.from(saved).includes('secret')).toBe(false);
+    const back = readHeap(decodeCheckpoint(encodeCheckpoint(header, write({ kept, part, other }))).heap, { functions: programTable() }) as { kept: Buffer; part: Buffer; other: Buffer };
+    expect([back.kept.toString(), back.part.toString(), back.other.toString()]).toEqual(['kept', 'ep', 'other']);
+    expect([back.kept.buffer.byteLength, back.kept.byteOffset, back.part.buffer === back.kept.buffer, back.other.buffer === back.kept.buffer]).toEqual([Buffer.poolSize, kept.byteOffset, true, kept.buffer === other.buffer]);
+    back.part[0] = 0x45;
+    expect(back.kept.toString()).toBe('kEpt');
+    expect(Object.getPrototypeOf(back.kept)).toBe(Buffer.prototype);
+    // held as an ArrayBuffer, through a DataView or a plain typed array: the program's data, whole
+    for (const holder of [{ kept, pool: kept.buffer }, { kept, view: new DataView(kept.buffer) }, { kept, bytes: new Uint8Array(kept.buffer, 0, 1) }]) {
+      expect(Buffer.from(flatImage(write(holder)).blob).includes('secret')).toBe(true);
+    }
   });
 
   test("Node's hash (node:crypto from 8 KB, the portable one below) gives the portable hash's digests", () => {

@@ -137,7 +137,7 @@ export const checkpointSink: CheckpointSink = {
     // What the restarted program has by name, asked of every weak collection (once per checkpoint).
     let named: object[] | undefined;
     try {
-      image = writeHeap(root, { functions, labels, edgeLabel, external: (v) => rt.libraries.pathOf(v), named: () => (named ??= [...rt.libraries.namedValues(), ...loadedObjects()]), substitute, arrayMayHaveNamedKeys: host.arrayMayHaveNamedKeys, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
+      image = writeHeap(root, { functions, labels, edgeLabel, external: (v) => rt.libraries.pathOf(v), named: () => (named ??= [...rt.libraries.namedValues(), ...loadedObjects()]), substitute, arrayMayHaveNamedKeys: host.arrayMayHaveNamedKeys, pooledView: host.pooledView, ...rt.privates.hooks((C, newTarget) => rt.blankConstruct(C, newTarget)) }, 'checkpoint');
     } finally {
       for (const g of settled) g.unsettle();
     }

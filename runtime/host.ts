@@ -150,6 +150,13 @@ export interface Host {
    * every long array's keys, which costs a string per element.
    */
   arrayMayHaveNamedKeys?(array: unknown[]): boolean;
+  /**
+   * Optional: whether a typed array is one of the platform's small buffers
+   * cut from a memory pool it shares between them (Node's Buffer.poolSize
+   * arena, plugins/node/buffer-pool.ts). A checkpoint keeps such a pool's
+   * length but saves only the bytes under the buffers it holds.
+   */
+  pooledView?(view: ArrayBufferView): boolean;
   /** A faster SHA-256/HMAC than the portable one (Node: node:crypto), for the file's integrity hash. */
   hash?: CheckpointHash;
   /**

@@ -96,6 +96,13 @@ export interface HeapContext {
    * lists the array's keys to find any.
    */
   arrayMayHaveNamedKeys?(array: unknown[]): boolean;
+  /**
+   * Writing only: true for a typed array that the platform cut from a
+   * memory pool it shares between many (Host.pooledView). An ArrayBuffer
+   * reached only through such views is saved with its length but only the
+   * bytes under them: the rest is other buffers' data, or none.
+   */
+  pooledView?(view: ArrayBufferView): boolean;
   /** Writing only: an object saved in place of `value` wherever it is held (runtime/transient.ts); undefined: none. */
   substitute?(value: object): object | undefined;
   /**

@@ -145,6 +145,12 @@ class HeapWriter implements Trail {
   private readonly classifier = new Classifier();
   private readonly buffers: { node: number; buffer: ArrayBufferLike; offset: number; length: number }[] = [];
   private readonly views = new Map<number, BufferViews>();
+  /**
+   * ArrayBuffer node → [byteOffset, byteLength, …] of the pooled views
+   * (ctx.pooledView) that reach it, for a buffer first reached through one
+   * and since only through such views: its other bytes are not saved.
+   */
+  private pools: Map<number, number[]> | undefined;
   private blobSize = 0;
   private readonly warnings: string[] = [];
   /** reused buffer for a short array's elements */
@@ -323,6 +329,8 @@ class HeapWriter implements Trail {
         }
         let id = this.ids.get(value);
         if (id === undefined) id = this.discover(value as object | symbol, parent, via, weakKey);
+        // (a pool the program holds itself, or through a DataView, is its data: saved whole)
+        else if (this.pools !== undefined && via !== Edge.buffer) this.pools.delete(id);
         out.tagged(Tag.ref, id);
       }
     }
@@ -567,13 +575,16 @@ class HeapWriter implements Trail {
         return this.arrayBuffer(value as ArrayBufferLike, i, kind);
       case Kind.typedarray:
         return this.typedArray(value as Uint8Array, i);
-      case Kind.dataview:
+      case Kind.dataview: {
         this.proto(value, i);
-        this.value(call(intrinsic.dataViewBuffer, value), i, Edge.buffer);
+        const buffer = call<ArrayBufferLike>(intrinsic.dataViewBuffer, value);
+        this.value(buffer, i, Edge.buffer);
+        this.pools?.delete(this.ids.get(buffer)!);
         out.varint(call<number>(intrinsic.dataViewByteOffset, value));
         out.varint(call<number>(intrinsic.dataViewByteLength, value));
         this.props(value, i, ownKeys(value));
         return;
+      }
       case Kind.staticFunction:
         out.varint(this.stringId(this.ctx.functions.staticId(value as Function)!));
         this.functionProps(value as Function, i);
@@ -882,17 +893,30 @@ class HeapWriter implements Trail {
     const type = TYPED_ARRAY_INDEX.get(call<string>(intrinsic.typedArrayTag, view))!;
     out.u8(type);
     const buffer = call<ArrayBufferLike>(intrinsic.typedArrayBuffer, view);
+    const known = this.values.length;
     this.value(buffer, i, Edge.buffer);
     const byteOffset = call<number>(intrinsic.typedArrayByteOffset, view);
     const length = call<number>(intrinsic.typedArrayLength, view);
     out.varint(byteOffset);
     out.varint(length);
     if (HOST_BIG_ENDIAN) this.noteView(buffer, type, byteOffset, length);
+    if (this.ctx.pooledView !== undefined) this.notePooled(view, this.ids.get(buffer)!, known, byteOffset, length);
     let keys: (string | symbol)[];
     // own keys list the `length` element indices first
     if (length <= SMALL_TYPED_ARRAY) keys = Reflect.ownKeys(view).slice(length);
     else keys = Object.getOwnPropertySymbols(view);
     this.props(view, i, keys);
+  }
+
+  /** A pooled view (a Buffer; its length is in bytes) adds its range; any other view makes its buffer saved whole. */
+  private notePooled(view: Uint8Array, node: number, known: number, byteOffset: number, length: number): void {
+    if (!this.ctx.pooledView!(view)) {
+      this.pools?.delete(node);
+      return;
+    }
+    // first reached through this view: a pool; else it is one only if it was so far
+    if (node >= known) (this.pools ??= new Map()).set(node, [byteOffset, length]);
+    else this.pools?.get(node)?.push(byteOffset, length);
   }
 
   private noteView(buffer: ArrayBufferLike, type: number, byteOffset: number, length: number): void {
@@ -920,8 +944,10 @@ class HeapWriter implements Trail {
       const bytes = new Uint8Array(end - start);
       for (const { node, buffer, offset, length } of run) {
         const at = offset - start;
+        const pooled = this.pools?.get(node);
         // (an empty buffer may be detached, and a view of a detached one throws)
-        if (length > 0) bytes.set(new Uint8Array(buffer, 0, length), at);
+        if (pooled !== undefined) for (let r = 0; r < pooled.length; r += 2) bytes.set(new Uint8Array(buffer, pooled[r]!, pooled[r + 1]!), at + pooled[r]!);
+        else if (length > 0) bytes.set(new Uint8Array(buffer, 0, length), at);
         if (HOST_BIG_ENDIAN) swapViews(bytes.subarray(at, at + length), this.views.get(node) ?? []);
       }
       parts.push(bytes);
@@ -929,7 +955,7 @@ class HeapWriter implements Trail {
     };
     for (const saved of this.buffers) {
       const { node, buffer, offset, length } = saved;
-      if (length < OWN_BLOB_PART || HOST_BIG_ENDIAN || this.kinds[node] === Kind.sharedarraybuffer) {
+      if (length < OWN_BLOB_PART || HOST_BIG_ENDIAN || this.kinds[node] === Kind.sharedarraybuffer || this.pools?.has(node)) {
         run.push(saved);
         continue;
       }

@@ -24,6 +24,7 @@ import { listenerArrayRepair, probeListenerArray } from './listener-arrays.js';
 import { savableOnceWrapper } from './once-listeners.js';
 import { watchRequireFunctions } from './require-functions.js';
 import { plainStatsPrototypes, repairStats } from './stats-objects.js';
+import { pooledBufferTest } from './buffer-pool.js';
 import type { RequestDesk } from './requests.js';
 
 export { writeFileAtomic } from './atomic-write.js';
@@ -114,6 +115,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
       if (typeof sync === 'function') sync();
     },
     arrayMayHaveNamedKeys: arrayNamedKeysTest(),
+    pooledView: pooledBufferTest(),
     // fs.Stats and fs.Dirent reach programs that import only node:fs/promises
     libraries: { 'host:node:fs': loadBuiltin('node:fs') as object },
     plainPrototypes: plainStatsPrototypes(loadBuiltin('node:fs') as typeof import('node:fs')),
