@@ -6,10 +6,11 @@
 // directory installed by scripts/platforms.sh, the byte-order fixture also
 // goes to and comes from big-endian s390x, and native QuickJS joins in.
 // `npm run test:platforms` is the full table over every installed platform.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformSpec, resolvePlatform, installedPlatforms, PLATFORMS } from '../cli/platform/registry.js';
+import { buildRestartBundle } from '../cli/platform/bundle.js';
 import { decodeBase64, hostEndianness } from '../runtime/plugins/portable/boot.js';
 import { loadFixture } from './harness/fixtures.js';
 import { buildFixture, checkFrom, checkTo, cleanUp, takeCheckpoint, type BuiltFixture, type PlatformCheck } from './harness/platform-oracle.js';
@@ -273,5 +274,44 @@ describe('byte order: the typed-array fixture across little- and big-endian host
   onlyIf(beNode !== undefined)(`${beNode ?? 's390x Node'} (big-endian) → x86-64 Node`, async () => {
     const k = Math.floor((built!.points * 2) / 3);
     expect(failures([await checkFrom(built!, platformSpec(beNode!)!, k, options)])).toBe('');
+  }, 300_000);
+});
+
+describe("Node's global Buffer is in a restart bundle where the program may use it", () => {
+  // ~80 KB of script to compile on every restart there: given when the
+  // checkpoint names it, or when a module of the program or of a library
+  // names it, which is only found while bundling.
+  test('a library naming it gets it; a program that never does, not', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'introspect-buffer-global-'));
+    try {
+      const lib = join(work, 'node_modules', 'bufuser');
+      mkdirSync(lib, { recursive: true });
+      writeFileSync(join(lib, 'package.json'), JSON.stringify({ name: 'bufuser', type: 'module', main: 'index.js' }));
+      writeFileSync(join(lib, 'index.js'), "export const encode = (s) => Buffer.from(s).toString('base64');\n");
+      const programs: Record<string, string> = {
+        plain: 'const tick = () => new Promise<void>((r) => setTimeout(r, 1));\nfor (let i = 0; i < 3; i++) {\n  await tick();\n  console.log(`round ${i}`);\n}\n',
+        library: "// @ts-ignore\nimport { encode } from 'bufuser';\nconst tick = () => new Promise<void>((r) => setTimeout(r, 1));\nfor (let i = 0; i < 3; i++) {\n  await tick();\n  console.log(encode(`round ${i}`));\n}\n",
+      };
+      const found: Record<string, [boolean, string]> = {};
+      for (const [name, source] of Object.entries(programs)) {
+        mkdirSync(join(work, name));
+        writeFileSync(join(work, name, 'main.ts'), source);
+        const out = join(work, `${name}-out`);
+        expect((await runProcess([process.execPath, cliEntry, 'build', join(work, name), '--out-dir', out], { cwd: work, timeoutMs: 60_000 })).code).toBe(0);
+        const file = join(work, `${name}.ckpt`);
+        const taken = await runProcess([process.execPath, cliEntry, 'run', join(out, 'main.js'), '--checkpoint-at', '2', '--checkpoint-file', file, '--exit-after-checkpoint'], { cwd: work, timeoutMs: 60_000 });
+        const checkpoint = readFileSync(file);
+        expect(checkpoint.includes('"Buffer')).toBe(false);
+        const bundle = await buildRestartBundle({ entry: join(out, 'main.js'), checkpoint, host: 'quickjs', hint: { engine: 'quickjs', runtime: 'qjs', os: 'linux', cpu: 'x64' } });
+        const r = await runProcess([process.execPath, cliEntry, 'restart', file, '--platform', 'qjs-wasm'], { cwd: work, timeoutMs: 120_000 });
+        found[name] = [bundle.includes('function provideBuffer'), `${r.code} ${Buffer.concat([taken.stdout, r.stdout]).toString()}`];
+      }
+      expect(found).toEqual({
+        plain: [false, '0 round 0\nround 1\nround 2\n'],
+        library: [true, '0 cm91bmQgMA==\ncm91bmQgMQ==\ncm91bmQgMg==\n'],
+      });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }, 300_000);
 });

@@ -13,7 +13,7 @@
 import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
 import { DONE_KEY } from '../../runtime/plugins/browser/host.js';
@@ -116,6 +116,12 @@ const COMPUTED_IMPORT = /\bimport\(\$+is\)/;
  * gets a loader (its runtime copy and node_modules aside).
  */
 function computedImportTargets(outDir: string): string[] {
+  const modules = programModules(outDir);
+  return modules.some((file) => COMPUTED_IMPORT.test(readFileSync(file, 'utf8'))) ? modules : [];
+}
+
+/** The program's modules in its output directory (its runtime copy and node_modules aside). */
+function programModules(outDir: string): string[] {
   const modules: string[] = [];
   const walk = (at: string): void => {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
@@ -125,11 +131,50 @@ function computedImportTargets(outDir: string): string[] {
     }
   };
   walk(outDir);
-  return modules.some((file) => COMPUTED_IMPORT.test(readFileSync(file, 'utf8'))) ? modules : [];
+  return modules;
 }
 
+/** A module that names the global Buffer, or Node's string_decoder, which is built on it. */
+const NAMES_BUFFER = /\bBuffer\b|string_decoder/;
+
+/**
+ * Modules of the runtime's side, which name Buffer without the program
+ * using it: the program's copy of the runtime (a platform's global it may
+ * meet) and the packages this CLI depends on (@noble/hashes, in a comment),
+ * which the host's runtime imports.
+ */
+const OWN_PACKAGES = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(join(HERE, '..', '..', '..', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    return Object.keys(pkg.dependencies ?? {}).map((name) => `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`);
+  } catch {
+    return [];
+  }
+})();
+
+function runtimeSide(path: string): boolean {
+  return path.includes(`${sep}__introspect${sep}`) || OWN_PACKAGES.some((dir) => path.includes(dir));
+}
+
+/**
+ * The bundle gives the engine Node's global `Buffer` (buffer-module.ts)
+ * only where the program may use it, as it is ~80 KB of script for the
+ * engine to compile (~25 ms of a restart on QuickJS): when the checkpoint
+ * names it (its string table holds `Buffer.prototype`, `Buffer.from`…), or
+ * a module of the program does; or when a module of a library does, which
+ * the first bundling finds out, and a second then gives it.
+ */
 export async function buildRestartBundle(options: BundleOptions): Promise<string> {
+  const bytes = options.checkpoint;
+  // (a name in the string table opens a JSON string: `"Buffer.from"`, or `\"Buffer\"` in a library's path)
+  const named = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('"Buffer') || programModules(dirname(options.entry)).some((file) => NAMES_BUFFER.test(readFileSync(file, 'utf8')));
+  const first = await bundle(options, named);
+  return named || !first.namesBuffer ? first.text : (await bundle(options, true)).text;
+}
+
+async function bundle(options: BundleOptions, withBuffer: boolean): Promise<{ text: string; namesBuffer: boolean }> {
   const base64 = Buffer.from(options.checkpoint.buffer, options.checkpoint.byteOffset, options.checkpoint.byteLength).toString('base64');
+  let namesBuffer = false;
   const virtual: Plugin = {
     name: 'introspect-restart',
     setup(b) {
@@ -141,8 +186,9 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
           // Boot first: ES module evaluation order keeps it before the program.
           return { contents: `import 'introspect-restart:boot';\nimport ${JSON.stringify(options.entry)};\n${bundledModules(options)}`, resolveDir: dirname(options.entry), loader: 'js' };
         }
+        const buffer = withBuffer ? `import { provideBuffer } from ${JSON.stringify(PORTABLE_NODE_MODULES.buffer)};\nprovideBuffer();\n` : '';
         return {
-          contents: `import { bootBundle } from ${JSON.stringify(hostModule(options.host))};\nbootBundle(${JSON.stringify(base64)}, ${JSON.stringify(options.hint)});\n`,
+          contents: `${buffer}import { bootBundle } from ${JSON.stringify(hostModule(options.host))};\nbootBundle(${JSON.stringify(base64)}, ${JSON.stringify(options.hint)});\n`,
           resolveDir: HERE,
           loader: 'js',
         };
@@ -152,6 +198,7 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
         if (args.path.startsWith(join(HERE, '..', '..'))) return undefined;
         const { readFile } = await import('node:fs/promises');
         const text = await readFile(args.path, 'utf8');
+        if (!namesBuffer && NAMES_BUFFER.test(text) && !runtimeSide(args.path)) namesBuffer = true;
         if (!/import\.meta\.url|__filename|__dirname/.test(text)) return undefined;
         const url = JSON.stringify(pathToFileURL(args.path).href);
         const contents = text
@@ -181,7 +228,7 @@ export async function buildRestartBundle(options: BundleOptions): Promise<string
       footer: options.host === 'browser' ? { js: `globalThis[${JSON.stringify(DONE_KEY)}];` } : undefined,
       plugins: [virtual],
     });
-    return result.outputFiles[0]!.text;
+    return { text: result.outputFiles[0]!.text, namesBuffer };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const missing = nodeModuleNeeded(message);

@@ -5,19 +5,20 @@
 // module registers, that the few services the runtime core uses are there
 // (queueMicrotask is missing on QuickJS and the jsc shell), and that what a
 // program started on Node reads of it is there too: the standard globals
-// the engine lacks, Node's global `Buffer` (buffer-module.ts), a `process`
-// writing to the program's output streams (process.ts, output.ts), Node's
-// once-wrapper by its saved name (node-events.ts). An error escaping the program's start is reported like
-// Node reports an uncaught exception (stack on stderr, exit code 1) instead
-// of being dropped as an unhandled rejection; the throw a host exits by is
-// not one. Imports nothing from a platform.
+// the engine lacks, a `process` writing to the program's output streams
+// (process.ts, output.ts), Node's once-wrapper by its saved name
+// (node-events.ts); Node's global `Buffer`, where the program may use it,
+// is given by the bundle (cli/platform/bundle.ts, buffer-module.ts). An
+// error escaping the program's start is reported like Node reports an
+// uncaught exception (stack on stderr, exit code 1) instead of being
+// dropped as an unhandled rejection; the throw a host exits by is not one.
+// Imports nothing from a platform.
 
 import { provideStructuredClone } from './structured-clone.js';
 import { ALPHABET, provideTextEncoding } from './text-encoding.js';
 import { provideURL } from './url.js';
 import { provideTimerGlobals } from './timer-globals.js';
 import { provideProcess } from './process.js';
-import { provideBuffer } from './buffer-module.js';
 import { exitWithCodeAtEnd } from './natural-end.js';
 import { onceWrapperOf } from './node-events.js';
 import { EventEmitter } from './events-module.js';
@@ -136,7 +137,6 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
   provideTextEncoding();
   provideURL();
   providePerformanceNow();
-  provideBuffer();
   if (output !== undefined) {
     provideProcess(host, output, { entry: options.hint?.entry ?? '', cwd: options.hint?.cwd ?? '/', env: options.hint?.env ?? {}, args: argsOf(restore) });
     // before the timer globals, so that those made from the host's timers are counted too
