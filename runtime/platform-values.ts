@@ -7,10 +7,11 @@
 // in module constants all the time (`const fmt = new Intl.NumberFormat(…)`).
 // Each is saved like a transient value (transient.ts) whose `recreate` is
 // `remake` bound to the class's name and arguments, both plain data; after a
-// restore it is made again with `new`, on whatever platform restarts it. A
-// TextDecoder in the middle of a `stream: true` decode loses the bytes it
-// held back; a URL's `searchParams` object is made anew, so a program holding
-// both holds two objects after the restart.
+// restore it is made again with `new`, on whatever platform restarts it; a
+// UTF-8 TextDecoder in the middle of a `stream: true` decode is then fed the
+// bytes it held back (text-decoder-streams.ts). A URL's `searchParams`
+// object is made anew, so a program holding both holds two objects after
+// the restart.
 //
 // Node's StringDecoder is one too, though no global names it: its state
 // lives under a private symbol of Node's, which a restart could not name.
@@ -30,6 +31,7 @@ import { argumentsValue } from './arguments-objects.js';
 import { functions } from './functions.js';
 import { proxyParts, remakeProxy } from './proxies.js';
 import { timelineEntryValue } from './timeline.js';
+import { primeTextDecoder, textDecoderPrimer } from './text-decoder-streams.js';
 import { PlatformValue } from './transient.js';
 
 interface Maker {
@@ -149,7 +151,11 @@ export function platformValueFor(v: object): PlatformValue | undefined {
   }
   const proto = Object.getPrototypeOf(v) as object | null;
   const maker = proto === null ? undefined : byPrototype.get(proto);
-  if (maker !== undefined) return new PlatformValue(remake.bind(undefined, maker.name, maker.args(v)));
+  if (maker !== undefined) {
+    const primer = maker.name === 'TextDecoder' ? textDecoderPrimer(v) : undefined;
+    if (primer !== undefined) return new PlatformValue(remakeStreamingDecoder.bind(undefined, maker.args(v), primer));
+    return new PlatformValue(remake.bind(undefined, maker.name, maker.args(v)));
+  }
   if (proto !== null && isStringDecoderPrototype(proto)) return stringDecoderValue(v as StringDecoderLike);
   return timelineEntryValue(v) ?? argumentsValue(v);
 }
@@ -188,6 +194,11 @@ function remakeStringDecoder(C: Function, encoding: string, bytes: Uint8Array): 
   return d;
 }
 
+/** A TextDecoder in the middle of a stream: made again, then fed what it held (text-decoder-streams.ts). */
+function remakeStreamingDecoder(args: unknown[], primer: Uint8Array): object {
+  return primeTextDecoder(remake('TextDecoder', args), primer);
+}
+
 function remake(name: string, args: unknown[]): object {
   const C = classAt(name);
   if (C === undefined && name === 'DOMException') {
@@ -202,6 +213,7 @@ function remake(name: string, args: unknown[]): object {
 
 functions.registerStatic('introspect:remakePlatformValue', remake);
 functions.registerStatic('introspect:remakeStringDecoder', remakeStringDecoder);
+functions.registerStatic('introspect:remakeStreamingTextDecoder', remakeStreamingDecoder);
 functions.registerStatic('introspect:remakeBoundPlatformFunction', remakeBound);
 functions.registerStatic('introspect:remakeDynamicFunction', remakeDynamicFunction);
 functions.registerStatic('introspect:functionConstructor', functionConstructor);

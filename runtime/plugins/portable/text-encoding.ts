@@ -11,6 +11,7 @@
 // where it throws). Imports nothing from a platform.
 
 import { utf8EncodePortable } from '../../format/bytes.js';
+import { noteTextDecoderStreams } from '../../text-decoder-streams.js';
 
 const REPLACEMENT = 0xfffd;
 
@@ -221,6 +222,8 @@ export function provideTextEncoding(): void {
   }
   provide('atob', atob);
   provide('btoa', btoa);
+  // The class may be ours or the engine's, provided after the runtime loaded: its streams are noted too.
+  noteTextDecoderStreams();
 }
 
 export { PortableTextDecoder, PortableTextEncoder, atob as portableAtob, btoa as portableBtoa };
