@@ -408,6 +408,15 @@ describe('pass 4 and liveness', () => {
     expect(f).toMatch(/\}\s*return \$R\.f\(f, void 0, void 0, \$l, \[n, s, i, \$t\d+, \$t\d+\]\);\s*\}\s*$/);
   });
 
+  test('restoring, the prologue puts the frame at the restored point ($l = $r): the router resumes a call with no `$l = n` of its own', () => {
+    const js = emit('declare function g(i: number): number;\nexport function f(n: number) { let s = g(n); s += g(s); return s; }\n');
+    const f = js.slice(js.indexOf('export function f'));
+    expect(f).toMatch(/let \$l = 1, \$r = 0/); // the entry point, where an unwind from the prologue leaves
+    expect(f).toMatch(/const \$s = \$R\.enter\(\);\s*if \(\$s\) \{\s*\$l = \$r = \$s\[0\];/);
+    expect(f).toMatch(/\$r = 0;\s*s = \$R\.resume\(\);\s*break \$b\d+;/);
+    expect(f.match(/\$l = \d+;/g)).toEqual(['$l = 2;', '$l = 3;']); // the calls' own only
+  });
+
   test('a call-free loop that shifts right unsigned polls through $R.lp(), so V8 can peel it; other call-free loops keep their own slow path', () => {
     const js = emit('export function hash(n: number) { let h = 2166136261; for (let i = 0; i < n; i++) h = Math.imul(h ^ i, 16777619) >>> 0; return h; }\nexport function sum(xs: number[]) { let t = 0; for (let i = 0; i < xs.length; i++) t += xs[i] * 0.5; return t; }\n');
     const hash = js.slice(js.indexOf('export function hash'), js.indexOf('export function sum'));

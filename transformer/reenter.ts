@@ -140,14 +140,17 @@ export class Reenter {
     const values = [...plan.params, ...plan.locals];
     if (plan.generator) body = this.fillFrameValues(body, values);
     const s = f.createIdentifier(this.ctx.names.fixed('s'));
-    const restore: ts.Statement[] = [f.createExpressionStatement(f.createAssignment(this.r, f.createElementAccessExpression(s, 0)))];
+    // `$l = $r`: until the router lands, the frame is at the point it resumes
+    // (a second capture inside a resumed callee must find it there), so the
+    // router's resume of a call needs no `$l = n` of its own.
+    const restore: ts.Statement[] = [f.createExpressionStatement(f.createAssignment(this.l, f.createAssignment(this.r, f.createElementAccessExpression(s, 0))))];
     values.forEach((v, i) => restore.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(v), f.createElementAccessExpression(s, i + 1)))));
     const entry = f.createIfStatement(
       f.createLessThan(f.createPrefixDecrement(f.createPropertyAccessExpression(rt, 'c')), f.createNumericLiteral(0)),
+      // `$l` starts at 1, the entry point, which is where this unwinds.
       f.createBlock([
-        f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(1))),
         f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(s, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(rt, 'enter'), undefined, []))], ts.NodeFlags.Const)),
-        f.createIfStatement(f.createStrictInequality(s, f.createVoidZero()), f.createBlock(restore, true), this.unwindCheck()),
+        f.createIfStatement(s, f.createBlock(restore, true), this.unwindCheck()),
       ], true),
     );
     const pre: ts.Statement[] = [];
@@ -171,7 +174,7 @@ export class Reenter {
       ? f.createCallExpression(f.createPropertyAccessExpression(rt, 'fb'), undefined, [plan.self, this.l, valueArray])
       : f.createCallExpression(f.createPropertyAccessExpression(rt, 'f'), undefined, [plan.self, thisValue, nt, this.l, valueArray]));
     const decls = [
-      f.createVariableDeclaration(this.l, undefined, undefined, f.createNumericLiteral(0)),
+      f.createVariableDeclaration(this.l, undefined, undefined, f.createNumericLiteral(1)),
       f.createVariableDeclaration(this.r, undefined, undefined, f.createNumericLiteral(0)),
       ...plan.locals.map((n) => f.createVariableDeclaration(n, undefined, undefined, startsAtZero(plan, n) ? f.createNumericLiteral(0) : undefined)),
     ];
@@ -330,11 +333,9 @@ export class Reenter {
     if (this.lin.calls.has(s)) {
       const n = this.nextSite(callOf(s));
       const setL = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
-      // Resuming the callee sets `$l` too: a later capture inside it (a second
-      // checkpoint after a restore) must find this frame at this call.
-      const setAgain = f.createExpressionStatement(f.createAssignment(this.l, f.createNumericLiteral(n)));
-      if (isSuperCall(s)) return { out: [setL, this.superSite(s)], lo: n, hi: n, resume: [setAgain, this.superSite(this.resumeOf(s))] };
-      return { out: [setL, s, this.unwindCheck()], lo: n, hi: n, resume: [setAgain, this.resumeOf(s)] };
+      // Resuming the callee, `$l` is n already: the prologue set it to `$r`.
+      if (isSuperCall(s)) return { out: [setL, this.superSite(s)], lo: n, hi: n, resume: [this.superSite(this.resumeOf(s))] };
+      return { out: [setL, s, this.unwindCheck()], lo: n, hi: n, resume: [this.resumeOf(s)] };
     }
     if (this.lin.opaque.has(s)) return { out: [this.noSave(s)], lo: NONE, hi: NONE };
     if (ts.isBlock(s)) {
