@@ -417,6 +417,18 @@ describe('pass 4 and liveness', () => {
     expect(f.match(/\$l = \d+;/g)).toEqual(['$l = 2;', '$l = 3;']); // the calls' own only
   });
 
+  test('a router is a switch over the sites it resumes where that prints shorter; a site before the block\'s first statement falls out of it; one statement to land at needs no labeled block', () => {
+    const js = emit('declare function g(i: number): number;\nexport function f(n: number) {\n  let s = 0;\n  for (let i = 0; i < n; i++) {\n    for (let j = 0; j < i; j++) { s += g(j); s ^= g(s); }\n    s += g(i);\n  }\n  return s;\n}\n');
+    const f = js.slice(js.indexOf('export function f'));
+    // the inner loop body: its poll (3) has no case, its calls (4, 5) are resumed by theirs
+    expect(f).toMatch(/if \(\$r\)\s*switch \(\$r\) \{\s*case 4:\s*\$r = 0;\s*\$t\d+ = \$R\.resume\(\);\s*break \$b\d+;\s*case 5:\s*\$r = 0;\s*\$t\d+ = \$R\.resume\(\);\s*break \$b\d+;\s*\}\s*if \(--\$R\.c < 0\) \{\s*\$l = 3;/);
+    // the outer loop body: the inner loop holds several sites, so it shares `default` with the poll
+    expect(f).toMatch(/case 6:\s*\$r = 0;\s*\$t\d+ = \$R\.resume\(\);\s*break \$b\d+;\s*default: if \(\$r <= 2\)\s*break;\s*else\s*break \$b\d+;/);
+    expect(f).not.toMatch(/case [23]:/);
+    // the function body: only the loop to land at, its initializers skipped
+    expect(f).toMatch(/if \(!\$r\) \{\s*s = 0;\s*i = 0;\s*\}\s*for \(; \$r \|\| i < n; i\+\+\)/);
+  });
+
   test('a call-free loop that shifts right unsigned polls through $R.lp(), so V8 can peel it; other call-free loops keep their own slow path', () => {
     const js = emit('export function hash(n: number) { let h = 2166136261; for (let i = 0; i < n; i++) h = Math.imul(h ^ i, 16777619) >>> 0; return h; }\nexport function sum(xs: number[]) { let t = 0; for (let i = 0; i < xs.length; i++) t += xs[i] * 0.5; return t; }\n');
     const hash = js.slice(js.indexOf('export function hash'), js.indexOf('export function sum'));

@@ -7,17 +7,18 @@
 //     `if ($R.u) break $u` leaves the body, labeled `$u`, for the frame
 //     record after it (`return $R.f(self, this, new.target, $l, locals)`):
 //     a capture unwinds the stack by returns, no try block in any function;
-//   - on restore the prologue reloads the locals and `$r` (the site to reach);
-//     every block that contains sites starts with a router that jumps, with
-//     labeled blocks, straight to the statement holding `$r`; loops test
-//     `$r ||` before their condition; a call statement is resumed by the
-//     router itself (`$t = $R.resume()`), then execution goes on after it.
+//   - on restore the prologue reloads the locals and `$r` (the site to reach,
+//     which `$l` takes too); every block that contains sites starts with a
+//     router that jumps, with labeled blocks, straight to the statement
+//     holding `$r`; loops test `$r ||` before their condition; a call
+//     statement is resumed by the router itself (`$t = $R.resume()`), then
+//     execution goes on after it.
 //
 //   [source]                       [after]
 //   while (i < n) {                 while ($r || i < n) {
-//     s += f(i);                      $b2: { $b1: { if ($r) { if ($r <= 2) break $b1; $r = 0; $t1 = $R.resume(); break $b2; }
-//     i++;                              if (--$R.c < 0) { $l = 2; $r = $R.poll(); } }
-//   }                                 $l = 3; $t1 = f(i); }
+//     s += f(i);                      $b1: { if ($r) switch ($r) { case 3: $r = 0; $t1 = $R.resume(); break $b1; }
+//     i++;                              if (--$R.c < 0) { $l = 2; $r = $R.poll(); }
+//   }                                   $l = 3; $t1 = f(i); }
 //                                     s += $t1; i++; }
 //
 // try/finally whose finally block has sites becomes a completion record
@@ -38,6 +39,12 @@ interface Unit {
   hi: number;
   /** Landing action for a call statement: resume the callee, then continue after the unit. */
   resume?: ts.Statement[];
+}
+
+/** A statement of a block that holds sites, and where the router lands for it: before it, or after it (a call resumed). */
+interface Entry {
+  unit: Unit;
+  land: number;
 }
 
 const NONE = 0;
@@ -214,27 +221,64 @@ export class Reenter {
     return this.dispatch(units);
   }
 
+  /**
+   * The router of one block: on the normal path one test of `$r`; restoring,
+   * it jumps to the statement holding site `$r` by `break` out of labeled
+   * blocks (a call statement's own site: resumes it, then lands after it).
+   * Two shapes, whichever prints shorter (routerShape):
+   *
+   *   if ($r) switch ($r) {              if ($r)
+   *   case 3: $r = 0; $t1 = $R.resume();   if ($r <= 2) break $b1;
+   *     break $b2;                         else if ($r <= 3) { $r = 0; $t1 = $R.resume(); break $b2; }
+   *   case 4: …                            else { … }
+   *   }
+   *
+   * In the switch, a site that lands before the block's first statement (a
+   * loop body's poll) needs no case: it matches none and falls out of the
+   * switch there. Single sites are cases; statements holding several sites
+   * (a nested loop) share `default`, a `<=` ladder over just those.
+   */
   private dispatch(units: Unit[]): ts.Statement[] {
     const f = this.f;
-    const entries: { unit: Unit; land: number }[] = [];
+    const entries: Entry[] = [];
     units.forEach((u, j) => {
       if (u.lo !== NONE) entries.push({ unit: u, land: u.resume ? j + 1 : j });
     });
     const flat = () => units.flatMap((u) => u.out);
     if (entries.length === 0 || entries.every((e) => e.land === 0 && !e.unit.resume)) return flat();
-    const lands = [...new Set(entries.map((e) => e.land))].sort((a, b) => a - b);
+    if (entries.length === 1) return this.guard(units, entries[0]!);
+    const here = (e: Entry) => e.land === 0 && !e.unit.resume;
+    const single = (e: Entry) => e.unit.lo === e.unit.hi && !here(e);
+    const useSwitch = routerShape(entries, single, here) === 'switch';
+    // In the switch, what lands here needs no label: it leaves the switch.
+    const lands = [...new Set(entries.filter((e) => !(useSwitch && here(e))).map((e) => e.land))].sort((a, b) => a - b);
     const labels = new Map(lands.map((p) => [p, f.createIdentifier(this.ctx.names.fresh('b'))]));
-    // The router: one test of $r on the normal path.
-    let chain: ts.Statement | undefined;
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const e = entries[i];
-      const action: ts.Statement[] = [];
-      if (e.unit.resume) action.push(f.createExpressionStatement(f.createAssignment(this.r, f.createNumericLiteral(0))), ...e.unit.resume);
-      action.push(f.createBreakStatement(labels.get(e.land)!));
-      const thenBlock = f.createBlock(action, true);
-      chain = i === entries.length - 1 ? thenBlock : f.createIfStatement(f.createLessThanEquals(this.r, f.createNumericLiteral(e.unit.hi)), thenBlock, chain);
+    const action = (e: Entry): ts.Statement[] => {
+      if (useSwitch && here(e)) return [f.createBreakStatement()];
+      const out: ts.Statement[] = [];
+      if (e.unit.resume) out.push(f.createExpressionStatement(f.createAssignment(this.r, f.createNumericLiteral(0))), ...e.unit.resume);
+      out.push(f.createBreakStatement(labels.get(e.land)!));
+      return out;
+    };
+    // `if ($r <= hi) A else if … else Z` over entries in site order.
+    const ladder = (list: Entry[]): ts.Statement => {
+      let chain: ts.Statement | undefined;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const then = action(list[i]!);
+        const body = then.length === 1 ? then[0]! : f.createBlock(then, true);
+        chain = chain === undefined ? body : f.createIfStatement(f.createLessThanEquals(this.r, f.createNumericLiteral(list[i]!.unit.hi)), body, chain);
+      }
+      return chain!;
+    };
+    let route: ts.Statement;
+    if (!useSwitch) route = ladder(entries);
+    else {
+      const clauses: ts.CaseOrDefaultClause[] = entries.filter(single).map((e) => f.createCaseClause(f.createNumericLiteral(e.unit.lo), action(e)));
+      const rest = entries.filter((e) => !single(e));
+      if (rest.some((e) => !here(e))) clauses.push(f.createDefaultClause([ladder(rest)]));
+      route = f.createSwitchStatement(this.r, f.createCaseBlock(clauses));
     }
-    const router = f.createIfStatement(this.r, chain!);
+    const router = f.createIfStatement(this.r, route);
     let inner: ts.Statement[] = [router];
     let next = 0;
     for (const p of lands) {
@@ -243,6 +287,22 @@ export class Reenter {
     }
     for (; next < units.length; next++) inner.push(...units[next].out);
     return inner;
+  }
+
+  /**
+   * A block with one statement to land at needs no label: what a restore
+   * skips runs under `if (!$r)`, or is the `else` of resuming the call.
+   *
+   *   if (!$r) { i = 0; }  for (; $r || …)      if ($r) { $r = 0; $t1 = $R.resume(); }
+   *                                              else { …; $l = 3; $t1 = f(); if ($R.u) break $u; }
+   */
+  private guard(units: Unit[], e: Entry): ts.Statement[] {
+    const f = this.f;
+    const skipped = f.createBlock(units.slice(0, e.land).flatMap((u) => u.out), true);
+    const rest = units.slice(e.land).flatMap((u) => u.out);
+    if (!e.unit.resume) return [f.createIfStatement(f.createLogicalNot(this.r), skipped), ...rest];
+    const resume = f.createBlock([f.createExpressionStatement(f.createAssignment(this.r, f.createNumericLiteral(0))), ...e.unit.resume], true);
+    return [f.createIfStatement(this.r, resume, skipped), ...rest];
   }
 
   private range(units: Unit[]): [number, number] {
@@ -603,6 +663,24 @@ export class Reenter {
  */
 function startsAtZero(plan: FunctionPlan, local: string): boolean {
   return local === plan.counter || (plan.startUndefined !== undefined && !plan.startUndefined.has(local));
+}
+
+/**
+ * Which router prints shorter, by the printer's line lengths (labels and
+ * site numbers of two digits): the switch pays its `switch ($r) {` and a
+ * `case n:` per single site, the ladder a `$r <= n` test per entry and a
+ * labeled block for each entry that lands before the block's first
+ * statement, which the switch leaves by falling out.
+ */
+function routerShape(entries: readonly Entry[], single: (e: Entry) => boolean, here: (e: Entry) => boolean): 'switch' | 'ladder' {
+  const label = 8 + 2 + 12; // `$b12: {`, `}`, `break $b12;`
+  const ladderArm = 24; // `else if ($r <= 12) {` and `}`
+  const ladderCost = (list: readonly Entry[], breakHere: number) => list.reduce((n, e, i) => n + (i === list.length - 1 ? 9 : ladderArm) + (here(e) ? breakHere : 0), 0);
+  const ladder = ladderCost(entries, label);
+  const rest = entries.filter((e) => !single(e));
+  const needsDefault = rest.some((e) => !here(e));
+  const sw = 15 + 9 * entries.filter(single).length + (needsDefault ? 9 + ladderCost(rest, 7) : 0);
+  return sw < ladder ? 'switch' : 'ladder';
 }
 
 function num(f: ts.NodeFactory, n: number): ts.Expression {
