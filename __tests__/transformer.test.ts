@@ -385,6 +385,17 @@ describe('pass 4 and liveness', () => {
     expect(last).toContain(temp);
   });
 
+  test('a call statement\'s callee and arguments are dead at its own resume point (a restore resumes the call and never reads them); what is read after the call is live', () => {
+    const js = emit('declare function g(): number;\ndeclare function h(a: number, b: number): number;\ndeclare const o: number[];\nexport function f() { o[g()] = h(g(), g()); }\n');
+    const [, , , locals, sites, dead] = row(js, 'f');
+    const [, result, callee, a, b] = /(\$t\d+) = (\$t\d+)\((\$t\d+), (\$t\d+)\);/.exec(js)!;
+    const [, target, key] = /(\$t\d+)\[(\$t\d+)\] = \$t\d+;/.exec(js)!;
+    const atCall = (dead?.[sites.length - 1] ?? []).map((i) => locals[i]);
+    expect(atCall).toEqual(expect.arrayContaining([callee, a, b, result]));
+    expect(atCall).not.toContain(target);
+    expect(atCall).not.toContain(key);
+  });
+
   test('an await\'s value is live at a later resume point of the same statement (its only definition is where the await resumes)', () => {
     const js = emit('declare function a(): Promise<number>;\ndeclare function b(): number;\nexport async function f() { return [await a(), b()]; }\n');
     const [, , , locals, sites, dead] = row(js, '<arrow>');

@@ -14,14 +14,18 @@
 // defined and read inside the expansion of one original statement, reads after
 // definitions, never across a loop back-edge. So textual order is flow order
 // for them: a temporary is live at point s iff it is defined somewhere before s
-// and read somewhere after s. A yield's result (`t = yield v`, and the
-// router's `t = yield $R.pr()` where a restored body resumes) is defined
-// where the body resumes, so it counts as defined from the start. Other
-// locals are always treated as live.
+// and read somewhere after s. A call statement's callee and arguments are
+// read as the call starts, before its own point (`$l = n; t = f($t1)`): a
+// restore resumes the call (`t = $R.resume()`) and never reads them again,
+// so what only they read is dead at that point; its assignment target is
+// read after. A yield's result (`t = yield v`, and the router's `t = yield
+// $R.pr()` where a restored body resumes) is defined where the body
+// resumes, so it counts as defined from the start. Other locals are always
+// treated as live.
 
 import ts from 'typescript';
 
-export function deadTemporaries(body: readonly ts.Statement[], siteMarker: string, runtime: string, values: readonly string[], temps: ReadonlySet<string>): number[][] {
+export function deadTemporaries(body: readonly ts.Statement[], siteMarker: string, runtime: string, values: readonly string[], temps: ReadonlySet<string>, calls: ReadonlySet<ts.Statement>): number[][] {
   const index = new Map<string, number>();
   values.forEach((v, i) => {
     if (temps.has(v)) index.set(v, i);
@@ -31,12 +35,30 @@ export function deadTemporaries(body: readonly ts.Statement[], siteMarker: strin
   const lastUse = new Map<string, number>();
   const sites: { n: number; at: number }[] = [];
   let at = 0;
+  // The call of each call statement (its right side when it assigns); not a yield, whose operand is a value it suspends with.
+  const callParts = new Set<ts.Node>();
+  for (const s of calls) {
+    if (!ts.isExpressionStatement(s)) continue;
+    const e = s.expression;
+    const part = ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken ? e.right : e;
+    if (!ts.isYieldExpression(part)) callParts.add(part);
+  }
+  let marker = 0;
+  /** While visiting a call statement's call: where its reads count (just before its point). */
+  let readsAt: number | undefined;
   const visit = (node: ts.Node): void => {
     at++;
+    if (callParts.has(node) && readsAt === undefined) {
+      readsAt = marker - 0.5;
+      visit(node);
+      readsAt = undefined;
+      return;
+    }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
       const name = node.left.text;
       if (name === siteMarker && ts.isNumericLiteral(node.right)) {
         sites.push({ n: Number(node.right.text), at });
+        marker = at;
         return;
       }
       if (index.has(name)) {
@@ -50,7 +72,7 @@ export function deadTemporaries(body: readonly ts.Statement[], siteMarker: strin
         return;
       }
     }
-    if (ts.isIdentifier(node) && index.has(node.text)) lastUse.set(node.text, at);
+    if (ts.isIdentifier(node) && index.has(node.text)) lastUse.set(node.text, Math.max(lastUse.get(node.text) ?? 0, readsAt ?? at));
     ts.forEachChild(node, visit);
   };
   for (const s of body) visit(s);

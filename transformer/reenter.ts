@@ -98,7 +98,7 @@ export class Reenter {
     if (this.isLeaf()) return this.bare(body);
     // Its callers made no resume point at its calls: a point in it would unwind through them unrecorded.
     if (plan.predictedLeaf) throw new Error(`introspect: internal error: ${plan.name} (line ${plan.line}) was taken for a leaf function but has resume points; please report this with the program`);
-    plan.deadAt = deadTemporaries(body, this.l.text, this.ctx.rt.text, [...plan.params, ...plan.locals], this.lin.temps);
+    plan.deadAt = deadTemporaries(body, this.l.text, this.ctx.rt.text, [...plan.params, ...plan.locals], this.lin.temps, this.lin.calls);
     return this.wrap(body);
   }
 
