@@ -6,6 +6,7 @@
 
 import ts from 'typescript';
 import { createTransformer } from '../transformer/index.js';
+import { decodeFunctionTable, encodeFunctionTable } from '../runtime/function-table.js';
 
 function emit(source: string, module: ts.ModuleKind = ts.ModuleKind.ESNext, options: ts.CompilerOptions = {}): string {
   const transformer = createTransformer({ runtimeImport: () => './__introspect/runtime.mjs', rootDir: '/p' });
@@ -25,8 +26,8 @@ function emit(source: string, module: ts.ModuleKind = ts.ModuleKind.ESNext, opti
 function table(js: string): [string, string, number, string[], number[], (number[] | null)[]?][] {
   const m = /functions: ('(?:[^'\\]|\\.)*')/.exec(js);
   if (!m) throw new Error('no function table in the output');
-  // a single-quoted JavaScript string literal holding the JSON text
-  return JSON.parse(new Function(`return ${m[1]};`)() as string);
+  // a single-quoted JavaScript string literal holding the JSON text, spelled short (runtime/function-table.ts)
+  return decodeFunctionTable('main.ts', JSON.parse(new Function(`return ${m[1]};`)() as string));
 }
 
 function row(js: string, name: string) {
@@ -461,6 +462,29 @@ describe('pass 4 and liveness', () => {
     const js = emit('function g() { return 1; }\nexport class B { constructor() { g(); } }\nexport class D extends B { x = 1; constructor() { super(); g(); } }\n');
     const d = js.slice(js.indexOf('class D'));
     expect(d).toMatch(/try \{\s*\$this\d+ = super\(\);\s*\}\s*catch \(\$x\) \{\s*if \(\$x === \$U\)\s*break \$u;\s*throw \$x;\s*\}\s*if \(\$R\.u\)\s*break \$u;/);
+  });
+
+  test('the function table is emitted short (ids without the module, derivable names, slots as one string, line steps, repeated dead lists) and decodes to the rows', () => {
+    const rows: Parameters<typeof encodeFunctionTable>[1] = [
+      ['main.ts#<body>', '<module body>', 1, [], [1, 9]],
+      ['main.ts#C/run', 'run', 4, ['a', '$t1', '$t2'], [4, 5, 5, 3, 7], [null, [1, 2], [1, 2], [2], [1, 2]]],
+      ['main.ts#f/<arrow>~2', '<arrow>', 8, ['x'], [8]],
+      ['other.ts#g', 'renamed', 2, ['a,b'], []],
+    ];
+    const text = encodeFunctionTable('main.ts', rows);
+    expect(JSON.parse(text)).toEqual([
+      ['#<body>', '<module body>', 1, '', [0, 8]],
+      ['#C/run', 0, 4, 'a,$t1,$t2', [0, 1, 0, -2, 4], [0, [1, 2], 1, [2], [1, 2]]],
+      ['#f/<arrow>~2', 0, 8, 'x', [0]],
+      ['other.ts#g', 'renamed', 2, ['a,b'], []],
+    ]);
+    expect(decodeFunctionTable('main.ts', JSON.parse(text))).toEqual(rows);
+    // and what a module registers is that spelling
+    const js = emit('declare function g(): number[];\nexport function f() { const n = g().length; g(); return n; }\n');
+    expect(js).toContain(`functions: '[["#<body>","<module body>",1,"",[0]],["#f",0,2,"n,$t1",[0,0,0],[0,[1],1]]]'`);
+    // a class's methods are registered without the ids the runtime derives (Runtime.cls, memberIdOf)
+    const cls = emit('declare function g(): number;\nexport class C { m() { return g(); } static s() { return g(); } }\n');
+    expect(cls).toContain('$R.cls(C, "main.ts#C", [["m", 0], ["s", 1]]);');
   });
 
   test('every instrumented function has its entry point and a line for each resume point', () => {

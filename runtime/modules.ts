@@ -27,7 +27,7 @@ export interface ModuleRecord {
   statics: Record<string, Function>;
   factories: Record<string, Factory>;
   exports?: object;
-  /** The transform gives them as JSON text, which `module` parses (a program's module may declare a `JSON` of its own). */
+  /** The transform gives them as JSON text in a shorter spelling (function-table.ts), which `module` parses and expands (a program's module may declare a `JSON` of its own). */
   functions: FunctionRow[];
   done?: boolean;
   /** Loaded by `import()` while the program ran (Runtime.dynamicModule). */

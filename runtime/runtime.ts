@@ -17,6 +17,7 @@ import type { ByteSource } from './format/streamed.js';
 import type { Frame } from './frames.js';
 import { UNWIND } from './frames.js';
 import { CLOSURE } from './functions.js';
+import { decodeFunctionTable, memberIdOf } from './function-table.js';
 import type { Boot, Host, OpenFile, ProcessChanges, ProcessListener, RunConfig } from './host.js';
 import { BOOT_KEY } from './host.js';
 import { bindGenerators, DELEGATE_YIELD, delegateStep, drive0, drive1, Generator, PLAIN_YIELD, reenterBody, type ResumeMode } from './generators.js';
@@ -1051,7 +1052,7 @@ export class Runtime {
 
   /** Each instrumented module registers once as it loads; the first schedules the start. */
   module(record: ModuleRecord): void {
-    if (typeof record.functions === 'string') record.functions = JSON.parse(record.functions) as ModuleRecord['functions'];
+    if (typeof record.functions === 'string') record.functions = decodeFunctionTable(record.id, JSON.parse(record.functions) as unknown[][]);
     if (this.started) return this.dynamicModule(record);
     if (this.reloading === 'importing') {
       // loaded by import() before the checkpoint: its body ran then, its state comes from the checkpoint
@@ -1202,10 +1203,10 @@ export class Runtime {
     return fn;
   }
 
-  /** Registers a top-level class and its instrumented methods as static functions. */
-  cls(C: Function, id: string, members: [string, number, string][]): void {
+  /** Registers a top-level class and its instrumented methods as static functions (a method's id given where it is not memberIdOf's). */
+  cls(C: Function, id: string, members: [string, number, string?][]): void {
     functions.registerStatic(id, C);
-    for (const [key, flags, mid] of members) {
+    for (const [key, flags, mid = memberIdOf(id, key, flags)] of members) {
       const holder = flags & 1 ? C : C.prototype;
       const d = Object.getOwnPropertyDescriptor(holder, key);
       if (d && typeof d.value === 'function') functions.registerStatic(mid, functionKind(d.value, flags >> 1));

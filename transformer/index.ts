@@ -39,6 +39,8 @@ import { innermostContinueLabels } from './stacked-labels.js';
 import { announceDynamicImports } from './dynamic-imports.js';
 import { wrapLibraryHelpers } from './library-helpers.js';
 import { Linearizer } from './linearize.js';
+import { encodeFunctionTable } from '../runtime/function-table.js';
+import type { FunctionRow } from '../runtime/modules.js';
 import { findLeafFunctions } from './leaf-functions.js';
 import { collectIdentifiers, NameGen } from './names.js';
 import type { FileContext, FunctionPlan } from './plan.js';
@@ -135,7 +137,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, v)], undefined, undefined, f.createBlock(state.map((n, i) => f.createExpressionStatement(f.createAssignment(f.createIdentifier(n), f.createElementAccessExpression(v, i)))), true));
   const fingerprint = createHash('sha256').update(original.text).update('\0introspect-transform-5').digest('hex').slice(0, 16);
   const prop = (k: string, e: ts.Expression) => f.createPropertyAssignment(k, e);
-  const table = ctx.plans.map((p) => (p.deadAt?.length ? [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines, p.deadAt] : [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines]));
+  const table = ctx.plans.map((p): FunctionRow => (p.deadAt?.length ? [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines, p.deadAt] : [p.id, p.name, p.line, [...p.params, ...p.locals], p.siteLines]));
   const registration = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(rt, 'module'), undefined, [
     f.createObjectLiteralExpression([
       prop('id', f.createStringLiteral(moduleId)),
@@ -150,7 +152,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
       prop('factories', f.createObjectLiteralExpression(lowered.factories.map((x) => prop(JSON.stringify(x.id), x.madeClass ? f.createCallExpression(f.createPropertyAccessExpression(rt, 'mcf'), undefined, [f.createStringLiteral(x.id)]) : f.createIdentifier(x.name))), true)),
       prop('exports', isCommonJs ? f.createIdentifier('exports') : f.createVoidZero()),
       // As JSON text, which the runtime parses: the module may have a `JSON` of its own.
-      prop('functions', f.createStringLiteral(JSON.stringify(table), /* single quotes: the JSON's own quotes need no escape */ true)),
+      prop('functions', f.createStringLiteral(encodeFunctionTable(moduleId, table), /* single quotes: the JSON's own quotes need no escape */ true)),
     ], true),
   ]));
 

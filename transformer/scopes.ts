@@ -28,6 +28,7 @@ import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
 import { homeMethodsOf, isSuperProperty, methodOfSuper, superRead, withHome } from './home-methods.js';
 import { superCall } from './super-homes.js';
+import { memberIdOf } from '../runtime/function-table.js';
 
 /** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
 export type Instrument = (plan: FunctionPlan, body: ts.Statement[], node: ts.Node) => ts.Statement[];
@@ -581,7 +582,8 @@ export class ScopeLowering {
       f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'cls'), undefined, [
         f.createIdentifier(name),
         f.createStringLiteral(classId),
-        f.createArrayLiteralExpression(members.map(([k, s, id]) => f.createArrayLiteralExpression([f.createStringLiteral(k), f.createNumericLiteral(s), f.createStringLiteral(id)]))),
+        // A member's id is left out where the runtime derives it (Runtime.cls).
+        f.createArrayLiteralExpression(members.map(([k, s, id]) => f.createArrayLiteralExpression([f.createStringLiteral(k), f.createNumericLiteral(s), ...(id === memberIdOf(classId, k, s) ? [] : [f.createStringLiteral(id)])]))),
       ]),
     );
     return { hoisted: [...factoryDecls, cls, register], inPlace };
