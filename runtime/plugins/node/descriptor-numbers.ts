@@ -15,7 +15,7 @@
 // module's functions), and that numbers it did not get from node:fs (0, 1, 2)
 // pass through unchanged.
 
-import { loadBuiltin } from './lazy-crypto.js';
+import { loadBuiltin } from './builtin-modules.js';
 
 const nodeFs = loadBuiltin('node:fs') as typeof import('node:fs');
 const fs = nodeFs as unknown as Record<string, unknown>;

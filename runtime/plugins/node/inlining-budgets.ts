@@ -17,7 +17,7 @@
 // in the environment keeps V8's own budgets (to compare, or should a
 // program's compile times matter more than its speed).
 
-import { loadBuiltin } from './lazy-crypto.js';
+import { loadBuiltin } from './builtin-modules.js';
 
 /** Four times V8's defaults: the bulk of the instrumented bytecode is cold. */
 const SCALED_BUDGETS = [

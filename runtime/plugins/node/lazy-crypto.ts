@@ -2,11 +2,10 @@
 // 8 ms of start-up, which a restart of a small checkpoint need not pay: its
 // digest is computed faster by the portable SHA-256 than the module loads.
 
-import { createRequire } from 'node:module';
+import { loadBuiltin } from './builtin-modules.js';
 
 type Crypto = typeof import('node:crypto');
 
-export const loadBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.bind(process) ?? createRequire(import.meta.url);
 let crypto: Crypto | undefined;
 
 export function nodeCrypto(): Crypto {

@@ -17,7 +17,7 @@
 
 import type { OpenFile } from '../../host.js';
 import { forgetFd, mapFd, processFd, programFd } from './descriptor-numbers.js';
-import { loadBuiltin } from './lazy-crypto.js';
+import { loadBuiltin } from './builtin-modules.js';
 
 export type { OpenFile };
 

@@ -12,7 +12,7 @@
 // as if imported, and requires it again on restore.
 
 import type { Host } from '../../host.js';
-import { loadBuiltin } from './lazy-crypto.js';
+import { loadBuiltin } from './builtin-modules.js';
 
 type ModuleBuiltin = { createRequire?: (base: string | URL) => Function; syncBuiltinESMExports?: () => void };
 
