@@ -20,7 +20,6 @@ import { openFiles, reopenFiles, trackOpenFiles } from './open-files.js';
 import { processClocks } from '../portable/process-clocks.js';
 import { loadBuiltin } from './builtin-modules.js';
 import { nodeCrypto } from './lazy-crypto.js';
-import { scaleInliningBudgets } from './inlining-budgets.js';
 import { listenerArrayRepair, probeListenerArray } from './listener-arrays.js';
 import { savableOnceWrapper } from './once-listeners.js';
 import { watchRequireFunctions } from './require-functions.js';
@@ -87,7 +86,6 @@ function arrayNamedKeysTest(): ((array: unknown[]) => boolean) | undefined {
 
 export function createNodeHost(desk?: RequestDesk): Host {
   if (drawsTablesOtherwise()) tableLikeNode(console as unknown as Record<string, unknown>);
-  scaleInliningBudgets();
   // What the process had before the program ran: a checkpoint saves what the program changed of it.
   const startCwd = process.cwd();
   const listeners = probeListenerArray();
