@@ -1029,42 +1029,34 @@ describe('restart with checkpoint options', () => {
   test('a restored frame is at its call until the callee returns: a second checkpoint inside the resumed callee resumes too', () => {
     // The caller's router resumes `inner` without setting `$l`: the prologue
     // set it to the restored point, which the second capture must record.
-    const program = join(scratch, 'twice');
-    const out = join(scratch, 'twice-out');
-    mkdirSync(program, { recursive: true });
-    writeFileSync(
-      join(program, 'main.ts'),
-      [
-        "import { checkpoint } from 'introspect/runtime';",
-        'function step(n: number): number {',
-        '  let s = 0;',
-        '  for (let i = 0; i < n; i++) s += i;',
-        '  return s;',
-        '}',
-        'function inner(tag: string): number {',
-        '  console.log(`inner ${tag} start`);',
-        '  checkpoint();',
-        '  const a = step(3);',
-        '  console.log(`inner ${tag} between ${a}`);',
-        '  checkpoint();',
-        '  const b = step(4);',
-        '  console.log(`inner ${tag} end ${b}`);',
-        '  return a + b;',
-        '}',
-        'function outer(): number {',
-        '  let a = 1;',
-        "  a += inner('x');",
-        '  console.log(`outer got ${a}`);',
-        "  a += inner('y');",
-        '  return a;',
-        '}',
-        'console.log(`result ${outer()}`);',
-        '',
-      ].join('\n'),
-    );
-    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    const main = buildProgram('twice', [
+      "import { checkpoint } from 'introspect/runtime';",
+      'function step(n: number): number {',
+      '  let s = 0;',
+      '  for (let i = 0; i < n; i++) s += i;',
+      '  return s;',
+      '}',
+      'function inner(tag: string): number {',
+      '  console.log(`inner ${tag} start`);',
+      '  checkpoint();',
+      '  const a = step(3);',
+      '  console.log(`inner ${tag} between ${a}`);',
+      '  checkpoint();',
+      '  const b = step(4);',
+      '  console.log(`inner ${tag} end ${b}`);',
+      '  return a + b;',
+      '}',
+      'function outer(): number {',
+      '  let a = 1;',
+      "  a += inner('x');",
+      '  console.log(`outer got ${a}`);',
+      "  a += inner('y');",
+      '  return a;',
+      '}',
+      'console.log(`result ${outer()}`);',
+    ]);
     const files = [1, 2, 3].map((i) => join(scratch, `twice-${i}.ckpt`));
-    const parts = [cli(['run', join(out, 'main.js'), '--checkpoint-file', files[0]!, '--exit-after-checkpoint'])];
+    const parts = [cli(['run', main, '--checkpoint-file', files[0]!, '--exit-after-checkpoint'])];
     parts.push(cli(['restart', files[0]!, '--checkpoint-file', files[1]!, '--exit-after-checkpoint']));
     parts.push(cli(['restart', files[1]!, '--checkpoint-file', files[2]!, '--exit-after-checkpoint']));
     parts.push(cli(['restart', files[2]!]));

@@ -165,15 +165,16 @@ function runtimeSide(path: string): boolean {
  * the first bundling finds out, and a second then gives it.
  */
 export async function buildRestartBundle(options: BundleOptions): Promise<string> {
-  const bytes = options.checkpoint;
+  const bytes = Buffer.from(options.checkpoint.buffer, options.checkpoint.byteOffset, options.checkpoint.byteLength);
   // (a name in the string table opens a JSON string: `"Buffer.from"`, or `\"Buffer\"` in a library's path)
-  const named = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('"Buffer') || programModules(dirname(options.entry)).some((file) => NAMES_BUFFER.test(readFileSync(file, 'utf8')));
-  const first = await bundle(options, named);
-  return named || !first.namesBuffer ? first.text : (await bundle(options, true)).text;
+  const named = bytes.includes('"Buffer') || programModules(dirname(options.entry)).some((file) => NAMES_BUFFER.test(readFileSync(file, 'utf8')));
+  const base64 = bytes.toString('base64');
+  const first = await bundle(options, base64, named);
+  return named || !first.namesBuffer ? first.text : (await bundle(options, base64, true)).text;
 }
 
-async function bundle(options: BundleOptions, withBuffer: boolean): Promise<{ text: string; namesBuffer: boolean }> {
-  const base64 = Buffer.from(options.checkpoint.buffer, options.checkpoint.byteOffset, options.checkpoint.byteLength).toString('base64');
+/** One bundling, with the checkpoint as `base64`; says whether a library's module names the global Buffer. */
+async function bundle(options: BundleOptions, base64: string, withBuffer: boolean): Promise<{ text: string; namesBuffer: boolean }> {
   let namesBuffer = false;
   const virtual: Plugin = {
     name: 'introspect-restart',
