@@ -750,7 +750,17 @@ export class Runtime {
       if (countdown !== undefined) this.base += this.armed - countdown;
       this.rearm();
     } else this.c = countdown;
+    this.tailFrom = this.pointsReached();
     this.timers.resume();
+  }
+
+  /** The points reached when the last restore ended: its frame's tail began there (pauseAfterTail). */
+  private tailFrom = 0;
+
+  /** A re-entered frame returned or threw to the rewind: the timeline stands still again (rewindFrames). */
+  private pauseAfterTail(): void {
+    if (this.pointsReached() === this.tailFrom) this.timers.pauseAfterStraightTail();
+    else this.timers.pause();
   }
 
   /** The frames an unwind collected (bottom first); the unwind is over. */
@@ -833,11 +843,11 @@ export class Runtime {
       // early against the ones the caller sets next.
       try {
         const value = this.reenter(frames[lo]);
-        if (lo > 0 && !this.u) this.timers.pause();
+        if (lo > 0 && !this.u) this.pauseAfterTail();
         outcome = { threw: false, value };
         unwinding = this.u;
       } catch (e) {
-        if (lo > 0 && e !== UNWIND) this.timers.pause();
+        if (lo > 0 && e !== UNWIND) this.pauseAfterTail();
         outcome = { threw: true, value: e };
         unwinding = e === UNWIND;
       } finally {

@@ -47,6 +47,8 @@ const nativePerformanceNow = (globalThis as { performance?: { now?: () => number
 
 /** Node's bound: longer or invalid delays become 1 ms, as there. */
 const TIMEOUT_MAX = 2 ** 31 - 1;
+/** A straight-line tail this long did real work (pauseAfterStraightTail); a preemption is shorter (a Linux time slice is a few ms). */
+const STRAIGHT_TAIL_MAX_MS = 50;
 
 /** Where a host's wrapper of a global timer function keeps the platform's own (plugins/node/library-timers.ts). */
 const NATIVE_TIMER = Symbol.for('introspect.nativeTimer');
@@ -283,6 +285,7 @@ export class Timers {
   }
 
   private settle(): void {
+    this.tailMoved = true;
     if (this.owed <= 0) return;
     const owed = this.owed;
     this.owed = 0;
@@ -471,7 +474,37 @@ export class Timers {
     if (this.pausedAt !== undefined) return;
     this.pausedAt = this.now();
     this.pausedBefore = this.nextId;
+    this.tailResumedAt = undefined;
   }
+
+  /**
+   * A rewind re-entered a frame whose tail, since the resume, ran only
+   * straight-line code: no point passed, so no loop turned and no
+   * instrumented function that has one was called. Natively that is
+   * nanoseconds; here the window between the resume and this pause is
+   * mostly the runtime's returns, and on a loaded machine a preemption that
+   * lands in one of thousands of such windows moved the timers by tens of
+   * milliseconds (fixtures/timer-rewind-deep: 20 ms counted across 2,500
+   * frames, against 2.5 ms idle). So the pause reaches back to the resume,
+   * unless the tail set or refreshed a timer (its due time was taken from
+   * the running timeline) or ran as long as real work may (a native call:
+   * a sort, a parse, a blocking read).
+   */
+  pauseAfterStraightTail(): void {
+    const since = this.tailResumedAt;
+    if (this.pausedAt !== undefined || since === undefined || this.tailMoved || this.now() - since > STRAIGHT_TAIL_MAX_MS) return this.pause();
+    this.owed -= this.tailOwed;
+    this.owedBefore = this.tailOwedBefore;
+    this.pausedAt = since - this.tailOwed;
+    this.pausedBefore = this.nextId;
+  }
+
+  /** Where the pause before the running tail ended, and what it added to `owed` (pauseAfterStraightTail takes it back to merge the two). */
+  private tailResumedAt: number | undefined = undefined;
+  private tailOwed = 0;
+  private tailOwedBefore = 0;
+  /** A timer was set or refreshed (or the owed time settled) since the tail began. */
+  private tailMoved = true;
 
   /** Timers set from here on were set by the program after the pause: they do not move. */
   private pausedBefore = 0;
@@ -483,7 +516,12 @@ export class Timers {
     this.pausedAt = undefined;
     if (this.armingHeld > 0) {
       // pauses add up with one `owedBefore`: a timer set in between settles them first
-      this.owed += Math.max(0, this.now() - since);
+      const now = this.now();
+      this.tailOwed = Math.max(0, now - since);
+      this.tailOwedBefore = this.owedBefore;
+      this.tailResumedAt = now;
+      this.tailMoved = false;
+      this.owed += this.tailOwed;
       this.owedBefore = this.pausedBefore;
       return;
     }
