@@ -84,7 +84,7 @@ describe('a program that imports a module of Node', () => {
 });
 
 describe('restart on QuickJS (wasm, built in)', () => {
-  test.each(['tiny-steps', 'typed-arrays-endian', 'finally-maze', 'class-zoo', 'gen-coroutines', 'async-microtask-order', 'async-producer-consumer', 'proxy-arrays', 'class-parent-links', 'process-portable', 'events-once', 'timer-interval-abort', 'os-portable', 'buffer-portable'])(
+  test.each(['tiny-steps', 'typed-arrays-endian', 'finally-maze', 'class-zoo', 'gen-coroutines', 'async-microtask-order', 'async-producer-consumer', 'proxy-arrays', 'class-parent-links', 'process-portable', 'events-once', 'timer-interval-abort', 'os-portable', 'buffer-portable', 'cjs-top-level-this'])(
     '%s',
     async (name) => {
       const built = await buildFixture(loadFixture(name), options);

@@ -75,13 +75,42 @@ const PORTABLE_NODE_MODULE = new RegExp(`^(node:)?(${Object.keys(PORTABLE_NODE_M
 function isModuleProgram(entry: string): boolean {
   if (entry.endsWith('.mjs')) return true;
   if (entry.endsWith('.cjs')) return false;
-  const pkg = join(dirname(entry), 'package.json');
-  if (!existsSync(pkg)) return false;
-  try {
-    return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type === 'module';
-  } catch {
-    return false;
+  return packageType(join(dirname(entry), 'package.json')) === 'module';
+}
+
+/** An ES module by Node's rule: .mjs, or .js under a nearest package.json of "type": "module". */
+function isEsModuleFile(file: string): boolean {
+  if (file.endsWith('.mjs')) return true;
+  if (file.endsWith('.cjs')) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const type = packageType(join(dir, 'package.json'));
+    if (type !== undefined) return type === 'module';
+    if (dirname(dir) === dir) return false;
   }
+}
+
+/** A package.json's "type" ('' where it names none), or undefined where there is no readable file. */
+function packageType(pkg: string): string | undefined {
+  if (!existsSync(pkg)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type ?? '';
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * esbuild's CommonJS wrapper passes `(exports, module)`; Node's passes
+ * `(exports, require, module, __filename, __dirname)`, which a module's top
+ * level may read as `arguments` (its length, a lazy `() => arguments`). So a
+ * CommonJS module that names `arguments` runs inside a function given Node's
+ * five; its own `require`, `exports` and `module` stay the ones esbuild
+ * bundles by (the parameters are named otherwise, or are the same objects),
+ * and its top-level `this` is still `module.exports`.
+ */
+function withNodeModuleArguments(text: string, file: string): string {
+  const body = text.startsWith('#!') ? text.replace(/^#!.*/, '') : text;
+  return `(function (exports, $require, module, $filename, $dirname) {${body}\n}).call(this, exports, require, module, ${JSON.stringify(file)}, ${JSON.stringify(dirname(file))});\n`;
 }
 
 /**
@@ -200,13 +229,16 @@ async function bundle(options: BundleOptions, base64: string, withBuffer: boolea
         const { readFile } = await import('node:fs/promises');
         const text = await readFile(args.path, 'utf8');
         if (!namesBuffer && NAMES_BUFFER.test(text) && !runtimeSide(args.path)) namesBuffer = true;
-        if (!/import\.meta\.url|__filename|__dirname/.test(text)) return undefined;
-        const url = JSON.stringify(pathToFileURL(args.path).href);
-        const contents = text
-          .replace(/\bimport\.meta\.url\b/g, url)
-          .replace(/(?<![.\w$])__filename\b/g, JSON.stringify(args.path))
-          .replace(/(?<![.\w$])__dirname\b/g, JSON.stringify(dirname(args.path)));
-        return { contents, loader: 'js' };
+        let contents = text;
+        if (/import\.meta\.url|__filename|__dirname/.test(text)) {
+          const url = JSON.stringify(pathToFileURL(args.path).href);
+          contents = contents
+            .replace(/\bimport\.meta\.url\b/g, url)
+            .replace(/(?<![.\w$])__filename\b/g, JSON.stringify(args.path))
+            .replace(/(?<![.\w$])__dirname\b/g, JSON.stringify(dirname(args.path)));
+        }
+        if (/\barguments\b/.test(text) && !isEsModuleFile(args.path)) contents = withNodeModuleArguments(contents, args.path);
+        return contents === text ? undefined : { contents, loader: 'js' };
       });
     },
   };
