@@ -26,6 +26,9 @@ function inputEncoding(arg: unknown): unknown {
 
 const UTF8 = /^utf-?8$/i;
 const HEX_PAIRS = /^(?:[0-9a-fA-F]{2})*/;
+const WIDE = /[^\x00-\xff]/;
+const WIDE_ALL = /[^\x00-\xff]/g;
+const lowByte = (unit: string): string => String.fromCharCode(unit.charCodeAt(0) & 0xff);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text as Node writes it in UTF-8: a lone surrogate as U+FFFD each (the package writes two in a row as one). */
@@ -54,6 +57,8 @@ function asNode(holder: Record<string, unknown>, key: string, textAt: number): v
       if (typeof text === 'string' && (encoding === undefined || UTF8.test(encoding as string))) args[textAt] = wellFormed(text);
       // Node's hex decoding stops at the first pair that is not two hex digits (the package's parseInt takes `d/` for 0d)
       else if (typeof text === 'string' && (encoding as string).toLowerCase() === 'hex') args[textAt] = HEX_PAIRS.exec(text)![0];
+      // Node's base64 decoder reads each UTF-16 unit of a wide string by its low byte (`😀` is \uD83D\uDE00: `=` then NUL, so it ends the data there)
+      else if (typeof text === 'string' && (inputEncoding(encoding) as string).toLowerCase() === 'base64' && WIDE.test(text)) args[textAt] = text.replace(WIDE_ALL, lowByte);
       return Reflect.apply(original, this, args);
     },
   }[key]!;
