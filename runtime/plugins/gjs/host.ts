@@ -14,6 +14,7 @@
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, exitOnThrow, platformFrom, type PlatformHint } from '../portable/boot.js';
 import { printLikeNode } from '../portable/node-format.js';
+import { offerSecureRandom } from '../portable/secure-random.js';
 
 interface GjsRunnerHost {
   readFile(path: string): string;
@@ -22,9 +23,32 @@ interface GjsRunnerHost {
   engine?: string;
 }
 declare const host: GjsRunnerHost | undefined;
+declare const imports: { gi: { Gio: GioModule } } | undefined;
 declare const printerr: ((s: string) => void) | undefined;
 declare const setTimeout: ((fn: () => void, ms: number) => unknown) | undefined;
 declare const clearTimeout: ((handle: unknown) => void) | undefined;
+
+interface GioInputStream {
+  read_bytes(count: number, cancellable: null): { get_data(): Uint8Array | null };
+}
+interface GioModule {
+  File: { new_for_path(path: string): { read(cancellable: null): GioInputStream } };
+}
+
+/** The system's secure random bytes (node:crypto's randomBytes), read from /dev/urandom through Gio, opened on first use. */
+function systemRandom(): ((bytes: Uint8Array) => void) | undefined {
+  if (typeof imports === 'undefined') return undefined;
+  let source: GioInputStream | undefined;
+  return (bytes) => {
+    source ??= imports!.gi.Gio.File.new_for_path('/dev/urandom').read(null);
+    for (let at = 0; at < bytes.length; ) {
+      const got = source.read_bytes(bytes.length - at, null).get_data();
+      if (got === null || got.length === 0) throw new Error('introspect: /dev/urandom gave no bytes');
+      bytes.set(got, at);
+      at += got.length;
+    }
+  };
+}
 
 function runnerHost(): GjsRunnerHost | undefined {
   return typeof host !== 'undefined' ? host : undefined;
@@ -85,5 +109,6 @@ export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
   // script ends; the restart arms the program's timers in a microtask, after
   // that. One empty timer keeps the loop until then.
   setTimeout?.(() => {}, 0);
+  offerSecureRandom('gjs', systemRandom());
   bootRestart(h, checkpointBase64, stderr, { wrapMicrotasks: true, output, hint });
 }

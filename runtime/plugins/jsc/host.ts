@@ -8,6 +8,7 @@
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, platformFrom, type PlatformHint } from '../portable/boot.js';
 import { printLikeNode } from '../portable/node-format.js';
+import { offerSecureRandom } from '../portable/secure-random.js';
 
 interface JscGlobals {
   printErr?: (s: string) => void;
@@ -45,5 +46,7 @@ export function createJscHost(hint: PlatformHint): { host: Host; stderr: (line: 
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
   const output = printLikeNode(typeof console === 'undefined' ? undefined : (console as unknown as Record<string, unknown>));
   const { host, stderr } = createJscHost(hint);
+  // The shell reads whole files only (not /dev/urandom) and has no crypto.getRandomValues: node:crypto's random functions fail, naming it.
+  offerSecureRandom('the jsc shell');
   bootRestart(host, checkpointBase64, stderr, { output, hint });
 }

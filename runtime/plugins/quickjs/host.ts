@@ -12,6 +12,7 @@ import type { Host } from '../../host.js';
 import { bootRestart, exitLine, exitOnThrow, platformFrom, type PlatformHint } from '../portable/boot.js';
 import { printLikeNode } from '../portable/node-format.js';
 import { concatBytes } from '../../format/bytes.js';
+import { offerSecureRandom } from '../portable/secure-random.js';
 
 interface QjsFile {
   puts(s: string): void;
@@ -136,6 +137,20 @@ function fixBigIntAsUintN(): void {
   });
 }
 
+/** The system's secure random bytes (node:crypto's randomBytes), read from /dev/urandom, opened on first use. */
+function systemRandom(std: QjsStd): (bytes: Uint8Array) => void {
+  let source: QjsFile | null | undefined;
+  return (bytes) => {
+    source ??= std.open('/dev/urandom', 'rb');
+    if (!source) throw new Error('introspect: cannot open /dev/urandom for secure random bytes');
+    for (let at = 0; at < bytes.length; ) {
+      const n = source.read(bytes.buffer as ArrayBuffer, bytes.byteOffset + at, bytes.length - at);
+      if (n <= 0) throw new Error('introspect: /dev/urandom gave no bytes');
+      at += n;
+    }
+  };
+}
+
 export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
   fixBigIntAsUintN();
   const { host, stderr } = createQuickJSHost(hint);
@@ -143,5 +158,6 @@ export function bootBundle(checkpointBase64: string, hint: PlatformHint): void {
   // The shell writes text as it is; the wasm runner's console prints lines.
   const raw = std ? { out: (text: string) => std.out.puts(text), err: (text: string) => std.err.puts(text) } : undefined;
   const output = printLikeNode(typeof console === 'undefined' ? undefined : (console as unknown as Record<string, unknown>), raw);
+  offerSecureRandom(std ? 'the QuickJS shell' : 'QuickJS in wasm', std ? systemRandom(std) : undefined);
   bootRestart(host, checkpointBase64, stderr, { output, hint });
 }
