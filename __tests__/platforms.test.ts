@@ -83,8 +83,27 @@ describe('a program that imports a module of Node', () => {
   }, 300_000);
 });
 
+describe('a program that imports what a portable module of Node lacks', () => {
+  test('is refused on an engine without Node\'s modules, naming the import, where it restarts and what is given (exit 3)', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'introspect-cipher-'));
+    try {
+      mkdirSync(join(work, 'cipher'));
+      writeFileSync(join(work, 'cipher', 'main.ts'), "import { createCipheriv, createHash } from 'node:crypto';\nconsole.log(typeof createCipheriv, createHash('md5').update('x').digest('hex'));\n");
+      const out = join(work, 'out');
+      expect((await runProcess([process.execPath, cliEntry, 'build', join(work, 'cipher'), '--out-dir', out], { cwd: work, timeoutMs: 60_000 })).code).toBe(0);
+      const hint = { engine: 'quickjs', runtime: 'qjs', os: 'linux', cpu: 'x64' } as const;
+      const refusal = await buildRestartBundle({ entry: join(out, 'main.js'), checkpoint: new Uint8Array(0), host: 'quickjs', hint }).then(() => undefined, (e: Error & { exitCode?: number; details?: string[] }) => e);
+      expect(refusal?.exitCode).toBe(3);
+      expect(refusal?.message).toBe('the program imports createCipheriv from node:crypto, which quickjs is not given');
+      expect(refusal?.details?.join('\n')).toMatch(/bun, deno[\s\S]*of node:crypto, quickjs is given Hash, Hmac, createHash, createHmac/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('restart on QuickJS (wasm, built in)', () => {
-  test.each(['tiny-steps', 'typed-arrays-endian', 'finally-maze', 'class-zoo', 'gen-coroutines', 'async-microtask-order', 'async-producer-consumer', 'proxy-arrays', 'class-parent-links', 'process-portable', 'events-once', 'timer-interval-abort', 'os-portable', 'buffer-portable', 'cjs-top-level-this'])(
+  test.each(['tiny-steps', 'typed-arrays-endian', 'finally-maze', 'class-zoo', 'gen-coroutines', 'async-microtask-order', 'async-producer-consumer', 'proxy-arrays', 'class-parent-links', 'process-portable', 'events-once', 'timer-interval-abort', 'os-portable', 'buffer-portable', 'cjs-top-level-this', 'crypto-portable'])(
     '%s',
     async (name) => {
       const built = await buildFixture(loadFixture(name), options);
@@ -281,7 +300,7 @@ describe("Node's global Buffer is in a restart bundle where the program may use 
   // ~80 KB of script to compile on every restart there: given when the
   // checkpoint names it, or when a module of the program or of a library
   // names it, which is only found while bundling.
-  test('a library naming it gets it; a program that never does, not', async () => {
+  test('a library naming it gets it, and a program importing node:crypto; a program that never does, not', async () => {
     const work = mkdtempSync(join(tmpdir(), 'introspect-buffer-global-'));
     try {
       const lib = join(work, 'node_modules', 'bufuser');
@@ -290,6 +309,7 @@ describe("Node's global Buffer is in a restart bundle where the program may use 
       writeFileSync(join(lib, 'index.js'), "export const encode = (s) => Buffer.from(s).toString('base64');\n");
       const programs: Record<string, string> = {
         plain: 'const tick = () => new Promise<void>((r) => setTimeout(r, 1));\nfor (let i = 0; i < 3; i++) {\n  await tick();\n  console.log(`round ${i}`);\n}\n',
+        digest: "import { createHash } from 'node:crypto';\nconst tick = () => new Promise<void>((r) => setTimeout(r, 1));\nfor (let i = 0; i < 3; i++) {\n  await tick();\n  console.log(createHash('md5').update(`round ${i}`).digest().length);\n}\n",
         library: "// @ts-ignore\nimport { encode } from 'bufuser';\nconst tick = () => new Promise<void>((r) => setTimeout(r, 1));\nfor (let i = 0; i < 3; i++) {\n  await tick();\n  console.log(encode(`round ${i}`));\n}\n",
       };
       const found: Record<string, [boolean, string]> = {};
@@ -309,6 +329,8 @@ describe("Node's global Buffer is in a restart bundle where the program may use 
       expect(found).toEqual({
         plain: [false, '0 round 0\nround 1\nround 2\n'],
         library: [true, '0 cm91bmQgMA==\ncm91bmQgMQ==\ncm91bmQgMg==\n'],
+        // node:crypto's digests are Buffers: the bundle holds the class, and the global costs nothing more
+        digest: [true, '0 16\n16\n16\n'],
       });
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -13,7 +13,7 @@
 import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
 import { DONE_KEY } from '../../runtime/plugins/browser/host.js';
@@ -52,7 +52,9 @@ const requireHere = createRequire(import.meta.url);
  * timers-module.ts over the timer globals; assert-module.ts and
  * assert-strict-module.ts); for node:buffer and node:string_decoder, the
  * `buffer` and `string_decoder` packages with what Node 20 has beside
- * (buffer-module.ts, string-decoder-module.ts).
+ * (buffer-module.ts, string-decoder-module.ts); for node:crypto, hashes,
+ * HMACs, key derivation and secure random numbers over @noble/hashes
+ * (crypto-module.ts).
  */
 const PORTABLE = join(HERE, '..', '..', 'runtime', 'plugins', 'portable');
 const PORTABLE_NODE_MODULES: Record<string, string> = {
@@ -64,6 +66,7 @@ const PORTABLE_NODE_MODULES: Record<string, string> = {
   os: join(PORTABLE, 'os-module.js'),
   buffer: join(PORTABLE, 'buffer-module.js'),
   string_decoder: join(PORTABLE, 'string-decoder-module.js'),
+  crypto: join(PORTABLE, 'crypto-module.js'),
   path: requireHere.resolve('path-browserify'),
   'path/posix': requireHere.resolve('path-browserify'),
 };
@@ -163,8 +166,13 @@ function programModules(outDir: string): string[] {
   return modules;
 }
 
-/** A module that names the global Buffer, or Node's string_decoder, which is built on it. */
-const NAMES_BUFFER = /\bBuffer\b|string_decoder/;
+/**
+ * A module that names the global Buffer, or imports Node's string_decoder or
+ * crypto, which are built on it: their Buffers are in the bundle then, and
+ * the global costs nothing more (a digest is a Buffer the program may pass
+ * to code that asks `Buffer.isBuffer`).
+ */
+const NAMES_BUFFER = /\bBuffer\b|string_decoder|["'](?:node:)?crypto["']/;
 
 /**
  * Modules of the runtime's side, which name Buffer without the program
@@ -272,8 +280,33 @@ async function bundle(options: BundleOptions, base64: string, withBuffer: boolea
         message.split('\n').find((line) => line.includes(missing)) ?? message,
       ]);
     }
+    const lacking = await portableExportMissing(message);
+    if (lacking !== undefined) {
+      throw new RestoreError(`the program imports ${lacking.name} from ${lacking.module}, which ${options.host} is not given`, [
+        'restart it on a platform that runs Node\'s modules: node18-x64, node22-x64, node24-x64, bun, deno (or Node on another CPU)',
+        `of ${lacking.module}, ${options.host} is given ${lacking.provided.join(', ')}`,
+      ]);
+    }
     throw new BuildError(`cannot bundle the program for ${options.host}: ${message}`);
   }
+}
+
+/**
+ * A name the program imports from a Node module whose portable stand-in
+ * lacks it (`createCipheriv` of node:crypto), if that is what an esbuild
+ * failure says, with what the stand-in exports (read from it, on this path
+ * only).
+ */
+async function portableExportMissing(message: string): Promise<{ name: string; module: string; provided: string[] } | undefined> {
+  for (const match of message.matchAll(/No matching export in "([^"]+)" for import "([^"]+)"/g)) {
+    // (esbuild names the file relative to its working directory, this process's)
+    const file = resolve(match[1]!);
+    const entry = Object.entries(PORTABLE_NODE_MODULES).find(([, path]) => path === file);
+    if (entry === undefined) continue;
+    const exports = Object.keys((await import(pathToFileURL(entry[1]).href)) as object).filter((name) => name !== 'default');
+    return { name: match[2]!, module: `node:${entry[0]}`, provided: exports };
+  }
+  return undefined;
 }
 
 /** The Node module an esbuild failure could not resolve (`node:events`, `fs`), if that is what it says. */
