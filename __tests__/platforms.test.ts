@@ -182,6 +182,42 @@ describe('process.exitCode at a natural end: the restarted program exits with it
   }, 600_000);
 });
 
+describe("node:crypto's random bytes after a restart come from a secure source, or fail naming the engine", () => {
+  // The native QuickJS shell and gjs read /dev/urandom, browsers have crypto.getRandomValues; jsc and QuickJS in wasm have no source (never Math.random)
+  const expected: Record<string, string> = { 'qjs-wasm': 'none', qjs: 'secure', gjs: 'secure', jsc: 'none', chromium: 'secure', firefox: 'secure' };
+  const engines = ['qjs-wasm', ...['gjs', 'jsc', 'qjs', 'chromium', 'firefox'].filter((n) => installed.has(n))];
+  test(engines.join(', '), async () => {
+    const work = mkdtempSync(join(tmpdir(), 'introspect-random-'));
+    try {
+      mkdirSync(join(work, 'random'));
+      writeFileSync(join(work, 'random', 'main.ts'), [
+        "import { randomBytes, randomUUID } from 'node:crypto';",
+        'await new Promise((resolve) => setTimeout(resolve, 1));',
+        'try {',
+        '  const [a, b] = [randomBytes(32), randomBytes(32)];',
+        "  console.log(a.length === 32 && !a.equals(b) && /^[0-9a-f]{8}-[0-9a-f]{4}-4/.test(randomUUID()) ? 'secure' : 'broken');",
+        '} catch (error) {',
+        '  const e = error as Error & { code?: string };',
+        "  console.log(e.code === 'ERR_INTROSPECT_NO_SECURE_RANDOM' && /^crypto.randomBytes needs secure random bytes, which (the jsc shell|QuickJS in wasm) does not give/.test(e.message) ? 'none' : `unexpected ${e.message}`);",
+        '}',
+        '',
+      ].join('\n'));
+      const mainJs = join(work, 'out', 'main.js');
+      expect((await runProcess([process.execPath, cliEntry, 'build', join(work, 'random'), '--out-dir', join(work, 'out')], { cwd: work, timeoutMs: 60_000 })).code).toBe(0);
+      const file = join(work, 'k1.ckpt');
+      await runProcess([process.execPath, cliEntry, 'run', mainJs, '--checkpoint-at', '1', '--checkpoint-file', file, '--exit-after-checkpoint'], { cwd: work, timeoutMs: 60_000 });
+      const found: Record<string, string> = {};
+      for (const engine of engines) {
+        const r = await runProcess([process.execPath, cliEntry, 'restart', file, '--platform', engine, ...(dir !== undefined ? ['--platforms-dir', dir] : [])], { cwd: work, timeoutMs: 120_000 });
+        found[engine] = `${r.code} ${r.stdout.toString().trim()}`;
+      }
+      expect(found).toEqual(Object.fromEntries(engines.map((e) => [e, `0 ${expected[e]}`])));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
 /** A program of __tests__/programs, checkpointed on each installed one of `candidates`, restarts on this Node with the output it expects. */
 function takenThereRestartsHere(program: string, candidates: string[]): void {
   const takers = candidates.filter((n) => installed.has(n));
