@@ -89,24 +89,25 @@ function xofLength(digest: Digest, options: HashOptions | undefined): number | u
 
 /** A copy's state, handed to the constructor (Node's Hash takes `(algorithm, options)`; this is never a string). */
 class Forked {
-  constructor(readonly state: AnyHash) {}
+  constructor(readonly state: AnyHash, readonly digest: Digest) {}
 }
 
 /** Node's Hash: `update` any number of times, then one `digest`; `copy` before it forks the state. */
 export class Hash {
   #state: AnyHash;
-  #digest: Digest | undefined;
+  #digest: Digest;
   #done = false;
 
   constructor(algorithm: string, options?: HashOptions) {
     if ((algorithm as unknown) instanceof Forked) {
-      this.#state = (algorithm as unknown as Forked).state;
+      const forked = algorithm as unknown as Forked;
+      this.#state = forked.state;
+      this.#digest = forked.digest;
       return;
     }
     validateString(algorithm, 'algorithm');
-    const digest = digestNamed(algorithm, notSupported);
-    this.#digest = digest;
-    this.#state = digest.make(xofLength(digest, options));
+    this.#digest = digestNamed(algorithm, notSupported);
+    this.#state = this.#digest.make(xofLength(this.#digest, options));
   }
 
   update(data: unknown, inputEncoding?: string): this {
@@ -128,11 +129,9 @@ export class Hash {
     if (this.#done) throw finalized();
     const state = this.#state.clone();
     const digest = this.#digest;
-    if (digest?.xof) (state as { outputLen: number }).outputLen = xofLength(digest, options) ?? digest.hash.outputLen;
-    else if (digest !== undefined) xofLength(digest, options);
-    const copy = new Hash(new Forked(state) as unknown as string);
-    copy.#digest = digest;
-    return copy;
+    const length = xofLength(digest, options);
+    if (digest.xof) (state as { outputLen: number }).outputLen = length ?? digest.hash.outputLen;
+    return new Hash(new Forked(state, digest) as unknown as string);
   }
 }
 
@@ -195,20 +194,14 @@ export function hash(algorithm: string, input: unknown, outputEncoding: string =
 
 // -- key derivation --------------------------------------------------------
 
-/** Node runs these on its thread pool: the callback comes in a later turn, as there. */
-function later<T>(callback: Callback<T>, work: () => T): void {
-  const schedule = (globalThis as { setTimeout?: (fn: () => void, ms: number) => unknown }).setTimeout;
-  const run = (): void => {
-    let value: T;
-    try {
-      value = work();
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback(null, value);
-  };
-  if (typeof schedule === 'function') schedule(run, 0);
+/**
+ * Node runs these on its thread pool: the callback comes in a later turn, as
+ * there. Through the `setTimeout` the program's code sees (gjs's runner hands
+ * it in as a parameter, not a global), so that the runner waits for it.
+ */
+function later<T>(callback: Callback<T>, value: T): void {
+  const run = (): void => callback(null, value);
+  if (typeof setTimeout === 'function') setTimeout(run, 0);
   else void Promise.resolve().then(run);
 }
 
@@ -227,7 +220,7 @@ export function pbkdf2Sync(password: unknown, salt: unknown, iterations: number,
 export function pbkdf2(password: unknown, salt: unknown, iterations: number, keylen: number, digest: string, callback: Callback<Buffer>): void {
   validateFunction(callback, 'callback');
   const key = pbkdf2Sync(password, salt, iterations, keylen, digest);
-  later(callback, () => key);
+  later(callback, key);
 }
 
 interface ScryptOptions {
@@ -261,7 +254,7 @@ export function scrypt(password: unknown, salt: unknown, keylen: number, options
   const cb = (typeof options === 'function' ? options : callback) as Callback<Buffer>;
   validateFunction(cb, 'callback');
   const key = scryptSync(password, salt, keylen, typeof options === 'function' ? {} : options);
-  later(cb, () => key);
+  later(cb, key);
 }
 
 /** Node's hkdfSync gives an ArrayBuffer. */
@@ -282,7 +275,7 @@ export function hkdfSync(digest: string, ikm: unknown, salt: unknown, info: unkn
 export function hkdf(digest: string, ikm: unknown, salt: unknown, info: unknown, keylen: number, callback: Callback<ArrayBuffer>): void {
   validateFunction(callback, 'callback');
   const key = hkdfSync(digest, ikm, salt, info, keylen);
-  later(callback, () => key);
+  later(callback, key);
 }
 
 // -- comparison ------------------------------------------------------------
@@ -327,7 +320,7 @@ export function randomFill<T extends ArrayBufferView | ArrayBuffer>(buf: T, ...r
   const callback = rest.pop() as Callback<T>;
   validateFunction(callback, 'callback');
   randomFillSync(buf, rest[0] as number | undefined, rest[1] as number | undefined);
-  later(callback, () => buf);
+  later(callback, buf);
 }
 
 function validateSize(size: unknown): number {
@@ -344,7 +337,7 @@ export function randomBytes(size: number, callback?: Callback<Buffer>): Buffer |
   const bytes = Buffer.alloc(n);
   fillSecureRandom(viewBytes(bytes), 'crypto.randomBytes');
   if (callback === undefined) return bytes;
-  later(callback, () => bytes);
+  later(callback, bytes);
 }
 
 /** The largest range randomInt draws from: six bytes, as Node's. */
@@ -376,7 +369,7 @@ export function randomInt(first: unknown, second?: unknown, third?: unknown): nu
   } while (x >= limit);
   const n = lo + (x % range);
   if (typeof callback === 'undefined') return n;
-  later(callback as Callback<number>, () => n);
+  later(callback as Callback<number>, n);
 }
 
 /** A version 4 UUID from 16 random bytes (RFC 4122 §4.4). */
