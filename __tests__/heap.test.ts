@@ -956,6 +956,13 @@ describe('capture failures name the path and the remedy', () => {
       .toThrow(/an instance of Script, a subclass of the platform class ContextifyScript .* at frame main › \.compiled › \[0\]/);
   });
 
+  // (In a program, which registers node:crypto, the message names the handle: `part of a Hash of node:crypto at module main.ts › variable h › [Symbol(kHandle)]`.)
+  test('a node:crypto Hash in progress fails, naming where it is held: OpenSSL holds its state', async () => {
+    const { createHash } = await import('node:crypto');
+    expect(() => writeHeap({ hash: createHash('sha256').update('part') }, { functions: programTable() }, 'frame main'))
+      .toThrow(/cannot save an instance of Hash.* \(its state lives in internal slots that JavaScript cannot read\) at frame main › \.hash/);
+  });
+
   test('an instance of a platform class the built-ins table leaves out is named by its own class (a MessagePort, not EventTarget)', () => {
     if (typeof MessageChannel !== 'function') return;
     const { port1, port2 } = new MessageChannel();
