@@ -9,7 +9,8 @@
 // globalThis.console (frozen) writes to stderr with a "Gjs-Console-Message"
 // prefix, so a `console.log` saved in a checkpoint (a call target held across
 // a point) is re-linked to the runner's console (Host.builtins), the one the
-// program's own code calls.
+// program's own code calls. No crypto.getRandomValues: node:crypto's random
+// bytes are read from /dev/urandom through Gio (portable/secure-random.ts).
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, exitOnThrow, platformFrom, type PlatformHint } from '../portable/boot.js';

@@ -6,7 +6,10 @@
 // console.warn in the native shell (added, writing to stderr); older qjs
 // shells whose BigInt.asUintN returns a negative result for a negative
 // operand (fixBigIntAsUintN); timers that cannot be unref'd, in either shape
-// (quickJSTimers: noUnref, so a program whose only timers are unref'd ends).
+// (quickJSTimers: noUnref, so a program whose only timers are unref'd ends);
+// no crypto.getRandomValues (node:crypto's random bytes are read from
+// /dev/urandom in the native shell; the wasm runner has no source, and they
+// fail there: portable/secure-random.ts).
 
 import type { Host } from '../../host.js';
 import { bootRestart, exitLine, exitOnThrow, platformFrom, type PlatformHint } from '../portable/boot.js';
