@@ -136,6 +136,17 @@ describe('portable node:crypto against Node', () => {
     }
   });
 
+  test('the default object has each of Node\'s names: ours, or one that fails saying to restart on Node', () => {
+    const defaults = portable.default as unknown as Record<string, unknown>;
+    const named = Object.keys(portable).filter((k) => k !== 'default');
+    expect(Object.keys(nodeCrypto).filter((k) => k !== 'default' && k !== 'constants' && !(k in defaults))).toEqual([]);
+    expect(named.filter((k) => defaults[k] !== (portable as unknown as Record<string, unknown>)[k])).toEqual([]);
+    for (const k of Object.keys(defaults).filter((k) => !named.includes(k))) {
+      expect(named).not.toContain(k);
+      expect(outcome(() => (defaults[k] as () => unknown)())).toMatch(new RegExp(`^throws Error ERR_INTROSPECT_NOT_PORTABLE crypto\\.${k} is one of Node's, not in node:crypto of the restart bundle .*: restart the program on Node, Bun or Deno`));
+    }
+  });
+
   test('every output encoding; a Buffer where Node gives one', () => {
     const differ: unknown[] = [];
     for (const algorithm of ['md5', 'sha1', 'sha256', 'sha512']) {

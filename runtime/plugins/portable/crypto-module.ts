@@ -12,7 +12,8 @@
 // checkpoint saved by its name in Node's module (`lib:["node:crypto",
 // "createHash"]`) is the one of the same name here. Ciphers, signatures,
 // keys, Diffie-Hellman and X509 are not exported: an import of them fails
-// the bundle (exit 3, saying to restart on Node). The Hash and Hmac objects
+// the bundle (exit 3, saying to restart on Node), and on the default object
+// they are functions that throw so. The Hash and Hmac objects
 // are not streams (no write/pipe). Imports nothing from a platform.
 
 import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
@@ -414,7 +415,32 @@ export function getRandomValues<T extends ArrayBufferView>(data: T): T {
 /** Node answers 0 where OpenSSL is not in FIPS mode; here there is no FIPS module. */
 export const getFips = (): number => 0;
 
+/** Node 20's functions and classes of node:crypto that this module does not give (ciphers, signatures, keys, Diffie-Hellman, primes, X509). */
+const NOT_GIVEN = [
+  'Certificate', 'Cipher', 'Cipheriv', 'Decipher', 'Decipheriv', 'DiffieHellman', 'DiffieHellmanGroup', 'ECDH', 'KeyObject', 'Sign', 'Verify', 'X509Certificate',
+  'checkPrime', 'checkPrimeSync', 'createCipheriv', 'createDecipheriv', 'createDiffieHellman', 'createDiffieHellmanGroup', 'createECDH', 'createPrivateKey',
+  'createPublicKey', 'createSecretKey', 'createSign', 'createVerify', 'diffieHellman', 'generateKey', 'generateKeyPair', 'generateKeyPairSync', 'generateKeySync',
+  'generatePrime', 'generatePrimeSync', 'getCipherInfo', 'getCiphers', 'getCurves', 'getDiffieHellman', 'privateDecrypt', 'privateEncrypt', 'publicDecrypt',
+  'publicEncrypt', 'secureHeapUsed', 'setEngine', 'setFips', 'sign', 'verify',
+];
+
+/**
+ * A stand-in that fails when called, saying what to do. Only on the default
+ * object (`import crypto from 'node:crypto'; crypto.createCipheriv(…)`),
+ * where nothing tells at bundling time that the program reads it; a named
+ * import of one fails the bundle (exit 3) instead.
+ */
+function notGiven(name: string): () => never {
+  return {
+    [name](): never {
+      const e = new Error(`crypto.${name} is one of Node's, not in node:crypto of the restart bundle (it gives hashes, HMACs, key derivation and random values): restart the program on Node, Bun or Deno to use it`);
+      throw coded(e, 'ERR_INTROSPECT_NOT_PORTABLE');
+    },
+  }[name]!;
+}
+
 export default {
+  ...Object.fromEntries(NOT_GIVEN.map((name) => [name, notGiven(name)])),
   Hash, Hmac, createHash, createHmac, getHashes, hash, pbkdf2, pbkdf2Sync, scrypt, scryptSync, hkdf, hkdfSync, timingSafeEqual,
   randomBytes, randomFill, randomFillSync, randomInt, randomUUID,
   getRandomValues, webcrypto, subtle, getFips,
