@@ -6,20 +6,13 @@
 
 import { Buffer as PortableBuffer, isAscii, isUtf8 } from '../runtime/plugins/portable/buffer-module.js';
 import * as nodeBuffer from 'node:buffer';
+import { randomInts } from './harness/sampling.js';
 
 const NodeBuffer = globalThis.Buffer;
 const inspect = (b: Uint8Array): string => (b as unknown as { inspect(): string }).inspect();
 
-/** mulberry32: the same cases on every run. */
-function random(seed: number): (n: number) => number {
-  let a = seed;
-  return (n) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
+/** The same cases on every run. */
+const random = randomInts;
 
 const ENCODINGS = [undefined, 'utf8', 'utf-8', 'latin1', 'binary', 'ascii', 'hex', 'base64', 'base64url', 'utf16le', 'ucs2'] as const;
 

@@ -11,19 +11,12 @@ import * as nodeCrypto from 'node:crypto';
 import * as portable from '../runtime/plugins/portable/crypto-module.js';
 import { Buffer as PortableBuffer } from '../runtime/plugins/portable/buffer-module.js';
 import { fillSecureRandom, offerSecureRandom } from '../runtime/plugins/portable/secure-random.js';
+import { randomInts } from './harness/sampling.js';
 
 const NodeBuffer = globalThis.Buffer;
 
-/** mulberry32: the same cases on every run. */
-function random(seed: number): (n: number) => number {
-  let a = seed;
-  return (n) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
+/** The same cases on every run. */
+const random = randomInts;
 
 const bytesOf = (rnd: (n: number) => number, n: number): Uint8Array => Uint8Array.from({ length: n }, () => rnd(256));
 

@@ -14,6 +14,12 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Integers below `n` from mulberry32: the same cases on every run of a randomized test. */
+export function randomInts(seed: number): (n: number) => number {
+  const rng = mulberry32(seed);
+  return (n) => Math.floor(rng() * n);
+}
+
 export function seedFor(name: string, seed: number): number {
   return createHash('sha256').update(`${seed}:${name}`).digest().readUInt32LE(0);
 }
