@@ -3,8 +3,9 @@
 // its factory on restore (or made by one at all) would have the factory's
 // literal as its home. So the transform writes such a method's `super.x` as
 // `$R.sg($self, "x", this)` (and `super.x(…)` as a `.call` of that), and
-// marks the methods of the literal with their home (`$R.home`). Takes the
-// literal and the keys of its methods that use `super`; guarantees that each
+// marks the methods of the literal with their home (`$R.home`), and its
+// getters and setters alike. Takes the literal and the keys of its methods
+// and accessors that use `super`; guarantees that each
 // method holds its home under a registered symbol (an own property, so it is
 // saved and restored with the function), and that `sg` reads the property
 // from the home's current prototype with `this` as the receiver, as `super.x`
@@ -15,8 +16,10 @@ const HOME = Symbol.for('introspect.home');
 export function homeMethods<T extends object>(literal: T, keys: readonly string[]): T {
   for (const key of keys) {
     const descriptor = Object.getOwnPropertyDescriptor(literal, key);
-    const fn = descriptor?.value;
-    if (typeof fn === 'function') Object.defineProperty(fn, HOME, { value: literal, configurable: true });
+    // (a method's value; a getter's or setter's get and set)
+    for (const fn of [descriptor?.value, descriptor?.get, descriptor?.set]) {
+      if (typeof fn === 'function') Object.defineProperty(fn, HOME, { value: literal, configurable: true });
+    }
   }
   return literal;
 }

@@ -9,8 +9,10 @@
 // method's) become `$R.hsg($self, "x", this)` (`super.x(a)` a `.call(this,
 // a)` of that, still a call site), and the literal is wrapped in
 // `$R.home(literal, keys)`, which gives each such method its home
-// (runtime/home-objects.ts). Getters, setters and writes to `super.x` keep
-// the native method (README, known limits).
+// (runtime/home-objects.ts). The same holds for a getter or setter under a
+// plain key (made by a factory like the literal's other accessors,
+// scopes.ts literalWithAccessors); writes to `super.x` keep the native
+// method (README, known limits).
 
 import ts from 'typescript';
 import { isFunctionLike } from './analyze.js';
@@ -22,9 +24,11 @@ export function isSuperProperty(n: ts.Node): n is SuperProperty {
   return (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword;
 }
 
-/** The literal's methods whose `super` is read from their home (super-homes.ts literalSuperReadable). */
-export function homeMethodsOf(literal: ts.ObjectLiteralExpression): ts.MethodDeclaration[] {
-  return literal.properties.filter((p): p is ts.MethodDeclaration => ts.isMethodDeclaration(p) && literalSuperReadable(p));
+export type LiteralMember = ts.MethodDeclaration | ts.AccessorDeclaration;
+
+/** The literal's methods and accessors whose `super` is read from their home (super-homes.ts literalSuperReadable). */
+export function homeMethodsOf(literal: ts.ObjectLiteralExpression): LiteralMember[] {
+  return literal.properties.filter((p): p is LiteralMember => (ts.isMethodDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p)) && literalSuperReadable(p));
 }
 
 /** The method a `super` node belongs to (its nearest enclosing non-arrow function). */
@@ -40,7 +44,9 @@ export function superRead(f: ts.NodeFactory, rt: ts.Expression, self: ts.Express
 }
 
 /** `$R.home(literal, ["m", …])`. */
-export function withHome(f: ts.NodeFactory, rt: ts.Expression, literal: ts.Expression, methods: readonly ts.MethodDeclaration[]): ts.Expression {
-  const keys = methods.map((m) => f.createStringLiteral((m.name as ts.Identifier | ts.StringLiteral).text));
+export function withHome(f: ts.NodeFactory, rt: ts.Expression, literal: ts.Expression, methods: readonly LiteralMember[]): ts.Expression {
+  // (a getter and a setter under one key: one key, whose accessor has both)
+  const names = new Set(methods.map((m) => (m.name as ts.Identifier | ts.StringLiteral).text));
+  const keys = [...names].map((name) => f.createStringLiteral(name));
   return f.createCallExpression(f.createPropertyAccessExpression(rt, 'home'), undefined, [literal, f.createArrayLiteralExpression(keys)]);
 }

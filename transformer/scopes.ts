@@ -27,7 +27,7 @@ import { WRAPPER_CODE, type FileContext, type FunctionKind, type FunctionPlan } 
 import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
 import { homeMethodsOf, isSuperProperty, methodOfSuper, superRead, withHome } from './home-methods.js';
-import { superCall } from './super-homes.js';
+import { literalSuperReadable, superCall } from './super-homes.js';
 import { memberIdOf } from '../runtime/function-table.js';
 
 /** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
@@ -1686,14 +1686,20 @@ function computedAccessorKey(p: ts.AccessorDeclaration, index: number): string |
  */
 function savableAccessors(node: ts.ObjectLiteralExpression): Map<string, ts.AccessorDeclaration[]> {
   const byKey = new Map<string, ts.AccessorDeclaration[]>();
+  // A key with one native half keeps both native: the pair is one property,
+  // and defining the savable half over the placeholder would drop the other.
+  const native = new Set<string>();
   node.properties.forEach((p, i) => {
     if (!ts.isGetAccessor(p) && !ts.isSetAccessor(p)) return;
     const key = accessorKey(p) ?? computedAccessorKey(p, i);
-    if (key === undefined || usesSuper(p)) return;
+    if (key === undefined) return;
+    // (`super` read through the home object: super-homes.ts literalSuperReadable)
+    if (usesSuper(p) && !literalSuperReadable(p)) native.add(key);
     const list = byKey.get(key) ?? [];
     list.push(p);
     byKey.set(key, list);
   });
+  for (const key of native) byKey.delete(key);
   return byKey;
 }
 

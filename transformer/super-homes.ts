@@ -8,7 +8,8 @@
 // read the property from the home object instead: `$R.sg(C.prototype, "x",
 // this)` (`C` for a static member), `super.x(a)` a `.call(this, a)` of that,
 // still a call site. The same in an object literal's method (plain,
-// generator or async, under a plain key): its arrows' and (generator or
+// generator or async, under a plain key) and in its getters and setters
+// under a plain key: its arrows' and (generator or
 // async) body's reads become `$R.hsg($homeN, "x", this)`, where `$homeN` is a
 // constant of the method that holds the method itself (`$self` of the
 // factory pass 2 makes it with), declared first in its body; pass 0c keeps
@@ -19,10 +20,10 @@
 // A function whose `super` is written (`super.x = v`, `super.x++`, a
 // destructuring target), a member that declares a binding of its class's
 // name, an anonymous class's members, a class declaration whose name the file
-// assigns (a decorated class, which TypeScript's output reassigns), and a literal's getters, setters and
-// computed-key methods keep `super` (README, known limits): pass 2 leaves
+// assigns (a decorated class, which TypeScript's output reassigns), and a literal's
+// computed-key methods and accessors keep `super` (README, known limits): pass 2 leaves
 // such a function native. An object-literal method with one such use keeps
-// all of them.
+// all of them (and a getter or setter, the other half of its pair too).
 
 import ts from 'typescript';
 import { isFunctionLike } from './analyze.js';
@@ -100,7 +101,7 @@ export function superCall(f: ts.NodeFactory, read: ts.Expression, call: ts.CallE
 }
 
 /** Whether an object-literal method's every `super` (its body's, its arrows') can be read through its home (see the file comment). */
-export function literalSuperReadable(method: ts.MethodDeclaration): boolean {
+export function literalSuperReadable(method: ts.MethodDeclaration | ts.AccessorDeclaration): boolean {
   const m = orig(method);
   return m.parent !== undefined && ts.isObjectLiteralExpression(m.parent) && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && m.body !== undefined && hasSuper(m) && onlyReads(m) &&
     // (an arrow of a parameter's default would run before the constant is set)
@@ -203,9 +204,9 @@ export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
     return ts.visitEachChild(member, visit, tctx);
   };
 
-  const literalMethod = (m: ts.MethodDeclaration): ts.MethodDeclaration => {
+  const literalMethod = <M extends ts.MethodDeclaration | ts.AccessorDeclaration>(m: M): M => {
     // A plain method's own reads are pass 2's (`$R.hsg($self, …)`); only its arrows need the constant.
-    const whole = isGeneratorOrAsync(m);
+    const whole = ts.isMethodDeclaration(m) && isGeneratorOrAsync(m);
     if (!whole && !containsArrowWithSuper(m.body!)) return m;
     const homeName = names.fresh('home');
     const home = () => f.createIdentifier(homeName);
@@ -223,7 +224,10 @@ export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
     const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(homeName, undefined, undefined, f.createIdentifier(names.fixed('self')))], ts.NodeFlags.Const));
     homeDecls.add(decl);
     // (Parameters keep their `super`: they are evaluated in the method, which pass 2 rewrites.)
-    return f.updateMethodDeclaration(m, m.modifiers, m.asteriskToken, m.name, m.questionToken, m.typeParameters, m.parameters, m.type, f.updateBlock(body, [decl, ...body.statements]));
+    const block = f.updateBlock(body, [decl, ...body.statements]);
+    if (ts.isGetAccessor(m)) return f.updateGetAccessorDeclaration(m, m.modifiers, m.name, m.parameters, m.type, block) as M;
+    if (ts.isSetAccessor(m)) return f.updateSetAccessorDeclaration(m, m.modifiers, m.name, m.parameters, block) as M;
+    return f.updateMethodDeclaration(m, m.modifiers, m.asteriskToken, m.name, m.questionToken, m.typeParameters, m.parameters, m.type, block) as M;
   };
 
   const assigned = assignedNames(sf);
@@ -242,7 +246,7 @@ export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
         : f.updateClassExpression(node, node.modifiers, node.name, node.typeParameters, node.heritageClauses, members)) : node;
       return ts.visitEachChild(updated, visit, tctx);
     }
-    if (ts.isMethodDeclaration(node) && literalSuperReadable(node)) return ts.visitEachChild(literalMethod(node), visit, tctx);
+    if ((ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) && literalSuperReadable(node)) return ts.visitEachChild(literalMethod(node), visit, tctx);
     return ts.visitEachChild(node, visit, tctx);
   };
   return ts.visitNode(sf, visit) as ts.SourceFile;
