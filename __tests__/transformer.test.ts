@@ -144,6 +144,17 @@ describe('pass 0b: generators', () => {
     expect(js).toMatch(/w = \{\s*__proto__: base,\s*get x\(\) \{[\s\S]*set x\(v\) \{[\s\S]*super\.x = v;/);
   });
 
+  test('a function making a class whose field arrows, field initializers or static blocks read super is made by a factory: that super is the class\'s', () => {
+    const js = emit(
+      'class R { d() { return 1; } static k = 1; }\n' +
+        'export const A = (B: typeof R) => class extends B { f = () => super.d(); g = super.d(); static { super.k; } };\n' +
+        'export async function m(B: typeof R) { await null; return class extends B { h = () => super.d(); }; }\n',
+    );
+    expect(js).toMatch(/\bA = \$mk\d+\(\)/);
+    expect(js).not.toMatch(/export async function m\(/); // (an async function holding such a class is lowered: its task can be saved)
+    expect(js).not.toMatch(/\bA = \(B\) =>/);
+  });
+
   test('async functions and arrows run their body as a task; their awaits become yields', () => {
     const js = emit('export async function f(p: Promise<number>) { const v = await p; return v + 1; }\nexport const g = async (x: number) => { for await (const y of [x]) return y; return 0; };\n');
     expect(js).not.toMatch(/\basync\b/);

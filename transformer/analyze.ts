@@ -91,13 +91,21 @@ function hasUseStrict(statements: readonly ts.Statement[]): boolean {
   return false;
 }
 
-/** `super` in the function itself or in its arrows (not in nested functions). */
+/**
+ * `super` in the function itself or in its arrows (not in nested functions,
+ * nor in a nested class's members: their `super` is the class's, even in a
+ * field initializer's arrow or a static block; the class's `extends` clause
+ * and computed keys are evaluated in the function, so theirs count).
+ */
 export function usesSuper(fn: ts.Node): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
     if (n.kind === ts.SyntaxKind.SuperKeyword) found = true;
-    else if (!(isFunctionLike(n) && !ts.isArrowFunction(n)) || n === fn) ts.forEachChild(n, visit);
+    else if (n !== fn && ts.isClassLike(n)) {
+      for (const h of n.heritageClauses ?? []) visit(h);
+      for (const m of n.members) if (m.name !== undefined && ts.isComputedPropertyName(m.name)) visit(m.name);
+    } else if (!(isFunctionLike(n) && !ts.isArrowFunction(n)) || n === fn) ts.forEachChild(n, visit);
   };
   visit(fn);
   return found;
