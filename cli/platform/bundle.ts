@@ -275,7 +275,7 @@ async function bundle(options: BundleOptions, base64: string, withBuffer: boolea
     const missing = nodeModuleNeeded(message);
     if (missing !== undefined) {
       throw new RestoreError(`the program imports ${missing}, a module of Node that ${options.host} does not have`, [
-        'restart it on a platform that runs Node\'s modules: node18-x64, node22-x64, node24-x64, bun, deno (or Node on another CPU)',
+        RESTART_ON_NODE,
         `of Node's modules, ${options.host} is given ${PROVIDED_NODE_MODULES}`,
         message.split('\n').find((line) => line.includes(missing)) ?? message,
       ]);
@@ -283,7 +283,7 @@ async function bundle(options: BundleOptions, base64: string, withBuffer: boolea
     const lacking = await portableExportMissing(message);
     if (lacking !== undefined) {
       throw new RestoreError(`the program imports ${lacking.name} from ${lacking.module}, which ${options.host} is not given`, [
-        'restart it on a platform that runs Node\'s modules: node18-x64, node22-x64, node24-x64, bun, deno (or Node on another CPU)',
+        RESTART_ON_NODE,
         `of ${lacking.module}, ${options.host} is given ${lacking.provided.join(', ')}`,
       ]);
     }
@@ -308,6 +308,9 @@ async function portableExportMissing(message: string): Promise<{ name: string; m
   }
   return undefined;
 }
+
+/** What a refusal of a Node module the engine lacks tells the user to do. */
+const RESTART_ON_NODE = 'restart it on a platform that runs Node\'s modules: node18-x64, node22-x64, node24-x64, bun, deno (or Node on another CPU)';
 
 /** The Node module an esbuild failure could not resolve (`node:events`, `fs`), if that is what it says. */
 function nodeModuleNeeded(message: string): string | undefined {
