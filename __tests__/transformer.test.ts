@@ -4,7 +4,7 @@
 // JavaScript: the shape a pass promises, and that the result still parses.
 // Behaviour under checkpoints is the oracle's job (oracle.test.ts).
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { createTransformer } from '../transformer/index.js';
 import { decodeFunctionTable, encodeFunctionTable } from '../runtime/function-table.js';
 

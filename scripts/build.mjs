@@ -18,7 +18,19 @@ const common = { bundle: true, platform: 'neutral', target: 'es2022', logLevel: 
 const runtimeBundle = { ...common, entryPoints: [join(root, 'dist/runtime/index.js')], minifyWhitespace: true, minifySyntax: true, lineLimit: 200 };
 await build({ ...runtimeBundle, format: 'esm', outfile: join(root, 'dist/runtime.mjs') });
 await build({ ...runtimeBundle, format: 'cjs', outfile: join(root, 'dist/runtime.cjs') });
-await build({ ...common, platform: 'node', entryPoints: [join(root, 'dist/transformer/plugin.js')], format: 'cjs', outfile: join(root, 'dist/transformer/plugin.cjs'), external: ['typescript'] });
+// The sources load TypeScript by `import ts = require('typescript')`, which
+// tsc emits as createRequire(import.meta.url): in this CJS bundle
+// import.meta.url is the bundle's own file URL.
+await build({
+  ...common,
+  platform: 'node',
+  entryPoints: [join(root, 'dist/transformer/plugin.js')],
+  format: 'cjs',
+  outfile: join(root, 'dist/transformer/plugin.cjs'),
+  external: ['typescript'],
+  banner: { js: 'const importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': 'importMetaUrl' },
+});
 
 // The command line as one module for the paths every run and restart takes
 // (bin/introspect.mjs loads it): about 35 small modules are otherwise

@@ -11,7 +11,7 @@
 // every non-arrow function, so an arrow that uses them captures them like any
 // other variable.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { isAssignmentOperator } from './plan.js';
 
 export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'catch' | 'import' | 'self' | 'this' | 'arguments' | 'newtarget';

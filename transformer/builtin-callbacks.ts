@@ -11,7 +11,7 @@
 // Optional calls (`o?.map`), `super.map`, spread arguments and callbacks
 // written as non-function literals (`s.replace(a, "b")`) stay as written.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { ARRAY_LOOP_ENTRIES, CALLBACK_CALLS } from '../runtime/callback-methods.js';
 
 /** An argument that cannot evaluate to a function. */

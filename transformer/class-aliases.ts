@@ -11,7 +11,7 @@
 // is the alias (the same generated identifier, named once by pass 0), unless
 // something inside the class declares a `C` of its own (left as it was).
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { isReferencePosition } from './analyze.js';
 import { autoGenerateOf } from './generated-names.js';
 

@@ -9,7 +9,7 @@
 // namespace block whose name the file exports (`exports.E = … = void 0`),
 // with a fresh `E = {}` the printer does not substitute a second time.
 
-import ts from 'typescript';
+import ts = require('typescript');
 
 export function exportCommonJsContainers(sf: ts.SourceFile, tctx: ts.TransformationContext): ts.SourceFile {
   const exported = exportedNames(sf);

@@ -13,7 +13,7 @@
 // block sees the others' exports bare too. Names declared inside the IIFE
 // are left alone (they shadow the member, natively too).
 
-import ts from 'typescript';
+import ts = require('typescript');
 
 export function qualifyContainerMembers(sf: ts.SourceFile, tctx: ts.TransformationContext): ts.SourceFile {
   let merged: Map<string, Set<string>> | undefined;

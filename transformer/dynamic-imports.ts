@@ -10,7 +10,7 @@
 // dynamic-imports.ts). An `import(x, options)` (import attributes) is left
 // as it is: a JSON module's data is named by its file already.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import type { NameGen } from './names.js';
 
 export function announceDynamicImports(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, names: NameGen, moduleId: string): ts.SourceFile {

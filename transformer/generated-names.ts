@@ -13,7 +13,7 @@
 // text ("generated@736") is not its printed name, so they must never see one.
 // Names come from NameGen (`$Op1`, `$a1`): deterministic and collision-free.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import type { NameGen } from './names.js';
 
 interface AutoGenerate {

@@ -53,7 +53,7 @@
 // object literal's getter, an anonymous class's method, an assignment to
 // `super.x`: super-homes.ts).
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { computedKeyOf, isFunctionLike, usesSuper } from './analyze.js';
 import type { NameGen } from './names.js';
 import type { BodyKind as Kind } from './plan.js';

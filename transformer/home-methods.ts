@@ -14,7 +14,7 @@
 // scopes.ts literalWithAccessors); writes to `super.x` keep the native
 // method (README, known limits).
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { isFunctionLike } from './analyze.js';
 import { literalSuperReadable } from './super-homes.js';
 

@@ -22,7 +22,7 @@
 //   5. module      (this file)    the module's registration with the runtime
 //  5b. libraries   (libraries.ts) imports from outside the program registered by specifier
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { analyze } from './analyze.js';

@@ -18,7 +18,7 @@
 // else in the file, so that every call by that name in the file is a call of
 // that function.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { isFunctionLike, type Analysis } from './analyze.js';
 import { mayCallProgram } from './linearize.js';
 import type { FileContext } from './plan.js';

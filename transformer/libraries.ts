@@ -23,7 +23,7 @@
 // the saved contents back into it (runtime/libraries.ts).
 
 import { posix } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 import type { NameGen } from './names.js';
 
 export function registerLibraries(statements: readonly ts.Statement[], rt: ts.Identifier, names: NameGen, moduleId: string, commonJs = false): { imports: ts.Statement[]; registrations: ts.Statement[] } {

@@ -17,7 +17,7 @@
 // `$R.prm(util.promisify)`, `util.callbackify` `$R.cbf(util.callbackify)`
 // and `module.createRequire` `$R.crq(module.createRequire)`.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import type { NameGen } from './names.js';
 import { declaredNames, isAssigned } from './platform-globals.js';
 

@@ -19,7 +19,7 @@
 // isDirectTarget), and its callee and arguments
 // contain no call; no other statement of the body contains a call.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { isFunctionLike } from './analyze.js';
 import { entryStatements, isAssignmentOperator } from './plan.js';
 import type { FileContext, FunctionPlan } from './plan.js';

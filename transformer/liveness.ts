@@ -23,7 +23,7 @@
 // resumes, so it counts as defined from the start. Other locals are always
 // treated as live.
 
-import ts from 'typescript';
+import ts = require('typescript');
 
 export function deadTemporaries(body: readonly ts.Statement[], siteMarker: string, runtime: string, values: readonly string[], temps: ReadonlySet<string>, calls: ReadonlySet<ts.Statement>): number[][] {
   const index = new Map<string, number>();

@@ -4,7 +4,7 @@
 // shape). Counters are per file and deterministic, so the same input always
 // yields the same output (resume points and ids are persisted).
 
-import ts from 'typescript';
+import ts = require('typescript');
 
 export class NameGen {
   readonly prefix: string;

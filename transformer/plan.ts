@@ -2,7 +2,7 @@
 // creates it; pass 3 (linearize) adds its temporaries; pass 4 (reenter)
 // reads it to build the prologue, the frame record and the resume points.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import type { NameGen } from './names.js';
 
 export type FunctionKind =

@@ -18,7 +18,7 @@
 // 'node:timers'` → `const st = $R.setTimeout`), and so do the promise
 // versions of `node:timers/promises` (`$R.tp`, runtime/timer-promises.ts).
 
-import ts from 'typescript';
+import ts = require('typescript');
 
 const REPLACED: Record<string, string> = {
   Promise: 'P',

@@ -9,7 +9,7 @@
 //     printing. Same transform, same output.
 // The runtime is imported from the installed package ("introspect/runtime").
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { createTransformer, isProgramCode } from './index.js';
 
 interface PluginConfig {

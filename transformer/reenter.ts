@@ -26,7 +26,7 @@
 // sites run after the native try, guarded by a flag. Statements pass 3 could
 // not linearize run as no-save regions.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { deadTemporaries } from './liveness.js';
 import { isFunctionLike } from './analyze.js';
 import type { Linearized } from './linearize.js';

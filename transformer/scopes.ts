@@ -20,7 +20,7 @@
 // function declaration or nested instrumented function remains; every
 // identifier that named a captured variable is an env property access.
 
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Analysis, Binding } from './analyze.js';
 import { computedKeyOf, isFunctionLike, isReferencePosition, Scope, usesPrivateNames, usesSuper } from './analyze.js';
 import { WRAPPER_CODE, type FileContext, type FunctionKind, type FunctionPlan } from './plan.js';

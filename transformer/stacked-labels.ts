@@ -7,7 +7,7 @@
 // (cli/platform/bundle.ts), rejects all but the innermost. `break` may name
 // any label, as before.
 
-import ts from 'typescript';
+import ts = require('typescript');
 
 export function innermostContinueLabels(sf: ts.SourceFile, tctx: ts.TransformationContext): ts.SourceFile {
   if (!sf.text.includes('continue')) return sf;

@@ -25,7 +25,7 @@
 // such a function native. An object-literal method with one such use keeps
 // all of them (and a getter or setter, the other half of its pair too).
 
-import ts from 'typescript';
+import ts = require('typescript');
 import { isFunctionLike } from './analyze.js';
 import type { NameGen } from './names.js';
 

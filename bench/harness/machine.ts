@@ -2,7 +2,7 @@
 // for bench/results.json and the report header.
 
 import { cpus, loadavg, totalmem, platform, arch, release } from 'node:os';
-import ts from 'typescript';
+import ts = require('typescript');
 
 export interface MachineInfo {
   node: string;

@@ -8,7 +8,7 @@
 // removed, and a source map whose columns are shifted to match.
 
 import { decode, encode, type SourceMapMappings } from '@jridgewell/sourcemap-codec';
-import ts from 'typescript';
+import ts = require('typescript');
 
 export interface Compacted {
   text: string;

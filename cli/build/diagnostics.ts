@@ -4,7 +4,7 @@
 // be parsed) from the ones that are only warnings (types, options).
 
 import { relative } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 
 export function formatDiagnostic(diagnostic: ts.Diagnostic): string {
   const category = ts.DiagnosticCategory[diagnostic.category].toLowerCase();

@@ -7,7 +7,7 @@
 // a warning keeps the programs whose evaluated code reads only globals
 // building, and tells the others why they fail.
 
-import ts from 'typescript';
+import ts = require('typescript');
 
 /** A diagnostic code of our own, outside TypeScript's ranges. */
 const DIRECT_EVAL = 99001;

@@ -9,7 +9,7 @@
 
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 
 const TS_SOURCE = /\.(?:ts|tsx|mts|cts)$/;
 const DECLARATION = /\.d\.[mc]?ts$/;

@@ -9,7 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import ts = require('typescript');
 import { BuildError } from '../errors.js';
 import { RUNTIME_DIR, RUNTIME_FILES, type ModuleFormat } from './layout.js';
 

@@ -17,7 +17,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import ts from 'typescript';
+import ts = require('typescript');
 import { BuildError, InputError } from '../errors.js';
 import { formatDiagnostics } from './diagnostics.js';
 

@@ -15,7 +15,7 @@
 // before the instrumenting transformer, which tells the program's modules
 // from libraries by the specifier (transformer/libraries.ts).
 
-import ts from 'typescript';
+import ts = require('typescript');
 
 export type Locate = (specifier: string, sourceFileName: string) => string | undefined;
 

@@ -8,7 +8,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 import { BuildError, UsageError } from '../errors.js';
 import { formatDiagnostics, isError } from '../build/diagnostics.js';
 import { directEvalWarnings } from '../build/direct-eval.js';
