@@ -57,9 +57,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     throw new UsageError(`--out-dir must not be the program's own directory (${outDir}): the build would overwrite its files`, 'build');
   }
 
+  // As tsc does since TypeScript 5.3: JSDoc is parsed only where it can give a
+  // type error (JS files), not in the ~2 MB of lib .d.ts every build reads.
+  const host = ts.createCompilerHost(project.commandLine.options);
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const programOf = (rootNames: readonly string[], oldProgram?: ts.Program) => ts.createProgram({
     rootNames,
     options: project.commandLine.options,
+    host,
     projectReferences: project.commandLine.projectReferences,
     configFileParsingDiagnostics: project.commandLine.errors,
     oldProgram,
