@@ -19,7 +19,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countLines, firstDifference, formatDiff, parsePointCount, tail, type LineDiff } from './compare.js';
 import type { Fixture } from './fixtures.js';
-import { cliEntry, repoRoot } from './paths.js';
+import { cliCommand, repoRoot } from './paths.js';
 import { describeExit, pool, runProcess, type RunResult } from './process.js';
 import { chooseKs } from './sampling.js';
 
@@ -133,7 +133,7 @@ export async function checkFixture(fixture: Fixture, config: OracleConfig): Prom
   const mainJs = join(outDir, 'main.js');
   const nodeArgs = fixture.settings.stackSizeKb ? [`--stack-size=${fixture.settings.stackSizeKb}`] : [];
   const run = (argv: string[]): Promise<RunResult> => runProcess(argv, { cwd: repoRoot, timeoutMs: config.timeoutMs });
-  const cli = (...args: string[]) => run([process.execPath, ...nodeArgs, cliEntry, ...args]);
+  const cli = (...args: string[]) => run([...cliCommand(fixture.settings.stackSizeKb), ...args]);
   const fail = (f: Failure) => {
     report.failures.push(f);
   };

@@ -14,7 +14,7 @@ import { safeStackKb, stackArgs, type PlatformSpec } from '../../cli/platform/re
 import { readHeader } from '../../runtime/format/container.js';
 import { firstDifference, formatDiff, parsePointCount, tail } from './compare.js';
 import type { Fixture } from './fixtures.js';
-import { cliEntry, repoRoot } from './paths.js';
+import { cliCommand, repoRoot } from './paths.js';
 import { describeExit, runProcess, type RunResult } from './process.js';
 
 export type Direction = 'to' | 'from';
@@ -41,10 +41,6 @@ export interface PlatformOracleOptions {
   timeoutMs: number;
 }
 
-function nodeArgs(fixture: Fixture): string[] {
-  return fixture.settings.stackSizeKb ? [`--stack-size=${fixture.settings.stackSizeKb}`] : [];
-}
-
 /** The CLI's environment; on a platform, with the variables its wrapper needs (spec.env). */
 function env(options: PlatformOracleOptions, spec?: PlatformSpec): NodeJS.ProcessEnv {
   const e = { ...process.env, ...spec?.env };
@@ -54,7 +50,7 @@ function env(options: PlatformOracleOptions, spec?: PlatformSpec): NodeJS.Proces
 }
 
 function cli(fixture: Fixture, options: PlatformOracleOptions, ...args: string[]): Promise<RunResult> {
-  return runProcess([process.execPath, ...nodeArgs(fixture), cliEntry, ...args], { cwd: repoRoot, timeoutMs: options.timeoutMs, env: env(options) });
+  return runProcess([...cliCommand(fixture.settings.stackSizeKb), ...args], { cwd: repoRoot, timeoutMs: options.timeoutMs, env: env(options) });
 }
 
 /** The CLI's command under a Node-compatible platform of the platforms directory. */
