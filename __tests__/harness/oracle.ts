@@ -151,13 +151,15 @@ export async function checkFixture(fixture: Fixture, config: OracleConfig): Prom
     }
 
     // The built program is ordinary JavaScript: plain node runs it unchanged.
-    const plain = await run([process.execPath, ...nodeArgs, mainJs]);
+    // That run and the counting one are independent: side by side when jobs allow.
+    const plainRun = () => run([process.execPath, ...nodeArgs, mainJs]);
+    const countRun = () => cli('run', mainJs, '--count-points');
+    const [plain, counted] = config.jobs > 1 ? await Promise.all([plainRun(), countRun()]) : [await plainRun(), await countRun()];
     const plainDiff = mismatch(plain.stdout);
     if (plain.code !== 0 || plain.timedOut || plainDiff) {
       fail({ stage: 'plain-run', what: `plain node run of the built program: ${describeExit(plain)}${plainDiff ? ', output differs' : ''}`, diff: plainDiff, command: shellQuote(plain.argv), stderrTail: tail(plain.stderr.toString('utf8')) });
     }
 
-    const counted = await cli('run', mainJs, '--count-points');
     const countedStderr = counted.stderr.toString('utf8');
     const countedDiff = mismatch(counted.stdout);
     if (counted.code !== 0 || counted.timedOut || countedDiff) {
