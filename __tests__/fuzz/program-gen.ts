@@ -172,7 +172,8 @@ export class ProgramGenerator {
     ];
     if (ctx.depth < MAX_DEPTH) {
       options.push(() => this.ifElse(ctx), () => this.forLoop(ctx), () => this.whileLoop(ctx), () => this.forOf(ctx), () => this.switchCase(ctx), () => this.tryCatch(ctx), () => this.closures(ctx));
-      options.push(() => this.callbacks(ctx), () => this.driveGenerator(ctx), () => this.labelledBlock(ctx), () => this.objectLiteral(ctx), () => this.innerFunction(ctx));
+      options.push(() => this.callbacks(ctx), () => this.driveGenerator(ctx), () => this.labelledBlock(ctx), () => this.objectLiteral(ctx), () => this.innerFunction(ctx), () => this.heldState(ctx));
+      if (ctx.async) options.push(() => this.pendingPromise(ctx));
       if (ctx.async) options.push(() => this.awaits(ctx));
     }
     if (ctx.labels.length > 0) options.push(() => this.jump(ctx));
@@ -375,6 +376,76 @@ export class ProgramGenerator {
     this.emit(`log("drive", s.value, s.done, ${it}.next().done);`);
     this.indent--;
     this.emit('}');
+  }
+
+  /**
+   * Values whose state lives outside plain properties, held while the
+   * program goes on through calls (points): an iterator part-way, a global
+   * regex's lastIndex, a bound function, symbol keys, weak and object-keyed
+   * collections, a typed array, a defined getter, a proxy.
+   */
+  private heldState(ctx: Context): void {
+    const h = `h${this.counter++}`;
+    const step = () => this.statement({ ...ctx, depth: MAX_DEPTH });
+    const roll = this.int(8);
+    this.emit('{');
+    this.indent++;
+    if (roll === 0) {
+      this.emit(`const ${h} = ${this.pick(['arr.values()', 'table.entries()', '"introspect"[Symbol.iterator]()', 'new Set(arr).keys()', 'arr.entries()'])};`);
+      this.emit(`log("it", JSON.stringify(${h}.next().value));`);
+      step();
+      this.emit(`for (const v of ${h}) { log("it", JSON.stringify(v)); ${this.expr(ctx)}; }`);
+    } else if (roll === 1) {
+      this.emit(`const ${h} = /([a-z])(\\d+)/g;`);
+      this.emit(`const text = "a1 b22 c333 d" + String(${this.expr(ctx)} & 255);`);
+      this.emit(`let m: RegExpExecArray | null;`);
+      this.emit(`while ((m = ${h}.exec(text)) !== null) { log("re", m[1], m[2], ${h}.lastIndex, ${this.expr(ctx)}); }`);
+    } else if (roll === 2) {
+      const plain = ctx.callable.filter((f) => f.kind === 'plain');
+      this.emit(`const ${h} = ${plain.length > 0 ? `${this.pick(plain).name}.bind(null, ${this.expr(ctx)})` : `((p: number, q: number) => (p * q) | 0).bind(null, 3)`};`);
+      step();
+      this.assignTo(ctx, `${h}(${this.expr(ctx)})`);
+    } else if (roll === 3) {
+      this.emit(`const ${h} = Symbol("k${this.counter}");`);
+      this.emit(`const bag: Record<symbol, number> & { [k: string]: number } = { [${h}]: ${this.expr(ctx)}, plain: 1 };`);
+      step();
+      this.emit(`bag[${h}] = (bag[${h}]! + ${this.expr(ctx)}) | 0;`);
+      this.emit(`log("sym", String(${h}.description), bag[${h}], Object.getOwnPropertySymbols(bag).length);`);
+    } else if (roll === 4) {
+      this.emit(`const key = { id: ${this.expr(ctx)} };`);
+      this.emit(`const ${h} = new WeakMap<object, number>([[key, 5]]);`);
+      this.emit(`const byObject = new Map<object, string>([[key, "k"], [obj, "o"]]);`);
+      step();
+      this.emit(`log("weak", ${h}.get(key), ${h}.has(obj), byObject.get(key), byObject.get(obj), key.id);`);
+    } else if (roll === 5) {
+      this.emit(`const ${h} = new Int32Array(8);`);
+      this.emit(`const view = new DataView(${h}.buffer);`);
+      this.emit(`${h}[${this.expr(ctx)} & 7] = ${this.expr(ctx)};`);
+      step();
+      this.emit(`view.setInt16(4, ${this.expr(ctx)}, true);`);
+      this.emit(`log("typed", ${h}.join(","), view.getUint8(4), ${h}.subarray(1, 3).length);`);
+    } else if (roll === 6) {
+      const plain = ctx.callable.filter((f) => f.kind === 'plain');
+      this.emit(`const ${h} = Object.defineProperty({ base: ${this.expr(ctx)} }, "derived", { get() { return ${plain.length > 0 ? `${this.pick(plain).name}(this.base, 2)` : '(this.base * 2) | 0'}; }, enumerable: false }) as { base: number; derived: number };`);
+      step();
+      this.emit(`log("getter", ${h}.derived, Object.keys(${h}).join(","));`);
+    } else {
+      this.emit(`const ${h} = new Proxy(obj, { get(t, k, r) { return k === "a" ? (Reflect.get(t, k, r) + 100) | 0 : Reflect.get(t, k, r); } });`);
+      step();
+      this.emit(`log("proxy", ${h}.a, ${h}.b, "inner" in ${h});`);
+    }
+    this.indent--;
+    this.emit('}');
+  }
+
+  /** An async call started, other work, then awaited: a pending promise held across points. */
+  private pendingPromise(ctx: Context): void {
+    const asyncs = ctx.callable.filter((f) => f.kind === 'async');
+    if (asyncs.length === 0) return this.log(ctx);
+    const p = `pending${this.counter++}`;
+    this.emit(`const ${p} = ${this.pick(asyncs).name}(${this.expr(ctx)}, ${this.expr(ctx)});`);
+    this.statement({ ...ctx, depth: MAX_DEPTH });
+    this.assignTo(ctx, `await ${p}`);
   }
 
   private labelledBlock(ctx: Context): void {
