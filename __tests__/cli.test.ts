@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, cpSync, existsSync, openSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, parseDuration, parseSignal, type FlagSpec } from '../cli/args.js';
 import { RestoreError, UsageError } from '../cli/errors.js';
@@ -269,8 +269,15 @@ describe('restart: locating the program', () => {
 
 // ---------------------------------------------------------------- end to end
 
+/**
+ * The CLI as its executable, the package's bin: the shell launcher starts
+ * this Node once (first on PATH), with the stack limit raised. `node
+ * bin/introspect.mjs`, which starts node a second time for run and restart,
+ * is the test of `checkpoint <pid>` below.
+ */
 function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: options.cwd ?? ROOT, env: options.env });
+  const env = options.env ?? process.env;
+  return spawnSync(BIN, args, { encoding: 'utf8', cwd: options.cwd ?? ROOT, env: { ...env, PATH: [dirname(process.execPath), env.PATH ?? process.env.PATH].join(delimiter) } });
 }
 
 const lastLine = (text: string) => text.trimEnd().split('\n').pop();
