@@ -38,6 +38,8 @@ interface Context {
   depth: number;
   /** Functions this code may call. */
   callable: Fn[];
+  /** Inside a declared function's body (not main, not a callback): `return` is allowed. */
+  canReturn: boolean;
 }
 
 const MAX_DEPTH = 3;
@@ -177,6 +179,8 @@ export class ProgramGenerator {
       if (ctx.async) options.push(() => this.awaits(ctx));
     }
     if (ctx.labels.length > 0) options.push(() => this.jump(ctx));
+    // An early return, often from inside try/finally or a loop: the completion goes through the finally blocks.
+    if (ctx.canReturn && ctx.depth > 0) options.push(() => this.emit(`if (${this.cond(ctx)}) return ${this.expr(ctx)};`));
     if (ctx.guarded) options.push(() => this.emit(`if (${this.cond(ctx)}) ${this.chance(0.5) ? `throw new Error("thrown " + ${this.expr(ctx)})` : `boom(${this.expr(ctx)})`};`));
     if (ctx.generator) options.push(() => this.assignTo(ctx, `((yield ${this.expr(ctx)}) ?? ${this.int(5)})`));
     this.pick(options)();
@@ -294,6 +298,7 @@ export class ProgramGenerator {
       this.emit(`} catch (${e}) {`);
       this.emit(`  log("caught", ${e} instanceof RangeError ? "range" : "error", String((${e} as Error).message));`);
       this.block(ctx);
+      if (ctx.guarded && this.chance(0.3)) this.emit(`  if (${this.cond(ctx)}) throw ${e};`);
     }
     if (roll >= 0.4) {
       this.emit('} finally {');
@@ -531,7 +536,7 @@ export class ProgramGenerator {
   // ---- helpers ----
 
   private context(callable: Fn[], isAsync: boolean, generator: boolean, params: string[]): Context {
-    return { vars: params.map((name) => ({ name, fixed: false })), labels: [], async: isAsync, generator, guarded: false, depth: 0, callable };
+    return { vars: params.map((name) => ({ name, fixed: false })), labels: [], async: isAsync, generator, guarded: false, depth: 0, callable, canReturn: params.length > 0 && params[0] === 'a' };
   }
 
   /** main's own body (not a declared function): the only place that sleeps and uses the class instances. */
