@@ -200,7 +200,8 @@ function keyName(key: string | symbol): string {
 function forEachMember(C: Function, id: string, each: (memberId: string, fn: Function) => void): void {
   const walk = (holder: object, where: string) => {
     for (const key of Reflect.ownKeys(holder)) {
-      if (where === 'static' && (key === 'prototype' || key === 'length' || key === 'name' || key === CLOSURE)) continue;
+      // (`name` and `length` are members here only when the class defines them: `static name() {}`)
+      if (where === 'static' && (key === 'prototype' || key === CLOSURE)) continue;
       const d = Object.getOwnPropertyDescriptor(holder, key)!;
       const name = keyName(key);
       if (typeof d.value === 'function' && key !== 'constructor') each(`${id}#${where}.${name}`, d.value);
