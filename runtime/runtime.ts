@@ -1234,6 +1234,17 @@ export class Runtime {
     return functions.registerMadeClass(C, id, envs, instrumented);
   }
 
+  /**
+   * Names a class the transform gave a binding name of its own (super-homes.ts)
+   * as the program's anonymous class was named (`shown`: from where it
+   * landed, or ''); runs before its static initialization, which may read
+   * it. A static `name` member the class defined itself stays.
+   */
+  cname(C: Function, given: string, shown: string): void {
+    const d = Object.getOwnPropertyDescriptor(C, 'name');
+    if (d !== undefined && d.value === given) Object.defineProperty(C, 'name', { value: shown });
+  }
+
   /** Runs a made class's static initialization where the program defines it (never on restore). */
   csi<C extends Function>(C: C): C {
     const init = this.pendingStatics.get(C);

@@ -1270,7 +1270,10 @@ export class ScopeLowering {
    */
   private runtimeClass(node: ts.ClassLikeDeclaration, inferredName: string): { made: ts.Expression; statics: boolean } {
     const f = this.f;
-    const name = node.name ? ts.idText(node.name) : inferredName;
+    // (A name pass 0c' gave an anonymous class is its binding only: the class is named as it would have been.)
+    const binding = node.name ? ts.idText(node.name) : undefined;
+    const givenName = binding !== undefined && this.ctx.homeClassNames.has(binding);
+    const name = binding !== undefined && !givenName ? binding : inferredName;
     const classId = this.uniqueId(name || '<class>');
     const ext = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
     const baseArg = ext ? this.expr(ext.expression) : undefined;
@@ -1312,15 +1315,16 @@ export class ScopeLowering {
     const envs = [...st.envUses].sort().map((e) => f.createIdentifier(e));
     const params = [...envs, ...(baseArg ? [base] : []), ...keyParams];
     const heritage = baseArg ? [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(base, undefined)])] : undefined;
-    const cls = f.createClassExpression(undefined, node.name ? f.createIdentifier(name) : undefined, undefined, heritage, members);
+    const cls = f.createClassExpression(undefined, binding !== undefined ? f.createIdentifier(binding) : undefined, undefined, heritage, members);
     const constDecl = (id: ts.Identifier, value: ts.Expression) => f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id, undefined, undefined, value)], ts.NodeFlags.Const));
     // An anonymous class takes its name from where it lands, as it would
     // have: from a property of a holder object, read in a statement of its
     // own (Bun's transpiler folds `{ k: class {} }[k]` into a binding, which
     // names the class after `$self`).
     const hold = f.createIdentifier(this.ctx.names.fixed('hold'));
-    const holder = node.name ? [] : [constDecl(hold, f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(name), cls)]))];
-    const made = node.name ? cls : f.createElementAccessExpression(hold, f.createStringLiteral(name));
+    const holder = binding !== undefined ? [] : [constDecl(hold, f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(name), cls)]))];
+    const made = binding !== undefined ? cls : f.createElementAccessExpression(hold, f.createStringLiteral(name));
+    const renamed = givenName ? [f.createExpressionStatement(this.rtCall('cname', [self, f.createStringLiteral(binding), f.createStringLiteral(name)]))] : [];
     const register = f.createCallExpression(f.createPropertyAccessExpression(this.ctx.rt, 'rcls'), undefined, [
       self,
       f.createStringLiteral(classId),
@@ -1334,6 +1338,7 @@ export class ScopeLowering {
       ...(init || inClass.length > 0 ? [f.createVariableStatement(undefined, f.createVariableDeclarationList([...(init ? [si.text] : []), ...inClass.map((x) => x.name)].map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let))] : []),
       ...holder,
       constDecl(self, made),
+      ...renamed,
       lowered.instrumented.length > 0 ? constDecl(ms, register) : f.createExpressionStatement(register),
       f.createReturnStatement(self),
     ], true));

@@ -19,7 +19,8 @@
 // checkpoint saves them and their suspended frames.
 // A function whose `super` is written (`super.x = v`, `super.x++`, a
 // destructuring target), a member that declares a binding of its class's
-// name, an anonymous class's members, a class declaration whose name the file
+// name, an anonymous class declaration's members (`export default class`; an
+// anonymous class expression is given a name), a class declaration whose name the file
 // assigns (a decorated class, which TypeScript's output reassigns), and a literal's
 // computed-key methods and accessors keep `super` (README, known limits): pass 2 leaves
 // such a function native. An object-literal method with one such use keeps
@@ -169,8 +170,9 @@ function assignedNames(sf: ts.Node): Set<string> {
  * @param homeDecls collects the `const $homeN = $self` statements put first
  *   in object-literal methods, which pass 0c keeps in a generator or async
  *   method's wrapper when it moves the body to an arrow.
+ * @param homeClassNames collects the names given to anonymous classes.
  */
-export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, names: NameGen, homeDecls: Set<ts.Statement>): ts.SourceFile {
+export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, names: NameGen, homeDecls: Set<ts.Statement>, homeClassNames: Set<string>): ts.SourceFile {
   const f = ts.factory;
   const sg = (helper: string, home: ts.Expression, e: SuperRead, key: ts.Expression): ts.Expression =>
     f.createCallExpression(f.createPropertyAccessExpression(rt, helper), undefined, [home, ts.isPropertyAccessExpression(e) ? f.createStringLiteral(ts.idText(e.name as ts.Identifier)) : key, f.createThis()]);
@@ -232,6 +234,15 @@ export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
 
   const assigned = assignedNames(sf);
   const visit = (node: ts.Node): ts.Node => {
+    // An anonymous class expression whose members need their home gets a
+    // name to read it by: a generated one, which pass 2 keeps as the class's
+    // binding but not as its `name` (scopes.ts runtimeClass: the class is
+    // still named from where it lands, `$R.cname`).
+    if (ts.isClassExpression(node) && node.name === undefined && node.members.some((m) => !ts.isSemicolonClassElement(m) && hasSuper(m))) {
+      const name = names.fresh('cls');
+      homeClassNames.add(name);
+      return visit(f.updateClassExpression(node, node.modifiers, f.createIdentifier(name), node.typeParameters, node.heritageClauses, node.members));
+    }
     // (A class expression's own name is a constant of the class; a declaration's, as the transform reads it, the outer binding.)
     if (ts.isClassLike(node) && node.name !== undefined && !(ts.isClassDeclaration(node) && assigned.has(ts.idText(node.name)))) {
       const name = ts.idText(node.name);
