@@ -49,7 +49,7 @@ import { recognizeProgramValues } from './util-types.js';
 import { programTargetHelper, recognizeProgramTargets, syncBuiltinExports } from './event-helpers.js';
 import { runtimeCallbackify } from './callbackify.js';
 import { CaptureError } from './heap/errors.js';
-import { homeMethods, superGet } from './home-objects.js';
+import { homelessMethod, homeMethods, superGet } from './home-objects.js';
 import { platformPromisesAwaited } from './platform-promises.js';
 import { useProxyTest } from './walkable.js';
 import { consoleState, restoreConsoleState, trackConsole, type ConsoleState } from './console-state.js';
@@ -318,6 +318,7 @@ export class Runtime {
   readonly crq = (native: unknown): unknown => (this.host ?? bootOf()?.host)?.requires?.createRequire ?? native;
   /** `super` in object-literal methods (runtime/home-objects.ts). */
   readonly home = homeMethods;
+  readonly homeless = homelessMethod;
   readonly hsg = superGet;
   /** The promise versions of the timers (pass 0b points imports of Node's timers-promises module here). */
   readonly tp = timerPromises;

@@ -1044,6 +1044,8 @@ export class ScopeLowering {
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(self, undefined, undefined, made)], ts.NodeFlags.Const)),
       tag,
       ...(this.wrapperCode(node) === 0 ? [] : [f.createExpressionStatement(this.withKind(node, self))]),
+      // (a method that reads super from its home: homeless until its literal's $R.home, which marks only such)
+      ...(this.isHomeMethod(node) ? [f.createExpressionStatement(this.rtCall('homeless', [self]))] : []),
       f.createReturnStatement(self),
     ], true));
     const inClass = privateNames ? this.classFactories : undefined;
