@@ -88,7 +88,6 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     plans: [],
     generatorBodies: new Map(),
     wrapperKinds: new Map(),
-    homeClassNames: new Set(),
     shadowedGlobals: new Set(),
     leafFunctions: new Set(),
     leafDeclarations: new Set(),
@@ -105,7 +104,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   early = announceDynamicImports(early, rt, tctx, names, moduleId);
   early = routeArrayCallbacks(early, rt, tctx);
   const homeDecls = new Set<ts.Statement>();
-  early = readSupersFromHomes(early, rt, tctx, names, homeDecls, ctx.homeClassNames);
+  early = readSupersFromHomes(early, rt, tctx, names, homeDecls);
   const sf = lowerGenerators(early, rt, tctx, ctx.generatorBodies, ctx.wrapperKinds, names, homeDecls);
   const isCommonJs = isCommonJsOutput(sf, compilerOptions);
   // A CommonJS file without "use strict" is sloppy (TypeScript writes it whenever the source is a module, or alwaysStrict is on).

@@ -78,8 +78,6 @@ export interface FileContext {
    * 'AsyncFunction' as natively, which libraries test to tell async callbacks.
    */
   wrapperKinds: Map<ts.Node, BodyKind>;
-  /** Names pass 0c' gave anonymous classes to read their home by (super-homes.ts): a binding, not the class's `name`. */
-  homeClassNames: Set<string>;
 }
 
 /** The code `$R.fk` takes for a wrapper's kind (runtime/functions.ts KIND_PROTOTYPES). */

@@ -27,7 +27,7 @@ import { WRAPPER_CODE, type FileContext, type FunctionKind, type FunctionPlan } 
 import { endsAbruptly, entryStatements, lineOf } from './plan.js';
 import { mayCallProgram } from './linearize.js';
 import { homeMethodsOf, isSuperProperty, methodOfSuper, superRead, withHome } from './home-methods.js';
-import { literalSuperReadable, superCall } from './super-homes.js';
+import { literalSuperReadable, superCall, writtenName } from './super-homes.js';
 import { memberIdOf } from '../runtime/function-table.js';
 
 /** Instruments a lowered function body (passes 3 and 4); supplied by the pipeline. */
@@ -1274,7 +1274,7 @@ export class ScopeLowering {
     const f = this.f;
     // (A name pass 0c' gave an anonymous class is its binding only: the class is named as it would have been.)
     const binding = node.name ? ts.idText(node.name) : undefined;
-    const givenName = binding !== undefined && this.ctx.homeClassNames.has(binding);
+    const givenName = binding !== undefined && writtenName(node) === undefined;
     const name = binding !== undefined && !givenName ? binding : inferredName;
     const classId = this.uniqueId(name || '<class>');
     const ext = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
@@ -1815,7 +1815,7 @@ function unwrapped(node: ts.Expression): ts.Expression {
 
 /** An anonymous function or class expression: one that takes its name from where it is defined. */
 function isAnonymousDefinition(e: ts.Expression): boolean {
-  return ts.isArrowFunction(e) || ((ts.isFunctionExpression(e) || ts.isClassExpression(e)) && e.name === undefined);
+  return ts.isArrowFunction(e) || ((ts.isFunctionExpression(e) || ts.isClassExpression(e)) && writtenName(e) === undefined);
 }
 
 /**
@@ -1832,11 +1832,12 @@ function fieldNameOf(m: ts.PropertyDeclaration): string {
 /** Whether a field's initializer is a function or class that takes its name from the field (NamedEvaluation). */
 function definesAnonymous(init: ts.Expression): boolean {
   const e = unwrapped(init);
-  return (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e)) && e.name === undefined;
+  return (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e)) && writtenName(e) === undefined;
 }
 
-function inferName(node: ts.Node): string {
-  return (node as ts.FunctionExpression).name ? ts.idText((node as ts.FunctionExpression).name!) : '';
+function inferName(node: ts.FunctionLikeDeclaration | ts.ClassExpression): string {
+  const name = writtenName(node);
+  return name ? ts.idText(name as ts.Identifier) : '';
 }
 
 function updateFunctionLike(f: ts.NodeFactory, node: ts.FunctionLikeDeclaration, params: ts.ParameterDeclaration[], body: ts.Block, key?: ts.PropertyName): ts.Node {

@@ -166,13 +166,25 @@ function assignedNames(sf: ts.Node): Set<string> {
   return names;
 }
 
+/** The names this pass gave anonymous classes (their identifiers, which later passes keep). */
+const givenNames = new WeakSet<ts.Node>();
+
+/**
+ * The class's own name as the program wrote it: none for an anonymous class
+ * this pass named (its name is a binding to read its home by; the class is
+ * still named from where it lands, scopes.ts runtimeClass).
+ */
+export function writtenName<N extends ts.Node>(node: { name?: N }): N | undefined {
+  const name = node.name;
+  return name === undefined || givenNames.has(name) || givenNames.has(ts.getOriginalNode(name)) ? undefined : name;
+}
+
 /**
  * @param homeDecls collects the `const $homeN = $self` statements put first
  *   in object-literal methods, which pass 0c keeps in a generator or async
  *   method's wrapper when it moves the body to an arrow.
- * @param homeClassNames collects the names given to anonymous classes.
  */
-export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, names: NameGen, homeDecls: Set<ts.Statement>, homeClassNames: Set<string>): ts.SourceFile {
+export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: ts.TransformationContext, names: NameGen, homeDecls: Set<ts.Statement>): ts.SourceFile {
   const f = ts.factory;
   const sg = (helper: string, home: ts.Expression, e: SuperRead, key: ts.Expression): ts.Expression =>
     f.createCallExpression(f.createPropertyAccessExpression(rt, helper), undefined, [home, ts.isPropertyAccessExpression(e) ? f.createStringLiteral(ts.idText(e.name as ts.Identifier)) : key, f.createThis()]);
@@ -239,9 +251,9 @@ export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
     // binding but not as its `name` (scopes.ts runtimeClass: the class is
     // still named from where it lands, `$R.cname`).
     if (ts.isClassExpression(node) && node.name === undefined && node.members.some((m) => !ts.isSemicolonClassElement(m) && hasSuper(m))) {
-      const name = names.fresh('cls');
-      homeClassNames.add(name);
-      return visit(f.updateClassExpression(node, node.modifiers, f.createIdentifier(name), node.typeParameters, node.heritageClauses, node.members));
+      const name = f.createIdentifier(names.fresh('cls'));
+      givenNames.add(name);
+      return visit(f.updateClassExpression(node, node.modifiers, name, node.typeParameters, node.heritageClauses, node.members));
     }
     // (A class expression's own name is a constant of the class; a declaration's, as the transform reads it, the outer binding.)
     if (ts.isClassLike(node) && node.name !== undefined && !(ts.isClassDeclaration(node) && assigned.has(ts.idText(node.name)))) {
