@@ -155,6 +155,25 @@ describe('pass 0b: generators', () => {
     expect(js).not.toMatch(/\bA = \(B\) =>/);
   });
 
+  test('an anonymous class expression whose members read super gets a name to read its home by, and keeps the name it would have had', () => {
+    const js = emit(
+      'class R { async d() { return 1; } *g() { yield 1; } }\n' +
+        'export const C = class extends R { async d() { await null; return super.d(); } f = () => super.g(); };\n' +
+        'export function M(B: typeof R) { return class extends B { *g() { yield* super.g(); } }; }\n',
+    );
+    expect(js).toMatch(/class \$cls1 extends \$base/);
+    expect(js).toMatch(/\$R\.sg\((\$e\d+\.)?\$cls1\.prototype, "d", /); // (the name, captured in an env by the moved body)
+    expect(js).toContain('$R.cname($self, "$cls1", "C")');
+    expect(js).toContain('$R.cname($self, "$cls2", "")');
+    expect(js).not.toMatch(/\bsuper\.(d|g)\(/); // (no method left native)
+  });
+
+  test('an object-literal method that reads super is made homeless by its factory, so $R.home marks only the literal\'s own methods', () => {
+    const js = emit('const base = { m() { return 1; } };\nexport const o = { __proto__: base, m() { return super.m(); } };\n');
+    expect(js).toMatch(/\$R\.homeless\(\$self\);/);
+    expect(js).toMatch(/o = \$R\.home\(\{/);
+  });
+
   test('async functions and arrows run their body as a task; their awaits become yields', () => {
     const js = emit('export async function f(p: Promise<number>) { const v = await p; return v + 1; }\nexport const g = async (x: number) => { for await (const y of [x]) return y; return 0; };\n');
     expect(js).not.toMatch(/\basync\b/);
