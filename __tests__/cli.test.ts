@@ -17,6 +17,8 @@ import { writeFileAtomic, nodeFs, type FsOps } from '../runtime/plugins/node/ato
 import { readHeader } from '../runtime/format/index.js';
 import { nextCheckpointPath, rotateCheckpoints } from '../runtime/plugins/node/rotate.js';
 import { detectPlatform } from '../runtime/plugins/node/host.js';
+import { namedForwarders, programFsFunction } from '../runtime/plugins/node/fs-bindings.js';
+import { loadBuiltin } from '../runtime/plugins/node/builtin-modules.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../runtime/format/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -870,6 +872,30 @@ test('a descriptor whose number the restarting process already uses is reopened 
     expect({ k, stderr: second.stderr, out: first.stdout + second.stdout }).toEqual({ k, stderr: '', out: full });
   }
   closeSync(devNull);
+});
+
+test('the program\'s imports of node:fs\'s descriptor functions forward to what its module object holds at the call (Bun\'s and Deno\'s imports do not follow it)', () => {
+  const fsObject = loadBuiltin('node:fs') as Record<string, unknown>;
+  const native = fsObject.readSync as Function;
+  const forward = programFsFunction(native, 'readSync') as Function;
+  expect(forward).not.toBe(native);
+  expect([forward.name, forward.length]).toEqual(['readSync', native.length]);
+  expect(programFsFunction(native, 'readSync')).toBe(forward);
+  expect(programFsFunction(fsObject.existsSync, 'existsSync')).toBe(fsObject.existsSync);
+  // a wrapper put on the module object after the import was bound (descriptor-numbers.ts translates from the first taken number on)
+  const calls: unknown[] = [];
+  fsObject.readSync = (fd: unknown) => (calls.push(fd), 0);
+  try {
+    expect(forward(42, Buffer.alloc(1), 0, 1, null)).toBe(0);
+  } finally {
+    fsObject.readSync = native;
+  }
+  expect(calls).toEqual([42]);
+  // what util.promisify reads off fs.read (it resolves to { bytesRead, buffer })
+  const read = programFsFunction(fsObject.read, 'read') as Function;
+  expect(Object.getOwnPropertySymbols(read)).toEqual(Object.getOwnPropertySymbols(fsObject.read as Function));
+  // saved by a name every Node host gives back
+  expect(namedForwarders()['node:fs.descriptor.readSync']!()).toBe(forward);
 });
 
 test('a checkpoint due while a callback of platform I/O is in flight waits for it (nothing is lost)', () => {

@@ -249,6 +249,13 @@ describe('pass 0b: generators', () => {
     expect(onced).toMatch(/import \{ EventEmitter, once as \$once1, on as \$on1 \} from ['"]node:events['"]/);
     expect(onced).toMatch(/when = \$R\.eonce\(\$once1\)/);
     expect(onced).toMatch(/on = \$R\.eon\(\$on1\)/);
+    // node:fs's descriptor functions reach the host's wrappers on Bun and Deno too (their bindings do not follow the module object)
+    const files = emit("import fs, { openSync, readFileSync as slurp, existsSync } from 'node:fs';\nimport * as ns from 'node:fs';\nexport function f(p: string) { const fd = openSync(p, 'r'); ns.writeSync(fd, 'x'); fs.closeSync(fd); return [slurp(p), existsSync(p), ns.existsSync(p)]; }\n");
+    expect(files).toMatch(/openSync = \$R\.fsd\(\$openSync1, "openSync"\)/);
+    expect(files).toMatch(/slurp = \$R\.fsd\(\$readFileSync1, "readFileSync"\)/);
+    expect(files).toContain('$R.fsd(ns.writeSync, "writeSync")');
+    expect(files).toContain('fs.closeSync(');
+    expect(files).not.toMatch(/fsd\(\$?existsSync|fsd\(ns\.existsSync/);
     const events = emit('export class Bus extends EventTarget {}\nexport class Lazy<T> extends Promise<T> {}\nexport const ac = new AbortController();\nexport const e: Event = new CustomEvent("x");\n');
     expect(events).toMatch(/class Bus extends \$R\.EventTarget/);
     expect(events).toMatch(/class Lazy extends \$R\.P/);

@@ -121,6 +121,14 @@ export interface Host {
     createRequire: Function;
   };
   /**
+   * Optional: what the program's import of node:fs's descriptor function
+   * `name` (`import { openSync }`, `fs.writeSync` of `import * as fs`)
+   * binds to: a forwarder to the host's wrapper on the module object,
+   * which Bun's and Deno's ES-module bindings do not follow
+   * (plugins/node/fs-bindings.ts). Without it, the import itself.
+   */
+  fsFunction?(native: unknown, name: string): unknown;
+  /**
    * Optional: after the runtime replaced functions on a built-in module's
    * exports object (node:events' listener helpers, event-helpers.ts), makes
    * ES-module imports of built-ins see them too (Node's

@@ -316,6 +316,8 @@ export class Runtime {
   readonly cbf = runtimeCallbackify;
   /** node:module's `createRequire` (pass 0b'' points its imports here): the host's wrapper, whose functions a checkpoint saves by their base. */
   readonly crq = (native: unknown): unknown => (this.host ?? bootOf()?.host)?.requires?.createRequire ?? native;
+  /** node:fs's descriptor functions (pass 0b'' points the program's imports of them here): a forwarder to the host's wrappers, which Bun's and Deno's imports do not see. */
+  readonly fsd = (native: unknown, name: string): unknown => (this.host ?? bootOf()?.host)?.fsFunction?.(native, name) ?? native;
   /** `super` in object-literal methods (runtime/home-objects.ts). */
   readonly home = homeMethods;
   readonly homeless = homelessMethod;

@@ -15,23 +15,12 @@
 // module's functions), and that numbers it did not get from node:fs (0, 1, 2)
 // pass through unchanged.
 
+import { TAKES_DESCRIPTOR } from '../../fs-descriptor-functions.js';
 import { loadBuiltin } from './builtin-modules.js';
 
 const nodeFs = loadBuiltin('node:fs') as typeof import('node:fs');
 const fs = nodeFs as unknown as Record<string, unknown>;
 const { fstatSync } = nodeFs;
-
-/**
- * node:fs functions whose first argument is a descriptor (a number; for the
- * *File ones, or a path). Not open and close: open-files.ts wraps them
- * always, and translates there.
- */
-const TAKES_DESCRIPTOR = [
-  'fstat', 'fstatSync', 'fsync', 'fsyncSync', 'fdatasync', 'fdatasyncSync',
-  'ftruncate', 'ftruncateSync', 'futimes', 'futimesSync', 'fchmod', 'fchmodSync', 'fchown', 'fchownSync',
-  'read', 'readSync', 'readv', 'readvSync', 'write', 'writeSync', 'writev', 'writevSync',
-  'readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'appendFile', 'appendFileSync',
-];
 
 /** The program's number → the process's, for the numbers that differ. */
 const toProcess = new Map<number, number>();

@@ -16,6 +16,7 @@ import { bytesLength } from '../../format/bytes.js';
 import { portableHash, type CheckpointHash } from '../../format/digest.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { libraryTimersPending, trackLibraryTimers } from './library-timers.js';
+import { namedForwarders, programFsFunction } from './fs-bindings.js';
 import { openFiles, reopenFiles, trackOpenFiles } from './open-files.js';
 import { processClocks } from '../portable/process-clocks.js';
 import { loadBuiltin } from './builtin-modules.js';
@@ -106,7 +107,8 @@ export function createNodeHost(desk?: RequestDesk): Host {
     log: writeDiagnostic,
     named: namedInternals(listeners),
     // A program may hold them (`const out = process.stdout`, a logger's stream): the restarted process's own are the same to it.
-    namedLazily: { process: () => process, 'process.stdout': () => process.stdout, 'process.stderr': () => process.stderr },
+    namedLazily: { process: () => process, 'process.stdout': () => process.stdout, 'process.stderr': () => process.stderr, ...namedForwarders() },
+    fsFunction: programFsFunction,
     isProxy: types.isProxy,
     repairRestored: repairsOf([listenerArrayRepair(listeners), repairStats(loadBuiltin('node:fs') as typeof import('node:fs'))]),
     syncBuiltinExports() {
