@@ -78,6 +78,7 @@ export class ProgramGenerator {
     const [base, derived] = classes;
     this.emit(`const base = new ${base}(${this.int(9)});`);
     this.emit(`const derived = ${derived}.make(${this.int(9)});`);
+    this.emit(`const mixed = new Mixed(${this.int(9)});`);
     ctx.vars.push({ name: 'total', fixed: false });
     this.emit('let total = (base.value + derived.step(2) + derived.value) | 0;');
     const statements = 8 + this.int(8);
@@ -158,6 +159,12 @@ export class ProgramGenerator {
     this.emit(`static make(n: number): ${derived} { return new ${derived}(n); }`);
     this.indent--;
     this.emit('}');
+    // A mixin: an anonymous class expression whose async and generator methods read super.
+    this.emit(`const withLater = <T extends new (...args: any[]) => ${base}>(B: T) => class extends B {`);
+    this.emit(`  async later(x: number): Promise<number> { await null; const r = super.step(x); await Promise.resolve(); return (r + super.peek()) | 0; }`);
+    this.emit(`  *twice(n: number): Generator<number> { yield* super.walk(n); yield super.value; }`);
+    this.emit('};');
+    this.emit(`const Mixed = withLater(${derived});`);
     return [base, derived];
   }
 
@@ -269,7 +276,7 @@ export class ProgramGenerator {
       this.emit('}');
       return;
     }
-    if (this.isMain(ctx) && this.chance(0.3)) sources.push(`base.walk(${1 + this.int(3)})`, `derived.walk(${1 + this.int(3)})`);
+    if (this.isMain(ctx) && this.chance(0.3)) sources.push(`base.walk(${1 + this.int(3)})`, `derived.walk(${1 + this.int(3)})`, `mixed.twice(${1 + this.int(3)})`);
     const source = this.pick(sources);
     if (ctx.async && this.chance(0.3)) this.emit(`${label}: for await (const ${x} of ${source}) {`);
     else this.emit(`${label}: for (const ${x} of ${source}) {`);
@@ -324,7 +331,7 @@ export class ProgramGenerator {
     } else if (roll < 0.5 && this.isMain(ctx)) {
       this.emit(`await sleep(${this.int(3)});`);
     } else if (roll < 0.75) {
-      this.assignTo(ctx, `await Promise.resolve(${this.expr(ctx)})`);
+      this.assignTo(ctx, this.isMain(ctx) && this.chance(0.5) ? `await mixed.later(${this.expr(ctx)})` : `await Promise.resolve(${this.expr(ctx)})`);
     } else {
       this.emit(`await null;`);
     }
