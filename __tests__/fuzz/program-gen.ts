@@ -398,7 +398,8 @@ export class ProgramGenerator {
    */
   private heldState(ctx: Context): void {
     const h = `h${this.counter++}`;
-    const step = () => this.statement({ ...ctx, depth: MAX_DEPTH });
+    // Its own list of variables: what it declares stays inside these braces.
+    const step = () => this.statement({ ...ctx, vars: [...ctx.vars], depth: MAX_DEPTH });
     const roll = this.int(8);
     this.emit('{');
     this.indent++;
