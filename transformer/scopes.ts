@@ -363,7 +363,10 @@ export class ScopeLowering {
         const name = this.ctx.names.fixed('default');
         declareState(name, false);
         this.out.hoisted.push(f.createExportDeclaration(undefined, false, f.createNamedExports([f.createExportSpecifier(false, name, 'default')])));
-        body.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(name), this.expr(stmt.expression))));
+        // (`export default () => …`, `export default (class {})`: an anonymous definition is named "default", as natively)
+        const value = unwrapped(stmt.expression);
+        const made = isAnonymousDefinition(value) ? this.expr(value, 'default') : this.expr(stmt.expression);
+        body.push(f.createExpressionStatement(f.createAssignment(f.createIdentifier(name), made)));
         continue;
       }
       body.push(...this.stmt(stmt));

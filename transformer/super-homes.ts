@@ -17,11 +17,12 @@
 // literal's methods with their home (home-methods.ts, runtime/home-objects.ts).
 // Pass 2 then makes those functions by factories, like any closure, and a
 // checkpoint saves them and their suspended frames.
-// A function whose `super` is written (`super.x = v`, `super.x++`, a
-// destructuring target), a member that declares a binding of its class's
-// name, an anonymous class declaration's members (`export default class`; an
-// anonymous class expression is given a name), a class declaration whose name the file
-// assigns (a decorated class, which TypeScript's output reassigns), and a literal's
+// An anonymous class expression is given a name to read its home by (and
+// `export default class extends B {…}` is made one first); the class keeps
+// the name it would have had. A function whose `super` is written
+// (`super.x = v`, `super.x++`, a destructuring target), a member that
+// declares a binding of its class's name, a decorated `export default
+// class`'s members, a class declaration whose name the file assigns (a decorated class, which TypeScript's output reassigns), and a literal's
 // computed-key methods and accessors keep `super` (README, known limits): pass 2 leaves
 // such a function native. An object-literal method with one such use keeps
 // all of them (and a getter or setter, the other half of its pair too).
@@ -250,6 +251,11 @@ export function readSupersFromHomes(sf: ts.SourceFile, rt: ts.Identifier, tctx: 
     // name to read it by: a generated one, which pass 2 keeps as the class's
     // binding but not as its `name` (scopes.ts runtimeClass: the class is
     // still named from where it lands, `$R.cname`).
+    // `export default class extends B {…}` is `export default (class extends B {…})`, named "default" alike.
+    if (ts.isClassDeclaration(node) && node.name === undefined && !ts.getDecorators(node)?.length && node.members.some((m) => !ts.isSemicolonClassElement(m) && hasSuper(m))) {
+      const cls = f.createClassExpression(undefined, undefined, node.typeParameters, node.heritageClauses, node.members);
+      return visit(ts.setOriginalNode(ts.setTextRange(f.createExportAssignment(undefined, false, ts.setOriginalNode(ts.setTextRange(cls, node), node)), node), node));
+    }
     if (ts.isClassExpression(node) && node.name === undefined && node.members.some((m) => !ts.isSemicolonClassElement(m) && hasSuper(m))) {
       const name = f.createIdentifier(names.fresh('cls'));
       givenNames.add(name);
