@@ -168,6 +168,13 @@ describe('pass 0b: generators', () => {
     expect(js).not.toMatch(/\bsuper\.(d|g)\(/); // (no method left native)
   });
 
+  test('an anonymous default export is named "default"; an export default class whose members read super is made a class expression given a name', () => {
+    expect(emit('export default () => 1;\n')).toMatch(/\{ "default": \(\) =>/);
+    const js = emit('class B { async m() { return 1; } }\nexport default class extends B { async m() { await null; return super.m(); } }\n');
+    expect(js).toContain('$R.cname($self, "$cls1", "default")');
+    expect(js).not.toMatch(/\bsuper\.m\(/);
+  });
+
   test('an object-literal method that reads super is made homeless by its factory, so $R.home marks only the literal\'s own methods', () => {
     const js = emit('const base = { m() { return 1; } };\nexport const o = { __proto__: base, m() { return super.m(); } };\n');
     expect(js).toMatch(/\$R\.homeless\(\$self\);/);
