@@ -24,6 +24,9 @@ export async function generatedFixture(seed: number, parent: string): Promise<Ge
   const run = await runProcess([process.execPath, plainFile], { cwd: dir, timeoutMs: 20_000 });
   // A program that does not end cleanly natively is the generator's fault, not the transform's.
   if (run.code !== 0 || run.stderr.length > 0) return { rejected: `plain run: ${describeExit(run)} ${run.stderr.toString('utf8').slice(0, 300)}`, dir };
+  // main() reports what escaped it: by construction nothing should.
+  const escaped = /^uncaught .*$/m.exec(run.stdout.toString('utf8'));
+  if (escaped) return { rejected: `plain run: ${escaped[0]}`, dir };
   writeFileSync(join(dir, 'expected.txt'), run.stdout);
   return { fixture: { name: `fuzz-${seed}`, dir, expected: run.stdout, settings: {} } };
 }
