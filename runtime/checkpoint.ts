@@ -159,6 +159,11 @@ export const checkpointSink: CheckpointSink = {
       dynamicImports: root.modules.length === 0 ? undefined : rt.dynamicImports.capture(mods, entry.url),
     };
     host.writeFileAtomic(file, encodeCheckpointParts(header, image, host.hash ? { hash: host.hash } : undefined));
+    // Waiting for a value that cannot be saved can take the checkpoint far from where it was asked (a
+    // Worker: until it ends): the user hears of it here, not only from `inspect`.
+    if (rt.retrying && header.deferred !== undefined) {
+      host.log(`the checkpoint due at point ${header.deferred.point} was written at point ${header.points}: ${header.deferred.by}`);
+    }
     if (rt.config.exitAfterCheckpoint) host.exit(0, isProgramFunction);
   },
 

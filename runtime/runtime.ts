@@ -1023,6 +1023,11 @@ export class Runtime {
   /** A capture that failed on a value running code holds, being retried: since when, and after how many points next. */
   private retry: { since: number; after: number } | undefined = undefined;
 
+  /** A capture is being retried (retryLater): the checkpoint now written is later than asked. */
+  get retrying(): boolean {
+    return this.retry !== undefined;
+  }
+
   /**
    * A value that cannot be saved (a crypto Hash, a stream) held by a frame
    * or a suspended task is often gone a little later: the function returns,
