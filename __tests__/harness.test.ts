@@ -90,6 +90,8 @@ describe('fixture settings', () => {
     expect(parseSettings('{ "samples": 30, "stackSizeKb": 4000 }', 'f')).toEqual({ samples: 30, stackSizeKb: 4000 });
     expect(() => parseSettings('{ "sample": 3 }', 'f')).toThrow(/unknown setting "sample"/);
     expect(() => parseSettings('{ "samples": 0 }', 'f')).toThrow(/positive integer/);
+    expect(parseSettings('{ "nodeRuntimes": ["deno"] }', 'f')).toEqual({ nodeRuntimes: ['deno'] });
+    expect(() => parseSettings('{ "nodeRuntimes": "deno" }', 'f')).toThrow(/a boolean or a list of platform names/);
     expect(() => parseSettings('[1]', 'f')).toThrow(/an object/);
     expect(() => parseSettings('{', 'f')).toThrow(/^f: /);
   });

@@ -13,7 +13,8 @@
 // kinds of rows (a sweep of the emulated platforms that fits the time). Fixtures whose fixture.json says
 // `"portable": false` (their expected output is Node's console formatting)
 // run on the Node rows only, or on every Node-compatible row (Bun, Deno) with
-// `"nodeRuntimes": true` (they need Node's API, not its output);
+// `"nodeRuntimes": true` (they need Node's API, not its output), or on the
+// ones it names (`"nodeRuntimes": ["deno"]`);
 // `"emulated": false` (timer margins) skips the emulated rows,
 // `"bigEndian": false` (byte order) the big-endian ones, `"otherNodes": false`
 // (a Node module's wording) the Node-compatible ones of another version; those that say
@@ -77,7 +78,9 @@ async function main(): Promise<void> {
     const tasks: { row: string; run: () => Promise<PlatformCheck> }[] = [];
     for (const r of rows) {
       const slow = r.spec.emulated;
-      const nodeOnly = fixture.settings.portable === false && !(r.spec.kind === 'node' && (r.spec.name.startsWith('node') || fixture.settings.nodeRuntimes === true));
+      const runtimes = fixture.settings.nodeRuntimes;
+      const onNodeRuntime = runtimes === true || (Array.isArray(runtimes) && runtimes.includes(r.spec.name));
+      const nodeOnly = fixture.settings.portable === false && !(r.spec.kind === 'node' && (r.spec.name.startsWith('node') || onNodeRuntime));
       if (nodeOnly) {
         table.get(r.key)!.set(name, { checks: [], skipped: 'Node output' });
         continue;

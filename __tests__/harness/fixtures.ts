@@ -25,9 +25,10 @@ export interface FixtureSettings {
    * true, with `portable: false`: what keeps it off the script engines is
    * Node's API (node: modules, `process`), which Bun and Deno have too, and
    * its output is theirs as well: the platform matrix restarts it on every
-   * Node-compatible platform.
+   * Node-compatible platform; or the names of the non-Node ones it runs
+   * on (`["deno"]`: Bun's own behaviour differs, `_nodeRuntimes` says how).
    */
-  nodeRuntimes?: boolean;
+  nodeRuntimes?: boolean | string[];
   /**
    * true: the program keeps state outside its checkpoint (files it writes
    * and removes at its end), so a checkpoint of it restarts once only; the
@@ -64,14 +65,14 @@ export interface Fixture {
   settings: FixtureSettings;
 }
 
-const KNOWN: Record<keyof FixtureSettings, 'number' | 'boolean'> = {
+const KNOWN: Record<keyof FixtureSettings, 'number' | 'boolean' | 'boolean or names'> = {
   samples: 'number',
   fullSamples: 'number',
   stackSizeKb: 'number',
   timeoutMs: 'number',
   allowStderr: 'boolean',
   portable: 'boolean',
-  nodeRuntimes: 'boolean',
+  nodeRuntimes: 'boolean or names',
   restartOnce: 'boolean',
   emulated: 'boolean',
   bigEndian: 'boolean',
@@ -90,6 +91,10 @@ export function parseSettings(text: string, where: string): FixtureSettings {
     if (key.startsWith('_')) continue; // a comment
     const type = KNOWN[key as keyof FixtureSettings];
     if (type === undefined) throw new Error(`${where}: unknown setting ${JSON.stringify(key)} (known: ${Object.keys(KNOWN).join(', ')})`);
+    if (type === 'boolean or names') {
+      if (typeof value !== 'boolean' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) throw new Error(`${where}: ${key} must be a boolean or a list of platform names`);
+      continue;
+    }
     if (typeof value !== type || (type === 'number' && !(Number.isInteger(value) && (value as number) > 0))) {
       throw new Error(`${where}: ${key} must be ${type === 'number' ? 'a positive integer' : 'a boolean'}`);
     }
