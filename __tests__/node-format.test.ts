@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { format, inspect } from 'node:util';
 import { formatLogArgs, printLikeNode } from '../runtime/plugins/portable/node-format.js';
 import { structuredClonePolyfill } from '../runtime/plugins/portable/structured-clone.js';
-import { PortableTextDecoder, PortableTextEncoder, portableAtob, portableBtoa } from '../runtime/plugins/portable/text-encoding.js';
+import { decodeWithOurs, PortableTextDecoder, PortableTextEncoder, portableAtob, portableBtoa } from '../runtime/plugins/portable/text-encoding.js';
 import { provideTimerGlobals } from '../runtime/plugins/portable/timer-globals.js';
 
 class Point {
@@ -173,6 +173,41 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
     }
     expect(() => new PortableTextDecoder('latin1')).toThrow(RangeError);
     expect(new PortableTextDecoder('UTF8').encoding).toBe('utf-8');
+  });
+
+  test('an engine TextDecoder whose global cannot be replaced (gjs: no stream option, a BOM skipped only with ignoreBOM) decodes UTF-8 with ours, streams too', () => {
+    class GjsLike {
+      readonly encoding: string;
+      readonly fatal: boolean;
+      readonly ignoreBOM: boolean;
+      constructor(label = 'utf-8', options: { fatal?: boolean; ignoreBOM?: boolean } = {}) {
+        this.encoding = label === 'utf-16le' ? 'utf-16le' : 'utf-8';
+        this.fatal = Boolean(options.fatal);
+        this.ignoreBOM = Boolean(options.ignoreBOM);
+      }
+      decode(_bytes?: Uint8Array, options?: { stream?: boolean }): string {
+        if (options?.stream) throw new TypeError("TextDecoder does not implement the 'stream' option.");
+        return `the engine's ${this.encoding}`;
+      }
+    }
+    decodeWithOurs(GjsLike);
+    for (const bytes of sequences) {
+      const all = Uint8Array.from(bytes);
+      for (const options of [{}, { ignoreBOM: true }, { fatal: true }]) {
+        const run = (D: new (label?: string, o?: object) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string }): string => {
+          try {
+            const d = new D('utf-8', options);
+            const pieces = [d.decode(all)];
+            for (let cut = 0; cut <= all.length; cut++) pieces.push(d.decode(all.subarray(0, cut), { stream: true }) + d.decode(all.subarray(cut)));
+            return JSON.stringify(pieces);
+          } catch (e) {
+            return (e as Error).constructor.name;
+          }
+        };
+        expect(run(GjsLike as never)).toBe(run(TextDecoder as never));
+      }
+    }
+    expect(new GjsLike('utf-16le').decode(Uint8Array.of(0x61, 0))).toBe("the engine's utf-16le");
   });
 
   test('btoa and atob as Node has them, errors included', () => {

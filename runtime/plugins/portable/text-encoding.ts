@@ -8,7 +8,9 @@
 // BOM unless `ignoreBOM`, and with `{ stream: true }` keeps an incomplete
 // sequence at a chunk's end for the next call. `atob` and `btoa` are the
 // HTML Standard's forgiving base64 (a DOMException-like InvalidCharacterError
-// where it throws). Imports nothing from a platform.
+// where it throws). Where the engine's TextDecoder fails the stream probe and
+// its global cannot be replaced (gjs), its instances decode UTF-8 with ours
+// (`decodeWithOurs`). Imports nothing from a platform.
 
 import { utf8EncodePortable } from '../../format/bytes.js';
 import { noteTextDecoderStreams } from '../../text-decoder-streams.js';
@@ -203,6 +205,30 @@ function decodesStreams(D: unknown): boolean {
   }
 }
 
+/**
+ * Puts on the prototype of the engine's TextDecoder `D` a `decode` that
+ * decodes UTF-8 with a PortableTextDecoder of the instance's flags (one per
+ * instance, so a stream goes on from call to call), and any other encoding
+ * with the engine's. gjs 1.74's throws for `{ stream: true }`, and skips a
+ * leading BOM only with `ignoreBOM` (the reverse of the Standard).
+ */
+export function decodeWithOurs(D: unknown): void {
+  const proto = typeof D === 'function' ? (D.prototype as object | undefined) : undefined;
+  const d = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, 'decode');
+  const native = d?.value as Function | undefined;
+  if (typeof native !== 'function' || !d!.configurable) return;
+  const ours = new WeakMap<object, PortableTextDecoder>();
+  const decode = {
+    decode(this: { encoding?: string; fatal?: boolean; ignoreBOM?: boolean }, ...args: unknown[]): string {
+      if (this.encoding !== 'utf-8') return Reflect.apply(native, this, args) as string;
+      let decoder = ours.get(this);
+      if (decoder === undefined) ours.set(this, (decoder = new PortableTextDecoder('utf-8', { fatal: this.fatal, ignoreBOM: this.ignoreBOM })));
+      return decoder.decode(args[0], args[1] as { stream?: boolean });
+    },
+  }.decode;
+  Object.defineProperty(proto, 'decode', { ...d, value: decode });
+}
+
 /** Installs what this engine lacks of TextEncoder, TextDecoder, atob and btoa, as globals that are writable and configurable. */
 export function provideTextEncoding(): void {
   const g = globalThis as Record<string, unknown>;
@@ -217,7 +243,8 @@ export function provideTextEncoding(): void {
     try {
       Object.defineProperty(g, 'TextDecoder', { value: PortableTextDecoder, writable: true, configurable: true, enumerable: false });
     } catch {
-      // a non-configurable global: the engine's stays
+      // a non-configurable global (gjs): the engine's class stays, its UTF-8 decoding is ours
+      decodeWithOurs(g.TextDecoder);
     }
   }
   provide('atob', atob);
