@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { format, inspect } from 'node:util';
 import { formatLogArgs, printLikeNode } from '../runtime/plugins/portable/node-format.js';
 import { structuredClonePolyfill } from '../runtime/plugins/portable/structured-clone.js';
+import { noteTextDecoderStreams, textDecoderPrimer } from '../runtime/text-decoder-streams.js';
 import { decodeWithOurs, PortableTextDecoder, PortableTextEncoder, portableAtob, portableBtoa } from '../runtime/plugins/portable/text-encoding.js';
 import { provideTimerGlobals } from '../runtime/plugins/portable/timer-globals.js';
 
@@ -208,6 +209,60 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
       }
     }
     expect(new GjsLike('utf-16le').decode(Uint8Array.of(0x61, 0))).toBe("the engine's utf-16le");
+  });
+
+  test('a TextDecoder whose decode is writable but not configurable (Bun) has its streams noted, so a checkpoint taken there keeps a character split across chunks', () => {
+    class BunLike {
+      readonly encoding = 'utf-8';
+      readonly ignoreBOM = false;
+      readonly fatal = false;
+      readonly inner = new PortableTextDecoder();
+    }
+    Object.defineProperty(BunLike.prototype, 'decode', {
+      value(this: BunLike, input?: Uint8Array, options?: { stream?: boolean }): string {
+        return this.inner.decode(input, options);
+      },
+      writable: true,
+      configurable: false,
+    });
+    const g = globalThis as Record<string, unknown>;
+    const saved = Object.getOwnPropertyDescriptor(g, 'TextDecoder')!;
+    Object.defineProperty(g, 'TextDecoder', { ...saved, value: BunLike });
+    try {
+      noteTextDecoderStreams();
+    } finally {
+      Object.defineProperty(g, 'TextDecoder', saved);
+    }
+    const d = new BunLike() as BunLike & { decode(input?: Uint8Array, options?: { stream?: boolean }): string };
+    expect(d.decode(Uint8Array.of(0x61, 0xef, 0xbb), { stream: true })).toBe('a');
+    expect([...(textDecoderPrimer(d) ?? [])]).toEqual([0xef, 0xbb, 0xbf, 0xef, 0xbb]);
+  });
+
+  test('a decoder whose streamed decode threw (fatal) starts over at the next call, as Node\'s does (Chromium\'s threw again for any bytes)', () => {
+    class ChromiumLike {
+      readonly encoding = 'utf-8';
+      readonly ignoreBOM = false;
+      readonly fatal = true;
+      failed = false;
+      decode(input: Uint8Array = new Uint8Array(0), options?: { stream?: boolean }): string {
+        const failed = this.failed;
+        this.failed = Boolean(options?.stream) && (failed || input.includes(0xff));
+        if (failed || input.includes(0xff)) throw new TypeError('The encoded data was not valid.');
+        return String.fromCharCode(...input);
+      }
+    }
+    const g = globalThis as Record<string, unknown>;
+    const saved = Object.getOwnPropertyDescriptor(g, 'TextDecoder')!;
+    Object.defineProperty(g, 'TextDecoder', { ...saved, value: ChromiumLike });
+    try {
+      noteTextDecoderStreams();
+    } finally {
+      Object.defineProperty(g, 'TextDecoder', saved);
+    }
+    const d = new ChromiumLike();
+    expect(d.decode(Uint8Array.of(0x61), { stream: true })).toBe('a');
+    expect(() => d.decode(Uint8Array.of(0x62, 0xff), { stream: true })).toThrow(TypeError);
+    expect(d.decode(Uint8Array.of(0x6f, 0x6b), { stream: true })).toBe('ok');
   });
 
   test('btoa and atob as Node has them, errors included', () => {

@@ -5,11 +5,13 @@
 // flags alone turned the first character of the next chunk into U+FFFD.
 // `noteTextDecoderStreams` puts the runtime's `decode` on
 // TextDecoder.prototype (at load, and again by a host that provides the
-// class later, plugins/portable/text-encoding.ts); after each call it notes
+// class later, plugins/portable/text-encoding.ts; Bun's `decode` is
+// writable but not configurable, which is enough); after each call it notes
 // those two facts, computed from the bytes it was given, so that a
 // checkpoint can save them (platform-values.ts) and the restore can feed
 // them to the new decoder (`primeTextDecoder`). Other encodings keep the old
-// limit. Imports no platform API.
+// limit. A decoder whose streamed decode threw (`fatal`) starts over at the
+// next call, as Node's does (Chromium's threw again). Imports no platform API.
 
 interface StreamNote {
   /** The bytes of the incomplete character held back, at most 3. */
@@ -56,7 +58,8 @@ export function noteTextDecoderStreams(): void {
   const proto = typeof C === 'function' ? (C.prototype as object | undefined) : undefined;
   const d = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, 'decode');
   const native = d?.value as Function | undefined;
-  if (typeof native !== 'function' || installed.has(native) || !d!.configurable) return;
+  // Bun's is writable but not configurable: its value may still be changed
+  if (typeof native !== 'function' || installed.has(native) || !(d!.configurable || d!.writable)) return;
   const decode = {
     decode(this: { encoding?: string }, ...args: unknown[]): string {
       let text: string;
@@ -64,6 +67,15 @@ export function noteTextDecoderStreams(): void {
         text = Reflect.apply(native, this, args) as string;
       } catch (e) {
         notes.delete(this);
+        // A fatal error in a streamed decode: Node's decoder starts over at the next call, Chromium's
+        // stays in the stream and throws again for any bytes (as the Standard's does); flushed, it starts over.
+        if ((args[1] as { stream?: unknown } | null | undefined)?.stream) {
+          try {
+            Reflect.apply(native, this, []);
+          } catch {
+            // the flush of the bytes held before the error fails too: it is still reset
+          }
+        }
         throw e;
       }
       const options = args[1] as { stream?: unknown } | null | undefined;

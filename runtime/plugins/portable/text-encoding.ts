@@ -216,7 +216,7 @@ export function decodeWithOurs(D: unknown): void {
   const proto = typeof D === 'function' ? (D.prototype as object | undefined) : undefined;
   const d = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, 'decode');
   const native = d?.value as Function | undefined;
-  if (typeof native !== 'function' || !d!.configurable) return;
+  if (typeof native !== 'function' || !(d!.configurable || d!.writable)) return;
   const ours = new WeakMap<object, PortableTextDecoder>();
   const decode = {
     decode(this: { encoding?: string; fatal?: boolean; ignoreBOM?: boolean }, ...args: unknown[]): string {
