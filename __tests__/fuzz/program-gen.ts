@@ -257,10 +257,10 @@ export class ProgramGenerator {
     const label = `L${this.counter++}`;
     const w = `w${this.counter++}`;
     this.emit(`let ${w} = ${1 + this.int(4)};`);
-    this.emit(`${label}: ${this.chance(0.5) ? `while (${w}-- > 0) {` : 'do {'}`);
-    const isDo = this.lines[this.lines.length - 1]!.endsWith('do {');
+    const isWhile = this.chance(0.5);
+    this.emit(`${label}: ${isWhile ? `while (${w}-- > 0) {` : 'do {'}`);
     this.block(ctx, { vars: [{ name: w, fixed: true }], labels: [label] });
-    this.emit(isDo ? `} while (--${w} > 0);` : '}');
+    this.emit(isWhile ? '}' : `} while (--${w} > 0);`);
   }
 
   private forOf(ctx: Context): void {
