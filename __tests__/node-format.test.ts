@@ -155,6 +155,17 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
     [0x68, 0x69], [0xef, 0xbb, 0xbf, 0x41], [0xc3, 0xa9], [0xe6, 0x97, 0xa5], [0xf0, 0x9f, 0x98, 0x80], [0x80], [0xc0, 0xaf], [0xc3], [0xe6, 0x97],
     [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x80, 0x80], [0xe0, 0x80, 0x41], [0xff, 0xfe, 0x41], [0xf0, 0x9f, 0x41, 0xe6, 0x97, 0xa5, 0xc3],
   ];
+  /** noteTextDecoderStreams with D as the global TextDecoder, put back after. */
+  const noteStreamsOf = (D: unknown): void => {
+    const g = globalThis as Record<string, unknown>;
+    const saved = Object.getOwnPropertyDescriptor(g, 'TextDecoder')!;
+    Object.defineProperty(g, 'TextDecoder', { ...saved, value: D });
+    try {
+      noteTextDecoderStreams();
+    } finally {
+      Object.defineProperty(g, 'TextDecoder', saved);
+    }
+  };
   type Decoder = new (label?: string, o?: object) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string };
   /** What a decoder of D reads from `all`, in one piece and streamed split at every place; or the error it throws. */
   const decodedEveryWay = (D: Decoder, all: Uint8Array, options: object): string => {
@@ -217,14 +228,7 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
       writable: true,
       configurable: false,
     });
-    const g = globalThis as Record<string, unknown>;
-    const saved = Object.getOwnPropertyDescriptor(g, 'TextDecoder')!;
-    Object.defineProperty(g, 'TextDecoder', { ...saved, value: BunLike });
-    try {
-      noteTextDecoderStreams();
-    } finally {
-      Object.defineProperty(g, 'TextDecoder', saved);
-    }
+    noteStreamsOf(BunLike);
     const d = new BunLike() as BunLike & { decode(input?: Uint8Array, options?: { stream?: boolean }): string };
     expect(d.decode(Uint8Array.of(0x61, 0xef, 0xbb), { stream: true })).toBe('a');
     expect([...(textDecoderPrimer(d) ?? [])]).toEqual([0xef, 0xbb, 0xbf, 0xef, 0xbb]);
@@ -243,14 +247,7 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
         return String.fromCharCode(...input);
       }
     }
-    const g = globalThis as Record<string, unknown>;
-    const saved = Object.getOwnPropertyDescriptor(g, 'TextDecoder')!;
-    Object.defineProperty(g, 'TextDecoder', { ...saved, value: ChromiumLike });
-    try {
-      noteTextDecoderStreams();
-    } finally {
-      Object.defineProperty(g, 'TextDecoder', saved);
-    }
+    noteStreamsOf(ChromiumLike);
     const d = new ChromiumLike();
     expect(d.decode(Uint8Array.of(0x61), { stream: true })).toBe('a');
     expect(() => d.decode(Uint8Array.of(0x62, 0xff), { stream: true })).toThrow(TypeError);
