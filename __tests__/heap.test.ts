@@ -974,6 +974,25 @@ describe('capture failures name the path and the remedy', () => {
     }
   });
 
+  test("an Intl.Segmenter's segments are refused, also when the writer met only plain objects and class instances before (which do not make it load ICU's break data)", async () => {
+    // A fresh process: whether the writer has looked for the segments' prototypes yet is module state.
+    const { execFileSync } = await import('node:child_process');
+    const heap = new URL('../runtime/heap/index.js', import.meta.url).href;
+    const script = `
+      const { writeHeap } = await import(${JSON.stringify(heap)});
+      class Point { constructor() { this.x = 1; } }
+      const functions = { staticId: (f) => (f === Point ? 'main.ts#Point' : undefined), closureOf: () => undefined };
+      writeHeap({ a: [1, { b: 2 }], p: new Point(), d: new Date(0), m: new Map([[1, 2]]) }, { functions });
+      try {
+        writeHeap({ words: new Intl.Segmenter('en', { granularity: 'word' }).segment('a b') }, { functions }, 'frame main');
+        console.log('saved');
+      } catch (e) {
+        console.log(e.message);
+      }`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out).toMatch(/segments of an Intl\.Segmenter .* at frame main › \.words/);
+  });
+
   test('edge labels name slots: frame main › local server › ._handle', () => {
     const values = [1, { _handle: { poll: () => 0 } }];
     const ctx: HeapContext = {

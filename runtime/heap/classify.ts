@@ -89,8 +89,10 @@ known(tryProto(() => ''[Symbol.iterator]()), 'a native string iterator');
 known(tryProto(() => /x/[Symbol.matchAll]('')), 'a native RegExp string iterator');
 /**
  * Intl.Segmenter's results: their prototypes are intrinsics no global path
- * reaches. Found at the first capture, not at load: making a Segmenter
- * loads ICU's break data, which would cost every program's start-up.
+ * reaches. Found only when a capture meets a prototype that could be one
+ * (see `maybeSegments`), not at load nor at every first capture: making a
+ * Segmenter loads ICU's break data (~17 ms, most of a small program's first
+ * checkpoint).
  */
 let segmentsKnown = false;
 function knowSegments(): void {
@@ -158,8 +160,25 @@ for (const p of [tryProto(() => proto([][Symbol.iterator]())!), tryProto(() => p
   if (p !== undefined) PLAIN_BUILTIN_PROTOS.add(p);
 }
 
+/**
+ * Could `p` be an Intl.Segmenter result's prototype? Those have no
+ * `constructor`; a class's prototype (the program's, the platform's) does,
+ * linked back from the class, and so do the standard prototypes.
+ */
+function maybeSegments(p: object): boolean {
+  const ctor = Object.getOwnPropertyDescriptor(p, 'constructor')?.value as unknown;
+  return typeof ctor !== 'function' || Object.getOwnPropertyDescriptor(ctor, 'prototype')?.value !== p;
+}
+
 function chainKind(start: object | null): Classification {
-  if (!segmentsKnown) knowSegments();
+  if (!segmentsKnown) {
+    for (let p = start, depth = 0; p !== null && depth < 10000 && !KNOWN.has(p); p = proto(p), depth++) {
+      if (!PLAIN_BUILTIN_PROTOS.has(p) && maybeSegments(p)) {
+        knowSegments();
+        break;
+      }
+    }
+  }
   // An object whose own prototype is %GeneratorPrototype% is some generator
   // function's `.prototype`, not a generator object: a plain object.
   if (start !== null && GENERATOR_PROTOS.has(start)) return Kind.object;
