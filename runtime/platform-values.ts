@@ -124,8 +124,26 @@ function classAt(path: string): Function | undefined {
   return typeof v === 'function' ? v : undefined;
 }
 
-/** Prototype → maker, for the classes this platform has; built on first use. */
-let byPrototype: Map<object, Maker> | undefined;
+/**
+ * Prototype → its maker, or null: none. Asked per prototype met, by the
+ * name of its constructor first, so that a capture reads the global of no
+ * class it meets no object of: some are the host's lazy getters, and
+ * reading them all cost ~10 ms of a small program's first checkpoint.
+ */
+const makerByPrototype = new WeakMap<object, Maker | null>();
+
+function makerOf(proto: object): Maker | undefined {
+  let maker = makerByPrototype.get(proto);
+  if (maker === undefined) {
+    const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as unknown;
+    const name = typeof ctor === 'function' ? ctor.name : undefined;
+    // (without a constructor link, as the engine made it, every class is asked)
+    const candidates = typeof name === 'string' ? MAKERS.filter((m) => m.name === name || m.name.endsWith(`.${name}`)) : MAKERS;
+    maker = candidates.find((m) => classAt(m.name)?.prototype === proto) ?? null;
+    makerByPrototype.set(proto, maker);
+  }
+  return maker ?? undefined;
+}
 
 /** The transient standing for `v`, if it is one of the program's proxies (proxies.ts). */
 export function proxyStandIn(v: object): PlatformValue | undefined {
@@ -142,15 +160,8 @@ export function platformValueFor(v: object): PlatformValue | undefined {
     const source = dynamicFunctionSource(v);
     return source === undefined ? undefined : new PlatformValue(remakeDynamicFunction.bind(undefined, source));
   }
-  if (byPrototype === undefined) {
-    byPrototype = new Map();
-    for (const m of MAKERS) {
-      const C = classAt(m.name);
-      if (C !== undefined && typeof C.prototype === 'object') byPrototype.set(C.prototype, m);
-    }
-  }
   const proto = Object.getPrototypeOf(v) as object | null;
-  const maker = proto === null ? undefined : byPrototype.get(proto);
+  const maker = proto === null ? undefined : makerOf(proto);
   if (maker !== undefined) {
     const primer = maker.name === 'TextDecoder' ? textDecoderPrimer(v) : undefined;
     if (primer !== undefined) return new PlatformValue(remakeStreamingDecoder.bind(undefined, maker.args(v), primer));
