@@ -781,6 +781,16 @@ describe('heap round trips', () => {
     const restored = roundtrip(original);
     row.check(restored, original);
   });
+
+  test('value strings stay deduplicated when the string cache grows (at 256 strings), and strings that differ only in the middle get their own slots', () => {
+    const distinct = Array.from({ length: 3000 }, (_, i) => `name-${i}`);
+    const twice = [...distinct, ...distinct.map((s) => s.split('').join(''))];
+    const image = writeHeap(twice, { functions: programTable() });
+    // direct-mapped, so a collision may add a repeat (~200 here); losing the first cache's entries,
+    // or a hash of a few characters only (`name-1042`, `name-1942`), would add thousands
+    expect(image.strings.length).toBeLessThan(3300);
+    expect(readHeap(image, { functions: programTable() })).toEqual(twice);
+  });
 });
 
 // ── capture failures ────────────────────────────────────────────────────

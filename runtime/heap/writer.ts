@@ -102,9 +102,17 @@ function ownKeys(value: object): (string | symbol)[] {
   return names;
 }
 
-/** Value strings are deduplicated by a direct-mapped cache (cheap, approximate: a repeat may get a second entry). */
+/**
+ * Value strings are deduplicated by a direct-mapped cache (cheap,
+ * approximate: a repeat may get a second entry). It starts small and grows
+ * when a quarter of it is used (then few of its entries were evicted): the
+ * large one is 768 KB of fresh memory, which with the node stream's first
+ * 1 MB made a small program's write ~20 times slower (2 ms, not 0.1).
+ */
+const SMALL_STRING_CACHE_BITS = 10;
 const STRING_CACHE_BITS = 16;
-const STRING_CACHE_MASK = (1 << STRING_CACHE_BITS) - 1;
+/** The node stream's first capacity (it doubles as needed). */
+const FIRST_CAPACITY = 1 << 14;
 
 /** The keys and flags of a property list, numbered in the order shapes are defined. */
 interface WrittenShape {
@@ -115,7 +123,7 @@ interface WrittenShape {
 
 class HeapWriter implements Trail {
   /** where values go: the node stream, or (during the ephemeron pass) the trailer */
-  private out = new ByteWriter(1 << 20);
+  private out = new ByteWriter(FIRST_CAPACITY);
   private readonly nodeStream = this.out;
   private readonly trailer = new ByteWriter(64);
   private trailerEntries = 0;
@@ -126,8 +134,9 @@ class HeapWriter implements Trail {
   private readonly substituted = new Map<number, object[]>();
   /** nodes first reached as a WeakMap value → the entry's key (for paths) */
   private readonly weakKeys = new Map<number, unknown>();
-  private readonly cachedStrings: (string | undefined)[] = new Array(1 << STRING_CACHE_BITS);
-  private readonly cachedIds = new Int32Array(1 << STRING_CACHE_BITS);
+  private cacheBits = SMALL_STRING_CACHE_BITS;
+  private cachedStrings: (string | undefined)[] = new Array(1 << SMALL_STRING_CACHE_BITS);
+  private cachedIds = new Int32Array(1 << SMALL_STRING_CACHE_BITS);
   private readonly shapes = new Map<string, WrittenShape>();
   private nextShape = FIRST_SHAPE;
   private lastShape: WrittenShape | undefined;
@@ -230,21 +239,46 @@ class HeapWriter implements Trail {
 
   /** A string value's table index, deduplicated through the direct-mapped cache. */
   private valueStringId(text: string): number {
-    const length = text.length;
-    let h = length;
-    if (length > 0) {
-      h = Math.imul(h ^ text.charCodeAt(0), 0x9e3779b1);
-      h = Math.imul(h ^ text.charCodeAt(length - 1), 0x85ebca6b);
-      h = Math.imul(h ^ text.charCodeAt(length >> 1), 0xc2b2ae35);
-      if (length > 3) h = Math.imul(h ^ text.charCodeAt(length >> 2), 0x27d4eb2f) ^ text.charCodeAt(length - 2);
-    }
-    const slot = (h ^ (h >>> STRING_CACHE_BITS)) & STRING_CACHE_MASK;
+    const slot = this.stringSlot(text);
     if (this.cachedStrings[slot] === text) return this.cachedIds[slot]!;
     const id = this.strings.length;
     this.strings.push(text);
     this.cachedStrings[slot] = text;
     this.cachedIds[slot] = id;
+    if (id === 1 << (this.cacheBits - 2) && this.cacheBits < STRING_CACHE_BITS) this.growStringCache();
     return id;
+  }
+
+  /**
+   * A string's slot in the cache: a hash of its length and its characters,
+   * every one of a short string (keys like `item-1042` differ anywhere),
+   * 32 spread over a long one.
+   */
+  private stringSlot(text: string): number {
+    const length = text.length;
+    const step = length <= 32 ? 1 : length >>> 5;
+    let h = Math.imul(length, 0x9e3779b1);
+    for (let at = 0; at < length; at += step) h = Math.imul(h ^ text.charCodeAt(at), 0x01000193);
+    h = Math.imul(h ^ text.charCodeAt(length - 1), 0x85ebca6b);
+    h ^= h >>> 15;
+    const bits = this.cacheBits;
+    return (h ^ (h >>> bits)) & ((1 << bits) - 1);
+  }
+
+  /** The large cache, holding what the small one held (a string's slot depends on the size). */
+  private growStringCache(): void {
+    const strings = this.cachedStrings;
+    const ids = this.cachedIds;
+    this.cacheBits = STRING_CACHE_BITS;
+    this.cachedStrings = new Array(1 << STRING_CACHE_BITS);
+    this.cachedIds = new Int32Array(1 << STRING_CACHE_BITS);
+    for (let slot = 0; slot < strings.length; slot++) {
+      const text = strings[slot];
+      if (text === undefined) continue;
+      const at = this.stringSlot(text);
+      this.cachedStrings[at] = text;
+      this.cachedIds[at] = ids[slot]!;
+    }
   }
 
   /**
