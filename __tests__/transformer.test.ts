@@ -274,6 +274,16 @@ describe('pass 0b: generators', () => {
 });
 
 describe('pass 2: scopes', () => {
+  test('a static field without an initializer after a static block is set to undefined in its place (define semantics), and not under useDefineForClassFields: false', () => {
+    const source = 'declare function log(n: number): number;\nexport class A { static { A.x = log(1); } static x: number; static y = log(2); declare static z: number; }\n';
+    const defined = emit(source);
+    expect(defined).toMatch(/A\.x = log\(1\);[\s\S]*this\.x = void 0;[\s\S]*this\.y = log\(2\);/);
+    expect(defined).not.toContain('this.z');
+    const legacy = emit(source, ts.ModuleKind.ESNext, { useDefineForClassFields: false });
+    expect(legacy).toMatch(/this\.y = log\(2\);/);
+    expect(legacy).not.toContain('this.x = void 0');
+  });
+
   test('TypeScript\'s decorator emit (one identifier node in several scopes) lowers: the class variable its static block assigns is captured', () => {
     const js = emit('function d(c: any, ctx: ClassDecoratorContext) { ctx.addInitializer(() => {}); }\n@d export class K { m() { return 1; } }\n');
     expect(js).toContain('__esDecorate');

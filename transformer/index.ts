@@ -65,6 +65,12 @@ export function isProgramCode(sf: ts.SourceFile): boolean {
   return !sf.isDeclarationFile && (sf.flags & ts.NodeFlags.JsonFile) === 0;
 }
 
+/** TypeScript's own answer (not in its declarations): the option, else on from an ES2022 target. */
+function usesDefineForClassFields(options: ts.CompilerOptions): boolean {
+  const own = (ts as unknown as { getUseDefineForClassFields?: (o: ts.CompilerOptions) => boolean }).getUseDefineForClassFields;
+  return own !== undefined ? own(options) : options.useDefineForClassFields ?? (options.target === undefined || options.target >= ts.ScriptTarget.ES2022);
+}
+
 export function createTransformer(options: TransformOptions): (tctx: ts.TransformationContext) => (sf: ts.SourceFile) => ts.SourceFile {
   return (tctx) => (sf) => {
     if (!isProgramCode(sf)) return sf;
@@ -91,6 +97,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     shadowedGlobals: new Set(),
     leafFunctions: new Set(),
     leafDeclarations: new Set(),
+    defineFields: usesDefineForClassFields(tctx.getCompilerOptions()),
   };
   const compilerOptions = tctx.getCompilerOptions();
   // Passes 0 to 0c, each over the whole file, in the order of the table above.

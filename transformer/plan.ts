@@ -69,6 +69,12 @@ export interface FileContext {
   leafFunctions: ReadonlySet<string>;
   /** Their declarations, for pass 4 to check the prediction. */
   leafDeclarations: ReadonlySet<ts.Node>;
+  /**
+   * Class fields have define semantics (`useDefineForClassFields`, the
+   * default from ES2022): a field without an initializer is a property
+   * set to undefined in its place among the static initializers.
+   */
+  defineFields: boolean;
   /** The arrows pass 0c made to hold generator bodies (generators.ts), and which kind of function each is the body of. */
   generatorBodies: Map<ts.Node, BodyKind>;
   /**

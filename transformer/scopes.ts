@@ -710,6 +710,12 @@ export class ScopeLowering {
     // where the class is and passed to its factory): read again, it is the same key.
     const isStaticField = (m: ts.ClassElement): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && hasModifier(m, ts.SyntaxKind.StaticKeyword) && !hasModifier(m, ts.SyntaxKind.AccessorKeyword) &&
       (!ts.isComputedPropertyName(m.name) || ts.isIdentifier(m.name.expression));
+    /** `this.x`, `this.#x`, `this["x"]`, `this[k]`: the field on the class, in the thunk. */
+    const staticTarget = (m: ts.PropertyDeclaration): ts.Expression => {
+      const name = m.name as ts.Identifier | ts.PrivateIdentifier | ts.StringLiteral | ts.NumericLiteral | ts.ComputedPropertyName;
+      return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? f.createPropertyAccessExpression(f.createThis(), name)
+        : f.createElementAccessExpression(f.createThis(), ts.isComputedPropertyName(name) ? f.createIdentifier(ts.idText(name.expression as ts.Identifier)) : name);
+    };
     const effectful = members.some((m) => ts.isClassStaticBlockDeclaration(m) || (isStaticField(m) && m.initializer !== undefined && !PURE_CONST(m.initializer)));
     if (!effectful) return undefined;
     const steps: ts.Statement[] = [];
@@ -720,14 +726,16 @@ export class ScopeLowering {
         continue;
       }
       if (isStaticField(m) && m.initializer !== undefined) {
-        const name = m.name as ts.Identifier | ts.PrivateIdentifier | ts.StringLiteral | ts.NumericLiteral | ts.ComputedPropertyName;
-        const target = ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? f.createPropertyAccessExpression(f.createThis(), name)
-          : f.createElementAccessExpression(f.createThis(), ts.isComputedPropertyName(name) ? f.createIdentifier(ts.idText(name.expression as ts.Identifier)) : name);
+        const target = staticTarget(m);
         const fieldName = fieldNameOf(m);
         if (fieldName) this.fieldNames.set(ts.getOriginalNode(m.initializer), fieldName);
         steps.push(f.createExpressionStatement(f.createAssignment(target, m.initializer)));
         kept.push(f.updatePropertyDeclaration(m, m.modifiers, m.name, m.questionToken ?? m.exclamationToken, m.type, undefined));
         continue;
+      }
+      // `static { C.x = 1 } static x;`: the field, defined after the block, makes x undefined again.
+      if (isStaticField(m) && this.ctx.defineFields && steps.length > 0 && !hasModifier(m, ts.SyntaxKind.DeclareKeyword)) {
+        steps.push(f.createExpressionStatement(f.createAssignment(staticTarget(m), f.createVoidZero())));
       }
       kept.push(m);
     }
