@@ -83,7 +83,7 @@ export class ProgramGenerator {
     this.emit('let total = (base.value + derived.step(2) + derived.value) | 0;');
     const statements = 8 + this.int(8);
     for (let i = 0; i < statements; i++) this.statement(ctx);
-    this.emit(`log("end", total, arr.join(","), obj.a, obj.b, obj.inner.c, [...table.entries()].join(";"));`);
+    this.emit(`log("end", total, arr.join(","), obj.a, obj.b, obj.inner.c, [...table.entries()].join(";"), ${base}.label, ${base}.later);`);
     this.indent--;
     this.emit('}');
     this.emit('main().catch((e) => { console.log("uncaught", String(e)); });');
@@ -132,6 +132,10 @@ export class ProgramGenerator {
     this.indent++;
     this.emit(`#hidden = ${this.int(20)};`);
     this.emit(`static made = 0;`);
+    // Static elements run in their textual order: the field after the block makes `later` undefined again.
+    this.emit(`static { ${base}.made = (${base}.made + ${this.int(5)}) | 0; ${base}.later = ${this.int(50)}; }`);
+    this.emit('static later: number | undefined;');
+    this.emit(`static label = String(${base}.made) + ":" + ${base}.later;`);
     this.emit(`constructor(public seedValue: number) { ${base}.made++; this.#hidden = (this.#hidden + seedValue) | 0; }`);
     this.emit(`get value(): number { return (this.#hidden * 3 + this.seedValue) | 0; }`);
     this.emit(`set value(v: number) { this.#hidden = v | 0; }`);
