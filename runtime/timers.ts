@@ -529,7 +529,13 @@ export class Timers {
     this.shiftAfterPause(since, this.pausedBefore);
   }
 
-  /** Puts the saved timers back for the time each had left, in the same order. */
+  /**
+   * Puts the saved timers back for the time each had left, in the same
+   * order. One already overdue at the checkpoint (the program was busy past
+   * its time) stays overdue by as much, so the overdue fire in the order of
+   * their due times, as Node fires expired timers, not in the order they
+   * were set.
+   */
   restore(state: TimerState | undefined): void {
     if (!state) return;
     this.nextId = state.nextId;
@@ -537,7 +543,7 @@ export class Timers {
     this.pause();
     for (const t of [...state.active].sort((a, b) => a.id - b.id)) {
       this.active.set(t.id, t);
-      t.due = now + Math.max(0, t.due - state.now);
+      t.due = now + (t.due - state.now);
       if (t.immediate) this.pushImmediate(t);
       else this.insert(t);
     }
