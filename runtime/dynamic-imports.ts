@@ -9,10 +9,25 @@
 // bodies done (their state comes from the checkpoint), and each import is
 // asked again for its namespace.
 //
+// A module with top-level await is no native async module once transformed
+// (its body is a task of the runtime's), so the platform's import() settles
+// as soon as the module has registered. `evaluate` and `load` keep what ESM
+// evaluation guarantees: a module's body waits for a body registered before
+// it in the same evaluation (its imports) that is still at a top-level
+// await, and import() gives the namespace only once the module's body (and
+// those it waited for) ended, or rejects with what the body threw. The links
+// between bodies are reactions of the runtime's promises made of registered
+// functions (`bodyAfter`, `bodyEnded`), so a checkpoint taken while a body
+// waits saves them, and a restart runs the bodies that had not run yet.
+//
 //   header.dynamicImports = { modules: ['./plugins/alpha.js'], imports: [['main.ts', './plugins/alpha.js', './plugins/alpha.js']] }
 
 import type { CheckpointHeader } from './format/index.js';
+import { functions } from './functions.js';
+import { HANDLED } from './hidden-fields.js';
 import type { ModuleRecord } from './modules.js';
+import type { IntroPromise } from './promises.js';
+import { startPlainTask, startTask } from './tasks.js';
 
 /**
  * `modules`: those registered by import(), in registration order, as URLs
@@ -41,11 +56,77 @@ function isRelative(spec: unknown): spec is string {
 /** Names a namespace `ns:[importer, spec]` (Runtime.pns). */
 type Namer = (importer: string, spec: string, ns: unknown) => void;
 
+/** The program's only instance, for the registered functions that link module bodies. */
+let current: DynamicImports | undefined;
+
 export class DynamicImports {
   /** [importer, spec] of each import whose namespace was named, once each (by their JSON). */
   private readonly imports = new Map<string, [string, string]>();
+  /** The end of the last body of the evaluation under way that had not ended when it registered. */
+  private pendingTail: IntroPromise | undefined;
+  /** By module URL: when its body, and those it waited for, ended (only for those that had not when they registered). */
+  private readonly ends = new Map<string, IntroPromise>();
+  /** The platform's resolve and reject functions of imports waiting for a body, by token (not saved: a restart has none). */
+  private readonly waiters = new Map<number, [(v: unknown) => void, (e: unknown) => void, unknown]>();
+  private nextToken = 0;
 
-  constructor(private readonly name: Namer, private readonly urlOf: (id: string) => string | undefined) {}
+  constructor(
+    private readonly name: Namer,
+    private readonly urlOf: (id: string) => string | undefined,
+    private readonly recordOf: (id: string) => ModuleRecord | undefined,
+  ) {
+    current = this;
+  }
+
+  /**
+   * Runs the body of a module that registered while the program ran (import()
+   * loaded it): now, as natively, or once the body before it in the same
+   * evaluation has ended, when that one is still at a top-level await.
+   * Modules that registered together wait for each other in their order, as
+   * the static bodies do (Runtime.driveBodies), even where ESM would let a
+   * module that imports no async one run earlier.
+   */
+  evaluate(record: ModuleRecord): void {
+    let end: IntroPromise | undefined;
+    if (this.pendingTail !== undefined) end = this.pendingTail.then(bodyAfter.bind(undefined, record.id)) as IntroPromise;
+    else if (record.task) end = startTask(record.body);
+    else record.body();
+    if (end === undefined) return;
+    // A body's throw is the import's rejection, never one of its own (the
+    // import() may settle after the body on engines that run timers first).
+    end[HANDLED] = true;
+    // One evaluation registers its modules in one go: the next one starts afresh.
+    if (this.pendingTail === undefined) Reflect.apply(nativeThen, NativePromise.resolve(), [() => (this.pendingTail = undefined)]);
+    this.pendingTail = end;
+    this.ends.set(asUrl(record.url), end);
+  }
+
+  /** `bodyAfter`: the body of a module whose turn came. */
+  runBody(id: string): unknown {
+    const record = this.recordOf(id);
+    if (record === undefined) return undefined;
+    return record.task ? startTask(record.body) : startPlainTask(record.body);
+  }
+
+  /** What import() gives once the module's body ended: the namespace, or a promise of it while the body runs. */
+  private whenEvaluated(url: string | undefined, ns: unknown): unknown {
+    const end = url === undefined ? undefined : this.ends.get(url);
+    if (end === undefined) return ns;
+    return new NativePromise((resolve, reject) => {
+      const token = this.nextToken++;
+      this.waiters.set(token, [resolve, reject, ns]);
+      end.then(bodyEnded.bind(undefined, token, true), bodyEnded.bind(undefined, token, false));
+    });
+  }
+
+  /** `bodyEnded`: the import waiting as `token` settles (nothing waits after a restart). */
+  ended(token: number, fulfilled: boolean, value: unknown): void {
+    const waiter = this.waiters.get(token);
+    if (waiter === undefined) return;
+    this.waiters.delete(token);
+    if (fulfilled) waiter[0](waiter[2]);
+    else waiter[1](value);
+  }
 
   /** `$R.dimp`: runs the import; a relative one's namespace is named once it arrives. */
   load(importer: string, spec: unknown, load: (spec: unknown) => unknown): unknown {
@@ -55,9 +136,15 @@ export class DynamicImports {
     const bundled = importerUrl === undefined ? undefined : bundledLoader(resolveUrl(spec, importerUrl));
     const loading = bundled !== undefined ? bundled() : load(spec);
     if (!(loading instanceof NativePromise)) return loading;
+    const from = asUrl(this.urlOf(importer));
+    const url = from === undefined ? undefined : resolveUrl(spec, from);
     // Only a fulfilment handler: a failed import stays the program's unhandled rejection, if it leaves it so.
-    Reflect.apply(nativeThen, loading, [(ns: unknown) => this.named(importer, spec, ns)]);
-    return loading;
+    return Reflect.apply(nativeThen, loading, [
+      (ns: unknown) => {
+        this.named(importer, spec, ns);
+        return this.whenEvaluated(url, ns);
+      },
+    ]);
   }
 
   private named(importer: string, spec: string, ns: unknown): void {
@@ -88,6 +175,19 @@ export class DynamicImports {
     for (const [importer, spec, url] of saved.imports) this.named(importer, spec, await importUrl(resolveUrl(url, entryUrl)));
   }
 }
+
+/** The continuation of a module body waiting for the one before it (bound to the module's id; saved as such). */
+function bodyAfter(id: string): unknown {
+  return current?.runBody(id);
+}
+
+/** The reaction that settles an import() waiting for a module's body (bound to its token and outcome). */
+function bodyEnded(token: number, fulfilled: boolean, value: unknown): void {
+  current?.ended(token, fulfilled, value);
+}
+
+functions.registerStatic('introspect:dynamicImports.bodyAfter', bodyAfter);
+functions.registerStatic('introspect:dynamicImports.bodyEnded', bodyEnded);
 
 /**
  * Where a restart bundle runs (cli/platform/bundle.ts) there are no files to

@@ -163,7 +163,11 @@ export class Runtime {
   /** Namespaces of the uninstrumented modules the program imports (libraries.ts). */
   readonly libraries = new Libraries();
   /** What the program loaded with import() (dynamic-imports.ts); its namespaces named as `pns` names static ones. */
-  readonly dynamicImports = new DynamicImports((importer, spec, ns) => this.pns(importer, spec, ns), (id) => this.modules.byId(id)?.url);
+  readonly dynamicImports = new DynamicImports(
+    (importer, spec, ns) => this.pns(importer, spec, ns),
+    (id) => this.modules.byId(id)?.url,
+    (id) => this.modules.byId(id),
+  );
   /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
   lib(spec: string, ns: unknown): void {
     // before the registry reads the exports: the wrappers are their baseline
@@ -1090,7 +1094,8 @@ export class Runtime {
   /**
    * A module registering once the program runs was loaded by `import()`:
    * its body runs now, during its evaluation, as natively (its own static
-   * imports registered and ran just before it). No checkpoint can be taken
+   * imports registered and ran just before it), or once the body of one of
+   * them that is at a top-level await has ended (DynamicImports.evaluate). No checkpoint can be taken
    * inside it (no driver below), and none after it: a restart would not load
    * it, so `checkpoint.ts` refuses, saying so.
    */
@@ -1100,8 +1105,7 @@ export class Runtime {
     this.modules.add(record);
     const reported = callerFile();
     if (reported !== undefined) this.modules.addFile(reported);
-    if (record.task) startTask(record.body);
-    else record.body();
+    this.dynamicImports.evaluate(record);
   }
 
   private start(): void {
