@@ -1,7 +1,8 @@
 // Values of platform classes whose whole state their public API shows, saved
 // as how to make them again: a TextEncoder, a TextDecoder (its encoding and
 // flags), a URL (its href), URLSearchParams (its query string), the Intl
-// formatters (their resolved locale and options) and a DOMException (its
+// formatters (their resolved locale and options; a DateTimeFormat's checked
+// against what it prints, date-format-options.ts) and a DOMException (its
 // message and name). The heap cannot save such
 // an object as data (its state is in internal slots), and programs keep them
 // in module constants all the time (`const fmt = new Intl.NumberFormat(…)`).
@@ -28,6 +29,7 @@
 // object (arguments-objects.ts).
 
 import { argumentsValue } from './arguments-objects.js';
+import { dateTimeFormatArgs } from './date-format-options.js';
 import { functions } from './functions.js';
 import { proxyParts, remakeProxy } from './proxies.js';
 import { timelineEntryValue } from './timeline.js';
@@ -45,7 +47,8 @@ const MAKERS: Maker[] = [
   { name: 'TextDecoder', args: (d) => [d.encoding, { fatal: d.fatal, ignoreBOM: d.ignoreBOM }] },
   { name: 'URL', args: (u) => [u.href] },
   { name: 'URLSearchParams', args: (p) => [p.toString()] },
-  ...['NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter', 'DisplayNames'].map(
+  { name: 'Intl.DateTimeFormat', args: dateTimeFormatArgs },
+  ...['NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter', 'DisplayNames'].map(
     (c): Maker => ({ name: `Intl.${c}`, args: (f) => resolvedArgs(f.resolvedOptions()) }),
   ),
   { name: 'Intl.Locale', args: (l) => [l.toString()] },
