@@ -15,6 +15,7 @@
 // Imports nothing from a platform.
 
 import { provideStructuredClone } from './structured-clone.js';
+import { provideAtomics } from './atomics.js';
 import { ALPHABET, provideTextEncoding } from './text-encoding.js';
 import { provideURL } from './url.js';
 import { provideTimerGlobals } from './timer-globals.js';
@@ -134,6 +135,7 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
     return exit(code, suspending);
   };
   provideStructuredClone();
+  provideAtomics();
   provideTextEncoding();
   provideURL();
   providePerformanceNow();
