@@ -12,6 +12,7 @@ import { PlaceholderRestore, PlatformValue, transientFor } from './transient.js'
 import { platformValueFor, proxyStandIn } from './platform-values.js';
 import { readHeap, writeHeap } from './heap/index.js';
 import { builtinByPath } from './heap/builtins.js';
+import { CaptureError } from './heap/errors.js';
 import type { FunctionRow, ModuleRecord } from './modules.js';
 import type { LibrarySetting } from './libraries.js';
 import type { AsyncState, CheckpointSink, Runtime } from './runtime.js';
@@ -80,6 +81,8 @@ export const checkpointSink: CheckpointSink = {
     const host = rt.host;
     const file = rt.config.checkpointFile;
     if (!host || !file) throw new Error('no checkpoint file was given (run the program with `introspect run … --checkpoint-file F` or `--checkpoint-dir D`)');
+    const loading = rt.dynamicImports.loadingNow();
+    if (loading !== undefined) throw new CaptureError(`the promise of import(${JSON.stringify(loading)}), still loading, and the reactions the program gave it`, 'import()', 'the checkpoint is tried again once it has loaded');
     const mods = rt.modules.list;
     clearDeadValues(frames, mods);
     // Taken once the program has ended (nothing on the stack, every body run):
@@ -156,7 +159,8 @@ export const checkpointSink: CheckpointSink = {
       deferred: rt.takeDeferral(),
       transients: transients > 0 ? transients : undefined,
       laterBuiltins: rt.laterBuiltins,
-      dynamicImports: root.modules.length === 0 ? undefined : rt.dynamicImports.capture(mods, entry.url),
+      // even for a program that has ended: its fingerprint counts them, so a restart must load them
+      dynamicImports: rt.dynamicImports.capture(mods, entry.url),
     };
     host.writeFileAtomic(file, encodeCheckpointParts(header, image, host.hash ? { hash: host.hash } : undefined));
     // Waiting for a value that cannot be saved can take the checkpoint far from where it was asked (a

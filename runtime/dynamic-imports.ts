@@ -67,8 +67,11 @@ export class DynamicImports {
   /** By module URL: when its body, and those it waited for, ended (only for those that had not when they registered). */
   private readonly ends = new Map<string, IntroPromise>();
   /** The platform's resolve and reject functions of imports waiting for a body, by token (not saved: a restart has none). */
-  private readonly waiters = new Map<number, [(v: unknown) => void, (e: unknown) => void, unknown]>();
+  private readonly waiters = new Map<number, [(v: unknown) => void, (e: unknown) => void, unknown, () => void]>();
   private nextToken = 0;
+  /** The specifier of each import() whose promise has not settled yet, by a counter. */
+  private readonly inFlight = new Map<number, string>();
+  private nextLoad = 0;
 
   constructor(
     private readonly name: Namer,
@@ -109,12 +112,15 @@ export class DynamicImports {
   }
 
   /** What import() gives once the module's body ended: the namespace, or a promise of it while the body runs. */
-  private whenEvaluated(url: string | undefined, ns: unknown): unknown {
+  private whenEvaluated(url: string | undefined, ns: unknown, landed: () => void): unknown {
     const end = url === undefined ? undefined : this.ends.get(url);
-    if (end === undefined) return ns;
+    if (end === undefined) {
+      landed();
+      return ns;
+    }
     return new NativePromise((resolve, reject) => {
       const token = this.nextToken++;
-      this.waiters.set(token, [resolve, reject, ns]);
+      this.waiters.set(token, [resolve, reject, ns, landed]);
       end.then(bodyEnded.bind(undefined, token, true), bodyEnded.bind(undefined, token, false));
     });
   }
@@ -126,6 +132,7 @@ export class DynamicImports {
     this.waiters.delete(token);
     if (fulfilled) waiter[0](waiter[2]);
     else waiter[1](value);
+    waiter[3]();
   }
 
   /** `$R.dimp`: runs the import; a relative one's namespace is named once it arrives. */
@@ -138,13 +145,29 @@ export class DynamicImports {
     if (!(loading instanceof NativePromise)) return loading;
     const from = asUrl(this.urlOf(importer));
     const url = from === undefined ? undefined : resolveUrl(spec, from);
-    // Only a fulfilment handler: a failed import stays the program's unhandled rejection, if it leaves it so.
+    const loadNumber = this.nextLoad++;
+    this.inFlight.set(loadNumber, spec);
+    const landed = (): void => afterTicks(3, () => this.inFlight.delete(loadNumber));
+    Reflect.apply(nativeThen, loading, [undefined, landed]);
+    // Only a fulfilment handler on what the program gets: a failed import stays its unhandled rejection, if it leaves it so.
     return Reflect.apply(nativeThen, loading, [
       (ns: unknown) => {
         this.named(importer, spec, ns);
-        return this.whenEvaluated(url, ns);
+        return this.whenEvaluated(url, ns, landed);
       },
     ]);
+  }
+
+  /**
+   * The specifier of an import() still loading, if any. The platform's
+   * promise it gave, and the reactions the program added to it, are no data
+   * a checkpoint can hold (`import('./x.js').then(f)` would lose `f`), so a
+   * capture is tried again once none is (checkpoint.ts). An import lands a
+   * few ticks after its promise settles: the program's reactions have run.
+   */
+  loadingNow(): string | undefined {
+    for (const spec of this.inFlight.values()) return spec;
+    return undefined;
   }
 
   private named(importer: string, spec: string, ns: unknown): void {
@@ -174,6 +197,11 @@ export class DynamicImports {
     for (const module of saved.modules) await importUrl(resolveUrl(module, entryUrl));
     for (const [importer, spec, url] of saved.imports) this.named(importer, spec, await importUrl(resolveUrl(url, entryUrl)));
   }
+}
+
+/** Runs `fn` after `n` rounds of the platform's microtasks. */
+function afterTicks(n: number, fn: () => void): void {
+  Reflect.apply(nativeThen, NativePromise.resolve(), [n <= 1 ? fn : () => afterTicks(n - 1, fn)]);
 }
 
 /** The continuation of a module body waiting for the one before it (bound to the module's id; saved as such). */
