@@ -147,7 +147,10 @@ export class DynamicImports {
     const url = from === undefined ? undefined : resolveUrl(spec, from);
     const loadNumber = this.nextLoad++;
     this.inFlight.set(loadNumber, spec);
-    const landed = (): void => afterTicks(3, () => this.inFlight.delete(loadNumber));
+    // Two ticks after the promise settled: the reactions it queued then (the program's
+    // `.then(f)`, the runtime's adoption for an `await`) have run, and a program that
+    // awaited it, going on synchronously past its next points, is not held up.
+    const landed = (): void => afterTicks(2, () => this.inFlight.delete(loadNumber));
     Reflect.apply(nativeThen, loading, [undefined, landed]);
     // Only a fulfilment handler on what the program gets: a failed import stays its unhandled rejection, if it leaves it so.
     return Reflect.apply(nativeThen, loading, [
@@ -162,8 +165,8 @@ export class DynamicImports {
    * The specifier of an import() still loading, if any. The platform's
    * promise it gave, and the reactions the program added to it, are no data
    * a checkpoint can hold (`import('./x.js').then(f)` would lose `f`), so a
-   * capture is tried again once none is (checkpoint.ts). An import lands a
-   * few ticks after its promise settles: the program's reactions have run.
+   * capture is tried again once none is (checkpoint.ts). An import lands two
+   * ticks after its promise settles: the program's reactions have run.
    */
   loadingNow(): string | undefined {
     for (const spec of this.inFlight.values()) return spec;
