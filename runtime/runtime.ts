@@ -1095,9 +1095,11 @@ export class Runtime {
    * A module registering once the program runs was loaded by `import()`:
    * its body runs now, during its evaluation, as natively (its own static
    * imports registered and ran just before it), or once the body of one of
-   * them that is at a top-level await has ended (DynamicImports.evaluate). No checkpoint can be taken
-   * inside it (no driver below), and none after it: a restart would not load
-   * it, so `checkpoint.ts` refuses, saying so.
+   * them that is at a top-level await has ended (DynamicImports.evaluate).
+   * No checkpoint is taken inside its synchronous part (no driver below);
+   * one after it lists the module in the file's header, and a restart loads
+   * it again before the program resumes (`reloadDynamicImports`). One due
+   * while an `import()` is still in flight waits until it has landed.
    */
   private dynamicModule(record: ModuleRecord): void {
     record.dynamic = true;
