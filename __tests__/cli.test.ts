@@ -1024,32 +1024,24 @@ describe('a checkpoint while the program awaits I/O of the platform (quiesce)', 
 
 describe('a checkpoint held back by a value that cannot be saved', () => {
   test('is written once the value is gone, and the run says where it was asked and where it was written', () => {
-    const program = join(scratch, 'worker-held');
-    const out = join(scratch, 'worker-held-out');
-    mkdirSync(program, { recursive: true });
-    writeFileSync(
-      join(program, 'main.ts'),
-      [
-        "import { Worker } from 'node:worker_threads';",
-        'async function main(): Promise<void> {',
-        "  const worker = new Worker(\"require('node:worker_threads').parentPort.on('message', (n) => require('node:worker_threads').parentPort.postMessage(n * 2));\", { eval: true });",
-        '  let total = 0;',
-        '  for (let i = 0; i < 3; i++) {',
-        "    const reply = new Promise<number>((resolve) => worker.once('message', resolve));",
-        '    worker.postMessage(i);',
-        '    total += await reply;',
-        '    console.log(`round ${i}: ${total}`);',
-        '  }',
-        '  await worker.terminate();',
-        "  console.log('done');",
-        '}',
-        'void main();',
-        '',
-      ].join('\n'),
-    );
-    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    const mainJs = buildProgram('worker-held', [
+      "import { Worker } from 'node:worker_threads';",
+      'async function main(): Promise<void> {',
+      "  const worker = new Worker(\"require('node:worker_threads').parentPort.on('message', (n) => require('node:worker_threads').parentPort.postMessage(n * 2));\", { eval: true });",
+      '  let total = 0;',
+      '  for (let i = 0; i < 3; i++) {',
+      "    const reply = new Promise<number>((resolve) => worker.once('message', resolve));",
+      '    worker.postMessage(i);',
+      '    total += await reply;',
+      '    console.log(`round ${i}: ${total}`);',
+      '  }',
+      '  await worker.terminate();',
+      "  console.log('done');",
+      '}',
+      'void main();',
+    ]);
     const file = join(scratch, 'worker-held.ckpt');
-    const r = cli(['run', join(out, 'main.js'), '--checkpoint-at', '7', '--checkpoint-file', file, '--exit-after-checkpoint']);
+    const r = cli(['run', mainJs, '--checkpoint-at', '7', '--checkpoint-file', file, '--exit-after-checkpoint']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('round 0: 0\nround 1: 2\nround 2: 6\ndone\n');
     expect(r.stderr).toMatch(/the checkpoint due at point 7 was written at point \d+: .*Worker of node:worker_threads.*tried again until it was gone/);

@@ -66,19 +66,20 @@ export class DynamicImports {
   private pendingTail: IntroPromise | undefined;
   /** By module URL: when its body, and those it waited for, ended (only for those that had not when they registered). */
   private readonly ends = new Map<string, IntroPromise>();
-  /** The platform's resolve and reject functions of imports waiting for a body, by token (not saved: a restart has none). */
-  private readonly waiters = new Map<number, [(v: unknown) => void, (e: unknown) => void, unknown, () => void]>();
+  /** The imports waiting for a body, by token: their platform promise's settling, and the namespace (not saved: a restart has none). */
+  private readonly waiters = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; ns: unknown; landed: () => void }>();
   private nextToken = 0;
   /** The specifier of each import() whose promise has not settled yet, by a counter. */
   private readonly inFlight = new Map<number, string>();
   private nextLoad = 0;
 
-  constructor(
-    private readonly name: Namer,
-    private readonly urlOf: (id: string) => string | undefined,
-    private readonly recordOf: (id: string) => ModuleRecord | undefined,
-  ) {
+  constructor(private readonly name: Namer, private readonly recordOf: (id: string) => ModuleRecord | undefined) {
     current = this;
+  }
+
+  /** The URL of a program module, by its id. */
+  private urlOf(id: string): string | undefined {
+    return asUrl(this.recordOf(id)?.url);
   }
 
   /**
@@ -99,7 +100,7 @@ export class DynamicImports {
     // import() may settle after the body on engines that run timers first).
     end[HANDLED] = true;
     // One evaluation registers its modules in one go: the next one starts afresh.
-    if (this.pendingTail === undefined) Reflect.apply(nativeThen, NativePromise.resolve(), [() => (this.pendingTail = undefined)]);
+    if (this.pendingTail === undefined) afterTicks(1, () => (this.pendingTail = undefined));
     this.pendingTail = end;
     this.ends.set(asUrl(record.url), end);
   }
@@ -120,7 +121,7 @@ export class DynamicImports {
     }
     return new NativePromise((resolve, reject) => {
       const token = this.nextToken++;
-      this.waiters.set(token, [resolve, reject, ns, landed]);
+      this.waiters.set(token, { resolve, reject, ns, landed });
       end.then(bodyEnded.bind(undefined, token, true), bodyEnded.bind(undefined, token, false));
     });
   }
@@ -130,21 +131,20 @@ export class DynamicImports {
     const waiter = this.waiters.get(token);
     if (waiter === undefined) return;
     this.waiters.delete(token);
-    if (fulfilled) waiter[0](waiter[2]);
-    else waiter[1](value);
-    waiter[3]();
+    if (fulfilled) waiter.resolve(waiter.ns);
+    else waiter.reject(value);
+    waiter.landed();
   }
 
   /** `$R.dimp`: runs the import; a relative one's namespace is named once it arrives. */
   load(importer: string, spec: unknown, load: (spec: unknown) => unknown): unknown {
     if (!isRelative(spec)) return load(spec);
     // In a restart bundle a computed specifier has no file to load: the bundle's loader of that module runs instead.
-    const importerUrl = bundledLoaders() === undefined ? undefined : asUrl(this.urlOf(importer));
-    const bundled = importerUrl === undefined ? undefined : bundledLoader(resolveUrl(spec, importerUrl));
+    const from = this.urlOf(importer);
+    const url = from === undefined ? undefined : resolveUrl(spec, from);
+    const bundled = url === undefined || bundledLoaders() === undefined ? undefined : bundledLoader(url);
     const loading = bundled !== undefined ? bundled() : load(spec);
     if (!(loading instanceof NativePromise)) return loading;
-    const from = asUrl(this.urlOf(importer));
-    const url = from === undefined ? undefined : resolveUrl(spec, from);
     const loadNumber = this.nextLoad++;
     this.inFlight.set(loadNumber, spec);
     // Two ticks after the promise settled: the reactions it queued then (the program's
@@ -184,7 +184,7 @@ export class DynamicImports {
     const dynamic = modules.filter((m) => m.dynamic);
     if (dynamic.length === 0 && this.imports.size === 0) return undefined;
     const imports = [...this.imports.values()].flatMap(([importer, spec]): [string, string, string][] => {
-      const from = asUrl(this.urlOf(importer));
+      const from = this.urlOf(importer);
       return from === undefined ? [] : [[importer, spec, relativeUrl(asUrl(entryUrl), resolveUrl(spec, from))]];
     });
     return { modules: dynamic.map((m) => relativeUrl(asUrl(entryUrl), asUrl(m.url))), imports };

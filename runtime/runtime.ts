@@ -163,11 +163,7 @@ export class Runtime {
   /** Namespaces of the uninstrumented modules the program imports (libraries.ts). */
   readonly libraries = new Libraries();
   /** What the program loaded with import() (dynamic-imports.ts); its namespaces named as `pns` names static ones. */
-  readonly dynamicImports = new DynamicImports(
-    (importer, spec, ns) => this.pns(importer, spec, ns),
-    (id) => this.modules.byId(id)?.url,
-    (id) => this.modules.byId(id),
-  );
+  readonly dynamicImports = new DynamicImports((importer, spec, ns) => this.pns(importer, spec, ns), (id) => this.modules.byId(id));
   /** `$R.lib(spec, ns)`: an instrumented module registers an import from outside the program. */
   lib(spec: string, ns: unknown): void {
     // before the registry reads the exports: the wrappers are their baseline

@@ -52,14 +52,26 @@ function bytesOf(input: unknown): Uint8Array {
   return EMPTY;
 }
 
-/** Wraps the current global TextDecoder's `decode`, once per function. */
-export function noteTextDecoderStreams(): void {
-  const C = (globalThis as { TextDecoder?: unknown }).TextDecoder;
+/**
+ * Puts `wrap(native)` in place of the `decode` of class `C`'s prototype,
+ * with the same attributes, unless `wrap` gives nothing. Bun's is writable
+ * but not configurable: its value may still be changed.
+ */
+export function replaceDecode(C: unknown, wrap: (native: Function) => Function | undefined): void {
   const proto = typeof C === 'function' ? (C.prototype as object | undefined) : undefined;
   const d = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, 'decode');
   const native = d?.value as Function | undefined;
-  // Bun's is writable but not configurable: its value may still be changed
-  if (typeof native !== 'function' || installed.has(native) || !(d!.configurable || d!.writable)) return;
+  if (typeof native !== 'function' || !(d!.configurable || d!.writable)) return;
+  const decode = wrap(native);
+  if (decode !== undefined) Object.defineProperty(proto, 'decode', { ...d, value: decode });
+}
+
+/** Wraps the current global TextDecoder's `decode`, once per function. */
+export function noteTextDecoderStreams(): void {
+  replaceDecode((globalThis as { TextDecoder?: unknown }).TextDecoder, (native) => (installed.has(native) ? undefined : streamNoting(native)));
+}
+
+function streamNoting(native: Function): Function {
   const decode = {
     decode(this: { encoding?: string }, ...args: unknown[]): string {
       let text: string;
@@ -92,7 +104,7 @@ export function noteTextDecoderStreams(): void {
     },
   }.decode;
   installed.add(decode);
-  Object.defineProperty(proto, 'decode', { ...d, value: decode });
+  return decode;
 }
 noteTextDecoderStreams();
 

@@ -83,6 +83,7 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
   const f = ts.factory;
   const moduleId = relative(options.rootDir, original.fileName).split('\\').join('/');
   const names = new NameGen(collectIdentifiers(input));
+  const compilerOptions = tctx.getCompilerOptions();
   const rt = f.createIdentifier(names.fixed('R'));
   const ctx: FileContext = {
     f,
@@ -97,9 +98,8 @@ export function transformModule(input: ts.SourceFile, original: ts.SourceFile, o
     shadowedGlobals: new Set(),
     leafFunctions: new Set(),
     leafDeclarations: new Set(),
-    defineFields: usesDefineForClassFields(tctx.getCompilerOptions()),
+    defineFields: usesDefineForClassFields(compilerOptions),
   };
-  const compilerOptions = tctx.getCompilerOptions();
   // Passes 0 to 0c, each over the whole file, in the order of the table above.
   let early = isCommonJsOutput(input, compilerOptions) ? exportCommonJsContainers(input, tctx) : input;
   early = substituteClassAliases(early, tctx);

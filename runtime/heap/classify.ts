@@ -90,7 +90,7 @@ known(tryProto(() => /x/[Symbol.matchAll]('')), 'a native RegExp string iterator
 /**
  * Intl.Segmenter's results: their prototypes are intrinsics no global path
  * reaches. Found only when a capture meets a prototype that could be one
- * (see `maybeSegments`), not at load nor at every first capture: making a
+ * (see `chainKind`), not at load nor at every first capture: making a
  * Segmenter loads ICU's break data (~17 ms, most of a small program's first
  * checkpoint).
  */
@@ -160,25 +160,13 @@ for (const p of [tryProto(() => proto([][Symbol.iterator]())!), tryProto(() => p
   if (p !== undefined) PLAIN_BUILTIN_PROTOS.add(p);
 }
 
-/**
- * Could `p` be an Intl.Segmenter result's prototype? Those have no
- * `constructor`; a class's prototype (the program's, the platform's) does,
- * linked back from the class, and so do the standard prototypes.
- */
-function maybeSegments(p: object): boolean {
+/** The class whose prototype `p` is, linked both ways through data properties (a class's, the standard ones). */
+function linkedConstructor(p: object): Function | undefined {
   const ctor = Object.getOwnPropertyDescriptor(p, 'constructor')?.value as unknown;
-  return typeof ctor !== 'function' || Object.getOwnPropertyDescriptor(ctor, 'prototype')?.value !== p;
+  return typeof ctor === 'function' && Object.getOwnPropertyDescriptor(ctor, 'prototype')?.value === p ? ctor : undefined;
 }
 
 function chainKind(start: object | null): Classification {
-  if (!segmentsKnown) {
-    for (let p = start, depth = 0; p !== null && depth < 10000 && !KNOWN.has(p); p = proto(p), depth++) {
-      if (!PLAIN_BUILTIN_PROTOS.has(p) && maybeSegments(p)) {
-        knowSegments();
-        break;
-      }
-    }
-  }
   // An object whose own prototype is %GeneratorPrototype% is some generator
   // function's `.prototype`, not a generator object: a plain object.
   if (start !== null && GENERATOR_PROTOS.has(start)) return Kind.object;
@@ -187,7 +175,13 @@ function chainKind(start: object | null): Classification {
   for (let p = start, depth = 0; p !== null && depth < 10000; p = proto(p), depth++) {
     const kind = KNOWN.get(p);
     if (kind !== undefined) return kind === Kind.object && platformClass !== undefined ? platformInstance(platformClass, start) : kind;
-    if (platformClass === undefined && !PLAIN_BUILTIN_PROTOS.has(p)) {
+    if (PLAIN_BUILTIN_PROTOS.has(p)) continue;
+    // An Intl.Segmenter result's prototype has no constructor: one that may be it makes the segments known.
+    if (!segmentsKnown && linkedConstructor(p) === undefined) {
+      knowSegments();
+      return chainKind(start);
+    }
+    if (platformClass === undefined) {
       const path = builtinPath(p);
       if (path !== undefined && path.endsWith('.prototype')) platformClass = path.slice(0, -'.prototype'.length);
       else if (path === undefined) platformClass = hostClass(p);
@@ -206,8 +200,8 @@ const NATIVE_SOURCE = /\{\s*\[native code\]\s*\}\s*$/;
  * fields, so one saved as its own properties would come back an empty shell.
  */
 function hostClass(p: object): string | undefined {
-  const ctor = Object.getOwnPropertyDescriptor(p, 'constructor')?.value as unknown;
-  if (typeof ctor !== 'function' || Object.getOwnPropertyDescriptor(ctor, 'prototype')?.value !== p) return undefined;
+  const ctor = linkedConstructor(p);
+  if (ctor === undefined) return undefined;
   let source: string;
   try {
     source = Reflect.apply(functionSource, ctor, []) as string;

@@ -13,7 +13,7 @@
 // (`decodeWithOurs`). Imports nothing from a platform.
 
 import { utf8EncodePortable } from '../../format/bytes.js';
-import { noteTextDecoderStreams } from '../../text-decoder-streams.js';
+import { noteTextDecoderStreams, replaceDecode } from '../../text-decoder-streams.js';
 
 const REPLACEMENT = 0xfffd;
 
@@ -213,20 +213,17 @@ function decodesStreams(D: unknown): boolean {
  * leading BOM only with `ignoreBOM` (the reverse of the Standard).
  */
 export function decodeWithOurs(D: unknown): void {
-  const proto = typeof D === 'function' ? (D.prototype as object | undefined) : undefined;
-  const d = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, 'decode');
-  const native = d?.value as Function | undefined;
-  if (typeof native !== 'function' || !(d!.configurable || d!.writable)) return;
-  const ours = new WeakMap<object, PortableTextDecoder>();
-  const decode = {
-    decode(this: { encoding?: string; fatal?: boolean; ignoreBOM?: boolean }, ...args: unknown[]): string {
-      if (this.encoding !== 'utf-8') return Reflect.apply(native, this, args) as string;
-      let decoder = ours.get(this);
-      if (decoder === undefined) ours.set(this, (decoder = new PortableTextDecoder('utf-8', { fatal: this.fatal, ignoreBOM: this.ignoreBOM })));
-      return decoder.decode(args[0], args[1] as { stream?: boolean });
-    },
-  }.decode;
-  Object.defineProperty(proto, 'decode', { ...d, value: decode });
+  replaceDecode(D, (native) => {
+    const ours = new WeakMap<object, PortableTextDecoder>();
+    return {
+      decode(this: { encoding?: string; fatal?: boolean; ignoreBOM?: boolean }, ...args: unknown[]): string {
+        if (this.encoding !== 'utf-8') return Reflect.apply(native, this, args) as string;
+        let decoder = ours.get(this);
+        if (decoder === undefined) ours.set(this, (decoder = new PortableTextDecoder('utf-8', { fatal: this.fatal, ignoreBOM: this.ignoreBOM })));
+        return decoder.decode(args[0], args[1] as { stream?: boolean });
+      },
+    }.decode;
+  });
 }
 
 /** Installs what this engine lacks of TextEncoder, TextDecoder, atob and btoa, as globals that are writable and configurable. */
