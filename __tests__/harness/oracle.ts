@@ -123,28 +123,9 @@ function shellQuote(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-/** A fixture's step 1, which may start before its turn (`startBuild`): its work directory and the build's result. */
-export interface FixtureBuild {
-  work: string;
-  result: Promise<RunResult>;
-}
-
-/**
- * Starts step 1 for a fixture. The build is one process on one core for a
- * third of a fixture's time, so a suite starts the next fixture's while
- * this one's checks run on the others (oracle.test.ts).
- */
-export function startBuild(fixture: Fixture, config: OracleConfig): FixtureBuild {
-  const work = mkdtempSync(join(tmpdir(), `introspect-oracle-${fixture.name}-`));
-  const argv = [...cliCommand(fixture.settings.stackSizeKb), 'build', fixture.dir, '--out-dir', join(work, 'out')];
-  const result = runProcess(argv, { cwd: repoRoot, timeoutMs: config.timeoutMs });
-  result.catch(() => undefined); // (awaited, with its error, by checkFixture; never an unhandled rejection meanwhile)
-  return { work, result };
-}
-
-export async function checkFixture(fixture: Fixture, config: OracleConfig, built: FixtureBuild = startBuild(fixture, config)): Promise<FixtureReport> {
+export async function checkFixture(fixture: Fixture, config: OracleConfig): Promise<FixtureReport> {
   const started = Date.now();
-  const work = built.work;
+  const work = mkdtempSync(join(tmpdir(), `introspect-oracle-${fixture.name}-`));
   const report: FixtureReport = { name: fixture.name, points: null, ks: [], checks: 0, failures: [], workDir: config.keep ? work : null, ms: 0 };
   const expected = fixture.expected;
   const expectedText = expected.toString('utf8');
@@ -159,7 +140,7 @@ export async function checkFixture(fixture: Fixture, config: OracleConfig, built
   const mismatch = (actual: Buffer): LineDiff | undefined => (actual.equals(expected) ? undefined : firstDifference(expectedText, actual.toString('utf8')) ?? undefined);
 
   try {
-    const build = await built.result;
+    const build = await cli('build', fixture.dir, '--out-dir', outDir);
     if (build.code !== 0 || build.timedOut) {
       fail({ stage: 'build', what: `build failed (${describeExit(build)})`, command: shellQuote(build.argv), stderrTail: tail(build.stderr.toString('utf8')) });
       return report;
