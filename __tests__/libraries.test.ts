@@ -102,6 +102,27 @@ describe('library values by name', () => {
   });
 });
 
+describe('a library that exports a built-in', () => {
+  test("the built-in's properties are not the library's settings (global-changes saves them)", () => {
+    const libraries = new Libraries();
+    const lib = { M: Math, JSONish: { parse: JSON.parse }, options: { depth: 1 } };
+    libraries.register('re-exports', lib);
+    const random = Math.random;
+    const mine = () => 0.5;
+    try {
+      Math.random = mine;
+      lib.JSONish.parse = mine as never;
+      lib.options.depth = 2;
+      const saved = libraries.captureSettings((fn) => fn === mine);
+      expect(saved.some((r) => r[1] === 'M')).toBe(false);
+      expect(saved).toContainEqual(['re-exports', 'JSONish', 'parse', mine]);
+      expect(saved).toContainEqual(['re-exports', 'options', 'depth', 2]);
+    } finally {
+      Math.random = random;
+    }
+  });
+});
+
 describe("a host's own module object (Host.libraries)", () => {
   test('is indexed and searched without calling its getters (Node 24 warns when fs.F_OK is read)', () => {
     let reads = 0;

@@ -61,6 +61,7 @@ export class Libraries {
     if (!this.namespaces.has(spec)) {
       this.namespaces.set(spec, ns);
       this.baselines.set(spec, settingSlots(ns, !this.withoutGetters.has(spec)));
+      this.unfiltered.add(spec);
     }
     this.index = undefined;
   }
@@ -69,6 +70,17 @@ export class Libraries {
 
   /** The settings each library's exports held when it was registered (before the program could change them). */
   private readonly baselines = new Map<string, SettingSlot[]>();
+  /** Libraries whose baseline still holds the slots of built-ins (see settingSlots). */
+  private readonly unfiltered = new Set<string>();
+
+  /** The baselines without the slots of built-in objects, which are the engine's, not settings. */
+  private settingBaselines(): ReadonlyMap<string, SettingSlot[]> {
+    for (const spec of this.unfiltered) {
+      this.baselines.set(spec, this.baselines.get(spec)!.filter((slot) => builtinPath(slot.exported) === undefined && (slot.inner === undefined || builtinPath(slot.container) === undefined)));
+    }
+    this.unfiltered.clear();
+    return this.baselines;
+  }
 
   /**
    * Values the program makes once at load, by a name the same code gives
@@ -188,7 +200,7 @@ export class Libraries {
    */
   captureSettings(savable: (fn: Function) => boolean = () => false): LibrarySetting[] {
     const rows: LibrarySetting[] = [];
-    for (const [spec, slots] of this.baselines) {
+    for (const [spec, slots] of this.settingBaselines()) {
       for (const slot of slots) {
         const now = changedValue(slot);
         if (now === undefined) continue;
@@ -282,7 +294,7 @@ export class Libraries {
   /** The settings that hold another value than at registration, by holder: the program's (see captureSettings), not named by their place. */
   private changedSettings(): Map<object, Set<string>> {
     const changed = new Map<object, Set<string>>();
-    for (const slots of this.baselines.values()) {
+    for (const slots of this.settingBaselines().values()) {
       for (const slot of slots) {
         if (changedValue(slot) === undefined) continue;
         const name = slot.inner ?? slot.prop;
@@ -338,6 +350,8 @@ interface SettingSlot {
   key: string;
   prop: string;
   inner?: string;
+  /** The export `key` holds. */
+  exported: object;
   container: object;
   initial: unknown;
 }
@@ -357,12 +371,18 @@ function isPlainObject(v: unknown): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** The writable data properties of a namespace's exports, and of the plain objects they hold, with their values now. */
+/**
+ * The writable data properties of a namespace's exports, and of the plain
+ * objects they hold, with their values now. Those of built-in objects are
+ * left out later (settingBaselines): telling them needs the table of every
+ * built-in (heap/builtins.ts), which a run builds at its first checkpoint,
+ * not at the start where the host's libraries are registered.
+ */
 function settingSlots(ns: object, getters: boolean): SettingSlot[] {
   const slots: SettingSlot[] = [];
   for (const key of Object.getOwnPropertyNames(ns)) {
     const exported = ownValue(ns, key, getters);
-    if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function') || builtinPath(exported) !== undefined) continue;
+    if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function')) continue;
     for (const prop of Object.getOwnPropertyNames(exported)) {
       if (prop === 'length' || prop === 'name' || prop === 'prototype' || prop === 'caller' || prop === 'arguments') continue;
       let pd: PropertyDescriptor | undefined;
@@ -373,15 +393,15 @@ function settingSlots(ns: object, getters: boolean): SettingSlot[] {
       }
       if (!pd || !('value' in pd) || !pd.writable) continue;
       const v = pd.value as unknown;
-      slots.push({ key, prop, container: exported, initial: v });
+      slots.push({ key, prop, exported, container: exported, initial: v });
       if (!isPlainObject(v)) continue;
       const settings = v as object;
-      if (Object.isFrozen(settings) || builtinPath(settings) !== undefined) continue;
+      if (Object.isFrozen(settings)) continue;
       const names = Object.getOwnPropertyNames(settings);
       if (names.length > MAX_SETTINGS_PER_OBJECT) continue;
       for (const inner of names) {
         const ipd = Object.getOwnPropertyDescriptor(settings, inner);
-        if (ipd && 'value' in ipd && ipd.writable) slots.push({ key, prop, inner, container: settings, initial: ipd.value });
+        if (ipd && 'value' in ipd && ipd.writable) slots.push({ key, prop, inner, exported, container: settings, initial: ipd.value });
       }
     }
   }

@@ -64,8 +64,18 @@ export const nodeHash: CheckpointHash = {
  * `[length]` first: an array with no other ends in `[length]: n ]`. Named
  * values would be formatted one level deep (proxies as such, no getter or
  * custom inspect called), so only arrays that have such keys pay for it.
- * Undefined where the platform's inspect does not print so (checked once).
+ * Where the platform's inspect does not print so (checked once, at the
+ * first array a capture meets: the check formats three arrays, ~2 ms of a
+ * cold start that most runs never checkpoint), every array may.
  */
+function lazyArrayNamedKeysTest(): (array: unknown[]) => boolean {
+  let test: ((array: unknown[]) => boolean) | undefined | null = null;
+  return (array) => {
+    if (test === null) test = arrayNamedKeysTest();
+    return test === undefined || test(array);
+  };
+}
+
 function arrayNamedKeysTest(): ((array: unknown[]) => boolean) | undefined {
   const options = { maxArrayLength: 0, depth: 0, showHidden: true, showProxy: true, customInspect: false, getters: false, breakLength: Infinity, compact: 3 };
   const test = (array: unknown[]): boolean => {
@@ -115,7 +125,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
       const sync = (loadBuiltin('node:module') as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports;
       if (typeof sync === 'function') sync();
     },
-    arrayMayHaveNamedKeys: arrayNamedKeysTest(),
+    arrayMayHaveNamedKeys: lazyArrayNamedKeysTest(),
     pooledView: pooledBufferTest(),
     // fs.Stats and fs.Dirent reach programs that import only node:fs/promises
     libraries: { 'host:node:fs': loadBuiltin('node:fs') as object },
