@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { BOOT_KEY, type Boot, type Host } from '../runtime/host.js';
 import { createNodeHost } from '../runtime/plugins/node/host.js';
 import { printLikeNode } from '../runtime/plugins/portable/node-format.js';
+import { preloadRuntime } from './code-cache.js';
 import type { CliRunConfig } from './config.js';
 import { fromRuntimeError, ProgramFailure } from './errors.js';
 import { reportPointsOnExit, reportUnreachedPointOnExit } from './points.js';
@@ -42,6 +43,7 @@ export async function launchProgram(options: LaunchOptions): Promise<void> {
 
   const url = pathToFileURL(options.entry).href;
   try {
+    preloadRuntime(options.entry);
     await import(url);
   } catch (error) {
     throw fromRuntimeError(error) ?? new ProgramFailure(error);

@@ -195,10 +195,11 @@ export class DynamicImports {
    * the other (so they register in the saved order), then each saved
    * import's namespace named again.
    */
-  async reload(saved: SavedDynamicImports, entryLocation: string): Promise<void> {
+  async reload(saved: SavedDynamicImports, entryLocation: string, importModule?: (url: string) => Promise<unknown>): Promise<void> {
     const entryUrl = asUrl(entryLocation);
-    for (const module of saved.modules) await importUrl(resolveUrl(module, entryUrl));
-    for (const [importer, spec, url] of saved.imports) this.named(importer, spec, await importUrl(resolveUrl(url, entryUrl)));
+    const load = (url: string) => importUrl(url, importModule);
+    for (const module of saved.modules) await load(resolveUrl(module, entryUrl));
+    for (const [importer, spec, url] of saved.imports) this.named(importer, spec, await load(resolveUrl(url, entryUrl)));
   }
 }
 
@@ -236,9 +237,11 @@ function bundledLoader(url: string): (() => Promise<unknown>) | undefined {
   return bundled !== undefined && Object.hasOwn(bundled, url) ? bundled[url] : undefined;
 }
 
-function importUrl(url: string): Promise<unknown> {
+/** The host's import (Host.importModule) where it gives one: code the host compiled itself may have no import() of its own. */
+function importUrl(url: string, importModule?: (url: string) => Promise<unknown>): Promise<unknown> {
   const load = bundledLoader(url);
-  return load !== undefined ? load() : (import(url) as Promise<unknown>);
+  if (load !== undefined) return load();
+  return importModule !== undefined ? importModule(url) : (import(url) as Promise<unknown>);
 }
 
 /**

@@ -78,6 +78,13 @@ export interface Host {
    */
   unsettledTopLevelAwait?(moduleUrl: string): void;
   /**
+   * `import(url)` as the program's modules do it: how a restart loads again
+   * the modules the program had imported dynamically. Node's host gives it
+   * because the runtime may be code it compiled itself (cli/code-cache.ts),
+   * where `import()` has no loader; without it the runtime's own import().
+   */
+  importModule?(url: string): Promise<unknown>;
+  /**
    * Built-ins this platform provides other than through globalThis, by path
    * ("console.log"): what a saved reference re-links to on restore.
    */

@@ -1198,7 +1198,7 @@ export class Runtime {
     const entry = this.modules.entry;
     if (saved === undefined || entry === undefined) return false;
     this.reloading = 'importing';
-    this.dynamicImports.reload(saved, entry.url).then(
+    this.dynamicImports.reload(saved, entry.url, bootOf()?.host?.importModule).then(
       () => {
         this.reloading = 'done';
         this.start();

@@ -2,6 +2,8 @@
 // what leaves this package: the runtime (ESM + CJS, copied next to every built
 // program) and the ts-patch plugin entry (CJS, as ts-patch requires).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,16 @@ const common = { bundle: true, platform: 'neutral', target: 'es2022', logLevel: 
 const runtimeBundle = { ...common, entryPoints: [join(root, 'dist/runtime/index.js')], minifyWhitespace: true, minifySyntax: true, lineLimit: 200 };
 await build({ ...runtimeBundle, format: 'esm', outfile: join(root, 'dist/runtime.mjs') });
 await build({ ...runtimeBundle, format: 'cjs', outfile: join(root, 'dist/runtime.cjs') });
+// The CommonJS form is what built programs load on Node, Bun and Deno (their
+// runtime.mjs requires it: runtime/plugins/node/runtime-entry.ts). Its first
+// line starts with a content id, which names the V8 code cache `run` and
+// `restart` keep of it (cli/code-cache.ts).
+const runtimeCjs = join(root, 'dist/runtime.cjs');
+const runtimeSource = readFileSync(runtimeCjs, 'utf8');
+writeFileSync(runtimeCjs, `/*introspect-runtime ${createHash('sha256').update(runtimeSource).digest('hex').slice(0, 32)}*/${runtimeSource}`);
+// What an ES-module program's __introspect/runtime.mjs is (copied alone: no source map).
+const entrySource = readFileSync(join(root, 'dist/runtime/plugins/node/runtime-entry.js'), 'utf8');
+writeFileSync(join(root, 'dist/runtime-entry.mjs'), entrySource.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'));
 // The sources load TypeScript by `import ts = require('typescript')`, which
 // tsc emits as createRequire(import.meta.url): in this CJS bundle
 // import.meta.url is the bundle's own file URL.

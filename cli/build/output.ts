@@ -38,10 +38,15 @@ export function runtimeSpecifier(outputFile: string, outDir: string, format: Mod
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
-/** The runtime bundles built by scripts/build.mjs (dist/runtime.mjs, dist/runtime.cjs). */
+/**
+ * What a built program's runtime copy is made from: the CommonJS bundle
+ * built by scripts/build.mjs (dist/runtime.cjs) and, for ES-module code,
+ * the module that requires it (runtime/plugins/node/runtime-entry.ts, as
+ * dist/runtime-entry.mjs).
+ */
 function bundledRuntime(format: ModuleFormat): string {
   // This file is dist/cli/build/output.js; the bundles sit in dist/.
-  return fileURLToPath(new URL(`../../${RUNTIME_FILES[format]}`, import.meta.url));
+  return fileURLToPath(new URL(format === 'cjs' ? `../../${RUNTIME_FILES.cjs}` : '../../runtime-entry.mjs', import.meta.url));
 }
 
 export function copyRuntime(outDir: string): void {

@@ -13,13 +13,14 @@
 import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PlatformHint } from '../../runtime/plugins/portable/boot.js';
 import { DONE_KEY } from '../../runtime/plugins/browser/host.js';
 import { readHeader } from '../../runtime/format/index.js';
 import { BUNDLED_MODULES_KEY, savedDynamicImports, type SavedDynamicImports } from '../../runtime/dynamic-imports.js';
 import { BuildError, RestoreError } from '../errors.js';
+import { RUNTIME_DIR, RUNTIME_FILES } from '../build/layout.js';
 import type { BundleHost } from './registry.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -189,6 +190,13 @@ const OWN_PACKAGES = (() => {
   }
 })();
 
+/** The import of a built program's runtime copy (`./__introspect/runtime.mjs`, `../__introspect/…`). */
+const RUNTIME_ENTRY = new RegExp(`(^|/)${RUNTIME_DIR}/${RUNTIME_FILES.esm.replace('.', '\\.')}$`);
+
+function isRuntimeCopy(path: string): boolean {
+  return basename(path) === RUNTIME_FILES.cjs && basename(dirname(path)) === RUNTIME_DIR;
+}
+
 function runtimeSide(path: string): boolean {
   return path.includes(`${sep}__introspect${sep}`) || OWN_PACKAGES.some((dir) => path.includes(dir));
 }
@@ -231,9 +239,12 @@ async function bundle(options: BundleOptions, base64: string, withBuffer: boolea
           loader: 'js',
         };
       });
+      // A program's runtime.mjs requires runtime.cjs through node:module
+      // (runtime/plugins/node/runtime-entry.ts): the bundle takes runtime.cjs itself.
+      b.onResolve({ filter: RUNTIME_ENTRY }, (args) => ({ path: join(args.resolveDir, args.path.replace(RUNTIME_ENTRY, `$1${RUNTIME_DIR}/${RUNTIME_FILES.cjs}`)) }));
       // Each program module keeps the identity it had on Node.
       b.onLoad({ filter: /\.[cm]?js$/, namespace: 'file' }, async (args) => {
-        if (args.path.startsWith(join(HERE, '..', '..'))) return undefined;
+        if (args.path.startsWith(join(HERE, '..', '..')) || isRuntimeCopy(args.path)) return undefined;
         const { readFile } = await import('node:fs/promises');
         const text = await readFile(args.path, 'utf8');
         if (!namesBuffer && NAMES_BUFFER.test(text) && !runtimeSide(args.path)) namesBuffer = true;

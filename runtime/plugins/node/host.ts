@@ -148,6 +148,7 @@ export function createNodeHost(desk?: RequestDesk): Host {
     whenIdle(fn) {
       process.on('beforeExit', fn);
     },
+    importModule: (url) => import(url),
     platformWorkInFlight,
     processListeners,
     exitCode: () => process.exitCode ?? undefined,
