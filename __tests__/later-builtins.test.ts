@@ -6,6 +6,8 @@
 // The fixture `later-builtins` checks the ES2023 ones end to end on Node 18
 // and gjs (npm run test:platforms).
 import { nativeLaterBuiltins, provideLaterBuiltins } from '../runtime/later-builtins.js';
+import { nativeWeakSymbolKeys, provideWeakSymbolKeys, WEAK_SYMBOL_KEYS } from '../runtime/weak-symbol-keys.js';
+import { intrinsic } from '../runtime/heap/intrinsics.js';
 
 type Holder = Record<string, unknown>;
 const typedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as Holder;
@@ -221,4 +223,60 @@ test('Set methods: results in the specified order, set-likes read through size, 
   expect(() => both(s, 'union', a, [1, 2])).toThrow('TypeError');
   expect(() => both(s, 'union', a, { size: -1, has: () => true, keys: () => [][Symbol.iterator]() })).toThrow('RangeError');
   expect(() => both(s, 'union', [1], b)).toThrow('TypeError');
+});
+
+/** Runs `body` on WeakMap/WeakSet methods that refuse a symbol key, as gjs 1.74's do; gives the engine's back after. */
+function withoutSymbolWeakKeys(body: () => void): void {
+  const saved = { ...intrinsic };
+  const protos: [Record<string, Function>, string[]][] = [
+    [WeakMap.prototype as unknown as Record<string, Function>, ['get', 'set', 'has', 'delete']],
+    [WeakSet.prototype as unknown as Record<string, Function>, ['add', 'has', 'delete']],
+  ];
+  const descriptors = protos.flatMap(([proto, names]) => names.map((name) => [proto, name, Object.getOwnPropertyDescriptor(proto, name)!] as const));
+  for (const [proto, name, descriptor] of descriptors) {
+    const native = descriptor.value as Function;
+    const refusing = function (this: object, key: unknown, ...rest: unknown[]) {
+      if (typeof key === 'symbol' && (name === 'set' || name === 'add')) throw new TypeError('WeakMap key must be an object, got Symbol()');
+      if (typeof key === 'symbol') return name === 'get' ? undefined : false;
+      return Reflect.apply(native, this, [key, ...rest]);
+    };
+    proto[name] = Object.defineProperty(refusing, 'length', { value: native.length });
+  }
+  Object.assign(intrinsic, { weakMapSet: WeakMap.prototype.set, weakSetAdd: WeakSet.prototype.add });
+  try {
+    body();
+  } finally {
+    for (const [proto, name, descriptor] of descriptors) Object.defineProperty(proto, name, descriptor);
+    Object.assign(intrinsic, saved);
+  }
+}
+
+test('symbols as weak keys: recorded where the engine takes them, given to a restart that had them where it refuses them', () => {
+  expect(nativeWeakSymbolKeys()).toEqual([WEAK_SYMBOL_KEYS]);
+  withoutSymbolWeakKeys(() => {
+    expect(nativeWeakSymbolKeys()).toEqual([]);
+    provideWeakSymbolKeys([]);
+    expect(() => new WeakMap<object, number>().set(Symbol('no') as unknown as object, 1)).toThrow(TypeError);
+    provideWeakSymbolKeys([WEAK_SYMBOL_KEYS]);
+    expect(nativeWeakSymbolKeys()).toEqual([WEAK_SYMBOL_KEYS]);
+    const key = Symbol('key') as unknown as object;
+    const other = Symbol('other') as unknown as object;
+    const map = new WeakMap<object, string>();
+    const set = new WeakSet<object>();
+    const plain = {};
+    expect(map.set(key, 'a').set(plain, 'p')).toBe(map);
+    expect([map.get(key), map.has(key), map.get(other), map.has(other), map.get(plain)]).toEqual(['a', true, undefined, false, 'p']);
+    expect(new WeakMap<object, string>().has(key)).toBe(false);
+    expect([map.delete(key), map.delete(key), map.has(key)]).toEqual([true, false, false]);
+    expect(set.add(key)).toBe(set);
+    expect([set.has(key), set.has(other), set.delete(key), set.has(key)]).toEqual([true, false, true, false]);
+    // the heap reader restores entries through the captured methods
+    Reflect.apply(intrinsic.weakMapSet, map, [other, 'restored']);
+    expect(map.get(other)).toBe('restored');
+    // a registered symbol is refused, a non-collection fails the brand check, names and lengths are the engine's
+    expect(() => map.set(Symbol.for('registered') as unknown as object, 'x')).toThrow(TypeError);
+    expect(() => WeakMap.prototype.has.call(new Map() as unknown as WeakMap<object, unknown>, key)).toThrow(TypeError);
+    expect([WeakMap.prototype.set.name, WeakMap.prototype.set.length, WeakSet.prototype.add.name, WeakSet.prototype.add.length]).toEqual(['set', 2, 'add', 1]);
+  });
+  expect(new WeakMap<object, number>().set(Symbol('native') as unknown as object, 1).has(Symbol('x') as unknown as object)).toBe(false);
 });

@@ -45,6 +45,7 @@ import { recordPristine } from './heap/pristine.js';
 import { plainPrototype } from './heap/classify.js';
 import { installIteratorHelpers, ITERATOR_HELPERS, nativeIteratorHelpers } from './iterator-helpers.js';
 import { nativeLaterBuiltins, PROMISE_WITH_RESOLVERS, provideLaterBuiltins } from './later-builtins.js';
+import { nativeWeakSymbolKeys, provideWeakSymbolKeys } from './weak-symbol-keys.js';
 import { recognizeProgramValues } from './util-types.js';
 import { programTargetHelper, recognizeProgramTargets, syncBuiltinExports } from './event-helpers.js';
 import { runtimeCallbackify } from './callbackify.js';
@@ -1115,9 +1116,12 @@ export class Runtime {
     // (later-builtins.ts): a fresh run asks the engine, before anything is
     // provided; a restart provides what the checkpoint lists.
     const restore = boot?.config?.restore;
-    const had = restore === undefined ? [...nativeLaterBuiltins(), ...nativeIteratorHelpers()] : this.sink?.laterBuiltins(restore);
+    const had = restore === undefined ? [...nativeLaterBuiltins(), ...nativeIteratorHelpers(), ...nativeWeakSymbolKeys()] : this.sink?.laterBuiltins(restore);
     this.laterBuiltins = had;
-    if (restore !== undefined) provideLaterBuiltins(had);
+    if (restore !== undefined) {
+      provideLaterBuiltins(had);
+      provideWeakSymbolKeys(had);
+    }
     installIteratorHelpers(restore !== undefined && (had === undefined || had.includes(ITERATOR_HELPERS)));
     programPromiseHas(had === undefined || had.includes(PROMISE_WITH_RESOLVERS));
     trackConsole(boot?.host?.builtins?.console);
