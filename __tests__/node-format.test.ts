@@ -168,9 +168,9 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
   };
   type Decoder = new (label?: string, o?: object) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string };
   /** What a decoder of D reads from `all`, in one piece and streamed split at every place; or the error it throws. */
-  const decodedEveryWay = (D: Decoder, all: Uint8Array, options: object): string => {
+  const decodedEveryWay = (D: Decoder, all: Uint8Array, options: object, label = 'utf-8'): string => {
     try {
-      const d = new D('utf-8', options);
+      const d = new D(label, options);
       const pieces = [d.decode(all)];
       for (let cut = 0; cut <= all.length; cut++) pieces.push(d.decode(all.subarray(0, cut), { stream: true }) + d.decode(all.subarray(cut)));
       return JSON.stringify(pieces);
@@ -187,6 +187,22 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
     }
     expect(() => new PortableTextDecoder('latin1')).toThrow(RangeError);
     expect(new PortableTextDecoder('UTF8').encoding).toBe('utf-8');
+  });
+
+  test('UTF-16LE and BE decode as Node decodes them (surrogate pairs, lone surrogates, an odd last byte, BOM), streamed in every split', () => {
+    // little-endian code units; each is swapped for BE
+    const units: number[][] = [[0x68, 0x69], [0xfeff, 0x41], [0xe9, 0x65e5], [0xd83d, 0xde00], [0xd83d, 0x41], [0xde00, 0x41], [0x41, 0xd83d], [0xd83d, 0xd83d, 0xde00]];
+    for (const sequence of units) {
+      for (const [label, endian] of [['utf-16le', 'le'], ['utf-16be', 'be'], ['utf-16', 'le']] as const) {
+        const bytes = sequence.flatMap((u) => (endian === 'le' ? [u & 0xff, u >> 8] : [u >> 8, u & 0xff]));
+        for (const all of [Uint8Array.from(bytes), Uint8Array.from([...bytes, 0x41])]) {
+          for (const options of [{}, { ignoreBOM: true }, { fatal: true }]) {
+            expect(decodedEveryWay(PortableTextDecoder as never, all, options, label)).toBe(decodedEveryWay(TextDecoder as never, all, options, label));
+          }
+        }
+      }
+    }
+    expect([new PortableTextDecoder('UTF-16').encoding, new PortableTextDecoder('unicodefffe').encoding]).toEqual(['utf-16le', 'utf-16be']);
   });
 
   test('an engine TextDecoder whose global cannot be replaced (gjs: no stream option, a BOM skipped only with ignoreBOM) decodes UTF-8 with ours, streams too', () => {

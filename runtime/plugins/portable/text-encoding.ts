@@ -2,14 +2,18 @@
 // lack them (QuickJS and jsc have no TextEncoder/TextDecoder, QuickJS and
 // gjs no atob/btoa, and gjs's TextDecoder no `stream` option): a program
 // moved there from Node keeps calling them.
-// UTF-8 only, as the WHATWG Encoding Standard specifies it: encoding
-// writes a lone surrogate as U+FFFD; decoding replaces each maximal invalid
-// subpart with U+FFFD (or throws a TypeError when `fatal`), skips a leading
-// BOM unless `ignoreBOM`, and with `{ stream: true }` keeps an incomplete
-// sequence at a chunk's end for the next call. `atob` and `btoa` are the
-// HTML Standard's forgiving base64 (a DOMException-like InvalidCharacterError
-// where it throws). Where the engine's TextDecoder fails the stream probe and
-// its global cannot be replaced (gjs), its instances decode UTF-8 with ours
+// UTF-8, and UTF-16LE/BE for decoding, as the WHATWG Encoding Standard
+// specifies them: encoding writes a lone surrogate as U+FFFD; decoding
+// replaces each maximal invalid subpart (UTF-16: a lone surrogate, an odd
+// last byte) with U+FFFD (or throws a TypeError when `fatal`), skips a
+// leading BOM unless `ignoreBOM`, and with `{ stream: true }` keeps an
+// incomplete sequence at a chunk's end for the next call. Node decodes
+// `utf-16le` too (a program restarted on jsc or QuickJS stopped at `new
+// TextDecoder('utf-16le')`, "encoding is not supported", session 32
+// probe). `atob` and `btoa` are the HTML Standard's forgiving base64 (a
+// DOMException-like InvalidCharacterError where it throws). Where the
+// engine's TextDecoder fails the stream probe and its global cannot be
+// replaced (gjs), its instances decode UTF-8 and UTF-16 with ours
 // (`decodeWithOurs`). Imports nothing from a platform.
 
 import { utf8EncodePortable } from '../../format/bytes.js';
@@ -46,6 +50,11 @@ class PortableTextEncoder {
 }
 
 const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8']);
+/** The Encoding Standard's labels of UTF-16LE and UTF-16BE. */
+const UTF16_LABELS = new Map<string, 'utf-16le' | 'utf-16be'>([
+  ...['csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff', 'utf-16', 'utf-16le'].map((l) => [l, 'utf-16le'] as const),
+  ...['unicodefffe', 'utf-16be'].map((l) => [l, 'utf-16be'] as const),
+]);
 
 function bytesOf(input: unknown): Uint8Array {
   if (input === undefined) return new Uint8Array(0);
@@ -64,16 +73,22 @@ class PortableTextDecoder {
   private lower = 0x80;
   private upper = 0xbf;
   private bomSeen = false;
+  private readonly name: 'utf-8' | 'utf-16le' | 'utf-16be';
+  /** UTF-16's state between `stream` calls: the first byte of a code unit, a high surrogate waiting for its low one (-1: none). */
+  private leadByte = -1;
+  private leadSurrogate = -1;
 
   constructor(label: unknown = 'utf-8', options: { fatal?: boolean; ignoreBOM?: boolean } = {}) {
     const name = String(label).trim().toLowerCase();
-    if (!UTF8_LABELS.has(name)) throw new RangeError(`The "${String(label)}" encoding is not supported`);
+    const known = UTF8_LABELS.has(name) ? 'utf-8' : UTF16_LABELS.get(name);
+    if (known === undefined) throw new RangeError(`The "${String(label)}" encoding is not supported`);
+    this.name = known;
     this.fatal = Boolean(options?.fatal);
     this.ignoreBOM = Boolean(options?.ignoreBOM);
   }
 
   get encoding(): string {
-    return 'utf-8';
+    return this.name;
   }
 
   decode(input?: unknown, options: { stream?: boolean } = {}): string {
@@ -91,10 +106,11 @@ class PortableTextDecoder {
     const error = (): void => {
       if (this.fatal) {
         this.reset();
-        throw new TypeError('The encoded data was not valid for encoding utf-8');
+        throw new TypeError(`The encoded data was not valid for encoding ${this.name}`);
       }
       emit(REPLACEMENT);
     };
+    if (this.name !== 'utf-8') return this.decodeUtf16(bytes, stream, emit, error, () => out);
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;
       if (this.needed === 0) {
@@ -137,6 +153,40 @@ class PortableTextDecoder {
     return out;
   }
 
+  /** The Encoding Standard's shared UTF-16 decoder over `bytes`, continuing the stream's state. */
+  private decodeUtf16(bytes: Uint8Array, stream: boolean, emit: (c: number) => void, error: () => void, result: () => string): string {
+    const littleEndian = this.name === 'utf-16le';
+    for (const b of bytes) {
+      if (this.leadByte < 0) {
+        this.leadByte = b;
+        continue;
+      }
+      const unit = littleEndian ? this.leadByte | (b << 8) : (this.leadByte << 8) | b;
+      this.leadByte = -1;
+      if (this.leadSurrogate >= 0) {
+        const high = this.leadSurrogate;
+        this.leadSurrogate = -1;
+        if (unit >= 0xdc00 && unit <= 0xdfff) {
+          emit(0x10000 + ((high - 0xd800) << 10) + (unit - 0xdc00));
+          continue;
+        }
+        // the high surrogate alone is one error; the unit is read again
+        error();
+      }
+      if (unit >= 0xd800 && unit <= 0xdbff) this.leadSurrogate = unit;
+      else if (unit >= 0xdc00 && unit <= 0xdfff) error();
+      else emit(unit);
+    }
+    if (!stream) {
+      if (this.leadByte >= 0 || this.leadSurrogate >= 0) {
+        this.reset();
+        error();
+      }
+      this.bomSeen = false;
+    }
+    return result();
+  }
+
   private start(needed: number, bits: number): void {
     this.needed = needed;
     this.codePoint = bits;
@@ -148,6 +198,8 @@ class PortableTextDecoder {
     this.seen = 0;
     this.lower = 0x80;
     this.upper = 0xbf;
+    this.leadByte = -1;
+    this.leadSurrogate = -1;
   }
 
   get [Symbol.toStringTag](): string {
@@ -207,9 +259,9 @@ function decodesStreams(D: unknown): boolean {
 
 /**
  * Puts on the prototype of the engine's TextDecoder `D` a `decode` that
- * decodes UTF-8 with a PortableTextDecoder of the instance's flags (one per
- * instance, so a stream goes on from call to call), and any other encoding
- * with the engine's. gjs 1.74's throws for `{ stream: true }`, and skips a
+ * decodes UTF-8 and UTF-16 with a PortableTextDecoder of the instance's
+ * encoding and flags (one per instance, so a stream goes on from call to
+ * call), and any other encoding with the engine's. gjs 1.74's throws for `{ stream: true }`, and skips a
  * leading BOM only with `ignoreBOM` (the reverse of the Standard).
  */
 export function decodeWithOurs(D: unknown): void {
@@ -217,9 +269,10 @@ export function decodeWithOurs(D: unknown): void {
     const ours = new WeakMap<object, PortableTextDecoder>();
     return {
       decode(this: { encoding?: string; fatal?: boolean; ignoreBOM?: boolean }, ...args: unknown[]): string {
-        if (this.encoding !== 'utf-8') return Reflect.apply(native, this, args) as string;
+        const encoding = this.encoding;
+        if (encoding !== 'utf-8' && encoding !== 'utf-16le' && encoding !== 'utf-16be') return Reflect.apply(native, this, args) as string;
         let decoder = ours.get(this);
-        if (decoder === undefined) ours.set(this, (decoder = new PortableTextDecoder('utf-8', { fatal: this.fatal, ignoreBOM: this.ignoreBOM })));
+        if (decoder === undefined) ours.set(this, (decoder = new PortableTextDecoder(encoding, { fatal: this.fatal, ignoreBOM: this.ignoreBOM })));
         return decoder.decode(args[0], args[1] as { stream?: boolean });
       },
     }.decode;
