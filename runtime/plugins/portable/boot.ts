@@ -16,6 +16,7 @@
 
 import { provideStructuredClone } from './structured-clone.js';
 import { provideAtomics } from './atomics.js';
+import { provideSharedArrayBuffer } from './shared-array-buffer.js';
 import { ALPHABET, provideTextEncoding } from './text-encoding.js';
 import { provideURL } from './url.js';
 import { provideTimerGlobals } from './timer-globals.js';
@@ -135,6 +136,7 @@ export function bootRestart(host: Host, checkpointBase64: string, stderr: (line:
     return exit(code, suspending);
   };
   provideStructuredClone();
+  provideSharedArrayBuffer();
   provideAtomics();
   provideTextEncoding();
   provideURL();
