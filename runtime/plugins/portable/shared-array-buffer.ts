@@ -1,4 +1,5 @@
 // `SharedArrayBuffer` where the engine has none: gjs 1.74 lacks the global,
+// as do Chromium's and Firefox's pages that are not cross-origin isolated,
 // so a checkpoint holding one was refused there (exit 3, "built-in
 // SharedArrayBuffer.prototype does not exist on this platform") and a
 // program making one after the restart threw a ReferenceError (a session 31
