@@ -205,13 +205,13 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
     expect([new PortableTextDecoder('UTF-16').encoding, new PortableTextDecoder('unicodefffe').encoding]).toEqual(['utf-16le', 'utf-16be']);
   });
 
-  test('an engine TextDecoder whose global cannot be replaced (gjs: no stream option, a BOM skipped only with ignoreBOM) decodes UTF-8 with ours, streams too', () => {
+  test('an engine TextDecoder whose global cannot be replaced (gjs: no stream option, a BOM skipped only with ignoreBOM) decodes UTF-8 and UTF-16 with ours, streams too', () => {
     class GjsLike {
       readonly encoding: string;
       readonly fatal: boolean;
       readonly ignoreBOM: boolean;
       constructor(label = 'utf-8', options: { fatal?: boolean; ignoreBOM?: boolean } = {}) {
-        this.encoding = label === 'utf-16le' ? 'utf-16le' : 'utf-8';
+        this.encoding = label === 'utf-16le' || label === 'latin1' ? label : 'utf-8';
         this.fatal = Boolean(options.fatal);
         this.ignoreBOM = Boolean(options.ignoreBOM);
       }
@@ -227,7 +227,9 @@ describe('TextEncoder, TextDecoder, atob and btoa where the engine has none', ()
         expect(decodedEveryWay(GjsLike as never, all, options)).toBe(decodedEveryWay(TextDecoder as never, all, options));
       }
     }
-    expect(new GjsLike('utf-16le').decode(Uint8Array.of(0x61, 0))).toBe("the engine's utf-16le");
+    const split = new GjsLike('utf-16le');
+    expect(split.decode(Uint8Array.of(0x3d, 0xd8, 0x00), { stream: true }) + split.decode(Uint8Array.of(0xde))).toBe('😀');
+    expect(new GjsLike('latin1').decode(Uint8Array.of(0x61))).toBe("the engine's latin1");
   });
 
   test('a TextDecoder whose decode is writable but not configurable (Bun) has its streams noted, so a checkpoint taken there keeps a character split across chunks', () => {
