@@ -6,6 +6,15 @@
 // SerializeJSONProperty (toJSON, then the replacer with the holder as this,
 // boxed primitives unwrapped, cycles refused with V8's message). Parsing
 // itself and string quoting are the engine's.
+//
+// The reviver's result is put in place by CreateDataProperty, which V8 runs
+// through its runtime (Reflect.defineProperty: ~190 ns a property, more than
+// the reviver's call). On an object the engine's parse made, a property that
+// is still a plain data property (writable, enumerable, configurable) takes
+// the result by assignment instead, which ECMA-262 makes the same operation
+// there (OrdinarySet of an own writable data property is DefineOwnProperty
+// of its value); anything the reviver reshaped or put in the tree (a
+// proxy, an accessor, a frozen or foreign object) gets the define.
 
 import { ask, defineWalk, type WalkState } from './driver.js';
 
@@ -19,8 +28,10 @@ interface Holder {
   h: Record<string, unknown>;
   n: string;
   v: unknown;
-  /** Keys of v (an object) and the next one to visit. */
+  /** Keys of v (an object; undefined for an array, whose keys are its indices) and how many. */
   ks: string[] | undefined;
+  len: number;
+  /** The next key (index) to visit. */
   i: number;
 }
 
@@ -28,29 +39,58 @@ interface ParseState extends WalkState {
   text: string;
   reviver: Function;
   s: Holder[];
+  /** Every object and array of the engine's parse, before the reviver ran (see the file comment). */
+  made: Set<object> | undefined;
 }
 
 const P_START = 0, P_DESCEND = 1, P_REVIVED = 2;
 
 export function parseWalk(text: unknown, reviver: Function): ParseState {
-  return { w: 'json.parse', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, text: String(text), reviver, s: [] };
+  return { w: 'json.parse', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, text: String(text), reviver, s: [], made: undefined };
 }
 
+/** InternalizeJSONProperty's first steps: the value (Get), and its keys, or its length (LengthOfArrayLike) if it is an array. */
 function holder(h: Record<string, unknown>, n: string): Holder {
   const v = h[n];
   let ks: string[] | undefined;
+  let len = 0;
   if (typeof v === 'object' && v !== null) {
-    if (Array.isArray(v)) {
-      const len = v.length;
-      ks = [];
-      for (let i = 0; i < len; i++) ks.push(String(i));
-    } else ks = Object.keys(v);
+    if (Array.isArray(v)) len = v.length;
+    else {
+      ks = Object.keys(v);
+      len = ks.length;
+    }
   }
-  return { h, n, v, ks, i: 0 };
+  return { h, n, v, ks, len, i: 0 };
 }
 
-function define(o: object, k: string, value: unknown): void {
-  Reflect.defineProperty(o, k, { value, writable: true, enumerable: true, configurable: true });
+const ownDescriptor = Object.getOwnPropertyDescriptor;
+const defineProperty = Reflect.defineProperty;
+
+/** The objects and arrays of a fresh parse: ordinary, every property a plain data property, no reviver has seen them. */
+function parsedObjects(root: unknown): Set<object> {
+  const made = new Set<object>();
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    made.add(v);
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) pending.push(v[i]);
+    else for (const member of Object.values(v)) pending.push(member);
+  }
+  return made;
+}
+
+/** CreateDataProperty(o, k, value): see the file comment for when an assignment is that. */
+function define(o: object, k: string, value: unknown, made: Set<object> | undefined): void {
+  if (made !== undefined && made.has(o)) {
+    const own = ownDescriptor(o, k);
+    if (own !== undefined && own.writable === true && own.enumerable === true && own.configurable === true) {
+      (o as Record<string, unknown>)[k] = value;
+      return;
+    }
+  }
+  defineProperty(o, k, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function parseStep(st: ParseState, r: unknown): boolean {
@@ -59,15 +99,17 @@ function parseStep(st: ParseState, r: unknown): boolean {
     switch (st.p) {
       case P_START: {
         const root: Record<string, unknown> = {};
-        define(root, '', nativeParse(st.text));
+        const parsed = nativeParse(st.text);
+        define(root, '', parsed, undefined);
+        st.made = parsedObjects(parsed);
         s.push(holder(root, ''));
         st.p = P_DESCEND;
         continue;
       }
       case P_DESCEND: {
         const top = s[s.length - 1];
-        if (top.ks !== undefined && top.i < top.ks.length) {
-          s.push(holder(top.v as Record<string, unknown>, top.ks[top.i]));
+        if (top.i < top.len) {
+          s.push(holder(top.v as Record<string, unknown>, top.ks === undefined ? String(top.i) : top.ks[top.i]));
           continue;
         }
         return ask(st, P_REVIVED, st.reviver, top.h, [top.n, top.v]);
@@ -76,12 +118,14 @@ function parseStep(st: ParseState, r: unknown): boolean {
         s.pop();
         if (s.length === 0) {
           st.result = r;
+          st.made = undefined;
           return false;
         }
         const parent = s[s.length - 1];
-        const k = parent.ks![parent.i++];
+        const k = parent.ks === undefined ? String(parent.i) : parent.ks[parent.i];
+        parent.i++;
         if (r === undefined) Reflect.deleteProperty(parent.v as object, k);
-        else define(parent.v as object, k, r);
+        else define(parent.v as object, k, r, st.made);
         st.p = P_DESCEND;
         continue;
       }
@@ -133,7 +177,7 @@ const W_STEP = 0, W_VALUE = 1, W_MEMBER = 2;
 
 export function stringifyWalk(value: unknown, replacer: Function, space: unknown): StringifyState {
   const wrapper = {};
-  define(wrapper, '', value);
+  define(wrapper, '', value, undefined);
   return { w: 'json.stringify', p: 0, fn: undefined, self: undefined, args: undefined, result: undefined, replacer, gap: gapOf(space), indent: '', s: [property(wrapper, '', S_READ, undefined)], ret: undefined };
 }
 
