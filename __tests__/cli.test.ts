@@ -1401,6 +1401,44 @@ describe('a checkpoint inside a generator body and an async body (native generat
     expect([...seen].some((id) => /squares\/<arrow>/.test(id))).toBe(true);
     expect([...seen].some((id) => /total\/<arrow>/.test(id))).toBe(true);
   });
+
+  test('driven by it.next(v) next to a class with a next method of its own: taken inside the generator body, undeferred, and the restart finishes the output', () => {
+    const program = join(scratch, 'driven');
+    const out = join(scratch, 'driven-out');
+    mkdirSync(program, { recursive: true });
+    writeFileSync(
+      join(program, 'main.ts'),
+      [
+        'class Lcg { last = 42; next(max: number): number { this.last = (this.last * 3877 + 29573) % 139968; return Math.floor((max * this.last) / 139968); } }',
+        'function* acc(): Generator<number, number, number> {',
+        '  let s = 0;',
+        '  for (let i = 0; i < 12; i++) { let w = 0; for (let j = 0; j < 20; j++) w += j % 3; s += (yield s) + w; }',
+        '  return s;',
+        '}',
+        'const rng = new Lcg();',
+        'const it = acc();',
+        'let r = it.next(0);',
+        'while (!r.done) r = it.next(rng.next(9));',
+        'console.log(r.value, rng.next(100));',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(program, 'package.json'), '{"type":"module"}');
+    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+    const full = cli(['run', join(out, 'main.js')]).stdout;
+    const points = Number(/(\d+) suspension points/.exec(cli(['run', join(out, 'main.js'), '--count-points']).stderr)![1]);
+    const seen = new Set<string>();
+    for (let k = 1; k <= points; k += Math.ceil(points / 6)) {
+      const file = join(scratch, `driven-${k}.ckpt`);
+      expect(cli(['run', join(out, 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']).status).toBe(0);
+      const header = JSON.parse(cli(['inspect', file, '--json']).stdout) as { deferred?: unknown; body: { frames: { id: string }[] } };
+      expect(header.deferred).toBeUndefined();
+      for (const fr of header.body.frames) seen.add(fr.id);
+      expect(cli(['restart', file]).stdout).toBe(full);
+    }
+    // it.next(v) still tells the generator it is driven from a resume point: checkpoints land in its body.
+    expect([...seen].some((id) => /acc\/<arrow>/.test(id))).toBe(true);
+  });
 });
 
 describe('a checkpoint inside a callback of sort, JSON, replace, Array.from (runtime walks)', () => {

@@ -319,6 +319,9 @@ Object.setPrototypeOf(Generator.prototype, intrinsic.iteratorPrototype);
 lookLikePlatform(Generator.prototype, (self, show) => `Object [Generator] ${show(programProperties(self))}`);
 
 const GENERATOR_NEXT = Generator.prototype.next;
+const GENERATOR_RETURN = Generator.prototype.return;
+const GENERATOR_THROW = Generator.prototype.throw;
+const apply = Reflect.apply;
 
 /** The frame a running generator leaves in a captured stack; see the file comment. */
 function resumeGenerator(this: Generator): Step {
@@ -332,21 +335,30 @@ function resumeGenerator(this: Generator): Step {
  * `o.next()`/`return()`/`throw()` called at a resume point of instrumented
  * code, without or with the one argument those methods take (no rest array:
  * they are on the path of every iterator the program drives by hand).
+ *
+ * The method is read once, as the call as written reads it. Only when it is
+ * one of our generator methods is `o` asked whether it is a generator
+ * (`instanceof`, which V8 does not fold here: ~80 instructions): most
+ * objects with a `next` are the program's own iterators and random
+ * generators, called at the price of a plain call.
  */
 export function drive0(o: any, method: string): unknown {
-  if (o instanceof Generator) {
-    if (method === 'next' && o.next === GENERATOR_NEXT) return o.nextFromProgram(undefined);
+  const f = o[method];
+  if ((f === GENERATOR_NEXT || f === GENERATOR_RETURN || f === GENERATOR_THROW) && o instanceof Generator) {
+    if (f === GENERATOR_NEXT) return o.nextFromProgram(undefined);
     rt.direct = true;
   }
-  return o[method]();
+  // (not a function: the call as written, for the engine's TypeError)
+  return typeof f === 'function' ? apply(f, o, []) : o[method]();
 }
 
 export function drive1(o: any, method: string, value: unknown): unknown {
-  if (o instanceof Generator) {
-    if (method === 'next' && o.next === GENERATOR_NEXT) return o.nextFromProgram(value);
+  const f = o[method];
+  if ((f === GENERATOR_NEXT || f === GENERATOR_RETURN || f === GENERATOR_THROW) && o instanceof Generator) {
+    if (f === GENERATOR_NEXT) return o.nextFromProgram(value);
     rt.direct = true;
   }
-  return o[method](value);
+  return typeof f === 'function' ? apply(f, o, [value]) : o[method](value);
 }
 
 /** for…of over a generator in instrumented code: each step is driven from the loop's resume point. */
