@@ -28,7 +28,7 @@ interface Holder {
   h: Record<string, unknown>;
   n: string;
   v: unknown;
-  /** Keys of v (an object; undefined for an array, whose keys are its indices) and how many. */
+  /** Keys of v (an object); undefined for an array, whose keys are its indices up to `len`, or a primitive. */
   ks: string[] | undefined;
   len: number;
   /** The next key (index) to visit. */
@@ -56,10 +56,7 @@ function holder(h: Record<string, unknown>, n: string): Holder {
   let len = 0;
   if (typeof v === 'object' && v !== null) {
     if (Array.isArray(v)) len = v.length;
-    else {
-      ks = Object.keys(v);
-      len = ks.length;
-    }
+    else ks = Object.keys(v);
   }
   return { h, n, v, ks, len, i: 0 };
 }
@@ -108,7 +105,8 @@ function parseStep(st: ParseState, r: unknown): boolean {
       }
       case P_DESCEND: {
         const top = s[s.length - 1];
-        if (top.i < top.len) {
+        // (`ks` first: a walk saved by an older runtime listed an array's keys too, and has no `len`)
+        if (top.i < (top.ks !== undefined ? top.ks.length : top.len)) {
           s.push(holder(top.v as Record<string, unknown>, top.ks === undefined ? String(top.i) : top.ks[top.i]));
           continue;
         }
