@@ -1382,21 +1382,8 @@ describe('a checkpoint inside a generator body and an async body (native generat
         '',
       ].join('\n'),
     );
-    writeFileSync(join(program, 'package.json'), '{"type":"module"}');
-    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
-    const full = cli(['run', join(out, 'main.js')]).stdout;
-    const points = Number(/(\d+) suspension points/.exec(cli(['run', join(out, 'main.js'), '--count-points']).stderr)![1]);
+    const { points, seen } = framesAcrossCheckpoints('bodies', program, out, 8);
     expect(points).toBeGreaterThan(10);
-    const seen = new Set<string>();
-    for (let k = 1; k <= points; k += Math.ceil(points / 8)) {
-      const file = join(scratch, `bodies-${k}.ckpt`);
-      expect(cli(['run', join(out, 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']).status).toBe(0);
-      const header = JSON.parse(cli(['inspect', file, '--json']).stdout) as { deferred?: unknown; body: { frames: { id: string }[] } };
-      // Nothing held it back: the engine's resumption of a body is not a foreign frame.
-      expect(header.deferred).toBeUndefined();
-      for (const fr of header.body.frames) seen.add(fr.id);
-      expect(cli(['restart', file]).stdout).toBe(full);
-    }
     // Checkpoints landed inside the generator's body and inside the async function's body.
     expect([...seen].some((id) => /squares\/<arrow>/.test(id))).toBe(true);
     expect([...seen].some((id) => /total\/<arrow>/.test(id))).toBe(true);
@@ -1423,23 +1410,35 @@ describe('a checkpoint inside a generator body and an async body (native generat
         '',
       ].join('\n'),
     );
-    writeFileSync(join(program, 'package.json'), '{"type":"module"}');
-    expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
-    const full = cli(['run', join(out, 'main.js')]).stdout;
-    const points = Number(/(\d+) suspension points/.exec(cli(['run', join(out, 'main.js'), '--count-points']).stderr)![1]);
-    const seen = new Set<string>();
-    for (let k = 1; k <= points; k += Math.ceil(points / 6)) {
-      const file = join(scratch, `driven-${k}.ckpt`);
-      expect(cli(['run', join(out, 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']).status).toBe(0);
-      const header = JSON.parse(cli(['inspect', file, '--json']).stdout) as { deferred?: unknown; body: { frames: { id: string }[] } };
-      expect(header.deferred).toBeUndefined();
-      for (const fr of header.body.frames) seen.add(fr.id);
-      expect(cli(['restart', file]).stdout).toBe(full);
-    }
+    const { seen } = framesAcrossCheckpoints('driven', program, out, 6);
     // it.next(v) still tells the generator it is driven from a resume point: checkpoints land in its body.
     expect([...seen].some((id) => /acc\/<arrow>/.test(id))).toBe(true);
   });
 });
+
+/**
+ * Builds the ES-module program in `program`, checkpoints it at `samples`
+ * points spread over its run and restarts each: every checkpoint is taken
+ * where asked (nothing held it back: the engine's resumption of a body is
+ * not a foreign frame) and every restart finishes the output. Returns the
+ * ids of the frames the checkpoints held.
+ */
+function framesAcrossCheckpoints(name: string, program: string, out: string, samples: number): { points: number; seen: Set<string> } {
+  writeFileSync(join(program, 'package.json'), '{"type":"module"}');
+  expect(cli(['build', program, '--out-dir', out]).status).toBe(0);
+  const full = cli(['run', join(out, 'main.js')]).stdout;
+  const points = Number(/(\d+) suspension points/.exec(cli(['run', join(out, 'main.js'), '--count-points']).stderr)![1]);
+  const seen = new Set<string>();
+  for (let k = 1; k <= points; k += Math.ceil(points / samples)) {
+    const file = join(scratch, `${name}-${k}.ckpt`);
+    expect(cli(['run', join(out, 'main.js'), '--checkpoint-at', String(k), '--checkpoint-file', file, '--exit-after-checkpoint']).status).toBe(0);
+    const header = JSON.parse(cli(['inspect', file, '--json']).stdout) as { deferred?: unknown; body: { frames: { id: string }[] } };
+    expect(header.deferred).toBeUndefined();
+    for (const fr of header.body.frames) seen.add(fr.id);
+    expect(cli(['restart', file]).stdout).toBe(full);
+  }
+  return { points, seen };
+}
 
 describe('a checkpoint inside a callback of sort, JSON, replace, Array.from (runtime walks)', () => {
   const slow = ['function slow(x: number): number {', '  let s = 0;', '  for (let i = 0; i < 5; i++) s += x;', '  return s / 5;', '}'];

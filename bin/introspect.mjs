@@ -17,7 +17,7 @@ const command = process.argv[2];
 const stackKb = (command === 'run' || command === 'restart') && !process.env[MARK] && !process.execArgv.some((a) => a.startsWith('--stack-size')) && (await canRelaunch()) ? safeStackKb() : undefined;
 
 if (stackKb === undefined) {
-  if (command === 'run' || command === 'restart') enableCompileCache();
+  if (command === 'run' || command === 'restart') await enableCompileCache();
   await import('../dist/cli/main.bundle.mjs');
 } else {
   const { spawn } = await import('node:child_process');
@@ -64,24 +64,11 @@ function safeStackKb() {
 /**
  * Node 22.1+ keeps V8's code cache of every module it loads where it is
  * asked to: the command line, the runtime and the program then compile once,
- * not on every start (cli/code-cache.ts does it for the runtime on older
- * Node). The same per-user directory, used only where no one else may write
- * in it (cached code is code); INTROSPECT_CODE_CACHE=0 turns it off.
+ * not on every start (cli/code-cache.ts, which does it for the runtime alone
+ * on older Node). Asked only where Node has it, so that Node 20 loads nothing more.
  */
-function enableCompileCache() {
+async function enableCompileCache() {
   if (process.env.INTROSPECT_CODE_CACHE === '0' || process.versions.bun !== undefined || process.versions.deno !== undefined) return;
-  const require = createRequire(import.meta.url);
-  const { enableCompileCache: enable } = require('node:module');
-  if (typeof enable !== 'function') return;
-  try {
-    const { mkdirSync, statSync } = require('node:fs');
-    const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-    const dir = process.env.INTROSPECT_CACHE_DIR ?? `${require('node:os').tmpdir()}/introspect-cache-${uid}`;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stat = statSync(dir);
-    if ((stat.mode & 0o022) !== 0 || (typeof process.getuid === 'function' && stat.uid !== process.getuid())) return;
-    enable(`${dir}/node`);
-  } catch {
-    // (an optimization only: the start compiles as before)
-  }
+  if (typeof createRequire(import.meta.url)('node:module').enableCompileCache !== 'function') return;
+  (await import('../dist/cli/code-cache.js')).enableNodeCompileCache();
 }

@@ -53,13 +53,8 @@ export function preloadRuntime(entry: string): RuntimeLoad {
   if (process.env.INTROSPECT_CODE_CACHE === '0') return 'skipped';
   const versions = process.versions as Record<string, string | undefined>;
   if (versions.bun !== undefined || versions.deno !== undefined) return 'skipped';
-  const enableCompileCache = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
-  if (typeof enableCompileCache === 'function') {
-    // (already on when started by bin/introspect.mjs; a platform wrapper starts dist/cli/main.js)
-    const dir = ownDirectory(codeCacheDir());
-    if (dir !== undefined) enableCompileCache(join(dir, 'node'));
-    return 'skipped';
-  }
+  // (already on when started by bin/introspect.mjs; a platform wrapper starts dist/cli/main.js)
+  if (enableNodeCompileCache()) return 'skipped';
   const file = runtimeCopyOf(entry);
   if (file === undefined) return 'skipped';
   const require = createRequire(file);
@@ -99,6 +94,20 @@ export function preloadRuntime(entry: string): RuntimeLoad {
   const usable = cachedData !== undefined && !script.cachedDataRejected;
   if (!usable && cacheFile !== undefined) process.once('exit', () => writeCache(script, cacheFile));
   return usable ? 'cached' : 'compiled';
+}
+
+/**
+ * Node's own compile cache (Node 22.1+) for every module loaded from now on,
+ * in the same directory: true where Node has one (on, or left off because
+ * the directory is not the user's alone), false where this process must
+ * preload the runtime itself.
+ */
+export function enableNodeCompileCache(): boolean {
+  const enable = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
+  if (typeof enable !== 'function') return false;
+  const dir = ownDirectory(codeCacheDir());
+  if (dir !== undefined) enable(join(dir, 'node'));
+  return true;
 }
 
 /** <dir>/__introspect/runtime.cjs for the entry's directory or one above it. */
